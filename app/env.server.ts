@@ -1,0 +1,36 @@
+/** Environment, validated once at startup. Plain module: no Remix imports. */
+import { z } from "zod";
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_PATH: z.string().min(1).default("data/cunpin.db"),
+  UPLOAD_DIR: z.string().min(1).default("data/uploads"),
+  /** Signs the session cookie; a fixed development value is used when unset outside production. */
+  SESSION_SECRET: z.string().min(16).optional(),
+  /** Seed data set size when `npm start` seeds an empty database: full demo or small (CI). */
+  SEED_MODE: z.enum(["demo", "small"]).default("demo"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Set to "true" in tests to relax login throttling windows; never in production. */
+  CI: z.string().optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string };
+
+let cached: Env | null = null;
+
+export function getEnv(): Env {
+  if (cached) return cached;
+  const parsed = EnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment: ${issues}`);
+  }
+  const env = parsed.data;
+  if (!env.SESSION_SECRET && env.NODE_ENV === "production" && process.env.CUNPIN_ALLOW_DEV_SECRET !== "1") {
+    // `npm start` on a fresh clone sets CUNPIN_ALLOW_DEV_SECRET so that the demo just works.
+    throw new Error("SESSION_SECRET must be set in production (at least 16 characters)");
+  }
+  cached = { ...env, SESSION_SECRET: env.SESSION_SECRET ?? "cunpin-development-secret-do-not-use" };
+  return cached;
+}

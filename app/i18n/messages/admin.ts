@@ -1,0 +1,4 @@
+export const zh = {
+};
+export const en: Record<keyof typeof zh, string> = {
+};

@@ -1,0 +1,111 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  Form,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { hasRole } from "~/auth/permissions";
+import { useT } from "~/i18n/react";
+import { getLocale } from "~/utils/i18n.server";
+import { getOptionalUser } from "~/utils/session.server";
+import stylesUrl from "~/styles/app.css";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesUrl },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [{ title: "村品 Cunpin" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const [user, locale] = [await getOptionalUser(request), getLocale(request)];
+  return {
+    locale,
+    user: user && { id: user.id, displayName: user.displayName, roles: user.roles, producerIds: user.producerIds },
+  };
+}
+
+export type RootLoaderData = Awaited<ReturnType<typeof loader>>;
+
+export function useOptionalUser() {
+  return (useRouteLoaderData("root") as RootLoaderData | undefined)?.user ?? null;
+}
+
+function Header() {
+  const t = useT();
+  const user = useOptionalUser();
+  const location = useLocation();
+  const data = useRouteLoaderData("root") as RootLoaderData | undefined;
+  const otherLocale = data?.locale === "en" ? "zh" : "en";
+  const here = location.pathname + location.search;
+  return (
+    <header className="site-header">
+      <a className="skip-link" href="#main">
+        {t("nav.skip")}
+      </a>
+      <Link to="/" className="brand" aria-label={t("app.name")}>
+        <img src="/favicon.svg" alt="" width={28} height={28} />
+        <span>{t("app.name")}</span>
+      </Link>
+      <nav aria-label="main" className="site-nav">
+        <Link to="/listings">{t("nav.browse")}</Link>
+        {user && hasRole(user, "farmer", "coop_admin") ? <Link to="/farm">{t("nav.farm")}</Link> : null}
+        {user && hasRole(user, "platform_admin") ? <Link to="/admin/producers">{t("nav.admin")}</Link> : null}
+        {user ? (
+          <Form method="post" action="/logout" className="inline-form">
+            <button type="submit" className="link-button" title={user.displayName}>
+              {t("nav.logout")}
+            </button>
+          </Form>
+        ) : (
+          <Link to={`/login?redirectTo=${encodeURIComponent(here)}`}>{t("nav.login")}</Link>
+        )}
+        <Form method="post" action="/set-locale" className="inline-form">
+          <input type="hidden" name="locale" value={otherLocale} />
+          <input type="hidden" name="redirectTo" value={here} />
+          <button type="submit" className="link-button" lang={otherLocale === "zh" ? "zh-CN" : "en"}>
+            {t("nav.language")}
+          </button>
+        </Form>
+      </nav>
+    </header>
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const data = useRouteLoaderData("root") as RootLoaderData | undefined;
+  return (
+    <html lang={data?.locale === "en" ? "en" : "zh-CN"}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <Header />
+        <main id="main" className="site-main">
+          {children}
+        </main>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

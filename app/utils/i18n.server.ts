@@ -1,0 +1,11 @@
+import { resolveLocale, translate, type Locale, type MessageKey, type Params } from "~/i18n";
+
+export function getLocale(request: Request): Locale {
+  return resolveLocale(request.headers.get("Cookie"), request.headers.get("Accept-Language"));
+}
+
+/** A translator for the request's locale, for error messages made on the server. */
+export function getTranslator(request: Request) {
+  const locale = getLocale(request);
+  return { locale, t: (key: MessageKey, params?: Params) => translate(locale, key, params) };
+}
