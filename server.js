@@ -7,7 +7,8 @@ import path from "node:path";
 import pino from "pino";
 
 const log = pino({ level: process.env.LOG_LEVEL ?? "info", base: { app: "cunpin", component: "http" } });
-const build = await import("./build/index.js");
+const buildDir = process.env.CUNPIN_BUILD_DIR;
+const build = await import(path.resolve(buildDir ? `${buildDir}/index.js` : "build/index.js"));
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "0.0.0.0";
 const uploadDir = path.resolve(process.env.UPLOAD_DIR ?? "data/uploads");
@@ -37,7 +38,7 @@ app.use((req, _res, next) => {
   next();
 });
 
-app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+app.use("/build", express.static(buildDir ? `${buildDir}/assets` : "public/build", { immutable: true, maxAge: "1y" }));
 app.use("/uploads", express.static(uploadDir, { immutable: true, maxAge: "1y", fallthrough: false }));
 app.use(express.static("public", { maxAge: "1h" }));
 

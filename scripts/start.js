@@ -22,7 +22,7 @@ function newestMtime(dir) {
   return newest;
 }
 
-const buildFile = path.join(root, "build/index.js");
+const buildFile = path.resolve(process.env.CUNPIN_BUILD_DIR ? `${process.env.CUNPIN_BUILD_DIR}/index.js` : "build/index.js");
 const needsBuild =
   !fs.existsSync(buildFile) ||
   process.env.FORCE_BUILD === "1" ||

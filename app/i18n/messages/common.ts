@@ -61,6 +61,9 @@ export const zh = {
   "status.published": "在售",
   "status.paused": "已暂停",
   "price.per": "{price}/{unit}",
+  "photo.tooLarge": "照片太大了，每张不能超过 10 MB",
+  "photo.notImage": "这个文件不是图片，请上传 JPG、PNG、WebP 或 HEIC 照片",
+  "photo.tooMany": "每个商品最多 6 张照片",
 };
 
 export const en: Record<keyof typeof zh, string> = {
@@ -125,4 +128,7 @@ export const en: Record<keyof typeof zh, string> = {
   "status.published": "On sale",
   "status.paused": "Paused",
   "price.per": "{price}/{unit}",
+  "photo.tooLarge": "The photo is too large; each must be at most 10 MB",
+  "photo.notImage": "This file is not an image; upload a JPG, PNG, WebP or HEIC photo",
+  "photo.tooMany": "A listing can have at most 6 photos",
 };
