@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import sharp from "sharp";
+import sharp, { type Metadata, type OutputInfo } from "sharp";
 
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 export const MAX_PHOTOS_PER_LISTING = 6;
@@ -26,7 +26,7 @@ export type StoredPhoto = { fileKey: string; width: number; height: number; byte
 
 export async function storeListingPhoto(input: Buffer, uploadDir: string): Promise<StoredPhoto> {
   if (input.byteLength > MAX_PHOTO_BYTES) throw new PhotoRejectedError("photo.tooLarge");
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     meta = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
   } catch {
@@ -35,7 +35,7 @@ export async function storeListingPhoto(input: Buffer, uploadDir: string): Promi
   if (!meta.format || !ACCEPTED_FORMATS.has(meta.format) || !meta.width || !meta.height) {
     throw new PhotoRejectedError("photo.notImage");
   }
-  let output: { data: Buffer; info: sharp.OutputInfo };
+  let output: { data: Buffer; info: OutputInfo };
   try {
     output = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, animated: false })
       .rotate() // apply EXIF orientation before the metadata is dropped
