@@ -57,6 +57,7 @@ function Header() {
       </Link>
       <nav aria-label="main" className="site-nav">
         <Link to="/listings">{t("nav.browse")}</Link>
+        <Link to="/villages">{t("nav.villages")}</Link>
         {user && hasRole(user, "farmer", "coop_admin") ? <Link to="/farm">{t("nav.farm")}</Link> : null}
         {user && hasRole(user, "platform_admin") ? <Link to="/admin/producers">{t("nav.admin")}</Link> : null}
         {user ? (

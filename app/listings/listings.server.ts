@@ -189,6 +189,9 @@ export function setListingStatus(db: Db, actor: Actor, listingId: number, status
       const photo = tx.select({ id: listingPhotos.id }).from(listingPhotos).where(eq(listingPhotos.listingId, listingId)).get();
       if (!photo) throw new DomainRuleError("farm.publishNeedsPhoto");
       if (listing.priceFen <= 0) throw new DomainRuleError("farm.publishNeedsPrice");
+      // A producer whose credit code an admin rejected cannot sell; one awaiting review can.
+      const producer = tx.select({ status: producers.creditCodeStatus }).from(producers).where(eq(producers.id, listing.producerId)).get();
+      if (producer?.status === "rejected") throw new DomainRuleError("farm.publishProducerRejected");
     }
     tx.update(listings)
       .set({
@@ -199,4 +202,29 @@ export function setListingStatus(db: Db, actor: Actor, listingId: number, status
       .where(eq(listings.id, listingId))
       .run();
   });
+}
+
+/**
+ * The farmer's dashboard: the producers the actor belongs to and all their listings (any status),
+ * newest first, each with its first photo.
+ */
+export function getFarmOverview(db: Db, actor: Actor) {
+  if (!actor.producerIds.length) return { producers: [], listings: [] };
+  const ids = sql.join(actor.producerIds.map((id) => sql`${id}`), sql`, `);
+  const producerRows = db.all<{ id: number; kind: string; nameZh: string; nameEn: string; creditCodeStatus: string }>(sql`
+    select id, kind, name_zh as nameZh, name_en as nameEn, credit_code_status as creditCodeStatus
+    from producers where id in (${ids}) order by name_zh`);
+  const listingRows = db.all<{
+    id: number; producerId: number; title: string; productName: string; categorySlug: string; unit: Unit;
+    priceFen: number; stock: number; status: ListingStatus; updatedAt: number; photoKey: string | null;
+  }>(sql`
+    select l.id, l.producer_id as producerId, l.title, p.name_zh as productName, c.slug as categorySlug, l.unit,
+           l.price_fen as priceFen, l.stock, l.status, l.updated_at as updatedAt,
+           (select ph.file_key from listing_photos ph where ph.listing_id = l.id order by ph.position, ph.id limit 1) as photoKey
+    from listings l
+    join products p on p.id = l.product_id
+    join categories c on c.id = l.category_id
+    where l.producer_id in (${ids})
+    order by l.updated_at desc, l.id desc`);
+  return { producers: producerRows, listings: listingRows };
 }

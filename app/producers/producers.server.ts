@@ -2,9 +2,9 @@
  * Producers: registration with credit-code checking, and the admin's manual review.
  * Plain module; takes the acting user.
  */
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { producerMembers, producers, userRoles, type ProducerKind } from "../../db/schema";
+import { producerMembers, producers, regions, userRoles, users, villages, type ProducerKind } from "../../db/schema";
 import { canRegisterProducer, canReviewProducers, type Actor } from "~/auth/permissions";
 import { checkCreditCode } from "~/domain/credit-code";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "~/listings/listings.server";
@@ -86,4 +86,100 @@ export function reviewProducer(
 /** Verified = the credit code passed its check or an admin approved it. */
 export function isVerifiedProducer(status: string): boolean {
   return status === "valid" || status === "approved";
+}
+
+/**
+ * Choices for the registration form: provinces, their counties (found by walking up from the
+ * county through its prefecture) and villages, small enough for plain selects.
+ */
+export function getRegionChoices(db: Db) {
+  const rows = db
+    .select({ id: regions.id, level: regions.level, parentId: regions.parentId, nameZh: regions.nameZh, nameEn: regions.nameEn })
+    .from(regions)
+    .where(inArray(regions.level, ["province", "prefecture", "county"]))
+    .all();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const provinceOf = (id: number | null): number | null => {
+    for (let r = id === null ? undefined : byId.get(id); r; r = r.parentId === null ? undefined : byId.get(r.parentId)) {
+      if (r.level === "province") return r.id;
+    }
+    return null;
+  };
+  const counties = rows
+    .filter((r) => r.level === "county")
+    .map((r) => ({ id: r.id, nameZh: r.nameZh, nameEn: r.nameEn, provinceId: provinceOf(r.parentId) }))
+    .filter((r): r is typeof r & { provinceId: number } => r.provinceId !== null);
+  const provinces = rows.filter((r) => r.level === "province").map((r) => ({ id: r.id, nameZh: r.nameZh, nameEn: r.nameEn }));
+  const villageRows = db
+    .select({
+      id: villages.id,
+      nameZh: villages.nameZh,
+      nameEn: villages.nameEn,
+      countyId: villages.countyId,
+      townshipId: villages.townshipId,
+      provinceId: villages.provinceId,
+      lat: villages.lat,
+      lng: villages.lng,
+    })
+    .from(villages)
+    .orderBy(villages.nameZh)
+    .all();
+  return { provinces, counties, villages: villageRows };
+}
+
+/**
+ * Checks that the chosen county lies in the chosen province and the village (if any) in the
+ * county; returns the village's township and position. A field name and i18n key on failure.
+ */
+export function resolveProducerPlace(
+  db: Db,
+  place: { provinceId: number; countyId: number; villageId?: number | null },
+):
+  | { ok: true; townshipId: number | null; lat: number | null; lng: number | null }
+  | { ok: false; field: "provinceId" | "countyId" | "villageId"; messageKey: string } {
+  const choices = getRegionChoices(db);
+  if (!choices.provinces.some((p) => p.id === place.provinceId)) return { ok: false, field: "provinceId", messageKey: "producer.province.required" };
+  const county = choices.counties.find((c) => c.id === place.countyId);
+  if (!county || county.provinceId !== place.provinceId) return { ok: false, field: "countyId", messageKey: "producer.county.mismatch" };
+  if (place.villageId == null) return { ok: true, townshipId: null, lat: null, lng: null };
+  const village = choices.villages.find((v) => v.id === place.villageId);
+  if (!village || village.countyId !== place.countyId) return { ok: false, field: "villageId", messageKey: "producer.village.mismatch" };
+  return { ok: true, townshipId: village.townshipId, lat: village.lat, lng: village.lng };
+}
+
+/** The admin's queue: producers waiting for credit-code review, oldest first, and the latest decisions. */
+export function getProducerReviewQueue(db: Db, actor: Actor, recentLimit = 10) {
+  if (!canReviewProducers(actor)) throw new ForbiddenError();
+  const columns = {
+    id: producers.id,
+    kind: producers.kind,
+    nameZh: producers.nameZh,
+    creditCode: producers.creditCode,
+    creditCodeStatus: producers.creditCodeStatus,
+    address: producers.address,
+    contactPhone: producers.contactPhone,
+    createdAt: producers.createdAt,
+    reviewedAt: producers.reviewedAt,
+    reviewNote: producers.reviewNote,
+    reviewedBy: producers.reviewedBy,
+  };
+  const pending = db
+    .select(columns)
+    .from(producers)
+    .where(eq(producers.creditCodeStatus, "pending_review"))
+    .orderBy(producers.createdAt, producers.id)
+    .all()
+    .map((p) => {
+      const check = checkCreditCode(p.creditCode);
+      return { ...p, expectedCheck: check.ok ? check.expectedCheck : null };
+    });
+  const recent = db
+    .select({ ...columns, reviewerName: users.displayName })
+    .from(producers)
+    .leftJoin(users, eq(users.id, producers.reviewedBy))
+    .where(inArray(producers.creditCodeStatus, ["approved", "rejected"]))
+    .orderBy(desc(producers.reviewedAt), desc(producers.id))
+    .limit(recentLimit)
+    .all();
+  return { pending, recent };
 }

@@ -10,7 +10,9 @@
  */
 
 const CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/u;
-const RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[\p{L}\p{N}]+/gu;
+// Latin/other runs must stop at a CJK character ("5斤装" → "5" + "斤装"), or the CJK part
+// would be indexed as one opaque word and never match a bigram query.
+const RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|(?:(?![\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[\p{L}\p{N}])+/gu;
 
 function isCjk(s: string): boolean {
   return CJK.test(s[0]);

@@ -1,0 +1,259 @@
+import type { SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { eq } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { categories, type ListingStatus } from "../../db/schema";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { fenToYuanInput } from "~/domain/money";
+import { getEnv } from "~/env.server";
+import { isMessageKey, type MessageKey } from "~/i18n";
+import { useT } from "~/i18n/react";
+import { ListingForm } from "~/listings/form";
+import {
+  DomainRuleError,
+  ForbiddenError,
+  getListingForEdit,
+  NotFoundError,
+  setListingStatus,
+  updateListing,
+} from "~/listings/listings.server";
+import { EditListingSchema, ListingStatusSchema, STATUS_INTENTS } from "~/listings/schemas";
+import { MAX_PHOTOS_PER_LISTING, PhotoRejectedError, photoUrl } from "~/photos/photos.server";
+import { getDb } from "~/utils/db.server";
+import { requireRole } from "~/utils/session.server";
+import { filesOf, parseUploadForm, RequestTooLargeError, stagePhotos, uploadTooLargeResult } from "~/utils/upload.server";
+
+export const meta: MetaFunction = () => [{ title: "编辑商品 · 村品" }];
+
+const RULE_FIELD: Record<string, string> = {
+  "farm.publishNeedsPhoto": "photos",
+  "farm.publishNeedsPrice": "price",
+  "farm.unknownCategory": "category",
+};
+const INTENT_STATUS: Record<(typeof STATUS_INTENTS)[number], ListingStatus> = {
+  publish: "published",
+  pause: "paused",
+  draft: "draft",
+};
+const NOTICES = ["created", "saved", "published", "paused", "draft"] as const;
+
+function listingIdOf(params: { listingId?: string }): number {
+  const id = Number(params.listingId);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new Response("error.notFound", { status: 404 });
+  return id;
+}
+
+/** The domain's ownership errors as HTTP answers; anything else is rethrown. */
+function asHttpError(error: unknown): never {
+  if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
+  if (error instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
+  throw error;
+}
+
+function loadForEdit(db: Db, user: Parameters<typeof getListingForEdit>[1], listingId: number) {
+  try {
+    return getListingForEdit(db, user, listingId);
+  } catch (error) {
+    asHttpError(error);
+  }
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireRole(request, "farmer", "coop_admin");
+  const db = getDb();
+  const { listing, product, certifications, photos } = loadForEdit(db, user, listingIdOf(params));
+  const category = db.select({ slug: categories.slug }).from(categories).where(eq(categories.id, listing.categoryId)).get();
+  return {
+    listing: { id: listing.id, status: listing.status, title: listing.title },
+    defaultValue: {
+      category: category?.slug,
+      productName: product.nameZh,
+      title: listing.title,
+      description: listing.description,
+      unit: listing.unit,
+      price: fenToYuanInput(listing.priceFen),
+      stock: listing.stock,
+      certifications,
+    },
+    photos: photos.map((p) => ({ id: p.id, url: photoUrl(p.fileKey), width: p.width, height: p.height })),
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireRole(request, "farmer", "coop_admin");
+  const db = getDb();
+  const listingId = listingIdOf(params);
+  // Ownership first: nothing from a stranger is even parsed.
+  const current = loadForEdit(db, user, listingId);
+
+  let upload;
+  try {
+    upload = await parseUploadForm(request);
+  } catch (error) {
+    if (error instanceof RequestTooLargeError) {
+      return data({ result: uploadTooLargeResult(), statusError: null }, { status: 413 });
+    }
+    throw error;
+  }
+
+  // The status form: publish / pause / back to draft.
+  const intent = upload.formData.get("intent");
+  if (typeof intent === "string" && (STATUS_INTENTS as readonly string[]).includes(intent)) {
+    const parsed = ListingStatusSchema.parse({ intent });
+    try {
+      setListingStatus(db, user, listingId, INTENT_STATUS[parsed.intent]);
+    } catch (error) {
+      if (error instanceof DomainRuleError) return data({ result: null, statusError: error.messageKey }, { status: 400 });
+      asHttpError(error);
+    }
+    return redirect(`/farm/listings/${listingId}/edit?notice=${INTENT_STATUS[parsed.intent]}`);
+  }
+
+  const submission = parseWithZod(upload.formData, { schema: EditListingSchema });
+  const oversize = upload.oversizeFields.includes("photos") ? ["photo.tooLarge"] : [];
+  if (submission.status !== "success" || oversize.length) {
+    const photoErrors = [...((submission.status === "error" ? submission.error?.photos : undefined) ?? []), ...oversize];
+    return data(
+      { result: submission.reply(photoErrors.length ? { fieldErrors: { photos: photoErrors } } : undefined), statusError: null },
+      { status: 400 },
+    );
+  }
+  const value = submission.value;
+  const category = db.select({ id: categories.id }).from(categories).where(eq(categories.slug, value.category)).get();
+  if (!category) {
+    return data({ result: submission.reply({ fieldErrors: { category: ["farm.unknownCategory"] } }), statusError: null }, { status: 400 });
+  }
+  const newFiles = filesOf(upload.formData, "photos");
+  const removePhotoIds = value.removePhotoIds.filter((id) => current.photos.some((p) => p.id === id));
+  if (current.photos.length - removePhotoIds.length + newFiles.length > MAX_PHOTOS_PER_LISTING) {
+    return data({ result: submission.reply({ fieldErrors: { photos: ["photo.tooMany"] } }), statusError: null }, { status: 400 });
+  }
+
+  let staged;
+  try {
+    staged = await stagePhotos(newFiles, getEnv().UPLOAD_DIR);
+  } catch (error) {
+    if (error instanceof PhotoRejectedError) {
+      return data({ result: submission.reply({ fieldErrors: { photos: [error.messageKey] } }), statusError: null }, { status: 400 });
+    }
+    throw error;
+  }
+  try {
+    db.transaction((tx) => {
+      updateListing(
+        tx as unknown as Db,
+        user,
+        listingId,
+        {
+          categoryId: category.id,
+          productName: value.productName,
+          title: value.title,
+          description: value.description,
+          unit: value.unit,
+          priceFen: value.price,
+          stock: value.stock,
+          certifications: value.certifications,
+        },
+        { addPhotos: staged.photos, removePhotoIds },
+      );
+      if (value.intent === "save_publish") setListingStatus(tx as unknown as Db, user, listingId, "published");
+    });
+  } catch (error) {
+    await staged.discard();
+    if (error instanceof DomainRuleError) {
+      const field = RULE_FIELD[error.messageKey];
+      return data(
+        {
+          result: submission.reply(field ? { fieldErrors: { [field]: [error.messageKey] } } : { formErrors: [error.messageKey] }),
+          statusError: null,
+        },
+        { status: 400 },
+      );
+    }
+    asHttpError(error);
+  }
+  await staged.commit();
+  return redirect(`/farm/listings/${listingId}/edit?notice=${value.intent === "save_publish" ? "published" : "saved"}`);
+}
+
+/** What the action returns with `data()` (typed by hand: env.d.ts does not declare the single-fetch Future flag). */
+type ActionData = { result: SubmissionResult<string[]> | null; statusError: string | null };
+
+export default function EditListingRoute() {
+  const t = useT();
+  const { listing, defaultValue, photos } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as unknown as ActionData | undefined;
+  const [searchParams] = useSearchParams();
+  const notice = searchParams.get("notice");
+  const shownNotice = actionData ? null : NOTICES.find((n) => n === notice);
+  const statusError = actionData?.statusError;
+
+  return (
+    <section>
+      <p>
+        <Link to="/farm">← {t("farm.backToFarm")}</Link>
+      </p>
+      <h1>{t("farm.editListingTitle")}</h1>
+      {shownNotice ? (
+        <p className="notice" role="status">
+          {t(`farm.notice.${shownNotice}`)}
+        </p>
+      ) : null}
+
+      <div className="panel status-panel">
+        <h2>{t("farm.statusTitle")}</h2>
+        <p>
+          {t("farm.statusNow")}
+          <span className={listing.status === "published" ? "badge" : listing.status === "paused" ? "badge warn" : "badge muted"}>
+            {t(`status.${listing.status}`)}
+          </span>
+          {listing.status === "published" ? (
+            <>
+              {" "}
+              <Link to={`/listings/${listing.id}`}>{t("farm.view")}</Link>
+            </>
+          ) : null}
+        </p>
+        {statusError ? (
+          <p className="form-error" role="alert">
+            {isMessageKey(statusError) ? t(statusError as MessageKey) : statusError}
+          </p>
+        ) : null}
+        <Form method="post" className="button-row">
+          {listing.status !== "published" ? (
+            <button type="submit" name="intent" value="publish" className="primary">
+              {t("farm.publish")}
+            </button>
+          ) : null}
+          {listing.status === "published" ? (
+            <button type="submit" name="intent" value="pause" className="button secondary">
+              {t("farm.pause")}
+            </button>
+          ) : null}
+          {listing.status !== "draft" ? (
+            <button type="submit" name="intent" value="draft" className="button secondary">
+              {t("farm.backToDraft")}
+            </button>
+          ) : null}
+        </Form>
+      </div>
+
+      <ListingForm
+        // A new key after each save resets the form to the saved values.
+        key={`${listing.id}-${photos.map((p) => p.id).join(",")}-${notice ?? ""}`}
+        mode="edit"
+        lastResult={actionData?.result}
+        defaultValue={defaultValue}
+        photos={photos}
+        offerPublish={listing.status !== "published"}
+      />
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,152 @@
+import type { SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { eq } from "drizzle-orm";
+import { categories } from "../../db/schema";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { pick } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import { ListingForm } from "~/listings/form";
+import {
+  createListing,
+  DomainRuleError,
+  ForbiddenError,
+  NotFoundError,
+  setListingStatus,
+  getFarmOverview,
+} from "~/listings/listings.server";
+import { NewListingSchema } from "~/listings/schemas";
+import { PhotoRejectedError } from "~/photos/photos.server";
+import { getEnv } from "~/env.server";
+import { getDb } from "~/utils/db.server";
+import { requireRole } from "~/utils/session.server";
+import { filesOf, parseUploadForm, RequestTooLargeError, stagePhotos, uploadTooLargeResult } from "~/utils/upload.server";
+import type { Db } from "../../db/client";
+
+export const meta: MetaFunction = () => [{ title: "发布新商品 · 村品" }];
+
+/** Which form field a domain rule's message belongs next to. */
+const RULE_FIELD: Record<string, string> = {
+  "farm.publishNeedsPhoto": "photos",
+  "farm.publishNeedsPrice": "price",
+  "farm.unknownCategory": "category",
+};
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, "farmer", "coop_admin");
+  const { producers } = getFarmOverview(getDb(), user);
+  if (producers.length === 0) throw redirect("/farm/producers/new");
+  return { producers: producers.map((p) => ({ id: p.id, nameZh: p.nameZh, nameEn: p.nameEn })) };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, "farmer", "coop_admin");
+  let upload;
+  try {
+    upload = await parseUploadForm(request);
+  } catch (error) {
+    if (error instanceof RequestTooLargeError) {
+      return data({ result: uploadTooLargeResult() }, { status: 413 });
+    }
+    throw error;
+  }
+  const submission = parseWithZod(upload.formData, { schema: NewListingSchema });
+  const oversize = upload.oversizeFields.includes("photos") ? ["photo.tooLarge"] : [];
+  if (submission.status !== "success" || oversize.length) {
+    const photoErrors = [...((submission.status === "error" ? submission.error?.photos : undefined) ?? []), ...oversize];
+    return data(
+      { result: submission.reply(photoErrors.length ? { fieldErrors: { photos: photoErrors } } : undefined) },
+      { status: 400 },
+    );
+  }
+  const value = submission.value;
+  // A forged producer id never reaches the database: the domain refuses it too, but say so here.
+  if (!user.producerIds.includes(value.producerId)) {
+    return data({ result: submission.reply({ fieldErrors: { producerId: ["farm.producer.notYours"] } }) }, { status: 400 });
+  }
+  const db = getDb();
+  const category = db.select({ id: categories.id }).from(categories).where(eq(categories.slug, value.category)).get();
+  if (!category) {
+    return data({ result: submission.reply({ fieldErrors: { category: ["farm.unknownCategory"] } }) }, { status: 400 });
+  }
+
+  let staged;
+  try {
+    staged = await stagePhotos(filesOf(upload.formData, "photos"), getEnv().UPLOAD_DIR);
+  } catch (error) {
+    if (error instanceof PhotoRejectedError) {
+      return data({ result: submission.reply({ fieldErrors: { photos: [error.messageKey] } }) }, { status: 400 });
+    }
+    throw error;
+  }
+
+  let listingId: number;
+  try {
+    // One transaction: "save and publish" that fails to publish stores nothing.
+    listingId = db.transaction((tx) => {
+      const id = createListing(
+        tx as unknown as Db,
+        user,
+        {
+          producerId: value.producerId,
+          categoryId: category.id,
+          productName: value.productName,
+          title: value.title,
+          description: value.description,
+          unit: value.unit,
+          priceFen: value.price,
+          stock: value.stock,
+          certifications: value.certifications,
+        },
+        staged.photos,
+      );
+      if (value.intent === "save_publish") setListingStatus(tx as unknown as Db, user, id, "published");
+      return id;
+    });
+  } catch (error) {
+    await staged.discard();
+    if (error instanceof DomainRuleError) {
+      const field = RULE_FIELD[error.messageKey];
+      return data(
+        { result: submission.reply(field ? { fieldErrors: { [field]: [error.messageKey] } } : { formErrors: [error.messageKey] }) },
+        { status: 400 },
+      );
+    }
+    if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
+    if (error instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
+    throw error;
+  }
+  await staged.commit();
+  return redirect(`/farm/listings/${listingId}/edit?notice=${value.intent === "save_publish" ? "published" : "created"}`);
+}
+
+/** What the action returns with `data()` (typed by hand: env.d.ts does not declare the single-fetch Future flag). */
+type ActionData = { result: SubmissionResult<string[]> };
+
+export default function NewListingRoute() {
+  const t = useT();
+  const locale = useLocale();
+  const { producers } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as unknown as ActionData | undefined;
+  return (
+    <section>
+      <p>
+        <Link to="/farm">← {t("farm.backToFarm")}</Link>
+      </p>
+      <h1>{t("farm.newListingTitle")}</h1>
+      <ListingForm
+        mode="new"
+        lastResult={actionData?.result}
+        producers={producers.map((p) => ({ id: p.id, name: pick(locale, p.nameZh, p.nameEn) }))}
+        defaultValue={{ producerId: producers.length === 1 ? producers[0].id : undefined, unit: "jin", stock: 0 }}
+        offerPublish
+      />
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

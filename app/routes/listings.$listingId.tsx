@@ -1,0 +1,180 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { ListingGrid, usePriceText } from "~/components/listing-card";
+import { pick } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import { getListingPage } from "~/listings/queries.server";
+import { getDb } from "~/utils/db.server";
+import { pageTitle } from "~/utils/meta";
+import { getOptionalUser } from "~/utils/session.server";
+
+const ParamsSchema = z.object({ listingId: z.coerce.number().int().positive().max(2_147_483_647) });
+
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
+  data ? pageTitle(matches, { literal: data.listing.title }) : pageTitle(matches, "error.notFound");
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const parsed = ParamsSchema.safeParse(params);
+  if (!parsed.success) throw new Response("error.notFound", { status: 404 });
+  const viewer = await getOptionalUser(request);
+  const page = getListingPage(getDb(), parsed.data.listingId, viewer);
+  if (!page) throw new Response("error.notFound", { status: 404 });
+  return page;
+}
+
+/** Calendar date in China time, the same on server and client (no hydration mismatch). */
+function chinaDate(ms: number): string {
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+export default function ListingPage() {
+  const t = useT();
+  const locale = useLocale();
+  const price = usePriceText();
+  const { listing, product, category, producer, photos, certifications, batches, moreFromProducer, canEdit } =
+    useLoaderData<typeof loader>();
+  const unitName = t(`unit.${listing.unit}` as const);
+  return (
+    <article>
+      <nav aria-label={t("storefront.breadcrumb")} className="breadcrumbs">
+        <Link to="/">{t("nav.home")}</Link>
+        <span aria-hidden="true"> / </span>
+        <Link to={`/listings?category=${category.slug}`}>{pick(locale, category.name.zh, category.name.en)}</Link>
+      </nav>
+
+      {listing.status !== "published" ? (
+        <p className="warning" role="status">
+          {t("storefront.notPublishedNotice", { status: t(`status.${listing.status}` as const) })}{" "}
+          {canEdit ? <Link to={`/farm/listings/${listing.id}/edit`}>{t("storefront.editListing")}</Link> : null}
+        </p>
+      ) : null}
+
+      <div className="listing-hero">
+        <div className="gallery">
+          {photos.length ? (
+            photos.map((ph, i) => (
+              <img
+                key={ph.id}
+                src={ph.url}
+                width={ph.width}
+                height={ph.height}
+                alt={t("storefront.photoAlt", { title: listing.title, n: i + 1 })}
+                loading={i === 0 ? undefined : "lazy"}
+                decoding={i === 0 ? undefined : "async"}
+              />
+            ))
+          ) : (
+            <span className="photo-placeholder">{t("storefront.noPhoto")}</span>
+          )}
+        </div>
+
+        <div className="listing-info">
+          <h1>{listing.title}</h1>
+          <p className="price price-lg">{price(listing.priceFen, listing.unit)}</p>
+          {certifications.length ? (
+            <p aria-label={t("storefront.certifications")}>
+              {certifications.map((c) => (
+                <span key={c.kind} className="badge" title={c.certificateNo ? t("storefront.certificateNo", { no: c.certificateNo }) : undefined}>
+                  {t(`cert.${c.kind}` as const)}
+                </span>
+              ))}
+            </p>
+          ) : null}
+          <dl className="kv">
+            <dt>{t("storefront.stock")}</dt>
+            <dd>{listing.stock > 0 ? t("storefront.stockValue", { stock: listing.stock, unit: unitName }) : t("storefront.outOfStock")}</dd>
+            <dt>{t("storefront.product")}</dt>
+            <dd>{pick(locale, product.name.zh, product.name.en)}</dd>
+            <dt>{t("storefront.category")}</dt>
+            <dd>{pick(locale, category.name.zh, category.name.en)}</dd>
+            <dt>{t("storefront.location")}</dt>
+            <dd>
+              {pick(locale, producer.province.zh, producer.province.en)} · {pick(locale, producer.county.zh, producer.county.en)}
+              {producer.village ? (
+                <>
+                  {" · "}
+                  <Link to={`/villages/${producer.village.id}`}>{pick(locale, producer.village.name.zh, producer.village.name.en)}</Link>
+                </>
+              ) : null}
+            </dd>
+          </dl>
+
+          <section className="panel producer-card" aria-labelledby="producer-heading">
+            <h2 id="producer-heading" className="meta">
+              {t("storefront.producer")}
+            </h2>
+            <p className="producer-name">
+              <Link to={`/producers/${producer.id}`}>{pick(locale, producer.name.zh, producer.name.en)}</Link>
+            </p>
+            <p>
+              <span className="badge muted">{t(`producerKind.${producer.kind}` as const)}</span>
+              {producer.verified ? (
+                <span className="badge" title={t("storefront.verifiedHint")}>
+                  ✓ {t("storefront.verified")}
+                </span>
+              ) : (
+                <span className="badge warn">{t("storefront.unverified")}</span>
+              )}
+            </p>
+            <p className="meta">
+              {t("storefront.creditCode")}: <span className="mono">{producer.creditCode}</span>
+            </p>
+            <Link to={`/producers/${producer.id}`}>{t("storefront.viewProducer")}</Link>
+          </section>
+        </div>
+      </div>
+
+      <section aria-labelledby="description-heading">
+        <h2 id="description-heading">{t("storefront.description")}</h2>
+        {listing.description ? <p className="prewrap">{listing.description}</p> : <p className="meta">{t("storefront.noDescription")}</p>}
+      </section>
+
+      <section aria-labelledby="batches-heading">
+        <h2 id="batches-heading">{t("storefront.batches")}</h2>
+        {batches.length ? (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t("storefront.lotCode")}</th>
+                  <th scope="col">{t("storefront.harvestedAt")}</th>
+                  <th scope="col">{t("storefront.quantity")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {batches.map((b) => (
+                  <tr key={b.id}>
+                    <td className="mono">{b.lotCode}</td>
+                    <td>{b.harvestedAt != null ? chinaDate(b.harvestedAt) : "—"}</td>
+                    <td>{b.quantity != null ? `${b.quantity} ${b.unit ? t(`unit.${b.unit}` as const) : ""}` : "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p className="meta">{t("storefront.noBatches")}</p>
+        )}
+      </section>
+
+      {/* Placeholder: the traceability issue replaces this section with the batch QR codes and their event chain. */}
+      <section id="traceability" aria-labelledby="traceability-heading" className="panel">
+        <h2 id="traceability-heading">{t("storefront.traceability")}</h2>
+        <p className="meta">{t("storefront.traceabilityPending")}</p>
+      </section>
+
+      {moreFromProducer.length ? (
+        <section aria-labelledby="more-heading">
+          <h2 id="more-heading">{t("storefront.moreFromProducer")}</h2>
+          <ListingGrid cards={moreFromProducer} eager={0} />
+        </section>
+      ) : null}
+    </article>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,92 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { ListingGrid } from "~/components/listing-card";
+import { Pagination } from "~/components/pagination";
+import { pick } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import { getProducerPage } from "~/listings/queries.server";
+import { getDb } from "~/utils/db.server";
+import { pageTitle } from "~/utils/meta";
+
+const ParamsSchema = z.object({ producerId: z.coerce.number().int().positive().max(2_147_483_647) });
+const PageSchema = z.coerce.number().int().min(1).max(10_000).catch(1);
+
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
+  data ? pageTitle(matches, data.producer.name) : pageTitle(matches, "error.notFound");
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const parsed = ParamsSchema.safeParse(params);
+  if (!parsed.success) throw new Response("error.notFound", { status: 404 });
+  const page = PageSchema.parse(new URL(request.url).searchParams.get("page") ?? undefined);
+  const data = getProducerPage(getDb(), parsed.data.producerId, page);
+  if (!data) throw new Response("error.notFound", { status: 404 });
+  return data;
+}
+
+export default function ProducerPage() {
+  const t = useT();
+  const locale = useLocale();
+  const { producer, listings } = useLoaderData<typeof loader>();
+  const description = pick(locale, producer.description.zh, producer.description.en);
+  return (
+    <article>
+      <header className="village-hero">
+        <h1>{pick(locale, producer.name.zh, producer.name.en)}</h1>
+        <p>
+          <span className="badge muted">{t(`producerKind.${producer.kind}` as const)}</span>
+          {producer.verified ? (
+            <span className="badge" title={t("storefront.verifiedHint")}>
+              ✓ {t("storefront.verified")}
+            </span>
+          ) : (
+            <span className="badge warn">{t("storefront.unverified")}</span>
+          )}
+        </p>
+        <dl className="kv">
+          <dt>{t("storefront.creditCode")}</dt>
+          <dd className="mono">{producer.creditCode}</dd>
+          <dt>{t("storefront.location")}</dt>
+          <dd>
+            {[producer.province, producer.county, producer.township]
+              .filter((r): r is NonNullable<typeof r> => r != null)
+              .map((r) => pick(locale, r.zh, r.en))
+              .join(" · ")}
+          </dd>
+          {producer.village ? (
+            <>
+              <dt>{t("storefront.village")}</dt>
+              <dd>
+                <Link to={`/villages/${producer.village.id}`}>{pick(locale, producer.village.name.zh, producer.village.name.en)}</Link>
+                {producer.village.signatureProduct.zh ? (
+                  <>
+                    {" "}
+                    <span className="badge">
+                      {t("storefront.signatureBadge", {
+                        product: pick(locale, producer.village.signatureProduct.zh, producer.village.signatureProduct.en),
+                      })}
+                    </span>
+                  </>
+                ) : null}
+              </dd>
+            </>
+          ) : null}
+        </dl>
+        {description ? <p className="prewrap">{description}</p> : null}
+      </header>
+
+      <section aria-labelledby="producer-listings">
+        <h2 id="producer-listings">
+          {t("storefront.producerListings")} <span className="meta">({listings.total})</span>
+        </h2>
+        {listings.items.length ? <ListingGrid cards={listings.items} /> : <p className="meta">{t("storefront.noListings")}</p>}
+        <Pagination page={listings.page} pages={listings.pages} />
+      </section>
+    </article>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

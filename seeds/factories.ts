@@ -1,0 +1,540 @@
+/**
+ * Factories shared by the seeds and the tests. Each builds one row (or a few) with sensible
+ * defaults, going through the domain modules where those write more than the row itself
+ * (listings: the search index; users: password hashing and roles).
+ */
+import { and, eq, sql } from "drizzle-orm";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import sharp from "sharp";
+import { openDatabase, type Db } from "../db/client";
+import { migrateDatabase } from "../db/migrate";
+import {
+  batches,
+  categories,
+  CATEGORY_SLUGS,
+  listingBatches,
+  listings,
+  producerMembers,
+  producers,
+  regions,
+  userRoles,
+  users,
+  villages,
+  REGION_LEVELS,
+  type CategorySlug,
+  type CertificationKind,
+  type CreditCodeStatus,
+  type ListingStatus,
+  type ProducerKind,
+  type Role,
+  type Unit,
+} from "../db/schema";
+import { createUser as createAccount, loadAuthUser } from "../app/auth/accounts.server";
+import { hashPassword } from "../app/auth/password.server";
+import type { Actor } from "../app/auth/permissions";
+import { CREDIT_CODE_ALPHABET, makeCreditCode } from "../app/domain/credit-code";
+import { createListing as createListingRecord, setListingStatus, type PhotoRecord } from "../app/listings/listings.server";
+import { storeListingPhoto } from "../app/photos/photos.server";
+
+// ─── categories ──────────────────────────────────────────────────────────────
+
+export const CATEGORY_NAMES: Record<CategorySlug, { zh: string; en: string }> = {
+  fruit: { zh: "水果", en: "Fruit" },
+  vegetables: { zh: "蔬菜", en: "Vegetables" },
+  grain: { zh: "粮油", en: "Grain & oil" },
+  tea: { zh: "茶叶", en: "Tea" },
+  livestock_poultry: { zh: "畜禽", en: "Livestock & poultry" },
+  aquatic: { zh: "水产", en: "Aquatic products" },
+  forest: { zh: "林特产品", en: "Forest specialties" },
+  agri_inputs: { zh: "农资", en: "Farm supplies" },
+};
+
+/** Inserts the eight categories if missing; returns slug → id. */
+export function seedCategories(db: Db): Record<CategorySlug, number> {
+  CATEGORY_SLUGS.forEach((slug, position) => {
+    db.insert(categories)
+      .values({ slug, nameZh: CATEGORY_NAMES[slug].zh, nameEn: CATEGORY_NAMES[slug].en, position })
+      .onConflictDoNothing({ target: categories.slug })
+      .run();
+  });
+  return categoryIds(db);
+}
+
+export function categoryIds(db: Db): Record<CategorySlug, number> {
+  const rows = db.select({ id: categories.id, slug: categories.slug }).from(categories).all();
+  return Object.fromEntries(rows.map((r) => [r.slug, r.id])) as Record<CategorySlug, number>;
+}
+
+// ─── places ──────────────────────────────────────────────────────────────────
+
+export type RegionInput = {
+  code: string;
+  level: (typeof REGION_LEVELS)[number];
+  nameZh: string;
+  nameEn: string;
+  parentId?: number | null;
+};
+
+/** Region by GB/T 2260 code, created when missing. */
+export function ensureRegion(db: Db, input: RegionInput): number {
+  const existing = db.select({ id: regions.id }).from(regions).where(eq(regions.code, input.code)).get();
+  if (existing) return existing.id;
+  return db
+    .insert(regions)
+    .values({ ...input, parentId: input.parentId ?? null })
+    .returning({ id: regions.id })
+    .get().id;
+}
+
+/** A small default region chain for tests that do not care where things are. */
+export function ensureTestRegions(db: Db): { provinceId: number; prefectureId: number; countyId: number; townshipId: number } {
+  const provinceId = ensureRegion(db, { code: "610000", level: "province", nameZh: "陕西省", nameEn: "Shaanxi" });
+  const prefectureId = ensureRegion(db, { code: "610600", level: "prefecture", nameZh: "延安市", nameEn: "Yan'an", parentId: provinceId });
+  const countyId = ensureRegion(db, { code: "610629", level: "county", nameZh: "洛川县", nameEn: "Luochuan County", parentId: prefectureId });
+  const townshipId = ensureRegion(db, { code: "610629001", level: "township", nameZh: "凤栖街道", nameEn: "Fengqi Subdistrict", parentId: countyId });
+  return { provinceId, prefectureId, countyId, townshipId };
+}
+
+let villageCounter = 0;
+
+export type VillageInput = {
+  provinceId?: number;
+  countyId?: number;
+  townshipId?: number;
+  nameZh?: string;
+  nameEn?: string;
+  signatureProductZh?: string;
+  signatureProductEn?: string;
+  signatureCategoryId?: number | null;
+  descriptionZh?: string;
+  descriptionEn?: string;
+  lat?: number;
+  lng?: number;
+};
+
+export function createVillage(db: Db, input: VillageInput = {}): number {
+  const n = ++villageCounter;
+  const place =
+    input.provinceId && input.countyId && input.townshipId
+      ? { provinceId: input.provinceId, countyId: input.countyId, townshipId: input.townshipId }
+      : ensureTestRegions(db);
+  return db
+    .insert(villages)
+    .values({
+      provinceId: place.provinceId,
+      countyId: place.countyId,
+      townshipId: place.townshipId,
+      nameZh: input.nameZh ?? `测试村${n}-${Date.now().toString(36)}`,
+      nameEn: input.nameEn ?? `Test Village ${n}`,
+      // Neutral defaults, so that factory rows do not turn up in searches for real products.
+      signatureProductZh: input.signatureProductZh ?? "测试特产",
+      signatureProductEn: input.signatureProductEn ?? "Test specialty",
+      signatureCategoryId: input.signatureCategoryId ?? null,
+      descriptionZh: input.descriptionZh ?? "",
+      descriptionEn: input.descriptionEn ?? "",
+      lat: input.lat ?? 35.76,
+      lng: input.lng ?? 109.43,
+    })
+    .returning({ id: villages.id })
+    .get().id;
+}
+
+// ─── people ──────────────────────────────────────────────────────────────────
+
+export const DEFAULT_TEST_PASSWORD = "cunpin123";
+
+let phoneCounter = 0;
+/** A phone number not yet in the database: 139 + 8 digits, counting up from a per-process start. */
+export function uniquePhone(db: Db): string {
+  const base = (process.pid % 900) * 100_000; // separate ranges for parallel test workers
+  for (;;) {
+    const phone = `139${String(base + ++phoneCounter).padStart(8, "0")}`;
+    if (!db.select({ id: users.id }).from(users).where(eq(users.phone, phone)).get()) return phone;
+  }
+}
+
+export type UserInput = {
+  phone?: string;
+  password?: string;
+  displayName?: string;
+  roles?: Role[];
+  /** Precomputed hash of `password` (bulk seeding: scrypt takes ~50–100 ms per call). */
+  passwordHash?: string;
+};
+
+export async function createUser(
+  db: Db,
+  input: UserInput = {},
+): Promise<{ id: number; phone: string; password: string }> {
+  const phone = input.phone ?? uniquePhone(db);
+  const password = input.password ?? DEFAULT_TEST_PASSWORD;
+  const displayName = input.displayName ?? `用户${phone.slice(-4)}`;
+  if (!input.passwordHash) {
+    const id = await createAccount(db, { phone, password, displayName, roles: input.roles });
+    return { id, phone, password };
+  }
+  return { id: insertUserWithHash(db, { phone, displayName, passwordHash: input.passwordHash, roles: input.roles }), phone, password };
+}
+
+/** Synchronous user insert with a ready hash; roles always include buyer, like sign-up. */
+export function insertUserWithHash(
+  db: Db,
+  input: { phone: string; displayName: string; passwordHash: string; roles?: Role[] },
+): number {
+  return db.transaction((tx) => {
+    const { id } = tx
+      .insert(users)
+      .values({ phone: input.phone, passwordHash: input.passwordHash, displayName: input.displayName })
+      .returning({ id: users.id })
+      .get();
+    for (const role of new Set<Role>(["buyer", ...(input.roles ?? [])])) {
+      tx.insert(userRoles).values({ userId: id, role }).onConflictDoNothing().run();
+    }
+    return id;
+  });
+}
+
+const hashCache = new Map<string, Promise<string>>();
+/** One scrypt hash per password per process, for seeding many accounts quickly. */
+export function cachedPasswordHash(password = DEFAULT_TEST_PASSWORD): Promise<string> {
+  let h = hashCache.get(password);
+  if (!h) hashCache.set(password, (h = hashPassword(password)));
+  return h;
+}
+
+/** The acting user as the domain modules see it (roles and producer memberships). */
+export function actorFor(db: Db, userId: number): Actor {
+  const user = loadAuthUser(db, userId);
+  if (!user) throw new Error(`no user ${userId}`);
+  return user;
+}
+
+// ─── producers ───────────────────────────────────────────────────────────────
+
+/** GB 32100 registration-authority + category prefix: 93 farmers' co-operative, 92 individual business, 91 company. */
+export const CREDIT_CODE_PREFIX: Record<ProducerKind, string> = {
+  cooperative: "93",
+  family_farm: "92",
+  large_grower: "92",
+  agribusiness: "91",
+};
+
+let creditCounter = 0;
+/** 9-character organisation code part: "MA" + 7 characters of the credit-code alphabet. */
+function organisationCode(n: number): string {
+  let s = "";
+  for (let i = 0; i < 7; i++) {
+    s = CREDIT_CODE_ALPHABET[n % 31] + s;
+    n = Math.floor(n / 31);
+  }
+  return "MA" + s;
+}
+
+/** A credit code with a correct check character that no producer in `db` has yet. */
+export function uniqueCreditCode(db: Db, kind: ProducerKind, countyCode: string): string {
+  const start = (process.pid % 1000) * 100_000;
+  for (;;) {
+    const code = makeCreditCode(CREDIT_CODE_PREFIX[kind] + countyCode + organisationCode(start + ++creditCounter));
+    if (!db.select({ id: producers.id }).from(producers).where(eq(producers.creditCode, code)).get()) return code;
+  }
+}
+
+/** The same code with a different (wrong) check character: lands in `pending_review`. */
+export function withWrongCheckCharacter(code: string): string {
+  const right = code[17];
+  const wrong = CREDIT_CODE_ALPHABET[(CREDIT_CODE_ALPHABET.indexOf(right) + 7) % 31];
+  return code.slice(0, 17) + wrong;
+}
+
+export type ProducerFactoryInput = {
+  kind?: ProducerKind;
+  nameZh?: string;
+  nameEn?: string;
+  ownerUserId?: number | null;
+  villageId?: number | null;
+  provinceId?: number;
+  countyId?: number;
+  townshipId?: number | null;
+  creditCode?: string;
+  creditCodeStatus?: CreditCodeStatus;
+  address?: string;
+  lat?: number | null;
+  lng?: number | null;
+  contactPhone?: string | null;
+  descriptionZh?: string;
+  descriptionEn?: string;
+  vatRateBp?: number | null;
+};
+
+const KIND_SUFFIX: Record<ProducerKind, string> = {
+  cooperative: "专业合作社",
+  family_farm: "家庭农场",
+  large_grower: "种植大户",
+  agribusiness: "农业有限公司",
+};
+
+let producerCounter = 0;
+
+/**
+ * Inserts a producer directly (the registration rules are tested on registerProducer itself).
+ * The owner, when given, becomes its `owner` member and gets the farmer role.
+ */
+export function createProducer(db: Db, input: ProducerFactoryInput = {}): number {
+  const kind = input.kind ?? "cooperative";
+  const n = ++producerCounter;
+  let place: { provinceId: number; countyId: number; townshipId: number | null; villageId: number | null };
+  if (input.villageId && !(input.provinceId && input.countyId)) {
+    const v = db.select().from(villages).where(eq(villages.id, input.villageId)).get();
+    if (!v) throw new Error(`no village ${input.villageId}`);
+    place = { provinceId: v.provinceId, countyId: v.countyId, townshipId: v.townshipId, villageId: v.id };
+  } else if (input.provinceId && input.countyId) {
+    place = { provinceId: input.provinceId, countyId: input.countyId, townshipId: input.townshipId ?? null, villageId: input.villageId ?? null };
+  } else {
+    const r = ensureTestRegions(db);
+    place = { provinceId: r.provinceId, countyId: r.countyId, townshipId: r.townshipId, villageId: input.villageId ?? null };
+  }
+  const county = db.select({ code: regions.code }).from(regions).where(eq(regions.id, place.countyId)).get();
+  const countyCode = (county?.code ?? "610629").slice(0, 6);
+  const creditCode = input.creditCode ?? uniqueCreditCode(db, kind, countyCode);
+  const status: CreditCodeStatus = input.creditCodeStatus ?? (makeCreditCode(creditCode.slice(0, 17)) === creditCode ? "valid" : "pending_review");
+  return db.transaction((tx) => {
+    const { id } = tx
+      .insert(producers)
+      .values({
+        kind,
+        nameZh: input.nameZh ?? `测试${n}号${KIND_SUFFIX[kind]}`,
+        nameEn: input.nameEn ?? `Test producer ${n}`,
+        creditCode,
+        creditCodeStatus: status,
+        descriptionZh: input.descriptionZh ?? "",
+        descriptionEn: input.descriptionEn ?? "",
+        contactPhone: input.contactPhone ?? null,
+        address: input.address ?? "测试地址",
+        provinceId: place.provinceId,
+        countyId: place.countyId,
+        townshipId: place.townshipId,
+        villageId: place.villageId,
+        lat: input.lat ?? null,
+        lng: input.lng ?? null,
+        vatRateBp: input.vatRateBp ?? null,
+        createdBy: input.ownerUserId ?? null,
+      })
+      .returning({ id: producers.id })
+      .get();
+    if (input.ownerUserId) addProducerMember(tx as unknown as Db, id, input.ownerUserId, "owner");
+    return id;
+  });
+}
+
+/** Adds (or updates) a membership and gives the user the role that goes with it. */
+export function addProducerMember(db: Db, producerId: number, userId: number, role: "owner" | "manager" | "member" = "member"): void {
+  db.insert(producerMembers)
+    .values({ producerId, userId, role })
+    .onConflictDoUpdate({ target: [producerMembers.producerId, producerMembers.userId], set: { role } })
+    .run();
+  const userRole: Role = role === "manager" ? "coop_admin" : "farmer";
+  db.insert(userRoles).values({ userId, role: userRole }).onConflictDoNothing().run();
+}
+
+// ─── images and photos ───────────────────────────────────────────────────────
+
+export type TestImageInput = {
+  width?: number;
+  height?: number;
+  /** CSS hex colour, e.g. "#c0392b". */
+  color?: string;
+  format?: "png" | "jpeg" | "webp";
+};
+
+/** A solid-colour image of the given size and format. */
+export async function makeTestImage(input: TestImageInput = {}): Promise<Buffer> {
+  const width = input.width ?? 800;
+  const height = input.height ?? 600;
+  const hex = (input.color ?? "#4caf50").replace("#", "");
+  const background = {
+    r: parseInt(hex.slice(0, 2), 16),
+    g: parseInt(hex.slice(2, 4), 16),
+    b: parseInt(hex.slice(4, 6), 16),
+  };
+  const img = sharp({ create: { width, height, channels: 3, background } });
+  const format = input.format ?? "png";
+  if (format === "jpeg") return img.jpeg({ quality: 80 }).toBuffer();
+  if (format === "webp") return img.webp().toBuffer();
+  return img.png().toBuffer();
+}
+
+/** Where factory photos go when neither the caller nor UPLOAD_DIR says. */
+export function defaultUploadDir(): string {
+  return process.env.UPLOAD_DIR ?? path.join(os.tmpdir(), "cunpin-test-uploads");
+}
+
+const defaultPhotoCache = new Map<string, Promise<PhotoRecord>>();
+/** One small stored photo per upload dir, reused by every factory listing (storage is by content hash). */
+export async function defaultListingPhoto(uploadDir = defaultUploadDir()): Promise<PhotoRecord> {
+  let p = defaultPhotoCache.get(uploadDir);
+  if (p) {
+    const photo = await p;
+    if (fs.existsSync(path.join(uploadDir, photo.fileKey))) return photo;
+  }
+  p = makeTestImage({ width: 320, height: 240, color: "#8bc34a" }).then((buf) => storeListingPhoto(buf, uploadDir));
+  defaultPhotoCache.set(uploadDir, p);
+  return p;
+}
+
+// ─── listings and lots ───────────────────────────────────────────────────────
+
+export type BatchInput = {
+  lotCode?: string;
+  harvestedAt?: number | null;
+  quantity?: number | null;
+  unit?: Unit | null;
+};
+
+let lotCounter = 0;
+
+export function createBatch(db: Db, input: BatchInput & { producerId: number; productId: number }): number {
+  const lotCode = input.lotCode ?? `T${Date.now().toString(36).toUpperCase()}-${++lotCounter}`;
+  return db
+    .insert(batches)
+    .values({
+      producerId: input.producerId,
+      productId: input.productId,
+      lotCode,
+      harvestedAt: input.harvestedAt ?? null,
+      quantity: input.quantity ?? null,
+      unit: input.unit ?? null,
+    })
+    .returning({ id: batches.id })
+    .get().id;
+}
+
+export type ListingFactoryInput = {
+  producerId: number;
+  /** Acting user; defaults to the producer's first owner/manager/member, or a new member user. */
+  actorUserId?: number;
+  categorySlug?: CategorySlug;
+  productName?: string;
+  title?: string;
+  description?: string;
+  status?: ListingStatus;
+  priceFen?: number;
+  stock?: number;
+  unit?: Unit;
+  certifications?: CertificationKind[];
+  /** Image buffers to store, or stored photo records; default one generated photo. `[]` for none. */
+  photos?: Array<Buffer | PhotoRecord>;
+  uploadDir?: string;
+  /** Also create a batch (lot) of the product and link it to the listing. */
+  batch?: boolean | BatchInput;
+  /** Backdate the listing (ms epoch): sets created/updated/published times. */
+  at?: number;
+};
+
+let listingCounter = 0;
+
+async function listingActor(db: Db, producerId: number, actorUserId?: number): Promise<Actor> {
+  if (actorUserId) return actorFor(db, actorUserId);
+  const member = db
+    .select({ userId: producerMembers.userId })
+    .from(producerMembers)
+    .where(eq(producerMembers.producerId, producerId))
+    .orderBy(sql`case ${producerMembers.role} when 'owner' then 0 when 'manager' then 1 else 2 end`)
+    .get();
+  if (member) return actorFor(db, member.userId);
+  const hash = await cachedPasswordHash();
+  const userId = insertUserWithHash(db, { phone: uniquePhone(db), displayName: "农户", passwordHash: hash, roles: ["farmer"] });
+  addProducerMember(db, producerId, userId, "owner");
+  return actorFor(db, userId);
+}
+
+/** Creates a listing through the domain module (so the search index is written), then sets its status. */
+export async function createListing(db: Db, input: ListingFactoryInput): Promise<number> {
+  const n = ++listingCounter;
+  const actor = await listingActor(db, input.producerId, input.actorUserId);
+  const uploadDir = input.uploadDir ?? defaultUploadDir();
+  const photos: PhotoRecord[] = [];
+  if (input.photos === undefined) photos.push(await defaultListingPhoto(uploadDir));
+  else {
+    for (const p of input.photos) photos.push(Buffer.isBuffer(p) ? await storeListingPhoto(p, uploadDir) : p);
+  }
+  const categoryId = categoryIds(db)[input.categorySlug ?? "fruit"] ?? seedCategories(db)[input.categorySlug ?? "fruit"];
+  const title = input.title ?? `测试商品 ${n}号`;
+  const id = createListingRecord(
+    db,
+    actor,
+    {
+      producerId: input.producerId,
+      categoryId,
+      productName: input.productName ?? title.split(/\s+/)[0],
+      title,
+      description: input.description ?? "",
+      unit: input.unit ?? "jin",
+      priceFen: input.priceFen ?? 1990,
+      stock: input.stock ?? 100,
+      certifications: input.certifications ?? [],
+    },
+    photos,
+  );
+  const status = input.status ?? "published";
+  if (status !== "draft") setListingStatus(db, actor, id, status);
+  if (input.at !== undefined) {
+    db.update(listings)
+      .set({ createdAt: input.at, updatedAt: input.at, publishedAt: status === "draft" ? null : input.at })
+      .where(eq(listings.id, id))
+      .run();
+  }
+  if (input.batch) {
+    const listing = db.select({ productId: listings.productId }).from(listings).where(eq(listings.id, id)).get()!;
+    const batchId = createBatch(db, {
+      ...(typeof input.batch === "object" ? input.batch : {}),
+      producerId: input.producerId,
+      productId: listing.productId,
+    });
+    db.insert(listingBatches).values({ listingId: id, batchId }).run();
+  }
+  return id;
+}
+
+/** Links an existing batch to a listing. */
+export function linkBatch(db: Db, listingId: number, batchId: number): void {
+  db.insert(listingBatches).values({ listingId, batchId }).onConflictDoNothing().run();
+}
+
+/** Membership check used by tests: is this user a member of this producer? */
+export function isMember(db: Db, producerId: number, userId: number): boolean {
+  return Boolean(
+    db
+      .select({ p: producerMembers.producerId })
+      .from(producerMembers)
+      .where(and(eq(producerMembers.producerId, producerId), eq(producerMembers.userId, userId)))
+      .get(),
+  );
+}
+
+// ─── databases ───────────────────────────────────────────────────────────────
+
+let dbCounter = 0;
+
+/** A fresh migrated SQLite file with the categories, for one test file or suite. */
+export function createTestDatabase(file?: string): { db: Db; file: string; cleanup: () => void } {
+  const target =
+    file ?? path.join(os.tmpdir(), `cunpin-test-${process.pid}-${Date.now().toString(36)}-${++dbCounter}.sqlite`);
+  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(target + suffix, { force: true });
+  const db = openDatabase(target);
+  migrateDatabase(db);
+  seedCategories(db);
+  return {
+    db,
+    file: target,
+    cleanup() {
+      try {
+        db.$client.close();
+      } catch {
+        // already closed
+      }
+      for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(target + suffix, { force: true });
+    },
+  };
+}

@@ -1,0 +1,195 @@
+import { describe, expect, it } from "vitest";
+import { sign } from "node:crypto";
+import {
+  ChainRuleError,
+  GENESIS_HASH,
+  appendEvent,
+  computeEventHash,
+  contentHashOf,
+  effectiveEvents,
+  generateSigningKey,
+  importPublicKey,
+  keyIdFor,
+  parseContent,
+  signerFromExported,
+} from "../../../traceability/chain";
+import { canonicalize } from "../../../traceability/canonical";
+import type { StoredEventRecord } from "../../../traceability/types";
+import { verifyChain, verifyChainStrict } from "../../../traceability/verify";
+import { P, PLATFORM, appleLot, buildChain, keys, longChain, platform, platformKey, producer, producerKey, sh } from "./fixtures";
+
+const clone = (rs: StoredEventRecord[]) => rs.map((r) => ({ ...r }));
+const both = (rs: StoredEventRecord[]) => [verifyChain(rs, keys), verifyChainStrict(rs, keys)];
+
+describe("keys", () => {
+  it("exports raw and SPKI public keys and a key id derived from the raw key", () => {
+    const k = generateSigningKey({ kind: "producer", id: "2" });
+    expect(Buffer.from(k.publicKeyRaw, "base64")).toHaveLength(32);
+    expect(Buffer.from(k.publicKeySpki, "base64").subarray(12).toString("base64")).toBe(k.publicKeyRaw);
+    expect(k.keyId).toBe(keyIdFor(Buffer.from(k.publicKeyRaw, "base64")));
+    expect(importPublicKey(k.publicKeyRaw).asymmetricKeyType).toBe("ed25519");
+    expect(signerFromExported(k).privateKey.asymmetricKeyType).toBe("ed25519");
+  });
+});
+
+describe("appendEvent", () => {
+  const chain = buildChain(appleLot());
+
+  it("links records: genesis prev hash, seq, content hash, event hash", () => {
+    expect(chain[0].seq).toBe(1);
+    expect(chain[0].prevHash).toBe(GENESIS_HASH);
+    for (let i = 0; i < chain.length; i++) {
+      const r = chain[i];
+      expect(r.seq).toBe(i + 1);
+      expect(r.contentHash).toBe(contentHashOf(r.content));
+      expect(r.content).toBe(canonicalize(JSON.parse(r.content)));
+      if (i > 0) expect(r.prevHash).toBe(chain[i - 1].eventHash);
+      expect(r.eventHash).toBe(computeEventHash(r.prevHash, i > 0 ? chain[i - 1].signature : null, r.contentHash));
+      expect(Buffer.from(r.signature, "base64")).toHaveLength(64);
+    }
+    const inspection = parseContent(chain[3]);
+    expect(inspection.signerKeyId).toBe(platformKey.keyId);
+    expect(chain[3].signerKeyId).toBe(platformKey.keyId);
+    expect(chain[0].signerKeyId).toBe(producerKey.keyId);
+  });
+
+  it("is deterministic: the same content and key give the same record (Ed25519 is deterministic)", () => {
+    expect(buildChain(appleLot())).toEqual(chain);
+  });
+
+  it("refuses a signer that is not the actor's, another lot, bad payloads and loose corrections", () => {
+    const [first] = appleLot();
+    expect(() => appendEvent(null, first, platform)).toThrow(ChainRuleError);
+    expect(() => appendEvent(chain[0], { ...appleLot("8")[1] }, producer)).toThrow(/another lot/);
+    expect(() => appendEvent(null, { ...first, payload: { crop: "" } } as never, producer)).toThrow(/invalid event content/);
+    expect(() =>
+      appendEvent(chain[chain.length - 1], { lotId: "7", type: "correction", occurredAt: sh("2026-10-14T08:00:00"), recordedAt: sh("2026-10-14T08:00:00"), actor: P, payload: { reason: "x", retract: true } }, producer),
+    ).toThrow(/correctsSeq/);
+  });
+
+  it("applies corrections in the effective view", () => {
+    const contents = [
+      ...appleLot(),
+      { lotId: "7", type: "correction" as const, correctsSeq: 3, occurredAt: sh("2026-10-14T08:00:00"), recordedAt: sh("2026-10-14T08:00:00"), actor: P, payload: { reason: "称重有误", replacement: { quantity: 1150, unit: "kg", lotCode: "LC2026-A07" } } },
+      { lotId: "7", type: "correction" as const, correctsSeq: 2, occurredAt: sh("2026-10-14T09:00:00"), recordedAt: sh("2026-10-14T09:00:00"), actor: P, payload: { reason: "记错批次", retract: true } },
+    ];
+    const eff = effectiveEvents(buildChain(contents).map(parseContent));
+    expect(eff.map((e) => e.seq)).toEqual([1, 3, 4, 5, 6]);
+    expect(eff.find((e) => e.seq === 3)!.payload).toMatchObject({ quantity: 1150 });
+    expect(eff.find((e) => e.seq === 3)!.correctedBy).toEqual([7]);
+  });
+});
+
+describe("verifyChain", () => {
+  const chain = buildChain(appleLot());
+
+  it("accepts an intact chain; the fast path verifies one signature per signer", () => {
+    const fast = verifyChain(chain, keys);
+    expect(fast).toMatchObject({ ok: true, mode: "fast", checked: 6, signaturesVerified: 2, head: { seq: 6, eventHash: chain[5].eventHash } });
+    expect(verifyChainStrict(chain, keys)).toMatchObject({ ok: true, mode: "strict", checked: 6, signaturesVerified: 6 });
+    expect(verifyChain([], keys)).toMatchObject({ ok: true, checked: 0, head: null });
+  });
+
+  it("a tampered content row fails at that seq", () => {
+    const rs = clone(chain);
+    rs[2].content = rs[2].content.replace('"quantity":1200', '"quantity":2400');
+    for (const r of both(rs)) expect(r).toMatchObject({ ok: false, failedAt: 3, reason: "content_hash", checked: 2 });
+  });
+
+  it("a tampered content row with a recomputed content hash fails at that seq", () => {
+    const rs = clone(chain);
+    rs[2].content = rs[2].content.replace('"quantity":1200', '"quantity":2400');
+    rs[2].contentHash = contentHashOf(rs[2].content);
+    for (const r of both(rs)) expect(r).toMatchObject({ ok: false, failedAt: 3, reason: "event_hash" });
+  });
+
+  it("a tampered row whose hashes are all recomputed downstream fails at that seq on the signature", () => {
+    const rs = clone(chain);
+    rs[1].content = rs[1].content.replace("有机肥", "复合肥");
+    rs[1].contentHash = contentHashOf(rs[1].content);
+    for (let i = 1; i < rs.length; i++) {
+      if (i > 1) rs[i].prevHash = rs[i - 1].eventHash;
+      rs[i].eventHash = computeEventHash(rs[i].prevHash, rs[i - 1].signature, rs[i].contentHash);
+    }
+    for (const r of both(rs)) expect(r).toMatchObject({ ok: false, failedAt: 2, reason: "signature" });
+  });
+
+  it("a tampered prev hash fails at that seq", () => {
+    const rs = clone(chain);
+    rs[3].prevHash = "f".repeat(64);
+    for (const r of both(rs)) expect(r).toMatchObject({ ok: false, failedAt: 4, reason: "prev_hash" });
+  });
+
+  it("a forged signature fails at that seq, also in the middle of the chain", () => {
+    const forger = generateSigningKey({ kind: "producer", id: "1" });
+    for (const idx of [1, 5]) {
+      const rs = clone(chain);
+      rs[idx].signature = sign(null, Buffer.from(rs[idx].eventHash, "hex"), signerFromExported(forger).privateKey).toString("base64");
+      for (const r of both(rs)) expect(r).toMatchObject({ ok: false, failedAt: idx + 1, reason: "signature" });
+    }
+  });
+
+  it("a re-encoded signature (same bytes, different base64 text) fails at that seq", () => {
+    const rs = clone(chain);
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const s = rs[1].signature; // 88 chars ending in "=="; the low 2 bits of s[85] are padding bits
+    rs[1].signature = s.slice(0, 85) + alphabet[alphabet.indexOf(s[85]) ^ 1] + s.slice(86);
+    expect(Buffer.from(rs[1].signature, "base64").equals(Buffer.from(s, "base64"))).toBe(true);
+    for (const r of both(rs)) expect(r).toMatchObject({ ok: false, failedAt: 2, reason: "signature" });
+  });
+
+  it("swapped rows fail at the first swapped seq", () => {
+    const rs = clone(chain);
+    [rs[2], rs[3]] = [rs[3], rs[2]];
+    for (const r of both(rs)) expect(r).toMatchObject({ ok: false, failedAt: 3, reason: "seq_gap" });
+    // the same swap with the seq column rewritten to look continuous
+    const rs2 = clone(chain);
+    [rs2[2], rs2[3]] = [{ ...rs2[3], seq: 3 }, { ...rs2[2], seq: 4 }];
+    for (const r of both(rs2)) expect(r).toMatchObject({ ok: false, failedAt: 3, reason: "seq_gap" });
+  });
+
+  it("a deleted middle row fails where the gap is", () => {
+    const rs = clone(chain);
+    rs.splice(2, 1);
+    for (const r of both(rs)) expect(r).toMatchObject({ ok: false, failedAt: 3, reason: "seq_gap" });
+  });
+
+  it("an unknown key, or a key of another actor, fails as unknown_key", () => {
+    const onlyProducer = new Map([[producerKey.keyId, keys.get(producerKey.keyId)!]]);
+    expect(verifyChain(chain, onlyProducer)).toMatchObject({ ok: false, failedAt: 4, reason: "unknown_key" });
+    const mislabelled = new Map(keys);
+    mislabelled.set(platformKey.keyId, { ...keys.get(platformKey.keyId)!, owner: { kind: "producer", id: "2" } });
+    expect(verifyChain(chain, mislabelled)).toMatchObject({ ok: false, failedAt: 4, reason: "unknown_key" });
+  });
+
+  it("an event falsely claiming the platform key, appended by the producer, is caught", () => {
+    const rs = clone(chain);
+    // the producer fabricates a platform inspection (it cannot sign with the platform key) …
+    const fake = { lotId: "7", type: "inspection", occurredAt: sh("2026-10-14T08:00:00"), recordedAt: sh("2026-10-14T08:00:00"), actor: PLATFORM, payload: { result: "pass", kind: "lab_test" }, seq: 7, signerKeyId: platformKey.keyId };
+    const content = canonicalize(fake);
+    const contentHash = contentHashOf(content);
+    const eventHash = computeEventHash(rs[5].eventHash, rs[5].signature, contentHash);
+    const forged = sign(null, Buffer.from(eventHash, "hex"), producer.privateKey).toString("base64");
+    rs.push({ seq: 7, lotId: "7", content, contentHash, prevHash: rs[5].eventHash, eventHash, signerKeyId: platformKey.keyId, signature: forged });
+    // … and then appends and signs an event of its own on top
+    rs.push(appendEvent(rs[6], { lotId: "7", type: "arrival", occurredAt: sh("2026-10-15T08:00:00"), recordedAt: sh("2026-10-15T08:00:00"), actor: P, payload: {} }, producer));
+    for (const r of both(rs)) expect(r).toMatchObject({ ok: false, failedAt: 7, reason: "signature" });
+  });
+
+  it("rows from another lot are rejected", () => {
+    const other = buildChain(appleLot("8"));
+    const rs = [...clone(chain).slice(0, 3), ...other.slice(3)];
+    for (const r of both(rs)) expect(r.ok).toBe(false);
+    for (const r of both(rs)) expect(r).toMatchObject({ failedAt: 4 });
+  });
+
+  it("verifies a 200-event chain quickly on the fast path", () => {
+    const rs = longChain(200);
+    verifyChain(rs, keys); // warm-up
+    const t = performance.now();
+    const res = verifyChain(rs, keys);
+    const ms = performance.now() - t;
+    expect(res).toMatchObject({ ok: true, checked: 200, signaturesVerified: 2 });
+    expect(ms).toBeLessThan(25); // target is < 5 ms (see bench-verify.ts); generous here for loaded CI machines
+  });
+});

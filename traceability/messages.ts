@@ -1,0 +1,87 @@
+/**
+ * Plain-language messages for compliance findings, chain verification and registration-number
+ * checks. Same shape as app/i18n/messages/*.ts (zh is the source, en has identical keys,
+ * "{name}" placeholders), so the app can spread these into its catalogue; `formatMessage`
+ * lets this library render them without importing the app.
+ */
+export const zh = {
+  "trace.finding.banned_input": "第 {seq} 条记录使用了国家禁用农药「{substanceZh}」（{input}）。该批次不能上架销售。",
+  "trace.finding.forbidden_on_crop": "第 {seq} 条记录在{cropZh}上使用了「{substanceZh}」（{input}），该农药禁止用于这类作物。",
+  "trace.finding.interval_violated":
+    "第 {seq} 条记录：{input} 于 {appliedOn} 最后一次使用，安全间隔期为 {days} 天，最早 {earliestOn} 才能采收，实际采收日为 {harvestOn}。",
+  "trace.finding.withdrawal_violated":
+    "第 {seq} 条记录：兽药 {input} 于 {appliedOn} 最后一次使用，休药期为 {days} 天，最早 {earliestOn} 才能屠宰或上市，实际为 {harvestOn}。",
+  "trace.finding.too_many_applications": "{input} 在本批次共使用 {count} 次，超过标签规定的最多 {max} 次。",
+  "trace.finding.missing_certificate": "该品类必须附承诺达标合格证，本批次还没有有效的合格证（缺少：{missingZh}）。",
+  "trace.finding.no_passing_inspection": "本批次还没有合格的检测或检查记录。",
+  "trace.finding.failed_inspection": "第 {seq} 条记录显示最近一次检测不合格，需要重新检测合格后才能销售。",
+  "trace.finding.inputs_after_inspection": "第 {seq} 条记录的投入品使用发生在最近一次合格检测之后，需要重新检测。",
+
+  "trace.cert.productName": "产品名称",
+  "trace.cert.quantity": "数量",
+  "trace.cert.unit": "单位",
+  "trace.cert.origin": "产地",
+  "trace.cert.issuedAt": "开具日期",
+  "trace.cert.entityName": "承诺主体",
+  "trace.cert.entityContact": "联系方式",
+  "trace.cert.commitment": "承诺内容",
+  "trace.cert.certificate": "合格证",
+
+  "trace.verify.ok": "溯源链完整：{checked} 条记录均未被篡改。",
+  "trace.verify.seq_gap": "第 {seq} 条记录缺失、重复或顺序被调换。",
+  "trace.verify.content_hash": "第 {seq} 条记录的内容被修改过。",
+  "trace.verify.malformed": "第 {seq} 条记录的内容与其所属批次或签名密钥不符。",
+  "trace.verify.prev_hash": "第 {seq} 条记录与上一条记录的链接被破坏。",
+  "trace.verify.event_hash": "第 {seq} 条记录的哈希值不正确。",
+  "trace.verify.unknown_key": "第 {seq} 条记录的签名密钥未登记或不属于记录人。",
+  "trace.verify.signature": "第 {seq} 条记录的签名无效。",
+
+  "trace.regno.empty": "请填写农药登记证号。",
+  "trace.regno.format": "登记证号格式不正确，应为 PD 或 WP 加 8 位数字（如 PD20080005）。",
+  "trace.regno.temporary_expired": "临时登记（LS/WL）已于 2017 年 6 月停止，该登记证号不再有效。",
+};
+
+export const en: Record<keyof typeof zh, string> = {
+  "trace.finding.banned_input": "Record {seq} uses {substanceEn} ({input}), a pesticide banned in China. This lot cannot be sold.",
+  "trace.finding.forbidden_on_crop": "Record {seq} uses {substanceEn} ({input}) on {cropEn}; it must not be used on this crop.",
+  "trace.finding.interval_violated":
+    "Record {seq}: {input} was last applied on {appliedOn}; its pre-harvest interval is {days} days, so harvest may start on {earliestOn}, but the harvest date is {harvestOn}.",
+  "trace.finding.withdrawal_violated":
+    "Record {seq}: the veterinary drug {input} was last given on {appliedOn}; its withdrawal period is {days} days, so slaughter or sale may start on {earliestOn}, but the date is {harvestOn}.",
+  "trace.finding.too_many_applications": "{input} was applied {count} times to this lot; the label allows at most {max}.",
+  "trace.finding.missing_certificate": "This category must carry a commitment compliance certificate (承诺达标合格证); this lot has no valid one yet (missing: {missingEn}).",
+  "trace.finding.no_passing_inspection": "This lot has no passing test or inspection yet.",
+  "trace.finding.failed_inspection": "Record {seq}: the latest test failed; the lot needs a passing test before it can be sold.",
+  "trace.finding.inputs_after_inspection": "Record {seq}: an input was applied after the latest passing test; the lot needs to be tested again.",
+
+  "trace.cert.productName": "product name",
+  "trace.cert.quantity": "quantity",
+  "trace.cert.unit": "unit",
+  "trace.cert.origin": "origin",
+  "trace.cert.issuedAt": "issue date",
+  "trace.cert.entityName": "committing entity",
+  "trace.cert.entityContact": "contact",
+  "trace.cert.commitment": "commitment",
+  "trace.cert.certificate": "certificate",
+
+  "trace.verify.ok": "The trace chain is intact: none of its {checked} records has been altered.",
+  "trace.verify.seq_gap": "Record {seq} is missing, duplicated or out of order.",
+  "trace.verify.content_hash": "The content of record {seq} has been changed.",
+  "trace.verify.malformed": "Record {seq} does not match its lot or its signing key.",
+  "trace.verify.prev_hash": "The link from record {seq} to the record before it is broken.",
+  "trace.verify.event_hash": "The hash of record {seq} is wrong.",
+  "trace.verify.unknown_key": "Record {seq} is signed with a key that is unknown or not its author's.",
+  "trace.verify.signature": "The signature of record {seq} is not valid.",
+
+  "trace.regno.empty": "Enter the pesticide registration number.",
+  "trace.regno.format": "Registration numbers are PD or WP followed by 8 digits (e.g. PD20080005).",
+  "trace.regno.temporary_expired": "Temporary registrations (LS/WL) ended in June 2017; this number is no longer valid.",
+};
+
+export type TraceMessageKey = keyof typeof zh;
+export type TraceLocale = "zh" | "en";
+
+export function formatMessage(locale: TraceLocale, key: TraceMessageKey, params: Record<string, string | number> = {}): string {
+  const template = (locale === "en" ? en : zh)[key];
+  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
