@@ -10,6 +10,12 @@ const EnvSchema = z.object({
   SESSION_SECRET: z.string().min(16).optional(),
   /** Seed data set size when `npm start` seeds an empty database: full demo or small (CI). */
   SEED_MODE: z.enum(["demo", "small"]).default("demo"),
+  /** GS1 company prefix the platform assigns GTINs from when a producer has none of its own. */
+  PLATFORM_GS1_PREFIX: z.string().regex(/^\d{7,11}$/).default("6975000"),
+  /** Encrypts the Ed25519 private keys that sign trace events (falls back to SESSION_SECRET's dev value outside production). */
+  TRACE_KEY_SECRET: z.string().min(16).optional(),
+  /** Public origin printed in QR codes (GS1 Digital Link), e.g. https://cunpin.example; default: the request's origin. */
+  PUBLIC_ORIGIN: z.string().url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Set to "true" in tests to relax login throttling windows; never in production. */
   CI: z.string().optional(),

@@ -254,7 +254,8 @@ export const products = sqliteTable(
 export const UNITS = ["jin", "kg", "box", "each", "bag", "bottle", "dozen"] as const;
 export type Unit = (typeof UNITS)[number];
 
-export const LISTING_STATUSES = ["draft", "published", "paused"] as const;
+/** `recalled`: pulled from the storefront by an inspector's recall of a lot it sells from. */
+export const LISTING_STATUSES = ["draft", "published", "paused", "recalled"] as const;
 export type ListingStatus = (typeof LISTING_STATUSES)[number];
 
 export const listings = sqliteTable(
@@ -335,7 +336,10 @@ export const listingCertifications = sqliteTable(
 
 // ─── lots ────────────────────────────────────────────────────────────────────
 
-/** A batch (lot) of a product; the traceability chain hangs off it (later issue). */
+export const BATCH_STATUSES = ["growing", "harvested", "packed", "recalled"] as const;
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
+
+/** A batch (lot) of a product; its traceability chain is in trace_events. */
 export const batches = sqliteTable(
   "batches",
   {
@@ -346,8 +350,15 @@ export const batches = sqliteTable(
     productId: integer("product_id")
       .notNull()
       .references(() => products.id),
-    /** GS1 AI (10) batch/lot number: up to 20 characters. */
+    /** GS1 AI (10) batch/lot number: up to 20 characters of GS1's character set 82. */
     lotCode: text("lot_code").notNull(),
+    /** GTIN-14 of the trade item (the producer's own GS1 GTIN, or one from the platform prefix). */
+    gtin: text("gtin"),
+    plotId: integer("plot_id").references((): any => plots.id),
+    plantingId: integer("planting_id").references((): any => plantings.id),
+    /** Crop or animal (apple, kiwifruit, chicken): the key that intervals and crop bans are looked up by. */
+    crop: text("crop"),
+    status: text("status", { enum: BATCH_STATUSES }).notNull().default("growing"),
     harvestedAt: integer("harvested_at"),
     quantity: real("quantity"),
     unit: text("unit", { enum: UNITS }),
@@ -355,6 +366,7 @@ export const batches = sqliteTable(
   },
   (t) => [
     uniqueIndex("batches_producer_lot_unique").on(t.producerId, t.lotCode),
+    uniqueIndex("batches_gtin_lot_unique").on(t.gtin, t.lotCode),
     index("batches_product_idx").on(t.productId),
   ],
 );
@@ -370,4 +382,301 @@ export const listingBatches = sqliteTable(
       .references(() => batches.id),
   },
   (t) => [primaryKey({ columns: [t.listingId, t.batchId] }), index("listing_batches_batch_idx").on(t.batchId)],
+);
+
+// ─── traceability ────────────────────────────────────────────────────────────
+// The chain itself is built by traceability/ (hashing, signatures, compliance, EPCIS);
+// these tables store what it returns. See traceability/README.md.
+
+export const AGRI_INPUT_KINDS = ["seed", "fertilizer", "pesticide", "veterinary_drug", "feed"] as const;
+export type AgriInputKind = (typeof AGRI_INPUT_KINDS)[number];
+
+/** The agricultural inputs catalogue: products a farmer can pick when recording an application. */
+export const agriInputs = sqliteTable(
+  "agri_inputs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: AGRI_INPUT_KINDS }).notNull(),
+    /** Product as labelled, e.g. 1.8%阿维菌素乳油. */
+    nameZh: text("name_zh").notNull(),
+    nameEn: text("name_en").notNull().default(""),
+    /** Pesticide registration (PD20080001), veterinary approval or fertiliser registration number. */
+    registrationNo: text("registration_no"),
+    activeIngredient: text("active_ingredient"),
+    maker: text("maker"),
+    /** later: the marketplace listing that sells this input (inputs flow into the buyer-farmer's records). */
+    listingId: integer("listing_id").references(() => listings.id),
+    createdBy: integer("created_by").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("agri_inputs_registration_unique").on(t.registrationNo).where(sql`registration_no is not null`),
+    uniqueIndex("agri_inputs_name_unique").on(t.kind, t.nameZh),
+    index("agri_inputs_ingredient_idx").on(t.activeIngredient),
+  ],
+);
+
+/** Safe pre-harvest interval (pesticides, per crop) or withdrawal period (veterinary drugs, per species or product). */
+export const inputIntervals = sqliteTable(
+  "input_intervals",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    inputId: integer("input_id")
+      .notNull()
+      .references(() => agriInputs.id, { onDelete: "cascade" }),
+    /** Crop, crop group, species or product (apple, leaf vegetables, poultry, eggs, milk). */
+    target: text("target").notNull(),
+    intervalDays: integer("interval_days").notNull(),
+    maxApplications: integer("max_applications"),
+  },
+  (t) => [uniqueIndex("input_intervals_unique").on(t.inputId, t.target), check("input_intervals_days", sql`${t.intervalDays} >= 0`)],
+);
+
+/** Substances banned outright in China (MOA notices), from `since` when set (YYYY-MM-DD). */
+export const bannedSubstances = sqliteTable(
+  "banned_substances",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    nameZh: text("name_zh").notNull(),
+    nameEn: text("name_en").notNull(),
+    cas: text("cas"),
+    since: text("since"),
+    note: text("note").notNull().default(""),
+  },
+  (t) => [uniqueIndex("banned_substances_name_unique").on(t.nameZh)],
+);
+
+/** Substances forbidden on named crops (`;`-separated crops or groups). */
+export const restrictedSubstances = sqliteTable(
+  "restricted_substances",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    nameZh: text("name_zh").notNull(),
+    nameEn: text("name_en").notNull(),
+    cas: text("cas"),
+    forbiddenOn: text("forbidden_on").notNull(),
+    note: text("note").notNull().default(""),
+  },
+  (t) => [uniqueIndex("restricted_substances_name_unique").on(t.nameZh)],
+);
+
+/** A field, orchard, greenhouse, pond or barn of a producer. */
+export const plots = sqliteTable(
+  "plots",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    producerId: integer("producer_id")
+      .notNull()
+      .references(() => producers.id),
+    name: text("name").notNull(),
+    /** Area in mu (亩, 666.7 m²), the unit farmers use. */
+    areaMu: real("area_mu"),
+    lat: real("lat"),
+    lng: real("lng"),
+    villageId: integer("village_id").references(() => villages.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("plots_producer_name_unique").on(t.producerId, t.name)],
+);
+
+/** What was planted (or stocked) on a plot and when; a batch is harvested from a planting. */
+export const plantings = sqliteTable(
+  "plantings",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    plotId: integer("plot_id")
+      .notNull()
+      .references(() => plots.id),
+    crop: text("crop").notNull(),
+    variety: text("variety"),
+    plantedAt: integer("planted_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("plantings_plot_idx").on(t.plotId, t.plantedAt)],
+);
+
+/** Ed25519 keys that sign trace events: one per producer (rotatable) and the platform's. */
+export const traceKeys = sqliteTable(
+  "trace_keys",
+  {
+    /** First 128 bits of SHA-256 of the raw public key, hex (traceability/chain.ts keyIdFor). */
+    keyId: text("key_id").primaryKey(),
+    ownerKind: text("owner_kind", { enum: ["producer", "platform"] }).notNull(),
+    producerId: integer("producer_id").references(() => producers.id),
+    publicKeyRaw: text("public_key_raw").notNull(),
+    /** PKCS#8 private key, AES-256-GCM encrypted with a key derived from TRACE_KEY_SECRET. */
+    privateKeyEnc: text("private_key_enc").notNull(),
+    createdAt: createdAt(),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("trace_keys_producer_idx").on(t.producerId)],
+);
+
+/**
+ * The append-only event chain of each batch (lot). Rows are never updated or deleted
+ * (triggers refuse it); a mistake is fixed by a `correction` event that points at it.
+ */
+export const traceEvents = sqliteTable(
+  "trace_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    batchId: integer("batch_id")
+      .notNull()
+      .references(() => batches.id),
+    seq: integer("seq").notNull(),
+    type: text("type").notNull(),
+    occurredAt: integer("occurred_at").notNull(),
+    /** Canonical JSON: exactly the bytes that were hashed. */
+    content: text("content").notNull(),
+    contentHash: text("content_hash").notNull(),
+    prevHash: text("prev_hash").notNull(),
+    eventHash: text("event_hash").notNull(),
+    signerKeyId: text("signer_key_id")
+      .notNull()
+      .references(() => traceKeys.keyId),
+    signature: text("signature").notNull(),
+    /** Who recorded it in the app (the content names the signing actor). */
+    recordedBy: integer("recorded_by").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("trace_events_batch_seq_unique").on(t.batchId, t.seq), index("trace_events_type_idx").on(t.type, t.batchId)],
+);
+
+/** Scans of a lot's trace page, counted in memory and written in batches, per day. */
+export const lotScans = sqliteTable(
+  "lot_scans",
+  {
+    batchId: integer("batch_id")
+      .notNull()
+      .references(() => batches.id),
+    day: text("day").notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.batchId, t.day] })],
+);
+
+export const PROBLEM_KINDS = ["quality", "label", "counterfeit", "safety", "other"] as const;
+
+/** A consumer's report of a problem with a lot, from the trace page. */
+export const problemReports = sqliteTable(
+  "problem_reports",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    batchId: integer("batch_id")
+      .notNull()
+      .references(() => batches.id),
+    kind: text("kind", { enum: PROBLEM_KINDS }).notNull(),
+    message: text("message").notNull(),
+    contactPhone: text("contact_phone"),
+    userId: integer("user_id").references(() => users.id),
+    status: text("status", { enum: ["open", "closed"] }).notNull().default("open"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("problem_reports_batch_idx").on(t.batchId, t.createdAt), index("problem_reports_status_idx").on(t.status)],
+);
+
+/** An inspector's recall of a lot. One open recall per lot. */
+export const recalls = sqliteTable(
+  "recalls",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    batchId: integer("batch_id")
+      .notNull()
+      .references(() => batches.id),
+    openedBy: integer("opened_by")
+      .notNull()
+      .references(() => users.id),
+    reason: text("reason").notNull(),
+    openedAt: integer("opened_at").notNull(),
+    closedAt: integer("closed_at"),
+  },
+  (t) => [uniqueIndex("recalls_open_batch_unique").on(t.batchId).where(sql`closed_at is null`), index("recalls_opened_idx").on(t.openedAt)],
+);
+
+/** In-app notices to a user (recalls now; orders and parcels later). */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    /** i18n key and its parameters, so the notice shows in the reader's language. */
+    messageKey: text("message_key").notNull(),
+    params: text("params", { mode: "json" }).$type<Record<string, string | number>>().notNull().default(sql`'{}'`),
+    link: text("link"),
+    readAt: integer("read_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("notifications_user_idx").on(t.userId, t.readAt, t.createdAt)],
+);
+
+// ─── orders (minimal) ────────────────────────────────────────────────────────
+// Enough for a recall to find every unit sold from a lot; the orders issue adds
+// payments, sub-orders per producer, invoices and disputes on top of these rows.
+
+/** Where a buyer collects an order; the logistics issue adds lockers, compartments and capacity. */
+export const deliveryPoints = sqliteTable(
+  "delivery_points",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: ["locker", "village_station", "community", "school", "office"] }).notNull(),
+    name: text("name").notNull(),
+    address: text("address").notNull(),
+    countyId: integer("county_id").references(() => regions.id),
+    villageId: integer("village_id").references(() => villages.id),
+    lat: real("lat").notNull(),
+    lng: real("lng").notNull(),
+    operatorUserId: integer("operator_user_id").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index("delivery_points_county_idx").on(t.countyId)],
+);
+
+export const orders = sqliteTable(
+  "orders",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    buyerId: integer("buyer_id")
+      .notNull()
+      .references(() => users.id),
+    status: text("status").notNull(),
+    totalFen: integer("total_fen").notNull(),
+    contactPhone: text("contact_phone").notNull(),
+    deliveryPointId: integer("delivery_point_id").references(() => deliveryPoints.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index("orders_buyer_idx").on(t.buyerId, t.createdAt), index("orders_delivery_point_idx").on(t.deliveryPointId)],
+);
+
+export const orderLines = sqliteTable(
+  "order_lines",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    orderId: integer("order_id")
+      .notNull()
+      .references(() => orders.id),
+    producerId: integer("producer_id")
+      .notNull()
+      .references(() => producers.id),
+    listingId: integer("listing_id")
+      .notNull()
+      .references(() => listings.id),
+    /** The lot the units came from: what a recall searches by. */
+    batchId: integer("batch_id")
+      .notNull()
+      .references(() => batches.id),
+    quantity: integer("quantity").notNull(),
+    unitPriceFen: integer("unit_price_fen").notNull(),
+    pickedUpAt: integer("picked_up_at"),
+    /** Set by a recall: the delivery point must not hand these units out. */
+    holdReason: text("hold_reason"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("order_lines_batch_idx").on(t.batchId, t.orderId),
+    index("order_lines_order_idx").on(t.orderId),
+    check("order_lines_quantity_positive", sql`${t.quantity} > 0`),
+  ],
 );

@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const STATUS_BADGE = { published: "badge", paused: "badge warn", draft: "badge muted" } as const;
+const STATUS_BADGE = { published: "badge", paused: "badge warn", draft: "badge muted", recalled: "badge danger" } as const;
 const PRODUCER_BADGE: Record<string, string> = {
   valid: "badge",
   approved: "badge",

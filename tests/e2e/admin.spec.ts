@@ -1,0 +1,78 @@
+/**
+ * Platform admin journeys: the credit-code review queue. The small seed registers
+ * 中宁县老马枸杞家庭农场 (owner 13800000019) with a credit code whose check character is
+ * wrong, so it waits in /admin/producers. Only this test reviews it.
+ */
+import { expect, test } from "@playwright/test";
+import { DEMO, DEMO_PASSWORD, login } from "./helpers";
+
+const PENDING = "中宁县老马枸杞家庭农场";
+const PENDING_OWNER = "13800000019"; // 马德福
+
+test("the platform admin approves the producer waiting for review, with a note", async ({ page, browser }) => {
+  // Before the review, its owner sees that the platform has yet to check it.
+  const ownerContext = await browser.newContext();
+  const owner = await ownerContext.newPage();
+  await login(owner, PENDING_OWNER, DEMO_PASSWORD, "/farm");
+  const ownerProducer = owner.locator("section.farm-producer").filter({ hasText: PENDING });
+  await expect(ownerProducer.getByRole("heading")).toContainText("待平台审核");
+
+  await login(page, DEMO.platformAdmin);
+  await page.getByRole("link", { name: "平台管理" }).click();
+  await expect(page).toHaveURL(/\/admin\/producers$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("信用代码人工审核");
+
+  const item = page.locator(".review-queue > li").filter({ has: page.getByRole("heading", { name: PENDING }) });
+  await expect(item).toHaveCount(1);
+  // The queue shows the given check character next to the one the code should have.
+  const given = (await item.locator("dt:text-is('校验位（填写）') + dd, dt:has-text('填写') + dd").first().textContent())?.trim();
+  const expected = (await item.locator("dt:has-text('应为') + dd").first().textContent())?.trim();
+  expect(given).toMatch(/^[0-9A-Z]$/);
+  expect(expected).toMatch(/^[0-9A-Z]$/);
+  expect(given).not.toBe(expected);
+
+  const note = `已核对营业执照原件，校验位为登记错误 ${Date.now().toString(36)}`;
+  await item.getByLabel("审核备注").fill(note);
+  await item.getByRole("button", { name: "批准" }).click();
+
+  await expect(page).toHaveURL(/\/admin\/producers\?reviewed=\d+$/);
+  await expect(page.getByRole("status")).toHaveText(`已批准：${PENDING}`);
+  await expect(page.locator(".review-queue > li").filter({ hasText: PENDING })).toHaveCount(0);
+  const row = page.locator("table tbody tr").filter({ hasText: PENDING });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText("已批准");
+  await expect(row).toContainText(note);
+  await expect(row).toContainText("平台管理员");
+
+  // The owner now sees the producer as verified by review.
+  await owner.reload();
+  await expect(ownerProducer.getByRole("heading")).toContainText("已认证（人工审核）");
+  await ownerContext.close();
+});
+
+test("a farmer cannot open or post to the review queue", async ({ page }) => {
+  await login(page, DEMO.farmer);
+  await expect(page.getByRole("link", { name: "平台管理" })).toHaveCount(0);
+
+  const res = await page.goto("/admin/producers");
+  expect(res?.status()).toBe(403);
+  await expect(page.getByRole("alert")).toContainText("你没有权限执行这个操作");
+  await expect(page.getByRole("heading", { name: "信用代码人工审核" })).toHaveCount(0);
+  await expect(page.getByText(PENDING)).toHaveCount(0);
+
+  const forged = await page.request.post("/admin/producers", {
+    form: { producerId: "1", decision: "approved", note: "forged" },
+    maxRedirects: 0,
+  });
+  expect(forged.status()).toBe(403);
+});
+
+test("the review queue asks a visitor to log in first", async ({ page }) => {
+  await page.goto("/admin/producers");
+  await expect(page).toHaveURL(/\/login\?redirectTo=%2Fadmin%2Fproducers$/);
+  await page.locator('input[name="phone"]').fill(DEMO.platformAdmin);
+  await page.locator('input[name="password"]').fill(DEMO_PASSWORD);
+  await page.locator("form button[type=submit]").filter({ hasText: "登录" }).click();
+  await expect(page).toHaveURL(/\/admin\/producers$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("信用代码人工审核");
+});

@@ -1,0 +1,127 @@
+/**
+ * Buyer journeys: searching the market in Chinese, opening a listing, filtering by category,
+ * an empty search, and the English interface. Runs against the small seed (seeds/demo-data.ts):
+ * four 洛川红富士苹果 listings, three 蒲江红心猕猴桃, two 西湖龙井 (tea), one fertiliser.
+ * Other journeys may add listings while these run, so no assertion counts all fruit.
+ */
+import { expect, test, type Page } from "@playwright/test";
+import { DEMO, login } from "./helpers";
+
+/** The titles of the result cards on a market page. */
+async function resultTitles(page: Page): Promise<string[]> {
+  return page.locator("main .grid .card .title").allTextContents();
+}
+
+/** Waits for a browse page with results and returns the card titles. */
+async function expectResults(page: Page): Promise<string[]> {
+  await expect(page.locator("main .grid .card").first()).toBeVisible();
+  return resultTitles(page);
+}
+
+test("a buyer searches 苹果 from the home page, opens a listing, then finds 猕猴桃", async ({ page }) => {
+  await login(page, DEMO.buyer);
+  await page.goto("/");
+
+  const home = page.getByRole("search");
+  await home.getByRole("searchbox").fill("苹果");
+  await home.getByRole("button", { name: "搜索" }).click();
+
+  await expect(page).toHaveURL(/\/listings\?q=/);
+  expect(new URL(page.url()).searchParams.get("q")).toBe("苹果");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("“苹果”的搜索结果");
+  const apples = await expectResults(page);
+  expect(apples.some((title) => title.includes("红富士苹果"))).toBe(true);
+  for (const title of apples) {
+    expect(title).toContain("苹果");
+    expect(title).not.toContain("猕猴桃");
+  }
+
+  // Open the first 红富士 result; its page shows the same price as the card, in ¥x.xx form.
+  const card = page.locator("main .grid .card").filter({ hasText: "红富士苹果" }).first();
+  const cardTitle = (await card.locator(".title").textContent())!.trim();
+  const cardPrice = (await card.locator(".price").textContent())!.trim();
+  expect(cardPrice).toMatch(/^¥\d+\.\d{2}\/\S+$/);
+  await card.getByRole("link").click();
+
+  await expect(page).toHaveURL(/\/listings\/\d+$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(cardTitle);
+  const price = page.locator(".listing-info .price");
+  await expect(price).toHaveText(/^¥\d+\.\d{2}\/(箱|斤)$/);
+  await expect(price).toHaveText(cardPrice);
+  const producer = page.locator("section.producer-card");
+  await expect(producer.getByRole("heading")).toHaveText("生产者");
+  await expect(producer.getByRole("link", { name: "洛川县苹果专业合作社" })).toBeVisible();
+  await expect(page.locator(".gallery img").first()).toBeVisible();
+
+  // A second search from the market page's own search box.
+  await page.getByRole("link", { name: "逛市集" }).first().click();
+  await expect(page).toHaveURL(/\/listings$/);
+  const market = page.getByRole("search");
+  await market.getByRole("searchbox").fill("猕猴桃");
+  await market.getByRole("button", { name: "搜索" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("“猕猴桃”的搜索结果");
+  const kiwis = await expectResults(page);
+  expect(kiwis.some((title) => title.includes("红心猕猴桃"))).toBe(true);
+  for (const title of kiwis) expect(title).not.toContain("苹果");
+  await expect(page.locator("main .grid .card").filter({ hasText: "红心猕猴桃" }).first()).toContainText("蒲江县张家猕猴桃家庭农场");
+});
+
+test("the category filter narrows the market to that category", async ({ page }) => {
+  await page.goto("/listings");
+  // Unfiltered, the market mixes categories.
+  const all = await expectResults(page);
+  expect(all.some((title) => title.includes("苹果"))).toBe(true);
+
+  await page.getByText("筛选", { exact: true }).click(); // opens the <details>
+  await page.getByLabel("分类").selectOption({ label: "茶叶" });
+  await page.getByRole("button", { name: "应用筛选" }).click();
+
+  await expect(page).toHaveURL(/[?&]category=tea(&|$)/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("茶叶");
+  await expect(page.getByRole("status")).toHaveText("共 2 件商品");
+  await expect(page.locator("main .grid .card")).toHaveCount(2);
+  expect((await resultTitles(page)).sort()).toEqual(["西湖龙井 明前特级 250g 罐装", "西湖龙井 雨前一级 250g 纸包"]);
+  await expect(page.getByRole("list", { name: "分类" }).getByRole("link", { name: "茶叶" })).toHaveAttribute("aria-current", "true");
+  await expect(page.getByLabel("分类")).toHaveValue("tea");
+
+  // A query inside the category: 苹果 is not tea.
+  await page.getByRole("search").getByRole("searchbox").fill("苹果");
+  await page.getByRole("search").getByRole("button", { name: "搜索" }).click();
+  await expect(page).toHaveURL(/category=tea/);
+  await expect(page.getByText("没有找到符合条件的商品")).toBeVisible();
+});
+
+test("a search with no results says so", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("search").getByRole("searchbox").fill("火星土豆");
+  await page.getByRole("search").getByRole("button", { name: "搜索" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("“火星土豆”的搜索结果");
+  await expect(page.getByRole("status")).toHaveText("共 0 件商品");
+  await expect(page.getByText("没有找到符合条件的商品")).toBeVisible();
+  await expect(page.getByText("换个关键词，或者减少筛选条件试试。")).toBeVisible();
+  await expect(page.locator("main .grid .card")).toHaveCount(0);
+});
+
+test("in English, the market and a listing speak English", async ({ page }) => {
+  await page.goto("/listings?q=%E7%8C%95%E7%8C%B4%E6%A1%83"); // 猕猴桃
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  // The switch returns to the same search.
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Results for “猕猴桃”");
+  await expect(page.getByRole("status")).toHaveText(/^\d+ listings$/);
+  await expect(page.getByRole("search").getByRole("button", { name: "Search" })).toBeVisible();
+  await expect(page.getByRole("search").getByRole("searchbox")).toHaveAttribute("placeholder", "Search produce, e.g. apple, kiwi");
+  await expect(page.getByText("Filters", { exact: true })).toBeVisible();
+
+  const card = page.locator("main .grid .card").filter({ hasText: "蒲江红心猕猴桃 12枚礼盒" });
+  await expect(card.locator(".price")).toHaveText("¥69.80/box");
+  await expect(card.locator(".meta")).toContainText("Zhang Family Kiwifruit Farm, Pujiang");
+  await card.getByRole("link").click();
+
+  await expect(page.locator(".listing-info .price")).toHaveText("¥69.80/box");
+  await expect(page.locator("section.producer-card").getByRole("heading")).toHaveText("Producer");
+  await expect(page.getByRole("link", { name: "Zhang Family Kiwifruit Farm, Pujiang" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "About this product" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Log in" })).toBeVisible();
+  await expect(page.getByText("生产者")).toHaveCount(0);
+});

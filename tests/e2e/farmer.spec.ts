@@ -1,0 +1,178 @@
+/**
+ * Farmer journeys. The first group runs as a cheap phone would: 360×780, touch, and no
+ * JavaScript at all, so every step is a plain HTML form post. The last test checks that a
+ * farmer cannot touch another producer's listing, by the page and by a forged POST.
+ *
+ * Each run shares one seeded database across all journeys, so created listings carry a
+ * unique Latin token in their title (the search indexes Latin words whole).
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect, test, type Page } from "@playwright/test";
+import { DEMO, login, logout } from "./helpers";
+
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures");
+const PHOTO = path.join(fixtures, "peach.jpg"); // a real 480×360 JPEG, 5 KB
+const NOT_A_PHOTO = path.join(fixtures, "not-a-photo.jpg"); // UTF-8 text with a .jpg name
+
+function uniqueToken(): string {
+  return `e2e${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;
+}
+
+/** Fills the new-listing form (everything except the photo). */
+async function fillNewListing(page: Page, title: string): Promise<void> {
+  await page.getByLabel("品类").selectOption({ label: "水果" });
+  await page.getByLabel("产品名称").fill("水蜜桃");
+  await page.getByLabel("商品标题").fill(title);
+  await page.getByLabel("商品描述").fill("山坡上自然成熟的水蜜桃，当天采摘，冷链发货。");
+  await page.getByLabel("价格（元）").fill("25.5");
+  await page.getByLabel("单位", { exact: true }).selectOption({ label: "箱" });
+  await page.getByLabel("库存", { exact: true }).fill("120");
+}
+
+async function expectNoHorizontalOverflow(page: Page): Promise<void> {
+  const widths = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    body: document.body.scrollWidth,
+  }));
+  expect(widths.scroll, "document.documentElement.scrollWidth at 360 px").toBeLessThanOrEqual(360);
+  expect(widths.body, "document.body.scrollWidth at 360 px").toBeLessThanOrEqual(360);
+}
+
+test.describe("a farmer on a phone without JavaScript", () => {
+  test.use({ viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true, javaScriptEnabled: false });
+
+  test("creates and publishes a listing with a photo, and a buyer finds it in the market", async ({ page, request }) => {
+    const token = uniqueToken();
+    const title = `高山水蜜桃 ${token} 5斤装`;
+
+    await login(page, DEMO.farmer);
+    await page.getByRole("link", { name: "我的农场" }).click();
+    await expect(page).toHaveURL(/\/farm$/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("我的农场");
+    await page.getByRole("link", { name: /发布新商品/ }).click();
+    await expect(page).toHaveURL(/\/farm\/listings\/new$/);
+
+    await fillNewListing(page, title);
+    await page.getByLabel("从相册选择").setInputFiles(PHOTO);
+    await page.getByRole("button", { name: "保存并上架" }).click();
+
+    await expect(page).toHaveURL(/\/farm\/listings\/\d+\/edit\?notice=published$/);
+    await expect(page.getByRole("status")).toHaveText("商品已上架，买家现在可以看到了。");
+    await expect(page.locator(".status-panel .badge")).toHaveText("在售");
+    const listingId = /\/farm\/listings\/(\d+)\/edit/.exec(page.url())![1];
+
+    // The dashboard lists it as on sale.
+    await page.getByRole("link", { name: /返回我的农场/ }).click();
+    const row = page.locator(".farm-listing").filter({ hasText: token });
+    await expect(row).toHaveCount(1);
+    await expect(row).toContainText("在售");
+    await expect(row.locator(".price")).toHaveText("¥25.50/箱");
+
+    // Logged out, anyone finds it by the distinctive word in its title.
+    await logout(page);
+    await page.goto("/");
+    await page.getByRole("search").getByRole("searchbox").fill(token);
+    await page.getByRole("search").getByRole("button", { name: "搜索" }).click();
+    await expect(page.getByRole("status")).toHaveText("共 1 件商品");
+    const card = page.locator("main .grid .card");
+    await expect(card).toHaveCount(1);
+    await expect(card.locator(".title")).toHaveText(title);
+    await expect(card.locator(".price")).toHaveText("¥25.50/箱");
+    await expect(card).toContainText("洛川县苹果专业合作社");
+    await card.getByRole("link").click();
+
+    await expect(page).toHaveURL(new RegExp(`/listings/${listingId}$`));
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
+    await expect(page.locator(".listing-info .price")).toHaveText("¥25.50/箱");
+    await expect(page.locator(".listing-info")).toContainText("120");
+    // The uploaded JPEG is served back as a re-encoded WebP.
+    const img = page.locator(".gallery img");
+    await expect(img).toHaveCount(1);
+    const src = await img.getAttribute("src");
+    expect(src).toMatch(/^\/uploads\/[0-9a-f]+\.webp$/);
+    const photo = await request.get(src!);
+    expect(photo.status()).toBe(200);
+    expect(photo.headers()["content-type"]).toBe("image/webp");
+  });
+
+  test("a text file named .jpg is refused with a translated error, and nothing is created", async ({ page }) => {
+    const token = uniqueToken();
+    await login(page, DEMO.farmer, undefined, "/farm/listings/new");
+    await expect(page).toHaveURL(/\/farm\/listings\/new$/);
+
+    await fillNewListing(page, `假照片测试 ${token}`);
+    await page.getByLabel("从相册选择").setInputFiles(NOT_A_PHOTO);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/farm/listings/new"),
+      page.getByRole("button", { name: "保存并上架" }).click(),
+    ]);
+    expect(response.status()).toBe(400);
+
+    await expect(page).toHaveURL(/\/farm\/listings\/new$/);
+    await expect(page.getByText("这个文件不是图片，请上传 JPG、PNG、WebP 或 HEIC 照片")).toBeVisible();
+    await expectNoHorizontalOverflow(page);
+
+    // Not as a draft either.
+    await page.goto("/farm");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("我的农场");
+    await expect(page.locator(".farm-listing").first()).toBeVisible();
+    await expect(page.locator(".farm-listing").filter({ hasText: token })).toHaveCount(0);
+  });
+
+  test("the new-listing form fits a 360 px screen", async ({ page }) => {
+    await login(page, DEMO.farmer, undefined, "/farm/listings/new");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("发布新商品");
+    await expect(page.getByRole("button", { name: "保存并上架" })).toBeVisible();
+    expect(page.viewportSize()?.width).toBe(360);
+    await expectNoHorizontalOverflow(page);
+    // The long Chinese hints wrap instead of widening the page.
+    await expect(page.getByText("买家看到的标题，例如：洛川红富士苹果 80 果 10 斤装")).toBeVisible();
+  });
+});
+
+test("a farmer cannot edit another producer's listing, by the page or by a forged POST", async ({ page, browser }) => {
+  // Find a listing of 洛川县苹果专业合作社 the way anyone would: through the market.
+  await login(page, DEMO.kiwiFarmer);
+  await page.goto("/listings?q=%E7%BA%A2%E5%AF%8C%E5%A3%AB"); // 红富士
+  const card = page.locator("main .grid .card").filter({ hasText: "洛川县苹果专业合作社" }).first();
+  const title = (await card.locator(".title").textContent())!.trim();
+  const price = (await card.locator(".price").textContent())!.trim();
+  await card.getByRole("link").click();
+  await expect(page).toHaveURL(/\/listings\/\d+$/);
+  const listingId = /\/listings\/(\d+)$/.exec(page.url())![1];
+
+  const edit = await page.goto(`/farm/listings/${listingId}/edit`);
+  expect(edit?.status()).toBe(403);
+  await expect(page.getByRole("alert")).toContainText("你没有权限执行这个操作");
+  await expect(page.getByLabel("商品标题")).toHaveCount(0);
+
+  // Forged status changes and a forged edit, with the kiwi farmer's session cookie.
+  for (const form of [{ intent: "pause" }, { intent: "draft" }, { intent: "publish" }]) {
+    const res = await page.request.post(`/farm/listings/${listingId}/edit`, { form, maxRedirects: 0 });
+    expect(res.status(), `intent=${form.intent}`).toBe(403);
+  }
+  const forgedEdit = await page.request.post(`/farm/listings/${listingId}/edit`, {
+    multipart: { intent: "save", category: "fruit", productName: "红富士苹果", title: "被篡改的标题", unit: "box", price: "0.01", stock: "1" },
+    maxRedirects: 0,
+  });
+  expect(forgedEdit.status()).toBe(403);
+
+  // Nothing changed: still on sale with its title and price, seen by a stranger…
+  const stranger = await browser.newContext();
+  const anon = await stranger.newPage();
+  const res = await anon.goto(`/listings/${listingId}`);
+  expect(res?.status()).toBe(200);
+  await expect(anon.getByRole("heading", { level: 1 })).toHaveText(title);
+  await expect(anon.locator(".listing-info .price")).toHaveText(price);
+  await expect(anon.getByText("被篡改的标题")).toHaveCount(0);
+  await stranger.close();
+
+  // …and by its owner, whose edit page says 在售.
+  const ownerContext = await browser.newContext();
+  const owner = await ownerContext.newPage();
+  await login(owner, DEMO.farmer, undefined, `/farm/listings/${listingId}/edit`);
+  await expect(owner.locator(".status-panel .badge")).toHaveText("在售");
+  await expect(owner.getByLabel("商品标题")).toHaveValue(title);
+  await ownerContext.close();
+});
