@@ -1,9 +1,13 @@
 // Production HTTP server: Express in front of the Remix request handler.
 // Static assets are served with long caching; uploaded photos from UPLOAD_DIR.
 import { createRequestHandler } from "@remix-run/express";
+import { createRequestHandler as createFetchRequestHandler } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import http from "node:http";
 import path from "node:path";
+import { Readable } from "node:stream";
+import zlib from "node:zlib";
 import pino from "pino";
 
 const log = pino({ level: process.env.LOG_LEVEL ?? "info", base: { app: "cunpin", component: "http" } });
@@ -15,7 +19,6 @@ const uploadDir = path.resolve(process.env.UPLOAD_DIR ?? "data/uploads");
 
 const app = express();
 app.disable("x-powered-by");
-app.use(compression());
 
 // Structured access log, one JSON line per request.
 app.use((req, res, next) => {
@@ -38,6 +41,10 @@ app.use((req, _res, next) => {
   next();
 });
 
+const traceCache = createTraceCache();
+app.use(traceCache.middleware);
+app.use(compression());
+
 app.use("/build", express.static(buildDir ? `${buildDir}/assets` : "public/build", { immutable: true, maxAge: "1y" }));
 app.use("/uploads", express.static(uploadDir, { immutable: true, maxAge: "1y", fallthrough: false }));
 app.use(express.static("public", { maxAge: "1h" }));
@@ -50,7 +57,206 @@ app.use((err, _req, res, _next) => {
   res.status(500).send("Internal Server Error");
 });
 
-const server = app.listen(port, host, () => {
+// ─── trace page cache ────────────────────────────────────────────────────────
+// The public trace page (/01/<GTIN-14>/10/<lot>, what every QR code opens) is served from an
+// in-memory LRU of rendered bytes ahead of Remix — and for hits ahead of Express too (see the
+// http server below), since a scanned QR code should cost about what a static file costs.
+// Only anonymous GETs are cached (no session cookie, no query string), keyed by lot,
+// representation (page or EPCIS JSON-LD), locale inputs and host. Entries are dropped when the
+// lot's chain changes (the traceability store's onLotChanged, forwarded by
+// traceability/trace-page.ts to globalThis.__cunpinTraceCache) and expire after
+// TRACE_PAGE_CACHE_TTL_MS (default 60 s) so that scan counts and recalls stay fresh.
+// Every page served, hit or miss, counts as a scan (in memory, written in batches).
+// TRACE_PAGE_CACHE=off disables it (bench/trace-page.ts measures both).
+function createTraceCache() {
+  const TRACE_PATH = /^\/01\/(\d{14})\/10\/([^/?]+)$/;
+  const enabled = !["off", "0", "false"].includes(String(process.env.TRACE_PAGE_CACHE ?? "on").toLowerCase());
+  const ttlMs = Number(process.env.TRACE_PAGE_CACHE_TTL_MS ?? 60_000);
+  const MAX_ENTRIES = 1000;
+  const MAX_BYTES = 64 * 1024 * 1024;
+  /** key → { body, gzip, headers, batchId, isHtml, lotKey, expires, bytes } in LRU order (oldest first). */
+  const entries = new Map();
+  /** lotKey → generation, bumped on invalidation so that a render racing an append is not stored. */
+  const generations = new Map();
+  const inflight = new Map();
+  const counts = { hits: 0, misses: 0 };
+  let bytes = 0;
+  const renderRemix = createFetchRequestHandler(build, build.mode);
+  const SKIP_HEADERS = new Set(["content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive", "date", "set-cookie", "x-cunpin-trace-batch"]);
+
+  const remove = (key) => {
+    const e = entries.get(key);
+    if (!e) return;
+    bytes -= e.bytes;
+    entries.delete(key);
+  };
+  globalThis.__cunpinTraceCache = {
+    invalidate({ gtin, lotCode }) {
+      const lk = `${gtin}/${lotCode}`;
+      generations.set(lk, (generations.get(lk) ?? 0) + 1);
+      for (const [key, e] of entries) if (e.lotKey === lk) remove(key);
+    },
+    clear() {
+      entries.clear();
+      bytes = 0;
+    },
+    stats: () => ({ entries: entries.size, bytes, ...counts }),
+  };
+  // Hits skip the access log; a summary line per minute says how the cache does.
+  setInterval(() => {
+    if (counts.hits || counts.misses) log.info({ traceCache: { ...counts, entries: entries.size, bytes } }, "trace page cache");
+    counts.hits = counts.misses = 0;
+  }, 60_000).unref();
+
+  // Same rule as wantsJsonLd in traceability/trace-page.ts.
+  const wantsJsonLd = (accept) => !!accept && /application\/(ld\+)?json/i.test(accept) && !/text\/html/i.test(accept);
+  const countScan = (e) => {
+    if (e.isHtml) globalThis.__cunpinTraceScans?.record(e.batchId);
+  };
+
+  /** The cache key of a cacheable request, or null (not a trace page, not anonymous, query string, …). */
+  function keyOf(req) {
+    if (!enabled || req.method !== "GET") return null;
+    const m = TRACE_PATH.exec(req.originalUrl ?? req.url);
+    if (!m || m[2].endsWith(".data")) return null;
+    const cookie = req.headers.cookie ?? "";
+    if (cookie.includes("cp_session=")) return null;
+    const lng = /(?:^|;\s*)lng=(zh|en)(?:;|$)/.exec(cookie)?.[1];
+    const acceptLanguage = lng ? "" : (req.headers["accept-language"] ?? "");
+    if (acceptLanguage.length > 100) return null;
+    let lot;
+    try {
+      lot = decodeURIComponent(m[2]);
+    } catch {
+      return null;
+    }
+    const lotKey = `${m[1]}/${lot}`;
+    const jsonld = wantsJsonLd(req.headers.accept);
+    return { key: `${lotKey}\n${jsonld ? "jsonld" : "html"}\n${lng ?? ""}\n${acceptLanguage}\n${req.headers.host ?? ""}`, lotKey, jsonld };
+  }
+
+  function send(req, res, e, state) {
+    const gz = e.gzip !== null && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
+    const body = gz ? e.gzip : e.body;
+    const headers = { ...e.headers, "X-Cunpin-Cache": state, "Content-Length": body.length };
+    if (gz) headers["Content-Encoding"] = "gzip";
+    res.writeHead(200, headers);
+    res.end(body);
+  }
+
+  /** Serves a fresh cache hit straight from node:http; false when Express should handle the request. */
+  function serveHit(req, res) {
+    if (req.method !== "GET" || entries.size === 0) return false;
+    const k = keyOf(req);
+    if (!k) return false;
+    const hit = entries.get(k.key);
+    if (!hit || hit.expires <= Date.now()) return false;
+    entries.delete(k.key); // LRU: most recently used last
+    entries.set(k.key, hit);
+    counts.hits++;
+    countScan(hit);
+    send(req, res, hit, "hit");
+    return true;
+  }
+
+  async function render(req, res) {
+    const controller = new AbortController();
+    res.on("close", () => controller.abort());
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (Array.isArray(v)) for (const x of v) headers.append(k, x);
+      else if (v != null) headers.set(k, v);
+    }
+    const url = `${req.protocol}://${req.get("host") ?? "localhost"}${req.url}`;
+    return renderRemix(new Request(url, { method: "GET", headers, signal: controller.signal }), {});
+  }
+
+  async function sendResponse(res, response) {
+    res.statusCode = response.status;
+    for (const [k, v] of response.headers) if (k !== "set-cookie") res.setHeader(k, v);
+    const cookies = response.headers.getSetCookie();
+    if (cookies.length) res.setHeader("Set-Cookie", cookies);
+    if (response.body) Readable.fromWeb(response.body).pipe(res);
+    else res.end();
+  }
+
+  /** Express middleware: content negotiation of the trace URL, and rendering + storing misses. */
+  async function middleware(req, res, next) {
+    if (req.method !== "GET" && req.method !== "HEAD") return next();
+    if (!/^\/01\/\d+\/10\/[^/]+$/.test(req.path) || req.path.endsWith(".data")) return next();
+    const k = keyOf(req);
+    // A loader cannot answer a document request with a raw body: the EPCIS representation of
+    // the same URL is the resource route app/routes/epcis.01.$gtin.10.$lot.ts.
+    if (wantsJsonLd(req.headers.accept)) req.url = `/epcis${req.url}`;
+    if (!k) return next();
+    const { key, lotKey, jsonld } = k;
+
+    const hit = entries.get(key);
+    if (hit && hit.expires > Date.now()) {
+      counts.hits++;
+      countScan(hit);
+      return send(req, res, hit, "hit");
+    }
+    if (hit) remove(key);
+
+    // One render per key at a time; concurrent misses wait for it (thundering herd after expiry).
+    const pending = inflight.get(key);
+    if (pending) {
+      const e = await pending;
+      if (!e) return next();
+      counts.hits++;
+      countScan(e);
+      return send(req, res, e, "hit");
+    }
+    counts.misses++;
+    const generation = generations.get(lotKey) ?? 0;
+    let resolveEntry;
+    inflight.set(key, new Promise((resolve) => (resolveEntry = resolve)));
+    try {
+      const response = await render(req, res);
+      const batch = response.headers.get("x-cunpin-trace-batch");
+      if (response.status !== 200 || !batch || response.headers.has("set-cookie")) {
+        resolveEntry(null);
+        return await sendResponse(res, response);
+      }
+      const body = Buffer.from(await response.arrayBuffer());
+      const headers = Object.fromEntries([...response.headers].filter(([h]) => !SKIP_HEADERS.has(h)));
+      const gzip = body.length > 1024 ? zlib.gzipSync(body, { level: 6 }) : null;
+      const e = {
+        body,
+        gzip,
+        headers,
+        batchId: Number(batch),
+        isHtml: !jsonld,
+        lotKey,
+        expires: Date.now() + ttlMs,
+        bytes: body.length + (gzip?.length ?? 0) + key.length,
+      };
+      if ((generations.get(lotKey) ?? 0) === generation) {
+        remove(key);
+        entries.set(key, e);
+        bytes += e.bytes;
+        while (entries.size > MAX_ENTRIES || bytes > MAX_BYTES) remove(entries.keys().next().value);
+      }
+      resolveEntry(e);
+      // The Remix loader counted this render's scan already.
+      return send(req, res, e, "miss");
+    } catch (err) {
+      resolveEntry(null);
+      return next(err);
+    } finally {
+      inflight.delete(key);
+    }
+  }
+
+  return { middleware, serveHit };
+}
+
+// Cached trace pages are answered before Express sees the request; everything else goes to Express.
+const server = http.createServer((req, res) => {
+  if (!traceCache.serveHit(req, res)) app(req, res);
+});
+server.listen(port, host, () => {
   log.info({ port: server.address().port }, `Cunpin listening on http://localhost:${server.address().port}`);
 });
 

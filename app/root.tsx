@@ -16,6 +16,8 @@ import { hasRole } from "~/auth/permissions";
 import { useT } from "~/i18n/react";
 import { getLocale } from "~/utils/i18n.server";
 import { getOptionalUser } from "~/utils/session.server";
+import { unreadNoticeCount } from "~/notices/notices.server";
+import { getDb } from "~/utils/db.server";
 import stylesUrl from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -30,6 +32,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     locale,
     user: user && { id: user.id, displayName: user.displayName, roles: user.roles, producerIds: user.producerIds },
+    // Header badge: one count over the covering index notifications_user_idx.
+    unreadNotices: user ? unreadNoticeCount(getDb(), user.id) : 0,
   };
 }
 
@@ -60,6 +64,12 @@ function Header() {
         <Link to="/villages">{t("nav.villages")}</Link>
         {user && hasRole(user, "farmer", "coop_admin") ? <Link to="/farm">{t("nav.farm")}</Link> : null}
         {user && hasRole(user, "platform_admin") ? <Link to="/admin/producers">{t("nav.admin")}</Link> : null}
+        {user && hasRole(user, "inspector", "platform_admin") ? <Link to="/inspect">{t("nav.inspect")}</Link> : null}
+        {user ? (
+          <Link to="/account/notices" className="notices-link">
+            {data?.unreadNotices ? t("nav.noticesUnread", { count: data.unreadNotices }) : t("nav.notices")}
+          </Link>
+        ) : null}
         {user ? (
           <Form method="post" action="/logout" className="inline-form">
             <button type="submit" className="link-button" title={user.displayName}>

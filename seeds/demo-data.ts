@@ -8,7 +8,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { batches, listingBatches, listingCertifications, listings, products, type CategorySlug, type CertificationKind, type ListingStatus, type ProducerKind, type Role, type Unit } from "../db/schema";
+import { listingCertifications, listings, products, type CategorySlug, type CertificationKind, type ListingStatus, type ProducerKind, type Role, type Unit } from "../db/schema";
 import { createListing as createListingRecord, setListingStatus, type PhotoRecord } from "../app/listings/listings.server";
 import { storeListingPhoto } from "../app/photos/photos.server";
 import { makeCreditCode } from "../app/domain/credit-code";
@@ -25,6 +25,9 @@ import {
   withWrongCheckCharacter,
 } from "./factories";
 import { renderListingArt, type ArtSpec } from "./images";
+import { seedDemoLot } from "./demo-trace";
+import { seedInputsCatalogue } from "../traceability/store";
+import { seedDemoOrders } from "./orders";
 
 export const DEMO_PASSWORD = "cunpin123";
 
@@ -244,6 +247,8 @@ type ListingSpec = {
   twoPhotos?: boolean;
   /** Created by this member instead of the owner (phone). */
   by?: string;
+  /** A lot the traceability gate blocks (seeds/demo-trace.ts): shows the gate on a draft. */
+  trace?: "interval" | "banned";
 };
 
 type ProducerSpec = {
@@ -379,6 +384,36 @@ const PRODUCERS: ProducerSpec[] = [
         description: "红富士苹果低温烘干，不加糖、不加防腐剂，酥脆可口。包装设计中，即将上架。",
         lot: { date: "2026-11-12", quantity: 400 },
         art: { ...APPLE, color: "#f9a825" },
+      },
+      // Two drafts whose lots the traceability gate blocks, so that /farm shows it at work.
+      {
+        title: "谷咀村大棚豇豆 5斤装",
+        product: "大棚豇豆",
+        productEn: "Greenhouse yardlong beans",
+        category: "vegetables",
+        unit: "box",
+        priceFen: 2980,
+        stock: 60,
+        status: "draft",
+        description: "合作社冬暖大棚种植的豇豆，鲜嫩少筋。（演示批次：采收前3天喷施了阿维菌素，而它在豇豆上的安全间隔期是5天，所以平台不允许上架。）",
+        lot: { date: "2026-11-20", quantity: 300 },
+        small: true,
+        trace: "interval",
+      },
+      {
+        title: "洛川红富士苹果 统货 20斤装",
+        product: "红富士苹果",
+        productEn: "Red Fuji apple",
+        category: "fruit",
+        unit: "box",
+        priceFen: 5600,
+        stock: 80,
+        status: "draft",
+        description: "果径65-70mm统货，适合榨汁和家庭食用。（演示批次：用药记录里有国家禁用农药甲胺磷，所以平台不允许上架。）",
+        lot: { date: "2026-11-08", quantity: 1000 },
+        art: { ...APPLE, color: "#a1887f" },
+        small: true,
+        trace: "banned",
       },
     ],
   },
@@ -1197,6 +1232,7 @@ export async function seedDemoData(
   let userCount = 0;
   db.$client.transaction(() => {
     const categoryIds = seedCategories(db);
+    seedInputsCatalogue(db);
 
     const userIds = new Map<string, number>();
     for (const a of DEMO_ACCOUNTS) {
@@ -1289,6 +1325,24 @@ export async function seedDemoData(
         },
         photos[i],
       );
+      const productId = db.select({ productId: listings.productId }).from(listings).where(eq(listings.id, id)).get()!.productId;
+      // The lot it sells from, with its whole trace chain (the publish gate checks it).
+      seedDemoLot(db, {
+        producerId,
+        productId,
+        actorUserId: actor.id,
+        listingId: id,
+        product: listing.product,
+        category: listing.category,
+        organic: (listing.certs ?? []).includes("organic"),
+        lotCode: lotCode(producer.lotPrefix, listing.lot.date, producer.listings.indexOf(listing) + 1),
+        date: listing.lot.date,
+        quantity: listing.lot.quantity,
+        unit: listing.unit,
+        plotLat: producer.lat,
+        plotLng: producer.lng,
+        blocked: listing.trace,
+      });
       const status = listing.status ?? "published";
       if (status !== "draft") setListingStatus(db, actor, id, status);
       const at = now - (i + 1) * 2 * 60 * 60 * 1000;
@@ -1302,25 +1356,10 @@ export async function seedDemoData(
           .where(and(eq(listingCertifications.listingId, id), eq(listingCertifications.kind, kind)))
           .run();
       }
-      const productId = db.select({ productId: listings.productId }).from(listings).where(eq(listings.id, id)).get()!.productId;
-
-      const seq = producer.listings.indexOf(listing) + 1;
-      const { id: batchId } = db
-        .insert(batches)
-        .values({
-          producerId,
-          productId,
-          lotCode: lotCode(producer.lotPrefix, listing.lot.date, seq),
-          harvestedAt: listing.lot.date ? Date.parse(`${listing.lot.date}T08:00:00+08:00`) : null,
-          quantity: listing.lot.quantity,
-          unit: listing.unit,
-        })
-        .returning({ id: batches.id })
-        .get();
-      db.insert(listingBatches).values({ listingId: id, batchId }).run();
       listingCount++;
     });
   })();
+  seedDemoOrders(db, { now }); // delivery points and demo orders (order lines name their lots), for recalls
 
   return {
     users: userCount,

@@ -17,7 +17,9 @@ import {
   listingBatches,
   listings,
   producerMembers,
+  plots,
   producers,
+  products,
   regions,
   userRoles,
   users,
@@ -37,6 +39,9 @@ import type { Actor } from "../app/auth/permissions";
 import { CREDIT_CODE_ALPHABET, makeCreditCode } from "../app/domain/credit-code";
 import { createListing as createListingRecord, setListingStatus, type PhotoRecord } from "../app/listings/listings.server";
 import { storeListingPhoto } from "../app/photos/photos.server";
+import { createBatch as createLot, createPlot, linkListingBatch, recordEvent, seedInputsCatalogue } from "../traceability/store";
+import type { CommitmentCertificate, PayloadOf } from "../traceability/types";
+import { certificateRequired } from "../traceability/compliance";
 
 // ─── categories ──────────────────────────────────────────────────────────────
 
@@ -426,8 +431,14 @@ export type ListingFactoryInput = {
   /** Image buffers to store, or stored photo records; default one generated photo. `[]` for none. */
   photos?: Array<Buffer | PhotoRecord>;
   uploadDir?: string;
-  /** Also create a batch (lot) of the product and link it to the listing. */
+  /**
+   * The lot the listing sells from. Default (and `true` or a BatchInput): a complete, compliant
+   * trace chain made by createLotWithChain, linked before publishing (the publish gate needs it).
+   * `false`: no lot (publishing then fails with the `no_batch` finding; fine for drafts).
+   */
   batch?: boolean | BatchInput;
+  /** Overrides for the lot's chain (createLotWithChain), e.g. a violating input for gate tests. */
+  lot?: Partial<LotChainInput>;
   /** Backdate the listing (ms epoch): sets created/updated/published times. */
   at?: number;
 };
@@ -477,6 +488,22 @@ export async function createListing(db: Db, input: ListingFactoryInput): Promise
     },
     photos,
   );
+  if (input.batch !== false) {
+    const listing = db.select({ productId: listings.productId }).from(listings).where(eq(listings.id, id)).get()!;
+    const b = typeof input.batch === "object" ? input.batch : {};
+    const harvestAt = b.harvestedAt != null && b.harvestedAt <= Date.now() ? b.harvestedAt : undefined;
+    createLotWithChain(db, {
+      producerId: input.producerId,
+      productId: listing.productId,
+      actorUserId: actor.id,
+      ...(b.lotCode ? { lotCode: b.lotCode } : {}),
+      ...(harvestAt !== undefined ? { harvestAt } : {}),
+      ...(b.quantity != null ? { quantity: b.quantity } : {}),
+      ...(b.unit ? { unit: b.unit } : {}),
+      ...input.lot,
+      listingId: id,
+    });
+  }
   const status = input.status ?? "published";
   if (status !== "draft") setListingStatus(db, actor, id, status);
   if (input.at !== undefined) {
@@ -485,16 +512,239 @@ export async function createListing(db: Db, input: ListingFactoryInput): Promise
       .where(eq(listings.id, id))
       .run();
   }
-  if (input.batch) {
-    const listing = db.select({ productId: listings.productId }).from(listings).where(eq(listings.id, id)).get()!;
-    const batchId = createBatch(db, {
-      ...(typeof input.batch === "object" ? input.batch : {}),
-      producerId: input.producerId,
-      productId: listing.productId,
-    });
-    db.insert(listingBatches).values({ listingId: id, batchId }).run();
-  }
   return id;
+}
+
+// ─── trace chains ────────────────────────────────────────────────────────────
+
+const DAY = 86_400_000;
+
+export type LotInputSpec = {
+  productName: string;
+  activeIngredient?: string;
+  inputKind?: PayloadOf<"input_application">["inputKind"];
+  registrationNo?: string;
+  dose?: string;
+  method?: PayloadOf<"input_application">["method"];
+  /** When it was applied (ms); or give daysBeforeHarvest (calendar days in Asia/Shanghai, harvest time of day). */
+  at?: number;
+  daysBeforeHarvest?: number;
+};
+
+export type LotChainInput = {
+  producerId: number;
+  /** The product; default: a product named `productName` (测试产品) in `category`, created when missing. */
+  productId?: number;
+  category?: CategorySlug;
+  productName?: string;
+  /** A member of the producer who records the events; default the first owner/manager/member (or a new one). */
+  actorUserId?: number;
+  /** Or the acting user as the domain sees it (wins over actorUserId). */
+  actor?: Actor;
+  /** Crop key or name; default by category (fruit → apple, vegetables → cucumber, tea → tea, …). */
+  crop?: string;
+  variety?: string;
+  /** A plot to create (name unique per producer); false for none. Default: a plot named after the lot. */
+  plot?: { name?: string; areaMu?: number; lat?: number; lng?: number; villageId?: number } | false;
+  plotId?: number;
+  plantedAt?: number;
+  /** Default: 3 days before now. */
+  harvestAt?: number;
+  lotCode?: string;
+  gtin?: string;
+  quantity?: number;
+  unit?: Unit;
+  /** Replaces the default inputs (an organic fertiliser after planting; abamectin 30 days before harvest). */
+  inputs?: LotInputSpec[];
+  /** Added to the default (or given) inputs. */
+  extraInputs?: LotInputSpec[];
+  /** Record the harvest (and what follows). Default true; false leaves a growing lot (presale). */
+  harvest?: boolean;
+  /** A rapid residue test after harvest: pass (default), fail, a full payload, or none. */
+  inspection?: "pass" | "fail" | PayloadOf<"inspection"> | false;
+  /** Record packing (with its certificate). Default true; the packing gate throws ComplianceBlockedError. */
+  pack?: boolean;
+  /**
+   * Certificate fields to override (`{}` for the defaults), or null for none. By default packing
+   * carries a full certificate when the category requires one (fruit, vegetables, tea, livestock, aquatic).
+   */
+  certificate?: Partial<CommitmentCertificate> | null;
+  /** Put the certificate on the harvest event instead of packing (lots that stop before packing). */
+  certificateOnHarvest?: boolean;
+  /** Link the lot to this listing. */
+  listingId?: number;
+};
+
+export type LotWithChain = { batchId: number; gtin: string; lotCode: string; productId: number; harvestAt: number; actor: Actor };
+
+const DEFAULT_CROP: Record<CategorySlug, string> = {
+  fruit: "apple",
+  vegetables: "cucumber",
+  grain: "rice",
+  tea: "tea",
+  livestock_poultry: "pigs",
+  aquatic: "fish",
+  forest: "walnut",
+  agri_inputs: "other",
+};
+
+/** Synchronous: any member, else a new member that cannot log in (usable inside a seeding transaction). */
+function lotActor(db: Db, producerId: number, actorUserId?: number): Actor {
+  if (actorUserId) return actorFor(db, actorUserId);
+  const member = db
+    .select({ userId: producerMembers.userId })
+    .from(producerMembers)
+    .where(eq(producerMembers.producerId, producerId))
+    .orderBy(sql`case ${producerMembers.role} when 'owner' then 0 when 'manager' then 1 else 2 end`)
+    .get();
+  if (member) return actorFor(db, member.userId);
+  const userId = insertUserWithHash(db, { phone: uniquePhone(db), displayName: "农户", passwordHash: "!no-login", roles: ["farmer"] });
+  addProducerMember(db, producerId, userId, "owner");
+  return actorFor(db, userId);
+}
+
+let plotCounter = 0;
+
+/**
+ * A lot with a complete trace chain through the store (signed, verified): planting, inputs,
+ * harvest with the lot's code and GTIN, a passing rapid test, packing with a full 承诺达标合格证.
+ * Override any part to build a lot the gate blocks (then pass `pack: false`).
+ */
+export function createLotWithChain(db: Db, input: LotChainInput): LotWithChain {
+  seedInputsCatalogue(db); // idempotent; the gate needs the catalogue
+  const now = Date.now();
+  const actor = input.actor ?? lotActor(db, input.producerId, input.actorUserId);
+  let productId = input.productId;
+  let category = input.category;
+  if (productId === undefined) {
+    category ??= "fruit";
+    const categoryId = categoryIds(db)[category] ?? seedCategories(db)[category];
+    const nameZh = input.productName ?? "测试产品";
+    db.insert(products).values({ producerId: input.producerId, categoryId, nameZh }).onConflictDoNothing().run();
+    productId = db
+      .select({ id: products.id })
+      .from(products)
+      .where(and(eq(products.producerId, input.producerId), eq(products.nameZh, nameZh)))
+      .get()!.id;
+  }
+  const product = db
+    .select({ nameZh: products.nameZh, slug: categories.slug })
+    .from(products)
+    .innerJoin(categories, eq(categories.id, products.categoryId))
+    .where(eq(products.id, productId))
+    .get()!;
+  category = product.slug;
+  const producer = db.select().from(producers).where(eq(producers.id, input.producerId)).get()!;
+
+  const harvestAt = Math.min(input.harvestAt ?? now - 3 * DAY, now);
+  const plantedAt = input.plantedAt ?? harvestAt - 150 * DAY;
+  let plotId = input.plotId ?? null;
+  if (plotId === null && input.plot !== false) {
+    const p = input.plot ?? {};
+    // A named plot is reused when the producer already has it (several lots from one orchard).
+    const existing = p.name
+      ? db.select({ id: plots.id }).from(plots).where(and(eq(plots.producerId, input.producerId), eq(plots.name, p.name))).get()
+      : undefined;
+    plotId = existing?.id ?? createPlot(db, actor, {
+      producerId: input.producerId,
+      name: p.name ?? `地块${++plotCounter}-${Date.now().toString(36)}`,
+      areaMu: p.areaMu ?? 12,
+      lat: p.lat ?? producer.lat ?? 35.77,
+      lng: p.lng ?? producer.lng ?? 109.45,
+      villageId: p.villageId ?? producer.villageId,
+    });
+  }
+  const lot = createLot(db, actor, {
+    producerId: input.producerId,
+    productId,
+    plotId,
+    crop: input.crop ?? DEFAULT_CROP[category],
+    variety: input.variety ?? null,
+    plantedAt,
+    lotCode: input.lotCode ?? null,
+    gtin: input.gtin ?? null,
+  });
+  const batchId = lot.id;
+
+  const plantCategory = category !== "livestock_poultry" && category !== "aquatic";
+  const defaults: LotInputSpec[] = plantCategory
+    ? [
+        { productName: "腐熟有机肥", inputKind: "fertilizer", dose: "2000公斤/亩", method: "soil", at: plantedAt + 7 * DAY },
+        { productName: "1.8%阿维菌素乳油", activeIngredient: "abamectin", inputKind: "pesticide", dose: "3000倍液", method: "spray", daysBeforeHarvest: 30 },
+      ]
+    : [{ productName: "全价配合饲料", inputKind: "feed", dose: "每日定量", method: "oral", at: plantedAt + 7 * DAY }];
+  const applications = [...(input.inputs ?? defaults), ...(input.extraInputs ?? [])]
+    .map((i) => ({ ...i, at: i.at ?? harvestAt - (i.daysBeforeHarvest ?? 30) * DAY }))
+    .sort((a, b) => a.at - b.at);
+  for (const a of applications) {
+    const payload: PayloadOf<"input_application"> = { inputKind: a.inputKind ?? "pesticide", productName: a.productName };
+    if (a.activeIngredient) payload.activeIngredient = a.activeIngredient;
+    if (a.registrationNo) payload.registrationNo = a.registrationNo;
+    if (a.dose) payload.dose = a.dose;
+    if (a.method) payload.method = a.method;
+    recordEvent(db, actor, batchId, { type: "input_application", occurredAt: a.at, payload });
+  }
+
+  const quantity = input.quantity ?? 1000;
+  const unit = input.unit ?? "kg";
+  const packedAt = Math.min(harvestAt + DAY, now);
+  const wantCertificate = input.certificate !== null && (input.certificate !== undefined || certificateRequired(category, now));
+  const certificate = (issuedAt: number): CommitmentCertificate | undefined =>
+    wantCertificate
+      ? {
+          productName: product.nameZh,
+          quantity,
+          unit,
+          origin: originOf(db, producer),
+          issuedAt,
+          entityName: producer.nameZh,
+          entityContact: producer.contactPhone ?? "0911-0000000",
+          commitment: { noBannedOrRestrictedInputs: true, intervalsObserved: true, residueStandardsMet: true },
+          ...input.certificate,
+        }
+      : undefined;
+  if (input.harvest !== false) {
+    const harvestCert = input.certificateOnHarvest ? certificate(harvestAt) : undefined;
+    recordEvent(db, actor, batchId, {
+      type: "harvest",
+      occurredAt: harvestAt,
+      payload: { quantity, unit, lotCode: lot.lotCode, gtin: lot.gtin, ...(harvestCert ? { certificate: harvestCert } : {}) },
+    });
+    if (input.inspection !== false) {
+      const spec = input.inspection ?? "pass";
+      const payload: PayloadOf<"inspection"> =
+        typeof spec === "object"
+          ? spec
+          : {
+              result: spec,
+              kind: "rapid_test",
+              inspector: "乡镇农产品质量安全监管站",
+              reportNo: `KJ${lot.lotCode.replace(/[^A-Za-z0-9]/g, "").slice(-10)}`,
+              notes: spec === "pass" ? "有机磷和氨基甲酸酯类农药残留速测：阴性" : "农药残留速测：阳性，抑制率超过50%",
+            };
+      recordEvent(db, actor, batchId, { type: "inspection", occurredAt: Math.min(harvestAt + 4 * 3_600_000, now), payload });
+    }
+    if (input.pack !== false) {
+      const packCert = input.certificateOnHarvest ? undefined : certificate(packedAt);
+      recordEvent(db, actor, batchId, {
+        type: "packing",
+        occurredAt: packedAt,
+        payload: { quantity, unit, packageCount: Math.max(1, Math.round(quantity / 5)), ...(packCert ? { certificate: packCert } : {}) },
+      });
+    }
+  }
+  if (input.listingId !== undefined) linkListingBatch(db, actor, input.listingId, batchId);
+  return { batchId, gtin: lot.gtin, lotCode: lot.lotCode, productId, harvestAt, actor };
+}
+
+/** 产地 as on the certificate: province + prefecture + county (+ village). */
+function originOf(db: Db, producer: typeof producers.$inferSelect): string {
+  const name = (id: number | null) => (id ? db.select({ n: regions.nameZh, p: regions.parentId, l: regions.level }).from(regions).where(eq(regions.id, id)).get() : undefined);
+  const county = name(producer.countyId);
+  const prefecture = county?.p ? name(county.p) : undefined;
+  const parts = [name(producer.provinceId)?.n, prefecture?.l === "prefecture" ? prefecture.n : undefined, county?.n];
+  const village = producer.villageId ? db.select({ n: villages.nameZh }).from(villages).where(eq(villages.id, producer.villageId)).get()?.n : undefined;
+  return (parts.filter(Boolean).join("") + (village ?? "")) || producer.address;
 }
 
 /** Links an existing batch to a listing. */
@@ -525,6 +775,7 @@ export function createTestDatabase(file?: string): { db: Db; file: string; clean
   const db = openDatabase(target);
   migrateDatabase(db);
   seedCategories(db);
+  seedInputsCatalogue(db);
   return {
     db,
     file: target,

@@ -20,7 +20,11 @@ export type FindingCode =
   | "interval_violated"
   | "too_many_applications"
   | "missing_certificate"
-  | "no_passing_inspection";
+  | "no_passing_inspection"
+  // Raised by the store's publish gate (traceability/store.ts listingBlockers), never by checkCompliance:
+  | "no_batch"
+  | "chain_broken"
+  | "lot_recalled";
 
 export interface Finding {
   code: FindingCode;
@@ -238,6 +242,10 @@ export function findingMessage(f: Finding, locale: TraceLocale): string {
       key = "trace.finding.missing_certificate";
       break;
     }
+    case "chain_broken":
+      key = "trace.finding.chain_broken";
+      params.reason = formatMessage(locale, `trace.verify.${String(f.params.reason ?? "signature")}` as TraceMessageKey, { seq: f.params.seq ?? "?" });
+      break;
     default:
       key = `trace.finding.${f.code}`;
   }

@@ -16,6 +16,10 @@ export const zh = {
   "trace.finding.no_passing_inspection": "本批次还没有合格的检测或检查记录。",
   "trace.finding.failed_inspection": "第 {seq} 条记录显示最近一次检测不合格，需要重新检测合格后才能销售。",
   "trace.finding.inputs_after_inspection": "第 {seq} 条记录的投入品使用发生在最近一次合格检测之后，需要重新检测。",
+  "trace.finding.no_batch": "该商品还没有关联批次。每个上架商品都要有一条完整的溯源记录：请先建立批次并记录种植、投入品、采收、检测和包装（附合格证）。",
+  "trace.finding.chain_broken": "该批次的溯源链校验未通过：{reason}",
+  "trace.finding.lot_recalled": "该批次已被召回，不能再上架销售。",
+  "trace.blocked.lot": "批次 {lotCode}：{message}",
 
   "trace.cert.productName": "产品名称",
   "trace.cert.quantity": "数量",
@@ -53,6 +57,10 @@ export const en: Record<keyof typeof zh, string> = {
   "trace.finding.no_passing_inspection": "This lot has no passing test or inspection yet.",
   "trace.finding.failed_inspection": "Record {seq}: the latest test failed; the lot needs a passing test before it can be sold.",
   "trace.finding.inputs_after_inspection": "Record {seq}: an input was applied after the latest passing test; the lot needs to be tested again.",
+  "trace.finding.no_batch": "This listing has no lot yet. Every listing must carry a complete trace chain: create a lot and record planting, inputs, harvest, testing and packing (with the certificate).",
+  "trace.finding.chain_broken": "This lot's trace chain failed verification: {reason}",
+  "trace.finding.lot_recalled": "This lot has been recalled and cannot be offered for sale.",
+  "trace.blocked.lot": "Lot {lotCode}: {message}",
 
   "trace.cert.productName": "product name",
   "trace.cert.quantity": "quantity",

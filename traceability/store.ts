@@ -5,50 +5,63 @@
  * Plain module, no Remix: every function takes the Db and, where someone acts, the acting user.
  *
  * CONTRACT (used by routes, seeds, tests, benchmarks and the recall/trace-page modules).
+ *
+ * Errors: ForbiddenError / NotFoundError (from app/listings/listings.server.ts, so routes map
+ * them to 403/404), TraceRuleError (a rule of the domain; messageKey is a trace.* i18n key),
+ * ComplianceBlockedError (the gate; describeBlockers() turns its blockers into sentences).
  */
+import { EventEmitter } from "node:events";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import type { Actor as AppActor } from "../app/auth/permissions";
+import { batches, categories, listingBatches, listings, plantings, plots, products, traceEvents, type CategorySlug } from "../db/schema";
+import { canEditListing, canManageProducer, type Actor as AppActor } from "../app/auth/permissions";
+import { ForbiddenError, NotFoundError } from "../app/listings/listings.server";
+import { getEnv } from "../app/env.server";
 import type { AgriInputKind } from "../db/schema";
-import type { EventContent, PayloadOf, StoredEventRecord, TraceEventType } from "./types";
-import type { Signer, TrustedKey } from "./chain";
-import type { VerifyResult } from "./verify";
-import type { Finding } from "./compliance";
+import type { EventContent, NewEventContent, PayloadOf, StoredEventRecord, TraceEventType } from "./types";
+import { appendEvent, ChainRuleError, checkCorrectionTarget, effectiveEvents, parseContent, type Signer, type TrustedKey } from "./chain";
+import { verifyChain, verifyChainStrict, type VerifyResult } from "./verify";
+import { checkCompliance, type Finding } from "./compliance";
 import type { InputsCatalogue } from "./inputs";
+import { findCrop } from "./crops";
+import { assignGtin, validateGtin14, validateLot } from "./gtin";
+import { ComplianceBlockedError, TraceRuleError, type LotBlockers } from "./errors";
+import { PLATFORM_ACTOR, platformSigner as platformSignerImpl, producerActor, producerSigner as producerSignerImpl, trustedKeysForBatch as trustedKeysImpl } from "./keys";
+import {
+  addAgriInput as addAgriInputImpl,
+  listAgriInputs as listAgriInputsImpl,
+  loadCatalogue as loadCatalogueImpl,
+  seedInputsCatalogue as seedInputsCatalogueImpl,
+} from "./catalogue-db";
 
 export type { AppActor };
-
-/** Thrown for a rule of the domain; `messageKey` is an i18n key (trace.* in app/i18n/messages/trace.ts). */
-export class TraceRuleError extends Error {
-  constructor(
-    public messageKey: string,
-    public params: Record<string, string | number> = {},
-  ) {
-    super(messageKey);
-  }
-}
-
-/** A lot's compliance gate refused an action; the findings say which events block it and why. */
-export class ComplianceBlockedError extends Error {
-  constructor(public blockers: LotBlockers[]) {
-    super("compliance gate");
-  }
-}
-
-export type LotBlockers = { batchId: number; lotCode: string; findings: Finding[] };
+export { TraceRuleError, ComplianceBlockedError, type LotBlockers };
+export { describeBlockers } from "./blockers";
+export { PLATFORM_ACTOR };
 
 // ─── keys ────────────────────────────────────────────────────────────────────
 /** The producer's active signing key, created on first use (private key encrypted at rest). */
-export declare function producerSigner(db: Db, producerId: number): Signer;
+export function producerSigner(db: Db, producerId: number): Signer {
+  return producerSignerImpl(db, producerId);
+}
 /** The platform's signing key (arrival, pickup, recall events). */
-export declare function platformSigner(db: Db): Signer;
+export function platformSigner(db: Db): Signer {
+  return platformSignerImpl(db);
+}
 /** Every public key that may appear in this lot's chain (producer's and platform's), by key id. */
-export declare function trustedKeysForBatch(db: Db, batchId: number): Map<string, TrustedKey>;
+export function trustedKeysForBatch(db: Db, batchId: number): Map<string, TrustedKey> {
+  return trustedKeysImpl(db, batchId);
+}
 
 // ─── inputs catalogue ────────────────────────────────────────────────────────
-/** Loads seeds/reference/agri-inputs into the catalogue tables; idempotent. */
-export declare function seedInputsCatalogue(db: Db): { inputs: number; intervals: number; banned: number; restricted: number };
+/** Loads seeds/reference/agri-inputs into the catalogue tables; idempotent. Returns the table totals. */
+export function seedInputsCatalogue(db: Db): { inputs: number; intervals: number; banned: number; restricted: number } {
+  return seedInputsCatalogueImpl(db);
+}
 /** The catalogue as the compliance checker wants it (cached until the catalogue changes). */
-export declare function loadCatalogue(db: Db): InputsCatalogue;
+export function loadCatalogue(db: Db): InputsCatalogue {
+  return loadCatalogueImpl(db);
+}
 export type AgriInputInput = {
   kind: AgriInputKind;
   nameZh: string;
@@ -59,24 +72,81 @@ export type AgriInputInput = {
   intervals?: { target: string; intervalDays: number; maxApplications?: number | null }[];
 };
 /** Platform admins (and inspectors) add catalogue entries; registration numbers are validated. */
-export declare function addAgriInput(db: Db, actor: AppActor, input: AgriInputInput): number;
-export declare function listAgriInputs(
+export function addAgriInput(db: Db, actor: AppActor, input: AgriInputInput): number {
+  return addAgriInputImpl(db, actor, input);
+}
+export function listAgriInputs(
   db: Db,
   filter?: { kind?: AgriInputKind; q?: string },
-): { id: number; kind: AgriInputKind; nameZh: string; nameEn: string; registrationNo: string | null; activeIngredient: string | null; maker: string | null; banned: boolean; intervals: { target: string; intervalDays: number; maxApplications: number | null }[] }[];
+): { id: number; kind: AgriInputKind; nameZh: string; nameEn: string; registrationNo: string | null; activeIngredient: string | null; maker: string | null; banned: boolean; intervals: { target: string; intervalDays: number; maxApplications: number | null }[] }[] {
+  return listAgriInputsImpl(db, filter);
+}
 
 // ─── plots, plantings, batches ───────────────────────────────────────────────
-export declare function createPlot(
+export function createPlot(
   db: Db,
   actor: AppActor,
   input: { producerId: number; name: string; areaMu?: number | null; lat?: number | null; lng?: number | null; villageId?: number | null },
-): number;
-export declare function listPlots(db: Db, actor: AppActor, producerId: number): { id: number; name: string; areaMu: number | null; lat: number | null; lng: number | null }[];
+): number {
+  if (!canManageProducer(actor, input.producerId)) throw new ForbiddenError();
+  const name = input.name.trim();
+  if (!name || name.length > 100) throw new TraceRuleError("trace.error.plotName");
+  if (input.areaMu != null && !(input.areaMu > 0 && input.areaMu < 1_000_000)) throw new TraceRuleError("trace.error.plotArea");
+  const hasLat = input.lat != null;
+  const hasLng = input.lng != null;
+  if (hasLat !== hasLng || (hasLat && !(Math.abs(input.lat!) <= 90 && Math.abs(input.lng!) <= 180))) {
+    throw new TraceRuleError("trace.error.plotCoordinates");
+  }
+  const taken = db
+    .select({ id: plots.id })
+    .from(plots)
+    .where(and(eq(plots.producerId, input.producerId), eq(plots.name, name)))
+    .get();
+  if (taken) throw new TraceRuleError("trace.error.plotNameTaken", { name });
+  return db
+    .insert(plots)
+    .values({ producerId: input.producerId, name, areaMu: input.areaMu ?? null, lat: input.lat ?? null, lng: input.lng ?? null, villageId: input.villageId ?? null })
+    .returning({ id: plots.id })
+    .get().id;
+}
+
+export function listPlots(db: Db, actor: AppActor, producerId: number): { id: number; name: string; areaMu: number | null; lat: number | null; lng: number | null }[] {
+  if (!canManageProducer(actor, producerId)) throw new ForbiddenError();
+  return db
+    .select({ id: plots.id, name: plots.name, areaMu: plots.areaMu, lat: plots.lat, lng: plots.lng })
+    .from(plots)
+    .where(eq(plots.producerId, producerId))
+    .orderBy(asc(plots.name))
+    .all();
+}
+
+const pad2 = (n: number) => String(n).padStart(2, "0");
+/** YYYYMMDD in Asia/Shanghai. */
+function shanghaiDate(t: number): string {
+  const d = new Date(t + 8 * 3_600_000);
+  return `${d.getUTCFullYear()}${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}`;
+}
+
+function lotTaken(db: Db, producerId: number, gtin: string, lotCode: string): boolean {
+  return Boolean(
+    db.get(sql`select 1 from batches where (producer_id = ${producerId} or gtin = ${gtin}) and lot_code = ${lotCode} limit 1`),
+  );
+}
+
+/** The platform GTIN of a product: company prefix + the product id as item reference. */
+export function platformGtinFor(productId: number): string {
+  try {
+    return assignGtin(getEnv().PLATFORM_GS1_PREFIX, productId);
+  } catch {
+    throw new TraceRuleError("trace.error.gtinCapacity");
+  }
+}
+
 /**
  * Starts a lot: a batch of a product from a plot, with its GTIN (the producer's own, validated, or
  * assigned from PLATFORM_GS1_PREFIX) and lot code (generated when omitted). Appends the planting event.
  */
-export declare function createBatch(
+export function createBatch(
   db: Db,
   actor: AppActor,
   input: {
@@ -89,8 +159,87 @@ export declare function createBatch(
     lotCode?: string | null;
     gtin?: string | null;
   },
-): { id: number; gtin: string; lotCode: string };
-export declare function linkListingBatch(db: Db, actor: AppActor, listingId: number, batchId: number): void;
+): { id: number; gtin: string; lotCode: string } {
+  if (!canManageProducer(actor, input.producerId)) throw new ForbiddenError();
+  const result = db.transaction(
+    () => {
+      const product = db.select({ producerId: products.producerId }).from(products).where(eq(products.id, input.productId)).get();
+      if (!product) throw new NotFoundError("product");
+      if (product.producerId !== input.producerId) throw new TraceRuleError("trace.error.productOtherProducer");
+      const cropText = input.crop.trim();
+      if (!cropText) throw new TraceRuleError("trace.error.cropRequired");
+      const crop = findCrop(cropText)?.key ?? cropText.slice(0, 60);
+
+      let plot: typeof plots.$inferSelect | undefined;
+      if (input.plotId != null) {
+        plot = db.select().from(plots).where(eq(plots.id, input.plotId)).get();
+        if (!plot || plot.producerId !== input.producerId) throw new TraceRuleError("trace.error.plotNotFound");
+      }
+
+      const platformGtin = platformGtinFor(input.productId);
+      let gtin = platformGtin;
+      if (input.gtin?.trim()) {
+        const g = validateGtin14(input.gtin.trim());
+        if (!g.ok) throw new TraceRuleError("trace.error.gtinInvalid", { reason: g.reason });
+        const prefix = getEnv().PLATFORM_GS1_PREFIX;
+        // GTINs under the platform's prefix are the platform's to give out, one per product.
+        if (g.gtin14.slice(1, 1 + prefix.length) === prefix && g.gtin14 !== platformGtin) throw new TraceRuleError("trace.error.gtinPlatformPrefix");
+        gtin = g.gtin14;
+      }
+
+      let lotCode: string;
+      if (input.lotCode?.trim()) {
+        const l = validateLot(input.lotCode.trim());
+        if (!l.ok) throw new TraceRuleError("trace.error.lotInvalid", { reason: l.reason });
+        lotCode = l.lot;
+        if (lotTaken(db, input.producerId, gtin, lotCode)) throw new TraceRuleError("trace.error.lotTaken", { lotCode });
+      } else {
+        const day = shanghaiDate(Date.now());
+        let n = 1;
+        do lotCode = `L${day}-${pad2(n++)}`;
+        while (lotTaken(db, input.producerId, gtin, lotCode));
+      }
+
+      const plantingId = plot
+        ? db
+            .insert(plantings)
+            .values({ plotId: plot.id, crop, variety: input.variety?.trim() || null, plantedAt: input.plantedAt })
+            .returning({ id: plantings.id })
+            .get().id
+        : null;
+      const { id } = db
+        .insert(batches)
+        .values({ producerId: input.producerId, productId: input.productId, lotCode, gtin, plotId: plot?.id ?? null, plantingId, crop, status: "growing" })
+        .returning({ id: batches.id })
+        .get();
+
+      const payload: PayloadOf<"planting"> = { crop };
+      if (input.variety?.trim()) payload.variety = input.variety.trim().slice(0, 60);
+      if (plot) {
+        payload.plot = plot.name;
+        if (plot.areaMu != null) payload.areaMu = plot.areaMu;
+        if (plot.lat != null && plot.lng != null) payload.place = { lat: plot.lat, lng: plot.lng, name: plot.name };
+      }
+      appendAndStore(db, id, null, { type: "planting", occurredAt: input.plantedAt, payload }, producerSignerImpl(db, input.producerId), actor.id);
+      return { id, gtin, lotCode };
+    },
+    { behavior: "immediate" },
+  );
+  emitLotChanged({ gtin: result.gtin, lotCode: result.lotCode, batchId: result.id });
+  return result;
+}
+
+export function linkListingBatch(db: Db, actor: AppActor, listingId: number, batchId: number): void {
+  const listing = db.select().from(listings).where(eq(listings.id, listingId)).get();
+  if (!listing) throw new NotFoundError("listing");
+  if (!canEditListing(actor, listing)) throw new ForbiddenError();
+  const batch = db.select().from(batches).where(eq(batches.id, batchId)).get();
+  if (!batch) throw new NotFoundError("batch");
+  if (batch.producerId !== listing.producerId) throw new TraceRuleError("trace.error.batchOtherProducer");
+  if (batch.productId !== listing.productId) throw new TraceRuleError("trace.error.batchOtherProduct");
+  db.insert(listingBatches).values({ listingId, batchId }).onConflictDoNothing().run();
+  emitLotChanged({ gtin: batch.gtin ?? "", lotCode: batch.lotCode, batchId });
+}
 
 // ─── events ──────────────────────────────────────────────────────────────────
 export type ProducerEventType = Exclude<TraceEventType, "arrival" | "pickup" | "recall">;
@@ -98,31 +247,319 @@ export type NewProducerEvent = {
   [T in ProducerEventType]: { type: T; occurredAt: number; payload: PayloadOf<T>; correctsSeq?: number };
 }[ProducerEventType];
 
+type PlatformEvent =
+  | { type: "arrival"; occurredAt: number; payload: PayloadOf<"arrival"> }
+  | { type: "pickup"; occurredAt: number; payload: PayloadOf<"pickup"> }
+  | { type: "recall"; occurredAt: number; payload: PayloadOf<"recall"> };
+
+const PRODUCER_EVENT_TYPES = new Set<string>(["planting", "input_application", "harvest", "inspection", "packing", "shipping", "correction"]);
+
+type BatchRow = typeof batches.$inferSelect;
+
+function batchRow(db: Db, batchId: number): BatchRow {
+  const b = db.select().from(batches).where(eq(batches.id, batchId)).get();
+  if (!b) throw new NotFoundError("batch");
+  return b;
+}
+
+function readRecords(db: Db, batchId: number): StoredEventRecord[] {
+  const lotId = String(batchId);
+  return db
+    .select({
+      seq: traceEvents.seq,
+      content: traceEvents.content,
+      contentHash: traceEvents.contentHash,
+      prevHash: traceEvents.prevHash,
+      eventHash: traceEvents.eventHash,
+      signerKeyId: traceEvents.signerKeyId,
+      signature: traceEvents.signature,
+    })
+    .from(traceEvents)
+    .where(eq(traceEvents.batchId, batchId))
+    .orderBy(asc(traceEvents.seq))
+    .all()
+    .map((r) => ({ ...r, lotId }));
+}
+
+/** Library rule violations become user-facing errors with a translated key. */
+function chainRuleToTrace(e: unknown): never {
+  if (e instanceof ChainRuleError) {
+    if (e.message.includes("occurredAt lies in the future")) throw new TraceRuleError("trace.error.futureTime");
+    if (e.message.startsWith("invalid event content")) {
+      throw new TraceRuleError("trace.error.invalidEvent", { detail: e.message.replace(/^invalid event content: /, "") });
+    }
+    throw new TraceRuleError("trace.error.chainRule", { detail: e.message });
+  }
+  throw e;
+}
+
+/** Appends one event (already checked by the caller) after `prev` and inserts it. */
+function appendAndStore(
+  db: Db,
+  batchId: number,
+  prev: StoredEventRecord | null,
+  event: { type: TraceEventType; occurredAt: number; payload: unknown; correctsSeq?: number },
+  signer: Signer,
+  recordedBy: number | null,
+  beforeInsert?: (record: StoredEventRecord, content: EventContent) => void,
+): StoredEventRecord {
+  let record: StoredEventRecord;
+  try {
+    record = appendEvent(
+      prev,
+      {
+        lotId: String(batchId),
+        type: event.type,
+        occurredAt: event.occurredAt,
+        recordedAt: Date.now(),
+        actor: signer.owner,
+        payload: event.payload,
+        ...(event.correctsSeq !== undefined ? { correctsSeq: event.correctsSeq } : {}),
+      } as NewEventContent,
+      signer,
+    );
+  } catch (e) {
+    chainRuleToTrace(e);
+  }
+  const content = parseContent(record);
+  beforeInsert?.(record, content);
+  try {
+    db.insert(traceEvents)
+      .values({
+        batchId,
+        seq: record.seq,
+        type: content.type,
+        occurredAt: content.occurredAt,
+        content: record.content,
+        contentHash: record.contentHash,
+        prevHash: record.prevHash,
+        eventHash: record.eventHash,
+        signerKeyId: record.signerKeyId,
+        signature: record.signature,
+        recordedBy,
+      })
+      .run();
+  } catch (e) {
+    if (e instanceof Error && /UNIQUE constraint failed: trace_events/.test(e.message)) throw new TraceRuleError("trace.error.concurrent");
+    throw e;
+  }
+  return record;
+}
+
+/** The batch's status and harvest fields follow its chain (after corrections). */
+function syncBatch(db: Db, batch: BatchRow, contents: EventContent[]): void {
+  const events = effectiveEvents(contents);
+  const harvests = events.filter((e) => e.type === "harvest");
+  const latest = harvests[harvests.length - 1];
+  const packed = events.some((e) => e.type === "packing");
+  const recalled = batch.status === "recalled" || contents.some((c) => c.type === "recall");
+  const status = recalled ? "recalled" : packed ? "packed" : latest ? "harvested" : "growing";
+  let quantity: number | null = batch.quantity;
+  let unit = batch.unit;
+  if (latest) {
+    const p = latest.payload as PayloadOf<"harvest">;
+    unit = p.unit;
+    quantity = harvests.reduce((sum, h) => sum + ((h.payload as PayloadOf<"harvest">).unit === p.unit ? (h.payload as PayloadOf<"harvest">).quantity : 0), 0);
+  }
+  db.update(batches)
+    .set({ status, harvestedAt: latest ? latest.occurredAt : batch.harvestedAt, quantity, unit })
+    .where(eq(batches.id, batch.id))
+    .run();
+}
+
+function assertIntact(db: Db, batchId: number, records: StoredEventRecord[], strict = false): void {
+  if (records.length === 0) return;
+  const keys = trustedKeysImpl(db, batchId);
+  const r = strict ? verifyChainStrict(records, keys) : verifyChain(records, keys);
+  // Nobody signs on top of a chain that does not verify (the trust assumption of the fast check).
+  if (!r.ok) throw new TraceRuleError("trace.error.chainBroken", { seq: r.failedAt });
+}
+
+function categoryOf(db: Db, productId: number): CategorySlug {
+  const row = db
+    .select({ slug: categories.slug })
+    .from(products)
+    .innerJoin(categories, eq(categories.id, products.categoryId))
+    .where(eq(products.id, productId))
+    .get();
+  return row?.slug ?? "fruit";
+}
+
+function complianceOf(db: Db, batch: BatchRow, contents: EventContent[], now: number): Finding[] {
+  return checkCompliance({
+    category: categoryOf(db, batch.productId),
+    crop: batch.crop,
+    events: contents,
+    inputsCatalogue: loadCatalogueImpl(db),
+    now,
+  });
+}
+
 /**
  * A member of the batch's producer records an event, signed with the producer's key, in one
  * transaction (reads the last event, appends, updates the batch's status / harvest fields).
  * Packing runs the compliance gate first and throws ComplianceBlockedError when it fails.
  */
-export declare function recordEvent(db: Db, actor: AppActor, batchId: number, event: NewProducerEvent): StoredEventRecord;
+export function recordEvent(db: Db, actor: AppActor, batchId: number, event: NewProducerEvent): StoredEventRecord {
+  let batch!: BatchRow;
+  const record = db.transaction(
+    () => {
+      batch = batchRow(db, batchId);
+      if (!canManageProducer(actor, batch.producerId)) throw new ForbiddenError();
+      if (!PRODUCER_EVENT_TYPES.has(event.type)) throw new TraceRuleError("trace.error.platformOnly");
+      if (batch.status === "recalled") throw new TraceRuleError("trace.error.lotRecalled");
+      const records = readRecords(db, batchId);
+      const contents = records.map(parseContent);
+      assertIntact(db, batchId, records);
+      if (contents.some((c) => c.type === "recall")) throw new TraceRuleError("trace.error.lotRecalled");
+
+      let payload: unknown = event.payload;
+      if (event.type === "harvest") payload = checkHarvestPayload(batch, event.payload);
+      if (event.type === "correction") {
+        const target = contents.find((c) => c.seq === event.correctsSeq);
+        if (!target || event.correctsSeq === undefined) throw new TraceRuleError("trace.error.correctionTarget", { seq: event.correctsSeq ?? "?" });
+        if (target.type === "arrival" || target.type === "pickup" || target.type === "recall") throw new TraceRuleError("trace.error.correctionPlatform");
+        const problem = checkCorrectionTarget(target, event.payload.replacement);
+        if (problem) throw new TraceRuleError("trace.error.correctionInvalid", { detail: problem });
+        if (target.type === "harvest" && event.payload.replacement) {
+          payload = { ...event.payload, replacement: checkHarvestPayload(batch, event.payload.replacement as PayloadOf<"harvest">) };
+        }
+      }
+      if (event.type === "packing" && !effectiveEvents(contents).some((e) => e.type === "harvest")) {
+        throw new TraceRuleError("trace.error.packBeforeHarvest");
+      }
+
+      const prev = records.length ? records[records.length - 1] : null;
+      const signer = producerSignerImpl(db, batch.producerId);
+      const stored = appendAndStore(
+        db,
+        batchId,
+        prev,
+        { type: event.type, occurredAt: event.occurredAt, payload, correctsSeq: event.correctsSeq },
+        signer,
+        actor.id,
+        (_record, content) => {
+          // The packing gate sees the chain as it would be with this event (its certificate included).
+          if (content.type !== "packing") return;
+          const findings = complianceOf(db, batch, [...contents, content], Date.now());
+          if (findings.length) throw new ComplianceBlockedError([{ batchId, lotCode: batch.lotCode, findings }]);
+        },
+      );
+      syncBatch(db, batch, [...contents, parseContent(stored)]);
+      return stored;
+    },
+    { behavior: "immediate" },
+  );
+  emitLotChanged({ gtin: batch.gtin ?? "", lotCode: batch.lotCode, batchId });
+  return record;
+}
+
+function checkHarvestPayload(batch: BatchRow, payload: PayloadOf<"harvest">): PayloadOf<"harvest"> {
+  const lotCode = payload.lotCode?.trim() ? payload.lotCode.trim() : batch.lotCode;
+  if (lotCode !== batch.lotCode) throw new TraceRuleError("trace.error.harvestLotMismatch", { lotCode: batch.lotCode });
+  const out: PayloadOf<"harvest"> = { ...payload, lotCode };
+  if (batch.gtin) {
+    if (payload.gtin && payload.gtin !== batch.gtin) throw new TraceRuleError("trace.error.harvestGtinMismatch", { gtin: batch.gtin });
+    out.gtin = batch.gtin;
+  }
+  return out;
+}
+
 /** The platform records arrival, pickup or recall events, signed with the platform key. */
-export declare function recordPlatformEvent(
-  db: Db,
-  batchId: number,
-  event:
-    | { type: "arrival"; occurredAt: number; payload: PayloadOf<"arrival"> }
-    | { type: "pickup"; occurredAt: number; payload: PayloadOf<"pickup"> }
-    | { type: "recall"; occurredAt: number; payload: PayloadOf<"recall"> },
-): StoredEventRecord;
+export function recordPlatformEvent(db: Db, batchId: number, event: PlatformEvent): StoredEventRecord {
+  let batch!: BatchRow;
+  const record = db.transaction(
+    () => {
+      batch = batchRow(db, batchId);
+      if (event.type !== "arrival" && event.type !== "pickup" && event.type !== "recall") throw new TraceRuleError("trace.error.platformOnly");
+      const records = readRecords(db, batchId);
+      // The platform countersigns only a chain it has checked signature by signature; a recall is
+      // never held up by a broken chain (the broken event stays visible at its position).
+      if (event.type !== "recall") assertIntact(db, batchId, records, true);
+      const prev = records.length ? records[records.length - 1] : null;
+      const stored = appendAndStore(db, batchId, prev, event, platformSignerImpl(db), null);
+      if (event.type === "recall") db.update(batches).set({ status: "recalled" }).where(eq(batches.id, batchId)).run();
+      return stored;
+    },
+    { behavior: "immediate" },
+  );
+  emitLotChanged({ gtin: batch.gtin ?? "", lotCode: batch.lotCode, batchId });
+  return record;
+}
 
 export type LotChain = { records: StoredEventRecord[]; contents: EventContent[] };
-export declare function getLotChain(db: Db, batchId: number): LotChain;
+export function getLotChain(db: Db, batchId: number): LotChain {
+  const records = readRecords(db, batchId);
+  const contents: EventContent[] = [];
+  for (const r of records) {
+    try {
+      contents.push(parseContent(r));
+    } catch {
+      // A row whose content no longer parses (tampered); verification reports it, readers skip it.
+    }
+  }
+  return { records, contents };
+}
+
 /** Walks the chain; fast unless strict. */
-export declare function verifyLot(db: Db, batchId: number, opts?: { strict?: boolean }): VerifyResult;
+export function verifyLot(db: Db, batchId: number, opts: { strict?: boolean } = {}): VerifyResult {
+  const records = readRecords(db, batchId);
+  const keys = trustedKeysImpl(db, batchId);
+  return opts.strict ? verifyChainStrict(records, keys) : verifyChain(records, keys);
+}
+
 /** Blocking findings of this lot's chain now (banned input, interval, crop ban, certificate, inspection). */
-export declare function lotCompliance(db: Db, batchId: number, now?: number): Finding[];
-/** Findings for every batch a listing sells from; empty = may publish. */
-export declare function listingBlockers(db: Db, listingId: number, now?: number): LotBlockers[];
+export function lotCompliance(db: Db, batchId: number, now: number = Date.now()): Finding[] {
+  const batch = batchRow(db, batchId);
+  return complianceOf(db, batch, getLotChain(db, batchId).contents, now);
+}
+
+/**
+ * Findings for every batch a listing sells from; empty = may publish. Besides the compliance rules,
+ * a listing needs at least one lot (finding `no_batch`), lots whose chain verifies (`chain_broken`)
+ * and that are not recalled (`lot_recalled`). Only lots with findings are returned.
+ */
+export function listingBlockers(db: Db, listingId: number, now: number = Date.now()): LotBlockers[] {
+  const rows = db
+    .select({ id: batches.id })
+    .from(listingBatches)
+    .innerJoin(batches, eq(batches.id, listingBatches.batchId))
+    .where(eq(listingBatches.listingId, listingId))
+    .orderBy(asc(batches.id))
+    .all();
+  if (rows.length === 0) return [{ batchId: 0, lotCode: "", findings: [{ code: "no_batch", eventSeq: null, params: {} }] }];
+  const out: LotBlockers[] = [];
+  for (const { id } of rows) {
+    const batch = batchRow(db, id);
+    const findings: Finding[] = [];
+    if (batch.status === "recalled") findings.push({ code: "lot_recalled", eventSeq: null, params: {} });
+    const v = verifyLot(db, id);
+    if (!v.ok) findings.push({ code: "chain_broken", eventSeq: v.failedAt, params: { seq: v.failedAt, reason: v.reason } });
+    findings.push(...lotCompliance(db, id, now));
+    if (findings.length) out.push({ batchId: id, lotCode: batch.lotCode, findings });
+  }
+  return out;
+}
 
 // ─── trace page change notifications ─────────────────────────────────────────
+type LotChanged = { gtin: string; lotCode: string; batchId: number };
+// One bus per process, shared by server.js and the Remix bundle (they load this module separately).
+const g = globalThis as unknown as { __cunpinTraceBus?: EventEmitter };
+const bus = (g.__cunpinTraceBus ??= new EventEmitter());
+bus.setMaxListeners(0);
+
+function emitLotChanged(lot: LotChanged): void {
+  try {
+    bus.emit("lot", lot);
+  } catch {
+    // A listener's failure must not undo or fail a committed append.
+  }
+}
+
 /** Called after any append; the trace page cache (server.js) listens to drop the lot's page. */
-export declare function onLotChanged(listener: (lot: { gtin: string; lotCode: string; batchId: number }) => void): () => void;
+export function onLotChanged(listener: (lot: LotChanged) => void): () => void {
+  bus.on("lot", listener);
+  return () => {
+    bus.off("lot", listener);
+  };
+}

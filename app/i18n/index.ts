@@ -7,13 +7,15 @@ import * as auth from "./messages/auth";
 import * as storefront from "./messages/storefront";
 import * as farm from "./messages/farm";
 import * as admin from "./messages/admin";
+import * as traceRecall from "./messages/trace-recall";
+import * as trace from "./messages/trace";
 
 export const LOCALES = ["zh", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "zh";
 
-const zh = { ...common.zh, ...auth.zh, ...storefront.zh, ...farm.zh, ...admin.zh };
-const en: Record<keyof typeof zh, string> = { ...common.en, ...auth.en, ...storefront.en, ...farm.en, ...admin.en };
+const zh = { ...common.zh, ...auth.zh, ...storefront.zh, ...farm.zh, ...admin.zh, ...traceRecall.zh, ...trace.zh };
+const en: Record<keyof typeof zh, string> = { ...common.en, ...auth.en, ...storefront.en, ...farm.en, ...admin.en, ...traceRecall.en, ...trace.en };
 
 export type MessageKey = keyof typeof zh;
 export const messages: Record<Locale, Record<MessageKey, string>> = { zh, en };

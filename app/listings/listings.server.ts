@@ -17,6 +17,7 @@ import {
 } from "../../db/schema";
 import { canEditListing, canManageProducer, type Actor } from "~/auth/permissions";
 import { tokenizeForIndex } from "~/search/tokenize";
+import { ComplianceBlockedError, listingBlockers } from "../../traceability/store";
 
 export class ForbiddenError extends Error {
   constructor(message = "forbidden") {
@@ -177,8 +178,9 @@ export function updateListing(
 }
 
 /**
- * Publish, pause or return to draft. Publishing needs a price, stock and at least one photo.
- * (The traceability issue adds its compliance gate here.)
+ * Publish, pause or return to draft. Publishing needs a price, stock and at least one photo,
+ * and passes the traceability gate: the listing sells from at least one lot, and no lot's chain
+ * shows a blocking finding (ComplianceBlockedError carries them; describeBlockers() words them).
  */
 export function setListingStatus(db: Db, actor: Actor, listingId: number, status: ListingStatus): void {
   db.transaction((tx) => {
@@ -192,6 +194,9 @@ export function setListingStatus(db: Db, actor: Actor, listingId: number, status
       // A producer whose credit code an admin rejected cannot sell; one awaiting review can.
       const producer = tx.select({ status: producers.creditCodeStatus }).from(producers).where(eq(producers.id, listing.producerId)).get();
       if (producer?.status === "rejected") throw new DomainRuleError("farm.publishProducerRejected");
+      // The outer handle: same connection, so it reads inside this transaction (the store needs $client).
+      const blockers = listingBlockers(db, listingId);
+      if (blockers.length) throw new ComplianceBlockedError(blockers);
     }
     tx.update(listings)
       .set({

@@ -62,6 +62,12 @@ export default function FarmRoute() {
             <Link to="/farm/listings/new" className="button">
               ＋ {t("farm.newListing")}
             </Link>
+            <Link to="/farm/batches" className="button secondary">
+              {t("farmTrace.batches.title")}
+            </Link>
+            <Link to="/farm/plots" className="button secondary">
+              {t("farmTrace.plots.title")}
+            </Link>
             <Link to="/farm/producers/new" className="button secondary">
               {t("farm.registerProducer")}
             </Link>

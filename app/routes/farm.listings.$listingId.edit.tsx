@@ -23,6 +23,8 @@ import {
 import { EditListingSchema, ListingStatusSchema, STATUS_INTENTS } from "~/listings/schemas";
 import { MAX_PHOTOS_PER_LISTING, PhotoRejectedError, photoUrl } from "~/photos/photos.server";
 import { getDb } from "~/utils/db.server";
+import { getLocale } from "~/utils/i18n.server";
+import { ComplianceBlockedError, describeBlockers } from "~/traceability-ui/store.server";
 import { requireRole } from "~/utils/session.server";
 import { filesOf, parseUploadForm, RequestTooLargeError, stagePhotos, uploadTooLargeResult } from "~/utils/upload.server";
 
@@ -107,6 +109,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
       setListingStatus(db, user, listingId, INTENT_STATUS[parsed.intent]);
     } catch (error) {
       if (error instanceof DomainRuleError) return data({ result: null, statusError: error.messageKey }, { status: 400 });
+      // The traceability gate: say which lots and records block publishing, and why.
+      if (error instanceof ComplianceBlockedError) {
+        const gate = {
+          lines: describeBlockers(error.blockers, getLocale(request)),
+          lots: error.blockers.filter((b) => b.batchId > 0).map((b) => ({ batchId: b.batchId, lotCode: b.lotCode })),
+        };
+        return data({ result: null, statusError: "trace.blocked.publishTitle", gate }, { status: 400 });
+      }
       asHttpError(error);
     }
     return redirect(`/farm/listings/${listingId}/edit?notice=${INTENT_STATUS[parsed.intent]}`);
@@ -163,6 +173,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     });
   } catch (error) {
     await staged.discard();
+    // "Save and publish" refused by the traceability gate: nothing was saved; same answer as the publish button.
+    if (error instanceof ComplianceBlockedError) {
+      const gate = {
+        lines: describeBlockers(error.blockers, getLocale(request)),
+        lots: error.blockers.filter((b) => b.batchId > 0).map((b) => ({ batchId: b.batchId, lotCode: b.lotCode })),
+      };
+      return data({ result: submission.reply(), statusError: "trace.blocked.publishTitle", gate }, { status: 400 });
+    }
     if (error instanceof DomainRuleError) {
       const field = RULE_FIELD[error.messageKey];
       return data(
@@ -180,7 +198,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 /** What the action returns with `data()` (typed by hand: env.d.ts does not declare the single-fetch Future flag). */
-type ActionData = { result: SubmissionResult<string[]> | null; statusError: string | null };
+type ActionData = {
+  result: SubmissionResult<string[]> | null;
+  statusError: string | null;
+  gate?: { lines: string[]; lots: { batchId: number; lotCode: string }[] };
+};
 
 export default function EditListingRoute() {
   const t = useT();
@@ -221,6 +243,29 @@ export default function EditListingRoute() {
           <p className="form-error" role="alert">
             {isMessageKey(statusError) ? t(statusError as MessageKey) : statusError}
           </p>
+        ) : null}
+        {actionData?.gate ? (
+          <div className="warning" id="publish-blockers">
+            <ul>
+              {actionData.gate.lines.map((line, i) => (
+                <li key={i}>{line}</li>
+              ))}
+            </ul>
+            <p className="hint">{t("trace.blocked.hint")}</p>
+            {actionData.gate.lots.length ? (
+              <p className="button-row">
+                {actionData.gate.lots.map((l) => (
+                  <Link key={l.batchId} className="button secondary" to={`/farm/batches/${l.batchId}`}>
+                    {l.lotCode}
+                  </Link>
+                ))}
+              </p>
+            ) : (
+              <p>
+                <Link to="/farm/batches/new">{t("trace.blocked.createLot")}</Link>
+              </p>
+            )}
+          </div>
         ) : null}
         <Form method="post" className="button-row">
           {listing.status !== "published" ? (

@@ -21,6 +21,8 @@ import { NewListingSchema } from "~/listings/schemas";
 import { PhotoRejectedError } from "~/photos/photos.server";
 import { getEnv } from "~/env.server";
 import { getDb } from "~/utils/db.server";
+import { getLocale } from "~/utils/i18n.server";
+import { ComplianceBlockedError, describeBlockers } from "~/traceability-ui/store.server";
 import { requireRole } from "~/utils/session.server";
 import { filesOf, parseUploadForm, RequestTooLargeError, stagePhotos, uploadTooLargeResult } from "~/utils/upload.server";
 import type { Db } from "../../db/client";
@@ -113,6 +115,12 @@ export async function action({ request }: ActionFunctionArgs) {
         { result: submission.reply(field ? { fieldErrors: { [field]: [error.messageKey] } } : { formErrors: [error.messageKey] }) },
         { status: 400 },
       );
+    }
+    // The traceability gate: a new listing has no lot yet, so "save and publish" names what is
+    // missing and stores nothing; "save as draft", then link a lot from its lot page.
+    if (error instanceof ComplianceBlockedError) {
+      const reasons = describeBlockers(error.blockers, getLocale(request));
+      return data({ result: submission.reply({ formErrors: ["trace.blocked.publishTitle", ...reasons, "trace.blocked.saveDraftFirst"] }) }, { status: 400 });
     }
     if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
     if (error instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });

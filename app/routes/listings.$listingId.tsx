@@ -9,6 +9,7 @@ import { getListingPage } from "~/listings/queries.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { getOptionalUser } from "~/utils/session.server";
+import { listingLot, tracePath } from "~/utils/trace-page.server";
 
 const ParamsSchema = z.object({ listingId: z.coerce.number().int().positive().max(2_147_483_647) });
 
@@ -19,9 +20,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const parsed = ParamsSchema.safeParse(params);
   if (!parsed.success) throw new Response("error.notFound", { status: 404 });
   const viewer = await getOptionalUser(request);
-  const page = getListingPage(getDb(), parsed.data.listingId, viewer);
+  const db = getDb();
+  const page = getListingPage(db, parsed.data.listingId, viewer);
   if (!page) throw new Response("error.notFound", { status: 404 });
-  return page;
+  // The lot it sells now (newest linked batch): one indexed lookup, the QR itself is a cached image.
+  const lot = listingLot(db, page.listing.id);
+  return { ...page, trace: lot ? { lotCode: lot.lotCode, path: tracePath(lot.gtin, lot.lotCode) } : null };
 }
 
 /** Calendar date in China time, the same on server and client (no hydration mismatch). */
@@ -33,7 +37,7 @@ export default function ListingPage() {
   const t = useT();
   const locale = useLocale();
   const price = usePriceText();
-  const { listing, product, category, producer, photos, certifications, batches, moreFromProducer, canEdit } =
+  const { listing, product, category, producer, photos, certifications, batches, moreFromProducer, canEdit, trace } =
     useLoaderData<typeof loader>();
   const unitName = t(`unit.${listing.unit}` as const);
   return (
@@ -159,10 +163,33 @@ export default function ListingPage() {
         )}
       </section>
 
-      {/* Placeholder: the traceability issue replaces this section with the batch QR codes and their event chain. */}
-      <section id="traceability" aria-labelledby="traceability-heading" className="panel">
-        <h2 id="traceability-heading">{t("storefront.traceability")}</h2>
-        <p className="meta">{t("storefront.traceabilityPending")}</p>
+      {/* The QR code of the lot this listing sells (GS1 Digital Link) and a link to its trace page. */}
+      <section id="traceability" aria-labelledby="traceability-heading" className="panel" style={{ borderStyle: "solid" }}>
+        <h2 id="traceability-heading">{t("traceQr.section")}</h2>
+        {trace ? (
+          <div style={{ display: "flex", gap: "0.75rem", alignItems: "center", flexWrap: "wrap" }}>
+            <a href={trace.path}>
+              <img
+                src={`/qr${trace.path}.svg`}
+                width={120}
+                height={120}
+                loading="lazy"
+                alt={t("tracePage.qrAlt", { lot: trace.lotCode })}
+                style={{ background: "#fff", display: "block" }}
+              />
+            </a>
+            <div style={{ flex: "1 1 12rem" }}>
+              <p className="meta">{t("traceQr.lead")}</p>
+              <p>
+                <a href={trace.path} className="trace-link">
+                  {t("traceQr.open", { lot: trace.lotCode })}
+                </a>
+              </p>
+            </div>
+          </div>
+        ) : (
+          <p className="meta">{t("traceQr.none")}</p>
+        )}
       </section>
 
       {moreFromProducer.length ? (

@@ -25,8 +25,8 @@ test("the platform admin approves the producer waiting for review, with a note",
   const item = page.locator(".review-queue > li").filter({ has: page.getByRole("heading", { name: PENDING }) });
   await expect(item).toHaveCount(1);
   // The queue shows the given check character next to the one the code should have.
-  const given = (await item.locator("dt:text-is('校验位（填写）') + dd, dt:has-text('填写') + dd").first().textContent())?.trim();
-  const expected = (await item.locator("dt:has-text('应为') + dd").first().textContent())?.trim();
+  const given = (await item.locator("dt:text-is('填写的校验位') + dd").textContent())?.trim();
+  const expected = (await item.locator("dt:text-is('计算出的校验位') + dd").textContent())?.trim();
   expect(given).toMatch(/^[0-9A-Z]$/);
   expect(expected).toMatch(/^[0-9A-Z]$/);
   expect(given).not.toBe(expected);

@@ -9,10 +9,9 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
+import { createLotWithChain } from "../../seeds/factories";
 import {
-  batches,
   categories,
-  listingBatches,
   producerMembers,
   producers,
   regions,
@@ -76,7 +75,7 @@ function listing(
   category: string,
   productName: string,
   title: string,
-  opts: { description?: string; certifications?: CertificationKind[]; status?: "published" | "draft" | "paused" } = {},
+  opts: { description?: string; certifications?: CertificationKind[]; status?: "published" | "draft" | "paused"; lotCode?: string } = {},
 ) {
   const id = createListing(
     db,
@@ -95,6 +94,9 @@ function listing(
     [{ fileKey: `${key}.webp`, width: 800, height: 600, bytes: 1000 }],
   );
   const status = opts.status ?? "published";
+  // The publish gate needs a lot with a complete, compliant trace chain.
+  const productId = db.get<{ id: number }>(sql`select product_id as id from listings where id = ${id}`)!.id;
+  createLotWithChain(db, { producerId: ids[who], productId, actor: actors[who], listingId: id, ...(opts.lotCode ? { lotCode: opts.lotCode } : {}) });
   if (status !== "draft") setListingStatus(db, actors[who], id, "published");
   if (status === "paused") setListingStatus(db, actors[who], id, "paused");
   // Deterministic publication order: each listing is one second newer than the last.
@@ -161,7 +163,7 @@ beforeAll(() => {
   producer("farm", "family_farm", "蒲江县张家猕猴桃家庭农场", "92510131MA6YXXXX2B", { province: place.sichuan, county: place.pujiang, township: hexing, village: place.kiwiVillage });
   producer("biz", "agribusiness", "杭州龙井茶业有限公司", "91330106MA6YXXXX3C", { province: place.zhejiang, county: place.xihu, township: xihuTown, village: place.teaVillage });
 
-  listing("apple", "coop", "fruit", "红富士苹果", "洛川红富士苹果 脆甜多汁", { certifications: ["green_food", "geographical_indication"] });
+  listing("apple", "coop", "fruit", "红富士苹果", "洛川红富士苹果 脆甜多汁", { certifications: ["green_food", "geographical_indication"], lotCode: "LC2024-001" });
   listing("kiwi", "farm", "fruit", "红心猕猴桃", "蒲江红心猕猴桃 12个装", { certifications: ["organic"] });
   listing("tea", "biz", "tea", "西湖龙井", "西湖龙井茶 明前特级", { certifications: ["geographical_indication"] });
   listing("honey", "coop", "fruit", "洋槐蜂蜜", "洋槐蜂蜜 500克");
@@ -171,12 +173,6 @@ beforeAll(() => {
   listing("pausedApple", "coop", "fruit", "红富士苹果", "暂停的苹果", { status: "paused" });
   listing("cabbage", "farm", "vegetables", "大白菜", "有机大白菜", { certifications: ["organic"] });
 
-  const batchId = db
-    .insert(batches)
-    .values({ producerId: ids.coop, productId: db.get<{ id: number }>(sql`select product_id as id from listings where id = ${ids.apple}`)!.id, lotCode: "LC2024-001", harvestedAt: clock })
-    .returning({ id: batches.id })
-    .get().id;
-  db.insert(listingBatches).values({ listingId: ids.apple, batchId }).run();
 });
 
 afterAll(() => {

@@ -1,0 +1,222 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { FieldError } from "~/components/forms";
+import { pick, type MessageKey } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import { getDb } from "~/utils/db.server";
+import { getLocale } from "~/utils/i18n.server";
+import { requireRole } from "~/utils/session.server";
+import { getFarmBatch, listingsForBatch } from "~/traceability-ui/batches.server";
+import { EventButtons, FindingsPanel, Timeline, VerifyBadge } from "~/traceability-ui/components";
+import { shanghaiDateOf } from "~/traceability-ui/dates";
+import { asHttpError, idParam, ruleText } from "~/traceability-ui/http.server";
+import { lotView } from "~/traceability-ui/lot-view.server";
+import { isEventFormType, LinkListingSchema, type EventFormType } from "~/traceability-ui/schemas";
+import traceStyles from "~/traceability-ui/trace-ui.css";
+import { CROPS } from "../../traceability/crops";
+import { encodeDigitalLinkValue } from "../../traceability/gtin";
+import { linkListingBatch, TraceRuleError } from "~/traceability-ui/store.server";
+
+export const meta: MetaFunction = () => [{ title: "批次溯源 · 村品" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: traceStyles }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireRole(request, "farmer", "coop_admin");
+  const db = getDb();
+  const batchId = idParam(params.batchId);
+  let batch;
+  try {
+    batch = getFarmBatch(db, user, batchId);
+  } catch (error) {
+    asHttpError(error);
+  }
+  const view = lotView(db, batchId, getLocale(request));
+  const hasHarvest = view.timeline.some((e) => e.type === "harvest" && !e.retracted);
+  let next: EventFormType | null = null;
+  if (batch.status === "growing") next = hasHarvest ? "inspection" : "harvest";
+  else if (batch.status === "harvested") next = view.findingCodes.includes("no_passing_inspection") ? "inspection" : "packing";
+  else if (batch.status === "packed") next = "shipping";
+  return {
+    batch: {
+      id: batch.id,
+      lotCode: batch.lotCode,
+      gtin: batch.gtin,
+      status: batch.status,
+      crop: batch.crop,
+      productNameZh: batch.productNameZh,
+      productNameEn: batch.productNameEn,
+      producerNameZh: batch.producerNameZh,
+      producerNameEn: batch.producerNameEn,
+      plotName: batch.plotName,
+      harvestedOn: batch.harvestedAt ? shanghaiDateOf(batch.harvestedAt) : null,
+      quantity: batch.quantity,
+      unit: batch.unit,
+    },
+    tracePath: batch.gtin ? `/01/${batch.gtin}/10/${encodeDigitalLinkValue(batch.lotCode)}` : null,
+    timeline: view.timeline,
+    verification: view.verification,
+    findings: view.findings,
+    listings: listingsForBatch(db, batch),
+    next,
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireRole(request, "farmer", "coop_admin");
+  const db = getDb();
+  const batchId = idParam(params.batchId);
+  try {
+    getFarmBatch(db, user, batchId);
+  } catch (error) {
+    asHttpError(error);
+  }
+  const formData = await request.formData();
+  const parsed = LinkListingSchema.safeParse({ intent: formData.get("intent"), listingId: Number(formData.get("listingId")) || undefined });
+  if (!parsed.success) {
+    const message = parsed.error.issues.find((i) => i.path[0] === "listingId")?.message ?? "error.badRequest";
+    return data({ linkError: message }, { status: 400 });
+  }
+  try {
+    linkListingBatch(db, user, parsed.data.listingId, batchId);
+  } catch (error) {
+    if (error instanceof TraceRuleError) return data({ linkError: ruleText(error, getLocale(request)) }, { status: 400 });
+    asHttpError(error);
+  }
+  return redirect(`/farm/batches/${batchId}?notice=linked#listings`);
+}
+
+const STATUS_BADGE: Record<string, string> = { growing: "badge muted", harvested: "badge warn", packed: "badge", recalled: "badge danger" };
+const NOTICES = ["created", "linked"] as const;
+
+export default function BatchRoute() {
+  const t = useT();
+  const locale = useLocale();
+  const { batch, tracePath, timeline, verification, findings, listings, next } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as unknown as { linkError?: string } | undefined;
+  const [searchParams] = useSearchParams();
+  const notice = NOTICES.find((n) => n === searchParams.get("notice"));
+  const recorded = searchParams.get("recorded");
+  const crop = batch.crop ? CROPS[batch.crop] : undefined;
+  const linked = listings.filter((l) => l.linked);
+  const linkable = listings.filter((l) => !l.linked);
+
+  return (
+    <section className="tf-page">
+      <p>
+        <Link to="/farm/batches">← {t("farmTrace.batches.title")}</Link>
+      </p>
+      {notice ? (
+        <p className="notice" role="status">
+          {t(`farmTrace.notice.${notice}`)}
+        </p>
+      ) : recorded && isEventFormType(recorded) ? (
+        <p className="notice" role="status">
+          {t("farmTrace.notice.recorded", { what: t(`farmTrace.button.${recorded}`) })}
+        </p>
+      ) : null}
+
+      <header className="tf-head">
+        <h1>
+          {pick(locale, batch.productNameZh, batch.productNameEn)}
+          {crop ? ` · ${pick(locale, crop.zh, crop.en)}` : batch.crop ? ` · ${batch.crop}` : ""}
+        </h1>
+        <div className="tf-lot">{t("farmTrace.lotLabel", { lot: batch.lotCode })}</div>
+        {batch.gtin ? <div className="tf-gtin">GTIN {batch.gtin}</div> : null}
+        <div>
+          <span className={STATUS_BADGE[batch.status] ?? "badge muted"}>{t(`farmTrace.status.${batch.status}` as MessageKey)}</span>{" "}
+          <VerifyBadge verification={verification} />
+        </div>
+        <dl className="kv">
+          <dt>{t("farmTrace.field.producer")}</dt>
+          <dd>{pick(locale, batch.producerNameZh, batch.producerNameEn)}</dd>
+          {batch.plotName ? (
+            <>
+              <dt>{t("farmTrace.field.plot")}</dt>
+              <dd>{batch.plotName}</dd>
+            </>
+          ) : null}
+          {batch.harvestedOn ? (
+            <>
+              <dt>{t("farmTrace.field.harvestDate")}</dt>
+              <dd>
+                {batch.harvestedOn}
+                {batch.quantity !== null && batch.unit ? ` · ${batch.quantity} ${t(`unit.${batch.unit}`)}` : ""}
+              </dd>
+            </>
+          ) : null}
+        </dl>
+        {!verification.ok && verification.checked > 0 ? (
+          <p className="form-error" role="alert">
+            {verification.message}
+          </p>
+        ) : null}
+      </header>
+
+      <FindingsPanel findings={findings} batchId={batch.id} />
+
+      {batch.status !== "recalled" ? (
+        <>
+          <h2>{t("farmTrace.batch.recordNext")}</h2>
+          <EventButtons batchId={batch.id} next={next} hasEvents={timeline.length > 0} />
+        </>
+      ) : (
+        <p className="form-error">{t("farmTrace.batch.recalled")}</p>
+      )}
+
+      <h2 id="timeline">{t("farmTrace.timeline.title")}</h2>
+      <Timeline items={timeline} batchId={batch.status !== "recalled" ? batch.id : undefined} />
+
+      <h2 id="listings">{t("farmTrace.link.title")}</h2>
+      <p className="hint">{t("farmTrace.link.lead")}</p>
+      {linked.length ? (
+        <ul className="tf-linked">
+          {linked.map((l) => (
+            <li key={l.id}>
+              ✓ <Link to={`/farm/listings/${l.id}/edit`}>{l.title}</Link> <span className="badge muted">{t(`status.${l.status}`)}</span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="hint">{t("farmTrace.link.none")}</p>
+      )}
+      {linkable.length ? (
+        <Form method="post" className="form">
+          <input type="hidden" name="intent" value="link" />
+          <div className="field">
+            <label htmlFor="link-listing">{t("farmTrace.link.choose")}</label>
+            <select id="link-listing" name="listingId" required defaultValue="">
+              <option value="">{t("farmTrace.choose")}</option>
+              {linkable.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.title} · {t(`status.${l.status}`)}
+                </option>
+              ))}
+            </select>
+            <FieldError errors={actionData?.linkError ? [actionData.linkError] : null} />
+          </div>
+          <div className="tf-submit">
+            <button type="submit" className="button secondary">
+              {t("farmTrace.link.submit")}
+            </button>
+          </div>
+        </Form>
+      ) : (
+        <p className="hint">
+          {t("farmTrace.link.noneToLink")} <Link to="/farm/listings/new">{t("farm.newListing")}</Link>
+        </p>
+      )}
+
+      {tracePath ? (
+        <p>
+          <a href={tracePath}>{t("farmTrace.batch.tracePage")}</a>
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,349 @@
+/**
+ * Records one event on a lot: GET shows the form for <type>, POST validates it (400 with
+ * translated field errors, nothing stored) and appends it to the lot's signed chain through
+ * recordEvent, then returns to the lot page. Only members of the lot's producer (403).
+ */
+import type { SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import type { AuthUser } from "~/auth/accounts.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { getEnv } from "~/env.server";
+import { pick, translate, type Locale, type MessageKey } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import { PhotoRejectedError } from "~/photos/photos.server";
+import { getDb } from "~/utils/db.server";
+import { getLocale } from "~/utils/i18n.server";
+import { requireRole } from "~/utils/session.server";
+import { filesOf, parseUploadForm, RequestTooLargeError, stagePhotos, uploadTooLargeResult } from "~/utils/upload.server";
+import { getFarmBatch, producerOrigin, type FarmBatch } from "~/traceability-ui/batches.server";
+import { BlockersList, FindingsPanel } from "~/traceability-ui/components";
+import { occurredAtOf } from "~/traceability-ui/dates";
+import {
+  CorrectionForm,
+  EVENT_TITLE_KEYS,
+  HarvestForm,
+  InputApplicationForm,
+  InspectionForm,
+  PackingForm,
+  ShippingForm,
+  type CatalogueGroup,
+  type FormResult,
+} from "~/traceability-ui/event-forms";
+import { asHttpError, idParam, ruleText } from "~/traceability-ui/http.server";
+import { blockerViews, findingViews, lotView, type BlockerView } from "~/traceability-ui/lot-view.server";
+import { AGRI_INPUT_KINDS, EVENT_SCHEMAS, isEventFormType, type EventFormType } from "~/traceability-ui/schemas";
+import traceStyles from "~/traceability-ui/trace-ui.css";
+import type { Db } from "../../db/client";
+import { users } from "../../db/schema";
+import { eq } from "drizzle-orm";
+import { findCrop } from "../../traceability/crops";
+import {
+  ComplianceBlockedError,
+  listAgriInputs,
+  lotCompliance,
+  recordEvent,
+  TraceRuleError,
+  validateRegistrationNo,
+  type NewProducerEvent,
+} from "~/traceability-ui/store.server";
+import type { PayloadOf } from "../../traceability/types";
+import type { z } from "zod";
+
+export const meta: MetaFunction = () => [{ title: "记录 · 批次溯源 · 村品" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: traceStyles }];
+
+function typeParam(value: string | undefined): EventFormType {
+  if (!isEventFormType(value)) throw new Response("error.notFound", { status: 404 });
+  return value;
+}
+
+function loadBatch(db: Db, user: AuthUser, batchId: number): FarmBatch {
+  try {
+    return getFarmBatch(db, user, batchId);
+  } catch (error) {
+    asHttpError(error);
+  }
+}
+
+const INPUT_KIND_OF: Record<(typeof AGRI_INPUT_KINDS)[number], PayloadOf<"input_application">["inputKind"]> = {
+  seed: "other",
+  fertilizer: "fertilizer",
+  pesticide: "pesticide",
+  veterinary_drug: "veterinary_drug",
+  feed: "feed",
+};
+
+/** Drops undefined and empty values: the payload schemas are strict and the hash covers every key. */
+function compact<T extends Record<string, unknown>>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined && v !== "" && v !== null)) as T;
+}
+
+/** Catalogue entries grouped by kind, each with the intervals that concern this lot's crop first. */
+function catalogueFor(db: Db, crop: string | null, locale: Locale): CatalogueGroup[] {
+  const cropTerms = new Set(crop ? (findCrop(crop)?.info.terms ?? [crop.toLowerCase()]) : []);
+  const all = listAgriInputs(db);
+  return AGRI_INPUT_KINDS.map((kind) => ({
+    kind,
+    items: all
+      .filter((i) => i.kind === kind)
+      .map((i) => {
+        const own = i.intervals.filter((iv) => cropTerms.has(iv.target));
+        const iv = own[0];
+        return {
+          id: i.id,
+          label: `${pick(locale, i.nameZh, i.nameEn)}${i.registrationNo ? ` ${i.registrationNo}` : ""}`,
+          banned: i.banned,
+          intervals: iv ? translate(locale, kind === "veterinary_drug" ? "farmTrace.input.withdrawalDays" : "farmTrace.input.intervalDays", { days: iv.intervalDays }) : null,
+        };
+      }),
+  })).filter((g) => g.items.length > 0);
+}
+
+function certificateDefaults(db: Db, batch: FarmBatch, user: AuthUser) {
+  const phone = db.select({ phone: users.phone }).from(users).where(eq(users.id, user.id)).get()?.phone ?? "";
+  return {
+    productName: batch.productNameZh,
+    quantity: batch.quantity,
+    unit: batch.unit ?? "jin",
+    origin: producerOrigin(db, batch.producerId),
+    entityName: batch.producerNameZh,
+    entityContact: batch.producerContact ?? phone,
+  };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireRole(request, "farmer", "coop_admin");
+  const db = getDb();
+  const batchId = idParam(params.batchId);
+  const type = typeParam(params.type);
+  const batch = loadBatch(db, user, batchId);
+  if (batch.status === "recalled") throw redirect(`/farm/batches/${batchId}`);
+  const locale = getLocale(request);
+  const base = {
+    type,
+    batch: { id: batch.id, lotCode: batch.lotCode, gtin: batch.gtin, productNameZh: batch.productNameZh, productNameEn: batch.productNameEn, unit: batch.unit },
+  };
+  switch (type) {
+    case "input_application":
+      return { ...base, catalogue: catalogueFor(db, batch.crop, locale) };
+    case "packing": {
+      // What still blocks packing once the certificate is there (the certificate itself is this form).
+      const open = lotCompliance(db, batchId).filter((f) => f.code !== "missing_certificate");
+      return { ...base, cert: certificateDefaults(db, batch, user), openFindings: findingViews(open, locale) };
+    }
+    case "correction": {
+      const view = lotView(db, batchId, locale);
+      const events = view.timeline
+        .filter((e) => e.type !== "correction" && !e.retracted && e.type !== "arrival" && e.type !== "pickup" && e.type !== "recall")
+        .map((e) => ({ seq: e.seq, label: `${translate(locale, "farmTrace.recordNo", { seq: e.seq })} · ${translate(locale, `farmTrace.event.${e.type}` as MessageKey)} · ${e.correctedDate ?? e.date}${typeof e.payload.productName === "string" ? ` · ${e.payload.productName}` : ""}` }));
+      const seq = Number(new URL(request.url).searchParams.get("seq")) || null;
+      return { ...base, events, seq: events.some((e) => e.seq === seq) ? seq : null };
+    }
+    default:
+      return base;
+  }
+}
+
+type ActionData = { result: SubmissionResult<string[]> | null; formError: string | null; blockers: BlockerView[] | null };
+const reply400 = (result: SubmissionResult<string[]> | null, formError: string | null = null, blockers: BlockerView[] | null = null, status = 400) =>
+  data<ActionData>({ result, formError, blockers }, { status });
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireRole(request, "farmer", "coop_admin");
+  const db = getDb();
+  const batchId = idParam(params.batchId);
+  const type = typeParam(params.type);
+  // Membership first: nothing from a stranger is even parsed.
+  const batch = loadBatch(db, user, batchId);
+  const locale = getLocale(request);
+
+  let formData: FormData;
+  let oversize: string[] = [];
+  try {
+    const upload = await parseUploadForm(request);
+    formData = upload.formData;
+    oversize = upload.oversizeFields;
+  } catch (error) {
+    if (error instanceof RequestTooLargeError) return reply400(uploadTooLargeResult(), null, null, 413);
+    throw error;
+  }
+
+  const schema = EVENT_SCHEMAS[type] as z.ZodTypeAny;
+  const submission = parseWithZod(formData, { schema });
+  if (submission.status !== "success") return reply400(submission.reply());
+  const now = Date.now();
+  const v = submission.value as Record<string, any>;
+  const occurredAt = type === "correction" ? now : occurredAtOf(v.date, now);
+
+  let event: NewProducerEvent;
+  let staged: Awaited<ReturnType<typeof stagePhotos>> | null = null;
+  switch (type) {
+    case "input_application": {
+      let fromCatalogue: ReturnType<typeof listAgriInputs>[number] | undefined;
+      if (v.inputId !== undefined) {
+        fromCatalogue = listAgriInputs(db).find((i) => i.id === v.inputId);
+        if (!fromCatalogue) return reply400(submission.reply({ fieldErrors: { inputId: ["farmTrace.input.unknown"] } }));
+      }
+      const inputKind = fromCatalogue ? INPUT_KIND_OF[fromCatalogue.kind] : (v.inputKind as PayloadOf<"input_application">["inputKind"]);
+      let registrationNo: string | undefined = fromCatalogue?.registrationNo ?? v.registrationNo;
+      if (!fromCatalogue && registrationNo && inputKind === "pesticide") {
+        const check = validateRegistrationNo(registrationNo, { at: occurredAt });
+        if (!check.ok) return reply400(submission.reply({ fieldErrors: { registrationNo: [`farmTrace.regno.${check.reason}`] } }));
+        registrationNo = check.normalised;
+      }
+      // The payload has no area field: the treated area goes with the dose, in the unit farmers use.
+      const dose = [v.dose, v.areaMu !== undefined ? `${v.areaMu}亩` : undefined].filter(Boolean).join(" · ");
+      event = {
+        type,
+        occurredAt,
+        payload: compact({
+          inputKind,
+          productName: fromCatalogue ? fromCatalogue.nameZh : v.productName,
+          activeIngredient: fromCatalogue?.activeIngredient ?? v.activeIngredient,
+          registrationNo,
+          dose: dose || undefined,
+          method: v.method,
+        }),
+      };
+      break;
+    }
+    case "harvest":
+      event = { type, occurredAt, payload: compact({ quantity: v.quantity, unit: v.unit, lotCode: batch.lotCode, gtin: batch.gtin ?? undefined }) };
+      break;
+    case "inspection": {
+      const files = filesOf(formData, "photo");
+      if (oversize.includes("photo")) return reply400(submission.reply({ fieldErrors: { photo: ["photo.tooLarge"] } }));
+      try {
+        staged = await stagePhotos(files.slice(0, 1), getEnv().UPLOAD_DIR);
+      } catch (error) {
+        if (error instanceof PhotoRejectedError) return reply400(submission.reply({ fieldErrors: { photo: [error.messageKey] } }));
+        throw error;
+      }
+      // The inspection payload has no photo field yet: the certificate photo's file is named in the notes.
+      const photo = staged.photos[0];
+      const notes = [v.notes, photo ? `[photo /uploads/${photo.fileKey}]` : undefined].filter(Boolean).join(" ");
+      event = {
+        type,
+        occurredAt,
+        payload: compact({ result: v.result, kind: v.kind, inspector: v.inspector, reportNo: v.reportNo, notes: notes || undefined }),
+      };
+      break;
+    }
+    case "packing":
+      event = {
+        type,
+        occurredAt,
+        payload: compact({
+          quantity: v.certQuantity,
+          unit: v.certUnit,
+          packageCount: v.packageCount,
+          certificate: {
+            productName: v.certProductName,
+            quantity: v.certQuantity,
+            unit: v.certUnit,
+            origin: v.certOrigin,
+            issuedAt: occurredAt,
+            entityName: v.certEntityName,
+            entityContact: v.certEntityContact,
+            commitment: { noBannedOrRestrictedInputs: true, intervalsObserved: true, residueStandardsMet: true },
+          },
+        }),
+      };
+      break;
+    case "shipping":
+      event = { type, occurredAt, payload: compact({ carrier: v.carrier, trackingNo: v.trackingNo, destination: v.destination, orderId: v.orderId }) };
+      break;
+    case "correction":
+      event = {
+        type,
+        occurredAt: now,
+        correctsSeq: v.seq,
+        payload: v.action === "retract" ? { reason: v.reason, retract: true } : { reason: v.reason, occurredAt: occurredAtOf(v.newDate, now) },
+      };
+      break;
+  }
+
+  try {
+    recordEvent(db, user, batchId, event);
+  } catch (error) {
+    await staged?.discard();
+    if (error instanceof ComplianceBlockedError) return reply400(submission.reply(), null, blockerViews(error.blockers, locale));
+    if (error instanceof TraceRuleError) {
+      const text = ruleText(error, locale);
+      const field = error.messageKey === "trace.error.correctionTarget" ? "seq" : null;
+      return reply400(submission.reply(field ? { fieldErrors: { [field]: [text] } } : undefined), field ? null : text);
+    }
+    asHttpError(error);
+  }
+  await staged?.commit();
+  return redirect(`/farm/batches/${batchId}?recorded=${type}`);
+}
+
+export default function RecordEventRoute() {
+  const t = useT();
+  const locale = useLocale();
+  const loaderData = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as unknown as ActionData | undefined;
+  const { type, batch } = loaderData;
+  const lastResult = actionData?.result as FormResult;
+  const formError = actionData?.formError ?? null;
+
+  let form;
+  switch (type) {
+    case "input_application":
+      form = <InputApplicationForm lastResult={lastResult} formError={formError} catalogue={"catalogue" in loaderData ? loaderData.catalogue : []} />;
+      break;
+    case "harvest":
+      form = <HarvestForm lastResult={lastResult} formError={formError} lotCode={batch.lotCode} gtin={batch.gtin} defaultUnit={batch.unit ?? "jin"} />;
+      break;
+    case "inspection":
+      form = <InspectionForm lastResult={lastResult} formError={formError} />;
+      break;
+    case "packing":
+      form = "cert" in loaderData ? <PackingForm lastResult={lastResult} formError={formError} cert={loaderData.cert} /> : null;
+      break;
+    case "shipping":
+      form = <ShippingForm lastResult={lastResult} formError={formError} />;
+      break;
+    case "correction":
+      form = (
+        <CorrectionForm
+          lastResult={lastResult}
+          formError={formError}
+          events={"events" in loaderData ? loaderData.events : []}
+          seq={"seq" in loaderData ? loaderData.seq : null}
+        />
+      );
+      break;
+  }
+
+  return (
+    <section className="tf-page">
+      <p>
+        <Link to={`/farm/batches/${batch.id}`}>
+          ← {pick(locale, batch.productNameZh, batch.productNameEn)} · {batch.lotCode}
+        </Link>
+      </p>
+      <h1>{t(EVENT_TITLE_KEYS[type])}</h1>
+      <p className="hint">{t(`farmTrace.form.${type}.lead`)}</p>
+      {actionData?.blockers?.length ? (
+        <>
+          <p className="form-error" role="alert">
+            {t("trace.blocked.packingTitle")}
+          </p>
+          <BlockersList blockers={actionData.blockers} />
+        </>
+      ) : "openFindings" in loaderData && loaderData.openFindings.length ? (
+        <FindingsPanel findings={loaderData.openFindings} batchId={batch.id} title={t("trace.blocked.packingTitle")} />
+      ) : null}
+      {form}
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,213 @@
+import { getFormProps, getInputProps, getSelectProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { FieldError } from "~/components/forms";
+import { pick, type MessageKey } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import { getDb } from "~/utils/db.server";
+import { getLocale } from "~/utils/i18n.server";
+import { requireRole } from "~/utils/session.server";
+import { actorPlots, actorProducers } from "~/traceability-ui/batches.server";
+import { asHttpError, ruleText } from "~/traceability-ui/http.server";
+import { PlotSchema } from "~/traceability-ui/schemas";
+import { createPlot, TraceRuleError } from "~/traceability-ui/store.server";
+import traceStyles from "~/traceability-ui/trace-ui.css";
+
+export const meta: MetaFunction = () => [{ title: "地块 · 村品" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: traceStyles }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, "farmer", "coop_admin");
+  const db = getDb();
+  const producers = actorProducers(db, user);
+  if (producers.length === 0) throw redirect("/farm/producers/new");
+  return { producers, plots: actorPlots(db, user) };
+}
+
+const RULE_FIELD: Record<string, string> = {
+  "trace.error.plotName": "name",
+  "trace.error.plotNameTaken": "name",
+  "trace.error.plotArea": "areaMu",
+  "trace.error.plotCoordinates": "lat",
+};
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, "farmer", "coop_admin");
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: PlotSchema });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  const value = submission.value;
+  if (!user.producerIds.includes(value.producerId)) {
+    return data({ result: submission.reply({ fieldErrors: { producerId: ["farm.producer.notYours"] } }) }, { status: 400 });
+  }
+  try {
+    createPlot(getDb(), user, { producerId: value.producerId, name: value.name, areaMu: value.areaMu ?? null, lat: value.lat ?? null, lng: value.lng ?? null });
+  } catch (error) {
+    if (error instanceof TraceRuleError) {
+      const text = ruleText(error, getLocale(request));
+      const field = RULE_FIELD[error.messageKey];
+      return data({ result: submission.reply(field ? { fieldErrors: { [field]: [text] } } : { formErrors: [text] }) }, { status: 400 });
+    }
+    asHttpError(error);
+  }
+  return redirect("/farm/plots?notice=created");
+}
+
+type ActionData = { result: SubmissionResult<string[]> };
+
+/** Fills latitude and longitude from the phone's position; shown only when JavaScript and geolocation exist. */
+function UseMyLocation({ latId, lngId }: { latId: string; lngId: string }) {
+  const t = useT();
+  const [supported, setSupported] = useState(false);
+  const [state, setState] = useState<"idle" | "busy" | "failed">("idle");
+  useEffect(() => setSupported(typeof navigator !== "undefined" && "geolocation" in navigator), []);
+  if (!supported) return null;
+  return (
+    <div className="tf-geo">
+      <button
+        type="button"
+        className="button secondary"
+        disabled={state === "busy"}
+        onClick={() => {
+          setState("busy");
+          navigator.geolocation.getCurrentPosition(
+            (pos) => {
+              const lat = document.getElementById(latId) as HTMLInputElement | null;
+              const lng = document.getElementById(lngId) as HTMLInputElement | null;
+              if (lat) lat.value = pos.coords.latitude.toFixed(6);
+              if (lng) lng.value = pos.coords.longitude.toFixed(6);
+              setState("idle");
+            },
+            () => setState("failed"),
+            { enableHighAccuracy: true, timeout: 15_000 },
+          );
+        }}
+      >
+        📍 {state === "busy" ? t("farmTrace.plot.locating") : t("farmTrace.plot.useLocation")}
+      </button>
+      {state === "failed" ? <p className="hint">{t("farmTrace.plot.locationFailed")}</p> : null}
+    </div>
+  );
+}
+
+export default function PlotsRoute() {
+  const t = useT();
+  const locale = useLocale();
+  const { producers, plots } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as unknown as ActionData | undefined;
+  const [searchParams] = useSearchParams();
+  const [form, fields] = useForm({
+    id: "new-plot",
+    lastResult: actionData?.result,
+    defaultValue: { producerId: producers.length === 1 ? producers[0].id : undefined },
+    constraint: getZodConstraint(PlotSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: PlotSchema }),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onBlur",
+  });
+  const formErrors = form.errors?.filter(Boolean) ?? [];
+  const producerName = (id: number) => {
+    const p = producers.find((x) => x.id === id);
+    return p ? pick(locale, p.nameZh, p.nameEn) : "";
+  };
+
+  return (
+    <section className="tf-page">
+      <p>
+        <Link to="/farm/batches">← {t("farmTrace.batches.title")}</Link>
+      </p>
+      <h1>{t("farmTrace.plots.title")}</h1>
+      {searchParams.get("notice") === "created" && !actionData ? (
+        <p className="notice" role="status">
+          {t("farmTrace.notice.plotCreated")}
+        </p>
+      ) : null}
+      {plots.length === 0 ? (
+        <p className="hint">{t("farmTrace.plots.empty")}</p>
+      ) : (
+        <ul className="tf-list">
+          {plots.map((p) => (
+            <li key={p.id} className="tf-item">
+              <span className="title">{p.name}</span>
+              <span className="meta">
+                {producers.length > 1 ? `${producerName(p.producerId)} · ` : ""}
+                {p.areaMu !== null ? t("farmTrace.mu", { area: p.areaMu }) : t("farmTrace.plots.noArea")}
+                {p.lat !== null && p.lng !== null ? ` · ${p.lat.toFixed(4)}, ${p.lng.toFixed(4)}` : ""}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h2>{t("farmTrace.plots.add")}</h2>
+      <Form method="post" className="form" {...getFormProps(form)}>
+        {formErrors.length ? (
+          <div className="form-error" role="alert" id={form.errorId}>
+            {formErrors.map((e) => (
+              <p key={e}>{t(e as MessageKey)}</p>
+            ))}
+          </div>
+        ) : null}
+        {producers.length === 1 ? (
+          <input type="hidden" name={fields.producerId.name} value={producers[0].id} />
+        ) : (
+          <div className="field">
+            <label htmlFor={fields.producerId.id}>{t("farm.field.producer")}</label>
+            <select {...getSelectProps(fields.producerId)}>
+              <option value="">{t("farmTrace.choose")}</option>
+              {producers.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {pick(locale, p.nameZh, p.nameEn)}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        <FieldError id={fields.producerId.errorId} errors={fields.producerId.errors} />
+        <div className="field">
+          <label htmlFor={fields.name.id}>{t("farmTrace.field.plotName")}</label>
+          <input {...getInputProps(fields.name, { type: "text" })} aria-describedby={`${fields.name.id}-hint`} />
+          <p className="hint" id={`${fields.name.id}-hint`}>
+            {t("farmTrace.field.plotNameHint")}
+          </p>
+          <FieldError id={fields.name.errorId} errors={fields.name.errors} />
+        </div>
+        <div className="field">
+          <label htmlFor={fields.areaMu.id}>{t("farmTrace.field.areaMu")}</label>
+          <input {...getInputProps(fields.areaMu, { type: "text" })} inputMode="decimal" autoComplete="off" />
+          <FieldError id={fields.areaMu.errorId} errors={fields.areaMu.errors} />
+        </div>
+        <fieldset>
+          <legend>{t("farmTrace.field.coordinates")}</legend>
+          <p className="hint">{t("farmTrace.field.coordinatesHint")}</p>
+          <div className="field-pair">
+            <div className="field">
+              <label htmlFor={fields.lat.id}>{t("farmTrace.field.lat")}</label>
+              <input {...getInputProps(fields.lat, { type: "text" })} inputMode="decimal" autoComplete="off" placeholder="35.7791" />
+              <FieldError id={fields.lat.errorId} errors={fields.lat.errors} />
+            </div>
+            <div className="field">
+              <label htmlFor={fields.lng.id}>{t("farmTrace.field.lng")}</label>
+              <input {...getInputProps(fields.lng, { type: "text" })} inputMode="decimal" autoComplete="off" placeholder="109.4526" />
+              <FieldError id={fields.lng.errorId} errors={fields.lng.errors} />
+            </div>
+          </div>
+          <UseMyLocation latId={fields.lat.id} lngId={fields.lng.id} />
+        </fieldset>
+        <div className="tf-submit">
+          <button type="submit" className="primary">
+            {t("farmTrace.plots.save")}
+          </button>
+        </div>
+      </Form>
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

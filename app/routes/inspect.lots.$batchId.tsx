@@ -1,0 +1,207 @@
+/**
+ * /inspect/lots/:batchId: a lot as an inspector sees it — summary, strict chain verification,
+ * compliance findings, who bought it — and the "open recall" form (POST reason).
+ */
+import { getFormProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { FieldError } from "~/components/forms";
+import { isMessageKey, type MessageKey } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import { AffectedBuyers, AffectedDeliveryPoints, AffectedListings, AffectedOrders, AffectedTotals } from "~/inspect/components";
+import { formatDate, formatDateTime } from "~/inspect/format";
+import { inspectLot, openRecall, TraceRuleError } from "~/inspect/inspect.server";
+import { OpenRecallSchema, RECALL_REASON_MAX } from "~/inspect/schemas";
+import { ForbiddenError, NotFoundError } from "~/listings/listings.server";
+import { getDb } from "~/utils/db.server";
+import { getLocale } from "~/utils/i18n.server";
+import { requireRole } from "~/utils/session.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data && "lot" in data ? data.lot.lotCode : ""} · 批次监管 · 村品` },
+];
+
+const BatchId = z.coerce.number().int().positive();
+
+function batchIdOf(params: { batchId?: string }): number {
+  const parsed = BatchId.safeParse(params.batchId);
+  if (!parsed.success) throw new Response("error.notFound", { status: 404 });
+  return parsed.data;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireRole(request, "inspector", "platform_admin");
+  const view = inspectLot(getDb(), batchIdOf(params), getLocale(request));
+  if (!view) throw new Response("error.notFound", { status: 404 });
+  return view;
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireRole(request, "inspector", "platform_admin");
+  const batchId = batchIdOf(params);
+  const submission = parseWithZod(await request.formData(), { schema: OpenRecallSchema });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  try {
+    const r = openRecall(getDb(), user, batchId, submission.value.reason);
+    return redirect(`/inspect/recalls/${r.recallId}?opened=1`);
+  } catch (error) {
+    if (error instanceof TraceRuleError) {
+      return data({ result: submission.reply({ formErrors: [error.messageKey] }) }, { status: 400 });
+    }
+    if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
+    if (error instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
+    throw error;
+  }
+}
+
+type ActionData = { result: SubmissionResult<string[]> };
+
+function RecallForm({ lastResult }: { lastResult?: SubmissionResult<string[]> }) {
+  const t = useT();
+  const [form, fields] = useForm({
+    id: "open-recall",
+    lastResult,
+    constraint: getZodConstraint(OpenRecallSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: OpenRecallSchema }),
+    // onInput: the error goes away while typing, so the submit button does not move under the pointer.
+    shouldRevalidate: "onInput",
+  });
+  const formErrors = form.errors ?? [];
+  return (
+    <Form method="post" className="form" {...getFormProps(form)}>
+      {formErrors.length ? (
+        <p className="form-error" role="alert" id={form.errorId}>
+          {formErrors.map((e) => (isMessageKey(e) ? t(e) : e)).join(" ")}
+        </p>
+      ) : null}
+      <div className="field">
+        <label htmlFor={fields.reason.id}>{t("recall.open.reason")}</label>
+        <textarea {...getTextareaProps(fields.reason)} rows={3} maxLength={RECALL_REASON_MAX} aria-describedby={`${fields.reason.id}-hint`} />
+        <p className="hint" id={`${fields.reason.id}-hint`}>
+          {t("recall.open.reasonHint")}
+        </p>
+        <FieldError id={fields.reason.errorId} errors={fields.reason.errors} />
+      </div>
+      <div className="button-row">
+        <button type="submit" className="primary danger">
+          {t("recall.open.submit")}
+        </button>
+      </div>
+    </Form>
+  );
+}
+
+export default function InspectLotRoute() {
+  const t = useT();
+  const locale = useLocale();
+  const { lot, tracePath, recall, chain, findings, affected } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as unknown as ActionData | undefined;
+  const product = locale === "en" && lot.productEn ? lot.productEn : lot.productZh;
+  return (
+    <section className="inspect-lot">
+      <p>
+        <Link to="/inspect">← {t("inspect.lot.back")}</Link>
+      </p>
+      <h1>
+        {t("inspect.lot.title", { lot: lot.lotCode })} · {product}
+      </h1>
+
+      {recall ? (
+        <p className="form-error recall-banner">
+          {t("inspect.lot.recalled", { at: formatDateTime(recall.openedAt, locale), reason: recall.reason })}{" "}
+          <Link to={`/inspect/recalls/${recall.id}`}>{t("inspect.lot.viewRecall")}</Link>
+        </p>
+      ) : null}
+
+      <h2>{t("inspect.lot.summary")}</h2>
+      <dl className="kv panel">
+        <dt>{t("inspect.lot.product")}</dt>
+        <dd>{product}</dd>
+        <dt>{t("inspect.lot.gtin")}</dt>
+        <dd className="mono">{lot.gtin ?? "—"}</dd>
+        <dt>{t("inspect.lot.harvested")}</dt>
+        <dd>{formatDate(lot.harvestedAt, locale) || "—"}</dd>
+        <dt>{t("inspect.lot.quantity")}</dt>
+        <dd>{lot.quantity != null ? `${lot.quantity} ${lot.unit ? t(`unit.${lot.unit}` as MessageKey) : ""}` : "—"}</dd>
+        <dt>{t("inspect.lot.producer")}</dt>
+        <dd>
+          <Link to={`/producers/${lot.producerId}`}>{locale === "en" && lot.producerEn ? lot.producerEn : lot.producerZh}</Link>
+        </dd>
+        <dt>{t("inspect.lot.creditCode")}</dt>
+        <dd className="mono">{lot.creditCode}</dd>
+        <dt>{t("inspect.lot.origin")}</dt>
+        <dd>{[lot.provinceZh, lot.countyZh, lot.villageZh].filter(Boolean).join(" ") || "—"}</dd>
+        {lot.plotName ? (
+          <>
+            <dt>{t("inspect.lot.plot")}</dt>
+            <dd>{lot.plotName}</dd>
+          </>
+        ) : null}
+        <dt>{t("inspect.lot.status")}</dt>
+        <dd>
+          <span className={lot.status === "recalled" ? "badge danger" : "badge muted"}>{t(`inspect.batchStatus.${lot.status}` as MessageKey)}</span>
+        </dd>
+      </dl>
+      {tracePath ? (
+        <p>
+          <a href={tracePath}>{t("inspect.lot.tracePage")}</a>
+        </p>
+      ) : null}
+
+      <h2>{t("inspect.lot.chain")}</h2>
+      {chain.state === "ok" ? (
+        <p className="notice chain-status" data-state="ok">
+          {chain.message} {t("inspect.lot.chainChecked", { checked: chain.checked })}
+        </p>
+      ) : chain.state === "failed" ? (
+        <p className="form-error chain-status" data-state="failed">
+          {chain.message}
+        </p>
+      ) : (
+        <p className="warning chain-status" data-state={chain.state}>
+          {t(chain.state === "empty" ? "inspect.lot.chainEmpty" : "inspect.lot.chainUnavailable")}
+        </p>
+      )}
+
+      <h2>{t("inspect.lot.compliance")}</h2>
+      {findings === null ? (
+        <p className="warning">{t("inspect.lot.complianceUnavailable")}</p>
+      ) : findings.length === 0 ? (
+        <p className="notice">{t("inspect.lot.complianceOk")}</p>
+      ) : (
+        <ul className="findings">
+          {findings.map((f, i) => (
+            <li key={i} className="warning">
+              {f.message}
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h2>{t("inspect.lot.listings")}</h2>
+      <AffectedListings affected={affected} />
+
+      <h2>{t("inspect.lot.sales")}</h2>
+      <AffectedTotals affected={affected} />
+      <AffectedOrders affected={affected} />
+      <AffectedBuyers affected={affected} />
+      <AffectedDeliveryPoints affected={affected} />
+
+      {recall ? null : (
+        <section className="panel recall-open" aria-labelledby="recall-open-title">
+          <h2 id="recall-open-title">{t("recall.open.title")}</h2>
+          <p className="hint">{t("recall.open.hint")}</p>
+          <RecallForm lastResult={actionData?.result} />
+        </section>
+      )}
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,625 @@
+/**
+ * The public trace page's read model (GET /01/<GTIN-14>/10/<lot>), the lot's EPCIS export from
+ * the database, consumers' problem reports and the scan counter.
+ * Plain module, no Remix: the route and server.js (through globalThis) call it.
+ *
+ * Scans are counted in memory and written to lot_scans in batches (every SCAN_FLUSH_MS or
+ * SCAN_FLUSH_AT scans, and when the process exits), so that a page served from the cache
+ * ahead of Remix costs no database write.
+ */
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import type { CategorySlug, ProducerKind, Unit } from "../db/schema";
+import { effectiveEvents, parseContent, type EffectiveEvent } from "./chain";
+import { shanghaiDay, isoDay } from "./compliance";
+import { cropTerms, findCrop } from "./crops";
+import { buildEpcisDocument, type EpcisDocument } from "./epcis";
+import { encodeDigitalLinkValue, validateGtin14, validateLot } from "./gtin";
+import { inputContains, normaliseInputName, type InputsCatalogue } from "./inputs";
+import { getLotChain, loadCatalogue, onLotChanged, verifyLot } from "./store";
+import type { CommitmentCertificate, EventContent, PayloadOf, TraceEventType } from "./types";
+import type { VerifyFailureReason } from "./verify";
+
+export type Name = { zh: string; en: string };
+
+// ─── finding a lot ───────────────────────────────────────────────────────────
+
+export type LotRef = { batchId: number; gtin: string; lotCode: string };
+
+/** The canonical GTIN-14 and lot for URL parameters, or null when either is malformed. */
+export function parseLotParams(gtin: string, lot: string): { gtin: string; lotCode: string } | null {
+  const g = validateGtin14(gtin);
+  if (!g.ok) return null;
+  if (!validateLot(lot).ok) return null;
+  return { gtin: g.gtin14, lotCode: lot };
+}
+
+/** The batch behind a GS1 Digital Link; null for a malformed GTIN (check digit) or lot, or an unknown lot. */
+export function findLot(db: Db, gtin: string, lot: string): LotRef | null {
+  const parsed = parseLotParams(gtin, lot);
+  if (!parsed) return null;
+  const row = db.get<{ id: number }>(sql`select id from batches where gtin = ${parsed.gtin} and lot_code = ${parsed.lotCode}`);
+  return row ? { batchId: row.id, gtin: parsed.gtin, lotCode: parsed.lotCode } : null;
+}
+
+/** Path of a lot's trace page (GS1 Digital Link without host). */
+export function tracePath(gtin: string, lotCode: string): string {
+  return `/01/${gtin}/10/${encodeDigitalLinkValue(lotCode)}`;
+}
+
+/** The full Digital Link a QR code encodes: `<origin>/01/<gtin>/10/<lot>`. */
+export function traceUrl(origin: string, gtin: string, lotCode: string): string {
+  return origin.replace(/\/+$/, "") + tracePath(gtin, lotCode);
+}
+
+// ─── the page ────────────────────────────────────────────────────────────────
+
+export type IntervalCheck = {
+  kind: "pre_harvest" | "withdrawal";
+  /** Label interval (days) that applies to this input on this crop. */
+  intervalDays: number;
+  /** Calendar days (Asia/Shanghai) from this application to the harvest; null before harvest. */
+  daysBeforeHarvest: number | null;
+  respected: boolean | null;
+};
+
+/** One entry of the public timeline. Personal data (names of receivers, order ids, tracking numbers) is left out. */
+export type TimelineEntry = {
+  seq: number;
+  type: Exclude<TraceEventType, "correction">;
+  occurredAt: number;
+  actorKind: "producer" | "platform";
+  /** Seqs of corrections applied to this event. */
+  correctedBy: number[];
+  details: TimelineDetails;
+};
+
+export type TimelineDetails =
+  | { type: "planting"; crop: Name; variety: string | null; plot: string | null; areaMu: number | null }
+  | {
+      type: "input_application";
+      inputKind: PayloadOf<"input_application">["inputKind"];
+      productName: string;
+      activeIngredient: string | null;
+      registrationNo: string | null;
+      dose: string | null;
+      method: string | null;
+      /** Pesticides and veterinary drugs: calendar days from this application to the harvest (null before harvest). */
+      daysBeforeHarvest: number | null;
+      /** The catalogue's interval for this input on this crop, when it has one. */
+      interval: IntervalCheck | null;
+    }
+  | { type: "harvest"; quantity: number; unit: Unit; lotCode: string; hasCertificate: boolean }
+  | { type: "inspection"; result: "pass" | "fail"; kind: PayloadOf<"inspection">["kind"]; inspector: string | null; reportNo: string | null; notes: string | null }
+  | { type: "packing"; quantity: number | null; unit: Unit | null; packageCount: number | null; hasCertificate: boolean }
+  | { type: "shipping"; carrier: string | null; destination: string | null }
+  | { type: "arrival" }
+  | { type: "pickup"; pickupPoint: string | null }
+  | { type: "recall"; reason: string };
+
+export type TraceVerification =
+  | { ok: true; checked: number; head: { seq: number; eventHash: string } | null }
+  | { ok: false; checked: number; failedAt: number; reason: VerifyFailureReason };
+
+export type TracePage = {
+  lot: { batchId: number; gtin: string; lotCode: string; status: string; crop: string | null; harvestedAt: number | null; quantity: number | null; unit: Unit | null };
+  product: { id: number; name: Name };
+  category: { slug: CategorySlug; name: Name };
+  producer: { id: number; name: Name; kind: ProducerKind; verified: boolean; creditCode: string };
+  origin: { village: { id: number; name: Name } | null; township: Name | null; county: Name | null; province: Name | null };
+  plot: { name: string; areaMu: number | null; lat: number | null; lng: number | null } | null;
+  /** Where to put the map marker: the plot, else its village, else the producer. */
+  location: { lat: number; lng: number; source: "plot" | "village" | "producer" } | null;
+  timeline: TimelineEntry[];
+  inspections: (Extract<TimelineDetails, { type: "inspection" }> & { seq: number; occurredAt: number })[];
+  certificate: (CommitmentCertificate & { seq: number }) | null;
+  verification: TraceVerification;
+  recall: { reason: string; openedAt: number } | null;
+  scans: number;
+  listings: { id: number; title: string }[];
+};
+
+/**
+ * The storefront's verified badge rule (app/producers/producers.server.ts isVerifiedProducer),
+ * repeated here because that module needs the app's "~" alias; tests/unit/trace-page.test.ts
+ * checks that the two agree.
+ */
+export function isVerifiedStatus(status: string): boolean {
+  return status === "valid" || status === "approved";
+}
+
+type LotRow = {
+  id: number;
+  gtin: string;
+  lotCode: string;
+  status: string;
+  crop: string | null;
+  harvestedAt: number | null;
+  quantity: number | null;
+  unit: Unit | null;
+  plotId: number | null;
+  productId: number;
+  productZh: string;
+  productEn: string;
+  categorySlug: CategorySlug;
+  categoryZh: string;
+  categoryEn: string;
+  producerId: number;
+  producerZh: string;
+  producerEn: string;
+  producerKind: ProducerKind;
+  creditCode: string;
+  creditCodeStatus: string;
+  producerVillageId: number | null;
+  producerCountyId: number;
+  producerProvinceId: number;
+  producerTownshipId: number | null;
+  producerLat: number | null;
+  producerLng: number | null;
+};
+
+const regionName = (db: Db, id: number | null | undefined): Name | null => {
+  if (id == null) return null;
+  const r = db.get<{ zh: string; en: string }>(sql`select name_zh as zh, name_en as en from regions where id = ${id}`);
+  return r ?? null;
+};
+
+/** Parses each record's content; a record whose content no longer parses is skipped (verification reports it). */
+function safeContents(records: { content: string }[]): EventContent[] {
+  const out: EventContent[] = [];
+  for (const r of records) {
+    try {
+      const c = parseContent(r);
+      if (c && typeof c === "object" && typeof c.seq === "number" && typeof c.type === "string" && c.payload) out.push(c);
+    } catch {
+      // tampered beyond JSON: verification names this record
+    }
+  }
+  return out;
+}
+
+/** Chinese name without strength and formulation: "1.8%阿维菌素乳油" → "阿维菌素" (as compliance.ts matches labels). */
+function ingredientOfProduct(productZh: string): string {
+  return productZh
+    .replace(/^[\d.]+%/, "")
+    .replace(/(可湿性粉剂|水分散粒剂|悬浮剂|微乳剂|乳油|水剂|颗粒剂|粉剂|烟剂)$/, "")
+    .trim();
+}
+
+/**
+ * The interval that applies to one application, matched like compliance.ts does: the longest
+ * label pre-harvest interval of the rows for this crop, or the longest withdrawal period of a
+ * veterinary drug for this species. null when the catalogue has no interval for it.
+ */
+export function applicationInterval(
+  payload: PayloadOf<"input_application">,
+  terms: Set<string>,
+  cat: InputsCatalogue,
+): { kind: "pre_harvest" | "withdrawal"; days: number } | null {
+  if (payload.inputKind === "veterinary_drug") {
+    let days = -1;
+    for (const w of cat.withdrawals) {
+      if (!w.appliesTo.some((t) => terms.has(t))) continue;
+      if (!inputContains(payload, { nameZh: w.drugZh, nameEn: w.drugEn, cas: null })) continue;
+      days = Math.max(days, w.withdrawalDays);
+    }
+    return days >= 0 ? { kind: "withdrawal", days } : null;
+  }
+  const ai = payload.activeIngredient ? normaliseInputName(payload.activeIngredient) : null;
+  const product = normaliseInputName(payload.productName);
+  let days = -1;
+  for (const rule of cat.intervals) {
+    if (!terms.has(rule.crop)) continue;
+    const zhAi = normaliseInputName(ingredientOfProduct(rule.productZh));
+    const matches =
+      product === normaliseInputName(rule.productZh) || ai === rule.activeIngredient || ai === zhAi || (zhAi.length >= 2 && product.includes(zhAi));
+    if (matches) days = Math.max(days, rule.intervalDays);
+  }
+  return days >= 0 ? { kind: "pre_harvest", days } : null;
+}
+
+const opt = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
+
+function toDetails(e: EffectiveEvent, terms: Set<string>, cat: InputsCatalogue | null, harvestDay: number | null): TimelineDetails | null {
+  switch (e.type) {
+    case "planting": {
+      const p = e.payload as PayloadOf<"planting">;
+      const known = findCrop(p.crop);
+      const crop = known ? { zh: known.info.zh, en: known.info.en } : { zh: p.crop, en: p.crop };
+      return { type: "planting", crop, variety: opt(p.variety), plot: opt(p.plot), areaMu: opt(p.areaMu) };
+    }
+    case "input_application": {
+      const p = e.payload as PayloadOf<"input_application">;
+      const rule = cat ? applicationInterval(p, terms, cat) : null;
+      const gap = harvestDay === null ? null : harvestDay - shanghaiDay(e.occurredAt);
+      let interval: IntervalCheck | null = null;
+      if (rule) interval = { kind: rule.kind, intervalDays: rule.days, daysBeforeHarvest: gap, respected: gap === null ? null : gap >= rule.days };
+      const regulated = p.inputKind === "pesticide" || p.inputKind === "veterinary_drug";
+      return {
+        type: "input_application",
+        inputKind: p.inputKind,
+        productName: p.productName,
+        activeIngredient: opt(p.activeIngredient),
+        registrationNo: opt(p.registrationNo),
+        dose: opt(p.dose),
+        method: opt(p.method),
+        daysBeforeHarvest: regulated ? gap : null,
+        interval,
+      };
+    }
+    case "harvest": {
+      const p = e.payload as PayloadOf<"harvest">;
+      return { type: "harvest", quantity: p.quantity, unit: p.unit, lotCode: p.lotCode, hasCertificate: Boolean(p.certificate) };
+    }
+    case "inspection": {
+      const p = e.payload as PayloadOf<"inspection">;
+      return { type: "inspection", result: p.result, kind: p.kind, inspector: opt(p.inspector), reportNo: opt(p.reportNo), notes: opt(p.notes) };
+    }
+    case "packing": {
+      const p = e.payload as PayloadOf<"packing">;
+      return { type: "packing", quantity: opt(p.quantity), unit: opt(p.unit), packageCount: opt(p.packageCount), hasCertificate: Boolean(p.certificate) };
+    }
+    case "shipping": {
+      const p = e.payload as PayloadOf<"shipping">;
+      return { type: "shipping", carrier: opt(p.carrier), destination: opt(p.destination) };
+    }
+    case "arrival":
+      return { type: "arrival" };
+    case "pickup":
+      return { type: "pickup", pickupPoint: opt((e.payload as PayloadOf<"pickup">).pickupPoint) };
+    case "recall":
+      return { type: "recall", reason: (e.payload as PayloadOf<"recall">).reason };
+    default:
+      return null;
+  }
+}
+
+function loadLotRow(db: Db, batchId: number): LotRow | undefined {
+  return db.get<LotRow>(sql`
+    select b.id, b.gtin, b.lot_code as lotCode, b.status, b.crop, b.harvested_at as harvestedAt, b.quantity, b.unit,
+           b.plot_id as plotId,
+           pd.id as productId, pd.name_zh as productZh, pd.name_en as productEn,
+           c.slug as categorySlug, c.name_zh as categoryZh, c.name_en as categoryEn,
+           p.id as producerId, p.name_zh as producerZh, p.name_en as producerEn, p.kind as producerKind,
+           p.credit_code as creditCode, p.credit_code_status as creditCodeStatus,
+           p.village_id as producerVillageId, p.county_id as producerCountyId, p.province_id as producerProvinceId,
+           p.township_id as producerTownshipId, p.lat as producerLat, p.lng as producerLng
+    from batches b
+    join products pd on pd.id = b.product_id
+    join categories c on c.id = pd.category_id
+    join producers p on p.id = b.producer_id
+    where b.id = ${batchId}`);
+}
+
+/** Everything the trace page shows, or null when the GTIN/lot is malformed or unknown. */
+export function getTracePage(db: Db, gtin: string, lot: string, now = Date.now()): TracePage | null {
+  const ref = findLot(db, gtin, lot);
+  if (!ref) return null;
+  const row = loadLotRow(db, ref.batchId);
+  if (!row) return null;
+
+  const plot = row.plotId != null
+    ? db.get<{ name: string; areaMu: number | null; lat: number | null; lng: number | null; villageId: number | null }>(sql`
+        select name, area_mu as areaMu, lat, lng, village_id as villageId from plots where id = ${row.plotId}`) ?? null
+    : null;
+  const villageId = plot?.villageId ?? row.producerVillageId;
+  const village = villageId != null
+    ? db.get<{ id: number; zh: string; en: string; lat: number; lng: number; provinceId: number; countyId: number; townshipId: number }>(sql`
+        select id, name_zh as zh, name_en as en, lat, lng, province_id as provinceId, county_id as countyId, township_id as townshipId
+        from villages where id = ${villageId}`) ?? null
+    : null;
+
+  let location: TracePage["location"] = null;
+  if (plot?.lat != null && plot.lng != null) location = { lat: plot.lat, lng: plot.lng, source: "plot" };
+  else if (village) location = { lat: village.lat, lng: village.lng, source: "village" };
+  else if (row.producerLat != null && row.producerLng != null) location = { lat: row.producerLat, lng: row.producerLng, source: "producer" };
+
+  const chain = getLotChain(db, ref.batchId);
+  const contents = safeContents(chain.records);
+  const effective = effectiveEvents(contents);
+
+  const planting = effective.find((e) => e.type === "planting");
+  const crop = row.crop ?? (planting ? (planting.payload as PayloadOf<"planting">).crop : null);
+  const terms = cropTerms(crop, row.categorySlug);
+  const harvests = effective.filter((e) => e.type === "harvest");
+  const harvestAt = harvests.length ? harvests[harvests.length - 1].occurredAt : row.harvestedAt;
+  const harvestDay = harvestAt != null ? shanghaiDay(harvestAt) : null;
+  const hasApplications = effective.some((e) => e.type === "input_application");
+  const catalogue = hasApplications ? loadCatalogue(db) : null;
+
+  const timeline: TimelineEntry[] = [];
+  for (const e of effective) {
+    const details = toDetails(e, terms, catalogue, harvestDay);
+    if (!details) continue;
+    timeline.push({ seq: e.seq, type: details.type, occurredAt: e.occurredAt, actorKind: e.actor.kind, correctedBy: e.correctedBy, details });
+  }
+  timeline.sort((a, b) => a.occurredAt - b.occurredAt || a.seq - b.seq);
+
+  const inspections = timeline.flatMap((t) =>
+    t.details.type === "inspection" ? [{ ...t.details, seq: t.seq, occurredAt: t.occurredAt }] : [],
+  );
+
+  let certificate: TracePage["certificate"] = null;
+  for (const e of [...effective].reverse()) {
+    if (e.type !== "harvest" && e.type !== "packing") continue;
+    const cert = (e.payload as { certificate?: CommitmentCertificate }).certificate;
+    if (cert) {
+      certificate = { ...cert, seq: e.seq };
+      break;
+    }
+  }
+
+  const v = verifyLot(db, ref.batchId);
+  const verification: TraceVerification = v.ok
+    ? { ok: true, checked: v.checked, head: v.head }
+    : { ok: false, checked: v.checked, failedAt: v.failedAt, reason: v.reason };
+
+  const openRecall = db.get<{ reason: string; openedAt: number }>(sql`
+    select reason, opened_at as openedAt from recalls where batch_id = ${ref.batchId} and closed_at is null
+    order by opened_at desc limit 1`);
+  const recallEvent = [...effective].reverse().find((e) => e.type === "recall");
+  const recall = openRecall
+    ? openRecall
+    : recallEvent || row.status === "recalled"
+      ? { reason: recallEvent ? (recallEvent.payload as PayloadOf<"recall">).reason : "", openedAt: recallEvent?.occurredAt ?? now }
+      : null;
+
+  const listings = db.all<{ id: number; title: string }>(sql`
+    select l.id, l.title from listing_batches lb join listings l on l.id = lb.listing_id
+    where lb.batch_id = ${ref.batchId} and l.status = 'published'
+    order by l.published_at desc, l.id desc limit 10`);
+
+  return {
+    lot: {
+      batchId: ref.batchId,
+      gtin: ref.gtin,
+      lotCode: ref.lotCode,
+      status: row.status,
+      crop,
+      harvestedAt: harvestAt ?? null,
+      quantity: row.quantity,
+      unit: row.unit,
+    },
+    product: { id: row.productId, name: { zh: row.productZh, en: row.productEn } },
+    category: { slug: row.categorySlug, name: { zh: row.categoryZh, en: row.categoryEn } },
+    producer: {
+      id: row.producerId,
+      name: { zh: row.producerZh, en: row.producerEn },
+      kind: row.producerKind,
+      verified: isVerifiedStatus(row.creditCodeStatus),
+      creditCode: row.creditCode,
+    },
+    origin: {
+      village: village ? { id: village.id, name: { zh: village.zh, en: village.en } } : null,
+      township: regionName(db, village ? village.townshipId : row.producerTownshipId),
+      county: regionName(db, village ? village.countyId : row.producerCountyId),
+      province: regionName(db, village ? village.provinceId : row.producerProvinceId),
+    },
+    plot: plot ? { name: plot.name, areaMu: plot.areaMu, lat: plot.lat, lng: plot.lng } : null,
+    location,
+    timeline,
+    inspections,
+    certificate,
+    verification,
+    recall,
+    scans: scanTotal(db, ref.batchId),
+    listings,
+  };
+}
+
+/** Calendar date (Asia/Shanghai) of an epoch-ms time: "2026-10-12". */
+export function shanghaiDate(ms: number): string {
+  return isoDay(shanghaiDay(ms));
+}
+
+// ─── EPCIS ───────────────────────────────────────────────────────────────────
+
+/** The lot's chain as an EPCIS 2.0 JSON-LD document; `origin` is the public origin (https://host). */
+export function getLotEpcis(db: Db, gtin: string, lot: string, origin: string, now = Date.now()): EpcisDocument | null {
+  const ref = findLot(db, gtin, lot);
+  if (!ref) return null;
+  const chain = getLotChain(db, ref.batchId);
+  const events = chain.records.flatMap((r) => {
+    try {
+      return [{ content: parseContent(r), eventHash: r.eventHash }];
+    } catch {
+      return [];
+    }
+  });
+  return buildEpcisDocument({
+    lot: { gtin14: ref.gtin, lotCode: ref.lotCode, countryOfOrigin: "CN" },
+    events,
+    creationDate: now,
+    documentId: traceUrl(origin, ref.gtin, ref.lotCode),
+  });
+}
+
+// ─── listings → lot ──────────────────────────────────────────────────────────
+
+/** The lot a listing sells now: its newest linked batch that has a GTIN. */
+export function listingLot(db: Db, listingId: number): { batchId: number; gtin: string; lotCode: string } | null {
+  const row = db.get<{ batchId: number; gtin: string; lotCode: string }>(sql`
+    select b.id as batchId, b.gtin, b.lot_code as lotCode
+    from listing_batches lb join batches b on b.id = lb.batch_id
+    where lb.listing_id = ${listingId} and b.gtin is not null
+    order by coalesce(b.harvested_at, 0) desc, b.id desc limit 1`);
+  return row ?? null;
+}
+
+/** The label page: product, lot, producer and certificate — a small subset of the trace page. */
+export function getLabel(db: Db, gtin: string, lot: string) {
+  const page = getTracePage(db, gtin, lot);
+  if (!page) return null;
+  return { lot: page.lot, product: page.product, producer: page.producer, origin: page.origin, certificate: page.certificate };
+}
+
+// ─── problem reports ─────────────────────────────────────────────────────────
+
+export const PROBLEM_REPORT_LIMIT = { max: 5, windowMs: 10 * 60_000 };
+const reportTimes = new Map<string, number[]>();
+
+/** Light per-client limit on problem reports (in memory): true when this client may send one more now. */
+export function allowProblemReport(clientKey: string, now = Date.now()): boolean {
+  const since = now - PROBLEM_REPORT_LIMIT.windowMs;
+  const times = (reportTimes.get(clientKey) ?? []).filter((t) => t > since);
+  if (times.length >= PROBLEM_REPORT_LIMIT.max) {
+    reportTimes.set(clientKey, times);
+    return false;
+  }
+  times.push(now);
+  reportTimes.set(clientKey, times);
+  if (reportTimes.size > 10_000) {
+    for (const [k, v] of reportTimes) if (v.every((t) => t <= since)) reportTimes.delete(k);
+  }
+  return true;
+}
+
+export function createProblemReport(
+  db: Db,
+  input: { batchId: number; kind: "quality" | "label" | "counterfeit" | "safety" | "other"; message: string; contactPhone: string | null; userId: number | null },
+): number {
+  const row = db.get<{ id: number }>(sql`
+    insert into problem_reports (batch_id, kind, message, contact_phone, user_id)
+    values (${input.batchId}, ${input.kind}, ${input.message}, ${input.contactPhone}, ${input.userId})
+    returning id`);
+  return row!.id;
+}
+
+// ─── scan counter ────────────────────────────────────────────────────────────
+
+export const SCAN_FLUSH_MS = 5_000;
+export const SCAN_FLUSH_AT = 500;
+
+/**
+ * Counts trace page views in memory per batch and writes them to lot_scans in one transaction
+ * per flush (`on conflict do update set count = count + excluded.count`), so a popular QR code
+ * costs no write per scan. Bound to the database it was last given.
+ */
+export class ScanCounter {
+  private pendingByBatch = new Map<number, number>();
+  private pendingTotal = 0;
+  private db: Db | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private flushEveryMs = SCAN_FLUSH_MS,
+    private flushAt = SCAN_FLUSH_AT,
+  ) {}
+
+  /** Counts one scan; `db` may be omitted once the counter has one (server.js cache hits). */
+  record(batchId: number, db?: Db): void {
+    if (db && db !== this.db) {
+      if (this.db) this.flush();
+      this.db = db;
+    }
+    if (!this.db) return;
+    this.pendingByBatch.set(batchId, (this.pendingByBatch.get(batchId) ?? 0) + 1);
+    this.pendingTotal++;
+    if (this.pendingTotal >= this.flushAt) this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), this.flushEveryMs);
+      this.timer.unref?.();
+    }
+  }
+
+  pending(batchId: number): number {
+    return this.pendingByBatch.get(batchId) ?? 0;
+  }
+
+  /** Writes the pending counts; returns how many scans were written. Safe to call any time. */
+  flush(now = Date.now()): number {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const db = this.db;
+    if (!db || this.pendingTotal === 0) return 0;
+    const entries = [...this.pendingByBatch];
+    const day = shanghaiDate(now);
+    try {
+      const stmt = db.$client.prepare(
+        "insert into lot_scans (batch_id, day, count) values (?, ?, ?) on conflict (batch_id, day) do update set count = count + excluded.count",
+      );
+      db.$client.transaction(() => {
+        for (const [batchId, n] of entries) stmt.run(batchId, day, n);
+      })();
+    } catch {
+      // Closed database (tests, shutdown) or a batch deleted meanwhile: drop these counts rather than crash.
+    }
+    this.pendingByBatch.clear();
+    const written = this.pendingTotal;
+    this.pendingTotal = 0;
+    return written;
+  }
+}
+
+type TraceScanGlobal = {
+  counter: ScanCounter;
+  /** For server.js: count a scan served from its cache (the counter keeps the app's db). */
+  record: (batchId: number) => void;
+};
+const globalScans = globalThis as unknown as { __cunpinTraceScans?: TraceScanGlobal };
+
+/** The process-wide counter (kept on globalThis so server.js and dev rebuilds share it). */
+export function scanCounter(): ScanCounter {
+  if (!globalScans.__cunpinTraceScans) {
+    const counter = new ScanCounter();
+    globalScans.__cunpinTraceScans = { counter, record: (batchId) => counter.record(batchId) };
+    // better-sqlite3 is synchronous, so the last counts can still be written in 'exit'.
+    process.once("exit", () => counter.flush());
+  }
+  return globalScans.__cunpinTraceScans.counter;
+}
+
+/** Counts one view of a lot's trace page. */
+export function recordScan(db: Db, batchId: number): void {
+  scanCounter().record(batchId, db);
+}
+
+/** Written scans plus those still in memory. */
+export function scanTotal(db: Db, batchId: number): number {
+  const row = db.get<{ n: number | null }>(sql`select sum(count) as n from lot_scans where batch_id = ${batchId}`);
+  const pending = globalScans.__cunpinTraceScans?.counter.pending(batchId) ?? 0;
+  return (row?.n ?? 0) + pending;
+}
+
+// ─── cache invalidation ──────────────────────────────────────────────────────
+
+type TraceCacheGlobal = {
+  __cunpinTraceCache?: { invalidate(lot: { gtin: string; lotCode: string }): void };
+  __cunpinTraceCacheHooked?: boolean;
+};
+
+/**
+ * Forwards the store's lot-changed notifications to server.js's page cache
+ * (globalThis.__cunpinTraceCache, absent in tests and scripts). Once per process.
+ */
+function hookCacheInvalidation(): void {
+  const g = globalThis as unknown as TraceCacheGlobal;
+  if (g.__cunpinTraceCacheHooked) return;
+  try {
+    onLotChanged((lot) => g.__cunpinTraceCache?.invalidate(lot));
+    g.__cunpinTraceCacheHooked = true;
+  } catch {
+    // The store is not wired yet; the cache's TTL still bounds staleness.
+  }
+}
+
+// When the app bundle loads: register the counter (server.js counts cached hits through it) and the cache hook.
+scanCounter();
+hookCacheInvalidation();
+
+// ─── HTTP helpers shared by the routes and server.js's cache ─────────────────
+
+/**
+ * Content negotiation of the trace URL: does this Accept header ask for the EPCIS JSON-LD
+ * document rather than the page? server.js applies the same rule (keep them identical).
+ */
+export function wantsJsonLd(accept: string | null | undefined): boolean {
+  return !!accept && /application\/(ld\+)?json/i.test(accept) && !/text\/html/i.test(accept);
+}
+
+/** Route params arrive decoded except for an encoded "/" (GS1 lot character set 82 allows it). */
+export function decodeLotParam(raw: string): string {
+  return raw.replace(/%2F/gi, "/");
+}
