@@ -18,15 +18,15 @@
  * measured with `Accept-Encoding: gzip`, as browsers send it. Run with `npm run bench`.
  */
 import Database from "better-sqlite3";
-import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
 import { get, sequentialLatency, throughput, type Latency, type Throughput } from "./lib/http";
-import { freePort, runStep, startServer, stopAll, stopAllOnSignal, waitForHealthy } from "./lib/procs";
+import { freePort, startServer, stopAll, waitForHealthy } from "./lib/procs";
 import { formatTable, kb, ms, ratio } from "./lib/table";
+import { prepareAppRun } from "./lib/app";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
@@ -53,42 +53,14 @@ const DATA_SET = process.env.BENCH_DATA_SET === "small" ? "small" : "demo";
 
 const outDir = path.resolve(".cache/bench");
 const outFile = path.join(outDir, "listing-page.json");
-const buildDir = path.resolve(process.env.CUNPIN_BUILD_DIR ?? ".cache/bench-build");
-const runDir = fs.mkdtempSync(path.join(os.tmpdir(), `cunpin-bench-${process.pid}-`));
-const cleanup = () => fs.rmSync(runDir, { recursive: true, force: true });
-stopAllOnSignal(cleanup);
-
-// ── build, seed ─────────────────────────────────────────────────────────────
-function newestMtime(p: string): number {
-  if (!fs.existsSync(p)) return 0;
-  const stat = fs.statSync(p);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of fs.readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, entry)));
-  return newest;
-}
-
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  NODE_ENV: "production",
-  CUNPIN_BUILD_DIR: buildDir,
-  DATABASE_PATH: path.join(runDir, "cunpin.db"),
-  UPLOAD_DIR: path.join(runDir, "uploads"),
-  SESSION_SECRET: crypto.randomBytes(24).toString("hex"),
-  TRACE_KEY_SECRET: crypto.randomBytes(24).toString("hex"),
-  HOST: "127.0.0.1",
-  LOG_LEVEL,
-  SEED_MODE: DATA_SET,
-};
+// Build, migrate and seed in a temp directory (bench/lib/app.ts), filled in by prepare().
+let env: NodeJS.ProcessEnv = { ...process.env };
+let runDir = "";
+let buildDir = "";
+let cleanup = () => {};
 
 function prepare(): void {
-  const buildFile = path.join(buildDir, "index.js");
-  const stale =
-    !fs.existsSync(buildFile) ||
-    Math.max(...["app", "db", "remix.config.js", "package-lock.json", "tsconfig.json"].map(newestMtime)) > fs.statSync(buildFile).mtimeMs;
-  if (stale || process.env.FORCE_BUILD === "1") runStep(`build into ${path.relative(root, buildDir)}`, "npx", ["remix", "build"], env);
-  else process.stderr.write(`bench: reusing the build in ${path.relative(root, buildDir)}\n`);
-  runStep(`migrate and seed the ${DATA_SET} data set`, "npx", ["tsx", "seeds/cli.ts", ...(DATA_SET === "small" ? ["--small"] : [])], env);
+  ({ env, runDir, buildDir, cleanup } = prepareAppRun(root, "listing"));
 }
 
 /** A published demo listing: the first one the seed wrote (洛川红富士苹果, two photos, same-producer suggestions). */

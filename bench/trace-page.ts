@@ -20,14 +20,14 @@
  * Standalone: `npx tsx bench/trace-page.ts`; or through `npm run bench` (bench/run.ts).
  */
 import Database from "better-sqlite3";
-import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { get, sequentialLatency, throughput, type Latency, type Throughput } from "./lib/http";
-import { freePort, runStep, startServer, stopAll, stopAllOnSignal, waitForHealthy } from "./lib/procs";
+import { freePort, startServer, stopAll, waitForHealthy } from "./lib/procs";
 import { formatTable, kb, ms, ratio } from "./lib/table";
+import { prepareAppRun } from "./lib/app";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
@@ -58,40 +58,14 @@ const DATA_SET = process.env.BENCH_DATA_SET === "small" ? "small" : "demo";
 
 const outDir = path.resolve(".cache/bench");
 const outFile = path.join(outDir, "trace-page.json");
-const buildDir = path.resolve(process.env.CUNPIN_BUILD_DIR ?? ".cache/bench-build");
-const runDir = fs.mkdtempSync(path.join(os.tmpdir(), `cunpin-bench-trace-${process.pid}-`));
-const cleanup = () => fs.rmSync(runDir, { recursive: true, force: true });
-stopAllOnSignal(cleanup);
-
-function newestMtime(p: string): number {
-  if (!fs.existsSync(p)) return 0;
-  const stat = fs.statSync(p);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of fs.readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, entry)));
-  return newest;
-}
-
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  NODE_ENV: "production",
-  CUNPIN_BUILD_DIR: buildDir,
-  DATABASE_PATH: path.join(runDir, "cunpin.db"),
-  UPLOAD_DIR: path.join(runDir, "uploads"),
-  SESSION_SECRET: crypto.randomBytes(24).toString("hex"),
-  TRACE_KEY_SECRET: crypto.randomBytes(24).toString("hex"),
-  HOST: "127.0.0.1",
-  LOG_LEVEL,
-  SEED_MODE: DATA_SET,
-};
+// Build, migrate and seed in a temp directory (bench/lib/app.ts), filled in by prepare().
+let env: NodeJS.ProcessEnv = { ...process.env };
+let runDir = "";
+let buildDir = "";
+let cleanup = () => {};
 
 function prepare(): void {
-  const buildFile = path.join(buildDir, "index.js");
-  const sources = ["app", "db", "traceability", "remix.config.js", "package-lock.json", "tsconfig.json"];
-  const stale = !fs.existsSync(buildFile) || Math.max(...sources.map(newestMtime)) > fs.statSync(buildFile).mtimeMs;
-  if (stale || process.env.FORCE_BUILD === "1") runStep(`build into ${path.relative(root, buildDir)}`, "npx", ["remix", "build"], env);
-  else process.stderr.write(`bench: reusing the build in ${path.relative(root, buildDir)}\n`);
-  runStep(`migrate and seed the ${DATA_SET} data set`, "npx", ["tsx", "seeds/cli.ts", ...(DATA_SET === "small" ? ["--small"] : [])], env);
+  ({ env, runDir, buildDir, cleanup } = prepareAppRun(root, "trace"));
 }
 
 type Lot = { batchId: number; gtin: string; lotCode: string; events: number };

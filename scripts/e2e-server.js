@@ -9,6 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildIsStale } from "./build-state.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
@@ -51,21 +52,7 @@ function step(label, cmd, args) {
   process.stderr.write(`e2e-server: ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
 }
 
-function newestMtime(p) {
-  if (!fs.existsSync(p)) return 0;
-  const stat = fs.statSync(p);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of fs.readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, entry)));
-  return newest;
-}
-
-const buildFile = path.join(buildDir, "index.js");
-const sourcesChanged =
-  !fs.existsSync(buildFile) ||
-  Math.max(...["app", "db", "remix.config.js", "package-lock.json", "tsconfig.json"].map(newestMtime)) >
-    fs.statSync(buildFile).mtimeMs;
-if (sourcesChanged || process.env.FORCE_BUILD === "1") step(`build into ${path.relative(root, buildDir)}`, "npx", ["remix", "build"]);
+if (buildIsStale(root, buildDir)) step(`build into ${path.relative(root, buildDir)}`, "npx", ["remix", "build"]);
 
 if (!fs.existsSync("seeds/cli.ts")) {
   process.stderr.write("e2e-server: seeds/cli.ts is missing, so the demo accounts cannot be created\n");

@@ -26,7 +26,7 @@ import type { InputsCatalogue } from "./inputs";
 import { findCrop } from "./crops";
 import { assignGtin, validateGtin14, validateLot } from "./gtin";
 import { ComplianceBlockedError, TraceRuleError, type LotBlockers } from "./errors";
-import { PLATFORM_ACTOR, platformSigner as platformSignerImpl, producerActor, producerSigner as producerSignerImpl, trustedKeysForBatch as trustedKeysImpl } from "./keys";
+import { PLATFORM_ACTOR, platformSigner as platformSignerImpl, producerSigner as producerSignerImpl, trustedKeysForBatch as trustedKeysImpl } from "./keys";
 import {
   addAgriInput as addAgriInputImpl,
   listAgriInputs as listAgriInputsImpl,
@@ -262,8 +262,25 @@ function batchRow(db: Db, batchId: number): BatchRow {
   return b;
 }
 
+/** One prepared statement per SQLite connection: verification reads a whole chain per call (hot path). */
+const readRecordsStatements = new WeakMap<object, import("better-sqlite3").Statement<[number], Omit<StoredEventRecord, "lotId">>>();
+
 function readRecords(db: Db, batchId: number): StoredEventRecord[] {
   const lotId = String(batchId);
+  const client = (db as Partial<Pick<Db, "$client">>).$client;
+  if (client) {
+    let stmt = readRecordsStatements.get(client);
+    if (!stmt) {
+      stmt = client.prepare(
+        `select seq, content, content_hash as contentHash, prev_hash as prevHash, event_hash as eventHash,
+                signer_key_id as signerKeyId, signature
+         from trace_events where batch_id = ? order by seq`,
+      );
+      readRecordsStatements.set(client, stmt);
+    }
+    return stmt.all(batchId).map((r) => ({ ...r, lotId }));
+  }
+  // A drizzle transaction handle has no $client: same query through drizzle.
   return db
     .select({
       seq: traceEvents.seq,

@@ -83,6 +83,7 @@ export type TimelineDetails =
       activeIngredient: string | null;
       registrationNo: string | null;
       dose: string | null;
+      areaMu: number | null;
       method: string | null;
       /** Pesticides and veterinary drugs: calendar days from this application to the harvest (null before harvest). */
       daysBeforeHarvest: number | null;
@@ -90,7 +91,7 @@ export type TimelineDetails =
       interval: IntervalCheck | null;
     }
   | { type: "harvest"; quantity: number; unit: Unit; lotCode: string; hasCertificate: boolean }
-  | { type: "inspection"; result: "pass" | "fail"; kind: PayloadOf<"inspection">["kind"]; inspector: string | null; reportNo: string | null; notes: string | null }
+  | { type: "inspection"; result: "pass" | "fail"; kind: PayloadOf<"inspection">["kind"]; inspector: string | null; reportNo: string | null; notes: string | null; certificatePhoto: string | null }
   | { type: "packing"; quantity: number | null; unit: Unit | null; packageCount: number | null; hasCertificate: boolean }
   | { type: "shipping"; carrier: string | null; destination: string | null }
   | { type: "arrival" }
@@ -242,6 +243,7 @@ function toDetails(e: EffectiveEvent, terms: Set<string>, cat: InputsCatalogue |
         activeIngredient: opt(p.activeIngredient),
         registrationNo: opt(p.registrationNo),
         dose: opt(p.dose),
+        areaMu: opt(p.areaMu),
         method: opt(p.method),
         daysBeforeHarvest: regulated ? gap : null,
         interval,
@@ -253,7 +255,7 @@ function toDetails(e: EffectiveEvent, terms: Set<string>, cat: InputsCatalogue |
     }
     case "inspection": {
       const p = e.payload as PayloadOf<"inspection">;
-      return { type: "inspection", result: p.result, kind: p.kind, inspector: opt(p.inspector), reportNo: opt(p.reportNo), notes: opt(p.notes) };
+      return { type: "inspection", result: p.result, kind: p.kind, inspector: opt(p.inspector), reportNo: opt(p.reportNo), notes: opt(p.notes), certificatePhoto: opt(p.certificatePhoto) };
     }
     case "packing": {
       const p = e.payload as PayloadOf<"packing">;

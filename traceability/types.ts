@@ -92,6 +92,8 @@ export const payloadSchemas = {
       activeIngredient: text(100).optional(),
       registrationNo: text(40).optional(),
       dose: text(60).optional(),
+      /** Treated area in mu (亩). */
+      areaMu: z.number().positive().max(1_000_000).optional(),
       method: z.enum(APPLICATION_METHODS).optional(),
       place: placeSchema.optional(),
     })
@@ -113,6 +115,8 @@ export const payloadSchemas = {
       inspector: text(100).optional(),
       reportNo: text(60).optional(),
       notes: text(500).optional(),
+      /** Photo of the test report or certificate: the stored file's content-hash name (app/photos). */
+      certificatePhoto: z.string().regex(/^[0-9a-f]{32}\.webp$/).optional(),
       place: placeSchema.optional(),
     })
     .strict(),

@@ -156,6 +156,7 @@ function TimelineItem({ entry }: { entry: TimelineEntry }) {
       const parts = [`${t(`traceEvent.inputKind.${d.inputKind}` as MessageKey)}: ${d.productName}`];
       if (d.registrationNo) parts.push(t("traceEvent.registrationNo", { no: d.registrationNo }));
       if (d.dose) parts.push(t("traceEvent.dose", { dose: d.dose }));
+      if (d.areaMu) parts.push(t("traceEvent.area", { area: d.areaMu }));
       lines.push({ text: parts.join(" · ") });
       const iv = d.interval;
       if (!iv && d.daysBeforeHarvest !== null) lines.push({ text: t("traceEvent.daysBeforeHarvest", { days: d.daysBeforeHarvest }), className: "meta" });
@@ -368,6 +369,12 @@ export default function TracePageRoute() {
                   </strong>
                   {i.inspector ? <span className="meta"> · {i.inspector}</span> : null}
                   {i.reportNo ? <span className="meta mono"> · {i.reportNo}</span> : null}
+                  {i.certificatePhoto ? (
+                    <>
+                      {" · "}
+                      <a href={`/uploads/${i.certificatePhoto}`}>{t("traceEvent.reportPhoto")}</a>
+                    </>
+                  ) : null}
                 </li>
               ))}
             </ul>

@@ -194,8 +194,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
         if (!check.ok) return reply400(submission.reply({ fieldErrors: { registrationNo: [`farmTrace.regno.${check.reason}`] } }));
         registrationNo = check.normalised;
       }
-      // The payload has no area field: the treated area goes with the dose, in the unit farmers use.
-      const dose = [v.dose, v.areaMu !== undefined ? `${v.areaMu}亩` : undefined].filter(Boolean).join(" · ");
       event = {
         type,
         occurredAt,
@@ -204,7 +202,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
           productName: fromCatalogue ? fromCatalogue.nameZh : v.productName,
           activeIngredient: fromCatalogue?.activeIngredient ?? v.activeIngredient,
           registrationNo,
-          dose: dose || undefined,
+          dose: v.dose,
+          areaMu: v.areaMu,
           method: v.method,
         }),
       };
@@ -222,13 +221,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
         if (error instanceof PhotoRejectedError) return reply400(submission.reply({ fieldErrors: { photo: [error.messageKey] } }));
         throw error;
       }
-      // The inspection payload has no photo field yet: the certificate photo's file is named in the notes.
       const photo = staged.photos[0];
-      const notes = [v.notes, photo ? `[photo /uploads/${photo.fileKey}]` : undefined].filter(Boolean).join(" ");
       event = {
         type,
         occurredAt,
-        payload: compact({ result: v.result, kind: v.kind, inspector: v.inspector, reportNo: v.reportNo, notes: notes || undefined }),
+        payload: compact({ result: v.result, kind: v.kind, inspector: v.inspector, reportNo: v.reportNo, notes: v.notes, certificatePhoto: photo?.fileKey }),
       };
       break;
     }

@@ -117,7 +117,6 @@ export type TimelineItemProps = {
   findings: string[];
 };
 
-const PHOTO_REF = /\/uploads\/([0-9a-f]{32}\.webp)/;
 
 function useRows() {
   const t = useT();
@@ -159,10 +158,8 @@ function useRows() {
         add("farmTrace.field.result", p.result === "pass" ? `✓ ${t("farmTrace.result.pass")}` : p.result === "fail" ? `✗ ${t("farmTrace.result.fail")}` : null);
         add("farmTrace.field.lab", str(p.inspector));
         add("farmTrace.field.reportNo", str(p.reportNo));
-        const notes = str(p.notes);
-        const photo = notes ? PHOTO_REF.exec(notes)?.[1] : undefined;
-        const plainNotes = notes?.replace(/\s*\[photo [^\]]*\]/, "").trim();
-        add("farmTrace.field.notes", plainNotes || null);
+        add("farmTrace.field.notes", str(p.notes));
+        const photo = str(p.certificatePhoto);
         if (photo) {
           add(
             "farmTrace.field.certificatePhoto",
