@@ -8,11 +8,13 @@ import {
   Scripts,
   ScrollRestoration,
   useLocation,
+  type ShouldRevalidateFunction,
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { hasRole } from "~/auth/permissions";
+import { messages } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { getLocale } from "~/utils/i18n.server";
 import { getOptionalUser } from "~/utils/session.server";
@@ -31,11 +33,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [user, locale] = [await getOptionalUser(request), getLocale(request)];
   return {
     locale,
+    // The reader's language only; sent with the document and after actions (see shouldRevalidate).
+    messages: messages[locale],
     user: user && { id: user.id, displayName: user.displayName, roles: user.roles, producerIds: user.producerIds },
     // Header badge: one count over the covering index notifications_user_idx.
     unreadNotices: user ? unreadNoticeCount(getDb(), user.id) : 0,
   };
 }
+
+/**
+ * The root's data (locale, its messages, who is logged in) changes only through an action: log in,
+ * log out, switch language. Plain navigations do not refetch it, which keeps the messages out of
+ * every navigation's payload on a weak network.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) =>
+  formMethod && formMethod.toUpperCase() !== "GET" ? defaultShouldRevalidate : false;
 
 export type RootLoaderData = Awaited<ReturnType<typeof loader>>;
 

@@ -1,7 +1,7 @@
 /** The one error component every route's ErrorBoundary uses. */
 import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
 import { useT } from "~/i18n/react";
-import { isMessageKey } from "~/i18n";
+
 
 export function GeneralErrorBoundary() {
   const error = useRouteError();
@@ -10,7 +10,7 @@ export function GeneralErrorBoundary() {
   let message = t("error.server");
   if (isRouteErrorResponse(error)) {
     status = error.status;
-    if (typeof error.data === "string" && isMessageKey(error.data)) message = t(error.data);
+    if (typeof error.data === "string" && t.has(error.data)) message = t(error.data);
     else if (status === 404) message = t("error.notFound");
     else if (status === 403) message = t("error.forbidden");
     else if (status === 401) message = t("error.unauthorized");

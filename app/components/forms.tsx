@@ -1,6 +1,6 @@
 /** Small form pieces shared by every form: field errors translated from zod message keys. */
 import { useT } from "~/i18n/react";
-import { isMessageKey } from "~/i18n";
+
 
 export function FieldError({ id, errors }: { id?: string; errors?: string[] | null }) {
   const t = useT();
@@ -8,7 +8,7 @@ export function FieldError({ id, errors }: { id?: string; errors?: string[] | nu
   return (
     <ul id={id} className="field-error" role="alert">
       {errors.map((e) => (
-        <li key={e}>{isMessageKey(e) ? t(e) : e}</li>
+        <li key={e}>{t.has(e) ? t(e) : e}</li>
       ))}
     </ul>
   );

@@ -1,7 +1,7 @@
 /** A listing in a grid: photo, title, price per unit, producer and place, certification badges. */
 import { Link } from "@remix-run/react";
 import { formatFen } from "~/domain/money";
-import { pick } from "~/i18n";
+import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import type { ListingCard as Card } from "~/listings/queries.server";
 import type { Unit } from "../../db/schema";

@@ -1,14 +1,16 @@
 import { useRouteLoaderData } from "@remix-run/react";
-import { useCallback } from "react";
-import { DEFAULT_LOCALE, translate, type Locale, type MessageKey, type Params } from "./index";
+import { useMemo } from "react";
+import { DEFAULT_LOCALE, makeTranslator, type Locale, type Messages, type Translator } from "./core";
+
+type RootI18n = { locale?: Locale; messages?: Messages } | undefined;
 
 /** The locale chosen by the root loader. */
 export function useLocale(): Locale {
-  const data = useRouteLoaderData("root") as { locale?: Locale } | undefined;
-  return data?.locale ?? DEFAULT_LOCALE;
+  return (useRouteLoaderData("root") as RootI18n)?.locale ?? DEFAULT_LOCALE;
 }
 
-export function useT() {
-  const locale = useLocale();
-  return useCallback((key: MessageKey, params?: Params) => translate(locale, key, params), [locale]);
+/** Translates with the messages the root loader sent for the reader's locale. */
+export function useT(): Translator {
+  const messages = (useRouteLoaderData("root") as RootI18n)?.messages;
+  return useMemo(() => makeTranslator(messages), [messages]);
 }

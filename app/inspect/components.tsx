@@ -1,7 +1,7 @@
 /** The affected-orders tables shared by the lot page and the recall page. */
 import { Link } from "@remix-run/react";
 import { formatFen } from "~/domain/money";
-import type { MessageKey } from "~/i18n";
+import type { MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import type { RecallAffected } from "../../traceability/recall";
 import { formatDateTime } from "./format";

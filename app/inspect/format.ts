@@ -1,5 +1,5 @@
 /** Small display helpers shared by the inspector and notice pages (Asia/Shanghai times). */
-import type { Locale } from "~/i18n";
+import type { Locale } from "~/i18n/core";
 
 export function formatDateTime(ms: number | null | undefined, locale: Locale): string {
   if (ms == null) return "";

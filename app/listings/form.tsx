@@ -15,7 +15,7 @@ import {
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { Form } from "@remix-run/react";
 import { FieldError } from "~/components/forms";
-import { isMessageKey } from "~/i18n";
+
 import { useT } from "~/i18n/react";
 import {
   CATEGORY_SLUGS,
@@ -77,7 +77,7 @@ export function ListingForm({ mode, lastResult, producers = [], defaultValue, ph
       {formErrors.length ? (
         <div className="form-error" role="alert" id={form.errorId}>
           {formErrors.map((e) => (
-            <p key={e}>{isMessageKey(e) ? t(e) : e}</p>
+            <p key={e}>{t.has(e) ? t(e) : e}</p>
           ))}
         </div>
       ) : null}

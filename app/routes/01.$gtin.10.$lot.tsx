@@ -17,7 +17,7 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError } from "~/components/forms";
 import { normalisePhone } from "~/domain/phone";
-import { pick, type MessageKey } from "~/i18n";
+import { pick, type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import traceStyles from "~/styles/trace.css";
 import { getDb } from "~/utils/db.server";

@@ -2,7 +2,7 @@ import type { MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ListingGrid } from "~/components/listing-card";
-import { pick } from "~/i18n";
+import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { getHomePage } from "~/listings/queries.server";
 import { getDb } from "~/utils/db.server";

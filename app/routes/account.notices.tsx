@@ -4,7 +4,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { isMessageKey } from "~/i18n";
+
 import { useLocale, useT } from "~/i18n/react";
 import { formatDateTime } from "~/inspect/format";
 import { listNotices, markNoticesRead } from "~/notices/notices.server";
@@ -52,7 +52,7 @@ export default function NoticesRoute() {
           ) : null}
           <ul className="notice-list">
             {notices.map((n) => {
-              const text = isMessageKey(n.messageKey) ? t(n.messageKey, n.params) : n.messageKey;
+              const text = t.has(n.messageKey) ? t(n.messageKey, n.params) : n.messageKey;
               return (
                 <li key={n.id} className={n.readAt == null ? "panel notice-item unread" : "panel notice-item"} data-kind={n.kind}>
                   <p className="meta">

@@ -5,7 +5,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError } from "~/components/forms";
-import { isMessageKey, type MessageKey } from "~/i18n";
+import { type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "~/listings/listings.server";
 import { ReviewProducerSchema } from "~/listings/schemas";
@@ -65,7 +65,7 @@ function ReviewForm({ producer, lastResult }: { producer: LoaderData["pending"][
     <Form method="post" className="form" {...getFormProps(form)}>
       {formErrors.length ? (
         <p className="form-error" role="alert" id={form.errorId}>
-          {formErrors.map((e) => (isMessageKey(e) ? t(e) : e)).join(" ")}
+          {formErrors.map((e) => (t.has(e) ? t(e) : e)).join(" ")}
         </p>
       ) : null}
       <input type="hidden" name="producerId" value={producer.id} />

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatFen } from "~/domain/money";
-import { pick, type MessageKey } from "~/i18n";
+import { pick, type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { getFarmOverview } from "~/listings/listings.server";
 import { photoUrl } from "~/photos/photos.server";

@@ -9,7 +9,7 @@ import { categories, type ListingStatus } from "../../db/schema";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { fenToYuanInput } from "~/domain/money";
 import { getEnv } from "~/env.server";
-import { isMessageKey, type MessageKey } from "~/i18n";
+import { type MessageKey } from "~/i18n/core";
 import { useT } from "~/i18n/react";
 import { ListingForm } from "~/listings/form";
 import {
@@ -241,7 +241,7 @@ export default function EditListingRoute() {
         </p>
         {statusError ? (
           <p className="form-error" role="alert">
-            {isMessageKey(statusError) ? t(statusError as MessageKey) : statusError}
+            {t.has(statusError) ? t(statusError as MessageKey) : statusError}
           </p>
         ) : null}
         {actionData?.gate ? (

@@ -6,7 +6,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { eq } from "drizzle-orm";
 import { categories } from "../../db/schema";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { pick } from "~/i18n";
+import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { ListingForm } from "~/listings/form";
 import {

@@ -5,7 +5,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError } from "~/components/forms";
-import { isMessageKey, pick } from "~/i18n";
+import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { DomainRuleError, ForbiddenError } from "~/listings/listings.server";
 import { PRODUCER_KINDS, RegisterProducerSchema } from "~/listings/schemas";
@@ -91,7 +91,7 @@ export default function RegisterProducerRoute() {
         {formErrors.length ? (
           <div className="form-error" role="alert" id={form.errorId}>
             {formErrors.map((e) => (
-              <p key={e}>{isMessageKey(e) ? t(e) : e}</p>
+              <p key={e}>{t.has(e) ? t(e) : e}</p>
             ))}
           </div>
         ) : null}

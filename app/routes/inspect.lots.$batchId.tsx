@@ -10,7 +10,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError } from "~/components/forms";
-import { isMessageKey, type MessageKey } from "~/i18n";
+import { type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { AffectedBuyers, AffectedDeliveryPoints, AffectedListings, AffectedOrders, AffectedTotals } from "~/inspect/components";
 import { formatDate, formatDateTime } from "~/inspect/format";
@@ -75,7 +75,7 @@ function RecallForm({ lastResult }: { lastResult?: SubmissionResult<string[]> })
     <Form method="post" className="form" {...getFormProps(form)}>
       {formErrors.length ? (
         <p className="form-error" role="alert" id={form.errorId}>
-          {formErrors.map((e) => (isMessageKey(e) ? t(e) : e)).join(" ")}
+          {formErrors.map((e) => (t.has(e) ? t(e) : e)).join(" ")}
         </p>
       ) : null}
       <div className="field">

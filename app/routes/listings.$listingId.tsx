@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ListingGrid, usePriceText } from "~/components/listing-card";
-import { pick } from "~/i18n";
+import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { getListingPage } from "~/listings/queries.server";
 import { getDb } from "~/utils/db.server";

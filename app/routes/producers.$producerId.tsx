@@ -4,7 +4,7 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ListingGrid } from "~/components/listing-card";
 import { Pagination } from "~/components/pagination";
-import { pick } from "~/i18n";
+import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { getProducerPage } from "~/listings/queries.server";
 import { getDb } from "~/utils/db.server";

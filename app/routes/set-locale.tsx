@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { z } from "zod";
-import { LOCALES } from "~/i18n";
+import { LOCALES } from "~/i18n/core";
 import { safeRedirect } from "~/utils/session.server";
 
 const SetLocaleSchema = z.object({ locale: z.enum(LOCALES), redirectTo: z.string().optional() });

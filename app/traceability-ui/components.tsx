@@ -5,7 +5,7 @@
  */
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { isMessageKey as isKey, pick, type MessageKey } from "~/i18n";
+import { pick, type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { CROPS } from "../../traceability/crops";
 import { shanghaiDateOf } from "./dates";
@@ -122,8 +122,8 @@ function useRows() {
   const t = useT();
   const locale = useLocale();
   const str = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : null);
-  const unit = (v: unknown) => (typeof v === "string" && isKey(`unit.${v}`) ? t(`unit.${v}` as MessageKey) : str(v));
-  const label = (prefix: string, v: unknown) => (typeof v === "string" && isKey(`${prefix}.${v}`) ? t(`${prefix}.${v}` as MessageKey) : str(v));
+  const unit = (v: unknown) => (typeof v === "string" && t.has(`unit.${v}`) ? t(`unit.${v}` as MessageKey) : str(v));
+  const label = (prefix: string, v: unknown) => (typeof v === "string" && t.has(`${prefix}.${v}`) ? t(`${prefix}.${v}` as MessageKey) : str(v));
   const crop = (v: unknown) => {
     if (typeof v !== "string") return null;
     const c = CROPS[v];
@@ -231,7 +231,7 @@ export function Timeline({ items, batchId }: { items: TimelineItemProps[]; batch
         return (
           <li key={item.seq} id={`event-${item.seq}`} className={classes || undefined}>
             <div className="tf-event-head">
-              <strong>{isKey(`farmTrace.event.${item.type}`) ? t(`farmTrace.event.${item.type}` as MessageKey) : item.type}</strong>
+              <strong>{t.has(`farmTrace.event.${item.type}`) ? t(`farmTrace.event.${item.type}` as MessageKey) : item.type}</strong>
               <span className="meta">{t("farmTrace.recordNo", { seq: item.seq })}</span>
               <span className="meta">
                 {item.correctedDate ? (

@@ -17,7 +17,7 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { FieldError } from "~/components/forms";
-import { type MessageKey } from "~/i18n";
+import { type MessageKey } from "~/i18n/core";
 import { useT } from "~/i18n/react";
 import { shanghaiToday } from "./dates";
 import {

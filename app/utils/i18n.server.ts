@@ -9,3 +9,4 @@ export function getTranslator(request: Request) {
   const locale = getLocale(request);
   return { locale, t: (key: MessageKey, params?: Params) => translate(locale, key, params) };
 }
+export { translate } from "~/i18n";

@@ -1,12 +1,16 @@
 /** Translated page titles for route `meta` functions, which cannot use hooks. */
-import { DEFAULT_LOCALE, pick, translate, type Locale, type MessageKey, type Params } from "~/i18n";
+import { DEFAULT_LOCALE, makeTranslator, pick, type Locale, type MessageKey, type Messages, type Params } from "~/i18n/core";
 
 type Match = { id: string; data?: unknown };
+type RootI18n = { locale?: Locale; messages?: Messages } | undefined;
+
+function rootData(matches: readonly Match[]): RootI18n {
+  return matches.find((m) => m.id === "root")?.data as RootI18n;
+}
 
 /** The locale chosen by the root loader, read from the meta function's matches. */
 export function localeFromMatches(matches: readonly Match[]): Locale {
-  const root = matches.find((m) => m.id === "root")?.data as { locale?: Locale } | undefined;
-  return root?.locale ?? DEFAULT_LOCALE;
+  return rootData(matches)?.locale ?? DEFAULT_LOCALE;
 }
 
 /**
@@ -18,8 +22,9 @@ export function pageTitle(
   page: MessageKey | { literal: string } | { zh: string; en: string },
   params?: Params,
 ) {
-  const locale = localeFromMatches(matches);
-  const text =
-    typeof page === "string" ? translate(locale, page, params) : "literal" in page ? page.literal : pick(locale, page.zh, page.en);
-  return [{ title: translate(locale, "storefront.title", { page: text }) }];
+  const root = rootData(matches);
+  const locale = root?.locale ?? DEFAULT_LOCALE;
+  const t = makeTranslator(root?.messages);
+  const text = typeof page === "string" ? t(page, params) : "literal" in page ? page.literal : pick(locale, page.zh, page.en);
+  return [{ title: t("storefront.title", { page: text }) }];
 }
