@@ -25,18 +25,13 @@ import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
 import { get, sequentialLatency, throughput, type Latency, type Throughput } from "./lib/http";
 import { freePort, startServer, stopAll, waitForHealthy } from "./lib/procs";
+import { setting } from "./lib/settings";
 import { formatTable, kb, ms, ratio } from "./lib/table";
 import { prepareAppRun } from "./lib/app";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
 
-function setting(name: string, fallback: number, max: number): number {
-  const raw = process.env[name];
-  const n = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(n) || n <= 0 || n > max) throw new Error(`bench: ${name} must be a whole number from 1 to ${max}, got ${raw}`);
-  return n;
-}
 
 const SETTINGS = {
   sequentialRequests: setting("BENCH_SEQUENTIAL", 200, 5000),

@@ -22,16 +22,11 @@ import { migrateDatabase } from "../db/migrate";
 import { seedCategories } from "../seeds/factories";
 import { gs1CheckDigit } from "../traceability/gtin";
 import { recallReportCsv } from "../traceability/recall";
+import { setting } from "./lib/settings";
 import { formatTable, ms, ratio } from "./lib/table";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-function setting(name: string, fallback: number, max: number): number {
-  const raw = process.env[name];
-  const n = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(n) || n <= 0 || n > max) throw new Error(`bench: ${name} must be a whole number from 1 to ${max}, got ${raw}`);
-  return n;
-}
 
 const SETTINGS = {
   orderLines: setting("BENCH_ORDER_LINES", 1_000_000, 5_000_000),

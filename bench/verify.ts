@@ -4,7 +4,7 @@
  * traceability/verify.ts) against the BASELINE of the strict walk (every signature), same run.
  * Target: fast path under 5 ms.
  *
- *   library  the pure chain (as traceability/bench-verify.ts): records in memory, producer key
+ *   library  the pure chain: records in memory, producer key
  *            plus platform key (every 10th event)
  *   store    the same size of lot in a temp SQLite database through traceability/store.ts
  *            (createLotWithChain + recordEvent + recordPlatformEvent); verifyLot reads the rows
@@ -21,16 +21,10 @@ import { appendEvent, generateSigningKey, signerFromExported, trustedKeyFromExpo
 import { recordPlatformEvent, verifyLot } from "../traceability/store";
 import type { NewEventContent, StoredEventRecord } from "../traceability/types";
 import { verifyChain, verifyChainStrict, type VerifyResult } from "../traceability/verify";
+import { setting } from "./lib/settings";
 import { formatTable, ms, ratio } from "./lib/table";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-
-function setting(name: string, fallback: number, max: number): number {
-  const raw = process.env[name];
-  const n = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(n) || n <= 0 || n > max) throw new Error(`bench: ${name} must be a whole number from 1 to ${max}, got ${raw}`);
-  return n;
-}
 
 const SETTINGS = { events: setting("BENCH_EVENTS", 200, 5000), runs: setting("BENCH_RUNS", 200, 10_000), warmups: 20, targetMs: 5 };
 

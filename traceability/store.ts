@@ -32,6 +32,7 @@ import {
   listAgriInputs as listAgriInputsImpl,
   loadCatalogue as loadCatalogueImpl,
   seedInputsCatalogue as seedInputsCatalogueImpl,
+  type AgriInputInput,
 } from "./catalogue-db";
 
 export type { AppActor };
@@ -62,15 +63,7 @@ export function seedInputsCatalogue(db: Db): { inputs: number; intervals: number
 export function loadCatalogue(db: Db): InputsCatalogue {
   return loadCatalogueImpl(db);
 }
-export type AgriInputInput = {
-  kind: AgriInputKind;
-  nameZh: string;
-  nameEn?: string;
-  registrationNo?: string | null;
-  activeIngredient?: string | null;
-  maker?: string | null;
-  intervals?: { target: string; intervalDays: number; maxApplications?: number | null }[];
-};
+export type { AgriInputInput };
 /** Platform admins (and inspectors) add catalogue entries; registration numbers are validated. */
 export function addAgriInput(db: Db, actor: AppActor, input: AgriInputInput): number {
   return addAgriInputImpl(db, actor, input);

@@ -183,13 +183,10 @@ describe("verifyChain", () => {
     for (const r of both(rs)) expect(r).toMatchObject({ failedAt: 4 });
   });
 
-  it("verifies a 200-event chain quickly on the fast path", () => {
+  // Speed is measured in bench/verify.ts; here, what makes it fast: one signature per signing key.
+  it("verifies a 200-event chain with one signature check per signing key on the fast path", () => {
     const rs = longChain(200);
-    verifyChain(rs, keys); // warm-up
-    const t = performance.now();
-    const res = verifyChain(rs, keys);
-    const ms = performance.now() - t;
-    expect(res).toMatchObject({ ok: true, checked: 200, signaturesVerified: 2 });
-    expect(ms).toBeLessThan(25); // target is < 5 ms (see bench-verify.ts); generous here for loaded CI machines
+    expect(verifyChain(rs, keys)).toMatchObject({ ok: true, checked: 200, signaturesVerified: 2 });
+    expect(verifyChainStrict(rs, keys)).toMatchObject({ ok: true, checked: 200, signaturesVerified: 200 });
   });
 });
