@@ -14,7 +14,7 @@ import {
 import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { hasRole } from "~/auth/permissions";
-import { messages } from "~/i18n";
+import { messages } from "~/utils/i18n.server";
 import { useT } from "~/i18n/react";
 import { getLocale } from "~/utils/i18n.server";
 import { getOptionalUser } from "~/utils/session.server";

@@ -10,3 +10,6 @@ export function getTranslator(request: Request) {
   return { locale, t: (key: MessageKey, params?: Params) => translate(locale, key, params) };
 }
 export { translate } from "~/i18n";
+
+/** The messages of one locale, for the root loader to send to the browser. */
+export { messages } from "~/i18n";
