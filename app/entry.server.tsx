@@ -4,7 +4,11 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { messages } from "~/i18n";
 import { logger } from "~/utils/logger.server";
+
+// Server rendering translates with the whole catalogue (see app/i18n/core.ts messagesFor).
+(globalThis as { __cunpinCatalogue?: typeof messages }).__cunpinCatalogue = messages;
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;

@@ -8,15 +8,13 @@ import {
   Scripts,
   ScrollRestoration,
   useLocation,
-  type ShouldRevalidateFunction,
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { hasRole } from "~/auth/permissions";
-import { messages } from "~/utils/i18n.server";
 import { useT } from "~/i18n/react";
-import { getLocale } from "~/utils/i18n.server";
+import { getLocale, messagesScriptUrl } from "~/utils/i18n.server";
 import { getOptionalUser } from "~/utils/session.server";
 import { unreadNoticeCount } from "~/notices/notices.server";
 import { getDb } from "~/utils/db.server";
@@ -33,21 +31,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [user, locale] = [await getOptionalUser(request), getLocale(request)];
   return {
     locale,
-    // The reader's language only; sent with the document and after actions (see shouldRevalidate).
-    messages: messages[locale],
+    messagesUrl: messagesScriptUrl(locale),
     user: user && { id: user.id, displayName: user.displayName, roles: user.roles, producerIds: user.producerIds },
     // Header badge: one count over the covering index notifications_user_idx.
     unreadNotices: user ? unreadNoticeCount(getDb(), user.id) : 0,
   };
 }
-
-/**
- * The root's data (locale, its messages, who is logged in) changes only through an action: log in,
- * log out, switch language. Plain navigations do not refetch it, which keeps the messages out of
- * every navigation's payload on a weak network.
- */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) =>
-  formMethod && formMethod.toUpperCase() !== "GET" ? defaultShouldRevalidate : false;
 
 export type RootLoaderData = Awaited<ReturnType<typeof loader>>;
 
@@ -91,7 +80,8 @@ function Header() {
         ) : (
           <Link to={`/login?redirectTo=${encodeURIComponent(here)}`}>{t("nav.login")}</Link>
         )}
-        <Form method="post" action="/set-locale" className="inline-form">
+        {/* A full page load, so that the browser fetches the other language's messages. */}
+        <Form method="post" action="/set-locale" className="inline-form" reloadDocument>
           <input type="hidden" name="locale" value={otherLocale} />
           <input type="hidden" name="redirectTo" value={here} />
           <button type="submit" className="link-button" lang={otherLocale === "zh" ? "zh-CN" : "en"}>
@@ -112,6 +102,8 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         <Links />
+        {/* Plain script before the app's deferred modules: the messages are there before hydration. */}
+        {data?.messagesUrl ? <script src={data.messagesUrl} /> : null}
       </head>
       <body>
         <Header />

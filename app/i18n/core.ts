@@ -1,7 +1,9 @@
 /**
- * The part of i18n that ships to the browser: no message catalogue here. The browser gets the
- * messages of the reader's locale once, from the root loader, instead of both languages of every
- * feature in its JavaScript (that was ~28 KB gzipped on every page).
+ * The part of i18n that ships to the browser: no message catalogue here. The browser loads the
+ * messages of the reader's locale as one small script, `/i18n/<locale>.<hash>.js`, cached for good
+ * (a new catalogue gets a new hash), instead of both languages of every feature in its JavaScript
+ * (~28 KB gzipped on every page) or in every HTML document. The server registers the whole
+ * catalogue on globalThis in entry.server.tsx.
  */
 import type { MessageKey } from "./index";
 
@@ -30,6 +32,20 @@ export type Translator = ((key: MessageKey, params?: Params) => string) & {
   /** Whether `key` is a message (e.g. a zod error that is an i18n key rather than text). */
   has(key: string): key is MessageKey;
 };
+
+type CatalogueGlobals = {
+  /** Server: every locale's messages (entry.server.tsx). */
+  __cunpinCatalogue?: Record<Locale, Messages>;
+  /** Browser: the reader's locale, set by the /i18n/<locale>.<hash>.js script. */
+  __cunpinMessages?: { locale: Locale; messages: Messages };
+};
+
+/** The messages of a locale, wherever this runs. */
+export function messagesFor(locale: Locale): Messages | undefined {
+  const g = globalThis as CatalogueGlobals;
+  if (g.__cunpinCatalogue) return g.__cunpinCatalogue[locale];
+  return g.__cunpinMessages?.locale === locale ? g.__cunpinMessages.messages : undefined;
+}
 
 export function makeTranslator(messages: Messages | null | undefined): Translator {
   const table = messages ?? FALLBACK;

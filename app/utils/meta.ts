@@ -1,8 +1,8 @@
 /** Translated page titles for route `meta` functions, which cannot use hooks. */
-import { DEFAULT_LOCALE, makeTranslator, pick, type Locale, type MessageKey, type Messages, type Params } from "~/i18n/core";
+import { DEFAULT_LOCALE, makeTranslator, messagesFor, pick, type Locale, type MessageKey, type Params } from "~/i18n/core";
 
 type Match = { id: string; data?: unknown };
-type RootI18n = { locale?: Locale; messages?: Messages } | undefined;
+type RootI18n = { locale?: Locale } | undefined;
 
 function rootData(matches: readonly Match[]): RootI18n {
   return matches.find((m) => m.id === "root")?.data as RootI18n;
@@ -22,9 +22,8 @@ export function pageTitle(
   page: MessageKey | { literal: string } | { zh: string; en: string },
   params?: Params,
 ) {
-  const root = rootData(matches);
-  const locale = root?.locale ?? DEFAULT_LOCALE;
-  const t = makeTranslator(root?.messages);
+  const locale = localeFromMatches(matches);
+  const t = makeTranslator(messagesFor(locale));
   const text = typeof page === "string" ? t(page, params) : "literal" in page ? page.literal : pick(locale, page.zh, page.en);
   return [{ title: t("storefront.title", { page: text }) }];
 }
