@@ -22,6 +22,8 @@ export default defineConfig({
     // Separate processes: native better-sqlite3 handles and the process-wide db client stay per file.
     pool: "forks",
     setupFiles: ["tests/helpers/setup.ts"],
+    // One real stripe-mock for the run (payments tests); exports STRIPE_API_BASE.
+    globalSetup: ["tests/helpers/stripe-mock.ts"],
     env: { NODE_ENV: "test", LOG_LEVEL: "silent" },
     // scrypt (32 MiB, ~100 ms a hash) makes the accounts tests slower than the default 5 s allows under load.
     testTimeout: 20_000,

@@ -17,6 +17,16 @@ const EnvSchema = z.object({
   /** Public origin printed in QR codes (GS1 Digital Link), e.g. https://cunpin.example; default: the request's origin. */
   PUBLIC_ORIGIN: z.string().url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Stripe secret key; the default is what stripe-mock accepts (tests, demo). */
+  STRIPE_SECRET_KEY: z.string().min(1).default("sk_test_123"),
+  /** Where the Stripe API lives, e.g. http://127.0.0.1:12111 for stripe-mock; unset = api.stripe.com. */
+  STRIPE_API_BASE: z.string().url().optional(),
+  /** Verifies webhook signatures (whsec_…); see webhookSecret() in app/payments/stripe.server.ts. */
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Platform commission in basis points of each sub-order (500 = 5 %). */
+  PLATFORM_COMMISSION_BP: z.coerce.number().int().min(0).max(10_000).default(500),
+  /** How long checkout holds stock for an unpaid order. */
+  RESERVATION_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
   /** Set to "true" in tests to relax login throttling windows; never in production. */
   CI: z.string().optional(),
 });

@@ -172,7 +172,7 @@ export const producers = sqliteTable(
     lng: real("lng"),
     /** VAT rate in basis points for agribusinesses; farmers and co-ops selling own produce are exempt (later: invoices). */
     vatRateBp: integer("vat_rate_bp"),
-    /** later: Stripe connected account (orders issue), Ed25519 public key (traceability issue). */
+    /** Stripe connected account (acct_…), created by app/payments/connect.server.ts; later: Ed25519 public key (traceability issue). */
     stripeAccountId: text("stripe_account_id"),
     createdBy: integer("created_by").references(() => users.id),
     createdAt: createdAt(),
@@ -612,9 +612,11 @@ export const notifications = sqliteTable(
   (t) => [index("notifications_user_idx").on(t.userId, t.readAt, t.createdAt)],
 );
 
-// ─── orders (minimal) ────────────────────────────────────────────────────────
-// Enough for a recall to find every unit sold from a lot; the orders issue adds
-// payments, sub-orders per producer, invoices and disputes on top of these rows.
+// ─── orders ──────────────────────────────────────────────────────────────────
+// Cart → checkout (one order, one sub-order per producer, stock reserved in the same
+// transaction) → Stripe PaymentIntent → webhook/reconcile → transfers to each producer's
+// connected account. app/orders/ and app/payments/ hold the rules; recall code (traceability/
+// recall.ts) reads orders and order_lines too.
 
 /** Where a buyer collects an order; the logistics issue adds lockers, compartments and capacity. */
 export const deliveryPoints = sqliteTable(
@@ -634,6 +636,43 @@ export const deliveryPoints = sqliteTable(
   (t) => [index("delivery_points_county_idx").on(t.countyId)],
 );
 
+/**
+ * pending_payment → paid → in_fulfilment → ready_for_pickup → picked_up → completed, plus
+ * cancelled (unpaid: reservation expired or payment failed) and refunded. The transition table
+ * is in app/orders/state.ts; every change is a row in order_status_history.
+ */
+export const ORDER_STATUSES = [
+  "pending_payment",
+  "paid",
+  "in_fulfilment",
+  "ready_for_pickup",
+  "picked_up",
+  "completed",
+  "cancelled",
+  "refunded",
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** The cart of a logged-in buyer (a guest's cart lives in a signed cookie until login merges it). */
+export const cartItems = sqliteTable(
+  "cart_items",
+  {
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    listingId: integer("listing_id")
+      .notNull()
+      .references(() => listings.id, { onDelete: "cascade" }),
+    quantity: integer("quantity").notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.listingId] }),
+    check("cart_items_quantity_positive", sql`${t.quantity} > 0`),
+  ],
+);
+
 export const orders = sqliteTable(
   "orders",
   {
@@ -641,13 +680,62 @@ export const orders = sqliteTable(
     buyerId: integer("buyer_id")
       .notNull()
       .references(() => users.id),
-    status: text("status").notNull(),
+    /** One of ORDER_STATUSES (no SQL CHECK: adding one would rebuild the table under existing rows). */
+    status: text("status", { enum: ORDER_STATUSES }).notNull(),
     totalFen: integer("total_fen").notNull(),
     contactPhone: text("contact_phone").notNull(),
     deliveryPointId: integer("delivery_point_id").references(() => deliveryPoints.id),
+    /** Platform commission in basis points at checkout time (PLATFORM_COMMISSION_BP); null on pre-payment rows. */
+    commissionBp: integer("commission_bp"),
+    /** Sent as Stripe's Idempotency-Key when the PaymentIntent is created: retries never make a second intent. */
+    idempotencyKey: text("idempotency_key"),
+    stripePaymentIntentId: text("stripe_payment_intent_id"),
+    /** JSON array, e.g. ["card","alipay","wechat_pay"]. */
+    paymentMethodTypes: text("payment_method_types", { mode: "json" }).$type<string[]>(),
+    /** Stock is held until then; expireReservations() cancels the order and releases it afterwards. */
+    reservedUntil: integer("reserved_until"),
+    paidAt: integer("paid_at"),
+    cancelledAt: integer("cancelled_at"),
     createdAt: createdAt(),
   },
-  (t) => [index("orders_buyer_idx").on(t.buyerId, t.createdAt), index("orders_delivery_point_idx").on(t.deliveryPointId)],
+  (t) => [
+    index("orders_buyer_idx").on(t.buyerId, t.createdAt),
+    index("orders_delivery_point_idx").on(t.deliveryPointId),
+    uniqueIndex("orders_payment_intent_unique").on(t.stripePaymentIntentId),
+    uniqueIndex("orders_idempotency_key_unique").on(t.idempotencyKey),
+    index("orders_status_reserved_idx").on(t.status, t.reservedUntil),
+  ],
+);
+
+/**
+ * One per producer per order: what that producer must pack and is paid for.
+ * subtotal = commission + producer share, exactly (app/orders/split.ts).
+ */
+export const subOrders = sqliteTable(
+  "sub_orders",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    orderId: integer("order_id")
+      .notNull()
+      .references(() => orders.id),
+    producerId: integer("producer_id")
+      .notNull()
+      .references(() => producers.id),
+    status: text("status", { enum: ORDER_STATUSES }).notNull(),
+    subtotalFen: integer("subtotal_fen").notNull(),
+    commissionFen: integer("commission_fen").notNull(),
+    producerShareFen: integer("producer_share_fen").notNull(),
+    /** Set once the producer's share was transferred (idempotency key transfer_<id>); null = still owed. */
+    stripeTransferId: text("stripe_transfer_id"),
+    transferredAt: integer("transferred_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("sub_orders_order_producer_unique").on(t.orderId, t.producerId),
+    index("sub_orders_producer_idx").on(t.producerId, t.status),
+    check("sub_orders_amounts_nonneg", sql`${t.subtotalFen} >= 0 and ${t.commissionFen} >= 0 and ${t.producerShareFen} >= 0`),
+    check("sub_orders_split_adds_up", sql`${t.commissionFen} + ${t.producerShareFen} = ${t.subtotalFen}`),
+  ],
 );
 
 export const orderLines = sqliteTable(
@@ -670,6 +758,8 @@ export const orderLines = sqliteTable(
     quantity: integer("quantity").notNull(),
     unitPriceFen: integer("unit_price_fen").notNull(),
     pickedUpAt: integer("picked_up_at"),
+    /** Null on rows made before sub-orders existed (demo and recall fixtures). */
+    subOrderId: integer("sub_order_id").references(() => subOrders.id),
     /** Set by a recall: the delivery point must not hand these units out. */
     holdReason: text("hold_reason"),
     createdAt: createdAt(),
@@ -677,6 +767,46 @@ export const orderLines = sqliteTable(
   (t) => [
     index("order_lines_batch_idx").on(t.batchId, t.orderId),
     index("order_lines_order_idx").on(t.orderId),
+    index("order_lines_sub_order_idx").on(t.subOrderId),
     check("order_lines_quantity_positive", sql`${t.quantity} > 0`),
   ],
+);
+
+/** The timeline of an order: every status change, who or what made it. */
+export const ORDER_EVENT_SOURCES = ["checkout", "webhook", "reconcile", "expiry", "buyer", "producer", "operator", "admin", "system"] as const;
+export type OrderEventSource = (typeof ORDER_EVENT_SOURCES)[number];
+
+export const orderStatusHistory = sqliteTable(
+  "order_status_history",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    orderId: integer("order_id")
+      .notNull()
+      .references(() => orders.id),
+    fromStatus: text("from_status", { enum: ORDER_STATUSES }),
+    toStatus: text("to_status", { enum: ORDER_STATUSES }).notNull(),
+    source: text("source", { enum: ORDER_EVENT_SOURCES }).notNull(),
+    actorUserId: integer("actor_user_id").references(() => users.id),
+    /** The Stripe event that caused it, when one did. */
+    stripeEventId: text("stripe_event_id"),
+    note: text("note"),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("order_status_history_order_idx").on(t.orderId, t.at)],
+);
+
+/**
+ * Stripe webhook events already handled, by Stripe's event id: inserted in the same transaction
+ * as the state change they cause, so a replayed event finds its row and changes nothing.
+ */
+export const stripeWebhookEvents = sqliteTable(
+  "stripe_webhook_events",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    orderId: integer("order_id").references(() => orders.id),
+    receivedAt: integer("received_at").notNull(),
+    processedAt: integer("processed_at"),
+  },
+  (t) => [index("stripe_webhook_events_order_idx").on(t.orderId)],
 );

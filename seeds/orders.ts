@@ -139,7 +139,7 @@ export function seedDemoOrders(db: Db, options: { now?: number } = {}): DemoOrde
     const place = (buyer: { id: number; phone: string }, items: { s: (typeof stock)[number]; qty: number }[], point: number, at: number, pickedUp: boolean) => {
       const pickedUpAt = pickedUp ? Math.min(at + 2 * DAY + 5 * HOUR, now - HOUR) : null;
       const total = items.reduce((sum, i) => sum + i.qty * i.s.priceFen, 0);
-      const orderId = Number(insertOrder.run(buyer.id, pickedUp ? "picked_up" : "awaiting_pickup", total, buyer.phone, point, at).lastInsertRowid);
+      const orderId = Number(insertOrder.run(buyer.id, pickedUp ? "picked_up" : "ready_for_pickup", total, buyer.phone, point, at).lastInsertRowid);
       for (const i of items) insertLine.run(orderId, i.s.producerId, i.s.listingId, i.s.batchId, i.qty, i.s.priceFen, pickedUpAt, at);
       orders++;
       lines += items.length;

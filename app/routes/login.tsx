@@ -8,6 +8,7 @@ import { LoginSchema } from "~/auth/schemas";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError } from "~/components/forms";
 import { useT } from "~/i18n/react";
+import { mergeGuestCartAtLogin } from "~/utils/cart-cookie.server";
 import { getDb } from "~/utils/db.server";
 import { getClientIp, getOptionalUser, safeRedirect, startSession } from "~/utils/session.server";
 
@@ -36,7 +37,8 @@ export async function action({ request }: ActionFunctionArgs) {
       { status: result.reason === "throttled" ? 429 : 400 },
     );
   }
-  return startSession(result.userId, safeRedirect(redirectTo));
+  // The guest's cart (cookie) joins the buyer's saved cart: a cart survives login.
+  return mergeGuestCartAtLogin(request, result.userId, await startSession(result.userId, safeRedirect(redirectTo)));
 }
 
 export default function LoginRoute() {

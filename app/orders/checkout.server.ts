@@ -1,0 +1,151 @@
+/**
+ * Checkout: the buyer's cart becomes ONE order with one sub-order per producer, and the stock is
+ * reserved, all in one IMMEDIATE SQLite transaction (the write lock is taken at BEGIN, so two
+ * checkouts never interleave their reads and writes). Plain module, no Remix.
+ *
+ * Stock is decremented with a guarded UPDATE (… AND stock >= quantity): when it changes no row the
+ * listing is sold out, SoldOutError names it and the whole transaction rolls back — nothing of the
+ * order exists and no other line keeps its units. A listing can therefore never go below zero
+ * (and the CHECK stock >= 0 in the schema would refuse it anyway).
+ */
+import crypto from "node:crypto";
+import type { Db } from "../../db/client";
+import { getEnv } from "../env.server";
+import { normalisePhone } from "../domain/phone";
+import { DomainRuleError } from "../listings/listings.server";
+import { lineTotalFen, splitOrder } from "./split";
+
+/** The payment method types offered for every order (Stripe PaymentIntent payment_method_types). */
+export const PAYMENT_METHOD_TYPES = ["card", "alipay", "wechat_pay"] as const;
+
+export class SoldOutError extends DomainRuleError {
+  constructor(
+    public readonly listingId: number,
+    public readonly title: string,
+    public readonly available: number,
+    public readonly wanted: number,
+  ) {
+    super("orders.error.soldOut");
+    this.message = `sold out: listing ${listingId} 「${title}」 has ${available}, wanted ${wanted}`;
+  }
+}
+
+/** The listing went off sale (paused, recalled, back to draft) or has no lot to sell from. */
+export class ListingUnavailableError extends DomainRuleError {
+  constructor(
+    public readonly listingId: number,
+    public readonly title: string,
+  ) {
+    super("orders.error.unavailable");
+    this.message = `listing ${listingId} 「${title}」 is not on sale`;
+  }
+}
+
+export type CheckoutInput = { contactPhone: string; deliveryPointId: number };
+export type CheckoutOptions = { now?: number; commissionBp?: number; reservationMinutes?: number };
+
+export type CheckoutResult = {
+  orderId: number;
+  totalFen: number;
+  commissionFen: number;
+  reservedUntil: number;
+  idempotencyKey: string;
+  subOrders: { id: number; producerId: number; subtotalFen: number; commissionFen: number; producerShareFen: number }[];
+};
+
+type CartRow = { listingId: number; quantity: number; title: string; status: string; priceFen: number; producerId: number };
+
+/**
+ * Places the buyer's cart as one order. Throws DomainRuleError("orders.error.emptyCart" |
+ * "orders.error.phone" | "orders.error.deliveryPoint"), ListingUnavailableError or SoldOutError;
+ * on any throw nothing changed (the cart stays as it was).
+ */
+export function checkout(db: Db, buyer: { id: number }, input: CheckoutInput, options: CheckoutOptions = {}): CheckoutResult {
+  const env = getEnv();
+  const now = options.now ?? Date.now();
+  const commissionBp = options.commissionBp ?? env.PLATFORM_COMMISSION_BP;
+  const reservedUntil = now + (options.reservationMinutes ?? env.RESERVATION_MINUTES) * 60_000;
+  const phone = normalisePhone(input.contactPhone);
+  if (!phone) throw new DomainRuleError("orders.error.phone");
+  const sqlite = db.$client;
+
+  return sqlite
+    .transaction((): CheckoutResult => {
+      const point = sqlite.prepare(`select id from delivery_points where id = ?`).get(input.deliveryPointId);
+      if (!point) throw new DomainRuleError("orders.error.deliveryPoint");
+
+      // Re-read under the write lock: the prices and statuses the order is made with.
+      const cart = sqlite
+        .prepare(
+          `select c.listing_id as listingId, c.quantity, l.title, l.status, l.price_fen as priceFen, l.producer_id as producerId
+           from cart_items c join listings l on l.id = c.listing_id
+           where c.user_id = ? order by l.producer_id, l.id`,
+        )
+        .all(buyer.id) as CartRow[];
+      if (cart.length === 0) throw new DomainRuleError("orders.error.emptyCart");
+
+      const take = sqlite.prepare(
+        `update listings set stock = stock - ?, updated_at = ? where id = ? and status = 'published' and stock >= ?`,
+      );
+      const stockOf = sqlite.prepare(`select stock from listings where id = ?`).pluck();
+      // The lot the units come from: the newest lot the listing sells from that is not recalled.
+      const lotOf = sqlite
+        .prepare(
+          `select b.id from listing_batches lb join batches b on b.id = lb.batch_id
+           where lb.listing_id = ? and b.status != 'recalled'
+           order by coalesce(b.harvested_at, b.created_at) desc, b.id desc limit 1`,
+        )
+        .pluck();
+      const lines: (CartRow & { batchId: number })[] = [];
+      for (const row of cart) {
+        if (row.status !== "published") throw new ListingUnavailableError(row.listingId, row.title);
+        lineTotalFen(row.quantity, row.priceFen); // range check before anything is written
+        if (take.run(row.quantity, now, row.listingId, row.quantity).changes !== 1) {
+          throw new SoldOutError(row.listingId, row.title, stockOf.get(row.listingId) as number, row.quantity);
+        }
+        const batchId = lotOf.get(row.listingId) as number | undefined;
+        if (batchId === undefined) throw new ListingUnavailableError(row.listingId, row.title);
+        lines.push({ ...row, batchId });
+      }
+
+      const split = splitOrder(
+        lines.map((l) => ({ producerId: l.producerId, quantity: l.quantity, unitPriceFen: l.priceFen })),
+        commissionBp,
+      );
+      const idempotencyKey = `order_${crypto.randomUUID()}`;
+      const orderId = Number(
+        sqlite
+          .prepare(
+            `insert into orders (buyer_id, status, total_fen, contact_phone, delivery_point_id, commission_bp, idempotency_key,
+                                 payment_method_types, reserved_until, created_at)
+             values (?, 'pending_payment', ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(buyer.id, split.totalFen, phone, input.deliveryPointId, commissionBp, idempotencyKey, JSON.stringify(PAYMENT_METHOD_TYPES), reservedUntil, now)
+          .lastInsertRowid,
+      );
+      const insertSub = sqlite.prepare(
+        `insert into sub_orders (order_id, producer_id, status, subtotal_fen, commission_fen, producer_share_fen, created_at)
+         values (?, ?, 'pending_payment', ?, ?, ?, ?)`,
+      );
+      const subOrders: CheckoutResult["subOrders"] = [];
+      const subIdByProducer = new Map<number, number>();
+      for (const s of split.subOrders) {
+        const id = Number(insertSub.run(orderId, s.producerId, s.subtotalFen, s.commissionFen, s.producerShareFen, now).lastInsertRowid);
+        subIdByProducer.set(s.producerId, id);
+        subOrders.push({ id, ...s });
+      }
+      const insertLine = sqlite.prepare(
+        `insert into order_lines (order_id, sub_order_id, producer_id, listing_id, batch_id, quantity, unit_price_fen, created_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const l of lines) {
+        insertLine.run(orderId, subIdByProducer.get(l.producerId)!, l.producerId, l.listingId, l.batchId, l.quantity, l.priceFen, now);
+      }
+      sqlite
+        .prepare(`insert into order_status_history (order_id, from_status, to_status, source, actor_user_id, at) values (?, null, 'pending_payment', 'checkout', ?, ?)`)
+        .run(orderId, buyer.id, now);
+      sqlite.prepare(`delete from cart_items where user_id = ?`).run(buyer.id);
+      return { orderId, totalFen: split.totalFen, commissionFen: split.commissionFen, reservedUntil, idempotencyKey, subOrders };
+    })
+    .immediate();
+}

@@ -1,0 +1,51 @@
+/**
+ * The order state machine. Pure: the table of legal moves; app/orders/orders.server.ts applies
+ * them to the database (guarded UPDATE + a history row).
+ *
+ *   pending_payment → paid → in_fulfilment → ready_for_pickup → picked_up → completed
+ *   pending_payment → cancelled           (reservation expired, payment failed or cancelled)
+ *   paid … picked_up → refunded           (full refund; a partial refund keeps the status)
+ *   cancelled → refunded                  (a payment that arrived after the reservation expired
+ *                                          is refunded in full: nothing paid for is kept or lost)
+ */
+import { ORDER_STATUSES, type OrderStatus } from "../../db/schema";
+
+export { ORDER_STATUSES, type OrderStatus };
+
+export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  pending_payment: ["paid", "cancelled"],
+  paid: ["in_fulfilment", "refunded"],
+  in_fulfilment: ["ready_for_pickup", "refunded"],
+  ready_for_pickup: ["picked_up", "refunded"],
+  picked_up: ["completed", "refunded"],
+  completed: [],
+  cancelled: ["refunded"],
+  refunded: [],
+};
+
+export function isOrderStatus(value: unknown): value is OrderStatus {
+  return typeof value === "string" && (ORDER_STATUSES as readonly string[]).includes(value);
+}
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return ORDER_TRANSITIONS[from]?.includes(to) ?? false;
+}
+
+export function isTerminal(status: OrderStatus): boolean {
+  return ORDER_TRANSITIONS[status].length === 0;
+}
+
+export class IllegalTransitionError extends Error {
+  readonly messageKey = "orders.error.illegalTransition";
+  constructor(
+    public readonly orderId: number,
+    public readonly from: string,
+    public readonly to: OrderStatus,
+  ) {
+    super(`order ${orderId}: ${from} → ${to} is not allowed`);
+  }
+}
+
+export function assertTransition(orderId: number, from: string, to: OrderStatus): void {
+  if (!isOrderStatus(from) || !canTransition(from, to)) throw new IllegalTransitionError(orderId, from, to);
+}

@@ -1,0 +1,13 @@
+/**
+ * `npm run payments:reconcile`: asks Stripe about every unsettled order and repairs what missed
+ * webhooks left behind (app/payments/reconcile.server.ts lists the steps). Idempotent; run it from
+ * cron every few minutes. Prints a JSON report; exit code 1 when something could not be repaired.
+ */
+import { getDb, closeDb } from "../db/client";
+import { reconcilePayments } from "../app/payments/reconcile.server";
+import { getStripe } from "../app/payments/stripe.server";
+
+const report = await reconcilePayments(getDb(), getStripe());
+console.log(JSON.stringify(report, null, 2));
+closeDb();
+process.exitCode = report.errors.length || report.transferFailures.length ? 1 : 0;
