@@ -14,7 +14,7 @@ import {
 } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { Form } from "@remix-run/react";
-import { FieldError } from "~/components/forms";
+import { FieldError, FormErrors } from "~/components/forms";
 
 import { useT } from "~/i18n/react";
 import {
@@ -74,13 +74,7 @@ export function ListingForm({ mode, lastResult, producers = [], defaultValue, ph
 
   return (
     <Form method="post" encType="multipart/form-data" className="form listing-form" {...getFormProps(form)}>
-      {formErrors.length ? (
-        <div className="form-error" role="alert" id={form.errorId}>
-          {formErrors.map((e) => (
-            <p key={e}>{t.has(e) ? t(e) : e}</p>
-          ))}
-        </div>
-      ) : null}
+      <FormErrors id={form.errorId} errors={formErrors} />
 
       {mode === "new" && producerField ? (
         producers.length === 1 ? (

@@ -8,8 +8,8 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FieldError } from "~/components/forms";
-import { pick, type MessageKey } from "~/i18n/core";
+import { FieldError, FormErrors } from "~/components/forms";
+import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { getLocale } from "~/utils/i18n.server";
@@ -89,13 +89,7 @@ function NewInputForm({ lastResult }: { lastResult?: SubmissionResult<string[]> 
   const formErrors = form.errors?.filter(Boolean) ?? [];
   return (
     <Form method="post" className="form" {...getFormProps(form)}>
-      {formErrors.length ? (
-        <div className="form-error" role="alert" id={form.errorId}>
-          {formErrors.map((e) => (
-            <p key={e}>{t(e as MessageKey)}</p>
-          ))}
-        </div>
-      ) : null}
+      <FormErrors id={form.errorId} errors={formErrors} />
       <div className="field">
         <label htmlFor={fields.kind.id}>{t("farmTrace.admin.kind")}</label>
         <select {...getSelectProps(fields.kind)}>

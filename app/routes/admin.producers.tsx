@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FieldError } from "~/components/forms";
+import { FieldError, FormErrors } from "~/components/forms";
 import { type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "~/listings/listings.server";
@@ -63,11 +63,7 @@ function ReviewForm({ producer, lastResult }: { producer: LoaderData["pending"][
   const formErrors = form.errors ?? [];
   return (
     <Form method="post" className="form" {...getFormProps(form)}>
-      {formErrors.length ? (
-        <p className="form-error" role="alert" id={form.errorId}>
-          {formErrors.map((e) => (t.has(e) ? t(e) : e)).join(" ")}
-        </p>
-      ) : null}
+      <FormErrors id={form.errorId} errors={formErrors} />
       <input type="hidden" name="producerId" value={producer.id} />
       <div className="field">
         <label htmlFor={fields.note.id}>{t("admin.producers.note")}</label>

@@ -4,8 +4,8 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FieldError } from "~/components/forms";
-import { pick, type MessageKey } from "~/i18n/core";
+import { FieldError, FormErrors } from "~/components/forms";
+import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { getLocale } from "~/utils/i18n.server";
@@ -122,13 +122,7 @@ export default function NewBatchRoute() {
       </p>
       <h1>{t("farmTrace.batches.new")}</h1>
       <Form method="post" className="form" {...getFormProps(form)}>
-        {formErrors.length ? (
-          <div className="form-error" role="alert" id={form.errorId}>
-            {formErrors.map((e) => (
-              <p key={e}>{t(e as MessageKey)}</p>
-            ))}
-          </div>
-        ) : null}
+        <FormErrors id={form.errorId} errors={formErrors} />
         <div className="field">
           <label htmlFor={fields.productId.id}>{t("farmTrace.field.product")}</label>
           {products.length === 0 ? (

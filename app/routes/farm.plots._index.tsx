@@ -5,8 +5,8 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FieldError } from "~/components/forms";
-import { pick, type MessageKey } from "~/i18n/core";
+import { FieldError, FormErrors } from "~/components/forms";
+import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { getLocale } from "~/utils/i18n.server";
@@ -145,13 +145,7 @@ export default function PlotsRoute() {
 
       <h2>{t("farmTrace.plots.add")}</h2>
       <Form method="post" className="form" {...getFormProps(form)}>
-        {formErrors.length ? (
-          <div className="form-error" role="alert" id={form.errorId}>
-            {formErrors.map((e) => (
-              <p key={e}>{t(e as MessageKey)}</p>
-            ))}
-          </div>
-        ) : null}
+        <FormErrors id={form.errorId} errors={formErrors} />
         {producers.length === 1 ? (
           <input type="hidden" name={fields.producerId.name} value={producers[0].id} />
         ) : (

@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FieldError } from "~/components/forms";
+import { FieldError, FormErrors } from "~/components/forms";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { DomainRuleError, ForbiddenError } from "~/listings/listings.server";
@@ -88,13 +88,7 @@ export default function RegisterProducerRoute() {
       <h1>{t("producer.registerTitle")}</h1>
       <p className="hint">{t("producer.registerIntro")}</p>
       <Form method="post" className="form" {...getFormProps(form)}>
-        {formErrors.length ? (
-          <div className="form-error" role="alert" id={form.errorId}>
-            {formErrors.map((e) => (
-              <p key={e}>{t.has(e) ? t(e) : e}</p>
-            ))}
-          </div>
-        ) : null}
+        <FormErrors id={form.errorId} errors={formErrors} />
 
         <div className="field">
           <label htmlFor={fields.kind.id}>{t("producer.field.kind")}</label>

@@ -9,7 +9,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FieldError } from "~/components/forms";
+import { FieldError, FormErrors } from "~/components/forms";
 import { type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { AffectedBuyers, AffectedDeliveryPoints, AffectedListings, AffectedOrders, AffectedTotals } from "~/inspect/components";
@@ -73,11 +73,7 @@ function RecallForm({ lastResult }: { lastResult?: SubmissionResult<string[]> })
   const formErrors = form.errors ?? [];
   return (
     <Form method="post" className="form" {...getFormProps(form)}>
-      {formErrors.length ? (
-        <p className="form-error" role="alert" id={form.errorId}>
-          {formErrors.map((e) => (t.has(e) ? t(e) : e)).join(" ")}
-        </p>
-      ) : null}
+      <FormErrors id={form.errorId} errors={formErrors} />
       <div className="field">
         <label htmlFor={fields.reason.id}>{t("recall.open.reason")}</label>
         <textarea {...getTextareaProps(fields.reason)} rows={3} maxLength={RECALL_REASON_MAX} aria-describedby={`${fields.reason.id}-hint`} />

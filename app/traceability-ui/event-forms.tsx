@@ -15,8 +15,7 @@ import {
 } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { Form } from "@remix-run/react";
-import type { ReactNode } from "react";
-import { FieldError } from "~/components/forms";
+import { FieldError, Field, FormErrors } from "~/components/forms";
 import { type MessageKey } from "~/i18n/core";
 import { useT } from "~/i18n/react";
 import { shanghaiToday } from "./dates";
@@ -39,34 +38,6 @@ import type { z } from "zod";
 export type FormResult = SubmissionResult<string[]> | null | undefined;
 
 /** A labelled field with its hint and errors. */
-function Field({ field, label, hint, children }: { field: FieldMetadata<any>; label: string; hint?: string; children: ReactNode }) {
-  return (
-    <div className="field">
-      <label htmlFor={field.id}>{label}</label>
-      {children}
-      {hint ? (
-        <p className="hint" id={`${field.id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      <FieldError id={field.errorId} errors={field.errors} />
-    </div>
-  );
-}
-
-function FormErrors({ errors, extra }: { errors?: string[]; extra?: string | null }) {
-  const t = useT();
-  const all = [...(errors ?? []).filter(Boolean).map((e) => t(e as MessageKey)), ...(extra ? [extra] : [])];
-  if (!all.length) return null;
-  return (
-    <div className="form-error" role="alert">
-      {all.map((e) => (
-        <p key={e}>{e}</p>
-      ))}
-    </div>
-  );
-}
-
 function DateInput({ field, label }: { field: FieldMetadata<string>; label: string }) {
   return (
     <Field field={field} label={label}>
