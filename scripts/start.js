@@ -2,6 +2,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { buildIsStale } from "./build-state.js";
+import { findStripeMock, startStripeMock, STRIPE_MOCK_INSTALL } from "./stripe-mock.js";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 process.chdir(root);
@@ -18,4 +19,17 @@ if (buildIsStale(root, buildDir)) run("npx", ["remix", "build"]);
 
 run("npx", ["tsx", "db/migrate.ts"]);
 run("npx", ["tsx", "seeds/cli.ts", "--if-empty"]);
+// Payments talk to stripe-mock in development: start it when it is installed and no Stripe API is
+// configured. Everything but paying works without it.
+if (!process.env.STRIPE_API_BASE) {
+  const bin = findStripeMock();
+  if (bin) {
+    const stripeMock = await startStripeMock(bin);
+    process.env.STRIPE_API_BASE = stripeMock.base;
+    console.log(`stripe-mock on ${stripeMock.base}`);
+    process.on("exit", () => stripeMock.child.kill("SIGTERM"));
+  } else {
+    console.log(`stripe-mock not found: browsing works, paying does not (${STRIPE_MOCK_INSTALL})`);
+  }
+}
 await import(path.join(root, "server.js"));
