@@ -3,6 +3,10 @@
 // a fresh database and upload folder in a temp directory, migrates, seeds the small data set and
 // runs `node server.js` on PORT (loopback only). On SIGTERM/SIGINT it stops the server and
 // removes the temp directory. The server's own log goes to .cache/e2e/server.log.
+// Payments: a stripe-mock process is started on a free loopback port (binary from STRIPE_MOCK_BIN,
+// the PATH or $(go env GOPATH)/bin) and the server gets STRIPE_API_BASE + STRIPE_WEBHOOK_SECRET,
+// so checkout creates real PaymentIntents and the pay page offers its test-mode button. It is
+// stopped with the server. Without the binary the server still runs (payments unavailable).
 import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -10,6 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildIsStale } from "./build-state.js";
+import { findStripeMock, startStripeMock, STRIPE_MOCK_INSTALL } from "./stripe-mock.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
@@ -24,8 +29,30 @@ const runDir = fs.mkdtempSync(path.join(os.tmpdir(), `cunpin-e2e-${process.pid}-
 const logDir = path.resolve(".cache/e2e");
 fs.mkdirSync(logDir, { recursive: true });
 
+// Payments run against a real stripe-mock (scripts/stripe-mock.js); without it the other journeys still run.
+let stripeMock = null;
+let stripeApiBase = process.env.STRIPE_API_BASE;
+if (!stripeApiBase) {
+  const bin = findStripeMock();
+  if (!bin) {
+    process.stderr.write(`e2e-server: stripe-mock not found, payments unavailable (${STRIPE_MOCK_INSTALL})\n`);
+  } else {
+    try {
+      stripeMock = await startStripeMock(bin);
+      stripeApiBase = stripeMock.base;
+      process.stderr.write(`e2e-server: stripe-mock on ${stripeApiBase}\n`);
+    } catch (error) {
+      process.stderr.write(`e2e-server: stripe-mock did not start: ${error.message}\n`);
+    }
+  }
+}
+process.on("exit", () => stripeMock?.child.kill("SIGTERM"));
+
 const env = {
   ...process.env,
+  ...(stripeApiBase
+    ? { STRIPE_API_BASE: stripeApiBase, STRIPE_WEBHOOK_SECRET: process.env.STRIPE_WEBHOOK_SECRET ?? `whsec_e2e_${crypto.randomBytes(12).toString("hex")}` }
+    : {}),
   NODE_ENV: "production",
   CUNPIN_BUILD_DIR: buildDir,
   DATABASE_PATH: path.join(runDir, "cunpin.db"),
@@ -38,6 +65,7 @@ const env = {
 };
 
 function cleanup() {
+  stripeMock?.child.kill("SIGTERM");
   fs.rmSync(runDir, { recursive: true, force: true });
 }
 

@@ -10,13 +10,14 @@ import * as farm from "./messages/farm";
 import * as admin from "./messages/admin";
 import * as traceRecall from "./messages/trace-recall";
 import * as trace from "./messages/trace";
+import * as orders from "./messages/orders";
 
 import { formatMessage, type Locale, type Params } from "./core";
 
 export * from "./core";
 
-const zh = { ...common.zh, ...auth.zh, ...storefront.zh, ...farm.zh, ...admin.zh, ...traceRecall.zh, ...trace.zh };
-const en: Record<keyof typeof zh, string> = { ...common.en, ...auth.en, ...storefront.en, ...farm.en, ...admin.en, ...traceRecall.en, ...trace.en };
+const zh = { ...common.zh, ...auth.zh, ...storefront.zh, ...farm.zh, ...admin.zh, ...traceRecall.zh, ...trace.zh, ...orders.zh };
+const en: Record<keyof typeof zh, string> = { ...common.en, ...auth.en, ...storefront.en, ...farm.en, ...admin.en, ...traceRecall.en, ...trace.en, ...orders.en };
 
 export type MessageKey = keyof typeof zh;
 export const messages: Record<Locale, Record<MessageKey, string>> = { zh, en };

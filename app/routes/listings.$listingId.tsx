@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ListingGrid, usePriceText } from "~/components/listing-card";
@@ -85,6 +85,22 @@ export default function ListingPage() {
                 </span>
               ))}
             </p>
+          ) : null}
+          {/* Add to cart: a plain POST to /cart (guests: signed cookie; buyers: their saved cart). */}
+          {listing.status === "published" && listing.stock > 0 ? (
+            <Form method="post" action="/cart" className="form add-to-cart">
+              <input type="hidden" name="intent" value="add" />
+              <input type="hidden" name="listingId" value={listing.id} />
+              <div className="button-row" style={{ alignItems: "flex-end", flexWrap: "wrap" }}>
+                <label>
+                  {t("cart.quantity")}{" "}
+                  <input type="number" name="quantity" min={1} max={Math.min(listing.stock, 999)} defaultValue={1} inputMode="numeric" style={{ width: "5em" }} />
+                </label>
+                <button type="submit" className="primary">
+                  {t("cart.add")}
+                </button>
+              </div>
+            </Form>
           ) : null}
           <dl className="kv">
             <dt>{t("storefront.stock")}</dt>

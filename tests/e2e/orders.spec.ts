@@ -1,0 +1,165 @@
+/**
+ * Orders and payments in the browser (issue 4): a buyer fills a cart from two producers, checks
+ * out with a pickup point, pays in TEST MODE (scripts/e2e-server.js runs stripe-mock; the pay
+ * page's test button delivers a signed payment_intent.succeeded event to the webhook handler) and
+ * sees the order paid with two sub-orders. And: checking out more than is left shows the
+ * translated sold-out message and places nothing. (Invoices are not built yet.)
+ */
+import { expect, test, type Page } from "@playwright/test";
+import { DEMO, login } from "./helpers";
+
+const OTHER_BUYER = "13700000101"; // 周晓敏, a generated buyer of the seed (password cunpin123)
+const GUEST_BUYER = "13700000102"; // 吴建华, likewise
+
+async function logoutAndLoginAs(page: Page, phone: string) {
+  await page.getByRole("button", { name: "退出" }).click();
+  await expect(page.getByRole("link", { name: "登录" })).toBeVisible();
+  await login(page, phone);
+}
+
+async function emptyCart(page: Page) {
+  await page.goto("/cart");
+  const remove = page.getByRole("button", { name: "删除", exact: true });
+  for (let n = await remove.count(); n > 0; n--) {
+    await remove.first().click();
+    await expect(remove).toHaveCount(n - 1);
+  }
+  await expect(page.getByText("购物车是空的。")).toBeVisible();
+}
+
+/** Opens the first search result whose title contains `text`; returns the listing's URL. */
+async function openListing(page: Page, query: string, text: string): Promise<string> {
+  await page.goto(`/listings?q=${encodeURIComponent(query)}`);
+  await page.locator("main .grid .card").filter({ hasText: text }).first().getByRole("link").first().click();
+  await expect(page).toHaveURL(/\/listings\/\d+$/);
+  return page.url();
+}
+
+async function addToCart(page: Page, quantity: number | "max") {
+  const form = page.locator("form.add-to-cart");
+  const input = form.locator('input[name="quantity"]');
+  const n = quantity === "max" ? Number(await input.getAttribute("max")) : quantity;
+  await input.fill(String(n));
+  await form.getByRole("button", { name: "加入购物车" }).click();
+  await expect(page).toHaveURL(/\/cart\?added=1$/);
+  await expect(page.getByText("已加入购物车。")).toBeVisible();
+  return n;
+}
+
+async function checkoutWithFirstPoint(page: Page) {
+  await page.goto("/checkout");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("结算");
+  await expect(page.locator('input[name="contactPhone"]')).not.toHaveValue("");
+  await page.locator('input[name="deliveryPointId"]').first().check();
+  await page.getByRole("button", { name: /提交订单/ }).click();
+}
+
+test("a buyer buys from two producers, pays in test mode and sees two paid sub-orders", async ({ page, browser }) => {
+  await login(page, DEMO.buyer);
+  await emptyCart(page);
+
+  await openListing(page, "苹果", "红富士苹果");
+  await addToCart(page, 2);
+  await openListing(page, "猕猴桃", "猕猴桃");
+  const kiwiTitle = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
+  await addToCart(page, 1);
+
+  // Two producers' sections in the cart, and the split announced.
+  await expect(page.locator("section.cart-producer")).toHaveCount(2);
+  await expect(page.getByText("来自 2 个经营主体")).toBeVisible();
+  const total = (await page.getByTestId("cart-total").textContent())!.trim();
+  expect(total).toMatch(/^¥[\d,]+\.\d{2}$/);
+
+  await page.getByRole("link", { name: "去结算" }).click();
+  await expect(page).toHaveURL(/\/checkout$/);
+  await page.locator('input[name="deliveryPointId"]').first().check();
+  await page.getByRole("button", { name: /提交订单/ }).click();
+
+  await expect(page).toHaveURL(/\/orders\/\d+\/pay$/);
+  await expect(page.getByTestId("pay-amount")).toHaveText(total);
+  for (const method of ["银行卡", "支付宝", "微信支付"]) await expect(page.getByText(method, { exact: true })).toBeVisible();
+  const testMode = page.getByTestId("test-mode");
+  await expect(testMode.getByRole("heading")).toHaveText("测试模式（stripe-mock）");
+  await testMode.getByRole("button", { name: /模拟支付成功/ }).click();
+
+  await expect(page).toHaveURL(/\/orders\/\d+$/);
+  await expect(page.getByTestId("order-status")).toHaveText("已支付");
+  const subOrders = page.getByTestId("sub-order");
+  await expect(subOrders).toHaveCount(2);
+  for (const s of await subOrders.all()) await expect(s.locator(".badge")).toHaveText("已支付");
+  await expect(page.getByTestId("order-timeline")).toContainText("待支付");
+  await expect(page.getByTestId("order-timeline")).toContainText("支付通知");
+
+  // The list shows it too.
+  const orderId = page.url().split("/").pop()!;
+  await page.getByRole("link", { name: "订单", exact: true }).click();
+  await expect(page).toHaveURL(/\/orders$/);
+  await expect(page.locator(`[data-order-id="${orderId}"]`)).toContainText("已支付");
+
+  // The kiwi farm sees its sub-order in its inbox and on its packing list; another buyer may not see the order.
+  const farm = await browser.newContext();
+  try {
+    const farmPage = await farm.newPage();
+    await login(farmPage, DEMO.kiwiFarmer);
+    await farmPage.goto("/farm/orders");
+    await expect(farmPage.getByTestId("inbox-sub-order").filter({ hasText: `订单 #${orderId}` })).toContainText("已支付");
+    await expect(farmPage.getByTestId("packing-group").filter({ hasText: kiwiTitle }).first()).toBeVisible();
+    await logoutAndLoginAs(farmPage, OTHER_BUYER);
+    const res = await farmPage.goto(`/orders/${orderId}`);
+    expect(res?.status()).toBe(403);
+  } finally {
+    await farm.close();
+  }
+});
+
+test("a guest's cart (no JavaScript) survives login", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await openListing(page, "苹果", "红富士苹果");
+    const title = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
+    await addToCart(page, 1);
+    await expect(page.locator(".cart-line")).toContainText(title);
+    await page.getByRole("link", { name: "登录后结算" }).click();
+    await page.locator('input[name="phone"]').fill(GUEST_BUYER);
+    await page.locator('input[name="password"]').fill("cunpin123");
+    await page.locator("form button[type=submit]").filter({ hasText: "登录" }).click();
+    await expect(page).toHaveURL(/\/checkout$/);
+    await expect(page.getByRole("heading", { level: 2, name: "订单内容" })).toBeVisible();
+    await expect(page.locator("main")).toContainText(title);
+    await emptyCart(page);
+  } finally {
+    await context.close();
+  }
+});
+
+test("checking out more than is left shows the sold-out message and places nothing", async ({ page, browser }) => {
+  await login(page, DEMO.buyer);
+  await emptyCart(page);
+  const listingUrl = await openListing(page, "龙井", "龙井");
+  const title = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
+  const wanted = await addToCart(page, "max"); // every unit there is
+
+  // Meanwhile another buyer takes one unit (checkout reserves it).
+  const other = await browser.newContext();
+  try {
+    const otherPage = await other.newPage();
+    await login(otherPage, OTHER_BUYER);
+    await emptyCart(otherPage);
+    await otherPage.goto(listingUrl);
+    await addToCart(otherPage, 1);
+    await checkoutWithFirstPoint(otherPage);
+    await expect(otherPage).toHaveURL(/\/orders\/\d+\/pay$/);
+  } finally {
+    await other.close();
+  }
+
+  await checkoutWithFirstPoint(page);
+  const alert = page.locator(".form-error");
+  await expect(alert).toContainText(`「${title}」库存不足：仅剩 ${wanted - 1} 件，你需要 ${wanted} 件`);
+  await expect(page).toHaveURL(/\/checkout$/);
+  // Nothing changed: the cart still holds the line.
+  await page.goto("/cart");
+  await expect(page.locator(`.cart-line input[name="quantity"]`)).toHaveValue(String(wanted));
+  await emptyCart(page);
+});
