@@ -7,7 +7,11 @@
  * (seedDemoData calls it last), in one transaction; deterministic for a given `now`.
  */
 import type { Db } from "../db/client";
+import { splitOrder } from "../app/orders/split";
 import { ensureRegion } from "./factories";
+
+/** The platform commission the demo orders were placed under (the default of PLATFORM_COMMISSION_BP). */
+const DEMO_COMMISSION_BP = 500;
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -128,19 +132,32 @@ export function seedDemoOrders(db: Db, options: { now?: number } = {}): DemoOrde
     if (stock.length === 0) return { deliveryPoints: points.length, buyers: buyers.length, orders: 0, lines: 0 };
 
     const insertOrder = sqlite.prepare(
-      `insert into orders (buyer_id, status, total_fen, contact_phone, delivery_point_id, created_at) values (?, ?, ?, ?, ?, ?)`,
+      `insert into orders (buyer_id, status, total_fen, contact_phone, delivery_point_id, commission_bp, paid_at, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertSubOrder = sqlite.prepare(
+      `insert into sub_orders (order_id, producer_id, status, subtotal_fen, commission_fen, producer_share_fen) values (?, ?, ?, ?, ?, ?)`,
     );
     const insertLine = sqlite.prepare(
-      `insert into order_lines (order_id, producer_id, listing_id, batch_id, quantity, unit_price_fen, picked_up_at, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `insert into order_lines (order_id, sub_order_id, producer_id, listing_id, batch_id, quantity, unit_price_fen, picked_up_at, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     let orders = 0;
     let lines = 0;
     const place = (buyer: { id: number; phone: string }, items: { s: (typeof stock)[number]; qty: number }[], point: number, at: number, pickedUp: boolean) => {
       const pickedUpAt = pickedUp ? Math.min(at + 2 * DAY + 5 * HOUR, now - HOUR) : null;
-      const total = items.reduce((sum, i) => sum + i.qty * i.s.priceFen, 0);
-      const orderId = Number(insertOrder.run(buyer.id, pickedUp ? "picked_up" : "ready_for_pickup", total, buyer.phone, point, at).lastInsertRowid);
-      for (const i of items) insertLine.run(orderId, i.s.producerId, i.s.listingId, i.s.batchId, i.qty, i.s.priceFen, pickedUpAt, at);
+      // The same per-producer split as checkout (app/orders/split.ts), so demo orders look like real ones.
+      const split = splitOrder(items.map((i) => ({ producerId: i.s.producerId, quantity: i.qty, unitPriceFen: i.s.priceFen })), DEMO_COMMISSION_BP);
+      const status = pickedUp ? "picked_up" : "ready_for_pickup";
+      const orderId = Number(insertOrder.run(buyer.id, status, split.totalFen, buyer.phone, point, DEMO_COMMISSION_BP, at + HOUR / 6, at).lastInsertRowid);
+      const subOrderIds = new Map<number, number>();
+      for (const so of split.subOrders) {
+        const id = insertSubOrder.run(orderId, so.producerId, status, so.subtotalFen, so.commissionFen, so.producerShareFen).lastInsertRowid;
+        subOrderIds.set(so.producerId, Number(id));
+      }
+      for (const i of items) {
+        insertLine.run(orderId, subOrderIds.get(i.s.producerId), i.s.producerId, i.s.listingId, i.s.batchId, i.qty, i.s.priceFen, pickedUpAt, at);
+      }
       orders++;
       lines += items.length;
     };
