@@ -69,7 +69,7 @@ export default function OrderRoute() {
             <span className="badge">{t(`orders.status.${s.status}` as const)}</span>
           </h3>
           <div className="table-wrap">
-            <table>
+            <table className="stack-table">
               <thead>
                 <tr>
                   <th scope="col">{t("orders.lines")}</th>
@@ -85,10 +85,10 @@ export default function OrderRoute() {
                     <td>
                       <Link to={`/listings/${l.listingId}`}>{l.title}</Link>
                     </td>
-                    <td className="mono">{lots[l.batchId] ?? "—"}</td>
-                    <td>{formatFen(l.unitPriceFen)}</td>
-                    <td>{l.quantity}</td>
-                    <td>{formatFen(l.unitPriceFen * l.quantity)}</td>
+                    <td className="mono" data-label={t("orders.lot")}>{lots[l.batchId] ?? "—"}</td>
+                    <td data-label={t("orders.unitPrice")}>{formatFen(l.unitPriceFen)}</td>
+                    <td data-label={t("orders.quantity")}>{l.quantity}</td>
+                    <td data-label={t("orders.subtotal")}>{formatFen(l.unitPriceFen * l.quantity)}</td>
                   </tr>
                 ))}
               </tbody>
