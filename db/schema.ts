@@ -278,6 +278,13 @@ export const listings = sqliteTable(
     priceFen: integer("price_fen").notNull(),
     stock: integer("stock").notNull(),
     status: text("status", { enum: LISTING_STATUSES }).notNull().default("draft"),
+    /**
+     * Catch weight: priced per kg or 斤 (`unit`) but sold by the piece (a whole chicken, a box of
+     * fish) whose exact weight is known only at packing; the buyer pays an estimate from
+     * `estimatedPieceWeightG` and is charged the weighed amount, never more.
+     */
+    soldByWeight: integer("sold_by_weight", { mode: "boolean" }).notNull().default(false),
+    estimatedPieceWeightG: integer("estimated_piece_weight_g"),
     createdBy: integer("created_by").references(() => users.id),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull().default(now),
@@ -694,6 +701,11 @@ export const orders = sqliteTable(
     paymentMethodTypes: text("payment_method_types", { mode: "json" }).$type<string[]>(),
     /** Stock is held until then; expireReservations() cancels the order and releases it afterwards. */
     reservedUntil: integer("reserved_until"),
+    /** `automatic`, or `manual` when a line is sold by weight and the method allows it (card). */
+    captureMethod: text("capture_method", { enum: ["automatic", "manual"] }),
+    /** Pay at a staffed village point: no PaymentIntent; the operator confirms the cash/QR payment. */
+    payAtPickup: integer("pay_at_pickup", { mode: "boolean" }).notNull().default(false),
+    payAtPickupConfirmedBy: integer("pay_at_pickup_confirmed_by").references(() => users.id),
     paidAt: integer("paid_at"),
     cancelledAt: integer("cancelled_at"),
     createdAt: createdAt(),
@@ -762,6 +774,16 @@ export const orderLines = sqliteTable(
     subOrderId: integer("sub_order_id").references(() => subOrders.id),
     /** Set by a recall: the delivery point must not hand these units out. */
     holdReason: text("hold_reason"),
+    /**
+     * Sold by weight (catch weight): the buyer pays an estimate (quantity × unit price is the
+     * estimate in fen); the producer enters the weighed amount at packing. `weighedTotalFen` is what
+     * is finally charged: never more than the estimate (card: captured from the authorisation;
+     * Alipay / WeChat Pay: the difference is refunded).
+     */
+    soldByWeight: integer("sold_by_weight", { mode: "boolean" }).notNull().default(false),
+    estimatedWeightG: integer("estimated_weight_g"),
+    actualWeightG: integer("actual_weight_g"),
+    weighedTotalFen: integer("weighed_total_fen"),
     createdAt: createdAt(),
   },
   (t) => [
@@ -809,4 +831,145 @@ export const stripeWebhookEvents = sqliteTable(
     processedAt: integer("processed_at"),
   },
   (t) => [index("stripe_webhook_events_order_idx").on(t.orderId)],
+);
+
+// ─── after the sale: refunds, invoices, disputes, ratings ────────────────────
+
+/** A refund of (part of) a sub-order through Stripe, with who asked for it and why. */
+export const refunds = sqliteTable(
+  "refunds",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    subOrderId: integer("sub_order_id")
+      .notNull()
+      .references(() => subOrders.id),
+    amountFen: integer("amount_fen").notNull(),
+    reason: text("reason", { enum: ["dispute", "catch_weight", "cancelled", "goodwill", "other"] }).notNull(),
+    note: text("note").notNull().default(""),
+    requestedBy: integer("requested_by").references(() => users.id),
+    disputeId: integer("dispute_id").references((): any => disputes.id),
+    /** Unique per attempt: the Stripe idempotency key of the refund. */
+    idempotencyKey: text("idempotency_key").notNull(),
+    stripeRefundId: text("stripe_refund_id"),
+    status: text("status", { enum: ["pending", "succeeded", "failed"] }).notNull().default("pending"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("refunds_idempotency_unique").on(t.idempotencyKey),
+    index("refunds_sub_order_idx").on(t.subOrderId),
+    check("refunds_amount_positive", sql`${t.amountFen} > 0`),
+  ],
+);
+
+/**
+ * Electronic invoices, one per paid sub-order. Numbers run without gaps per producer and year
+ * (CP-<producerId>-<year>-<seq>), taken from invoice_counters in the issuing transaction.
+ */
+export const invoices = sqliteTable(
+  "invoices",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    subOrderId: integer("sub_order_id")
+      .notNull()
+      .references(() => subOrders.id),
+    number: text("number").notNull(),
+    producerId: integer("producer_id")
+      .notNull()
+      .references(() => producers.id),
+    buyerId: integer("buyer_id")
+      .notNull()
+      .references(() => users.id),
+    /** VAT treatment: `exempt` (免税: farmers and cooperatives selling their own produce) or a rate. */
+    vatTreatment: text("vat_treatment", { enum: ["exempt", "taxable"] }).notNull(),
+    vatRateBp: integer("vat_rate_bp"),
+    totalFen: integer("total_fen").notNull(),
+    vatFen: integer("vat_fen").notNull(),
+    issuedAt: integer("issued_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("invoices_number_unique").on(t.number),
+    uniqueIndex("invoices_sub_order_unique").on(t.subOrderId),
+    index("invoices_buyer_idx").on(t.buyerId, t.issuedAt),
+    index("invoices_producer_idx").on(t.producerId, t.issuedAt),
+  ],
+);
+
+export const invoiceCounters = sqliteTable(
+  "invoice_counters",
+  {
+    producerId: integer("producer_id")
+      .notNull()
+      .references(() => producers.id),
+    year: integer("year").notNull(),
+    lastSeq: integer("last_seq").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.producerId, t.year] })],
+);
+
+export const DISPUTE_KINDS = ["quality", "quantity", "not_received"] as const;
+export const DISPUTE_STATUSES = ["open", "answered", "refunded_full", "refunded_partial", "rejected"] as const;
+
+/** A buyer's dispute on a sub-order, within 7 days after pickup. */
+export const disputes = sqliteTable(
+  "disputes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    subOrderId: integer("sub_order_id")
+      .notNull()
+      .references(() => subOrders.id),
+    buyerId: integer("buyer_id")
+      .notNull()
+      .references(() => users.id),
+    kind: text("kind", { enum: DISPUTE_KINDS }).notNull(),
+    status: text("status", { enum: DISPUTE_STATUSES }).notNull().default("open"),
+    openedAt: integer("opened_at").notNull(),
+    decidedAt: integer("decided_at"),
+    decidedBy: integer("decided_by").references(() => users.id),
+  },
+  (t) => [uniqueIndex("disputes_sub_order_unique").on(t.subOrderId), index("disputes_status_idx").on(t.status, t.openedAt)],
+);
+
+/** Every step of a dispute, visible to both sides: the claim, answers, the decision. */
+export const disputeMessages = sqliteTable(
+  "dispute_messages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    disputeId: integer("dispute_id")
+      .notNull()
+      .references(() => disputes.id),
+    authorUserId: integer("author_user_id")
+      .notNull()
+      .references(() => users.id),
+    role: text("role", { enum: ["buyer", "producer", "platform"] }).notNull(),
+    body: text("body").notNull(),
+    /** Photo file keys (app/photos), JSON array. */
+    photos: text("photos", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    createdAt: createdAt(),
+  },
+  (t) => [index("dispute_messages_dispute_idx").on(t.disputeId, t.createdAt)],
+);
+
+/** A buyer's rating of a sub-order after pickup; producer pages show the average and count. */
+export const ratings = sqliteTable(
+  "ratings",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    subOrderId: integer("sub_order_id")
+      .notNull()
+      .references(() => subOrders.id),
+    producerId: integer("producer_id")
+      .notNull()
+      .references(() => producers.id),
+    buyerId: integer("buyer_id")
+      .notNull()
+      .references(() => users.id),
+    stars: integer("stars").notNull(),
+    body: text("body").notNull().default(""),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("ratings_sub_order_unique").on(t.subOrderId),
+    index("ratings_producer_idx").on(t.producerId),
+    check("ratings_stars_range", sql`${t.stars} between 1 and 5`),
+  ],
 );
