@@ -65,10 +65,11 @@ function Header() {
         <Link to="/villages">{t("nav.villages")}</Link>
         {user && hasRole(user, "farmer", "coop_admin") ? <Link to="/farm">{t("nav.farm")}</Link> : null}
         {user && hasRole(user, "platform_admin") ? <Link to="/admin/producers">{t("nav.admin")}</Link> : null}
+        {user && hasRole(user, "platform_admin") ? <Link to="/admin/disputes">{t("disputes.adminTitle")}</Link> : null}
         {user && hasRole(user, "inspector", "platform_admin") ? <Link to="/inspect">{t("nav.inspect")}</Link> : null}
         <Link to="/cart">{t("nav.cart")}</Link>
         {user ? <Link to="/orders">{t("nav.orders")}</Link> : null}
-        {user && hasRole(user, "farmer", "coop_admin") ? <Link to="/farm/orders">{t("farmOrders.title")}</Link> : null}
+        {user && hasRole(user, "delivery_operator") ? <Link to="/station">{t("station.title")}</Link> : null}
         {user ? (
           <Link to="/account/notices" className="notices-link">
             {data?.unreadNotices ? t("nav.noticesUnread", { count: data.unreadNotices }) : t("nav.notices")}

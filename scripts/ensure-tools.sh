@@ -5,6 +5,8 @@
 #
 #   Chromium      Debian's /usr/bin/chromium, used by Playwright (or CHROMIUM_PATH)
 #   stripe-mock   github.com/stripe/stripe-mock@v0.203.0, a local fake of the Stripe API
+#   CJK font      fonts-noto-cjk, for Chinese in invoice PDFs (app/invoices); optional: without it
+#                 the PDF prints "?" for Chinese, so a failed install only warns
 #
 # Human messages go to stderr. With --print-env, stdout gets KEY=VALUE lines for the caller:
 #   STRIPE_MOCK_BIN=/path/to/stripe-mock
@@ -63,6 +65,12 @@ if [[ -z "$stripe_mock" || ! -x "$stripe_mock" ]]; then
   say "    go install ${STRIPE_MOCK_MODULE}@${STRIPE_MOCK_VERSION}"
   say "  and put \$(go env GOPATH)/bin on your PATH."
   exit 1
+fi
+
+# ── CJK font (invoice PDFs) ─────────────────────────────────────────────────
+if [[ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc && -z "${CUNPIN_CJK_FONT:-}" ]]; then
+  say "fonts-noto-cjk not found; installing it with apt-get (invoice PDFs print Chinese with it)"
+  apt_install fonts-noto-cjk || say "WARNING: fonts-noto-cjk could not be installed: invoice PDFs will show '?' for Chinese (sudo apt-get install -y fonts-noto-cjk, or set CUNPIN_CJK_FONT to a .ttf/.otf/.ttc)."
 fi
 
 say "Chromium: $chromium; stripe-mock: $stripe_mock"

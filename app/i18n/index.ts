@@ -11,13 +11,16 @@ import * as admin from "./messages/admin";
 import * as traceRecall from "./messages/trace-recall";
 import * as trace from "./messages/trace";
 import * as orders from "./messages/orders";
+import * as afterSale from "./messages/after-sale";
+import * as fulfilment from "./messages/fulfilment";
+import * as invoices from "./messages/invoices";
 
 import { formatMessage, type Locale, type Params } from "./core";
 
 export * from "./core";
 
-const zh = { ...common.zh, ...auth.zh, ...storefront.zh, ...farm.zh, ...admin.zh, ...traceRecall.zh, ...trace.zh, ...orders.zh };
-const en: Record<keyof typeof zh, string> = { ...common.en, ...auth.en, ...storefront.en, ...farm.en, ...admin.en, ...traceRecall.en, ...trace.en, ...orders.en };
+const zh = { ...common.zh, ...auth.zh, ...storefront.zh, ...farm.zh, ...admin.zh, ...traceRecall.zh, ...trace.zh, ...orders.zh, ...afterSale.zh, ...fulfilment.zh, ...invoices.zh };
+const en: Record<keyof typeof zh, string> = { ...common.en, ...auth.en, ...storefront.en, ...farm.en, ...admin.en, ...traceRecall.en, ...trace.en, ...orders.en, ...afterSale.en, ...fulfilment.en, ...invoices.en };
 
 export type MessageKey = keyof typeof zh;
 export const messages: Record<Locale, Record<MessageKey, string>> = { zh, en };

@@ -58,7 +58,9 @@ export function addToCart(db: Db, userId: number, listingId: number, quantity = 
       )
       .run(userId, listingId, next, now);
     return next;
-  })();
+    // IMMEDIATE: a deferred read-then-write transaction gets SQLITE_BUSY at once (no busy wait) when
+    // another connection wrote meanwhile — 50 concurrent buyers hit it (bench/orders.ts).
+  }).immediate();
 }
 
 /** Sets a line's quantity; 0 removes it. */
@@ -181,5 +183,5 @@ export function mergeGuestCart(db: Db, userId: number, guest: CartEntry[], now =
       merged++;
     }
     return merged;
-  })();
+  }).immediate();
 }

@@ -14,6 +14,7 @@ import { getEnv } from "../env.server";
 import { normalisePhone } from "../domain/phone";
 import { DomainRuleError } from "../listings/listings.server";
 import { lineTotalFen, splitOrder } from "./split";
+import { estimatePieceFen, PAY_AT_PICKUP_RESERVATION_MINUTES } from "./catch-weight.server";
 
 /** The payment method types offered for every order (Stripe PaymentIntent payment_method_types). */
 export const PAYMENT_METHOD_TYPES = ["card", "alipay", "wechat_pay"] as const;
@@ -41,7 +42,8 @@ export class ListingUnavailableError extends DomainRuleError {
   }
 }
 
-export type CheckoutInput = { contactPhone: string; deliveryPointId: number };
+/** payAtPickup: 到站付款, only at a staffed village_station (a point with an operator). */
+export type CheckoutInput = { contactPhone: string; deliveryPointId: number; payAtPickup?: boolean };
 export type CheckoutOptions = { now?: number; commissionBp?: number; reservationMinutes?: number };
 
 export type CheckoutResult = {
@@ -53,7 +55,17 @@ export type CheckoutResult = {
   subOrders: { id: number; producerId: number; subtotalFen: number; commissionFen: number; producerShareFen: number }[];
 };
 
-type CartRow = { listingId: number; quantity: number; title: string; status: string; priceFen: number; producerId: number };
+type CartRow = {
+  listingId: number;
+  quantity: number;
+  title: string;
+  status: string;
+  priceFen: number;
+  producerId: number;
+  unit: string;
+  soldByWeight: number;
+  estimatedPieceWeightG: number | null;
+};
 
 /**
  * Places the buyer's cart as one order. Throws DomainRuleError("orders.error.emptyCart" |
@@ -64,20 +76,28 @@ export function checkout(db: Db, buyer: { id: number }, input: CheckoutInput, op
   const env = getEnv();
   const now = options.now ?? Date.now();
   const commissionBp = options.commissionBp ?? env.PLATFORM_COMMISSION_BP;
-  const reservedUntil = now + (options.reservationMinutes ?? env.RESERVATION_MINUTES) * 60_000;
+  const payAtPickup = input.payAtPickup === true;
+  const reservedUntil =
+    now + (options.reservationMinutes ?? (payAtPickup ? Math.max(PAY_AT_PICKUP_RESERVATION_MINUTES, env.RESERVATION_MINUTES) : env.RESERVATION_MINUTES)) * 60_000;
   const phone = normalisePhone(input.contactPhone);
   if (!phone) throw new DomainRuleError("orders.error.phone");
   const sqlite = db.$client;
 
   return sqlite
     .transaction((): CheckoutResult => {
-      const point = sqlite.prepare(`select id from delivery_points where id = ?`).get(input.deliveryPointId);
+      const point = sqlite
+        .prepare(`select id, kind, operator_user_id as operatorUserId from delivery_points where id = ?`)
+        .get(input.deliveryPointId) as { id: number; kind: string; operatorUserId: number | null } | undefined;
       if (!point) throw new DomainRuleError("orders.error.deliveryPoint");
+      if (payAtPickup && (point.kind !== "village_station" || point.operatorUserId === null)) {
+        throw new DomainRuleError("fulfilment.error.payAtPickupUnavailable");
+      }
 
       // Re-read under the write lock: the prices and statuses the order is made with.
       const cart = sqlite
         .prepare(
-          `select c.listing_id as listingId, c.quantity, l.title, l.status, l.price_fen as priceFen, l.producer_id as producerId
+          `select c.listing_id as listingId, c.quantity, l.title, l.status, l.price_fen as priceFen, l.producer_id as producerId,
+                  l.unit, l.sold_by_weight as soldByWeight, l.estimated_piece_weight_g as estimatedPieceWeightG
            from cart_items c join listings l on l.id = c.listing_id
            where c.user_id = ? order by l.producer_id, l.id`,
         )
@@ -96,16 +116,20 @@ export function checkout(db: Db, buyer: { id: number }, input: CheckoutInput, op
            order by coalesce(b.harvested_at, b.created_at) desc, b.id desc limit 1`,
         )
         .pluck();
-      const lines: (CartRow & { batchId: number })[] = [];
-      for (const row of cart) {
-        if (row.status !== "published") throw new ListingUnavailableError(row.listingId, row.title);
+      const lines: (CartRow & { batchId: number; estimatedWeightG: number | null })[] = [];
+      for (const cartRow of cart) {
+        if (cartRow.status !== "published") throw new ListingUnavailableError(cartRow.listingId, cartRow.title);
+        // Catch weight: stock is reserved by pieces; the line is charged the estimate (one piece's
+        // estimated weight × the price per kg or 斤), stored as the per-piece unit price.
+        const weighed = cartRow.soldByWeight ? estimatePieceFen(cartRow) : null;
+        const row = weighed ? { ...cartRow, priceFen: weighed.pieceFen } : cartRow;
         lineTotalFen(row.quantity, row.priceFen); // range check before anything is written
         if (take.run(row.quantity, now, row.listingId, row.quantity).changes !== 1) {
           throw new SoldOutError(row.listingId, row.title, stockOf.get(row.listingId) as number, row.quantity);
         }
         const batchId = lotOf.get(row.listingId) as number | undefined;
         if (batchId === undefined) throw new ListingUnavailableError(row.listingId, row.title);
-        lines.push({ ...row, batchId });
+        lines.push({ ...row, batchId, estimatedWeightG: weighed ? weighed.pieceWeightG * row.quantity : null });
       }
 
       const split = splitOrder(
@@ -113,14 +137,29 @@ export function checkout(db: Db, buyer: { id: number }, input: CheckoutInput, op
         commissionBp,
       );
       const idempotencyKey = `order_${crypto.randomUUID()}`;
+      // A weighed line is authorised for the estimate and captured for the weighed amount (card);
+      // pay at pickup has no PaymentIntent at all.
+      const captureMethod = payAtPickup ? null : lines.some((l) => l.soldByWeight) ? "manual" : "automatic";
       const orderId = Number(
         sqlite
           .prepare(
             `insert into orders (buyer_id, status, total_fen, contact_phone, delivery_point_id, commission_bp, idempotency_key,
-                                 payment_method_types, reserved_until, created_at)
-             values (?, 'pending_payment', ?, ?, ?, ?, ?, ?, ?, ?)`,
+                                 payment_method_types, reserved_until, capture_method, pay_at_pickup, created_at)
+             values (?, 'pending_payment', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(buyer.id, split.totalFen, phone, input.deliveryPointId, commissionBp, idempotencyKey, JSON.stringify(PAYMENT_METHOD_TYPES), reservedUntil, now)
+          .run(
+            buyer.id,
+            split.totalFen,
+            phone,
+            input.deliveryPointId,
+            commissionBp,
+            idempotencyKey,
+            JSON.stringify(payAtPickup ? [] : PAYMENT_METHOD_TYPES),
+            reservedUntil,
+            captureMethod,
+            payAtPickup ? 1 : 0,
+            now,
+          )
           .lastInsertRowid,
       );
       const insertSub = sqlite.prepare(
@@ -135,11 +174,11 @@ export function checkout(db: Db, buyer: { id: number }, input: CheckoutInput, op
         subOrders.push({ id, ...s });
       }
       const insertLine = sqlite.prepare(
-        `insert into order_lines (order_id, sub_order_id, producer_id, listing_id, batch_id, quantity, unit_price_fen, created_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `insert into order_lines (order_id, sub_order_id, producer_id, listing_id, batch_id, quantity, unit_price_fen, sold_by_weight, estimated_weight_g, created_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       for (const l of lines) {
-        insertLine.run(orderId, subIdByProducer.get(l.producerId)!, l.producerId, l.listingId, l.batchId, l.quantity, l.priceFen, now);
+        insertLine.run(orderId, subIdByProducer.get(l.producerId)!, l.producerId, l.listingId, l.batchId, l.quantity, l.priceFen, l.soldByWeight ? 1 : 0, l.estimatedWeightG, now);
       }
       sqlite
         .prepare(`insert into order_status_history (order_id, from_status, to_status, source, actor_user_id, at) values (?, null, 'pending_payment', 'checkout', ?, ?)`)

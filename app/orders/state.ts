@@ -18,7 +18,8 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
   in_fulfilment: ["ready_for_pickup", "refunded"],
   ready_for_pickup: ["picked_up", "refunded"],
   picked_up: ["completed", "refunded"],
-  completed: [],
+  // A dispute may be decided for the buyer after the order completed.
+  completed: ["refunded"],
   cancelled: ["refunded"],
   refunded: [],
 };

@@ -54,6 +54,14 @@ export type PayoutResult = { transferred: { subOrderId: number; transferId: stri
 /** Order statuses in which producers are owed their share. */
 const PAYABLE = `('paid', 'in_fulfilment', 'ready_for_pickup', 'picked_up', 'completed')`;
 
+/**
+ * Catch weight / pay at pickup (W3): no transfer while a sold-by-weight line of the order is not
+ * settled (the share follows the captured amount, catch-weight.server.ts), and none for 到站付款
+ * orders (the money was collected at the station, not through Stripe).
+ */
+const SETTLED = `(o.pay_at_pickup = 0 and not exists (select 1 from order_lines w where w.order_id = o.id and w.sold_by_weight = 1)
+  or (o.pay_at_pickup = 0 and exists (select 1 from order_status_history h where h.order_id = o.id and h.note like 'catch weight final%')))`;
+
 /** Transfers every share of the order not yet transferred. Failures are returned (and retried by reconcile), never thrown. */
 export async function payoutOrder(db: Db, stripe: Stripe, orderId: number, now = Date.now()): Promise<PayoutResult> {
   const sqlite = db.$client;
@@ -61,7 +69,7 @@ export async function payoutOrder(db: Db, stripe: Stripe, orderId: number, now =
     .prepare(
       `select s.id, s.producer_id as producerId, s.producer_share_fen as share
        from sub_orders s join orders o on o.id = s.order_id
-       where s.order_id = ? and o.status in ${PAYABLE} and s.stripe_transfer_id is null and s.producer_share_fen > 0
+       where s.order_id = ? and o.status in ${PAYABLE} and s.stripe_transfer_id is null and s.producer_share_fen > 0 and ${SETTLED}
        order by s.id`,
     )
     .all(orderId) as { id: number; producerId: number; share: number }[];
@@ -99,7 +107,7 @@ export function ordersWithPendingTransfers(db: Db, limit = 500): number[] {
   return db.$client
     .prepare(
       `select distinct s.order_id from sub_orders s join orders o on o.id = s.order_id
-       where o.status in ${PAYABLE} and s.stripe_transfer_id is null and s.producer_share_fen > 0
+       where o.status in ${PAYABLE} and s.stripe_transfer_id is null and s.producer_share_fen > 0 and ${SETTLED}
        order by s.order_id limit ?`,
     )
     .pluck()

@@ -13,14 +13,18 @@
 import type { Db } from "../../db/client";
 import type { OrderEventSource, OrderStatus } from "../../db/schema";
 import { cancelUnpaidOrder, getOrderRow, transitionOrder } from "../orders/orders.server";
+import { issueOrderInvoices } from "../invoices/invoices.server";
+import { logger } from "../utils/logger.server";
 import { payoutOrder, type PayoutResult } from "./payouts.server";
 import type { Stripe } from "./stripe.server";
 
-export type PaymentOutcome = "succeeded" | "failed" | "none";
+/** authorised: a manual-capture card payment awaiting capture (catch weight) — the order is paid. */
+export type PaymentOutcome = "succeeded" | "authorised" | "failed" | "none";
 
 /** From a PaymentIntent's status (reconcile). requires_payment_method is "not yet": expiry handles it. */
 export function outcomeOfIntentStatus(status: string): PaymentOutcome {
   if (status === "succeeded") return "succeeded";
+  if (status === "requires_capture") return "authorised";
   if (status === "canceled") return "failed";
   return "none";
 }
@@ -28,6 +32,7 @@ export function outcomeOfIntentStatus(status: string): PaymentOutcome {
 /** From a webhook event type. */
 export function outcomeOfEventType(type: string): PaymentOutcome {
   if (type === "payment_intent.succeeded") return "succeeded";
+  if (type === "payment_intent.amount_capturable_updated") return "authorised";
   if (type === "payment_intent.payment_failed" || type === "payment_intent.canceled") return "failed";
   return "none";
 }
@@ -73,7 +78,10 @@ export function applyPaymentOutcome(db: Db, input: SettleInput): SettleResult {
       if (order === null) return { duplicate: false, orderId: null, action: "none", from: null };
       const row = getOrderRow(db, order)!;
       const opts = { stripeEventId: input.stripeEvent?.id ?? null, now };
-      if (input.outcome === "succeeded") {
+      if (input.outcome === "succeeded" || input.outcome === "authorised") {
+        // Catch weight: a payment that succeeded outright (Alipay / WeChat Pay) charged the estimate;
+        // the difference is refunded after weighing instead of captured (catch-weight.server.ts).
+        if (input.outcome === "succeeded") sqlite.prepare(`update orders set capture_method = 'automatic' where id = ? and capture_method = 'manual'`).run(order);
         if (row.status === "pending_payment") {
           if ((input.amount != null && input.amount !== row.totalFen) || (input.currency != null && input.currency.toLowerCase() !== "cny")) {
             // Never mark an order paid for a different amount; the admin looks at it (history note).
@@ -114,8 +122,21 @@ export async function settlePayment(db: Db, stripe: Stripe, input: SettleInput):
   const result = applyPaymentOutcome(db, input);
   if (result.duplicate || result.orderId === null) return result;
   if (result.action === "paid") {
+    // Invoices (W2): after the commit, idempotent; a failure must not lose the payment's webhook.
+    try {
+      issueOrderInvoices(db, result.orderId, input.now);
+    } catch (e) {
+      // Safe to call again: the order page issues missing invoices of a paid order.
+      logger.error({ err: e, orderId: result.orderId }, "invoice issue failed");
+    }
     // Failures stay recorded as sub-orders without transfer id; reconcile retries them.
     return { ...result, payout: await payoutOrder(db, stripe, result.orderId, input.now) };
+  }
+  if (result.action === "refund_late_payment" && input.outcome === "authorised") {
+    // A card authorisation (catch weight) for an order already cancelled: nothing was captured, so
+    // the authorisation is released instead of refunded; the order stays cancelled.
+    await stripe.paymentIntents.cancel(input.paymentIntentId, {}, { idempotencyKey: `cancel_late_auth_${result.orderId}` });
+    return result;
   }
   if (result.action === "refund_late_payment") {
     return { ...result, refundId: await refundLatePayment(db, stripe, result.orderId, input.paymentIntentId, input.source, input.now) };

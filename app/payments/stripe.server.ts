@@ -74,6 +74,13 @@ export async function createPaymentIntent(db: Db, stripe: Stripe, orderId: numbe
   }
   if (order.status !== "pending_payment") throw new DomainRuleError("orders.error.notPayable");
   if (!order.idempotencyKey) throw new DomainRuleError("orders.error.notPayable");
+  // Catch weight / pay at pickup (W3): 到站付款 orders have no intent; an order with a sold-by-weight
+  // line authorises cards only (manual capture of the weighed total later, catch-weight.server.ts).
+  const extra = db.$client.prepare(`select capture_method as captureMethod, pay_at_pickup as payAtPickup from orders where id = ?`).get(order.id) as {
+    captureMethod: string | null;
+    payAtPickup: number;
+  };
+  if (extra.payAtPickup) throw new DomainRuleError("orders.error.notPayable");
   const pi = await stripe.paymentIntents.create(
     {
       amount: order.totalFen,
@@ -83,6 +90,7 @@ export async function createPaymentIntent(db: Db, stripe: Stripe, orderId: numbe
       allowed_payment_method_types: [...PAYMENT_METHOD_TYPES],
       metadata: { order_id: String(order.id) },
       transfer_group: transferGroupFor(order.id),
+      ...(extra.captureMethod === "manual" ? { payment_method_options: { card: { capture_method: "manual" as const } } } : {}),
     },
     { idempotencyKey: order.idempotencyKey },
   );

@@ -34,7 +34,12 @@ export async function handleStripeWebhook(
     const settle = await settlePayment(db, stripe, {
       paymentIntentId: pi.id,
       orderIdHint: Number.isInteger(hint) && hint > 0 ? hint : null,
-      amount: event.type === "payment_intent.succeeded" ? (pi.amount_received || pi.amount) : null,
+      amount:
+        event.type === "payment_intent.succeeded"
+          ? pi.amount_received || pi.amount
+          : event.type === "payment_intent.amount_capturable_updated"
+            ? pi.amount_capturable || pi.amount
+            : null,
       currency: pi.currency ?? null,
       outcome: outcomeOfEventType(event.type),
       source: "webhook",

@@ -18,6 +18,7 @@ import { DomainRuleError } from "~/listings/listings.server";
 import { getCart } from "~/orders/cart.server";
 import { checkout, ListingUnavailableError, SoldOutError } from "~/orders/checkout.server";
 import { listDeliveryPoints } from "~/orders/pages.server";
+import { offersPayAtPickup } from "~/orders/fulfilment.server";
 import { createPaymentIntent, getStripe } from "~/payments/stripe.server";
 import { getDb } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
@@ -35,6 +36,8 @@ const CheckoutSchema = z.object({
     .number({ required_error: "orders.error.deliveryPoint", invalid_type_error: "orders.error.deliveryPoint" })
     .int()
     .positive("orders.error.deliveryPoint"),
+  // 到站付款 (W3): a checkbox; only staffed village stations accept it (checkout enforces it).
+  payAtPickup: z.literal("on").optional(),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -42,7 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const cart = getCart(db, user.id);
   if (cart.lines.length === 0) throw redirect("/cart");
-  return { cart, points: listDeliveryPoints(db), phone: user.phone };
+  return { cart, points: listDeliveryPoints(db).map((p) => ({ ...p, payAtPickup: offersPayAtPickup(db, p.id) })), phone: user.phone };
 }
 
 type CheckoutError = { key: string; params?: Params };
@@ -56,7 +59,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const db = getDb();
   let orderId: number;
   try {
-    orderId = checkout(db, user, submission.value).orderId;
+    orderId = checkout(db, user, { ...submission.value, payAtPickup: submission.value.payAtPickup === "on" }).orderId;
   } catch (error) {
     let e: CheckoutError | null = null;
     if (error instanceof SoldOutError) {
@@ -69,6 +72,8 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!e) throw error;
     return data({ result: submission.reply(), error: e }, { status: 400 });
   }
+  // 到站付款: no PaymentIntent; the station's operator confirms the payment at pickup.
+  if (submission.value.payAtPickup === "on") return redirect(`/orders/${orderId}`);
   // The order (and its stock reservation) exists now. A Stripe hiccup here is not fatal: the pay
   // page asks createPaymentIntent again, which reuses the order's idempotency key.
   try {
@@ -141,6 +146,15 @@ export default function CheckoutRoute() {
           ))}
           <FieldError id={fields.deliveryPointId.errorId} errors={fields.deliveryPointId.errors} />
         </fieldset>
+        {/* W3: pay at pickup (到站付款), offered when a staffed village station exists */}
+        {points.some((p) => p.payAtPickup) ? (
+          <div className="field">
+            <label>
+              <input type="checkbox" name={fields.payAtPickup.name} /> {t("fulfilment.payAtPickup")}
+            </label>
+            <p className="hint">{t("fulfilment.payAtPickupHint")}</p>
+          </div>
+        ) : null}
         <div className="button-row">
           <button type="submit" className="primary">
             {t("checkout.placeOrder")} · {formatFen(cart.totalFen)}

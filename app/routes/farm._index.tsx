@@ -62,6 +62,9 @@ export default function FarmRoute() {
             <Link to="/farm/listings/new" className="button">
               ＋ {t("farm.newListing")}
             </Link>
+            <Link to="/farm/orders" className="button secondary">
+              {t("farmOrders.title")}
+            </Link>
             <Link to="/farm/batches" className="button secondary">
               {t("farmTrace.batches.title")}
             </Link>

@@ -1,14 +1,25 @@
 /** /farm/orders: the producer's order inbox (mobile) and packing list per delivery point. */
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatFen } from "~/domain/money";
 import { useT } from "~/i18n/react";
 import { listProducerSubOrders, packingList } from "~/orders/pages.server";
+import { invoicesBySubOrder } from "~/invoices/invoices.server"; // W2
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { chinaDateTime } from "~/utils/order-access.server";
 import { requireRole } from "~/utils/session.server";
+// ── W3: weighing (catch weight) and fulfilment steps ──
+import { DomainRuleError, ForbiddenError, NotFoundError } from "~/listings/listings.server";
+import { finalizeCatchWeight, listWeightLines, recordActualWeight } from "~/orders/catch-weight.server";
+import { advanceSubOrder } from "~/orders/fulfilment.server";
+import { IllegalTransitionError } from "~/orders/state";
+import { getStripe } from "~/payments/stripe.server";
+import { logger } from "~/utils/logger.server";
+// ── end W3 ──
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "farmOrders.title");
 
@@ -17,19 +28,99 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   return {
     subOrders: listProducerSubOrders(db, user.producerIds).map((s) => ({ ...s, createdAtText: chinaDateTime(s.createdAt) })),
+    invoices: invoicesBySubOrder(db, listProducerSubOrders(db, user.producerIds).map((s) => s.id)), // W2
     packing: packingList(db, user.producerIds),
+    weightLines: listWeightLines(db, user.producerIds), // W3
   };
 }
 
+// ── W3: POST intent=weigh (lineId, actualWeightG) | in_fulfilment | ready_for_pickup (subOrderId) ──
+const FarmOrderActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("weigh"), lineId: z.coerce.number().int().positive(), actualWeightG: z.coerce.number().int().positive().max(1_000_000) }),
+  z.object({ intent: z.enum(["in_fulfilment", "ready_for_pickup"]), subOrderId: z.coerce.number().int().positive() }),
+]);
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, "farmer", "coop_admin");
+  const parsed = FarmOrderActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return data({ ok: false as const, error: "fulfilment.error.weight" }, { status: 400 });
+  const db = getDb();
+  try {
+    if (parsed.data.intent === "weigh") {
+      const r = recordActualWeight(db, user, parsed.data.lineId, parsed.data.actualWeightG);
+      if (r.allWeighed) {
+        const orderId = db.$client.prepare(`select order_id from order_lines where id = ?`).pluck().get(parsed.data.lineId) as number;
+        // Capture / refund of the difference; a Stripe failure leaves the weights saved and is retried on the next save.
+        await finalizeCatchWeight(db, getStripe(), orderId).catch((err) => logger.error({ err, orderId }, "catch weight: settlement failed"));
+      }
+    } else {
+      advanceSubOrder(db, user, parsed.data.subOrderId, parsed.data.intent);
+    }
+    return { ok: true as const, error: null };
+  } catch (e) {
+    if (e instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
+    if (e instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
+    if (e instanceof DomainRuleError || e instanceof IllegalTransitionError) return data({ ok: false as const, error: e.messageKey }, { status: 400 });
+    throw e;
+  }
+}
+// ── end W3 ──
+
 export default function FarmOrdersRoute() {
   const t = useT();
-  const { subOrders, packing } = useLoaderData<typeof loader>();
+  const { invoices, subOrders, packing, weightLines } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>(); // W3
   return (
     <section>
       <p>
         <Link to="/farm">{t("farm.backToFarm")}</Link>
       </p>
       <h1>{t("farmOrders.title")}</h1>
+      {/* ── W1: disputes ── */}
+      <p>
+        <Link to="/farm/disputes">{t("disputes.farmTitle")}</Link>
+      </p>
+      {/* ── end W1 ── */}
+      {/* ── W3: action result + weighing ── */}
+      {result?.ok ? <p className="notice" role="status">{t("fulfilment.done")}</p> : null}
+      {result && !result.ok ? (
+        <p className="form-error" role="alert">
+          {t.has(result.error) ? t(result.error) : result.error}
+        </p>
+      ) : null}
+      {weightLines.length > 0 ? (
+        <section aria-labelledby="weigh-heading">
+          <h2 id="weigh-heading">{t("fulfilment.weighTitle")}</h2>
+          <p className="meta">{t("fulfilment.weighHint")}</p>
+          {weightLines.map((l) => (
+            <Form method="post" key={l.id} className="panel form" data-testid="weigh-line">
+              <p>
+                <strong>{l.title}</strong> × {l.quantity} · {t("orders.orderNo", { id: l.orderId })} ·{" "}
+                <span className="meta">{t("fulfilment.estimatedWeight", { grams: l.estimatedWeightG ?? 0 })}</span>
+              </p>
+              <p>
+                {t("fulfilment.estimate")}: {formatFen(l.estimateFen)}
+                {l.weighedTotalFen !== null ? (
+                  <>
+                    {" "}
+                    · {t("fulfilment.weighed")}: <strong>{formatFen(l.weighedTotalFen)}</strong> ({l.actualWeightG} g)
+                  </>
+                ) : null}
+              </p>
+              <input type="hidden" name="intent" value="weigh" />
+              <input type="hidden" name="lineId" value={l.id} />
+              <div className="field">
+                <label htmlFor={`w-${l.id}`}>{t("fulfilment.actualWeightG")}</label>
+                <input id={`w-${l.id}`} name="actualWeightG" type="number" inputMode="numeric" min={1} step={1} required defaultValue={l.actualWeightG ?? undefined} />
+              </div>
+              <button type="submit" className="secondary">
+                {t("fulfilment.saveWeight")}
+              </button>
+            </Form>
+          ))}
+        </section>
+      ) : null}
+      {/* ── end W3 ── */}
 
       <section aria-labelledby="packing-heading">
         <h2 id="packing-heading">{t("farmOrders.packing")}</h2>
@@ -67,6 +158,25 @@ export default function FarmOrdersRoute() {
                 {t("orders.quantity")}: {s.itemCount} · {t("orders.subtotal")}: {formatFen(s.subtotalFen)} · {t("orders.producerShare")}:{" "}
                 {formatFen(s.producerShareFen)}
               </p>
+              {/* ── W2: invoice ── */}
+              {invoices[s.id] ? (
+                <p>
+                  <a href={`/orders/${s.orderId}/invoices/${invoices[s.id].id}.pdf`} download data-testid="inbox-invoice">
+                    {t("invoices.download", { number: invoices[s.id].number })}
+                  </a>
+                </p>
+              ) : null}
+              {/* ── end W2 ── */}
+              {/* ── W3: fulfilment steps ── */}
+              {s.status === "paid" || s.status === "in_fulfilment" ? (
+                <Form method="post" className="button-row">
+                  <input type="hidden" name="subOrderId" value={s.id} />
+                  <button type="submit" name="intent" value={s.status === "paid" ? "in_fulfilment" : "ready_for_pickup"} className="primary">
+                    {s.status === "paid" ? t("fulfilment.markInFulfilment") : t("fulfilment.markReady")}
+                  </button>
+                </Form>
+              ) : null}
+              {/* ── end W3 ── */}
             </li>
           ))}
         </ul>

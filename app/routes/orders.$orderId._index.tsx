@@ -6,7 +6,12 @@ import { formatFen } from "~/domain/money";
 import { useT } from "~/i18n/react";
 import { getOrderTimeline } from "~/orders/orders.server";
 import { getDeliveryPoint, lotCodes } from "~/orders/pages.server";
+import { ensureOrderInvoices } from "~/invoices/invoices.server";
 import { getDb } from "~/utils/db.server";
+// ── after sale (W1) ──
+import { afterSaleForOrder } from "~/orders/ratings.server";
+import { RatingForm } from "~/orders/rating-form";
+// ── end after sale ──
 import { pageTitle } from "~/utils/meta";
 import { chinaDateTime, parseOrderId, requireOrderForViewer } from "~/utils/order-access.server";
 import { requireUser } from "~/utils/session.server";
@@ -24,12 +29,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     lots,
     deliveryPoint: getDeliveryPoint(db, order.deliveryPointId),
     timeline: getOrderTimeline(db, order.id).map((e) => ({ ...e, atText: chinaDateTime(e.at) })),
+    // ── after sale (W1) ──
+    afterSale: afterSaleForOrder(db, order, user.id),
+    // ── end after sale ──
+    // ── invoices (W2) ──
+    invoices: ensureOrderInvoices(db, order.id).map((i) => ({ id: i.id, subOrderId: i.subOrderId, number: i.number, vatTreatment: i.vatTreatment, vatRateBp: i.vatRateBp, vatFen: i.vatFen })),
+    // ── end invoices ──
   };
 }
 
 export default function OrderRoute() {
   const t = useT();
-  const { order, lots, deliveryPoint, timeline } = useLoaderData<typeof loader>();
+  const { order, lots, deliveryPoint, timeline, invoices } = useLoaderData<typeof loader>();
+  const { afterSale } = useLoaderData<typeof loader>(); // after sale (W1)
   return (
     <article>
       <p>
@@ -97,8 +109,48 @@ export default function OrderRoute() {
           <p>
             {t("orders.subtotal")}: <strong>{formatFen(s.subtotalFen)}</strong>
           </p>
+          {/* ── after sale (W1) ── */}
+          {afterSale[s.id] ? (
+            <div className="after-sale" data-testid="after-sale">
+              {afterSale[s.id]!.rating ? <p className="meta">{t("ratings.yours", { stars: afterSale[s.id]!.rating!.stars })}</p> : null}
+              {afterSale[s.id]!.canRate ? (
+                <details>
+                  <summary>{t("ratings.rate")}</summary>
+                  <RatingForm orderId={order.id} subOrderId={s.id} />
+                </details>
+              ) : null}
+              {afterSale[s.id]!.disputeId != null || afterSale[s.id]!.canOpenDispute ? (
+                <p>
+                  <Link to={`/orders/${order.id}/sub/${s.id}/dispute`} className="button secondary">
+                    {afterSale[s.id]!.disputeId != null ? t("disputes.view") : t("disputes.open")}
+                  </Link>
+                </p>
+              ) : null}
+            </div>
+          ) : null}
+          {/* ── end after sale ── */}
         </section>
       ))}
+
+      {/* ── invoices (W2) ── */}
+      <section aria-labelledby="invoices-heading" data-testid="order-invoices">
+        <h2 id="invoices-heading">{t("invoices.title")}</h2>
+        {invoices.length === 0 ? <p className="meta">{t("invoices.none")}</p> : null}
+        <ul>
+          {invoices.map((i) => (
+            <li key={i.id} data-testid="invoice">
+              <a href={`/orders/${order.id}/invoices/${i.id}.pdf`} download>
+                {t("invoices.download", { number: i.number })}
+              </a>{" "}
+              <span className="meta">
+                {t("invoices.forSubOrder", { id: i.subOrderId })} ·{" "}
+                {i.vatTreatment === "exempt" ? t("invoices.exempt") : t("invoices.vat", { rate: (i.vatRateBp ?? 0) / 100, amount: formatFen(i.vatFen) })}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </section>
+      {/* ── end invoices ── */}
 
       <section aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">{t("orders.timeline")}</h2>

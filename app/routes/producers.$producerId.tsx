@@ -8,6 +8,7 @@ import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { getProducerPage } from "~/listings/queries.server";
 import { getDb } from "~/utils/db.server";
+import { producerRating } from "~/orders/ratings.server"; // ratings (W1)
 import { pageTitle } from "~/utils/meta";
 
 const ParamsSchema = z.object({ producerId: z.coerce.number().int().positive().max(2_147_483_647) });
@@ -22,13 +23,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = PageSchema.parse(new URL(request.url).searchParams.get("page") ?? undefined);
   const data = getProducerPage(getDb(), parsed.data.producerId, page);
   if (!data) throw new Response("error.notFound", { status: 404 });
-  return data;
+  return { ...data, rating: producerRating(getDb(), parsed.data.producerId) }; // rating: W1
 }
 
 export default function ProducerPage() {
   const t = useT();
   const locale = useLocale();
-  const { producer, listings } = useLoaderData<typeof loader>();
+  const { producer, listings, rating } = useLoaderData<typeof loader>();
   const description = pick(locale, producer.description.zh, producer.description.en);
   return (
     <article>
@@ -44,6 +45,11 @@ export default function ProducerPage() {
             <span className="badge warn">{t("storefront.unverified")}</span>
           )}
         </p>
+        {/* ── ratings (W1) ── */}
+        <p data-testid="producer-rating">
+          {rating.count > 0 ? t("ratings.summary", { average: rating.average!.toFixed(1), count: rating.count }) : t("ratings.none")}
+        </p>
+        {/* ── end ratings ── */}
         <dl className="kv">
           <dt>{t("storefront.creditCode")}</dt>
           <dd className="mono">{producer.creditCode}</dd>

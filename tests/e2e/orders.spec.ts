@@ -3,7 +3,7 @@
  * out with a pickup point, pays in TEST MODE (scripts/e2e-server.js runs stripe-mock; the pay
  * page's test button delivers a signed payment_intent.succeeded event to the webhook handler) and
  * sees the order paid with two sub-orders. And: checking out more than is left shows the
- * translated sold-out message and places nothing. (Invoices are not built yet.)
+ * translated sold-out message and places nothing. Paying issues one invoice (PDF) per sub-order.
  */
 import { expect, test, type Page } from "@playwright/test";
 import { DEMO, login } from "./helpers";
@@ -90,6 +90,17 @@ test("a buyer buys from two producers, pays in test mode and sees two paid sub-o
   await expect(page.getByTestId("order-timeline")).toContainText("待支付");
   await expect(page.getByTestId("order-timeline")).toContainText("支付通知");
 
+  // ── W2: one invoice per sub-order; the PDF downloads ──
+  const invoiceLinks = page.getByTestId("invoice").getByRole("link");
+  await expect(invoiceLinks).toHaveCount(2);
+  const [download] = await Promise.all([page.waitForEvent("download"), invoiceLinks.first().click()]);
+  expect(download.suggestedFilename()).toMatch(/^CP-\d+-\d{4}-\d{6}\.pdf$/);
+  const pdf = await page.request.get((await invoiceLinks.first().getAttribute("href"))!);
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()["content-type"]).toBe("application/pdf");
+  expect((await pdf.body()).subarray(0, 4).toString("latin1")).toBe("%PDF");
+  // ── end W2 ──
+
   // The list shows it too.
   const orderId = page.url().split("/").pop()!;
   await page.getByRole("link", { name: "订单", exact: true }).click();
@@ -102,8 +113,11 @@ test("a buyer buys from two producers, pays in test mode and sees two paid sub-o
     const farmPage = await farm.newPage();
     await login(farmPage, DEMO.kiwiFarmer);
     await farmPage.goto("/farm/orders");
-    await expect(farmPage.getByTestId("inbox-sub-order").filter({ hasText: `订单 #${orderId}` })).toContainText("已支付");
+    // "· 订单 #N ·": a bare "订单 #N" also matches another row's "子订单 #N" (W2 fix: strict-mode flake).
+    const inboxRow = farmPage.getByTestId("inbox-sub-order").filter({ hasText: new RegExp(`· 订单 #${orderId} ·`) });
+    await expect(inboxRow).toContainText("已支付");
     await expect(farmPage.getByTestId("packing-group").filter({ hasText: kiwiTitle }).first()).toBeVisible();
+    await expect(inboxRow.getByTestId("inbox-invoice")).toBeVisible(); // W2
     await logoutAndLoginAs(farmPage, OTHER_BUYER);
     const res = await farmPage.goto(`/orders/${orderId}`);
     expect(res?.status()).toBe(403);

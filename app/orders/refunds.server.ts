@@ -1,0 +1,185 @@
+/**
+ * Refunds of (part of) a sub-order through Stripe, recorded with who asked and why.
+ * Plain module, no Remix.
+ *
+ * Order of work, so that money is never refunded twice nor lost track of:
+ *   1. one IMMEDIATE transaction: check the amount against what is left refundable (subtotal minus
+ *      every pending or succeeded refund) and insert a `pending` refund row with its own
+ *      idempotency key — a concurrent refund sees that row and cannot overdraw;
+ *   2. after commit: stripe.refunds.create(payment_intent, amount) with that key;
+ *   3. the row becomes `succeeded` (with Stripe's id) or `failed` (and no longer counts).
+ * When every sub-order of the order is refunded in full, the order moves to `refunded`
+ * through the state machine.
+ */
+import { randomUUID } from "node:crypto";
+import type { Db } from "../../db/client";
+import { hasRole, type Actor } from "../auth/permissions";
+import { DomainRuleError, ForbiddenError, NotFoundError } from "../listings/listings.server";
+import type { Stripe } from "../payments/stripe.server";
+import { transitionOrder } from "./orders.server";
+import { canTransition, type OrderStatus } from "./state";
+
+export type RefundReason = "dispute" | "catch_weight" | "cancelled" | "goodwill" | "other";
+/** A platform admin, or the platform itself (catch weight, a dispute decision already authorised). */
+export type RefundActor = Actor | "system";
+
+/** Statuses in which the buyer's money is with us and may be (partly) given back. */
+const REFUNDABLE: readonly OrderStatus[] = ["paid", "in_fulfilment", "ready_for_pickup", "picked_up", "completed"];
+
+type SubOrderForRefund = {
+  id: number;
+  orderId: number;
+  status: OrderStatus;
+  subtotalFen: number;
+  paymentIntentId: string | null;
+  payAtPickup: number;
+};
+
+function getSubOrderForRefund(db: Db, subOrderId: number): SubOrderForRefund | null {
+  return (
+    (db.$client
+      .prepare(
+        `select s.id, s.order_id as orderId, s.status, s.subtotal_fen as subtotalFen,
+                o.stripe_payment_intent_id as paymentIntentId, o.pay_at_pickup as payAtPickup
+         from sub_orders s join orders o on o.id = s.order_id where s.id = ?`,
+      )
+      .get(subOrderId) as SubOrderForRefund | undefined) ?? null
+  );
+}
+
+/** Fen refunded or being refunded (pending rows count: they may still succeed). */
+/**
+ * Catch-weight refunds are left out: settling a weighed order already lowers the sub-order's
+ * subtotal to what was finally charged, so counting them again would refund less than is due.
+ */
+const COUNTS_AGAINST_SUBTOTAL = "reason != 'catch_weight'";
+
+export function refundedFen(db: Db, subOrderId: number): number {
+  return db.$client
+    .prepare(`select coalesce(sum(amount_fen), 0) from refunds where sub_order_id = ? and status in ('pending', 'succeeded') and ${COUNTS_AGAINST_SUBTOTAL}`)
+    .pluck()
+    .get(subOrderId) as number;
+}
+
+/** What may still be refunded on a sub-order, in fen. */
+export function refundableFen(db: Db, subOrderId: number): number {
+  const sub = getSubOrderForRefund(db, subOrderId);
+  if (!sub) return 0;
+  return Math.max(0, sub.subtotalFen - refundedFen(db, subOrderId));
+}
+
+export type RefundRow = {
+  id: number;
+  subOrderId: number;
+  amountFen: number;
+  reason: RefundReason;
+  note: string;
+  requestedBy: number | null;
+  disputeId: number | null;
+  stripeRefundId: string | null;
+  status: "pending" | "succeeded" | "failed";
+  createdAt: number;
+};
+
+export function listRefunds(db: Db, subOrderId: number): RefundRow[] {
+  return db.$client
+    .prepare(
+      `select id, sub_order_id as subOrderId, amount_fen as amountFen, reason, note, requested_by as requestedBy, dispute_id as disputeId,
+              stripe_refund_id as stripeRefundId, status, created_at as createdAt
+       from refunds where sub_order_id = ? order by id`,
+    )
+    .all(subOrderId) as RefundRow[];
+}
+
+export type RefundOptions = { disputeId?: number | null; now?: number };
+export type RefundResult = { refundId: number; stripeRefundId: string; subOrderRefunded: boolean; orderRefunded: boolean };
+
+/**
+ * Refunds `amountFen` of a sub-order. Platform admins only, or "system" (catch weight, dispute
+ * decisions made by an admin). Throws DomainRuleError for amounts that are not a positive whole
+ * number of fen or exceed what is left, and for orders that were not paid through Stripe.
+ */
+export async function refundSubOrder(
+  db: Db,
+  stripe: Stripe,
+  actor: RefundActor,
+  subOrderId: number,
+  amountFen: number,
+  reason: RefundReason,
+  note = "",
+  options: RefundOptions = {},
+): Promise<RefundResult> {
+  if (actor !== "system" && !hasRole(actor, "platform_admin")) throw new ForbiddenError();
+  if (!Number.isSafeInteger(amountFen) || amountFen <= 0) throw new DomainRuleError("refunds.error.amount");
+  const sqlite = db.$client;
+  const now = options.now ?? Date.now();
+  const idempotencyKey = `refund_${subOrderId}_${randomUUID()}`;
+
+  const pending = sqlite
+    .transaction(() => {
+      const sub = getSubOrderForRefund(db, subOrderId);
+      if (!sub) throw new NotFoundError("sub_order");
+      if (!REFUNDABLE.includes(sub.status)) throw new DomainRuleError("refunds.error.notRefundable");
+      if (!sub.paymentIntentId || sub.payAtPickup) throw new DomainRuleError("refunds.error.noPayment");
+      if (amountFen > sub.subtotalFen - refundedFen(db, subOrderId)) throw new DomainRuleError("refunds.error.tooMuch");
+      const id = Number(
+        sqlite
+          .prepare(
+            `insert into refunds (sub_order_id, amount_fen, reason, note, requested_by, dispute_id, idempotency_key, status, created_at)
+             values (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+          )
+          .run(subOrderId, amountFen, reason, note, actor === "system" ? null : actor.id, options.disputeId ?? null, idempotencyKey, now).lastInsertRowid,
+      );
+      return { id, sub };
+    })
+    .immediate();
+
+  let stripeRefund: Stripe.Refund;
+  try {
+    stripeRefund = await stripe.refunds.create(
+      {
+        payment_intent: pending.sub.paymentIntentId!,
+        amount: amountFen,
+        reason: "requested_by_customer",
+        metadata: { order_id: String(pending.sub.orderId), sub_order_id: String(subOrderId), refund_id: String(pending.id), why: reason },
+      },
+      { idempotencyKey },
+    );
+  } catch (error) {
+    // Not refunded: the row stops counting against what is left, and the caller sees the error.
+    sqlite.prepare(`update refunds set status = 'failed' where id = ?`).run(pending.id);
+    throw error;
+  }
+
+  return sqlite
+    .transaction((): RefundResult => {
+      sqlite.prepare(`update refunds set status = 'succeeded', stripe_refund_id = ? where id = ?`).run(stripeRefund.id, pending.id);
+      const refunded = sqlite
+        .prepare(`select coalesce(sum(amount_fen), 0) from refunds where sub_order_id = ? and status = 'succeeded' and ${COUNTS_AGAINST_SUBTOTAL}`)
+        .pluck()
+        .get(subOrderId) as number;
+      const sub = getSubOrderForRefund(db, subOrderId)!;
+      let subOrderRefunded = false;
+      let orderRefunded = false;
+      if (refunded >= sub.subtotalFen && sub.status !== "refunded") {
+        // Sub-order level: it leaves the order's status moves (transitionOrder moves sub-orders by `from`).
+        sqlite.prepare(`update sub_orders set status = 'refunded' where id = ?`).run(subOrderId);
+        subOrderRefunded = true;
+        const left = sqlite
+          .prepare(`select count(*) from sub_orders where order_id = ? and status != 'refunded'`)
+          .pluck()
+          .get(sub.orderId) as number;
+        const orderStatus = sqlite.prepare(`select status from orders where id = ?`).pluck().get(sub.orderId) as OrderStatus;
+        if (left === 0 && canTransition(orderStatus, "refunded")) {
+          transitionOrder(db, sub.orderId, "refunded", actor === "system" ? "system" : "admin", {
+            actorUserId: actor === "system" ? null : actor.id,
+            note: `refunded in full (${reason})`,
+            now,
+          });
+          orderRefunded = true;
+        }
+      }
+      return { refundId: pending.id, stripeRefundId: stripeRefund.id, subOrderRefunded, orderRefunded };
+    })
+    .immediate();
+}

@@ -1,0 +1,125 @@
+/**
+ * /admin/disputes/:disputeId — a platform admin reads both sides and decides: full refund, partial
+ * refund (through Stripe, app/orders/refunds.server.ts) or rejection. The decision and its reason are
+ * added to the history both sides see.
+ */
+import { getFormProps, getInputProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { FieldError, FormErrors } from "~/components/forms";
+import { parseYuanToFen } from "~/domain/money";
+import { useT } from "~/i18n/react";
+import { DomainRuleError, ForbiddenError, NotFoundError } from "~/listings/listings.server";
+import { DecideDisputeSchema } from "~/orders/after-sale-schemas";
+import { DisputeThread } from "~/orders/dispute-thread";
+import { threadOf } from "~/orders/dispute-view.server";
+import { decideDispute, getDisputeForViewer, type Decision } from "~/orders/disputes.server";
+import { getStripe } from "~/payments/stripe.server";
+import { getDb } from "~/utils/db.server";
+import { logger } from "~/utils/logger.server";
+import { pageTitle } from "~/utils/meta";
+import { requireRole } from "~/utils/session.server";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "disputes.adminTitle");
+
+function disputeIdOf(raw: string | undefined): number {
+  const id = Number(raw);
+  if (!Number.isInteger(id) || id <= 0 || id > 2_147_483_647) throw new Response("error.notFound", { status: 404 });
+  return id;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireRole(request, "platform_admin");
+  try {
+    const { dispute } = getDisputeForViewer(getDb(), user, disputeIdOf(params.disputeId));
+    return { dispute: threadOf(dispute), canDecide: dispute.status === "open" || dispute.status === "answered" };
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
+    if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
+    throw error;
+  }
+}
+
+type ActionData = { result: SubmissionResult<string[]> };
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireRole(request, "platform_admin");
+  const id = disputeIdOf(params.disputeId);
+  const submission = parseWithZod(await request.formData(), { schema: DecideDisputeSchema });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  const v = submission.value;
+  const decision: Decision = v.outcome === "partial" ? { outcome: "partial", amountFen: parseYuanToFen(v.amount ?? "")! } : { outcome: v.outcome };
+  try {
+    await decideDispute(getDb(), getStripe(), user, id, decision, v.note ?? "");
+  } catch (error) {
+    if (error instanceof DomainRuleError) {
+      const field = error.messageKey.startsWith("refunds.error.") && v.outcome === "partial" ? { fieldErrors: { amount: [error.messageKey] } } : { formErrors: [error.messageKey] };
+      return data({ result: submission.reply(field) }, { status: 400 });
+    }
+    if (error instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
+    if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
+    // Stripe unreachable or refusing: nothing was decided (decideDispute undid its claim).
+    logger.error({ err: error, disputeId: id }, "dispute refund failed");
+    return data({ result: submission.reply({ formErrors: ["disputes.error.refundFailed"] }) }, { status: 502 });
+  }
+  return redirect(`/admin/disputes/${id}`);
+}
+
+export default function AdminDisputeRoute() {
+  const t = useT();
+  const { dispute, canDecide } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as unknown as ActionData | undefined;
+  const [form, fields] = useForm({
+    id: "decide-dispute",
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(DecideDisputeSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: DecideDisputeSchema }),
+    shouldRevalidate: "onBlur",
+  });
+  return (
+    <article>
+      <p>
+        <Link to="/admin/disputes">{t("disputes.adminTitle")}</Link>
+      </p>
+      <DisputeThread dispute={dispute} />
+      {canDecide || actionData ? (
+        <Form method="post" className="form" {...getFormProps(form)}>
+          <h2>{t("disputes.decide")}</h2>
+          <FormErrors id={form.errorId} errors={form.errors} />
+          <fieldset className="field">
+            <legend>{t("disputes.decide")}</legend>
+            {(["full", "partial", "reject"] as const).map((o) => (
+              <label key={o} style={{ display: "block" }}>
+                <input type="radio" name={fields.outcome.name} value={o} /> {t(`disputes.decision.${o}` as const)}
+              </label>
+            ))}
+            <FieldError id={fields.outcome.errorId} errors={fields.outcome.errors} />
+          </fieldset>
+          <div className="field">
+            <label htmlFor={fields.amount.id}>{t("disputes.amountLabel")}</label>
+            <input {...getInputProps(fields.amount, { type: "text" })} inputMode="decimal" aria-describedby={`${fields.amount.id}-hint`} />
+            <p className="hint" id={`${fields.amount.id}-hint`}>
+              {t("disputes.amountHint")}
+            </p>
+            <FieldError id={fields.amount.errorId} errors={fields.amount.errors} />
+          </div>
+          <div className="field">
+            <label htmlFor={fields.note.id}>{t("disputes.noteLabel")}</label>
+            <textarea {...getTextareaProps(fields.note)} rows={3} />
+            <FieldError id={fields.note.errorId} errors={fields.note.errors} />
+          </div>
+          <button type="submit" className="primary">
+            {t("disputes.decideSubmit")}
+          </button>
+        </Form>
+      ) : null}
+    </article>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

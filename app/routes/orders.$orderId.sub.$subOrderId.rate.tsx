@@ -1,0 +1,79 @@
+/**
+ * /orders/:orderId/sub/:subOrderId/rate — the buyer rates a picked-up sub-order once (1–5 stars, text).
+ * The order page embeds the same plain form posting here; errors are shown on this page.
+ */
+import type { SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { useT } from "~/i18n/react";
+import { DomainRuleError, ForbiddenError } from "~/listings/listings.server";
+import { RatingSchema } from "~/orders/after-sale-schemas";
+import { RatingForm } from "~/orders/rating-form";
+import { getSubOrderFacts, isPickedUp } from "~/orders/disputes.server";
+import { rateSubOrder, ratingsForOrder } from "~/orders/ratings.server";
+import { getDb } from "~/utils/db.server";
+import { pageTitle } from "~/utils/meta";
+import { parseOrderId, requireOrderForViewer } from "~/utils/order-access.server";
+import { requireUser } from "~/utils/session.server";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "ratings.rate");
+
+async function context(request: Request, params: LoaderFunctionArgs["params"]) {
+  const user = await requireUser(request);
+  const order = requireOrderForViewer(user, parseOrderId(params.orderId));
+  const sub = order.subOrders.find((s) => s.id === Number(params.subOrderId));
+  if (!sub) throw new Response("error.notFound", { status: 404 });
+  return { user, order, sub };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user, order, sub } = await context(request, params);
+  const db = getDb();
+  const rating = ratingsForOrder(db, order.id)[sub.id] ?? null;
+  const canRate = order.buyerId === user.id && !rating && isPickedUp(getSubOrderFacts(db, sub.id)!);
+  return { orderId: order.id, subOrderId: sub.id, producerName: sub.producerName, rating, canRate };
+}
+
+type ActionData = { result: SubmissionResult<string[]> };
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, order, sub } = await context(request, params);
+  const submission = parseWithZod(await request.formData(), { schema: RatingSchema });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  try {
+    rateSubOrder(getDb(), user, sub.id, submission.value.stars, submission.value.body ?? "");
+  } catch (error) {
+    if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
+    if (error instanceof DomainRuleError) return data({ result: submission.reply({ formErrors: [error.messageKey] }) }, { status: 400 });
+    throw error;
+  }
+  return redirect(`/orders/${order.id}?rated=${sub.id}`);
+}
+
+export default function RateRoute() {
+  const t = useT();
+  const d = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as unknown as ActionData | undefined;
+  return (
+    <article>
+      <p>
+        <Link to={`/orders/${d.orderId}`}>{t("orders.orderNo", { id: d.orderId })}</Link>
+      </p>
+      <h1>{t("ratings.title", { subOrderId: d.subOrderId, producer: d.producerName })}</h1>
+      {d.rating ? (
+        <p className="panel">{t("ratings.yours", { stars: d.rating.stars })}</p>
+      ) : d.canRate || actionData ? (
+        <RatingForm orderId={d.orderId} subOrderId={d.subOrderId} lastResult={actionData?.result} />
+      ) : (
+        <p className="panel">{t("ratings.error.notPickedUp")}</p>
+      )}
+    </article>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,30 @@
+/**
+ * One buyer of bench/orders.ts, in its own process with its own better-sqlite3 connection:
+ * waits for "go", then places ORDERS orders through the real cart + checkout (two lines from two
+ * producers each), and reports how many it placed and how long it took.
+ */
+import { openDatabase } from "../../db/client";
+import { addToCart } from "../../app/orders/cart.server";
+import { checkout } from "../../app/orders/checkout.server";
+
+type Input = { file: string; buyer: { id: number; phone: string }; listings: number[]; pointId: number; orders: number };
+const { file, buyer, listings, pointId, orders } = JSON.parse(process.env.BENCH_ORDER_WORKER!) as Input;
+const db = openDatabase(file);
+const go = new Promise<void>((resolve) => process.once("message", () => resolve()));
+process.send!({ ready: true });
+await go;
+let placed = 0;
+let errors = 0;
+for (let i = 0; i < orders; i++) {
+  try {
+    for (const l of listings) addToCart(db, buyer.id, l, 1);
+    checkout(db, buyer, { contactPhone: buyer.phone, deliveryPointId: pointId });
+    placed++;
+  } catch (e) {
+    errors++;
+    if (errors === 1) console.error(`bench worker: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+db.$client.close();
+process.send!({ placed, errors, finishedAt: Date.now() });
+process.disconnect();

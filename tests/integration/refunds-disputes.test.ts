@@ -1,0 +1,214 @@
+/**
+ * Refunds, disputes and ratings against a REAL stripe-mock and a real SQLite file (issue 4 §6, §8, §9).
+ * stripe-mock keeps no state: a refund of any amount on a real intent id is accepted; what we test
+ * is what we send (payment_intent, amount, idempotency key) and what we record and refuse.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Db } from "../../db/client";
+import { loadAuthUser } from "~/auth/accounts.server";
+import type { Actor } from "~/auth/permissions";
+import { addToCart } from "~/orders/cart.server";
+import { checkout } from "~/orders/checkout.server";
+import { answerDispute, decideDispute, getDispute, getDisputeForViewer, listDisputesForAdmin, openDispute, DISPUTE_WINDOW_MS } from "~/orders/disputes.server";
+import { transitionOrder } from "~/orders/orders.server";
+import { producerRating, rateSubOrder } from "~/orders/ratings.server";
+import { listRefunds, refundableFen, refundSubOrder } from "~/orders/refunds.server";
+import { createPaymentIntent, type Stripe } from "~/payments/stripe.server";
+import { applyPaymentOutcome } from "~/payments/settle.server";
+import { DomainRuleError, ForbiddenError } from "~/listings/listings.server";
+import { cachedPasswordHash, createTestDatabase, createUser } from "../../seeds/factories";
+import { createBuyer, createMarket, orderStatus, type Market } from "../helpers/orders";
+import { testStripe } from "../helpers/stripe";
+
+let db: Db;
+let cleanup: () => void;
+let m: Market;
+let stripe: Stripe;
+let admin: Actor;
+let farmerA: Actor;
+let farmerB: Actor;
+
+function actorOf(userId: number): Actor {
+  const u = loadAuthUser(db, userId);
+  if (!u) throw new Error("no user");
+  return u;
+}
+
+function ownerOf(producerId: number): number {
+  return db.$client.prepare(`select user_id from producer_members where producer_id = ? order by user_id limit 1`).pluck().get(producerId) as number;
+}
+
+beforeAll(async () => {
+  ({ db, cleanup } = createTestDatabase());
+  m = await createMarket(db);
+  stripe = testStripe();
+  admin = actorOf((await createUser(db, { roles: ["platform_admin"], passwordHash: await cachedPasswordHash() })).id);
+  farmerA = actorOf(ownerOf(m.producerA));
+  farmerB = actorOf(ownerOf(m.producerB));
+});
+afterAll(() => cleanup());
+
+/** A paid order (apples from A, kiwis from B) with a real stripe-mock PaymentIntent, moved on to `until`. */
+async function paidOrder(until: "paid" | "picked_up" = "paid", pickedUpAt = Date.now()) {
+  const b = await createBuyer(db);
+  addToCart(db, b.id, m.apples, 2); // 3980
+  addToCart(db, b.id, m.kiwis, 1); // 3333
+  const order = checkout(db, b, { contactPhone: b.phone, deliveryPointId: m.pointId });
+  const pi = await createPaymentIntent(db, stripe, order.orderId);
+  expect(applyPaymentOutcome(db, { paymentIntentId: pi.id, outcome: "succeeded", amount: order.totalFen, currency: "cny", source: "webhook" }).action).toBe("paid");
+  if (until === "picked_up") {
+    transitionOrder(db, order.orderId, "in_fulfilment", "producer");
+    transitionOrder(db, order.orderId, "ready_for_pickup", "producer");
+    transitionOrder(db, order.orderId, "picked_up", "operator", { now: pickedUpAt });
+  }
+  const subA = order.subOrders.find((s) => s.producerId === m.producerA)!;
+  const subB = order.subOrders.find((s) => s.producerId === m.producerB)!;
+  return { buyer: actorOf(b.id), order, piId: pi.id, subA, subB };
+}
+
+describe("refundSubOrder", () => {
+  it("refunds part of a sub-order through Stripe with the payment intent, amount and an idempotency key, and records who and why", async () => {
+    const { order, piId, subA } = await paidOrder();
+    const spy = vi.spyOn(stripe.refunds, "create");
+    const r = await refundSubOrder(db, stripe, admin, subA.id, 1000, "goodwill", "bruised apples");
+    expect(spy).toHaveBeenCalledTimes(1);
+    const [params, opts] = spy.mock.calls[0]!;
+    expect(params).toMatchObject({ payment_intent: piId, amount: 1000 });
+    expect((opts as { idempotencyKey: string }).idempotencyKey).toMatch(/^refund_\d+_/);
+    spy.mockRestore();
+    expect(r.stripeRefundId).toMatch(/^re_/);
+    expect(r.subOrderRefunded).toBe(false);
+    const rows = listRefunds(db, subA.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ amountFen: 1000, reason: "goodwill", note: "bruised apples", requestedBy: admin.id, status: "succeeded" });
+    expect(refundableFen(db, subA.id)).toBe(3980 - 1000);
+    expect(orderStatus(db, order.orderId)).toBe("paid"); // a partial refund keeps the status
+  });
+
+  it("refuses more than what is left, non-positive amounts, and anyone but an admin (or the system)", async () => {
+    const { subA } = await paidOrder();
+    await expect(refundSubOrder(db, stripe, admin, subA.id, 3981, "other")).rejects.toMatchObject({ messageKey: "refunds.error.tooMuch" });
+    await expect(refundSubOrder(db, stripe, admin, subA.id, 0, "other")).rejects.toBeInstanceOf(DomainRuleError);
+    await expect(refundSubOrder(db, stripe, admin, subA.id, 12.5, "other")).rejects.toBeInstanceOf(DomainRuleError);
+    await expect(refundSubOrder(db, stripe, farmerA, subA.id, 100, "other")).rejects.toBeInstanceOf(ForbiddenError);
+    await refundSubOrder(db, stripe, "system", subA.id, 3000, "catch_weight");
+    await expect(refundSubOrder(db, stripe, admin, subA.id, 981, "other")).rejects.toMatchObject({ messageKey: "refunds.error.tooMuch" });
+    expect(listRefunds(db, subA.id)).toHaveLength(1);
+  });
+
+  it("concurrent refunds never add up to more than the sub-order", async () => {
+    const { subB } = await paidOrder();
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => refundSubOrder(db, stripe, admin, subB.id, 2000, "other")));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(refundableFen(db, subB.id)).toBe(3333 - 2000);
+  });
+
+  it("a failed Stripe refund is recorded as failed and does not count", async () => {
+    const { subA } = await paidOrder();
+    const spy = vi.spyOn(stripe.refunds, "create").mockRejectedValueOnce(new Error("stripe down"));
+    await expect(refundSubOrder(db, stripe, admin, subA.id, 500, "other")).rejects.toThrow("stripe down");
+    spy.mockRestore();
+    expect(listRefunds(db, subA.id)[0]!.status).toBe("failed");
+    expect(refundableFen(db, subA.id)).toBe(3980);
+  });
+
+  it("refunding every sub-order in full moves the order to refunded through the state machine", async () => {
+    const { order, subA, subB } = await paidOrder();
+    const a = await refundSubOrder(db, stripe, admin, subA.id, 3980, "cancelled");
+    expect(a).toMatchObject({ subOrderRefunded: true, orderRefunded: false });
+    expect(orderStatus(db, order.orderId)).toBe("paid");
+    const b = await refundSubOrder(db, stripe, admin, subB.id, 1333, "cancelled");
+    expect(b.subOrderRefunded).toBe(false);
+    const c = await refundSubOrder(db, stripe, admin, subB.id, 2000, "cancelled");
+    expect(c).toMatchObject({ subOrderRefunded: true, orderRefunded: true });
+    expect(orderStatus(db, order.orderId)).toBe("refunded");
+    const last = db.$client.prepare(`select from_status, to_status, source from order_status_history where order_id = ? order by id desc limit 1`).get(order.orderId);
+    expect(last).toEqual({ from_status: "paid", to_status: "refunded", source: "admin" });
+    await expect(refundSubOrder(db, stripe, admin, subB.id, 1, "other")).rejects.toBeInstanceOf(DomainRuleError);
+  });
+
+  it("an unpaid order cannot be refunded", async () => {
+    const b = await createBuyer(db);
+    addToCart(db, b.id, m.apples, 1);
+    const o = checkout(db, b, { contactPhone: b.phone, deliveryPointId: m.pointId });
+    await expect(refundSubOrder(db, stripe, admin, o.subOrders[0]!.id, 100, "other")).rejects.toMatchObject({ messageKey: "refunds.error.notRefundable" });
+  });
+});
+
+describe("disputes", () => {
+  it("buyer opens, producer answers, admin refunds in full through Stripe; every step visible to both sides", async () => {
+    const { buyer, subA, order } = await paidOrder("picked_up");
+    const id = openDispute(db, buyer, subA.id, { kind: "quality", body: "苹果有一半烂了", photos: ["abc.webp"] });
+    expect(() => openDispute(db, buyer, subA.id, { kind: "quality", body: "again" })).toThrow(DomainRuleError);
+    expect(() => answerDispute(db, farmerB, id, "not mine")).toThrow(ForbiddenError);
+    answerDispute(db, farmerA, id, "抱歉，同意退款");
+    expect(getDispute(db, id)!.status).toBe("answered");
+    await expect(decideDispute(db, stripe, farmerA, id, { outcome: "full" }, "")).rejects.toBeInstanceOf(ForbiddenError);
+    const decided = await decideDispute(db, stripe, admin, id, { outcome: "full" }, "全额退款");
+    expect(decided).toEqual({ status: "refunded_full", refundedFen: 3980 });
+    const refunds = listRefunds(db, subA.id);
+    expect(refunds).toHaveLength(1);
+    expect(refunds[0]).toMatchObject({ reason: "dispute", disputeId: id, amountFen: 3980, status: "succeeded" });
+    // B's sub-order is untouched: the order keeps its status.
+    expect(orderStatus(db, order.orderId)).toBe("picked_up");
+    for (const viewer of [buyer, farmerA, admin]) {
+      const { dispute } = getDisputeForViewer(db, viewer, id);
+      expect(dispute.messages.map((x) => x.role)).toEqual(["buyer", "producer", "platform"]);
+      expect(dispute.messages[0]!.photos).toEqual(["abc.webp"]);
+      expect(dispute.status).toBe("refunded_full");
+    }
+    expect(() => getDisputeForViewer(db, farmerB, id)).toThrow(ForbiddenError);
+    await expect(decideDispute(db, stripe, admin, id, { outcome: "reject" }, "")).rejects.toMatchObject({ messageKey: "disputes.error.decided" });
+  });
+
+  it("partial refund and rejection", async () => {
+    const one = await paidOrder("picked_up");
+    const d1 = openDispute(db, one.buyer, one.subB.id, { kind: "quantity", body: "少了一个" });
+    await expect(decideDispute(db, stripe, admin, d1, { outcome: "partial", amountFen: 99999 }, "")).rejects.toMatchObject({ messageKey: "refunds.error.tooMuch" });
+    expect(getDispute(db, d1)!.status).toBe("open");
+    expect(await decideDispute(db, stripe, admin, d1, { outcome: "partial", amountFen: 1111 }, "退一个")).toEqual({ status: "refunded_partial", refundedFen: 1111 });
+    expect(refundableFen(db, one.subB.id)).toBe(3333 - 1111);
+
+    const two = await paidOrder("picked_up");
+    const d2 = openDispute(db, two.buyer, two.subA.id, { kind: "not_received", body: "没收到" });
+    expect(await decideDispute(db, stripe, admin, d2, { outcome: "reject" }, "站点记录显示已取货")).toEqual({ status: "rejected", refundedFen: 0 });
+    expect(listRefunds(db, two.subA.id)).toHaveLength(0);
+    expect(listDisputesForAdmin(db).map((d) => d.id)).toEqual(expect.arrayContaining([d1, d2]));
+  });
+
+  it("a failed refund undoes the decision", async () => {
+    const { buyer, subA } = await paidOrder("picked_up");
+    const id = openDispute(db, buyer, subA.id, { kind: "quality", body: "坏了" });
+    const spy = vi.spyOn(stripe.refunds, "create").mockRejectedValueOnce(new Error("stripe down"));
+    await expect(decideDispute(db, stripe, admin, id, { outcome: "full" }, "")).rejects.toThrow("stripe down");
+    spy.mockRestore();
+    expect(getDispute(db, id)).toMatchObject({ status: "open", decidedAt: null, decidedBy: null });
+    expect(getDispute(db, id)!.messages).toHaveLength(1);
+  });
+
+  it("only the buyer, only after pickup, only within 7 days", async () => {
+    const notYet = await paidOrder("paid");
+    expect(() => openDispute(db, notYet.buyer, notYet.subA.id, { kind: "quality", body: "x" })).toThrow(expect.objectContaining({ messageKey: "disputes.error.notPickedUp" }));
+    const old = await paidOrder("picked_up", Date.now() - DISPUTE_WINDOW_MS - 60_000);
+    expect(() => openDispute(db, old.buyer, old.subA.id, { kind: "quality", body: "x" })).toThrow(expect.objectContaining({ messageKey: "disputes.error.tooLate" }));
+    const fresh = await paidOrder("picked_up");
+    expect(() => openDispute(db, farmerA, fresh.subA.id, { kind: "quality", body: "x" })).toThrow(ForbiddenError);
+    expect(() => openDispute(db, fresh.buyer, fresh.subA.id, { kind: "quality", body: "  " })).toThrow(expect.objectContaining({ messageKey: "disputes.error.body" }));
+  });
+});
+
+describe("ratings on real orders", () => {
+  it("after pickup, once per sub-order; producer average and count", async () => {
+    const before = producerRating(db, m.producerB);
+    const notYet = await paidOrder("paid");
+    expect(() => rateSubOrder(db, notYet.buyer, notYet.subB.id, 5)).toThrow(expect.objectContaining({ messageKey: "ratings.error.notPickedUp" }));
+    const o1 = await paidOrder("picked_up");
+    const o2 = await paidOrder("picked_up");
+    rateSubOrder(db, o1.buyer, o1.subB.id, 5, "很甜");
+    rateSubOrder(db, o2.buyer, o2.subB.id, 4);
+    expect(() => rateSubOrder(db, o1.buyer, o1.subB.id, 1)).toThrow(expect.objectContaining({ messageKey: "ratings.error.exists" }));
+    expect(() => rateSubOrder(db, o2.buyer, o1.subA.id, 1)).toThrow(ForbiddenError);
+    expect(before.count).toBe(0);
+    expect(producerRating(db, m.producerB)).toEqual({ average: 4.5, count: 2 });
+  });
+});
