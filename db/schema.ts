@@ -852,6 +852,9 @@ export const refunds = sqliteTable(
     idempotencyKey: text("idempotency_key").notNull(),
     stripeRefundId: text("stripe_refund_id"),
     status: text("status", { enum: ["pending", "succeeded", "failed"] }).notNull().default("pending"),
+    /** The producer's part of the refund, taken back from its transfer (pro rata to its share). */
+    reversedFen: integer("reversed_fen"),
+    stripeTransferReversalId: text("stripe_transfer_reversal_id"),
     createdAt: createdAt(),
   },
   (t) => [

@@ -12,6 +12,7 @@
  * through the state machine.
  */
 import { randomUUID } from "node:crypto";
+import { logger } from "../utils/logger.server";
 import type { Db } from "../../db/client";
 import { hasRole, type Actor } from "../auth/permissions";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../listings/listings.server";
@@ -47,12 +48,13 @@ function getSubOrderForRefund(db: Db, subOrderId: number): SubOrderForRefund | n
   );
 }
 
-/** Fen refunded or being refunded (pending rows count: they may still succeed). */
 /**
  * Catch-weight refunds are left out: settling a weighed order already lowers the sub-order's
  * subtotal to what was finally charged, so counting them again would refund less than is due.
  */
 const COUNTS_AGAINST_SUBTOTAL = "reason != 'catch_weight'";
+
+/** Fen refunded or being refunded (pending rows count: they may still succeed). */
 
 export function refundedFen(db: Db, subOrderId: number): number {
   return db.$client
@@ -151,7 +153,7 @@ export async function refundSubOrder(
     throw error;
   }
 
-  return sqlite
+  const result = sqlite
     .transaction((): RefundResult => {
       sqlite.prepare(`update refunds set status = 'succeeded', stripe_refund_id = ? where id = ?`).run(stripeRefund.id, pending.id);
       const refunded = sqlite
@@ -182,4 +184,42 @@ export async function refundSubOrder(
       return { refundId: pending.id, stripeRefundId: stripeRefund.id, subOrderRefunded, orderRefunded };
     })
     .immediate();
+  await reverseProducerShare(db, stripe, pending.id);
+  return result;
+}
+
+/**
+ * The producer's part of a refund is taken back from the transfer it was paid, pro rata to its
+ * share of the sub-order (the platform keeps refunding its commission part). Idempotent per refund;
+ * a sub-order not yet paid out (no transfer) has nothing to reverse. A Stripe failure is logged and
+ * left for a retry: the refund itself already stands.
+ */
+export async function reverseProducerShare(db: Db, stripe: Stripe, refundId: number): Promise<number> {
+  const row = db.$client
+    .prepare(
+      `select r.amount_fen as amountFen, r.reason, r.stripe_transfer_reversal_id as reversalId, s.stripe_transfer_id as transferId,
+              s.subtotal_fen as subtotalFen, s.producer_share_fen as shareFen
+       from refunds r join sub_orders s on s.id = r.sub_order_id where r.id = ? and r.status = 'succeeded'`,
+    )
+    .get(refundId) as
+    | { amountFen: number; reason: RefundReason; reversalId: string | null; transferId: string | null; subtotalFen: number; shareFen: number }
+    | undefined;
+  // Catch-weight refunds happen before any payout, which already follows the weighed amount.
+  if (!row || row.reversalId || !row.transferId || row.reason === "catch_weight" || row.subtotalFen <= 0) return 0;
+  const reversedFen = Math.floor((row.amountFen * row.shareFen) / row.subtotalFen);
+  if (reversedFen <= 0) return 0;
+  try {
+    const reversal = await stripe.transfers.createReversal(
+      row.transferId,
+      { amount: reversedFen, metadata: { refund_id: String(refundId) } },
+      { idempotencyKey: `reversal_${refundId}` },
+    );
+    db.$client
+      .prepare(`update refunds set reversed_fen = ?, stripe_transfer_reversal_id = ? where id = ?`)
+      .run(reversedFen, reversal.id, refundId);
+    return reversedFen;
+  } catch (error) {
+    logger.error({ err: error, refundId }, "transfer reversal failed; retry with reverseProducerShare");
+    return 0;
+  }
 }

@@ -12,11 +12,13 @@
  *   3. recently cancelled orders with an intent: a payment that succeeded anyway → refunded.
  *   4. verified producers without a connected account → accounts created.
  *   5. paid orders with shares not transferred → transfers retried (idempotent per sub-order).
+ *   6. refunds whose producer part was not reversed from its transfer → reversal retried.
  */
 import type { Db } from "../../db/client";
 import { expireReservations } from "../orders/orders.server";
 import { ensureConnectedAccounts, ordersWithPendingTransfers, payoutOrder } from "./payouts.server";
 import { outcomeOfIntentStatus, refundLatePayment, settlePayment, type SettleAction } from "./settle.server";
+import { reverseProducerShare } from "../orders/refunds.server";
 import type { Stripe } from "./stripe.server";
 
 export type ReconcileReport = {
@@ -26,6 +28,8 @@ export type ReconcileReport = {
   lateRefunds: number[];
   accountsCreated: number;
   transfers: number;
+  /** Fen taken back from producers' transfers for refunds made earlier. */
+  reversedFen: number;
   transferFailures: { orderId: number; subOrderId: number; error: string }[];
   errors: { orderId: number; error: string }[];
 };
@@ -45,7 +49,7 @@ export async function reconcilePayments(db: Db, stripe: Stripe, options: Reconci
   const now = options.now ?? Date.now();
   const retrieve = options.retrieveIntent ?? ((id: string) => stripe.paymentIntents.retrieve(id));
   const sqlite = db.$client;
-  const report: ReconcileReport = { checked: 0, settled: [], expired: [], lateRefunds: [], accountsCreated: 0, transfers: 0, transferFailures: [], errors: [] };
+  const report: ReconcileReport = { checked: 0, settled: [], expired: [], lateRefunds: [], accountsCreated: 0, transfers: 0, reversedFen: 0, transferFailures: [], errors: [] };
 
   // 1. missed webhooks
   const pending = sqlite
@@ -105,5 +109,15 @@ export async function reconcilePayments(db: Db, stripe: Stripe, options: Reconci
     report.transfers += payout.transferred.length;
     for (const f of payout.failed) report.transferFailures.push({ orderId, ...f });
   }
+  // 6. refunds whose producer part was not yet taken back from its transfer
+  const unreversed = db.$client
+    .prepare(
+      `select r.id from refunds r join sub_orders s on s.id = r.sub_order_id
+       where r.status = 'succeeded' and r.stripe_transfer_reversal_id is null and r.reason != 'catch_weight'
+         and s.stripe_transfer_id is not null`,
+    )
+    .pluck()
+    .all() as number[];
+  for (const refundId of unreversed) report.reversedFen += await reverseProducerShare(db, stripe, refundId);
   return report;
 }

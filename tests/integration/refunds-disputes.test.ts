@@ -14,6 +14,8 @@ import { transitionOrder } from "~/orders/orders.server";
 import { producerRating, rateSubOrder } from "~/orders/ratings.server";
 import { listRefunds, refundableFen, refundSubOrder } from "~/orders/refunds.server";
 import { createPaymentIntent, type Stripe } from "~/payments/stripe.server";
+import { ensureConnectedAccounts, payoutOrder } from "~/payments/payouts.server";
+import { reconcilePayments } from "~/payments/reconcile.server";
 import { applyPaymentOutcome } from "~/payments/settle.server";
 import { DomainRuleError, ForbiddenError } from "~/listings/listings.server";
 import { cachedPasswordHash, createTestDatabase, createUser } from "../../seeds/factories";
@@ -91,9 +93,30 @@ describe("refundSubOrder", () => {
     await expect(refundSubOrder(db, stripe, admin, subA.id, 0, "other")).rejects.toBeInstanceOf(DomainRuleError);
     await expect(refundSubOrder(db, stripe, admin, subA.id, 12.5, "other")).rejects.toBeInstanceOf(DomainRuleError);
     await expect(refundSubOrder(db, stripe, farmerA, subA.id, 100, "other")).rejects.toBeInstanceOf(ForbiddenError);
-    await refundSubOrder(db, stripe, "system", subA.id, 3000, "catch_weight");
+    await refundSubOrder(db, stripe, "system", subA.id, 3000, "other");
     await expect(refundSubOrder(db, stripe, admin, subA.id, 981, "other")).rejects.toMatchObject({ messageKey: "refunds.error.tooMuch" });
     expect(listRefunds(db, subA.id)).toHaveLength(1);
+  });
+
+  it("takes the producer's part of a refund back from its transfer, pro rata to its share", async () => {
+    const { order, subA } = await paidOrder();
+    await ensureConnectedAccounts(db, stripe);
+    const payout = await payoutOrder(db, stripe, order.orderId);
+    expect(payout.transferred.length).toBe(2);
+    const spy = vi.spyOn(stripe.transfers, "createReversal");
+    const r = await refundSubOrder(db, stripe, admin, subA.id, 1000, "goodwill");
+    const share = db.$client.prepare(`select producer_share_fen as share, subtotal_fen as subtotal, stripe_transfer_id as tr from sub_orders where id = ?`).get(subA.id) as { share: number; subtotal: number; tr: string };
+    const expected = Math.floor((1000 * share.share) / share.subtotal);
+    expect(spy).toHaveBeenCalledWith(share.tr, expect.objectContaining({ amount: expected }), { idempotencyKey: `reversal_${r.refundId}` });
+    spy.mockRestore();
+    const row = db.$client.prepare(`select reversed_fen as reversed, stripe_transfer_reversal_id as id from refunds where id = ?`).get(r.refundId) as { reversed: number; id: string };
+    expect(row.reversed).toBe(expected);
+    expect(row.id).toMatch(/^trr_/);
+    // Reconcile does not reverse this refund a second time.
+    const again = vi.spyOn(stripe.transfers, "createReversal");
+    await reconcilePayments(db, stripe);
+    expect(again.mock.calls.filter(([transfer]) => transfer === share.tr)).toHaveLength(0);
+    again.mockRestore();
   });
 
   it("concurrent refunds never add up to more than the sub-order", async () => {

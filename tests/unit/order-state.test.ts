@@ -6,7 +6,9 @@ describe("order state machine", () => {
   it("walks the happy path pending_payment → … → completed", () => {
     const path = ["pending_payment", "paid", "in_fulfilment", "ready_for_pickup", "picked_up", "completed"] as const;
     for (let i = 0; i + 1 < path.length; i++) expect(canTransition(path[i], path[i + 1])).toBe(true);
-    expect(isTerminal("completed")).toBe(true);
+    // Completed leads only to a refund, when a dispute is decided for the buyer after completion.
+    expect(ORDER_TRANSITIONS.completed).toEqual(["refunded"]);
+    expect(isTerminal("refunded")).toBe(true);
   });
 
   it("cancels only unpaid orders, refunds only paid (or late-paid cancelled) ones", () => {
@@ -14,9 +16,8 @@ describe("order state machine", () => {
     for (const s of ["paid", "in_fulfilment", "ready_for_pickup", "picked_up", "completed", "refunded"] as const) {
       expect(canTransition(s, "cancelled")).toBe(false);
     }
-    for (const s of ["paid", "in_fulfilment", "ready_for_pickup", "picked_up", "cancelled"] as const) expect(canTransition(s, "refunded")).toBe(true);
+    for (const s of ["paid", "in_fulfilment", "ready_for_pickup", "picked_up", "completed", "cancelled"] as const) expect(canTransition(s, "refunded")).toBe(true);
     expect(canTransition("pending_payment", "refunded")).toBe(false);
-    expect(canTransition("completed", "refunded")).toBe(false);
   });
 
   it("refuses skipping steps, going back and leaving terminal states", () => {
