@@ -12,6 +12,7 @@ import { DISPUTE_KINDS, type DISPUTE_STATUSES } from "../../db/schema";
 import { canManageProducer, hasRole, type Actor } from "../auth/permissions";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../listings/listings.server";
 import type { Stripe } from "../payments/stripe.server";
+import { transitionOrder } from "./orders.server";
 import { refundableFen, refundSubOrder } from "./refunds.server";
 import type { OrderStatus } from "./state";
 
@@ -267,4 +268,24 @@ export function listDisputesForProducers(db: Db, producerIds: readonly number[],
   return db.$client
     .prepare(`${LIST_SQL} where s.producer_id in (${producerIds.map(() => "?").join(",")}) order by d.opened_at desc limit ?`)
     .all(...producerIds, limit) as DisputeListItem[];
+}
+
+/**
+ * Orders picked up more than DISPUTE_WINDOW_MS ago with no undecided dispute become `completed`
+ * (run by `npm run payments:reconcile`). A dispute opened in time keeps its order open until decided.
+ */
+export function completeOrdersPastDisputeWindow(db: Db, now = Date.now()): number[] {
+  const due = db.$client
+    .prepare(
+      `select o.id from orders o
+       where o.status = 'picked_up'
+         and (select max(h.at) from order_status_history h where h.order_id = o.id and h.to_status = 'picked_up') < ?
+         and not exists (
+           select 1 from disputes d join sub_orders s on s.id = d.sub_order_id
+           where s.order_id = o.id and d.status in (${UNDECIDED.map((s) => `'${s}'`).join(", ")}))`,
+    )
+    .pluck()
+    .all(now - DISPUTE_WINDOW_MS) as number[];
+  for (const orderId of due) transitionOrder(db, orderId, "completed", "system", { now, note: "dispute window passed" });
+  return due;
 }

@@ -13,11 +13,13 @@
  *   4. verified producers without a connected account → accounts created.
  *   5. paid orders with shares not transferred → transfers retried (idempotent per sub-order).
  *   6. refunds whose producer part was not reversed from its transfer → reversal retried.
+ *   7. orders picked up more than 7 days ago with no dispute pending → completed.
  */
 import type { Db } from "../../db/client";
 import { expireReservations } from "../orders/orders.server";
 import { ensureConnectedAccounts, ordersWithPendingTransfers, payoutOrder } from "./payouts.server";
 import { outcomeOfIntentStatus, refundLatePayment, settlePayment, type SettleAction } from "./settle.server";
+import { completeOrdersPastDisputeWindow } from "../orders/disputes.server";
 import { reverseProducerShare } from "../orders/refunds.server";
 import type { Stripe } from "./stripe.server";
 
@@ -30,6 +32,8 @@ export type ReconcileReport = {
   transfers: number;
   /** Fen taken back from producers' transfers for refunds made earlier. */
   reversedFen: number;
+  /** Orders moved to completed: picked up more than 7 days ago, no dispute pending. */
+  completed: number[];
   transferFailures: { orderId: number; subOrderId: number; error: string }[];
   errors: { orderId: number; error: string }[];
 };
@@ -49,7 +53,7 @@ export async function reconcilePayments(db: Db, stripe: Stripe, options: Reconci
   const now = options.now ?? Date.now();
   const retrieve = options.retrieveIntent ?? ((id: string) => stripe.paymentIntents.retrieve(id));
   const sqlite = db.$client;
-  const report: ReconcileReport = { checked: 0, settled: [], expired: [], lateRefunds: [], accountsCreated: 0, transfers: 0, reversedFen: 0, transferFailures: [], errors: [] };
+  const report: ReconcileReport = { checked: 0, settled: [], expired: [], lateRefunds: [], accountsCreated: 0, transfers: 0, reversedFen: 0, completed: [], transferFailures: [], errors: [] };
 
   // 1. missed webhooks
   const pending = sqlite
@@ -119,5 +123,7 @@ export async function reconcilePayments(db: Db, stripe: Stripe, options: Reconci
     .pluck()
     .all() as number[];
   for (const refundId of unreversed) report.reversedFen += await reverseProducerShare(db, stripe, refundId);
+  // 7. picked up, dispute window passed, nothing in dispute → completed
+  report.completed = completeOrdersPastDisputeWindow(db, now);
   return report;
 }

@@ -9,7 +9,7 @@ import { loadAuthUser } from "~/auth/accounts.server";
 import type { Actor } from "~/auth/permissions";
 import { addToCart } from "~/orders/cart.server";
 import { checkout } from "~/orders/checkout.server";
-import { answerDispute, decideDispute, getDispute, getDisputeForViewer, listDisputesForAdmin, openDispute, DISPUTE_WINDOW_MS } from "~/orders/disputes.server";
+import { answerDispute, completeOrdersPastDisputeWindow, decideDispute, getDispute, getDisputeForViewer, listDisputesForAdmin, openDispute, DISPUTE_WINDOW_MS } from "~/orders/disputes.server";
 import { transitionOrder } from "~/orders/orders.server";
 import { producerRating, rateSubOrder } from "~/orders/ratings.server";
 import { listRefunds, refundableFen, refundSubOrder } from "~/orders/refunds.server";
@@ -217,6 +217,25 @@ describe("disputes", () => {
     const fresh = await paidOrder("picked_up");
     expect(() => openDispute(db, farmerA, fresh.subA.id, { kind: "quality", body: "x" })).toThrow(ForbiddenError);
     expect(() => openDispute(db, fresh.buyer, fresh.subA.id, { kind: "quality", body: "  " })).toThrow(expect.objectContaining({ messageKey: "disputes.error.body" }));
+  });
+});
+
+describe("completion after the dispute window", () => {
+  it("completes orders picked up more than 7 days ago, but not one with a dispute pending", async () => {
+    const now = Date.now();
+    const pickedUp = now - DISPUTE_WINDOW_MS + 60_000; // inside the window today…
+    const calm = await paidOrder("picked_up", pickedUp);
+    const disputed = await paidOrder("picked_up", pickedUp);
+    openDispute(db, disputed.buyer, disputed.subA.id, { kind: "quality", body: "坏了几个" }, pickedUp + 1000);
+    const recent = await paidOrder("picked_up", now - 3600_000);
+    const later = now + 120_000; // …and past it two minutes later
+    const done = completeOrdersPastDisputeWindow(db, later);
+    expect(done).toContain(calm.order.orderId);
+    expect(done).not.toContain(disputed.order.orderId);
+    expect(done).not.toContain(recent.order.orderId);
+    expect(orderStatus(db, calm.order.orderId)).toBe("completed");
+    expect(orderStatus(db, disputed.order.orderId)).toBe("picked_up");
+    expect(completeOrdersPastDisputeWindow(db, later)).not.toContain(calm.order.orderId); // once
   });
 });
 
