@@ -1,4 +1,5 @@
 /** A listing in a grid: photo, title, price per unit, producer and place, certification badges. */
+import { Pagination } from "~/components/pagination";
 import { Link } from "@remix-run/react";
 import { formatFen } from "~/domain/money";
 import { pick } from "~/i18n/core";
@@ -63,5 +64,27 @@ export function ListingGrid({ cards, eager = 2 }: { cards: Card[]; eager?: numbe
         <ListingCard key={card.id} card={card} lazy={i >= eager} />
       ))}
     </ul>
+  );
+}
+
+/** A titled, paginated section of listing cards (producer and village pages). */
+export function PagedListingSection({
+  id,
+  title,
+  listings,
+}: {
+  id: string;
+  title: string;
+  listings: { items: Card[]; total: number; page: number; pages: number };
+}) {
+  const t = useT();
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id}>
+        {title} <span className="meta">({listings.total})</span>
+      </h2>
+      {listings.items.length ? <ListingGrid cards={listings.items} /> : <p className="meta">{t("storefront.noListings")}</p>}
+      <Pagination page={listings.page} pages={listings.pages} />
+    </section>
   );
 }

@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { ListingGrid } from "~/components/listing-card";
-import { Pagination } from "~/components/pagination";
+import { PagedListingSection } from "~/components/listing-card";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { getProducerPage } from "~/listings/queries.server";
@@ -82,13 +81,7 @@ export default function ProducerPage() {
         {description ? <p className="prewrap">{description}</p> : null}
       </header>
 
-      <section aria-labelledby="producer-listings">
-        <h2 id="producer-listings">
-          {t("storefront.producerListings")} <span className="meta">({listings.total})</span>
-        </h2>
-        {listings.items.length ? <ListingGrid cards={listings.items} /> : <p className="meta">{t("storefront.noListings")}</p>}
-        <Pagination page={listings.page} pages={listings.pages} />
-      </section>
+      <PagedListingSection id="producer-listings" title={t("storefront.producerListings")} listings={listings} />
     </article>
   );
 }

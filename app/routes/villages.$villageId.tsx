@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { ListingGrid } from "~/components/listing-card";
-import { Pagination } from "~/components/pagination";
+import { PagedListingSection } from "~/components/listing-card";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { getVillagePage } from "~/listings/queries.server";
@@ -75,13 +74,7 @@ export default function VillagePage() {
         )}
       </section>
 
-      <section aria-labelledby="village-listings">
-        <h2 id="village-listings">
-          {t("storefront.villageListings")} <span className="meta">({listings.total})</span>
-        </h2>
-        {listings.items.length ? <ListingGrid cards={listings.items} /> : <p className="meta">{t("storefront.noListings")}</p>}
-        <Pagination page={listings.page} pages={listings.pages} />
-      </section>
+      <PagedListingSection id="village-listings" title={t("storefront.villageListings")} listings={listings} />
     </article>
   );
 }

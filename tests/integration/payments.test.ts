@@ -24,7 +24,7 @@ import { ensureConnectedAccount } from "~/payments/payouts.server";
 import { reconcilePayments } from "~/payments/reconcile.server";
 import { createPaymentIntent, getStripe, webhookSecret, type Stripe } from "~/payments/stripe.server";
 import { handleStripeWebhook } from "~/payments/webhooks.server";
-import { closeDb, getDb } from "../../db/client";
+import { closeDb } from "../../db/client";
 import { createTestDatabase } from "../../seeds/factories";
 import { createBuyer, createMarket, orderStatus, stockOf, type Market } from "../helpers/orders";
 import { signedEvent, testStripe, TEST_WEBHOOK_SECRET } from "../helpers/stripe";
