@@ -6,6 +6,11 @@
  *   producers   cooperatives, family farms, large growers, agribusinesses and their members
  *   catalogue   categories, products, listings, photos, certifications
  *   lots        batches (lots) that a listing sells from
+ *   traceability  inputs catalogue, plots, plantings, signed append-only lot events, recalls
+ *   logistics   courier routes, delivery points, their operators and storage slots
+ *   orders      carts, orders, sub-orders per producer, order lines (with the lot sold), payments
+ *   after-sale  refunds, invoices, disputes, ratings
+ *   parcels     parcels, pickup attempts, point changes (buyer consent), route manifests
  *
  * Money is CNY in integer fen. Timestamps are Unix epoch milliseconds (integer).
  * Later issues (traceability events, orders, logistics, credit score, statistics)
@@ -285,6 +290,10 @@ export const listings = sqliteTable(
      */
     soldByWeight: integer("sold_by_weight", { mode: "boolean" }).notNull().default(false),
     estimatedPieceWeightG: integer("estimated_piece_weight_g"),
+    /** `chilled`: needs a 0–4 °C compartment or shelf from packing to pickup. */
+    storage: text("storage", { enum: ["ambient", "chilled"] }).notNull().default("ambient"),
+    /** Packed volume of one unit in cm³, to size parcels; null = the category's default (logistics/sizes.ts). */
+    packageVolumeCm3: integer("package_volume_cm3"),
     createdBy: integer("created_by").references(() => users.id),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull().default(now),
@@ -625,22 +634,109 @@ export const notifications = sqliteTable(
 // connected account. app/orders/ and app/payments/ hold the rules; recall code (traceability/
 // recall.ts) reads orders and order_lines too.
 
-/** Where a buyer collects an order; the logistics issue adds lockers, compartments and capacity. */
+// ─── logistics: the delivery network ─────────────────────────────────────────
+// Courier routes per county, delivery points (smart lockers, staffed village stations, community /
+// school / office pickup points), their operators and their storage slots. logistics/ holds the
+// rules (feasibility, best fit, pickup codes, holding periods, joint delivery routes).
+
+/** One courier run per county per day leaves the depot (the county's joint-delivery hub, 县级共配中心). */
+export const courierRoutes = sqliteTable(
+  "courier_routes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    countyId: integer("county_id")
+      .notNull()
+      .references(() => regions.id),
+    name: text("name").notNull(),
+    depotName: text("depot_name").notNull(),
+    depotLat: real("depot_lat").notNull(),
+    depotLng: real("depot_lng").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("courier_routes_county_name_unique").on(t.countyId, t.name)],
+);
+
+export const DELIVERY_POINT_KINDS = ["locker", "village_station", "community", "school", "office"] as const;
+export type DeliveryPointKind = (typeof DELIVERY_POINT_KINDS)[number];
+
+/**
+ * Where a buyer collects an order. A locker's capacity is its compartments; a staffed point
+ * (village station, community, school, office) has shelf slots and a parcel capacity.
+ */
 export const deliveryPoints = sqliteTable(
   "delivery_points",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    kind: text("kind", { enum: ["locker", "village_station", "community", "school", "office"] }).notNull(),
+    kind: text("kind", { enum: DELIVERY_POINT_KINDS }).notNull(),
     name: text("name").notNull(),
     address: text("address").notNull(),
     countyId: integer("county_id").references(() => regions.id),
+    /** 乡镇 (township), as text: the regions table stops at county for most places. */
+    township: text("township"),
     villageId: integer("village_id").references(() => villages.id),
     lat: real("lat").notNull(),
     lng: real("lng").notNull(),
-    operatorUserId: integer("operator_user_id").references(() => users.id),
+    /** Staffed points: most parcels held at once (shelf slots may be more). Lockers: null. */
+    parcelCapacity: integer("parcel_capacity"),
+    /** "HH:MM-HH:MM" in Asia/Shanghai, or "24h" (lockers). */
+    openingHours: text("opening_hours").notNull().default("24h"),
+    /** Holding period before a parcel is flagged for return: fresh produce, and everything else. */
+    holdingDaysFresh: integer("holding_days_fresh").notNull().default(3),
+    holdingDaysOther: integer("holding_days_other").notNull().default(7),
+    courierRouteId: integer("courier_route_id").references(() => courierRoutes.id),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
     createdAt: createdAt(),
   },
-  (t) => [index("delivery_points_county_idx").on(t.countyId)],
+  (t) => [
+    index("delivery_points_county_idx").on(t.countyId),
+    index("delivery_points_route_idx").on(t.courierRouteId),
+    check("delivery_points_holding_positive", sql`${t.holdingDaysFresh} > 0 and ${t.holdingDaysOther} > 0`),
+  ],
+);
+
+/** Who may confirm arrivals and hand parcels out at a point (role delivery_operator). */
+export const deliveryPointOperators = sqliteTable(
+  "delivery_point_operators",
+  {
+    deliveryPointId: integer("delivery_point_id")
+      .notNull()
+      .references(() => deliveryPoints.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.deliveryPointId, t.userId] }), index("delivery_point_operators_user_idx").on(t.userId)],
+);
+
+/** Standard compartment sizes; inner dimensions (height × width × depth) in logistics/sizes.ts. */
+export const SLOT_SIZES = ["small", "medium", "large"] as const;
+export type SlotSize = (typeof SLOT_SIZES)[number];
+
+/**
+ * A place for one parcel: a locker compartment (格口) or a shelf slot (货架位) at a staffed point.
+ * Chilled slots hold 0–4 °C. Occupancy is the parcel pointing at the slot (parcels.slot_id).
+ */
+export const storageSlots = sqliteTable(
+  "storage_slots",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    deliveryPointId: integer("delivery_point_id")
+      .notNull()
+      .references(() => deliveryPoints.id, { onDelete: "cascade" }),
+    /** Printed on the door or shelf: "A03", "冷-02", "2-15". */
+    code: text("code").notNull(),
+    kind: text("kind", { enum: ["compartment", "shelf"] }).notNull(),
+    size: text("size", { enum: SLOT_SIZES }).notNull(),
+    chilled: integer("chilled", { mode: "boolean" }).notNull().default(false),
+    heightMm: integer("height_mm").notNull(),
+    widthMm: integer("width_mm").notNull(),
+    depthMm: integer("depth_mm").notNull(),
+    outOfService: integer("out_of_service", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex("storage_slots_point_code_unique").on(t.deliveryPointId, t.code),
+    index("storage_slots_point_size_idx").on(t.deliveryPointId, t.chilled, t.size),
+  ],
 );
 
 /**
@@ -691,7 +787,10 @@ export const orders = sqliteTable(
     status: text("status", { enum: ORDER_STATUSES }).notNull(),
     totalFen: integer("total_fen").notNull(),
     contactPhone: text("contact_phone").notNull(),
+    /** The point the buyer chose; parcels go nowhere else without the buyer's consent (delivery_point_changes). */
     deliveryPointId: integer("delivery_point_id").references(() => deliveryPoints.id),
+    /** When the buyer chose it explicitly (the consent 2024 rules on lockers and stations require). */
+    deliveryPointChosenAt: integer("delivery_point_chosen_at"),
     /** Platform commission in basis points at checkout time (PLATFORM_COMMISSION_BP); null on pre-payment rows. */
     commissionBp: integer("commission_bp"),
     /** Sent as Stripe's Idempotency-Key when the PaymentIntent is created: retries never make a second intent. */
@@ -975,4 +1074,186 @@ export const ratings = sqliteTable(
     index("ratings_producer_idx").on(t.producerId),
     check("ratings_stars_range", sql`${t.stars} between 1 and 5`),
   ],
+);
+
+// ─── logistics: parcels, pickup, joint delivery ──────────────────────────────
+
+/**
+ * awaiting_dispatch (made at checkout from a sub-order) → dispatched (slot allocated, on a route
+ * manifest) → arrived (operator confirmed; pickup code issued; buyer notified) → picked_up;
+ * arrived → return_flagged (holding period over) → returned (left the point, slot freed);
+ * cancelled (the order was cancelled or refunded before pickup).
+ */
+export const PARCEL_STATUSES = ["awaiting_dispatch", "dispatched", "arrived", "picked_up", "return_flagged", "returned", "cancelled"] as const;
+export type ParcelStatus = (typeof PARCEL_STATUSES)[number];
+
+export const parcels = sqliteTable(
+  "parcels",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** Printed on the label and the manifest; what the operator scans or types at arrival. */
+    code: text("code").notNull(),
+    orderId: integer("order_id")
+      .notNull()
+      .references(() => orders.id),
+    subOrderId: integer("sub_order_id")
+      .notNull()
+      .references(() => subOrders.id),
+    producerId: integer("producer_id")
+      .notNull()
+      .references(() => producers.id),
+    /** Always the order's point (the buyer's choice); changes only through a consented delivery_point_changes row. */
+    deliveryPointId: integer("delivery_point_id")
+      .notNull()
+      .references(() => deliveryPoints.id),
+    size: text("size", { enum: SLOT_SIZES }).notNull(),
+    /** Needs a chilled (0–4 °C) slot. */
+    chilled: integer("chilled", { mode: "boolean" }).notNull().default(false),
+    /** Fresh produce: the point's shorter holding period applies. */
+    fresh: integer("fresh", { mode: "boolean" }).notNull().default(false),
+    volumeCm3: integer("volume_cm3").notNull(),
+    status: text("status", { enum: PARCEL_STATUSES }).notNull().default("awaiting_dispatch"),
+    /** Allocated at dispatch (best fit), freed when the parcel leaves the point. */
+    slotId: integer("slot_id").references(() => storageSlots.id),
+    /**
+     * The pickup code is never stored: it is HOTP(PICKUP_CODE_SECRET, parcel id ‖ nonce), so a
+     * leaked database without the secret reveals no usable code (logistics/pickup-code.ts).
+     */
+    pickupCodeNonce: text("pickup_code_nonce"),
+    failedPickupAttempts: integer("failed_pickup_attempts").notNull().default(0),
+    pickupLockedUntil: integer("pickup_locked_until"),
+    manifestId: integer("manifest_id").references(() => routeManifests.id),
+    dispatchedAt: integer("dispatched_at"),
+    arrivedAt: integer("arrived_at"),
+    /** End of the holding period, set at arrival. */
+    holdUntil: integer("hold_until"),
+    reminderSentAt: integer("reminder_sent_at"),
+    pickedUpAt: integer("picked_up_at"),
+    pickedUpBy: integer("picked_up_by").references(() => users.id),
+    returnFlaggedAt: integer("return_flagged_at"),
+    returnedAt: integer("returned_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("parcels_code_unique").on(t.code),
+    index("parcels_point_status_idx").on(t.deliveryPointId, t.status),
+    index("parcels_order_idx").on(t.orderId),
+    index("parcels_sub_order_idx").on(t.subOrderId),
+    index("parcels_status_hold_idx").on(t.status, t.holdUntil),
+    index("parcels_manifest_idx").on(t.manifestId),
+    // A slot holds one parcel at a time.
+    uniqueIndex("parcels_slot_occupied_unique")
+      .on(t.slotId)
+      .where(sql`slot_id is not null and status in ('dispatched', 'arrived', 'return_flagged')`),
+  ],
+);
+
+/** Which order lines (and how many units) travel in which parcel. */
+export const parcelItems = sqliteTable(
+  "parcel_items",
+  {
+    parcelId: integer("parcel_id")
+      .notNull()
+      .references(() => parcels.id, { onDelete: "cascade" }),
+    orderLineId: integer("order_line_id")
+      .notNull()
+      .references(() => orderLines.id),
+    quantity: integer("quantity").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.parcelId, t.orderLineId] }), index("parcel_items_line_idx").on(t.orderLineId), check("parcel_items_quantity_positive", sql`${t.quantity} > 0`)],
+);
+
+export const PARCEL_EVENT_KINDS = [
+  "created",
+  "dispatched",
+  "arrived",
+  "pickup_refused",
+  "picked_up",
+  "reminded",
+  "return_flagged",
+  "returned",
+  "point_changed",
+  "cancelled",
+] as const;
+
+/** A parcel's own timeline (who did what, when); lot chains get arrival and pickup too. */
+export const parcelEvents = sqliteTable(
+  "parcel_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    parcelId: integer("parcel_id")
+      .notNull()
+      .references(() => parcels.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: PARCEL_EVENT_KINDS }).notNull(),
+    actorUserId: integer("actor_user_id").references(() => users.id),
+    note: text("note"),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("parcel_events_parcel_idx").on(t.parcelId, t.at)],
+);
+
+/** Every pickup-code check, for the per-parcel and per-point rate limits. */
+export const pickupAttempts = sqliteTable(
+  "pickup_attempts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    deliveryPointId: integer("delivery_point_id")
+      .notNull()
+      .references(() => deliveryPoints.id),
+    parcelId: integer("parcel_id").references(() => parcels.id),
+    operatorUserId: integer("operator_user_id").references(() => users.id),
+    success: integer("success", { mode: "boolean" }).notNull(),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("pickup_attempts_point_idx").on(t.deliveryPointId, t.at)],
+);
+
+/**
+ * A proposal to deliver an order to another point (its point became full or closed). Nothing
+ * moves until the buyer consents (2024 rules: no locker or station without the recipient's consent).
+ */
+export const deliveryPointChanges = sqliteTable(
+  "delivery_point_changes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    orderId: integer("order_id")
+      .notNull()
+      .references(() => orders.id),
+    fromPointId: integer("from_point_id")
+      .notNull()
+      .references(() => deliveryPoints.id),
+    toPointId: integer("to_point_id")
+      .notNull()
+      .references(() => deliveryPoints.id),
+    reason: text("reason", { enum: ["point_full", "point_closed", "buyer_request"] }).notNull(),
+    proposedAt: integer("proposed_at").notNull(),
+    consentedBy: integer("consented_by").references(() => users.id),
+    consentedAt: integer("consented_at"),
+    declinedAt: integer("declined_at"),
+  },
+  (t) => [index("delivery_point_changes_order_idx").on(t.orderId)],
+);
+
+/**
+ * 共同配送: one manifest per courier route per service day, consolidating every producer's parcels
+ * for the route's points. Lengths in metres: the route as constructed (nearest neighbour), as
+ * improved (2-opt / Or-opt), and the sum of each producer driving its own parcels separately.
+ */
+export const routeManifests = sqliteTable(
+  "route_manifests",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    courierRouteId: integer("courier_route_id")
+      .notNull()
+      .references(() => courierRoutes.id),
+    /** YYYY-MM-DD in Asia/Shanghai. */
+    serviceDate: text("service_date").notNull(),
+    /** Delivery point ids in driving order from the depot (and back). */
+    stops: text("stops", { mode: "json" }).$type<number[]>().notNull(),
+    constructionLengthM: integer("construction_length_m").notNull(),
+    lengthM: integer("length_m").notNull(),
+    separateLengthM: integer("separate_length_m").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("route_manifests_route_date_unique").on(t.courierRouteId, t.serviceDate)],
 );

@@ -28,6 +28,8 @@ import {
   type CategorySlug,
   type CertificationKind,
   type CreditCodeStatus,
+  type DeliveryPointKind,
+  type SlotSize,
   type ListingStatus,
   type ProducerKind,
   type Role,
@@ -42,6 +44,7 @@ import { storeListingPhoto } from "../app/photos/photos.server";
 import { createBatch as createLot, createPlot, linkListingBatch, recordEvent, seedInputsCatalogue } from "../traceability/store";
 import type { CommitmentCertificate, PayloadOf } from "../traceability/types";
 import { certificateRequired } from "../traceability/compliance";
+import { STANDARD_SLOT_DIMENSIONS } from "../logistics/sizes";
 
 // ─── categories ──────────────────────────────────────────────────────────────
 
@@ -788,4 +791,110 @@ export function createTestDatabase(file?: string): { db: Db; file: string; clean
       for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(target + suffix, { force: true });
     },
   };
+}
+
+// ─── logistics ───────────────────────────────────────────────────────────────
+
+export type SlotSpec = { size: SlotSize; chilled?: boolean; count: number };
+
+export type DeliveryPointInput = {
+  kind?: DeliveryPointKind;
+  name?: string;
+  address?: string;
+  countyId?: number | null;
+  township?: string | null;
+  villageId?: number | null;
+  lat?: number;
+  lng?: number;
+  /** Staffed points: parcels held at once (default: the number of shelf slots). Lockers: ignored. */
+  parcelCapacity?: number | null;
+  openingHours?: string;
+  holdingDaysFresh?: number;
+  holdingDaysOther?: number;
+  courierRouteId?: number | null;
+  operatorUserIds?: number[];
+  /**
+   * Lockers get compartments (A01, A02, … chilled ones 冷01 …); staffed points get shelf slots
+   * (1-01 …; chilled = the station's fridge). Default: a locker of 6 small, 4 medium, 2 large and
+   * 2 chilled medium; a staffed point of 20 small, 20 medium, 10 large and 4 chilled medium.
+   */
+  slots?: SlotSpec[];
+};
+
+export const DEFAULT_LOCKER_SLOTS: SlotSpec[] = [
+  { size: "small", count: 6 },
+  { size: "medium", count: 4 },
+  { size: "large", count: 2 },
+  { size: "medium", chilled: true, count: 2 },
+];
+export const DEFAULT_STATION_SLOTS: SlotSpec[] = [
+  { size: "small", count: 20 },
+  { size: "medium", count: 20 },
+  { size: "large", count: 10 },
+  { size: "medium", chilled: true, count: 4 },
+];
+
+/** A delivery point with its operators and storage slots of standard dimensions. */
+export function createDeliveryPoint(db: Db, input: DeliveryPointInput = {}): number {
+  const kind = input.kind ?? "village_station";
+  const sqlite = db.$client;
+  return sqlite.transaction(() => {
+    const slots = input.slots ?? (kind === "locker" ? DEFAULT_LOCKER_SLOTS : DEFAULT_STATION_SLOTS);
+    const slotTotal = slots.reduce((n, s) => n + s.count, 0);
+    const id = Number(
+      sqlite
+        .prepare(
+          `insert into delivery_points (kind, name, address, county_id, township, village_id, lat, lng, parcel_capacity, opening_hours,
+                                        holding_days_fresh, holding_days_other, courier_route_id)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          kind,
+          input.name ?? `测试${kind === "locker" ? "智能快递柜" : "服务站"}${Math.floor(Math.random() * 1e6)}`,
+          input.address ?? "测试地址",
+          input.countyId ?? null,
+          input.township ?? null,
+          input.villageId ?? null,
+          input.lat ?? 34.1,
+          input.lng ?? 108.9,
+          kind === "locker" ? null : (input.parcelCapacity ?? slotTotal),
+          input.openingHours ?? (kind === "locker" ? "24h" : "08:00-20:00"),
+          input.holdingDaysFresh ?? 3,
+          input.holdingDaysOther ?? 7,
+          input.courierRouteId ?? null,
+        ).lastInsertRowid,
+    );
+    const insertSlot = sqlite.prepare(
+      `insert into storage_slots (delivery_point_id, code, kind, size, chilled, height_mm, width_mm, depth_mm) values (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    let ambientNo = 0;
+    let chilledNo = 0;
+    for (const spec of slots) {
+      const d = STANDARD_SLOT_DIMENSIONS[spec.size];
+      for (let k = 0; k < spec.count; k++) {
+        const n = spec.chilled ? ++chilledNo : ++ambientNo;
+        const code =
+          kind === "locker"
+            ? spec.chilled
+              ? `冷${String(n).padStart(2, "0")}`
+              : `${String.fromCharCode(65 + Math.floor((n - 1) / 20))}${String(((n - 1) % 20) + 1).padStart(2, "0")}`
+            : spec.chilled
+              ? `冷柜-${String(n).padStart(2, "0")}`
+              : `${Math.floor((n - 1) / 20) + 1}-${String(((n - 1) % 20) + 1).padStart(2, "0")}`;
+        insertSlot.run(id, code, kind === "locker" ? "compartment" : "shelf", spec.size, spec.chilled ? 1 : 0, d.heightMm, d.widthMm, d.depthMm);
+      }
+    }
+    const addOperator = sqlite.prepare(`insert into delivery_point_operators (delivery_point_id, user_id) values (?, ?)`);
+    for (const u of input.operatorUserIds ?? []) addOperator.run(id, u);
+    return id;
+  })();
+}
+
+/** A county's courier route from its joint-delivery depot. */
+export function createCourierRoute(db: Db, input: { countyId: number; name?: string; depotName?: string; depotLat: number; depotLng: number }): number {
+  return Number(
+    db.$client
+      .prepare(`insert into courier_routes (county_id, name, depot_name, depot_lat, depot_lng) values (?, ?, ?, ?, ?)`)
+      .run(input.countyId, input.name ?? "共同配送线路", input.depotName ?? "县级共配中心", input.depotLat, input.depotLng).lastInsertRowid,
+  );
 }

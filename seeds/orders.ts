@@ -95,8 +95,9 @@ export function seedDemoOrders(db: Db, options: { now?: number } = {}): DemoOrde
 
     // Delivery points: one station per demo village, then the city points.
     const insertPoint = sqlite.prepare(
-      `insert into delivery_points (kind, name, address, county_id, village_id, lat, lng, operator_user_id) values (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `insert into delivery_points (kind, name, address, county_id, village_id, lat, lng) values (?, ?, ?, ?, ?, ?, ?)`,
     );
+    const addOperator = sqlite.prepare(`insert into delivery_point_operators (delivery_point_id, user_id) values (?, ?)`);
     const villages = sqlite
       .prepare(
         `select v.id, v.name_zh as name, v.county_id as countyId, v.lat, v.lng, pv.name_zh as province, co.name_zh as county
@@ -107,7 +108,7 @@ export function seedDemoOrders(db: Db, options: { now?: number } = {}): DemoOrde
     for (const v of villages) {
       points.push(
         Number(
-          insertPoint.run("village_station", `${v.name}村级服务站`, `${v.province}${v.county}${v.name}村委会旁`, v.countyId, v.id, v.lat + 0.0021, v.lng + 0.0017, operator)
+          insertPoint.run("village_station", `${v.name}村级服务站`, `${v.province}${v.county}${v.name}村委会旁`, v.countyId, v.id, v.lat + 0.0021, v.lng + 0.0017)
             .lastInsertRowid,
         ),
       );
@@ -117,9 +118,10 @@ export function seedDemoOrders(db: Db, options: { now?: number } = {}): DemoOrde
       const provinceId = ensureRegion(db, { code: c.province[0], level: "province", nameZh: c.province[1], nameEn: c.province[2] });
       const prefectureId = ensureRegion(db, { code: c.prefecture[0], level: "prefecture", nameZh: c.prefecture[1], nameEn: c.prefecture[2], parentId: provinceId });
       const countyId = ensureRegion(db, { code: c.county[0], level: "county", nameZh: c.county[1], nameEn: c.county[2], parentId: prefectureId });
-      cityPoints.push(Number(insertPoint.run(c.kind, c.name, c.address, countyId, null, c.lat, c.lng, operator).lastInsertRowid));
+      cityPoints.push(Number(insertPoint.run(c.kind, c.name, c.address, countyId, null, c.lat, c.lng).lastInsertRowid));
     }
     points.push(...cityPoints);
+    if (operator !== null) for (const p of points) addOperator.run(p, operator);
 
     // What can be bought: published listings and the (first) lot each sells from.
     const stock = sqlite

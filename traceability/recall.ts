@@ -183,10 +183,11 @@ export function openRecall(db: Db, actor: AppActor, batchId: number, reason: str
     // Operators of delivery points that now hold parcels of the lot.
     const operators = sqlite
       .prepare(
-        `select dp.operator_user_id as id, count(*) as lines, group_concat(distinct dp.name) as points
+        `select dpo.user_id as id, count(*) as lines, group_concat(distinct dp.name) as points
          from order_lines ol join orders o on o.id = ol.order_id join delivery_points dp on dp.id = o.delivery_point_id
-         where ol.batch_id = ? and ol.hold_reason = ? and ol.picked_up_at is null and dp.operator_user_id is not null
-         group by dp.operator_user_id order by dp.operator_user_id`,
+         join delivery_point_operators dpo on dpo.delivery_point_id = dp.id
+         where ol.batch_id = ? and ol.hold_reason = ? and ol.picked_up_at is null
+         group by dpo.user_id order by dpo.user_id`,
       )
       .all(batchId, RECALL_HOLD) as { id: number; lines: number; points: string }[];
     for (const op of operators) {
@@ -309,7 +310,9 @@ export function recallAffected(db: Db, batchId: number, opts: { limit?: number }
 
   const deliveryPoints = sqlite
     .prepare(
-      `select dp.id, dp.name, dp.address, co.name_zh as countyZh, op.display_name as operatorName,
+      `select dp.id, dp.name, dp.address, co.name_zh as countyZh,
+              (select group_concat(u.display_name, '、') from delivery_point_operators dpo join users u on u.id = dpo.user_id
+               where dpo.delivery_point_id = dp.id) as operatorName,
               sum(ol.hold_reason is not null and ol.picked_up_at is null) as heldLines,
               sum(case when ol.hold_reason is not null and ol.picked_up_at is null then ol.quantity else 0 end) as heldUnits,
               sum(case when ol.picked_up_at is not null then ol.quantity else 0 end) as pickedUpUnits
@@ -317,7 +320,6 @@ export function recallAffected(db: Db, batchId: number, opts: { limit?: number }
        join orders o on o.id = ol.order_id
        join delivery_points dp on dp.id = o.delivery_point_id
        left join regions co on co.id = dp.county_id
-       left join users op on op.id = dp.operator_user_id
        where ol.batch_id = ?
        group by dp.id order by heldUnits desc, dp.name`,
     )

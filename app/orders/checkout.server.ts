@@ -86,10 +86,13 @@ export function checkout(db: Db, buyer: { id: number }, input: CheckoutInput, op
   return sqlite
     .transaction((): CheckoutResult => {
       const point = sqlite
-        .prepare(`select id, kind, operator_user_id as operatorUserId from delivery_points where id = ?`)
-        .get(input.deliveryPointId) as { id: number; kind: string; operatorUserId: number | null } | undefined;
+        .prepare(
+          `select id, kind, exists (select 1 from delivery_point_operators o where o.delivery_point_id = p.id) as staffed
+           from delivery_points p where id = ? and active = 1`,
+        )
+        .get(input.deliveryPointId) as { id: number; kind: string; staffed: number } | undefined;
       if (!point) throw new DomainRuleError("orders.error.deliveryPoint");
-      if (payAtPickup && (point.kind !== "village_station" || point.operatorUserId === null)) {
+      if (payAtPickup && (point.kind !== "village_station" || !point.staffed)) {
         throw new DomainRuleError("fulfilment.error.payAtPickupUnavailable");
       }
 

@@ -61,12 +61,13 @@ export function advanceSubOrder(db: Db, actor: Actor, subOrderId: number, to: Fu
 function assertOperator(db: Db, actor: Actor, orderId: number) {
   const row = db.$client
     .prepare(
-      `select o.id, o.status, o.pay_at_pickup as payAtPickup, p.operator_user_id as operatorUserId
-       from orders o left join delivery_points p on p.id = o.delivery_point_id where o.id = ?`,
+      `select o.id, o.status, o.pay_at_pickup as payAtPickup,
+              exists (select 1 from delivery_point_operators dpo where dpo.delivery_point_id = o.delivery_point_id and dpo.user_id = ?) as isOperator
+       from orders o where o.id = ?`,
     )
-    .get(orderId) as { id: number; status: OrderStatus; payAtPickup: number; operatorUserId: number | null } | undefined;
+    .get(actor.id, orderId) as { id: number; status: OrderStatus; payAtPickup: number; isOperator: number } | undefined;
   if (!row) throw new NotFoundError("order");
-  if (!hasRole(actor, "delivery_operator") || row.operatorUserId !== actor.id) throw new ForbiddenError();
+  if (!hasRole(actor, "delivery_operator") || !row.isOperator) throw new ForbiddenError();
   return row;
 }
 
@@ -128,7 +129,8 @@ export function listStationOrders(db: Db, operatorUserId: number): StationOrder[
               (select coalesce(sum(quantity), 0) from order_lines ol where ol.order_id = o.id) as itemCount,
               (select count(*) from order_lines ol where ol.order_id = o.id and ol.sold_by_weight = 1 and ol.weighed_total_fen is null) as unweighed
        from orders o join delivery_points p on p.id = o.delivery_point_id
-       where p.operator_user_id = ? and (o.status = 'ready_for_pickup' or (o.status = 'pending_payment' and o.pay_at_pickup = 1))
+       join delivery_point_operators dpo on dpo.delivery_point_id = p.id
+       where dpo.user_id = ? and (o.status = 'ready_for_pickup' or (o.status = 'pending_payment' and o.pay_at_pickup = 1))
        order by o.created_at, o.id`,
     )
     .all(operatorUserId) as (Omit<StationOrder, "payAtPickup"> & { payAtPickup: number })[];
@@ -138,7 +140,12 @@ export function listStationOrders(db: Db, operatorUserId: number): StationOrder[
 /** Can this point take 到站付款 orders (a staffed village station)? */
 export function offersPayAtPickup(db: Db, deliveryPointId: number): boolean {
   return (
-    db.$client.prepare(`select 1 from delivery_points where id = ? and kind = 'village_station' and operator_user_id is not null`).get(deliveryPointId) !==
+    db.$client
+      .prepare(
+        `select 1 from delivery_points p where id = ? and kind = 'village_station'
+         and exists (select 1 from delivery_point_operators o where o.delivery_point_id = p.id)`,
+      )
+      .get(deliveryPointId) !==
     undefined
   );
 }

@@ -1,6 +1,6 @@
 /** A small marketplace for the orders and payments tests: two producers, their listings, a pickup point, buyers. */
 import type { Db } from "../../db/client";
-import { cachedPasswordHash, createListing, createProducer, createUser, createVillage, insertUserWithHash, uniquePhone } from "../../seeds/factories";
+import { cachedPasswordHash, createDeliveryPoint, createListing, createProducer, createUser, createVillage, insertUserWithHash, uniquePhone } from "../../seeds/factories";
 
 export type Market = {
   producerA: number;
@@ -20,11 +20,7 @@ export async function createMarket(db: Db, opts: { stockA?: number; stockB?: num
   const producerB = createProducer(db, { ownerUserId: farmerB.id, villageId: village, kind: "family_farm", nameZh: "订单测试猕猴桃农场" });
   const apples = await createListing(db, { producerId: producerA, title: "订单测试苹果 5斤装", productName: "订单测试苹果", priceFen: 1990, stock: opts.stockA ?? 100 });
   const kiwis = await createListing(db, { producerId: producerB, title: "订单测试猕猴桃 3斤装", productName: "订单测试猕猴桃", priceFen: 3333, stock: opts.stockB ?? 100 });
-  const pointId = Number(
-    db.$client
-      .prepare(`insert into delivery_points (kind, name, address, village_id, lat, lng) values ('village_station', '测试村服务站', '测试村委会旁', ?, 34.1, 108.9)`)
-      .run(village).lastInsertRowid,
-  );
+  const pointId = createDeliveryPoint(db, { kind: "village_station", name: "测试村服务站", address: "测试村委会旁", villageId: village, lat: 34.1, lng: 108.9 });
   const buyer = await createBuyer(db);
   return { producerA, producerB, apples, kiwis, pointId, buyer };
 }

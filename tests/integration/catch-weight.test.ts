@@ -56,7 +56,7 @@ beforeAll(async () => {
   db.$client.prepare(`update listings set unit = 'jin', price_fen = 2000, sold_by_weight = 1, estimated_piece_weight_g = 1500 where id = ?`).run(chicken);
   const op = await createUser(db, { roles: ["delivery_operator"] });
   operator = op;
-  db.$client.prepare(`update delivery_points set operator_user_id = ? where id = ?`).run(op.id, m.pointId);
+  db.$client.prepare(`insert into delivery_point_operators (delivery_point_id, user_id) values (?, ?)`).run(m.pointId, op.id);
   calls = [];
   stripe = recordingStripe();
 });

@@ -82,10 +82,10 @@ beforeAll(async () => {
   ({ gtin, lotCode } = lot);
 
   pointId = Number(
-    db.$client
-      .prepare(`insert into delivery_points (kind, name, address, lat, lng, operator_user_id) values ('village_station', '召回测试村服务站', '村委会旁', 35.7, 109.4, ?)`)
-      .run(users.operator.id).lastInsertRowid,
+    db.$client.prepare(`insert into delivery_points (kind, name, address, lat, lng) values ('village_station', '召回测试村服务站', '村委会旁', 35.7, 109.4)`).run()
+      .lastInsertRowid,
   );
+  db.$client.prepare(`insert into delivery_point_operators (delivery_point_id, user_id) values (?, ?)`).run(pointId, users.operator.id);
   order(users.buyer1, [
     { listingId: listingIds[0], batchId, qty: 2, pickedUp: true },
     { listingId: otherListingId, batchId: otherBatchId, qty: 1 },
