@@ -1,4 +1,5 @@
 /** Environment, validated once at startup. Plain module: no Remix imports. */
+import crypto from "node:crypto";
 import { z } from "zod";
 
 const EnvSchema = z.object({
@@ -14,8 +15,14 @@ const EnvSchema = z.object({
   PLATFORM_GS1_PREFIX: z.string().regex(/^\d{7,11}$/).default("6975000"),
   /** Encrypts the Ed25519 private keys that sign trace events (falls back to SESSION_SECRET's dev value outside production). */
   TRACE_KEY_SECRET: z.string().min(16).optional(),
+  /** HMAC key of the 6-digit pickup codes (logistics/pickup-code.ts); codes are derived, never stored. Unset: derived from SESSION_SECRET. */
+  PICKUP_CODE_SECRET: z.string().min(16).optional(),
   /** Public origin printed in QR codes (GS1 Digital Link), e.g. https://cunpin.example; default: the request's origin. */
   PUBLIC_ORIGIN: z.string().url().optional(),
+  /** Map tiles for the checkout's points map, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png; unset: markers on a plain background (offline). */
+  TILE_URL: z.string().min(1).optional(),
+  /** Attribution the tile provider requires (HTML), shown with TILE_URL. */
+  TILE_ATTRIBUTION: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Stripe secret key; the default is what stripe-mock accepts (tests, demo). */
   STRIPE_SECRET_KEY: z.string().min(1).default("sk_test_123"),
@@ -31,7 +38,7 @@ const EnvSchema = z.object({
   CI: z.string().optional(),
 });
 
-export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string };
+export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string; PICKUP_CODE_SECRET: string };
 
 let cached: Env | null = null;
 
@@ -47,6 +54,13 @@ export function getEnv(): Env {
     // `npm start` on a fresh clone sets CUNPIN_ALLOW_DEV_SECRET so that the demo just works.
     throw new Error("SESSION_SECRET must be set in production (at least 16 characters)");
   }
-  cached = { ...env, SESSION_SECRET: env.SESSION_SECRET ?? "cunpin-development-secret-do-not-use" };
+  const sessionSecret = env.SESSION_SECRET ?? "cunpin-development-secret-do-not-use";
+  cached = {
+    ...env,
+    SESSION_SECRET: sessionSecret,
+    // Unset: a key derived from the session secret (as TRACE_KEY_SECRET falls back to it), so production
+    // still needs a real secret (SESSION_SECRET is required there) and the two are never the same bytes.
+    PICKUP_CODE_SECRET: env.PICKUP_CODE_SECRET ?? crypto.createHmac("sha256", sessionSecret).update("cunpin/pickup-code/v1").digest("hex"),
+  };
   return cached;
 }

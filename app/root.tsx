@@ -67,6 +67,7 @@ function Header() {
         {user && hasRole(user, "platform_admin") ? <Link to="/admin/producers">{t("nav.admin")}</Link> : null}
         {user && hasRole(user, "platform_admin") ? <Link to="/admin/disputes">{t("disputes.adminTitle")}</Link> : null}
         {user && hasRole(user, "inspector", "platform_admin") ? <Link to="/inspect">{t("nav.inspect")}</Link> : null}
+        {user && hasRole(user, "platform_admin") ? <Link to="/admin/logistics">{t("nav.logistics")}</Link> : null}
         <Link to="/cart">{t("nav.cart")}</Link>
         {user ? <Link to="/orders">{t("nav.orders")}</Link> : null}
         {user && hasRole(user, "delivery_operator") ? <Link to="/station">{t("station.title")}</Link> : null}

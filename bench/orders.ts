@@ -33,7 +33,8 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cunpin-bench-orders-"));
 
 async function concurrentCheckout(): Promise<{ placed: number; errors: number; seconds: number }> {
   const { db, file } = createTestDatabase(path.join(tmp, "checkout.sqlite"));
-  const m = await createMarket(db, { stockA: total + 10, stockB: total + 10 });
+  // Every order is two small parcels (one per producer): the station needs a slot for each.
+  const m = await createMarket(db, { stockA: total + 10, stockB: total + 10, pointSlots: [{ size: "small", count: 2 * total + 20 }] });
   const buyers = [];
   for (let i = 0; i < SETTINGS.buyers; i++) buyers.push(await createBuyer(db));
   db.$client.close();

@@ -68,25 +68,41 @@ export function countSlots(slots: readonly SlotLike[]): SlotCounts {
   return c;
 }
 
-/** Takes the needs out of the counts (mutating them) when they all fit; returns false (counts untouched) otherwise. */
-export function takeFromCounts(counts: SlotCounts, needs: readonly ParcelNeed[]): boolean {
+/** Needs summarised the same way: needs[chilled ? 1 : 0][sizeRank]. */
+export function countNeeds(needs: readonly ParcelNeed[]): SlotCounts {
+  const c: SlotCounts = [
+    [0, 0, 0],
+    [0, 0, 0],
+  ];
+  for (const n of needs) c[n.chilled ? 1 : 0][sizeRank(n.size)]++;
+  return c;
+}
+
+/**
+ * Takes counted needs out of the free counts (mutating them) when they all fit; returns false
+ * (counts untouched) otherwise. The same rule as assignSlots, in bulk: chilled needs first, larger
+ * before smaller, each into ambient before chilled (ambient needs only), then the smallest size.
+ * O(1) in the number of parcels, so a busy point costs no more than an empty one.
+ */
+export function takeNeedCounts(counts: SlotCounts, needs: SlotCounts): boolean {
   const c: SlotCounts = [[...counts[0]], [...counts[1]]] as SlotCounts;
-  for (const n of [...needs].sort(needOrder)) {
-    const r = sizeRank(n.size);
-    let taken = false;
-    // Best fit, as bestFitSlot: ambient before chilled (ambient parcels only), then the smallest size.
-    for (const cls of n.chilled ? [1] : [0, 1]) {
-      for (let s = r; s < 3 && !taken; s++) {
-        if (c[cls][s] > 0) {
-          c[cls][s]--;
-          taken = true;
+  for (const needClass of [1, 0]) {
+    for (let r = 2; r >= 0; r--) {
+      let n = needs[needClass][r];
+      for (const cls of needClass === 1 ? [1] : [0, 1]) {
+        for (let s = r; s < 3 && n > 0; s++) {
+          const k = Math.min(n, c[cls][s]);
+          c[cls][s] -= k;
+          n -= k;
         }
       }
-      if (taken) break;
+      if (n > 0) return false;
     }
-    if (!taken) return false;
   }
   counts[0] = c[0];
   counts[1] = c[1];
   return true;
 }
+
+/** Takes the needs out of the counts (mutating them) when they all fit; returns false (counts untouched) otherwise. */
+export const takeFromCounts = (counts: SlotCounts, needs: readonly ParcelNeed[]): boolean => takeNeedCounts(counts, countNeeds(needs));

@@ -21,7 +21,9 @@ import {
   CATEGORY_SLUGS,
   CERTIFICATION_KINDS,
   EditListingSchema,
+  MAX_PACKAGE_VOLUME_CM3,
   MAX_PHOTOS,
+  MIN_PACKAGE_VOLUME_CM3,
   NewListingSchema,
   UNITS,
 } from "./schemas";
@@ -41,6 +43,8 @@ export type ListingFormDefaults = {
   price?: string;
   stock?: number;
   certifications?: (typeof CERTIFICATION_KINDS)[number][];
+  chilled?: boolean;
+  packageVolumeCm3?: number;
 };
 
 export type ListingFormPhoto = { id: number; url: string; width: number; height: number };
@@ -63,7 +67,12 @@ export function ListingForm({ mode, lastResult, producers = [], defaultValue, ph
   const [form, fields] = useForm<ListingFormShape, ListingFormValue>({
     id: `listing-${mode}`,
     lastResult,
-    defaultValue: { ...defaultValue, stock: defaultValue.stock === undefined ? undefined : String(defaultValue.stock) },
+    defaultValue: {
+      ...defaultValue,
+      stock: defaultValue.stock === undefined ? undefined : String(defaultValue.stock),
+      chilled: defaultValue.chilled ? "on" : undefined,
+      packageVolumeCm3: defaultValue.packageVolumeCm3 === undefined ? undefined : String(defaultValue.packageVolumeCm3),
+    },
     constraint: getZodConstraint(schema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema }),
     shouldValidate: "onSubmit",
@@ -168,6 +177,32 @@ export function ListingForm({ mode, lastResult, producers = [], defaultValue, ph
         <label htmlFor={fields.stock.id}>{t("farm.field.stock")}</label>
         <input {...getInputProps(fields.stock, { type: "number" })} inputMode="numeric" step={1} />
         <FieldError id={fields.stock.errorId} errors={fields.stock.errors} />
+      </div>
+
+      {/* Logistics: which slot the parcels need (chilled) and how big they are (volume per unit). */}
+      <div className="field">
+        <label htmlFor={fields.chilled.id}>
+          <input {...getInputProps(fields.chilled, { type: "checkbox" })} aria-describedby={`${fields.chilled.id}-hint`} />{" "}
+          {t("listingPack.chilled")}
+        </label>
+        <p className="hint" id={`${fields.chilled.id}-hint`}>
+          {t("listingPack.chilledHint")}
+        </p>
+        <FieldError id={fields.chilled.errorId} errors={fields.chilled.errors} />
+      </div>
+
+      <div className="field">
+        <label htmlFor={fields.packageVolumeCm3.id}>{t("listingPack.volume")}</label>
+        <input
+          {...getInputProps(fields.packageVolumeCm3, { type: "number" })}
+          inputMode="numeric"
+          step={1}
+          aria-describedby={`${fields.packageVolumeCm3.id}-hint`}
+        />
+        <p className="hint" id={`${fields.packageVolumeCm3.id}-hint`}>
+          {t("listingPack.volumeHint", { min: MIN_PACKAGE_VOLUME_CM3, max: MAX_PACKAGE_VOLUME_CM3 })}
+        </p>
+        <FieldError id={fields.packageVolumeCm3.errorId} errors={fields.packageVolumeCm3.errors} />
       </div>
 
       <fieldset>

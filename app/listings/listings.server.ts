@@ -46,6 +46,10 @@ export type ListingInput = {
   priceFen: number;
   stock: number;
   certifications: CertificationKind[];
+  /** Needs a chilled (0–4 °C) slot; unset: ambient on create, unchanged on update. */
+  storage?: "ambient" | "chilled";
+  /** Packed volume of one unit in cm³; null = the category's default; unset: null on create, unchanged on update. */
+  packageVolumeCm3?: number | null;
 };
 
 export type PhotoRecord = { fileKey: string; width: number; height: number; bytes: number };
@@ -110,6 +114,8 @@ export function createListing(
         unit: input.unit,
         priceFen: input.priceFen,
         stock: input.stock,
+        storage: input.storage ?? "ambient",
+        packageVolumeCm3: input.packageVolumeCm3 ?? null,
         status: "draft",
         createdBy: actor.id,
       })
@@ -159,6 +165,8 @@ export function updateListing(
         unit: input.unit,
         priceFen: input.priceFen,
         stock: input.stock,
+        ...(input.storage !== undefined ? { storage: input.storage } : {}),
+        ...(input.packageVolumeCm3 !== undefined ? { packageVolumeCm3: input.packageVolumeCm3 } : {}),
         updatedAt: Date.now(),
       })
       .where(eq(listings.id, listingId))

@@ -46,6 +46,9 @@ export const MAX_PHOTO_MB = 10;
 /** ¥1,000,000 in fen, and the largest stock a listing may show. */
 export const MAX_PRICE_FEN = 100_000_000;
 export const MAX_STOCK = 1_000_000;
+/** Packed volume of one unit, cm³: from a tea tin to a 1 m³ crate (parcels are sized from it). */
+export const MIN_PACKAGE_VOLUME_CM3 = 10;
+export const MAX_PACKAGE_VOLUME_CM3 = 1_000_000;
 
 /**
  * A yuan amount as typed ("12.5", "¥12.50", "１２.５") → integer fen, with a specific message for
@@ -100,6 +103,15 @@ const listingFields = {
   unit: z.enum(UNITS, { errorMap: () => ({ message: "farm.unit.required" }) }),
   price: PriceField,
   stock: StockField,
+  // Needs 0–4 °C from packing to pickup (listings.storage = 'chilled'): a checkbox, absent = ambient.
+  chilled: z.boolean({ invalid_type_error: "listingPack.error.chilled" }).default(false),
+  // Optional: empty = the category's default volume (logistics/sizes.ts).
+  packageVolumeCm3: z
+    .number({ invalid_type_error: "listingPack.error.volume" })
+    .int("listingPack.error.volume")
+    .min(MIN_PACKAGE_VOLUME_CM3, "listingPack.error.volume")
+    .max(MAX_PACKAGE_VOLUME_CM3, "listingPack.error.volume")
+    .optional(),
   certifications: z.array(z.enum(CERTIFICATION_KINDS, { errorMap: () => ({ message: "farm.cert.invalid" }) })).default([]),
   // Optional entries: the form has two file inputs (camera and album) and an unused one is empty.
   photos: z

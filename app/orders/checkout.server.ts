@@ -15,6 +15,10 @@ import { normalisePhone } from "../domain/phone";
 import { DomainRuleError } from "../listings/listings.server";
 import { lineTotalFen, splitOrder } from "./split";
 import { estimatePieceFen, PAY_AT_PICKUP_RESERVATION_MINUTES } from "./catch-weight.server";
+import { createParcelsForOrder, parcelNeedsForCart } from "../../logistics/order-parcels";
+import { canTakeParcels, findFeasiblePoints, loadNetwork, type Feasibility, type NetworkPoint } from "../../logistics/network";
+import type { ParcelNeed } from "../../logistics/capacity";
+import { offersPayAtPickup } from "./fulfilment.server";
 
 /** The payment method types offered for every order (Stripe PaymentIntent payment_method_types). */
 export const PAYMENT_METHOD_TYPES = ["card", "alipay", "wechat_pay"] as const;
@@ -39,6 +43,21 @@ export class ListingUnavailableError extends DomainRuleError {
   ) {
     super("orders.error.unavailable");
     this.message = `listing ${listingId} 「${title}」 is not on sale`;
+  }
+}
+
+/**
+ * The chosen point cannot take the order's parcels (full, no chilled slot, no slot big enough,
+ * closed). Names the nearest point that can, when there is one, so the buyer can choose it.
+ */
+export class PointUnavailableError extends DomainRuleError {
+  constructor(
+    public readonly pointId: number,
+    public readonly reason: "full" | "no_chilled" | "too_big" | "inactive",
+    public readonly suggestion: { id: number; name: string; km: number } | null,
+  ) {
+    super(suggestion ? "pointChoice.error.unavailableTry" : "pointChoice.error.unavailable");
+    this.message = `delivery point ${pointId} cannot take the parcels (${reason})${suggestion ? `; nearest feasible: ${suggestion.id} 「${suggestion.name}」 ${suggestion.km.toFixed(1)} km` : ""}`;
   }
 }
 
@@ -69,7 +88,8 @@ type CartRow = {
 
 /**
  * Places the buyer's cart as one order. Throws DomainRuleError("orders.error.emptyCart" |
- * "orders.error.phone" | "orders.error.deliveryPoint"), ListingUnavailableError or SoldOutError;
+ * "orders.error.phone" | "orders.error.deliveryPoint"), PointUnavailableError, ListingUnavailableError
+ * or SoldOutError;
  * on any throw nothing changed (the cart stays as it was).
  */
 export function checkout(db: Db, buyer: { id: number }, input: CheckoutInput, options: CheckoutOptions = {}): CheckoutResult {
@@ -87,10 +107,10 @@ export function checkout(db: Db, buyer: { id: number }, input: CheckoutInput, op
     .transaction((): CheckoutResult => {
       const point = sqlite
         .prepare(
-          `select id, kind, exists (select 1 from delivery_point_operators o where o.delivery_point_id = p.id) as staffed
+          `select id, kind, lat, lng, exists (select 1 from delivery_point_operators o where o.delivery_point_id = p.id) as staffed
            from delivery_points p where id = ? and active = 1`,
         )
-        .get(input.deliveryPointId) as { id: number; kind: string; staffed: number } | undefined;
+        .get(input.deliveryPointId) as { id: number; kind: string; lat: number; lng: number; staffed: number } | undefined;
       if (!point) throw new DomainRuleError("orders.error.deliveryPoint");
       if (payAtPickup && (point.kind !== "village_station" || !point.staffed)) {
         throw new DomainRuleError("fulfilment.error.payAtPickupUnavailable");
@@ -106,6 +126,15 @@ export function checkout(db: Db, buyer: { id: number }, input: CheckoutInput, op
         )
         .all(buyer.id) as CartRow[];
       if (cart.length === 0) throw new DomainRuleError("orders.error.emptyCart");
+
+      // The point must have room for the parcels on top of what it holds and was promised (the
+      // lock makes this check and the parcels' creation below one step for concurrent checkouts).
+      const needs = parcelNeedsForCart(db, buyer.id);
+      const feasible = canTakeParcels(db, point.id, needs);
+      if (!feasible.ok) {
+        const next = findFeasiblePoints(db, point, needs, { limit: 1, excludePointId: point.id })[0];
+        throw new PointUnavailableError(point.id, feasible.reason, next ? { id: next.point.id, name: next.point.name, km: next.km } : null);
+      }
 
       const take = sqlite.prepare(
         `update listings set stock = stock - ?, updated_at = ? where id = ? and status = 'published' and stock >= ?`,
@@ -146,15 +175,16 @@ export function checkout(db: Db, buyer: { id: number }, input: CheckoutInput, op
       const orderId = Number(
         sqlite
           .prepare(
-            `insert into orders (buyer_id, status, total_fen, contact_phone, delivery_point_id, commission_bp, idempotency_key,
+            `insert into orders (buyer_id, status, total_fen, contact_phone, delivery_point_id, delivery_point_chosen_at, commission_bp, idempotency_key,
                                  payment_method_types, reserved_until, capture_method, pay_at_pickup, created_at)
-             values (?, 'pending_payment', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             values (?, 'pending_payment', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             buyer.id,
             split.totalFen,
             phone,
             input.deliveryPointId,
+            now, // the buyer's explicit choice of point (their consent to delivery there)
             commissionBp,
             idempotencyKey,
             JSON.stringify(payAtPickup ? [] : PAYMENT_METHOD_TYPES),
@@ -183,6 +213,8 @@ export function checkout(db: Db, buyer: { id: number }, input: CheckoutInput, op
       for (const l of lines) {
         insertLine.run(orderId, subIdByProducer.get(l.producerId)!, l.producerId, l.listingId, l.batchId, l.quantity, l.priceFen, l.soldByWeight ? 1 : 0, l.estimatedWeightG, now);
       }
+      // Every order placed here has parcels from the start (one producer per parcel).
+      createParcelsForOrder(db, orderId, now);
       sqlite
         .prepare(`insert into order_status_history (order_id, from_status, to_status, source, actor_user_id, at) values (?, null, 'pending_payment', 'checkout', ?, ?)`)
         .run(orderId, buyer.id, now);
@@ -190,4 +222,85 @@ export function checkout(db: Db, buyer: { id: number }, input: CheckoutInput, op
       return { orderId, totalFen: split.totalFen, commissionFen: split.commissionFen, reservedUntil, idempotencyKey, subOrders };
     })
     .immediate();
+}
+
+// ─── the checkout page's list of points ──────────────────────────────────────
+
+/**
+ * Where distances are measured from, in order of precedence: the phone's location (?lat=&lng=, the
+ * "use my location" button), a village the buyer chose (?village=, the no-JavaScript GET form),
+ * else the point of the buyer's last order (they most likely collect near there again); with none
+ * of these (or ?village= left empty) the points are sorted by name and none is proposed.
+ */
+export type PointOrigin =
+  | { kind: "location"; lat: number; lng: number }
+  | { kind: "village"; villageId: number; nameZh: string; nameEn: string; lat: number; lng: number }
+  | { kind: "lastOrder"; pointId: number; name: string; lat: number; lng: number }
+  | { kind: "none" };
+
+export type OriginQuery = { lat?: number; lng?: number; villageId?: number; noVillage?: boolean };
+
+export type PointChoice = NetworkPoint & { km: number | null; feasibility: Feasibility; payAtPickup: boolean };
+
+export type PointChoices = {
+  origin: PointOrigin;
+  needs: ParcelNeed[];
+  points: PointChoice[];
+  /** The nearest point that can take the cart's parcels (pre-selected, labelled 推荐); null without an origin. */
+  recommendedId: number | null;
+  villages: { id: number; nameZh: string; nameEn: string }[];
+};
+
+/** How many points the page lists (nearest first); the recommended one is always among them. */
+export const POINTS_LISTED = 30;
+
+export function resolveOrigin(db: Db, buyerId: number, q: OriginQuery): PointOrigin {
+  const sqlite = db.$client;
+  if (q.lat !== undefined && q.lng !== undefined) return { kind: "location", lat: q.lat, lng: q.lng };
+  if (q.villageId !== undefined) {
+    const v = sqlite.prepare(`select id, name_zh as nameZh, name_en as nameEn, lat, lng from villages where id = ?`).get(q.villageId) as
+      | { id: number; nameZh: string; nameEn: string; lat: number; lng: number }
+      | undefined;
+    if (v) return { kind: "village", villageId: v.id, nameZh: v.nameZh, nameEn: v.nameEn, lat: v.lat, lng: v.lng };
+  }
+  if (q.noVillage) return { kind: "none" };
+  const last = sqlite
+    .prepare(
+      `select p.id, p.name, p.lat, p.lng from orders o join delivery_points p on p.id = o.delivery_point_id
+       where o.buyer_id = ? and p.active = 1 order by o.created_at desc, o.id desc limit 1`,
+    )
+    .get(buyerId) as { id: number; name: string; lat: number; lng: number } | undefined;
+  return last ? { kind: "lastOrder", pointId: last.id, name: last.name, lat: last.lat, lng: last.lng } : { kind: "none" };
+}
+
+/** The points the checkout page offers for the buyer's cart, each with its distance and whether it can take the parcels. */
+export function checkoutPointChoices(db: Db, buyerId: number, q: OriginQuery): PointChoices {
+  const origin = resolveOrigin(db, buyerId, q);
+  const needs = parcelNeedsForCart(db, buyerId);
+  const network = loadNetwork(db);
+  let listed: { point: NetworkPoint; km: number | null }[];
+  let recommendedId: number | null = null;
+  if (origin.kind === "none") {
+    listed = [...network.points]
+      .sort((a, b) => a.name.localeCompare(b.name, "zh-Hans-CN") || a.id - b.id)
+      .slice(0, POINTS_LISTED)
+      .map((point) => ({ point, km: null }));
+  } else {
+    listed = network.index.nearest(origin.lat, origin.lng, { limit: POINTS_LISTED });
+    const best = findFeasiblePoints(db, origin, needs, { limit: 1 })[0];
+    if (best) {
+      recommendedId = best.point.id;
+      if (!listed.some((l) => l.point.id === best.point.id)) listed.push(best);
+    }
+  }
+  const points = listed.map(({ point, km }) => ({
+    ...point,
+    km,
+    feasibility: canTakeParcels(db, point.id, needs),
+    payAtPickup: offersPayAtPickup(db, point.id),
+  }));
+  const villages = db.$client
+    .prepare(`select id, name_zh as nameZh, name_en as nameEn from villages order by name_zh, id limit 500`)
+    .all() as PointChoices["villages"];
+  return { origin, needs, points, recommendedId, villages };
 }

@@ -79,6 +79,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       price: fenToYuanInput(listing.priceFen),
       stock: listing.stock,
       certifications,
+      chilled: listing.storage === "chilled",
+      packageVolumeCm3: listing.packageVolumeCm3 ?? undefined,
     },
     photos: photos.map((p) => ({ id: p.id, url: photoUrl(p.fileKey), width: p.width, height: p.height })),
   };
@@ -166,6 +168,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
           priceFen: value.price,
           stock: value.stock,
           certifications: value.certifications,
+          storage: value.chilled ? "chilled" : "ambient",
+          packageVolumeCm3: value.packageVolumeCm3 ?? null,
         },
         { addPhotos: staged.photos, removePhotoIds },
       );

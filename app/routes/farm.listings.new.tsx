@@ -101,6 +101,8 @@ export async function action({ request }: ActionFunctionArgs) {
           priceFen: value.price,
           stock: value.stock,
           certifications: value.certifications,
+          storage: value.chilled ? "chilled" : "ambient",
+          packageVolumeCm3: value.packageVolumeCm3 ?? null,
         },
         staged.photos,
       );

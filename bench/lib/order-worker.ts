@@ -10,6 +10,9 @@ import { checkout } from "../../app/orders/checkout.server";
 type Input = { file: string; buyer: { id: number; phone: string }; listings: number[]; pointId: number; orders: number };
 const { file, buyer, listings, pointId, orders } = JSON.parse(process.env.BENCH_ORDER_WORKER!) as Input;
 const db = openDatabase(file);
+// Dozens of processes on two cores queue for one write lock; SQLite's busy handler is not a fair
+// queue, so the 5 s default starves some of them. The app itself is one process (no lock waits).
+db.$client.pragma("busy_timeout = 60000");
 const go = new Promise<void>((resolve) => process.once("message", () => resolve()));
 process.send!({ ready: true });
 await go;

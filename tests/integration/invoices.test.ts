@@ -26,7 +26,7 @@ import {
 import { loader as invoicePdfLoader } from "~/routes/orders.$orderId.invoices.$file";
 import { startSession } from "~/utils/session.server";
 import { closeDb } from "../../db/client";
-import { cachedPasswordHash, createListing, createProducer, createUser, createTestDatabase } from "../../seeds/factories";
+import { cachedPasswordHash, createDeliveryPoint, createListing, createProducer, createUser, createTestDatabase } from "../../seeds/factories";
 import { createBuyer, createMarket, type Market } from "../helpers/orders";
 import { signedEvent, testStripe, TEST_WEBHOOK_SECRET } from "../helpers/stripe";
 
@@ -40,6 +40,8 @@ let agri: { producerId: number; listingId: number };
 beforeAll(async () => {
   ({ db, file, cleanup } = createTestDatabase(process.env.DATABASE_PATH!));
   m = await createMarket(db, { stockA: 1000, stockB: 1000 });
+  // The numbering test promises 60 parcels to one point (checkout refuses a full point): a roomy one.
+  m.pointId = createDeliveryPoint(db, { kind: "village_station", name: "发票测试服务站", slots: [{ size: "large", count: 100 }] });
   stripe = testStripe();
   const owner = await createUser(db, { roles: ["farmer"], passwordHash: await cachedPasswordHash() });
   const producerId = createProducer(db, { ownerUserId: owner.id, kind: "agribusiness", nameZh: "发票测试农业公司" });

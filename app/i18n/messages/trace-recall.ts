@@ -6,6 +6,7 @@
  */
 export const zh = {
   "nav.inspect": "监管",
+  "nav.logistics": "物流网络",
   "nav.notices": "通知",
   "nav.noticesUnread": "通知（{count} 条未读）",
 
@@ -116,6 +117,7 @@ export const zh = {
 
 export const en: Record<keyof typeof zh, string> = {
   "nav.inspect": "Inspection",
+  "nav.logistics": "Delivery network",
   "nav.notices": "Notices",
   "nav.noticesUnread": "Notices ({count} unread)",
 

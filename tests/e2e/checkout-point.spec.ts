@@ -1,0 +1,103 @@
+/**
+ * Choosing the pickup point at checkout (issue 5) on a phone: the buyer's location sorts the list,
+ * a tap on a locker's marker checks that locker's radio (the list is the source of truth), and the
+ * order is delivered there. The same choice works with JavaScript disabled, from the list alone.
+ */
+import { expect, test, type Page } from "@playwright/test";
+import { DEMO, login } from "./helpers";
+
+const LOCKER = "曲江池小区智能快递柜"; // seeds/logistics.ts XIAN_LOCKER_NAME, in Xi'an
+const NEAR_LOCKER = { latitude: 34.2, longitude: 108.985 }; // a few hundred metres away
+
+test.use({ viewport: { width: 360, height: 740 } });
+
+async function emptyCart(page: Page) {
+  await page.goto("/cart");
+  const remove = page.getByRole("button", { name: "删除", exact: true });
+  for (let n = await remove.count(); n > 0; n--) {
+    await remove.first().click();
+    await expect(remove).toHaveCount(n - 1);
+  }
+}
+
+async function addAnAppleToCart(page: Page) {
+  await page.goto(`/listings?q=${encodeURIComponent("苹果")}`);
+  await page.locator("main .grid .card").first().getByRole("link").first().click();
+  await expect(page).toHaveURL(/\/listings\/\d+$/);
+  await page.locator("form.add-to-cart").getByRole("button", { name: "加入购物车" }).click();
+  await expect(page).toHaveURL(/\/cart\?added=1$/);
+}
+
+/** Submits the checkout form and opens the order page (the pay page comes first for online payment). */
+async function placeOrderAndOpenIt(page: Page) {
+  await page.getByRole("button", { name: /提交订单/ }).click();
+  await expect(page).toHaveURL(/\/orders\/\d+(\/pay)?$/);
+  const orderId = page.url().match(/\/orders\/(\d+)/)![1];
+  await page.goto(`/orders/${orderId}`);
+  await expect(page.locator("dd").filter({ hasText: LOCKER })).toBeVisible();
+}
+
+async function noHorizontalOverflow(page: Page) {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+}
+
+test("a buyer picks a locker on the map at checkout", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "zh-CN", geolocation: NEAR_LOCKER, permissions: ["geolocation"] });
+  const page = await context.newPage();
+  await login(page, DEMO.buyer);
+  await emptyCart(page);
+  await addAnAppleToCart(page);
+
+  await page.goto("/checkout");
+  await expect(page.getByText("包裹只会送到您选择的自提点")).toBeVisible();
+  // The phone's location sorts the list: the locker is nearest, proposed and pre-selected.
+  await page.getByRole("button", { name: "使用我的位置" }).click();
+  await expect(page).toHaveURL(/[?&]lat=34\.20000&lng=108\.98500$/);
+  await expect(page.getByText("按与您当前位置的距离排序。")).toBeVisible();
+  const lockerRadio = page.getByRole("radio", { name: new RegExp(LOCKER) });
+  const lockerItem = page.locator("li").filter({ has: lockerRadio });
+  await expect(lockerItem.getByText("推荐")).toBeVisible();
+  await expect(lockerItem.getByText("智能快递柜 · 0.")).toBeVisible();
+  await expect(lockerRadio).toBeChecked();
+
+  // Choose another point in the list, then the locker again by its marker.
+  const other = page.locator('input[name="deliveryPointId"]:not([disabled])').nth(1);
+  await other.check();
+  await expect(lockerRadio).not.toBeChecked();
+  const lockerId = await lockerRadio.getAttribute("value");
+  const marker = page.locator(`.points-map [data-point-id="${lockerId}"]`);
+  await expect(marker).toBeVisible();
+  await marker.click();
+  await expect(lockerRadio).toBeChecked();
+  await expect(other).not.toBeChecked();
+  await noHorizontalOverflow(page);
+
+  await placeOrderAndOpenIt(page);
+  await context.close();
+});
+
+test("without JavaScript the buyer picks the locker from the list", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "zh-CN", javaScriptEnabled: false });
+  const page = await context.newPage();
+  await login(page, DEMO.buyer);
+  await emptyCart(page);
+  await addAnAppleToCart(page);
+
+  await page.goto("/checkout");
+  // No map, no location button: the village form and the list.
+  await expect(page.locator(".points-map")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "使用我的位置" })).toHaveCount(0);
+  const village = page.getByLabel("我在哪个村");
+  const firstVillage = await village.locator("option").nth(1).getAttribute("value");
+  await village.selectOption(firstVillage!);
+  await page.getByRole("button", { name: "按距离排序" }).click();
+  await expect(page).toHaveURL(new RegExp(`[?&]village=${firstVillage}$`));
+  await expect(page.getByText(/^按与.+的距离排序。$/)).toBeVisible();
+  await expect(page.locator("li").getByText("推荐")).toHaveCount(1);
+  await noHorizontalOverflow(page);
+
+  const lockerRadio = page.getByRole("radio", { name: new RegExp(LOCKER) });
+  await lockerRadio.check();
+  await placeOrderAndOpenIt(page);
+  await context.close();
+});
