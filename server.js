@@ -260,6 +260,20 @@ server.listen(port, host, () => {
   log.info({ port: server.address().port }, `Cunpin listening on http://localhost:${server.address().port}`);
 });
 
+// Parcel holding periods (reminders a day before, return flags after): every 10 minutes, never
+// keeping the process alive; `npm run payments:reconcile` runs the same sweep.
+const sweepParcelHolding = build.entry?.module?.sweepParcelHolding;
+if (typeof sweepParcelHolding === "function") {
+  setInterval(() => {
+    try {
+      const r = sweepParcelHolding();
+      if (r.reminded || r.flagged) log.info({ holding: r }, "parcel holding sweep");
+    } catch (err) {
+      log.error({ err }, "parcel holding sweep failed");
+    }
+  }, 10 * 60_000).unref();
+}
+
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => server.close(() => process.exit(0)));
 }

@@ -6,9 +6,16 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { messages } from "~/i18n";
 import { logger } from "~/utils/logger.server";
+import { getDb } from "~/utils/db.server";
+import { sweepHolding } from "../logistics/holding";
 
 // Server rendering translates with the whole catalogue (see app/i18n/core.ts messagesFor).
 (globalThis as { __cunpinCatalogue?: typeof messages }).__cunpinCatalogue = messages;
+
+/** server.js runs this every 10 minutes (parcel reminders and return flags; logistics/holding.ts). */
+export function sweepParcelHolding() {
+  return sweepHolding(getDb());
+}
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;

@@ -1,13 +1,17 @@
 /**
  * `npm run payments:reconcile`: asks Stripe about every unsettled order and repairs what missed
- * webhooks left behind (app/payments/reconcile.server.ts lists the steps). Idempotent; run it from
+ * webhooks left behind (app/payments/reconcile.server.ts lists the steps), then sweeps parcel holding
+ * periods (logistics/holding.ts). Idempotent; run it from
  * cron every few minutes. Prints a JSON report; exit code 1 when something could not be repaired.
  */
 import { getDb, closeDb } from "../db/client";
 import { reconcilePayments } from "../app/payments/reconcile.server";
 import { getStripe } from "../app/payments/stripe.server";
+import { sweepHolding } from "../logistics/holding";
 
 const report = await reconcilePayments(getDb(), getStripe());
-console.log(JSON.stringify(report, null, 2));
+// Parcels at pickup points: reminders a day before the holding period ends, return flags after it.
+const holding = sweepHolding(getDb());
+console.log(JSON.stringify({ ...report, holding }, null, 2));
 closeDb();
 process.exitCode = report.errors.length || report.transferFailures.length ? 1 : 0;

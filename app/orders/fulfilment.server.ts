@@ -1,21 +1,23 @@
 /**
  * Fulfilment after payment, and 到站付款 (pay at pickup). Plain module, no Remix.
  *
- * Producers move THEIR sub-order: paid → in_fulfilment → ready_for_pickup. The order follows when
- * every sub-order has reached the step (a two-producer order is ready only when both are), through
- * transitionOrder (guarded UPDATE + history row). A sub-order with a sold-by-weight line can be
- * ready only once weighed.
+ * Since logistics (issue 5) every order placed through checkout travels as parcels
+ * (logistics/parcels.ts), and the parcels drive the later steps:
+ *   producer 发货 (dispatchSubOrder)   paid → in_fulfilment, each parcel gets a slot at the point
+ *   operator scans the label at arrival  → ready_for_pickup once every parcel of the sub-order arrived
+ *   operator hands out against the code  → picked_up once every parcel of the order is picked up
+ * so a producer may only mark a sub-order in_fulfilment (packing) by hand. ready_for_pickup by hand
+ * remains only for a sub-order WITHOUT parcels (orders made before parcels existed, e.g. demo rows).
+ * A sub-order with a sold-by-weight line can move on only once weighed.
  *
- * The delivery point's operator (delivery_points.operator_user_id) hands orders over at /station:
- * a prepaid order ready_for_pickup → picked_up; a 到站付款 order (pending_payment, pay_at_pickup)
- * is confirmed paid (cash / the station's QR) and, the goods being there, walked through to
- * picked_up in one transaction, every step in the history with the operator as actor.
+ * The order-level hand-over without a code (handOverAtStation) is gone: the operator hands each
+ * parcel out against the buyer's pickup code (handOutParcel), confirming 到站付款 there.
+ * The routes import the parcel functions from here (a .server module stays out of the browser build).
  */
 import type { Db } from "../../db/client";
 import type { OrderStatus } from "../../db/schema";
-import { canManageProducer, hasRole, type Actor } from "../auth/permissions";
+import { canManageProducer, type Actor } from "../auth/permissions";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../listings/listings.server";
-import { issueOrderInvoices } from "../invoices/invoices.server";
 import { transitionOrder } from "./orders.server";
 import { canTransition } from "./state";
 
@@ -23,7 +25,7 @@ export type FulfilmentStep = "in_fulfilment" | "ready_for_pickup";
 const ORDER_OF: OrderStatus[] = ["paid", "in_fulfilment", "ready_for_pickup", "picked_up", "completed"];
 const rank = (s: string) => ORDER_OF.indexOf(s as OrderStatus);
 
-/** A producer member moves one sub-order a step; the order follows when all its sub-orders did. */
+/** A producer member moves one sub-order a step (see above); the order follows when all its sub-orders did. */
 export function advanceSubOrder(db: Db, actor: Actor, subOrderId: number, to: FulfilmentStep, now = Date.now()): { orderStatus: OrderStatus } {
   const sqlite = db.$client;
   return sqlite
@@ -35,6 +37,9 @@ export function advanceSubOrder(db: Db, actor: Actor, subOrderId: number, to: Fu
       if (!canManageProducer(actor, sub.producerId)) throw new ForbiddenError();
       if (!canTransition(sub.status, to)) throw new DomainRuleError("orders.error.illegalTransition");
       if (to === "ready_for_pickup") {
+        // With parcels, arrival at the point makes the sub-order ready, not the producer.
+        const parcels = sqlite.prepare(`select count(*) from parcels where sub_order_id = ?`).pluck().get(sub.id) as number;
+        if (parcels > 0) throw new DomainRuleError("parcels.error.readyByArrival");
         const unweighed = sqlite
           .prepare(`select count(*) from order_lines where sub_order_id = ? and sold_by_weight = 1 and weighed_total_fen is null`)
           .pluck()
@@ -58,85 +63,6 @@ export function advanceSubOrder(db: Db, actor: Actor, subOrderId: number, to: Fu
     .immediate();
 }
 
-function assertOperator(db: Db, actor: Actor, orderId: number) {
-  const row = db.$client
-    .prepare(
-      `select o.id, o.status, o.pay_at_pickup as payAtPickup,
-              exists (select 1 from delivery_point_operators dpo where dpo.delivery_point_id = o.delivery_point_id and dpo.user_id = ?) as isOperator
-       from orders o where o.id = ?`,
-    )
-    .get(actor.id, orderId) as { id: number; status: OrderStatus; payAtPickup: number; isOperator: number } | undefined;
-  if (!row) throw new NotFoundError("order");
-  if (!hasRole(actor, "delivery_operator") || !row.isOperator) throw new ForbiddenError();
-  return row;
-}
-
-function walkTo(db: Db, orderId: number, from: OrderStatus, to: OrderStatus, actor: Actor, now: number, note: string) {
-  let at = from;
-  for (const next of ORDER_OF.slice(rank(from) + 1, rank(to) + 1)) {
-    transitionOrder(db, orderId, next, "operator", { actorUserId: actor.id, now, note });
-    at = next;
-  }
-  return at;
-}
-
-/** The operator hands the order over. 到站付款: confirms the payment first (pending_payment → paid). */
-export function handOverAtStation(db: Db, actor: Actor, orderId: number, now = Date.now()): { paidAtPickup: boolean } {
-  const sqlite = db.$client;
-  const result = sqlite
-    .transaction(() => {
-      const order = assertOperator(db, actor, orderId);
-      const held = sqlite.prepare(`select count(*) from order_lines where order_id = ? and hold_reason is not null`).pluck().get(orderId) as number;
-      if (held > 0) throw new DomainRuleError("fulfilment.error.onHold");
-      let paidAtPickup = false;
-      if (order.payAtPickup && order.status === "pending_payment") {
-        const unweighed = sqlite.prepare(`select count(*) from order_lines where order_id = ? and sold_by_weight = 1 and weighed_total_fen is null`).pluck().get(orderId) as number;
-        if (unweighed > 0) throw new DomainRuleError("fulfilment.error.notAllWeighed");
-        transitionOrder(db, orderId, "paid", "operator", { actorUserId: actor.id, now, note: "到站付款 paid at pickup" });
-        sqlite.prepare(`update orders set pay_at_pickup_confirmed_by = ? where id = ?`).run(actor.id, orderId);
-        walkTo(db, orderId, "paid", "picked_up", actor, now, "handed over at pickup");
-        paidAtPickup = true;
-      } else if (order.status === "ready_for_pickup") {
-        transitionOrder(db, orderId, "picked_up", "operator", { actorUserId: actor.id, now });
-      } else {
-        throw new DomainRuleError("orders.error.illegalTransition");
-      }
-      sqlite.prepare(`update order_lines set picked_up_at = ? where order_id = ? and picked_up_at is null`).run(now, orderId);
-      return { paidAtPickup };
-    })
-    .immediate();
-  // Paid at the station: its invoices are issued now, as a webhook would for a card payment.
-  if (result.paidAtPickup) issueOrderInvoices(db, orderId, now);
-  return result;
-}
-
-export type StationOrder = {
-  id: number;
-  status: OrderStatus;
-  totalFen: number;
-  payAtPickup: boolean;
-  contactPhone: string;
-  pointName: string;
-  itemCount: number;
-  unweighed: number;
-};
-
-/** The operator's points' orders awaiting pickup: prepaid and ready, or 到站付款 still to pay. */
-export function listStationOrders(db: Db, operatorUserId: number): StationOrder[] {
-  const rows = db.$client
-    .prepare(
-      `select o.id, o.status, o.total_fen as totalFen, o.pay_at_pickup as payAtPickup, o.contact_phone as contactPhone, p.name as pointName,
-              (select coalesce(sum(quantity), 0) from order_lines ol where ol.order_id = o.id) as itemCount,
-              (select count(*) from order_lines ol where ol.order_id = o.id and ol.sold_by_weight = 1 and ol.weighed_total_fen is null) as unweighed
-       from orders o join delivery_points p on p.id = o.delivery_point_id
-       join delivery_point_operators dpo on dpo.delivery_point_id = p.id
-       where dpo.user_id = ? and (o.status = 'ready_for_pickup' or (o.status = 'pending_payment' and o.pay_at_pickup = 1))
-       order by o.created_at, o.id`,
-    )
-    .all(operatorUserId) as (Omit<StationOrder, "payAtPickup"> & { payAtPickup: number })[];
-  return rows.map((r) => ({ ...r, payAtPickup: r.payAtPickup === 1 }));
-}
-
 /** Can this point take 到站付款 orders (a staffed village station)? */
 export function offersPayAtPickup(db: Db, deliveryPointId: number): boolean {
   return (
@@ -149,3 +75,25 @@ export function offersPayAtPickup(db: Db, deliveryPointId: number): boolean {
     undefined
   );
 }
+
+export {
+  buyerParcels,
+  dispatchableSubOrders,
+  dispatchSubOrder,
+  handOutParcel,
+  markParcelArrived,
+  operatorParcels,
+  parcelIdForOperator,
+  pendingChangesForOrders,
+  pendingPointChanges,
+  PickupRefusedError,
+  producerParcels,
+  respondToPointChange,
+  type BuyerParcel,
+  type OperatorParcel,
+  type OperatorView,
+  type PointChangeProposal,
+  type ProducerParcel,
+} from "../../logistics/parcels";
+export { markReturned, sweepHolding } from "../../logistics/holding";
+export { parsePickupQrPayload } from "../../logistics/pickup-code";

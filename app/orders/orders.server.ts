@@ -8,6 +8,7 @@
 import type Database from "better-sqlite3";
 import type { Db } from "../../db/client";
 import type { OrderEventSource, OrderStatus } from "../../db/schema";
+import { cancelOrderParcels } from "../../logistics/holding";
 import { assertTransition, IllegalTransitionError } from "./state";
 
 export type TransitionOptions = {
@@ -76,6 +77,8 @@ export function transitionOrder(
       .run(to, to, now, to, now, orderId, from).changes;
     if (changed !== 1) throw new IllegalTransitionError(orderId, from, to);
     moveSubOrders(sqlite, orderId, from, to);
+    // Cancelled or refunded before pickup: the parcels go nowhere and their slots are free.
+    if (to === "cancelled" || to === "refunded") cancelOrderParcels(sqlite, { orderId }, now, options.actorUserId ?? null);
     sqlite
       .prepare(
         `insert into order_status_history (order_id, from_status, to_status, source, actor_user_id, stripe_event_id, note, at)

@@ -17,6 +17,7 @@ import type { Db } from "../../db/client";
 import { hasRole, type Actor } from "../auth/permissions";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../listings/listings.server";
 import type { Stripe } from "../payments/stripe.server";
+import { cancelOrderParcels } from "../../logistics/holding";
 import { transitionOrder } from "./orders.server";
 import { canTransition, type OrderStatus } from "./state";
 
@@ -166,6 +167,8 @@ export async function refundSubOrder(
       if (refunded >= sub.subtotalFen && sub.status !== "refunded") {
         // Sub-order level: it leaves the order's status moves (transitionOrder moves sub-orders by `from`).
         sqlite.prepare(`update sub_orders set status = 'refunded' where id = ?`).run(subOrderId);
+        // Its parcels not yet handed out are cancelled (slots freed).
+        cancelOrderParcels(sqlite, { subOrderId }, now, actor === "system" ? null : actor.id);
         subOrderRefunded = true;
         const left = sqlite
           .prepare(`select count(*) from sub_orders where order_id = ? and status != 'refunded'`)

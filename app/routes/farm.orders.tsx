@@ -15,7 +15,7 @@ import { requireRole } from "~/utils/session.server";
 // ── W3: weighing (catch weight) and fulfilment steps ──
 import { DomainRuleError, ForbiddenError, NotFoundError } from "~/listings/listings.server";
 import { finalizeCatchWeight, listWeightLines, recordActualWeight } from "~/orders/catch-weight.server";
-import { advanceSubOrder } from "~/orders/fulfilment.server";
+import { advanceSubOrder, dispatchableSubOrders, dispatchSubOrder, pendingChangesForOrders, producerParcels } from "~/orders/fulfilment.server";
 import { IllegalTransitionError } from "~/orders/state";
 import { getStripe } from "~/payments/stripe.server";
 import { logger } from "~/utils/logger.server";
@@ -26,8 +26,13 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "farmOrder
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "farmer", "coop_admin");
   const db = getDb();
+  const subs = listProducerSubOrders(db, user.producerIds);
   return {
-    subOrders: listProducerSubOrders(db, user.producerIds).map((s) => ({ ...s, createdAtText: chinaDateTime(s.createdAt) })),
+    subOrders: subs.map((s) => ({ ...s, createdAtText: chinaDateTime(s.createdAt) })),
+    // Parcels (issue 5): 发货 allocates slots; each parcel's label code and slot.
+    parcels: producerParcels(db, user.producerIds, subs.map((s) => s.id)),
+    dispatchable: dispatchableSubOrders(db, user.producerIds),
+    pointChanges: pendingChangesForOrders(db, [...new Set(subs.map((s) => s.orderId))]),
     invoices: invoicesBySubOrder(db, listProducerSubOrders(db, user.producerIds).map((s) => s.id)), // W2
     packing: packingList(db, user.producerIds),
     weightLines: listWeightLines(db, user.producerIds), // W3
@@ -37,13 +42,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
 // ── W3: POST intent=weigh (lineId, actualWeightG) | in_fulfilment | ready_for_pickup (subOrderId) ──
 const FarmOrderActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("weigh"), lineId: z.coerce.number().int().positive(), actualWeightG: z.coerce.number().int().positive().max(1_000_000) }),
-  z.object({ intent: z.enum(["in_fulfilment", "ready_for_pickup"]), subOrderId: z.coerce.number().int().positive() }),
+  z.object({ intent: z.enum(["in_fulfilment", "ready_for_pickup", "dispatch"]), subOrderId: z.coerce.number().int().positive() }),
 ]);
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "farmer", "coop_admin");
   const parsed = FarmOrderActionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return data({ ok: false as const, error: "fulfilment.error.weight" }, { status: 400 });
+  if (!parsed.success) return data({ ok: false as const, error: "fulfilment.error.weight", params: {} }, { status: 400 });
   const db = getDb();
   try {
     if (parsed.data.intent === "weigh") {
@@ -53,14 +58,21 @@ export async function action({ request }: ActionFunctionArgs) {
         // Capture / refund of the difference; a Stripe failure leaves the weights saved and is retried on the next save.
         await finalizeCatchWeight(db, getStripe(), orderId).catch((err) => logger.error({ err, orderId }, "catch weight: settlement failed"));
       }
+    } else if (parsed.data.intent === "dispatch") {
+      const r = dispatchSubOrder(db, user, parsed.data.subOrderId);
+      const notes: { key: string; params: Record<string, string | number> }[] = [];
+      if (r.dispatched.length) notes.push({ key: "parcels.farm.dispatched", params: { count: r.dispatched.length } });
+      if (r.waiting.length) notes.push({ key: "parcels.farm.waiting", params: { count: r.waiting.length } });
+      if (r.proposal) notes.push({ key: "parcels.farm.proposed", params: { to: r.proposal.toPointName } });
+      return { ok: true as const, error: null, notes };
     } else {
       advanceSubOrder(db, user, parsed.data.subOrderId, parsed.data.intent);
     }
-    return { ok: true as const, error: null };
+    return { ok: true as const, error: null, notes: [] as { key: string; params: Record<string, string | number> }[] };
   } catch (e) {
     if (e instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
     if (e instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
-    if (e instanceof DomainRuleError || e instanceof IllegalTransitionError) return data({ ok: false as const, error: e.messageKey }, { status: 400 });
+    if (e instanceof DomainRuleError || e instanceof IllegalTransitionError) return data({ ok: false as const, error: e.messageKey, params: {} }, { status: 400 });
     throw e;
   }
 }
@@ -68,7 +80,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function FarmOrdersRoute() {
   const t = useT();
-  const { invoices, subOrders, packing, weightLines } = useLoaderData<typeof loader>();
+  const { invoices, subOrders, packing, weightLines, parcels, dispatchable, pointChanges } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>(); // W3
   return (
     <section>
@@ -82,7 +94,11 @@ export default function FarmOrdersRoute() {
       </p>
       {/* ── end W1 ── */}
       {/* ── W3: action result + weighing ── */}
-      {result?.ok ? <p className="notice" role="status">{t("fulfilment.done")}</p> : null}
+      {result?.ok ? (
+        <div className="notice" role="status" data-testid="farm-result">
+          {result.notes.length ? result.notes.map((n) => <p key={n.key}>{t.has(n.key) ? t(n.key, n.params) : n.key}</p>) : t("fulfilment.done")}
+        </div>
+      ) : null}
       {result && !result.ok ? (
         <p className="form-error" role="alert">
           {t.has(result.error) ? t(result.error) : result.error}
@@ -168,13 +184,47 @@ export default function FarmOrdersRoute() {
               ) : null}
               {/* ── end W2 ── */}
               {/* ── W3: fulfilment steps ── */}
-              {s.status === "paid" || s.status === "in_fulfilment" ? (
+              {/* Parcels (issue 5): 开始备货 (optional), then 发货; arrival at the point makes it ready. */}
+              {s.status === "paid" || dispatchable.includes(s.id) ? (
                 <Form method="post" className="button-row">
                   <input type="hidden" name="subOrderId" value={s.id} />
-                  <button type="submit" name="intent" value={s.status === "paid" ? "in_fulfilment" : "ready_for_pickup"} className="primary">
-                    {s.status === "paid" ? t("fulfilment.markInFulfilment") : t("fulfilment.markReady")}
+                  {s.status === "paid" ? (
+                    <button type="submit" name="intent" value="in_fulfilment" className="secondary">
+                      {t("fulfilment.markInFulfilment")}
+                    </button>
+                  ) : null}
+                  {dispatchable.includes(s.id) ? (
+                    <button type="submit" name="intent" value="dispatch" className="primary" style={{ minHeight: "3rem" }}>
+                      {t("parcels.farm.dispatch")}
+                    </button>
+                  ) : null}
+                </Form>
+              ) : s.status === "in_fulfilment" && !parcels[s.id]?.length ? (
+                // An order from before parcels existed: the producer still marks it ready by hand.
+                <Form method="post" className="button-row">
+                  <input type="hidden" name="subOrderId" value={s.id} />
+                  <button type="submit" name="intent" value="ready_for_pickup" className="primary">
+                    {t("fulfilment.markReady")}
                   </button>
                 </Form>
+              ) : null}
+              {pointChanges[s.orderId] ? <p className="warning">{t("parcels.farm.proposed", { to: pointChanges[s.orderId] })}</p> : null}
+              {parcels[s.id]?.length ? (
+                <ul className="meta" data-testid="farm-parcels" aria-label={t("parcels.farm.parcels")}>
+                  {parcels[s.id].map((p) => (
+                    <li key={p.id} data-testid="farm-parcel" data-parcel-code={p.code}>
+                      <strong className="mono">{p.code}</strong> · {t(`parcels.status.${p.status}` as const)} · {p.pointName}
+                      {p.slotCode ? (
+                        <>
+                          {" "}
+                          · {t("parcels.slot")} <strong>{p.slotCode}</strong>
+                        </>
+                      ) : null}{" "}
+                      · {t(`parcels.size.${p.size}` as const)}
+                      {p.chilled ? ` · ${t("parcels.chilled")}` : ""}
+                    </li>
+                  ))}
+                </ul>
               ) : null}
               {/* ── end W3 ── */}
             </li>

@@ -1,6 +1,9 @@
 /** /orders/:orderId: the order, its sub-orders per producer, lines, amounts and status timeline. */
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import QRCode from "qrcode";
+import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatFen } from "~/domain/money";
 import { useT } from "~/i18n/react";
@@ -15,6 +18,10 @@ import { RatingForm } from "~/orders/rating-form";
 import { pageTitle } from "~/utils/meta";
 import { chinaDateTime, parseOrderId, requireOrderForViewer } from "~/utils/order-access.server";
 import { requireUser } from "~/utils/session.server";
+// ── parcels (issue 5) ──
+import { DomainRuleError, NotFoundError } from "~/listings/listings.server";
+import { buyerParcels, pendingPointChanges, respondToPointChange } from "~/orders/fulfilment.server";
+// ── end parcels ──
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data ? pageTitle(matches, "orders.orderNo", { id: data.order.id }) : pageTitle(matches, "error.notFound");
@@ -35,13 +42,130 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // ── invoices (W2) ──
     invoices: ensureOrderInvoices(db, order.id).map((i) => ({ id: i.id, subOrderId: i.subOrderId, number: i.number, vatTreatment: i.vatTreatment, vatRateBp: i.vatRateBp, vatFen: i.vatFen })),
     // ── end invoices ──
+    // ── parcels (issue 5): the pickup code and its QR only for the buyer's own order ──
+    ...(await parcelsFor(user, order.id, order.buyerId)),
+    // ── end parcels ──
   };
 }
+
+// ── parcels (issue 5) ──
+async function parcelsFor(user: Awaited<ReturnType<typeof requireUser>>, orderId: number, buyerId: number) {
+  if (user.id !== buyerId) return { parcels: [], pointChanges: [] };
+  const db = getDb();
+  const parcels = await Promise.all(
+    buyerParcels(db, user, orderId).map(async (p) => ({
+      ...p,
+      holdUntilText: p.holdUntil ? chinaDateTime(p.holdUntil) : null,
+      // Inline SVG: no second request, nothing cached anywhere but this page.
+      qrSvg: p.qrPayload ? await QRCode.toString(p.qrPayload, { type: "svg", errorCorrectionLevel: "M", margin: 2 }) : null,
+    })),
+  );
+  return { parcels, pointChanges: pendingPointChanges(db, user, orderId) };
+}
+
+const PointChangeSchema = z.object({ intent: z.enum(["accept", "decline"]), changeId: z.coerce.number().int().positive() });
+
+/** The buyer answers a proposed change of pickup point (同意 / 不同意). */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const order = requireOrderForViewer(user, parseOrderId(params.orderId));
+  const parsed = PointChangeSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return data({ ok: false as const, message: "parcels.error.changeAnswered" }, { status: 400 });
+  if (order.buyerId !== user.id) throw new Response("error.forbidden", { status: 403 });
+  try {
+    respondToPointChange(getDb(), user, parsed.data.changeId, parsed.data.intent === "accept");
+    return { ok: true as const, message: parsed.data.intent === "accept" ? "parcels.buyer.accepted" : "parcels.buyer.declined" };
+  } catch (e) {
+    if (e instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
+    if (e instanceof DomainRuleError) return data({ ok: false as const, message: e.messageKey }, { status: 400 });
+    throw e;
+  }
+}
+
+type LoadedParcel = Awaited<ReturnType<typeof parcelsFor>>["parcels"][number];
+
+function ParcelsSection({ parcels, pointChanges }: { parcels: LoadedParcel[]; pointChanges: Awaited<ReturnType<typeof parcelsFor>>["pointChanges"] }) {
+  const t = useT();
+  const result = useActionData<typeof action>();
+  if (parcels.length === 0 && pointChanges.length === 0) return null;
+  return (
+    <section aria-labelledby="parcels-heading" data-testid="order-parcels">
+      <h2 id="parcels-heading">{t("parcels.buyer.title")}</h2>
+      {result ? (
+        <p className={result.ok ? "notice" : "form-error"} role={result.ok ? "status" : "alert"}>
+          {t.has(result.message) ? t(result.message) : result.message}
+        </p>
+      ) : null}
+      {pointChanges.map((c) => (
+        <Form method="post" key={c.id} className="panel warning" data-testid="point-change">
+          <p>
+            <strong>{t("parcels.buyer.proposalTitle")}</strong>
+          </p>
+          <p>{t("parcels.buyer.proposal", { from: c.fromPointName, to: c.toPointName, address: c.toPointAddress })}</p>
+          <input type="hidden" name="changeId" value={c.id} />
+          <div className="button-row">
+            <button type="submit" name="intent" value="accept" className="primary" style={{ minHeight: "3rem" }}>
+              {t("parcels.buyer.accept")}
+            </button>
+            <button type="submit" name="intent" value="decline" className="secondary" style={{ minHeight: "3rem" }}>
+              {t("parcels.buyer.decline")}
+            </button>
+          </div>
+        </Form>
+      ))}
+      <ul style={{ listStyle: "none", padding: 0, display: "grid", gap: "0.5rem" }}>
+        {parcels.map((p) => (
+          <li key={p.id} className="panel" data-testid="parcel" data-parcel-code={p.code}>
+            <p>
+              <strong className="mono">{p.code}</strong>{" "}
+              <span className="badge" data-testid="parcel-status">
+                {t(`parcels.status.${p.status}` as const)}
+              </span>
+              <span className="badge muted">{t(`parcels.size.${p.size}` as const)}</span>
+              {p.chilled ? <span className="badge">{t("parcels.chilled")}</span> : null}
+            </p>
+            <p className="meta">
+              {p.producerName} · {p.items.map((i) => `${i.title} × ${i.quantity}`).join("，")}
+            </p>
+            <p>
+              {t("parcels.point")}: {p.pointName} · {p.pointAddress}
+              {p.slotCode && p.status !== "awaiting_dispatch" ? (
+                <>
+                  {" "}
+                  · {t("parcels.slot")} <strong>{p.slotCode}</strong>
+                </>
+              ) : null}
+            </p>
+            {p.status === "awaiting_dispatch" ? <p className="meta">{t("parcels.buyer.waitingDispatch")}</p> : null}
+            {p.recallHold ? <p className="form-error">{t("parcels.recallHold")}</p> : null}
+            {p.pickupCode ? (
+              <div data-testid="pickup">
+                <p className="meta">{t("parcels.buyer.showCode")}</p>
+                <p aria-label={t("parcels.buyer.pickupCode")}>
+                  {t("parcels.buyer.pickupCode")}:{" "}
+                  <strong className="mono" data-testid="pickup-code" style={{ fontSize: "2.25rem", letterSpacing: "0.25em" }}>
+                    {p.pickupCode}
+                  </strong>
+                </p>
+                {p.qrSvg ? (
+                  <div role="img" aria-label={t("parcels.buyer.qrAlt")} style={{ width: "12rem", maxWidth: "100%" }} dangerouslySetInnerHTML={{ __html: p.qrSvg }} />
+                ) : null}
+                {p.holdUntilText ? <p className="warning">{t("parcels.holdUntil", { deadline: p.holdUntilText })}</p> : null}
+              </div>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+// ── end parcels ──
 
 export default function OrderRoute() {
   const t = useT();
   const { order, lots, deliveryPoint, timeline, invoices } = useLoaderData<typeof loader>();
   const { afterSale } = useLoaderData<typeof loader>(); // after sale (W1)
+  const { parcels, pointChanges } = useLoaderData<typeof loader>(); // parcels (issue 5)
   return (
     <article>
       <p>
@@ -70,6 +194,8 @@ export default function OrderRoute() {
         <dt>{t("orders.deliveryPoint")}</dt>
         <dd>{deliveryPoint ? `${deliveryPoint.name} · ${deliveryPoint.address}` : "—"}</dd>
       </dl>
+
+      <ParcelsSection parcels={parcels} pointChanges={pointChanges} />
 
       <h2>
         {t("orders.subOrders")} ({order.subOrders.length})

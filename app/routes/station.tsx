@@ -1,87 +1,290 @@
 /**
- * /station: the delivery point operator's pickups — prepaid orders ready for pickup, and 到站付款
- * orders whose payment the operator confirms at handover (app/orders/fulfilment.server.ts).
+ * /station: the pickup point operator's app (phone, no JavaScript needed). At the top one box: a
+ * scanner (keyboard wedge) or the operator types a parcel label code + Enter → the parcel is
+ * checked in (logistics/parcels.ts markParcelArrived); a scanned buyer QR (CUNPIN-PICKUP:…) fills
+ * the parcel and its code in one go → hand-out. Below: expected today, waiting (with the slot and a
+ * pickup-code form each; 到站付款 needs the "payment received" box), overdue, and flagged for return.
+ * Several points: ?point=<id> (another operator's point is 403).
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatFen } from "~/domain/money";
 import { useT } from "~/i18n/react";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "~/listings/listings.server";
-import { handOverAtStation, listStationOrders } from "~/orders/fulfilment.server";
+import {
+  handOutParcel,
+  markParcelArrived,
+  markReturned,
+  operatorParcels,
+  parcelIdForOperator,
+  parsePickupQrPayload,
+  PickupRefusedError,
+  type OperatorParcel,
+} from "~/orders/fulfilment.server";
 import { IllegalTransitionError } from "~/orders/state";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
+import { chinaDateTime } from "~/utils/order-access.server";
 import { requireRole } from "~/utils/session.server";
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "station.title");
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "parcels.station.title");
+
+const PointQuery = z.object({ point: z.coerce.number().int().positive().optional() });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "delivery_operator");
-  return { orders: listStationOrders(getDb(), user.id) };
-}
-
-const HandOverSchema = z.object({ orderId: z.coerce.number().int().positive() });
-
-export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, "delivery_operator");
-  const parsed = HandOverSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return data({ ok: false as const, error: "orders.error.illegalTransition", orderId: null }, { status: 400 });
+  const q = PointQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!q.success) throw new Response("error.notFound", { status: 400 });
   try {
-    handOverAtStation(getDb(), user, parsed.data.orderId);
-    return { ok: true as const, error: null, orderId: parsed.data.orderId };
+    const view = operatorParcels(getDb(), user, { pointId: q.data.point });
+    const fmt = (list: OperatorParcel[]) => list.map((p) => ({ ...p, holdUntilText: p.holdUntil ? chinaDateTime(p.holdUntil) : null }));
+    return { ...view, expected: fmt(view.expected), arrived: fmt(view.arrived), overdue: fmt(view.overdue), flagged: fmt(view.flagged) };
   } catch (e) {
     if (e instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
-    if (e instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
-    if (e instanceof DomainRuleError || e instanceof IllegalTransitionError) {
-      return data({ ok: false as const, error: e.messageKey, orderId: parsed.data.orderId }, { status: 400 });
-    }
     throw e;
   }
 }
 
+const ActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("arrive"), parcelCode: z.string().trim().min(1).max(200) }),
+  z.object({
+    intent: z.literal("handout"),
+    parcelId: z.coerce.number().int().positive(),
+    pickupCode: z.string().trim().regex(/^\d{6}$/, "parcels.error.badPickupCode"),
+    confirmPayment: z.literal("on").optional(),
+  }),
+  z.object({ intent: z.literal("return"), parcelId: z.coerce.number().int().positive() }),
+]);
+
+type ActionResult =
+  | { ok: true; message: string; params: Record<string, string | number>; parcelId: number | null }
+  | { ok: false; error: string; params: Record<string, string | number>; parcelId: number | null };
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, "delivery_operator");
+  const form = Object.fromEntries(await request.formData());
+  const parsed = ActionSchema.safeParse(form);
+  const fail = (error: string, status: number, params: Record<string, string | number> = {}, parcelId: number | null = null) =>
+    data<ActionResult>({ ok: false, error, params, parcelId }, { status });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]?.message;
+    const parcelId = Number(form.parcelId) || null;
+    return fail(issue === "parcels.error.badPickupCode" ? issue : form.intent === "arrive" ? "parcels.error.badParcelCode" : "parcels.error.badPickupCode", 400, {}, parcelId);
+  }
+  const db = getDb();
+  const input = parsed.data;
+  try {
+    if (input.intent === "arrive") {
+      // The buyer's QR in the scan box: hand-out with the code it carries.
+      const qr = parsePickupQrPayload(input.parcelCode);
+      if (qr) {
+        const parcelId = parcelIdForOperator(db, user, qr.parcelCode);
+        try {
+          const r = handOutParcel(db, user, { parcelId, pickupCode: qr.code });
+          return data<ActionResult>({ ok: true, message: r.paidAtPickup ? "parcels.station.paidAndHandedOut" : "parcels.station.handedOut", params: { parcel: r.code }, parcelId });
+        } catch (e) {
+          if (e instanceof DomainRuleError) return fail(e.messageKey, 400, e instanceof PickupRefusedError ? e.params : {}, parcelId);
+          throw e;
+        }
+      }
+      const r = markParcelArrived(db, user, input.parcelCode);
+      return data<ActionResult>({ ok: true, message: "parcels.station.arrivedOk", params: { parcel: r.code, slot: r.slotCode ?? "—", buyer: r.buyerName }, parcelId: r.parcelId });
+    }
+    if (input.intent === "handout") {
+      const r = handOutParcel(db, user, { parcelId: input.parcelId, pickupCode: input.pickupCode, confirmPayment: input.confirmPayment === "on" });
+      return data<ActionResult>({ ok: true, message: r.paidAtPickup ? "parcels.station.paidAndHandedOut" : "parcels.station.handedOut", params: { parcel: r.code }, parcelId: r.parcelId });
+    }
+    markReturned(db, user, input.parcelId);
+    const code = db.$client.prepare(`select code from parcels where id = ?`).pluck().get(input.parcelId) as string;
+    return data<ActionResult>({ ok: true, message: "parcels.station.returned", params: { parcel: code }, parcelId: input.parcelId });
+  } catch (e) {
+    const parcelId = "parcelId" in input ? input.parcelId : null;
+    if (e instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
+    // A code typed at the wrong point reads as unknown here: the parcel's existence is not revealed.
+    if (e instanceof NotFoundError) return fail("parcels.error.parcelNotFound", 404, {}, parcelId);
+    if (e instanceof PickupRefusedError) return fail(e.messageKey, 400, e.params, parcelId);
+    if (e instanceof DomainRuleError || e instanceof IllegalTransitionError) return fail(e.messageKey, 400, {}, parcelId);
+    throw e;
+  }
+}
+
+const big = { minHeight: "3rem", fontSize: "1.1rem" } as const;
+
 export default function StationRoute() {
   const t = useT();
-  const { orders } = useLoaderData<typeof loader>();
+  const view = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  return (
-    <section>
-      <h1>{t("station.title")}</h1>
-      {result?.ok ? <p className="notice" role="status">{t("station.done", { id: result.orderId })}</p> : null}
-      {result && !result.ok ? (
-        <p className="form-error" role="alert">
-          {t.has(result.error) ? t(result.error) : result.error}
-        </p>
+  const busy = useNavigation().state === "submitting";
+  const say = (key: string, params: Record<string, string | number>) => (t.has(key) ? t(key, params) : key);
+  type Row = (typeof view.arrived)[number];
+
+  const header = (p: Row) => (
+    <p>
+      <strong className="mono" data-testid="parcel-code">
+        {p.code}
+      </strong>{" "}
+      {p.slotCode ? (
+        <span className="badge" data-testid="parcel-slot" style={{ fontSize: "1rem" }}>
+          {t("parcels.slot")} {p.slotCode}
+        </span>
       ) : null}
-      {orders.length === 0 ? <p>{t("station.none")}</p> : null}
-      <ul style={{ listStyle: "none", padding: 0 }}>
-        {orders.map((o) => (
-          <li key={o.id} className="panel" data-testid="station-order">
-            <p>
-              <strong>{t("orders.orderNo", { id: o.id })}</strong> <span className="badge">{t(`orders.status.${o.status}` as const)}</span>{" "}
-              {o.payAtPickup ? <span className="badge">{t("fulfilment.payAtPickup")}</span> : null}
-            </p>
-            <p className="meta">
-              {o.pointName} · {o.contactPhone} · {t("orders.quantity")}: {o.itemCount}
-            </p>
-            {o.payAtPickup && o.status === "pending_payment" ? (
-              <p className="price">{t("station.toCollect", { amount: formatFen(o.totalFen) })}</p>
-            ) : null}
-            {o.unweighed > 0 ? (
-              <p className="warning">{t("station.notWeighed")}</p>
-            ) : (
-              <Form method="post">
-                <input type="hidden" name="orderId" value={o.id} />
-                <button type="submit" className="primary">
-                  {o.payAtPickup && o.status === "pending_payment" ? t("station.payAndHandOver") : t("station.handOver")}
-                </button>
-              </Form>
-            )}
+      <span className="badge muted">{t(`parcels.size.${p.size}` as const)}</span>
+      {p.chilled ? <span className="badge">{t("parcels.chilled")}</span> : null}
+    </p>
+  );
+  const who = (p: Row) => (
+    <p className="meta">
+      {t("parcels.station.buyer")}: {p.buyerName} · {p.maskedPhone} · {t("orders.orderNo", { id: p.orderId })}
+      {p.holdUntilText ? <> · {t("parcels.station.holdUntil", { deadline: p.holdUntilText })}</> : null}
+    </p>
+  );
+  const feedback = (p: Row) =>
+    result && result.parcelId === p.id && !result.ok ? (
+      <p className="form-error" role="alert">
+        {say(result.error, result.params)}
+      </p>
+    ) : null;
+
+  const pickupForm = (p: Row) =>
+    p.recallHold ? (
+      <p className="form-error" data-testid="recall-hold" style={{ fontWeight: 700 }}>
+        {t("parcels.recallHold")}
+      </p>
+    ) : p.unweighed ? (
+      <p className="warning">{t("parcels.station.notWeighed")}</p>
+    ) : (
+      <Form method="post" className="form" data-testid="pickup-form">
+        <input type="hidden" name="intent" value="handout" />
+        <input type="hidden" name="parcelId" value={p.id} />
+        <div className="field">
+          <label htmlFor={`code-${p.id}`}>{t("parcels.station.pickupCode")}</label>
+          <input
+            id={`code-${p.id}`}
+            name="pickupCode"
+            inputMode="numeric"
+            pattern="[0-9]{6}"
+            maxLength={6}
+            minLength={6}
+            autoComplete="off"
+            required
+            style={{ ...big, letterSpacing: "0.3em" }}
+          />
+        </div>
+        {p.payDueFen !== null ? (
+          <label className="field" style={{ display: "flex", gap: "0.5rem", alignItems: "center", ...big }}>
+            <input type="checkbox" name="confirmPayment" required style={{ width: "1.5rem", height: "1.5rem" }} />
+            {t("parcels.station.confirmPaid", { amount: formatFen(p.payDueFen) })}
+          </label>
+        ) : null}
+        {p.locked ? <p className="warning">{t("parcels.station.locked")}</p> : null}
+        <button type="submit" className="primary" style={big} disabled={busy}>
+          {t("parcels.station.handOut")}
+        </button>
+      </Form>
+    );
+
+  const section = (id: string, title: string, list: Row[], body: (p: Row) => React.ReactNode) => (
+    <section aria-labelledby={id} data-testid={id}>
+      <h2 id={id}>
+        {title} <span className="badge muted">{list.length}</span>
+      </h2>
+      {list.length === 0 ? <p className="meta">{t("parcels.station.none")}</p> : null}
+      <ul style={{ listStyle: "none", padding: 0, display: "grid", gap: "0.5rem" }}>
+        {list.map((p) => (
+          <li key={p.id} className="panel" data-testid="station-parcel" data-parcel-code={p.code}>
+            {header(p)}
+            {who(p)}
+            {p.payDueFen !== null ? <p className="price">{t("parcels.station.payDue", { amount: formatFen(p.payDueFen) })}</p> : null}
+            {feedback(p)}
+            {body(p)}
           </li>
         ))}
       </ul>
+    </section>
+  );
+
+  const scanError = result && !result.ok && (result.parcelId === null || ![...view.arrived, ...view.overdue, ...view.flagged].some((p) => p.id === result.parcelId));
+
+  return (
+    <section>
+      <h1>{t("parcels.station.title")}</h1>
+      {view.points.length === 0 ? <p>{t("parcels.station.noPoint")}</p> : null}
+      {view.points.length > 1 ? (
+        <Form method="get" className="filters" style={{ display: "flex", gap: "0.5rem", alignItems: "end", flexWrap: "wrap" }}>
+          <div className="field">
+            <label htmlFor="point">{t("parcels.station.choosePoint")}</label>
+            <select id="point" name="point" defaultValue={view.point?.id} style={big}>
+              {view.points.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" className="secondary" style={big}>
+            {t("parcels.station.switch")}
+          </button>
+        </Form>
+      ) : null}
+      {view.point ? (
+        <>
+          <p className="meta" data-testid="station-point">
+            {view.point.name} · {view.point.address} · {view.date}
+          </p>
+          {/* A new key after each success: the box is empty and focused again for the next scan. */}
+          <Form method="post" className="form panel" data-testid="scan-form" key={result?.ok ? `done-${result.parcelId}-${result.message}` : "scan"}>
+            <input type="hidden" name="intent" value="arrive" />
+            <div className="field">
+              <label htmlFor="parcelCode">{t("parcels.station.scanLabel")}</label>
+              <input
+                id="parcelCode"
+                name="parcelCode"
+                // A scanner is a keyboard: it types the code and presses Enter.
+                autoFocus
+                inputMode={"latin" as "text"}
+                autoCapitalize="characters"
+                autoComplete="off"
+                spellCheck={false}
+                required
+                maxLength={200}
+                style={{ ...big, textTransform: "uppercase" }}
+              />
+              <p className="hint">{t("parcels.station.scanHint")}</p>
+            </div>
+            <button type="submit" className="primary" style={big} disabled={busy}>
+              {t("parcels.station.markArrived")}
+            </button>
+          </Form>
+          {result?.ok ? (
+            <p className="notice" role="status" data-testid="station-ok">
+              {say(result.message, result.params)}
+            </p>
+          ) : null}
+          {scanError && result && !result.ok ? (
+            <p className="form-error" role="alert" data-testid="station-error">
+              {say(result.error, result.params)}
+            </p>
+          ) : null}
+          {section("expected", t("parcels.station.expected"), view.expected, () => null)}
+          {section("waiting", t("parcels.station.waiting"), view.arrived, pickupForm)}
+          {section("overdue", t("parcels.station.overdue"), view.overdue, pickupForm)}
+          {section("flagged", t("parcels.station.flagged"), view.flagged, (p) => (
+            <>
+              {pickupForm(p)}
+              <Form method="post" className="button-row">
+                <input type="hidden" name="intent" value="return" />
+                <input type="hidden" name="parcelId" value={p.id} />
+                <button type="submit" className="secondary" style={big}>
+                  {t("parcels.station.return")}
+                </button>
+              </Form>
+            </>
+          ))}
+        </>
+      ) : null}
     </section>
   );
 }

@@ -14,7 +14,8 @@ import { addToCart } from "~/orders/cart.server";
 import { finalizeCatchWeight, recordActualWeight, weighedTotalFen } from "~/orders/catch-weight.server";
 import { checkout } from "~/orders/checkout.server";
 import { cancelUnpaidOrder } from "~/orders/orders.server";
-import { advanceSubOrder, handOverAtStation, listStationOrders } from "~/orders/fulfilment.server";
+import { advanceSubOrder, dispatchSubOrder, handOutParcel, markParcelArrived, operatorParcels } from "~/orders/fulfilment.server";
+import { pickupCode } from "../../logistics/pickup-code";
 import { splitSubtotal } from "~/orders/split";
 import { payoutOrder } from "~/payments/payouts.server";
 import { createPaymentIntent, type Stripe } from "~/payments/stripe.server";
@@ -208,6 +209,14 @@ describe("late authorisation", () => {
   });
 });
 
+/** The operator checks every parcel of the order in at the point; returns them with their pickup codes. */
+function arriveAll(orderId: number) {
+  const op = actorFor(db, operator.id);
+  const rows = db.$client.prepare(`select id, code from parcels where order_id = ? order by id`).all(orderId) as { id: number; code: string }[];
+  for (const r of rows) markParcelArrived(db, op, r.code);
+  return rows.map((r) => ({ ...r, pickupCode: pickupCode(r.id, db.$client.prepare(`select pickup_code_nonce from parcels where id = ?`).pluck().get(r.id) as string) }));
+}
+
 describe("fulfilment", () => {
   it("moves the order only when every producer's sub-order moved; ready needs the weight", async () => {
     const order = await placeOrder({ chickens: 1, kiwis: 1 });
@@ -222,17 +231,25 @@ describe("fulfilment", () => {
     expect(() => advanceSubOrder(db, a, subA, "ready_for_pickup")).toThrow(/illegalTransition/);
     expect(advanceSubOrder(db, a, subA, "in_fulfilment").orderStatus).toBe("paid");
     expect(advanceSubOrder(db, b, subB, "in_fulfilment").orderStatus).toBe("in_fulfilment");
-    expect(() => advanceSubOrder(db, a, subA, "ready_for_pickup")).toThrow(/notAllWeighed/);
+    // Parcels drive the rest: the producer dispatches (weighed first), arrival makes the order ready.
+    expect(() => advanceSubOrder(db, a, subA, "ready_for_pickup")).toThrow(/readyByArrival/);
+    expect(() => dispatchSubOrder(db, a, subA)).toThrow(/notAllWeighed/);
     recordActualWeight(db, a, lineOf(order.orderId).id, 1500);
     await finalizeCatchWeight(db, stripe, order.orderId);
-    expect(advanceSubOrder(db, b, subB, "ready_for_pickup").orderStatus).toBe("in_fulfilment");
-    expect(advanceSubOrder(db, a, subA, "ready_for_pickup").orderStatus).toBe("ready_for_pickup");
+    expect(() => dispatchSubOrder(db, a, subB)).toThrow(/forbidden/);
+    expect(dispatchSubOrder(db, b, subB).dispatched.length).toBeGreaterThan(0);
+    expect(dispatchSubOrder(db, a, subA).subOrderStatus).toBe("in_fulfilment");
+    expect(orderStatus(db, order.orderId)).toBe("in_fulfilment");
+    const parcels = arriveAll(order.orderId);
+    expect(orderStatus(db, order.orderId)).toBe("ready_for_pickup");
 
-    // The station's operator hands it over; another operator may not.
+    // The point's operator hands each parcel out against its code; another operator may not.
     const other = await createUser(db, { roles: ["delivery_operator"] });
-    expect(listStationOrders(db, operator.id).map((o) => o.id)).toContain(order.orderId);
-    expect(() => handOverAtStation(db, actorFor(db, other.id), order.orderId)).toThrow(/forbidden/);
-    expect(handOverAtStation(db, actorFor(db, operator.id), order.orderId)).toEqual({ paidAtPickup: false });
+    expect(operatorParcels(db, actorFor(db, operator.id)).arrived.map((p) => p.orderId)).toContain(order.orderId);
+    expect(() => handOutParcel(db, actorFor(db, other.id), { parcelId: parcels[0].id, pickupCode: parcels[0].pickupCode })).toThrow(/forbidden/);
+    for (const p of parcels) {
+      expect(handOutParcel(db, actorFor(db, operator.id), { parcelId: p.id, pickupCode: p.pickupCode })).toMatchObject({ paidAtPickup: false });
+    }
     expect(orderStatus(db, order.orderId)).toBe("picked_up");
     expect(db.$client.prepare(`select count(*) from order_lines where order_id = ? and picked_up_at is null`).pluck().get(order.orderId)).toBe(0);
   });
@@ -252,10 +269,18 @@ describe("pay at pickup (到站付款)", () => {
     expect(row.r - before).toBeGreaterThan(24 * 3600_000);
     await expect(createPaymentIntent(db, stripe, order.orderId)).rejects.toThrow(/notPayable/);
 
-    const waiting = listStationOrders(db, operator.id).find((o) => o.id === order.orderId)!;
-    expect(waiting).toMatchObject({ payAtPickup: true, totalFen: 6666, status: "pending_payment" });
+    // The goods travel before the money: the producer dispatches, the operator checks the parcel in.
+    const subB = subOf(order.orderId, m.producerB).id;
+    expect(dispatchSubOrder(db, ownerOf(m.producerB), subB).dispatched).toHaveLength(1);
+    const [parcel] = arriveAll(order.orderId);
+    expect(orderStatus(db, order.orderId)).toBe("pending_payment");
     const op = actorFor(db, operator.id);
-    expect(handOverAtStation(db, op, order.orderId)).toEqual({ paidAtPickup: true });
+    const waiting = operatorParcels(db, op).arrived.find((p) => p.orderId === order.orderId)!;
+    expect(waiting).toMatchObject({ payDueFen: 6666 });
+    // Payment must be confirmed before the parcel leaves.
+    expect(() => handOutParcel(db, op, { parcelId: parcel.id, pickupCode: parcel.pickupCode })).toThrow(/confirmPayment/);
+    expect(orderStatus(db, order.orderId)).toBe("pending_payment");
+    expect(handOutParcel(db, op, { parcelId: parcel.id, pickupCode: parcel.pickupCode, confirmPayment: true })).toMatchObject({ paidAtPickup: true, orderPickedUp: true });
     expect(orderStatus(db, order.orderId)).toBe("picked_up");
     expect(db.$client.prepare(`select pay_at_pickup_confirmed_by from orders where id = ?`).pluck().get(order.orderId)).toBe(operator.id);
     const history = db.$client.prepare(`select to_status from order_status_history where order_id = ? order by id`).pluck().all(order.orderId);
@@ -263,7 +288,7 @@ describe("pay at pickup (到站付款)", () => {
     // No transfer is ever made for money collected at the station.
     calls.length = 0;
     expect((await payoutOrder(db, stripe, order.orderId)).transferred).toEqual([]);
-    expect(() => handOverAtStation(db, op, order.orderId)).toThrow(/illegalTransition/);
+    expect(() => handOutParcel(db, op, { parcelId: parcel.id, pickupCode: parcel.pickupCode, confirmPayment: true })).toThrow(/notAtPoint/);
   });
 
   it("is refused at a point without an operator (nothing is created)", async () => {
