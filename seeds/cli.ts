@@ -51,11 +51,15 @@ export function wipeDatabase(db: Db): void {
     )
     .pluck()
     .all() as string[];
+  // Append-only triggers (trace_events) would refuse the wipe: drop them and put them back after.
+  const triggers = sqlite.prepare(`select name, sql from sqlite_master where type = 'trigger' and sql is not null`).all() as { name: string; sql: string }[];
   sqlite.pragma("foreign_keys = OFF");
   try {
     sqlite.transaction(() => {
+      for (const tr of triggers) sqlite.prepare(`drop trigger "${tr.name}"`).run();
       for (const t of tables) sqlite.prepare(`delete from "${t}"`).run();
       sqlite.prepare("delete from sqlite_sequence").run();
+      for (const tr of triggers) sqlite.exec(tr.sql);
     })();
   } finally {
     sqlite.pragma("foreign_keys = ON");

@@ -27,6 +27,7 @@ import {
 import { renderListingArt, type ArtSpec } from "./images";
 import { seedDemoLot } from "./demo-trace";
 import { seedInputsCatalogue } from "../traceability/store";
+import { seedDeliveryNetwork } from "./logistics";
 import { seedDemoOrders } from "./orders";
 
 export const DEMO_PASSWORD = "cunpin123";
@@ -39,6 +40,8 @@ export const DEMO_ACCOUNTS: { phone: string; displayName: string; roles: Role[] 
   { phone: "13800000005", displayName: "赵师傅", roles: ["delivery_operator"] },
   { phone: "13800000006", displayName: "刘检", roles: ["inspector"] },
   { phone: "13800000007", displayName: "平台管理员", roles: ["platform_admin"] },
+  // The second operator of the demo network (seeds/logistics.ts): every point 赵师傅 does not run.
+  { phone: "13800000008", displayName: "钱师傅", roles: ["delivery_operator"] },
 ];
 
 type Named = [code: string, zh: string, en: string];
@@ -249,6 +252,8 @@ type ListingSpec = {
   by?: string;
   /** A lot the traceability gate blocks (seeds/demo-trace.ts): shows the gate on a draft. */
   trace?: "interval" | "banned";
+  /** Kept at 0–4 °C all the way to the pickup point (chilled parcels, chilled slots). */
+  storage?: "chilled";
 };
 
 type ProducerSpec = {
@@ -878,6 +883,7 @@ const PRODUCERS: ProducerSpec[] = [
     listings: [
       {
         title: "苗寨散养土鸡 约2.5斤/只",
+        storage: "chilled",
         product: "散养土鸡",
         productEn: "Free-range chicken",
         category: "livestock_poultry",
@@ -904,6 +910,7 @@ const PRODUCERS: ProducerSpec[] = [
       },
       {
         title: "雷山黑毛土猪肉 五花 按斤称",
+        storage: "chilled",
         product: "黑毛土猪肉",
         productEn: "Black-pig pork belly",
         category: "livestock_poultry",
@@ -916,6 +923,7 @@ const PRODUCERS: ProducerSpec[] = [
       },
       {
         title: "西江苗寨 稻田鸭 约3斤/只",
+        storage: "chilled",
         product: "稻田鸭",
         productEn: "Paddy-field duck",
         category: "livestock_poultry",
@@ -946,6 +954,7 @@ const PRODUCERS: ProducerSpec[] = [
     listings: [
       {
         title: "潜江小龙虾 鲜活 4-6钱 按斤称",
+        storage: "chilled",
         product: "潜江小龙虾",
         productEn: "Qianjiang crayfish",
         category: "aquatic",
@@ -960,6 +969,7 @@ const PRODUCERS: ProducerSpec[] = [
       },
       {
         title: "潜江麻辣小龙虾 熟冻 1.5kg 盒装",
+        storage: "chilled",
         product: "麻辣小龙虾",
         productEn: "Spicy cooked crayfish",
         category: "aquatic",
@@ -987,6 +997,7 @@ const PRODUCERS: ProducerSpec[] = [
       },
       {
         title: "潜江油焖大虾 即食 750g",
+        storage: "chilled",
         product: "油焖大虾",
         productEn: "Braised crayfish",
         category: "aquatic",
@@ -999,6 +1010,7 @@ const PRODUCERS: ProducerSpec[] = [
       },
       {
         title: "稻田鲫鱼 鲜活 按斤称",
+        storage: "chilled",
         product: "稻田鲫鱼",
         productEn: "Paddy crucian carp",
         category: "aquatic",
@@ -1343,6 +1355,7 @@ export async function seedDemoData(
         plotLng: producer.lng,
         blocked: listing.trace,
       });
+      if (listing.storage) db.update(listings).set({ storage: listing.storage }).where(eq(listings.id, id)).run();
       const status = listing.status ?? "published";
       if (status !== "draft") setListingStatus(db, actor, id, status);
       const at = now - (i + 1) * 2 * 60 * 60 * 1000;
@@ -1359,7 +1372,8 @@ export async function seedDemoData(
       listingCount++;
     });
   })();
-  seedDemoOrders(db, { now }); // delivery points and demo orders (order lines name their lots), for recalls
+  seedDeliveryNetwork(db, { small }); // points, slots, routes and operators around the seeded villages
+  seedDemoOrders(db, { now }); // demo orders at those points (order lines name their lots; parcels in realistic states)
 
   return {
     users: userCount,

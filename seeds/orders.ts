@@ -1,23 +1,31 @@
 /**
- * Demo orders and delivery points, so that a recall has real rows to find: a pickup station in
- * every demo village, three city pickup points (a locker, a community station, a campus station),
- * and about twenty orders by the demo buyer 王小美 (13800000001) and five generated buyers. Each
- * order line names the listing and the lot (listing_batches) it was sold from; some parcels are
- * picked up, the rest wait at their delivery point. Runs after the listings and lots exist
- * (seedDemoData calls it last), in one transaction; deterministic for a given `now`.
+ * Demo orders, so that a recall has real rows to find and the delivery network has parcels in it:
+ * about twenty orders by the demo buyer 王小美 (13800000001) and five generated buyers at the
+ * points of the demo network (seeds/logistics.ts, seeded first). Each order line names the listing
+ * and the lot (listing_batches) it was sold from. Every order gets its parcels
+ * (logistics/order-parcels.ts), whose states are then set directly, as if the network had run:
+ * picked-up orders → parcels picked_up; orders ready for pickup → parcels arrived in a best-fit
+ * slot with a pickup code and a holding deadline; one old order overdue → return_flagged; two
+ * orders dispatched this morning to 赵师傅's points (expected today).
+ * Runs after the listings, lots and network exist (seedDemoData calls it last), in one
+ * transaction; deterministic for a given `now`, except parcel codes and pickup-code nonces.
  */
+import crypto from "node:crypto";
 import type { Db } from "../db/client";
+import type { SlotSize } from "../db/schema";
 import { splitOrder } from "../app/orders/split";
-import { ensureRegion } from "./factories";
+import { bestFitSlot, type SlotLike } from "../logistics/capacity";
+import { createParcelsForOrder } from "../logistics/order-parcels";
+import { XIAN_LOCKER_NAME, ZHAO_OPERATOR_PHONE } from "./logistics";
 
 /** The platform commission the demo orders were placed under (the default of PLATFORM_COMMISSION_BP). */
 const DEMO_COMMISSION_BP = 500;
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
+const CHINA_OFFSET = 8 * HOUR;
 
 export const DEMO_BUYER_PHONE = "13800000001";
-const OPERATOR_PHONE = "13800000005";
 
 const GENERATED_BUYERS: { phone: string; displayName: string }[] = [
   { phone: "13700000101", displayName: "周晓敏" },
@@ -27,59 +35,23 @@ const GENERATED_BUYERS: { phone: string; displayName: string }[] = [
   { phone: "13700000105", displayName: "马婷婷" },
 ];
 
-type Region = [code: string, zh: string, en: string];
-const CITY_POINTS: {
-  kind: "locker" | "community" | "school";
-  name: string;
-  address: string;
-  lat: number;
-  lng: number;
-  province: Region;
-  prefecture: Region;
-  county: Region;
-}[] = [
-  {
-    kind: "locker",
-    name: "曲江池小区智能快递柜",
-    address: "陕西省西安市雁塔区曲江池东路曲江池小区北门",
-    lat: 34.2036,
-    lng: 108.9905,
-    province: ["610000", "陕西省", "Shaanxi"],
-    prefecture: ["610100", "西安市", "Xi'an"],
-    county: ["610113", "雁塔区", "Yanta District"],
-  },
-  {
-    kind: "community",
-    name: "玉林社区邻里自提点",
-    address: "四川省成都市武侯区玉林北路社区服务中心一楼",
-    lat: 30.6292,
-    lng: 104.0617,
-    province: ["510000", "四川省", "Sichuan"],
-    prefecture: ["510100", "成都市", "Chengdu"],
-    county: ["510107", "武侯区", "Wuhou District"],
-  },
-  {
-    kind: "school",
-    name: "紫金港校区快递服务站",
-    address: "浙江省杭州市西湖区余杭塘路866号 生活区东门",
-    lat: 30.3061,
-    lng: 120.0853,
-    province: ["330000", "浙江省", "Zhejiang"],
-    prefecture: ["330100", "杭州市", "Hangzhou"],
-    county: ["330106", "西湖区", "Xihu District"],
-  },
-];
+export type DemoOrdersResult = { deliveryPoints: number; buyers: number; orders: number; lines: number; parcels: number };
 
-export type DemoOrdersResult = { deliveryPoints: number; buyers: number; orders: number; lines: number };
+type OrderState = "picked_up" | "ready_for_pickup" | "in_fulfilment";
+
+type PointRow = { id: number; kind: string; holdingDaysFresh: number; holdingDaysOther: number; parcelCapacity: number | null };
+
+/** Midnight (Asia/Shanghai) of the day `now` falls in. */
+const startOfChinaDay = (now: number) => Math.floor((now + CHINA_OFFSET) / DAY) * DAY - CHINA_OFFSET;
 
 export function seedDemoOrders(db: Db, options: { now?: number } = {}): DemoOrdersResult {
   const now = options.now ?? Date.now();
   const sqlite = db.$client;
   return sqlite.transaction((): DemoOrdersResult => {
+    const empty = { deliveryPoints: 0, buyers: 0, orders: 0, lines: 0, parcels: 0 };
     const userId = (phone: string) => sqlite.prepare(`select id from users where phone = ?`).pluck().get(phone) as number | undefined;
     const demoBuyer = userId(DEMO_BUYER_PHONE);
-    if (!demoBuyer) return { deliveryPoints: 0, buyers: 0, orders: 0, lines: 0 };
-    const operator = userId(OPERATOR_PHONE) ?? null;
+    if (!demoBuyer) return empty;
 
     // Generated buyers share the demo buyer's password hash (cunpin123) — no scrypt here.
     const hash = sqlite.prepare(`select password_hash from users where id = ?`).pluck().get(demoBuyer) as string;
@@ -93,49 +65,39 @@ export function seedDemoOrders(db: Db, options: { now?: number } = {}): DemoOrde
       buyers.push({ id, phone: b.phone });
     }
 
-    // Delivery points: one station per demo village, then the city points.
-    const insertPoint = sqlite.prepare(
-      `insert into delivery_points (kind, name, address, county_id, village_id, lat, lng) values (?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const addOperator = sqlite.prepare(`insert into delivery_point_operators (delivery_point_id, user_id) values (?, ?)`);
-    const villages = sqlite
+    // The network (seeds/logistics.ts): points in the order they were made (village stations and
+    // township lockers village by village, then the city points).
+    const points = sqlite
       .prepare(
-        `select v.id, v.name_zh as name, v.county_id as countyId, v.lat, v.lng, pv.name_zh as province, co.name_zh as county
-         from villages v join regions pv on pv.id = v.province_id join regions co on co.id = v.county_id order by v.id`,
+        `select id, kind, holding_days_fresh as holdingDaysFresh, holding_days_other as holdingDaysOther, parcel_capacity as parcelCapacity
+         from delivery_points where active = 1 order by id`,
       )
-      .all() as { id: number; name: string; countyId: number; lat: number; lng: number; province: string; county: string }[];
-    const points: number[] = [];
-    for (const v of villages) {
-      points.push(
-        Number(
-          insertPoint.run("village_station", `${v.name}村级服务站`, `${v.province}${v.county}${v.name}村委会旁`, v.countyId, v.id, v.lat + 0.0021, v.lng + 0.0017)
-            .lastInsertRowid,
-        ),
-      );
-    }
-    const cityPoints: number[] = [];
-    for (const c of CITY_POINTS) {
-      const provinceId = ensureRegion(db, { code: c.province[0], level: "province", nameZh: c.province[1], nameEn: c.province[2] });
-      const prefectureId = ensureRegion(db, { code: c.prefecture[0], level: "prefecture", nameZh: c.prefecture[1], nameEn: c.prefecture[2], parentId: provinceId });
-      const countyId = ensureRegion(db, { code: c.county[0], level: "county", nameZh: c.county[1], nameEn: c.county[2], parentId: prefectureId });
-      cityPoints.push(Number(insertPoint.run(c.kind, c.name, c.address, countyId, null, c.lat, c.lng).lastInsertRowid));
-    }
-    points.push(...cityPoints);
-    if (operator !== null) for (const p of points) addOperator.run(p, operator);
+      .all() as PointRow[];
+    const xianLocker = sqlite.prepare(`select id from delivery_points where name = ?`).pluck().get(XIAN_LOCKER_NAME) as number | undefined;
+    if (points.length === 0 || xianLocker === undefined) return { ...empty, buyers: buyers.length };
+    const pointById = new Map(points.map((p) => [p.id, p]));
+    const zhaoId = userId(ZHAO_OPERATOR_PHONE);
+    const zhaoPoints = (
+      zhaoId === undefined
+        ? []
+        : (sqlite.prepare(`select delivery_point_id from delivery_point_operators where user_id = ? order by delivery_point_id`).pluck().all(zhaoId) as number[])
+    ).filter((id) => pointById.has(id));
+    const operatorOf = (pointId: number) =>
+      (sqlite.prepare(`select min(user_id) from delivery_point_operators where delivery_point_id = ?`).pluck().get(pointId) as number | null) ?? null;
 
     // What can be bought: published listings and the (first) lot each sells from.
     const stock = sqlite
       .prepare(
-        `select l.id as listingId, l.producer_id as producerId, l.price_fen as priceFen, min(lb.batch_id) as batchId
+        `select l.id as listingId, l.producer_id as producerId, l.price_fen as priceFen, l.storage, min(lb.batch_id) as batchId
          from listings l join listing_batches lb on lb.listing_id = l.id
          where l.status = 'published' group by l.id order by l.id`,
       )
-      .all() as { listingId: number; producerId: number; priceFen: number; batchId: number }[];
-    if (stock.length === 0) return { deliveryPoints: points.length, buyers: buyers.length, orders: 0, lines: 0 };
+      .all() as { listingId: number; producerId: number; priceFen: number; storage: string; batchId: number }[];
+    if (stock.length === 0) return { ...empty, deliveryPoints: points.length, buyers: buyers.length };
 
     const insertOrder = sqlite.prepare(
-      `insert into orders (buyer_id, status, total_fen, contact_phone, delivery_point_id, commission_bp, paid_at, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `insert into orders (buyer_id, status, total_fen, contact_phone, delivery_point_id, delivery_point_chosen_at, commission_bp, paid_at, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertSubOrder = sqlite.prepare(
       `insert into sub_orders (order_id, producer_id, status, subtotal_fen, commission_fen, producer_share_fen) values (?, ?, ?, ?, ?, ?)`,
@@ -144,17 +106,73 @@ export function seedDemoOrders(db: Db, options: { now?: number } = {}): DemoOrde
       `insert into order_lines (order_id, sub_order_id, producer_id, listing_id, batch_id, quantity, unit_price_fen, picked_up_at, created_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+
+    // ── parcels: free slots per point, taken best fit (logistics/capacity.ts) as parcels arrive ──
+    type Slot = SlotLike & { code: string };
+    const freeSlots = new Map<number, Slot[]>();
+    const held = new Map<number, number>();
+    const freeOf = (pointId: number): Slot[] => {
+      let free = freeSlots.get(pointId);
+      if (!free) {
+        free = (
+          sqlite
+            .prepare(
+              `select s.id, s.code, s.size, s.chilled from storage_slots s
+               where s.delivery_point_id = ? and s.out_of_service = 0
+                 and not exists (select 1 from parcels p where p.slot_id = s.id and p.status in ('dispatched', 'arrived', 'return_flagged'))
+               order by s.id`,
+            )
+            .all(pointId) as { id: number; code: string; size: SlotSize; chilled: number }[]
+        ).map((s) => ({ ...s, chilled: s.chilled === 1 }));
+        freeSlots.set(pointId, free);
+        held.set(
+          pointId,
+          sqlite.prepare(`select count(*) from parcels where delivery_point_id = ? and status in ('dispatched', 'arrived', 'return_flagged')`).pluck().get(pointId) as number,
+        );
+      }
+      return free;
+    };
+    /** A slot for the parcel at its point: best fit; a staffed point also within its parcel capacity. */
+    const takeSlot = (point: PointRow, need: { size: SlotSize; chilled: boolean }): number => {
+      const free = freeOf(point.id);
+      const slot = bestFitSlot(free, need);
+      const count = held.get(point.id)!;
+      // The demo network is sized for the demo orders: running out means the seed itself is wrong.
+      if (!slot || (point.parcelCapacity !== null && count >= point.parcelCapacity)) {
+        throw new Error(`seed: delivery point ${point.id} has no free ${need.chilled ? "chilled " : ""}${need.size} slot for a demo parcel`);
+      }
+      free.splice(free.indexOf(slot), 1);
+      held.set(point.id, count + 1);
+      return slot.id;
+    };
+    const parcelsOf = sqlite.prepare(`select id, size, chilled, fresh from parcels where order_id = ? order by id`);
+    const updateParcel = sqlite.prepare(
+      `update parcels set status = @status, slot_id = @slotId, pickup_code_nonce = @nonce, dispatched_at = @dispatchedAt, arrived_at = @arrivedAt,
+              hold_until = @holdUntil, picked_up_at = @pickedUpAt, picked_up_by = @pickedUpBy, return_flagged_at = @returnFlaggedAt
+       where id = @id`,
+    );
+    const insertEvent = sqlite.prepare(`insert into parcel_events (parcel_id, kind, actor_user_id, note, at) values (?, ?, ?, ?, ?)`);
+    const nonce = () => crypto.randomBytes(16).toString("hex");
+
     let orders = 0;
     let lines = 0;
-    const place = (buyer: { id: number; phone: string }, items: { s: (typeof stock)[number]; qty: number }[], point: number, at: number, pickedUp: boolean) => {
-      const pickedUpAt = pickedUp ? Math.min(at + 2 * DAY + 5 * HOUR, now - HOUR) : null;
+    let parcelCount = 0;
+    const place = (
+      buyer: { id: number; phone: string },
+      items: { s: (typeof stock)[number]; qty: number }[],
+      pointId: number,
+      at: number,
+      state: OrderState,
+      overdue = false,
+    ) => {
+      const point = pointById.get(pointId)!;
+      const pickedUpAt = state === "picked_up" ? Math.min(at + 2 * DAY + 5 * HOUR, now - HOUR) : null;
       // The same per-producer split as checkout (app/orders/split.ts), so demo orders look like real ones.
       const split = splitOrder(items.map((i) => ({ producerId: i.s.producerId, quantity: i.qty, unitPriceFen: i.s.priceFen })), DEMO_COMMISSION_BP);
-      const status = pickedUp ? "picked_up" : "ready_for_pickup";
-      const orderId = Number(insertOrder.run(buyer.id, status, split.totalFen, buyer.phone, point, DEMO_COMMISSION_BP, at + HOUR / 6, at).lastInsertRowid);
+      const orderId = Number(insertOrder.run(buyer.id, state, split.totalFen, buyer.phone, pointId, at, DEMO_COMMISSION_BP, at + HOUR / 6, at).lastInsertRowid);
       const subOrderIds = new Map<number, number>();
       for (const so of split.subOrders) {
-        const id = insertSubOrder.run(orderId, so.producerId, status, so.subtotalFen, so.commissionFen, so.producerShareFen).lastInsertRowid;
+        const id = insertSubOrder.run(orderId, so.producerId, state, so.subtotalFen, so.commissionFen, so.producerShareFen).lastInsertRowid;
         subOrderIds.set(so.producerId, Number(id));
       }
       for (const i of items) {
@@ -162,24 +180,95 @@ export function seedDemoOrders(db: Db, options: { now?: number } = {}): DemoOrde
       }
       orders++;
       lines += items.length;
+
+      // Its parcels, as checkout makes them, then moved along the network.
+      createParcelsForOrder(db, orderId, at);
+      const operator = operatorOf(pointId);
+      for (const p of parcelsOf.all(orderId) as { id: number; size: SlotSize; chilled: number; fresh: number }[]) {
+        parcelCount++;
+        const holdDays = p.fresh ? point.holdingDaysFresh : point.holdingDaysOther;
+        const need = { size: p.size, chilled: p.chilled === 1 };
+        const row = {
+          id: p.id,
+          status: state as string,
+          slotId: null as number | null,
+          nonce: null as string | null,
+          dispatchedAt: null as number | null,
+          arrivedAt: null as number | null,
+          holdUntil: null as number | null,
+          pickedUpAt: null as number | null,
+          pickedUpBy: null as number | null,
+          returnFlaggedAt: null as number | null,
+        };
+        if (state === "in_fulfilment") {
+          // On this morning's manifest: expected at the point today.
+          row.status = "dispatched";
+          row.dispatchedAt = Math.max(startOfChinaDay(now), now - 3 * HOUR);
+          row.slotId = takeSlot(point, need);
+        } else if (state === "picked_up") {
+          // Collected: the slot is free again, so none is recorded.
+          row.pickedUpAt = pickedUpAt;
+          row.pickedUpBy = buyer.id;
+          row.arrivedAt = Math.max(at + HOUR, pickedUpAt! - 10 * HOUR);
+          row.holdUntil = row.arrivedAt + holdDays * DAY;
+          row.nonce = nonce();
+        } else {
+          row.status = overdue ? "return_flagged" : "arrived";
+          if (overdue) {
+            // Never collected: the holding period ended a day and a half ago and the sweep flagged it.
+            row.arrivedAt = now - holdDays * DAY - 36 * HOUR;
+            row.returnFlaggedAt = row.arrivedAt + holdDays * DAY + HOUR;
+          } else {
+            // Arrived a day or so after the order, but late enough that it is still within its holding period.
+            row.arrivedAt = Math.min(Math.max(Math.min(at + 30 * HOUR, now - HOUR), now + 12 * HOUR - holdDays * DAY), now - HOUR);
+          }
+          row.arrivedAt = Math.max(row.arrivedAt, at + HOUR);
+          row.holdUntil = row.arrivedAt + holdDays * DAY;
+          row.slotId = takeSlot(point, need);
+          row.nonce = nonce();
+        }
+        if (row.arrivedAt !== null) row.dispatchedAt = Math.max(at + HOUR / 2, row.arrivedAt - 8 * HOUR);
+        updateParcel.run(row);
+        if (row.dispatchedAt !== null) insertEvent.run(p.id, "dispatched", null, null, row.dispatchedAt);
+        if (row.arrivedAt !== null) insertEvent.run(p.id, "arrived", operator, null, row.arrivedAt);
+        if (row.returnFlaggedAt !== null) insertEvent.run(p.id, "return_flagged", null, null, row.returnFlaggedAt);
+        if (row.pickedUpAt !== null) insertEvent.run(p.id, "picked_up", operator, null, row.pickedUpAt);
+      }
     };
 
     // The demo buyer: every listing once (two a order, at most eight orders), at the Xi'an locker;
-    // every third order already picked up.
+    // every third order already picked up, the others waiting there.
     const demoItems = stock.slice(0, 16);
     for (let k = 0; k * 2 < demoItems.length; k++) {
       const items = demoItems.slice(k * 2, k * 2 + 2).map((s, j) => ({ s, qty: 1 + ((k + j) % 3) }));
-      place(buyers[0], items, cityPoints[0], now - (k + 1) * 30 * HOUR, k % 3 === 2);
+      place(buyers[0], items, xianLocker, now - (k + 1) * 30 * HOUR, k % 3 === 2 ? "picked_up" : "ready_for_pickup");
     }
-    // Generated buyers: twelve orders of one or two lines at the village and city points.
+    // Generated buyers: twelve orders of one or two lines across the network's points.
     for (let k = 0; k < 12; k++) {
       const buyer = buyers[1 + (k % GENERATED_BUYERS.length)];
       const first = stock[(k * 5 + 1) % stock.length];
       const second = stock[(k * 7 + 3) % stock.length];
       const items = [{ s: first, qty: 1 + (k % 4) }];
       if (k % 2 === 0 && second.listingId !== first.listingId) items.push({ s: second, qty: 1 + ((k + 1) % 3) });
-      place(buyer, items, points[k % points.length], now - (k + 2) * 21 * HOUR, k % 2 === 1);
+      place(buyer, items, points[k % points.length].id, now - (k + 2) * 21 * HOUR, k % 2 === 1 ? "picked_up" : "ready_for_pickup");
     }
-    return { deliveryPoints: points.length, buyers: buyers.length, orders, lines };
+    // Chilled goods (fresh meat, crayfish) waiting in the fridges: at the Xi'an locker's chilled
+    // compartments and at a city point's fridge.
+    const chilled = stock.filter((s) => s.storage === "chilled");
+    const cityPoint = points.find((p) => p.kind === "community" || p.kind === "school")?.id ?? xianLocker;
+    chilled.slice(0, 2).forEach((s, k) => {
+      place(buyers[1 + ((k + 1) % GENERATED_BUYERS.length)], [{ s, qty: 2 }], k === 0 ? xianLocker : cityPoint, now - (30 + 6 * k) * HOUR, "ready_for_pickup");
+    });
+    // Two orders packed yesterday and dispatched this morning to 赵师傅's points: expected today
+    // (a chilled one for the village station's fridge when the seed has chilled goods).
+    for (let k = 0; k < Math.min(2, zhaoPoints.length); k++) {
+      const pointId = k === 0 ? zhaoPoints[0] : xianLocker;
+      const s = k === 0 && chilled.length > 2 ? chilled[2] : stock[(k * 3 + 2) % stock.length];
+      place(buyers[1 + ((k + 2) % GENERATED_BUYERS.length)], [{ s, qty: 1 + k }], pointId, now - 20 * HOUR - k * HOUR, "in_fulfilment");
+    }
+    // One never collected: twelve days old, flagged for return at 赵师傅's township locker (the overdue list).
+    const flaggedAt = zhaoPoints.find((id) => id !== xianLocker && pointById.get(id)!.kind === "locker") ?? xianLocker;
+    place(buyers[GENERATED_BUYERS.length], [{ s: stock[stock.length - 1], qty: 1 }], flaggedAt, now - 12 * DAY, "ready_for_pickup", true);
+    return { deliveryPoints: points.length, buyers: buyers.length, orders, lines, parcels: parcelCount };
   })();
 }
