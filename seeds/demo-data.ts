@@ -29,6 +29,7 @@ import { seedDemoLot } from "./demo-trace";
 import { seedInputsCatalogue } from "../traceability/store";
 import { seedDeliveryNetwork } from "./logistics";
 import { seedDemoOrders } from "./orders";
+import { buildDailyManifests, shanghaiDate } from "../logistics/manifests";
 
 export const DEMO_PASSWORD = "cunpin123";
 
@@ -1374,6 +1375,7 @@ export async function seedDemoData(
   })();
   seedDeliveryNetwork(db, { small }); // points, slots, routes and operators around the seeded villages
   seedDemoOrders(db, { now }); // demo orders at those points (order lines name their lots; parcels in realistic states)
+  buildDailyManifests(db, shanghaiDate(now), now); // today's joint-delivery manifests for the dispatched parcels
 
   return {
     users: userCount,

@@ -34,6 +34,8 @@ const GENERATED_BUYERS: { phone: string; displayName: string }[] = [
   { phone: "13700000104", displayName: "孙浩" },
   { phone: "13700000105", displayName: "马婷婷" },
 ];
+/** Buyers with no orders yet (a first checkout; browser journeys use them so they never share a cart). */
+const NEW_BUYERS: { phone: string; displayName: string }[] = [{ phone: "13700000106", displayName: "林小雨" }];
 
 export type DemoOrdersResult = { deliveryPoints: number; buyers: number; orders: number; lines: number; parcels: number };
 
@@ -56,7 +58,7 @@ export function seedDemoOrders(db: Db, options: { now?: number } = {}): DemoOrde
     // Generated buyers share the demo buyer's password hash (cunpin123) — no scrypt here.
     const hash = sqlite.prepare(`select password_hash from users where id = ?`).pluck().get(demoBuyer) as string;
     const buyers: { id: number; phone: string }[] = [{ id: demoBuyer, phone: DEMO_BUYER_PHONE }];
-    for (const b of GENERATED_BUYERS) {
+    for (const b of [...GENERATED_BUYERS, ...NEW_BUYERS]) {
       let id = userId(b.phone);
       if (!id) {
         id = Number(sqlite.prepare(`insert into users (phone, password_hash, display_name) values (?, ?, ?)`).run(b.phone, hash, b.displayName).lastInsertRowid);
