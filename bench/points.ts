@@ -29,6 +29,7 @@ import type { ParcelNeed, SlotCounts } from "../logistics/capacity";
 import { nearestLinear, PointIndex } from "../logistics/spatial";
 import { setting } from "./lib/settings";
 import { formatTable, ms, ratio } from "./lib/table";
+import { mulberry32 as rng } from "../seeds/random";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -45,17 +46,6 @@ const SETTINGS = {
   seed: 20260305,
 };
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];

@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { improveTour, nearestNeighbourTour, planJointDelivery, planRoute, tourLengthKm, type Stop } from "../logistics/routing";
 import { setting } from "./lib/settings";
 import { formatTable, ms } from "./lib/table";
+import { mulberry32 as rng } from "../seeds/random";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -32,17 +33,6 @@ const SETTINGS = {
   targetPercent: 15,
 };
 
-/** mulberry32: seeded, so every run measures the same instances. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A depot near Luochuan and n stops uniform in a 0.4° square around it (~45 × 36 km). */
 function instance(seed: number, n: number) {

@@ -113,9 +113,10 @@ export type DispatchResult = {
   subOrderStatus: OrderStatus;
 };
 
-type FreeSlot = { id: number; code: string; size: SlotSize; chilled: boolean };
+export type FreeSlot = { id: number; code: string; size: SlotSize; chilled: boolean };
 
-function freeSlots(sqlite: Sqlite, pointId: number): FreeSlot[] {
+/** The point's slots in service that no parcel occupies, in id order (seeds use it too). */
+export function freeSlots(sqlite: Sqlite, pointId: number): FreeSlot[] {
   return (
     sqlite
       .prepare(

@@ -14,17 +14,11 @@ import { storeListingPhoto } from "../app/photos/photos.server";
 import { tokenizeForIndex } from "../app/search/tokenize";
 import { cachedPasswordHash, ensureRegion, seedCategories, uniqueCreditCode } from "./factories";
 import { renderListingArt, type ArtSpec } from "./images";
+import { mulberry32 } from "./random";
 
-/** mulberry32: the same seed generates the same data set. */
+/** The same seed generates the same data set. */
 function makeRng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),

@@ -5,6 +5,7 @@
  */
 import sharp from "sharp";
 import type { CategorySlug } from "../db/schema";
+import { mulberry32 as rng } from "./random";
 
 export type ArtShape =
   | "fruit" // round fruit with stem and leaf (apples, oranges)
@@ -44,17 +45,6 @@ export const DEFAULT_ART: Record<CategorySlug, ArtSpec> = {
   agri_inputs: { shape: "sack", color: "#8d6e63" },
 };
 
-/** Small deterministic PRNG (mulberry32), so the same seed draws the same picture. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0 || 1;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shade(hex: string, amount: number): string {
   const n = parseInt(hex.slice(1), 16);

@@ -16,6 +16,7 @@ import type { SlotSize } from "../db/schema";
 import { splitOrder } from "../app/orders/split";
 import { bestFitSlot, type SlotLike } from "../logistics/capacity";
 import { createParcelsForOrder } from "../logistics/order-parcels";
+import { freeSlots as listFreeSlots } from "../logistics/parcels";
 import { XIAN_LOCKER_NAME, ZHAO_OPERATOR_PHONE } from "./logistics";
 
 /** The platform commission the demo orders were placed under (the default of PLATFORM_COMMISSION_BP). */
@@ -116,16 +117,7 @@ export function seedDemoOrders(db: Db, options: { now?: number } = {}): DemoOrde
     const freeOf = (pointId: number): Slot[] => {
       let free = freeSlots.get(pointId);
       if (!free) {
-        free = (
-          sqlite
-            .prepare(
-              `select s.id, s.code, s.size, s.chilled from storage_slots s
-               where s.delivery_point_id = ? and s.out_of_service = 0
-                 and not exists (select 1 from parcels p where p.slot_id = s.id and p.status in ('dispatched', 'arrived', 'return_flagged'))
-               order by s.id`,
-            )
-            .all(pointId) as { id: number; code: string; size: SlotSize; chilled: number }[]
-        ).map((s) => ({ ...s, chilled: s.chilled === 1 }));
+        free = listFreeSlots(sqlite, pointId);
         freeSlots.set(pointId, free);
         held.set(
           pointId,

@@ -3,17 +3,8 @@ import type { SlotSize } from "../../../db/schema";
 import { assignParcelsToPoints, countsFit, parcelOrder, type ParcelToPlace, type PointToFill } from "../../../logistics/assign";
 import { takeFromCounts, type ParcelNeed, type SlotCounts } from "../../../logistics/capacity";
 import { distanceKm } from "../../../logistics/geo";
+import { mulberry32 as rng } from "../../../seeds/random";
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SIZES: SlotSize[] = ["small", "medium", "large"];
 const counts = (a: [number, number, number], c: [number, number, number] = [0, 0, 0]): SlotCounts => [a, c];

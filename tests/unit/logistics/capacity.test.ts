@@ -12,17 +12,8 @@ import {
   type SlotCounts,
   type SlotLike,
 } from "../../../logistics/capacity";
+import { mulberry32 as rng } from "../../../seeds/random";
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SIZES: SlotSize[] = ["small", "medium", "large"];
 const slot = (id: number, size: SlotSize, chilled = false): SlotLike => ({ id, size, chilled });

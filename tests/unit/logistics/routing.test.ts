@@ -16,18 +16,8 @@ import {
   tourLengthKm,
   type Stop,
 } from "../../../logistics/routing";
+import { mulberry32 as rng } from "../../../seeds/random";
 
-/** mulberry32: small seeded generator, so failures reproduce. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const depot = { lat: 35.78, lng: 109.43 };
 

@@ -10,17 +10,8 @@ import {
   volumeCm3,
   type LineToPack,
 } from "../../../logistics/sizes";
+import { mulberry32 as rng } from "../../../seeds/random";
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const usable = (s: (typeof SLOT_SIZE_ORDER)[number]) => Math.floor(volumeCm3(STANDARD_SLOT_DIMENSIONS[s]) * PACKING_FILL);
 const line = (orderLineId: number, quantity: number, unitVolumeCm3: number, chilled = false, fresh = false): LineToPack => ({

@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { distanceKm } from "../../../logistics/geo";
 import { nearestLinear, PointIndex, type IndexedPoint } from "../../../logistics/spatial";
+import { mulberry32 as rng } from "../../../seeds/random";
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Pt = IndexedPoint & { open: boolean };
 
