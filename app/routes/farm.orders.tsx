@@ -222,9 +222,20 @@ export default function FarmOrdersRoute() {
                       ) : null}{" "}
                       · {t(`parcels.size.${p.size}` as const)}
                       {p.chilled ? ` · ${t("parcels.chilled")}` : ""}
+                      {p.status === "dispatched" ? (
+                        <>
+                          {" "}
+                          · <Link to={`/farm/parcels/${p.id}/label`}>{t("parcelLabel.printOne")}</Link>
+                        </>
+                      ) : null}
                     </li>
                   ))}
                 </ul>
+              ) : null}
+              {parcels[s.id]?.some((p) => p.status === "dispatched") ? (
+                <p>
+                  <Link to={`/farm/sub-orders/${s.id}/labels`}>{t("parcelLabel.printAll")}</Link>
+                </p>
               ) : null}
               {/* ── end W3 ── */}
             </li>

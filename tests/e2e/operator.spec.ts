@@ -57,6 +57,12 @@ async function orderAndDispatch(browser: Browser, buyerPhone: string): Promise<{
   await expect(parcel).toContainText("运输中");
   const parcelCode = (await parcel.getAttribute("data-parcel-code"))!;
   expect(parcelCode).toMatch(/^P[0-9A-Z]{9}$/);
+  // The label to stick on the box (面单): its code and QR are what the operator scans.
+  await parcel.getByRole("link", { name: "打印面单" }).click();
+  await expect(farmer).toHaveURL(/\/farm\/parcels\/\d+\/label$/);
+  await expect(farmer.getByTestId("label-code")).toHaveText(parcelCode);
+  await expect(farmer.getByTestId("label-point")).toHaveText(STATION);
+  await expect(farmer.getByRole("img", { name: `包裹码 ${parcelCode} 的二维码` }).locator("svg")).toBeVisible();
   await farmer.context().close();
   return { buyer, orderId, parcelCode };
 }
