@@ -260,6 +260,21 @@ export function seedDemoOrders(db: Db, options: { now?: number } = {}): DemoOrde
       const s = k === 0 && chilled.length > 2 ? chilled[2] : stock[(k * 3 + 2) % stock.length];
       place(buyers[1 + ((k + 2) % GENERATED_BUYERS.length)], [{ s, qty: 1 + k }], pointId, now - 20 * HOUR - k * HOUR, "in_fulfilment");
     }
+    // Joint delivery (共同配送): three producers' parcels for every point on the route of 赵师傅's
+    // village station, dispatched this morning — one manifest, one vehicle (/admin/logistics/manifests
+    // shows it against each producer driving alone).
+    const routeOf = sqlite.prepare(`select courier_route_id from delivery_points where id = ?`).pluck();
+    if (zhaoPoints.length > 0) {
+      const route = routeOf.get(zhaoPoints[0]) as number | null;
+      const routePoints = points.filter((p) => route !== null && routeOf.get(p.id) === route).map((p) => p.id);
+      const seen = new Set<number>();
+      const sellers = stock.filter((s) => s.storage !== "chilled" && !seen.has(s.producerId) && seen.add(s.producerId)).slice(0, 3);
+      sellers.forEach((s, k) =>
+        routePoints.forEach((pointId, j) =>
+          place(buyers[1 + ((k + j) % GENERATED_BUYERS.length)], [{ s, qty: 1 }], pointId, now - 18 * HOUR - (2 * k + j) * HOUR, "in_fulfilment"),
+        ),
+      );
+    }
     // One never collected: twelve days old, flagged for return at 赵师傅's township locker (the overdue list).
     const flaggedAt = zhaoPoints.find((id) => id !== xianLocker && pointById.get(id)!.kind === "locker") ?? xianLocker;
     place(buyers[GENERATED_BUYERS.length], [{ s: stock[stock.length - 1], qty: 1 }], flaggedAt, now - 12 * DAY, "ready_for_pickup", true);
