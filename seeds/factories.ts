@@ -29,7 +29,6 @@ import {
   type CertificationKind,
   type CreditCodeStatus,
   type DeliveryPointKind,
-  type SlotSize,
   type ListingStatus,
   type ProducerKind,
   type Role,
@@ -44,7 +43,7 @@ import { storeListingPhoto } from "../app/photos/photos.server";
 import { createBatch as createLot, createPlot, linkListingBatch, recordEvent, seedInputsCatalogue } from "../traceability/store";
 import type { CommitmentCertificate, PayloadOf } from "../traceability/types";
 import { certificateRequired } from "../traceability/compliance";
-import { STANDARD_SLOT_DIMENSIONS } from "../logistics/sizes";
+import { insertDeliveryPoint, insertStandardSlots, type SlotSpec } from "../logistics/point-store";
 
 // ─── categories ──────────────────────────────────────────────────────────────
 
@@ -795,7 +794,7 @@ export function createTestDatabase(file?: string): { db: Db; file: string; clean
 
 // ─── logistics ───────────────────────────────────────────────────────────────
 
-export type SlotSpec = { size: SlotSize; chilled?: boolean; count: number };
+export type { SlotSpec };
 
 export type DeliveryPointInput = {
   kind?: DeliveryPointKind;
@@ -841,49 +840,22 @@ export function createDeliveryPoint(db: Db, input: DeliveryPointInput = {}): num
   return sqlite.transaction(() => {
     const slots = input.slots ?? (kind === "locker" ? DEFAULT_LOCKER_SLOTS : DEFAULT_STATION_SLOTS);
     const slotTotal = slots.reduce((n, s) => n + s.count, 0);
-    const id = Number(
-      sqlite
-        .prepare(
-          `insert into delivery_points (kind, name, address, county_id, township, village_id, lat, lng, parcel_capacity, opening_hours,
-                                        holding_days_fresh, holding_days_other, courier_route_id)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          kind,
-          input.name ?? `测试${kind === "locker" ? "智能快递柜" : "服务站"}${Math.floor(Math.random() * 1e6)}`,
-          input.address ?? "测试地址",
-          input.countyId ?? null,
-          input.township ?? null,
-          input.villageId ?? null,
-          input.lat ?? 34.1,
-          input.lng ?? 108.9,
-          kind === "locker" ? null : (input.parcelCapacity ?? slotTotal),
-          input.openingHours ?? (kind === "locker" ? "24h" : "08:00-20:00"),
-          input.holdingDaysFresh ?? 3,
-          input.holdingDaysOther ?? 7,
-          input.courierRouteId ?? null,
-        ).lastInsertRowid,
-    );
-    const insertSlot = sqlite.prepare(
-      `insert into storage_slots (delivery_point_id, code, kind, size, chilled, height_mm, width_mm, depth_mm) values (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    let ambientNo = 0;
-    let chilledNo = 0;
-    for (const spec of slots) {
-      const d = STANDARD_SLOT_DIMENSIONS[spec.size];
-      for (let k = 0; k < spec.count; k++) {
-        const n = spec.chilled ? ++chilledNo : ++ambientNo;
-        const code =
-          kind === "locker"
-            ? spec.chilled
-              ? `冷${String(n).padStart(2, "0")}`
-              : `${String.fromCharCode(65 + Math.floor((n - 1) / 20))}${String(((n - 1) % 20) + 1).padStart(2, "0")}`
-            : spec.chilled
-              ? `冷柜-${String(n).padStart(2, "0")}`
-              : `${Math.floor((n - 1) / 20) + 1}-${String(((n - 1) % 20) + 1).padStart(2, "0")}`;
-        insertSlot.run(id, code, kind === "locker" ? "compartment" : "shelf", spec.size, spec.chilled ? 1 : 0, d.heightMm, d.widthMm, d.depthMm);
-      }
-    }
+    const id = insertDeliveryPoint(db, {
+      kind,
+      name: input.name ?? `测试${kind === "locker" ? "智能快递柜" : "服务站"}${Math.floor(Math.random() * 1e6)}`,
+      address: input.address ?? "测试地址",
+      countyId: input.countyId ?? null,
+      township: input.township ?? null,
+      villageId: input.villageId ?? null,
+      lat: input.lat ?? 34.1,
+      lng: input.lng ?? 108.9,
+      parcelCapacity: kind === "locker" ? null : (input.parcelCapacity ?? slotTotal),
+      openingHours: input.openingHours ?? (kind === "locker" ? "24h" : "08:00-20:00"),
+      holdingDaysFresh: input.holdingDaysFresh ?? 3,
+      holdingDaysOther: input.holdingDaysOther ?? 7,
+      courierRouteId: input.courierRouteId ?? null,
+    });
+    insertStandardSlots(db, id, kind, slots);
     const addOperator = sqlite.prepare(`insert into delivery_point_operators (delivery_point_id, user_id) values (?, ?)`);
     for (const u of input.operatorUserIds ?? []) addOperator.run(id, u);
     return id;

@@ -15,6 +15,7 @@ import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
+import { hasRole } from "~/auth/permissions";
 import { DELIVERY_POINT_KINDS } from "../../db/schema";
 import { BUSY_PCT, networkOverview, OVERLOAD_PCT, type LoadLevel } from "../../logistics/network-admin";
 
@@ -36,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "platform_admin", "inspector");
   const filters = FiltersSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const overview = networkOverview(getDb(), user, { countyId: filters.county, kind: filters.kind, overloaded: filters.overloaded });
-  return { ...overview, filters };
+  return { ...overview, filters, canManage: hasRole(user, "platform_admin") };
 }
 
 function useHydrated() {
@@ -51,7 +52,7 @@ export default function AdminLogisticsRoute() {
   const t = useT();
   const locale = useLocale();
   const hydrated = useHydrated();
-  const { points, overdue, counties, totals, filters } = useLoaderData<typeof loader>();
+  const { points, overdue, counties, totals, filters, canManage } = useLoaderData<typeof loader>();
   const filtered = filters.county !== undefined || filters.kind !== undefined || Boolean(filters.overloaded);
 
   const mapPoints: NetworkMapPoint[] = points.map((p) => ({
@@ -74,6 +75,12 @@ export default function AdminLogisticsRoute() {
       <p className="meta">{t("networkAdmin.intro")}</p>
       <p>
         <Link to="/admin/logistics/manifests">{t("networkAdmin.manifestsLink")}</Link>
+        {canManage ? (
+          <>
+            {" · "}
+            <Link to="/admin/logistics/points/new">{t("pointsAdmin.newLink")}</Link>
+          </>
+        ) : null}
       </p>
 
       <details className="filters" open={filtered}>
@@ -157,7 +164,7 @@ export default function AdminLogisticsRoute() {
               {points.map((p) => (
                 <tr key={p.id} data-point-id={p.id} data-level={p.level}>
                   <td>
-                    <strong>{p.name}</strong>
+                    <strong>{canManage ? <Link to={`/admin/logistics/points/${p.id}`}>{p.name}</Link> : p.name}</strong>
                     {p.active ? null : <span className="badge muted">{t("networkAdmin.inactive")}</span>}
                     <div className="meta">
                       {p.township ? `${p.township} · ` : ""}

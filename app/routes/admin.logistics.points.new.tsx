@@ -1,0 +1,77 @@
+/**
+ * /admin/logistics/points/new — a platform admin adds a delivery point (no slots yet: they are
+ * added on the point's page, where the admin lands next). Guard → zod → createPoint → redirect.
+ */
+import type { SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { useT } from "~/i18n/react";
+import { DomainRuleError, ForbiddenError, NotFoundError } from "~/listings/listings.server";
+import { PointForm, pointInputFromForm, POINT_RULE_FIELD } from "~/logistics-ui/point-form";
+import { PointSchema } from "~/logistics-ui/point-schemas";
+import { getDb } from "~/utils/db.server";
+import { pageTitle } from "~/utils/meta";
+import { requireRole } from "~/utils/session.server";
+import { createPoint, placeOptions } from "../../logistics/points-admin";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "pointsAdmin.newTitle");
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, "platform_admin");
+  return { places: placeOptions(getDb(), user) };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, "platform_admin");
+  const submission = parseWithZod(await request.formData(), { schema: PointSchema });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  let pointId: number;
+  try {
+    pointId = createPoint(getDb(), user, pointInputFromForm(submission.value));
+  } catch (error) {
+    if (error instanceof DomainRuleError) {
+      const field = POINT_RULE_FIELD[error.messageKey];
+      return data(
+        { result: submission.reply(field ? { fieldErrors: { [field]: [error.messageKey] } } : { formErrors: [error.messageKey] }) },
+        { status: 400 },
+      );
+    }
+    if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
+    if (error instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
+    throw error;
+  }
+  return redirect(`/admin/logistics/points/${pointId}?notice=created`);
+}
+
+/** Typed by hand: env.d.ts does not declare the single-fetch Future flag. */
+type ActionData = { result: SubmissionResult<string[]> };
+
+export default function NewPointRoute() {
+  const t = useT();
+  const { places } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as unknown as ActionData | undefined;
+  return (
+    <section>
+      <p>
+        <Link to="/admin/logistics">← {t("pointsAdmin.backToNetwork")}</Link>
+      </p>
+      <h1>{t("pointsAdmin.newTitle")}</h1>
+      <p className="hint">{t("pointsAdmin.newIntro")}</p>
+      <PointForm
+        id="point-new"
+        lastResult={actionData?.result}
+        places={places}
+        defaultValue={{ kind: "village_station", openingHours: "08:00-20:00", holdingDaysFresh: 3, holdingDaysOther: 7, active: true }}
+        submitLabel={t("pointsAdmin.create")}
+        showActive={false}
+      />
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
