@@ -19,10 +19,7 @@
  *
  *   npx tsx bench/points.ts       (BENCH_POINTS, BENCH_QUERIES, BENCH_PARCELS, BENCH_ROUNDS)
  */
-import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { SlotSize } from "../db/schema";
 import { assignParcelsToPoints, countsFit, type ParcelToPlace, type PointToFill } from "../logistics/assign";
 import type { ParcelNeed, SlotCounts } from "../logistics/capacity";
@@ -30,8 +27,8 @@ import { nearestLinear, PointIndex } from "../logistics/spatial";
 import { setting } from "./lib/settings";
 import { formatTable, ms, ratio } from "./lib/table";
 import { mulberry32 as rng } from "../seeds/random";
+import { runIfMain } from "./lib/main";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 const SETTINGS = {
   points: setting("BENCH_POINTS", 10_000, 1_000_000),
@@ -313,17 +310,5 @@ export function run() {
   };
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try {
-    const result = run();
-    const outDir = path.join(root, ".cache/bench");
-    fs.mkdirSync(outDir, { recursive: true });
-    fs.writeFileSync(path.join(outDir, "points.json"), JSON.stringify(result, null, 2) + "\n");
-    console.log(`bench: wrote .cache/bench/points.json`);
-    // Disagreeing with the baseline is a bug, not a slow run.
-    if (result.nearestFeasible.mismatches || result.assignment.mismatches) process.exitCode = 1;
-  } catch (error) {
-    console.error(error instanceof Error ? error.stack : error);
-    process.exitCode = 1;
-  }
-}
+// Disagreeing with the baseline is a bug, not a slow run.
+runIfMain(import.meta.url, "points", run, (result) => Boolean(result.nearestFeasible.mismatches || result.assignment.mismatches));

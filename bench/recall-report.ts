@@ -16,7 +16,6 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { openDatabase } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { seedCategories } from "../seeds/factories";
@@ -24,8 +23,8 @@ import { gs1CheckDigit } from "../traceability/gtin";
 import { recallReportCsv } from "../traceability/recall";
 import { setting } from "./lib/settings";
 import { formatTable, ms, ratio } from "./lib/table";
+import { runIfMain } from "./lib/main";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 
 const SETTINGS = {
@@ -229,15 +228,4 @@ export function run() {
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try {
-    const result = run();
-    const outDir = path.join(root, ".cache/bench");
-    fs.mkdirSync(outDir, { recursive: true });
-    fs.writeFileSync(path.join(outDir, "recall-report.json"), JSON.stringify(result, null, 2) + "\n");
-    console.log(`bench: wrote .cache/bench/recall-report.json`);
-  } catch (error) {
-    console.error(error instanceof Error ? error.stack : error);
-    process.exitCode = 1;
-  }
-}
+runIfMain(import.meta.url, "recall-report", run);

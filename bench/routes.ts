@@ -12,16 +12,13 @@
  *
  *   npx tsx bench/routes.ts        (BENCH_INSTANCES=200, BENCH_STOPS=50, BENCH_COUNTIES=50)
  */
-import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { improveTour, nearestNeighbourTour, planJointDelivery, planRoute, tourLengthKm, type Stop } from "../logistics/routing";
 import { setting } from "./lib/settings";
 import { formatTable, ms } from "./lib/table";
 import { mulberry32 as rng } from "../seeds/random";
+import { runIfMain } from "./lib/main";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 const SETTINGS = {
   instances: setting("BENCH_INSTANCES", 200, 10_000),
@@ -165,15 +162,4 @@ export function run() {
   };
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try {
-    const result = run();
-    const outDir = path.join(root, ".cache/bench");
-    fs.mkdirSync(outDir, { recursive: true });
-    fs.writeFileSync(path.join(outDir, "routes.json"), JSON.stringify(result, null, 2) + "\n");
-    console.log(`bench: wrote .cache/bench/routes.json`);
-  } catch (error) {
-    console.error(error instanceof Error ? error.stack : error);
-    process.exitCode = 1;
-  }
-}
+runIfMain(import.meta.url, "routes", run);

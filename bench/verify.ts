@@ -12,10 +12,8 @@
  *
  *   npx tsx bench/verify.ts        (BENCH_EVENTS=200, BENCH_RUNS=200)
  */
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { addProducerMember, createLotWithChain, createProducer, createTestDatabase, insertUserWithHash } from "../seeds/factories";
 import { appendEvent, generateSigningKey, signerFromExported, trustedKeyFromExported } from "../traceability/chain";
 import { recordPlatformEvent, verifyLot } from "../traceability/store";
@@ -23,8 +21,8 @@ import type { NewEventContent, StoredEventRecord } from "../traceability/types";
 import { verifyChain, verifyChainStrict, type VerifyResult } from "../traceability/verify";
 import { setting } from "./lib/settings";
 import { formatTable, ms, ratio } from "./lib/table";
+import { runIfMain } from "./lib/main";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 const SETTINGS = { events: setting("BENCH_EVENTS", 200, 5000), runs: setting("BENCH_RUNS", 200, 10_000), warmups: 20, targetMs: 5 };
 
@@ -165,15 +163,4 @@ export function run() {
   };
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try {
-    const result = run();
-    const outDir = path.join(root, ".cache/bench");
-    fs.mkdirSync(outDir, { recursive: true });
-    fs.writeFileSync(path.join(outDir, "verify.json"), JSON.stringify(result, null, 2) + "\n");
-    console.log(`bench: wrote .cache/bench/verify.json`);
-  } catch (error) {
-    console.error(error instanceof Error ? error.stack : error);
-    process.exitCode = 1;
-  }
-}
+runIfMain(import.meta.url, "verify", run);
