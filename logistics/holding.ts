@@ -104,9 +104,9 @@ export function sweepHolding(db: Db, now = Date.now()): SweepResult {
 }
 
 /** The point's operator sends a flagged parcel back: it leaves the point and its slot is free. */
-export function markReturned(db: Db, actor: Actor, parcelId: number, now = Date.now()): void {
+export function markReturned(db: Db, actor: Actor, parcelId: number, now = Date.now()): { code: string } {
   const sqlite = db.$client;
-  sqlite
+  return sqlite
     .transaction(() => {
       const p = sqlite
         .prepare(`select id, code, status, order_id as orderId, producer_id as producerId, delivery_point_id as pointId from parcels where id = ?`)
@@ -117,15 +117,16 @@ export function markReturned(db: Db, actor: Actor, parcelId: number, now = Date.
       sqlite.prepare(`update parcels set status = 'returned', returned_at = ? where id = ? and status = 'return_flagged'`).run(now, p.id);
       addParcelEvent(sqlite, p.id, "returned", actor.id, now);
       notifyProducer(sqlite, p.producerId, "parcel_returned", "parcels.notice.returned", { parcel: p.code, orderId: p.orderId }, now);
+      return { code: p.code };
     })
     .immediate();
 }
 
 /**
- * The order (or one sub-order) was cancelled or refunded before pickup: its parcels that have not
- * reached the buyer are cancelled, which frees their slots. A parcel already flagged for return is
- * left to the operator (it is physically at the point and must still be sent back). Runs in the
- * caller's transaction (transitionOrder, refunds).
+ * The order (or one sub-order) was cancelled or refunded before pickup. A parcel still at the
+ * producer is cancelled. One already dispatched or at the point physically exists: it is flagged
+ * for return, keeps its slot until the operator sends it back (markReturned), and can no longer be
+ * handed out. Runs in the caller's transaction (transitionOrder, refunds).
  */
 export function cancelOrderParcels(sqlite: Sqlite, where: { orderId: number } | { subOrderId: number }, now: number, actorUserId: number | null = null): number {
   const [column, id] = "orderId" in where ? ["order_id", where.orderId] : ["sub_order_id", where.subOrderId];
@@ -133,9 +134,11 @@ export function cancelOrderParcels(sqlite: Sqlite, where: { orderId: number } | 
     .prepare(`select id from parcels where ${column} = ? and status in ('awaiting_dispatch', 'dispatched', 'arrived')`)
     .pluck()
     .all(id) as number[];
+  const cancel = sqlite.prepare(`update parcels set status = 'cancelled' where id = ? and status = 'awaiting_dispatch'`);
+  const sendBack = sqlite.prepare(`update parcels set status = 'return_flagged', return_flagged_at = ? where id = ? and status in ('dispatched', 'arrived')`);
   for (const parcelId of ids) {
-    sqlite.prepare(`update parcels set status = 'cancelled' where id = ?`).run(parcelId);
-    addParcelEvent(sqlite, parcelId, "cancelled", actorUserId, now);
+    if (cancel.run(parcelId).changes === 1) addParcelEvent(sqlite, parcelId, "cancelled", actorUserId, now);
+    else if (sendBack.run(now, parcelId).changes === 1) addParcelEvent(sqlite, parcelId, "return_flagged", actorUserId, now, "order cancelled or refunded");
   }
   return ids.length;
 }

@@ -436,6 +436,13 @@ export function handOutParcel(db: Db, actor: Actor, input: { parcelId: number; p
         .pluck()
         .get(p.id) as number;
       if (held > 0) throw new DomainRuleError("parcels.error.recallHold");
+      const cancelled = sqlite
+        .prepare(
+          `select 1 from parcels x join orders o on o.id = x.order_id join sub_orders s on s.id = x.sub_order_id
+           where x.id = ? and (o.status in ('cancelled', 'refunded') or s.status in ('cancelled', 'refunded'))`,
+        )
+        .get(p.id);
+      if (cancelled) throw new DomainRuleError("parcels.error.orderCancelled");
       if (pointFailures(sqlite, p.pointId, now) >= MAX_POINT_FAILURES) throw new PickupRefusedError("parcels.error.pointLocked", { minutes: POINT_WINDOW_MS / 60_000 });
       if (p.lockedUntil !== null && p.lockedUntil > now) {
         throw new PickupRefusedError("parcels.error.parcelLocked", { minutes: Math.ceil((p.lockedUntil - now) / 60_000) });

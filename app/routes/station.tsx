@@ -97,8 +97,7 @@ export async function action({ request }: ActionFunctionArgs) {
       const r = handOutParcel(db, user, { parcelId: input.parcelId, pickupCode: input.pickupCode, confirmPayment: input.confirmPayment === "on" });
       return data<ActionResult>({ ok: true, message: r.paidAtPickup ? "parcels.station.paidAndHandedOut" : "parcels.station.handedOut", params: { parcel: r.code }, parcelId: r.parcelId });
     }
-    markReturned(db, user, input.parcelId);
-    const code = db.$client.prepare(`select code from parcels where id = ?`).pluck().get(input.parcelId) as string;
+    const { code } = markReturned(db, user, input.parcelId);
     return data<ActionResult>({ ok: true, message: "parcels.station.returned", params: { parcel: code }, parcelId: input.parcelId });
   } catch (e) {
     const parcelId = "parcelId" in input ? input.parcelId : null;

@@ -403,14 +403,32 @@ describe("a full point", () => {
 });
 
 describe("cancellation", () => {
-  it("cancelling an order cancels its parcels and frees their slots", async () => {
+  it("cancelling an order cancels parcels still at the producer; one already on its way is sent back, keeping its slot until returned", async () => {
     const order = await placeOrder({});
     dispatchAll(order.orderId);
     const [p] = parcelsOf(order.orderId);
     expect(p.status).toBe("dispatched");
+    const notYet = await placeOrder({});
     expect(cancelUnpaidOrder(db, order.orderId, "expiry")).toBe(true);
-    expect(parcelsOf(order.orderId)[0]).toMatchObject({ status: "cancelled" });
-    expect(val<number>(`select count(*) from parcels where slot_id = ? and status in ('dispatched', 'arrived', 'return_flagged')`, p.slotId)).toBe(0);
+    expect(cancelUnpaidOrder(db, notYet.orderId, "expiry")).toBe(true);
+    expect(parcelsOf(notYet.orderId)[0]).toMatchObject({ status: "cancelled", slotId: null });
+    // The box exists and is on its way: it is flagged for return, and its slot stays taken until the operator sends it back.
+    expect(parcelsOf(order.orderId)[0]).toMatchObject({ status: "return_flagged" });
+    expect(val<number>(`select count(*) from parcels where slot_id = ? and status in ('dispatched', 'arrived', 'return_flagged')`, p.slotId)).toBe(1);
     expect(() => markParcelArrived(db, opA, p.code)).toThrow(/notDispatched/);
+    expect(() => handOutParcel(db, opA, { parcelId: p.id, pickupCode: "123456" })).toThrow(/notAtPoint|orderCancelled/);
+    markReturned(db, opA, p.id);
+    expect(val<number>(`select count(*) from parcels where slot_id = ? and status in ('dispatched', 'arrived', 'return_flagged')`, p.slotId)).toBe(0);
+  });
+
+  it("a parcel waiting at the point is not handed out once its order is refunded", async () => {
+    const order = await placeOrder({});
+    dispatchAll(order.orderId);
+    const [p] = parcelsOf(order.orderId);
+    markParcelArrived(db, opA, p.code);
+    const nonce = val<string>(`select pickup_code_nonce from parcels where id = ?`, p.id);
+    db.$client.prepare(`update sub_orders set status = 'refunded' where order_id = ?`).run(order.orderId);
+    expect(() => handOutParcel(db, opA, { parcelId: p.id, pickupCode: pickupCode(p.id, nonce) })).toThrow(/orderCancelled/);
+    expect(parcelsOf(order.orderId)[0].status).toBe("arrived");
   });
 });
