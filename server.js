@@ -260,14 +260,15 @@ server.listen(port, host, () => {
   log.info({ port: server.address().port }, `Cunpin listening on http://localhost:${server.address().port}`);
 });
 
-// Parcel holding periods (reminders a day before, return flags after): every 10 minutes, never
-// keeping the process alive; `npm run payments:reconcile` runs the same sweep.
+// Parcel holding periods (reminders a day before, return flags after) and, past MANIFEST_CUTOFF, the
+// day's joint-delivery manifests: every 10 minutes, never keeping the process alive;
+// `npm run payments:reconcile` runs the same holding sweep.
 const sweepParcelHolding = build.entry?.module?.sweepParcelHolding;
 if (typeof sweepParcelHolding === "function") {
   setInterval(() => {
     try {
       const r = sweepParcelHolding();
-      if (r.reminded || r.flagged) log.info({ holding: r }, "parcel holding sweep");
+      if (r.reminded || r.flagged || r.manifestsBuilt) log.info({ holding: r }, "parcel holding sweep");
     } catch (err) {
       log.error({ err }, "parcel holding sweep failed");
     }

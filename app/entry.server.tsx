@@ -8,13 +8,20 @@ import { messages } from "~/i18n";
 import { logger } from "~/utils/logger.server";
 import { getDb } from "~/utils/db.server";
 import { sweepHolding } from "../logistics/holding";
+import { buildDueManifests } from "../logistics/manifests";
+import { getEnv } from "~/env.server";
 
 // Server rendering translates with the whole catalogue (see app/i18n/core.ts messagesFor).
 (globalThis as { __cunpinCatalogue?: typeof messages }).__cunpinCatalogue = messages;
 
-/** server.js runs this every 10 minutes (parcel reminders and return flags; logistics/holding.ts). */
+/**
+ * server.js runs this every 10 minutes: parcel reminders and return flags (logistics/holding.ts),
+ * and the day's joint-delivery manifests once past MANIFEST_CUTOFF (logistics/manifests.ts).
+ */
 export function sweepParcelHolding() {
-  return sweepHolding(getDb());
+  const db = getDb();
+  const manifestsBuilt = buildDueManifests(db, getEnv().MANIFEST_CUTOFF);
+  return { ...sweepHolding(db), manifestsBuilt };
 }
 
 const ABORT_DELAY = 5_000;

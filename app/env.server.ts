@@ -19,6 +19,8 @@ const EnvSchema = z.object({
   PICKUP_CODE_SECRET: z.string().min(16).optional(),
   /** Public origin printed in QR codes (GS1 Digital Link), e.g. https://cunpin.example; default: the request's origin. */
   PUBLIC_ORIGIN: z.string().url().optional(),
+  /** After this time of day (Asia/Shanghai) the server builds the day's joint-delivery manifests once. */
+  MANIFEST_CUTOFF: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).default("14:00"),
   /** Map tiles for the checkout's points map, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png; unset: markers on a plain background (offline). */
   TILE_URL: z.string().min(1).optional(),
   /** Attribution the tile provider requires (HTML), shown with TILE_URL. */

@@ -331,3 +331,22 @@ export function getManifest(db: Db, actor: Actor, manifestId: number): ManifestD
     stops,
   };
 }
+
+/**
+ * The day's manifests, built once by the clock: after `cutoff` (HH:MM, Asia/Shanghai) the first
+ * sweep of the day builds them when no manifest exists for the day yet. Parcels dispatched later
+ * ride the next day's run, so a printed manifest does not change under the courier; an admin can
+ * still rebuild by hand. Returns the day built, or null.
+ */
+export function buildDueManifests(db: Db, cutoff: string, now: number = Date.now()): string | null {
+  const m = /^(\d{2}):(\d{2})$/.exec(cutoff);
+  if (!m) throw new Error(`manifest cut-off must be HH:MM, got ${cutoff}`);
+  const today = shanghaiDate(now);
+  const { start } = shanghaiDayRange(today)!;
+  if (now < start + (Number(m[1]) * 60 + Number(m[2])) * 60_000) return null;
+  const built = db.$client.prepare(`select 1 from route_manifests where service_date = ? limit 1`).get(today);
+  if (built) return null;
+  buildDailyManifests(db, today, now);
+  return today;
+}
+

@@ -11,7 +11,7 @@ import type { Actor } from "~/auth/permissions";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "~/listings/listings.server";
 import { addToCart } from "~/orders/cart.server";
 import { checkout } from "~/orders/checkout.server";
-import { buildDailyManifests, buildManifestsAs, getManifest, listManifests, shanghaiDate, shanghaiDayRange } from "../../logistics/manifests";
+import { buildDailyManifests, buildDueManifests, buildManifestsAs, getManifest, listManifests, shanghaiDate, shanghaiDayRange } from "../../logistics/manifests";
 import { planRoute } from "../../logistics/routing";
 import { actorFor, cachedPasswordHash, createCourierRoute, createDeliveryPoint, createTestDatabase, createUser, ensureTestRegions } from "../../seeds/factories";
 import { createBuyer, createMarket, type Market } from "../helpers/orders";
@@ -269,5 +269,23 @@ describe("reading manifests", () => {
     expect(mine.stops.map((s) => s.pointId)).toEqual([points[0]]);
     expect(mine.parcelCount).toBe(one(`select count(*) from parcels where manifest_id = ? and delivery_point_id = ?`, id, points[0]));
     expect(() => getManifest(db, admin, 999_999)).toThrow(NotFoundError);
+  });
+});
+
+describe("built by the clock", () => {
+  it("builds a day's manifests once, after the cut-off, and never rebuilds them under the courier", async () => {
+    const day = "2026-03-20";
+    const at = (time: string) => Date.parse(`${day}T${time}:00+08:00`);
+    await dispatchedOrder(points[0], ["A"], at("09:00"));
+    expect(buildDueManifests(db, "14:00", at("13:59"))).toBeNull();
+    expect(one<number>(`select count(*) from route_manifests where service_date = ?`, day)).toBe(0);
+    expect(buildDueManifests(db, "14:00", at("14:05"))).toBe(day);
+    const built = q<{ id: number; createdAt: number }>(`select id, created_at as createdAt from route_manifests where service_date = ?`, day);
+    expect(built).toHaveLength(1);
+    // A parcel dispatched after the run was planned waits for the next day's run.
+    await dispatchedOrder(points[1], ["B"], at("15:00"));
+    expect(buildDueManifests(db, "14:00", at("15:10"))).toBeNull();
+    expect(q(`select id, created_at as createdAt from route_manifests where service_date = ?`, day)).toEqual(built);
+    expect(() => buildDueManifests(db, "2pm", at("15:10"))).toThrow(/HH:MM/);
   });
 });
