@@ -1086,6 +1086,8 @@ export const ratings = sqliteTable(
  */
 export const PARCEL_STATUSES = ["awaiting_dispatch", "dispatched", "arrived", "picked_up", "return_flagged", "returned", "cancelled"] as const;
 export type ParcelStatus = (typeof PARCEL_STATUSES)[number];
+/** The states in which a parcel occupies its slot (on its way to it, or there). Keep parcels_slot_occupied_unique in step. */
+export const PARCEL_STATUSES_IN_SLOT = ["dispatched", "arrived", "return_flagged"] as const satisfies readonly ParcelStatus[];
 
 export const parcels = sqliteTable(
   "parcels",

@@ -13,6 +13,7 @@ import { DELIVERY_POINT_KINDS, type DeliveryPointKind, type SlotSize } from "../
 import { hasRole, type Actor } from "../app/auth/permissions";
 import { maskPhone } from "../app/domain/phone";
 import { ForbiddenError } from "../app/listings/listings.server";
+import { IN_SLOT_SQL } from "./occupancy";
 
 const DAY = 86_400_000;
 
@@ -143,7 +144,7 @@ export function networkOverview(db: Db, actor: Actor, filters: NetworkFilters = 
               sum(status in ('arrived', 'return_flagged')) as waiting,
               sum(status = 'return_flagged') as flagged,
               sum(status = 'dispatched') as expected
-       from parcels where status in ('dispatched', 'arrived', 'return_flagged') group by delivery_point_id`,
+       from parcels where status in ${IN_SLOT_SQL} group by delivery_point_id`,
     )
     .all() as { pointId: number; waiting: number; flagged: number; expected: number }[]) {
     parcelCounts.set(r.pointId, r);
@@ -152,7 +153,7 @@ export function networkOverview(db: Db, actor: Actor, filters: NetworkFilters = 
   for (const r of sqlite
     .prepare(
       `select s.delivery_point_id as pointId, s.size, s.chilled, count(*) as total,
-              sum(not exists (select 1 from parcels x where x.slot_id = s.id and x.status in ('dispatched', 'arrived', 'return_flagged'))) as free
+              sum(not exists (select 1 from parcels x where x.slot_id = s.id and x.status in ${IN_SLOT_SQL})) as free
        from storage_slots s where s.out_of_service = 0 group by s.delivery_point_id, s.size, s.chilled`,
     )
     .all() as { pointId: number; size: SlotSize; chilled: number; total: number; free: number }[]) {

@@ -10,6 +10,7 @@
 import type { Db } from "../db/client";
 import type { DeliveryPointKind } from "../db/schema";
 import { countNeeds, fits, takeNeedCounts, type ParcelNeed, type SlotCounts, type SlotLike } from "./capacity";
+import { IN_SLOT_SQL, parcelsHeldAt } from "./occupancy";
 import { sizeRank } from "./sizes";
 import type { LatLng } from "./geo";
 import { PointIndex } from "./spatial";
@@ -68,7 +69,6 @@ export type PointLoad = {
   parcelCapacity: number | null;
 };
 
-const HELD = `('dispatched', 'arrived', 'return_flagged')`;
 
 type SlotClassRow = { chilled: number; size: SlotLike["size"]; n: number };
 
@@ -81,7 +81,7 @@ function freeSlotCounts(db: Db, pointId: number): SlotCounts {
   const occupied = sqlite
     .prepare(
       `select s.chilled, s.size, count(*) as n from parcels x join storage_slots s on s.id = x.slot_id
-       where x.delivery_point_id = ? and x.status in ${HELD} and s.out_of_service = 0 group by s.chilled, s.size`,
+       where x.delivery_point_id = ? and x.status in ${IN_SLOT_SQL} and s.out_of_service = 0 group by s.chilled, s.size`,
     )
     .all(pointId) as SlotClassRow[];
   const c: SlotCounts = [
@@ -106,7 +106,7 @@ function loadFrom(db: Db, pointId: number, capacity: number | null): PointLoad {
     )
     .all(pointId) as SlotClassRow[];
   for (const r of rows) for (let k = 0; k < r.n; k++) committed.push({ size: r.size, chilled: r.chilled === 1 });
-  const parcelsHeld = sqlite.prepare(`select count(*) from parcels where delivery_point_id = ? and status in ${HELD}`).pluck().get(pointId) as number;
+  const parcelsHeld = parcelsHeldAt(sqlite, pointId);
   return { pointId, freeSlots: freeSlotCounts(db, pointId), committed, parcelsHeld, parcelCapacity: capacity };
 }
 

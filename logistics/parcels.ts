@@ -34,6 +34,7 @@ import { normaliseParcelCode } from "./order-parcels";
 import { newPickupNonce, normalisePickupCode, pickupCode, pickupQrPayload, verifyPickupCode } from "./pickup-code";
 import { arrivalSms, maskPhone, sendSmsSafely } from "./sms";
 import { sizeRank } from "./sizes";
+import { IN_SLOT_SQL, parcelsHeldAt } from "./occupancy";
 
 type Sqlite = Database.Database;
 
@@ -122,7 +123,7 @@ export function freeSlots(sqlite: Sqlite, pointId: number): FreeSlot[] {
       .prepare(
         `select s.id, s.code, s.size, s.chilled from storage_slots s
          where s.delivery_point_id = ? and s.out_of_service = 0
-           and not exists (select 1 from parcels x where x.slot_id = s.id and x.status in ('dispatched', 'arrived', 'return_flagged'))
+           and not exists (select 1 from parcels x where x.slot_id = s.id and x.status in ${IN_SLOT_SQL})
          order by s.id`,
       )
       .all(pointId) as { id: number; code: string; size: SlotSize; chilled: number }[]
@@ -137,7 +138,7 @@ type AwaitingParcel = { id: number; code: string; size: SlotSize; chilled: numbe
  */
 function allocateSlots(sqlite: Sqlite, parcels: AwaitingParcel[], pointId: number, actorUserId: number | null, now: number) {
   const point = sqlite.prepare(`select active, parcel_capacity as capacity from delivery_points where id = ?`).get(pointId) as { active: number; capacity: number | null };
-  let held = sqlite.prepare(`select count(*) from parcels where delivery_point_id = ? and status in ('dispatched', 'arrived', 'return_flagged')`).pluck().get(pointId) as number;
+  let held = parcelsHeldAt(sqlite, pointId);
   const free = point.active ? freeSlots(sqlite, pointId) : [];
   const placed: DispatchResult["dispatched"] = [];
   const unplaced: AwaitingParcel[] = [];
@@ -649,7 +650,7 @@ export function operatorParcels(db: Db, actor: Actor, opts: { pointId?: number; 
               x.dispatched_at as dispatchedAt, x.arrived_at as arrivedAt, x.hold_until as holdUntil,
               (x.pickup_locked_until is not null and x.pickup_locked_until > ?) as locked
        from parcels x join orders o on o.id = x.order_id join users u on u.id = o.buyer_id left join storage_slots s on s.id = x.slot_id
-       where x.delivery_point_id = ? and x.status in ('dispatched', 'arrived', 'return_flagged')
+       where x.delivery_point_id = ? and x.status in ${IN_SLOT_SQL}
        order by coalesce(x.hold_until, x.dispatched_at), x.id`,
     )
     .all(now, pointId) as (Omit<OperatorParcel, "chilled" | "recallHold" | "unweighed" | "locked" | "maskedPhone"> & {

@@ -33,11 +33,10 @@ import {
   validOpeningHours,
 } from "./point-rules";
 import { sizeRank } from "./sizes";
+import { IN_SLOT_SQL, parcelsHeldAt } from "./occupancy";
 
 export { isStaffedKind, validOpeningHours };
 
-/** A parcel in one of these states is in its slot (or on its way to it). */
-const HELD = `('dispatched', 'arrived', 'return_flagged')`;
 
 export type PointInput = {
   kind: DeliveryPointKind;
@@ -185,7 +184,7 @@ export function setSlotInService(db: Db, actor: Actor, slotId: number, inService
     const slot = db.$client.prepare(`select id from storage_slots where id = ?`).get(slotId);
     if (!slot) throw new NotFoundError("slot");
     if (!inService) {
-      const held = db.$client.prepare(`select 1 from parcels where slot_id = ? and status in ${HELD} limit 1`).get(slotId);
+      const held = db.$client.prepare(`select 1 from parcels where slot_id = ? and status in ${IN_SLOT_SQL} limit 1`).get(slotId);
       if (held) throw new DomainRuleError("pointsAdmin.error.slotOccupied");
     }
     db.$client.prepare(`update storage_slots set out_of_service = ? where id = ?`).run(inService ? 0 : 1, slotId);
@@ -298,7 +297,7 @@ export function pointForAdmin(db: Db, actor: Actor, pointId: number): PointForAd
   const slots = sqlite
     .prepare(
       `select s.id, s.code, s.size, s.chilled, s.out_of_service as outOfService,
-              (select x.code from parcels x where x.slot_id = s.id and x.status in ${HELD} limit 1) as occupiedBy,
+              (select x.code from parcels x where x.slot_id = s.id and x.status in ${IN_SLOT_SQL} limit 1) as occupiedBy,
               exists (select 1 from parcels x where x.slot_id = s.id) as everUsed
        from storage_slots s where s.delivery_point_id = ? order by s.id`,
     )
@@ -323,7 +322,7 @@ export function pointForAdmin(db: Db, actor: Actor, pointId: number): PointForAd
       )
       .all(pointId) as { id: number; displayName: string; phone: string }[]
   ).map((o) => ({ id: o.id, displayName: o.displayName, phoneMasked: maskPhone(o.phone) }));
-  const parcelsHeld = sqlite.prepare(`select count(*) from parcels where delivery_point_id = ? and status in ${HELD}`).pluck().get(pointId) as number;
+  const parcelsHeld = parcelsHeldAt(sqlite, pointId);
   return { point: { ...row, active: row.active === 1 }, slotGroups, operators, parcelsHeld };
 }
 

@@ -18,6 +18,7 @@ import { bestFitSlot, type SlotLike } from "../logistics/capacity";
 import { createParcelsForOrder } from "../logistics/order-parcels";
 import { freeSlots as listFreeSlots } from "../logistics/parcels";
 import { XIAN_LOCKER_NAME, ZHAO_OPERATOR_PHONE } from "./logistics";
+import { parcelsHeldAt } from "../logistics/occupancy";
 
 /** The platform commission the demo orders were placed under (the default of PLATFORM_COMMISSION_BP). */
 const DEMO_COMMISSION_BP = 500;
@@ -121,7 +122,7 @@ export function seedDemoOrders(db: Db, options: { now?: number } = {}): DemoOrde
         freeSlots.set(pointId, free);
         held.set(
           pointId,
-          sqlite.prepare(`select count(*) from parcels where delivery_point_id = ? and status in ('dispatched', 'arrived', 'return_flagged')`).pluck().get(pointId) as number,
+          parcelsHeldAt(sqlite, pointId),
         );
       }
       return free;

@@ -7,9 +7,8 @@
 import { getFormProps, getInputProps, getSelectProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { Form } from "@remix-run/react";
-import type { ReactNode } from "react";
 import type { z } from "zod";
-import { FieldError, FormErrors } from "~/components/forms";
+import { Field, FieldError, FormErrors } from "~/components/forms";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { HOLDING_DAYS, POINT_KINDS } from "../../logistics/point-rules";
@@ -54,21 +53,6 @@ export type PointFormDefaults = {
 };
 
 const str = (v: number | string | null | undefined) => (v === null || v === undefined ? undefined : String(v));
-
-function Row({ label, hint, id, errorId, errors, children }: { label: string; hint?: string; id: string; errorId: string; errors?: string[]; children: ReactNode }) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children}
-      {hint ? (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      <FieldError id={errorId} errors={errors} />
-    </div>
-  );
-}
 
 export function PointForm({
   id,
@@ -127,7 +111,7 @@ export function PointForm({
       <FormErrors id={form.errorId} errors={formErrors} />
       <input type="hidden" name="intent" value="point" />
 
-      <Row label={t("pointsAdmin.field.kind")} id={fields.kind.id} errorId={fields.kind.errorId} errors={fields.kind.errors}>
+      <Field field={fields.kind} label={t("pointsAdmin.field.kind")}>
         <select {...getSelectProps(fields.kind)}>
           <option value="">{t("pointsAdmin.choose")}</option>
           {POINT_KINDS.map((k) => (
@@ -136,17 +120,17 @@ export function PointForm({
             </option>
           ))}
         </select>
-      </Row>
+      </Field>
 
-      <Row label={t("pointsAdmin.field.name")} id={fields.name.id} errorId={fields.name.errorId} errors={fields.name.errors}>
+      <Field field={fields.name} label={t("pointsAdmin.field.name")}>
         <input {...getInputProps(fields.name, { type: "text" })} autoComplete="off" />
-      </Row>
+      </Field>
 
-      <Row label={t("pointsAdmin.field.address")} id={fields.address.id} errorId={fields.address.errorId} errors={fields.address.errors}>
+      <Field field={fields.address} label={t("pointsAdmin.field.address")}>
         <input {...getInputProps(fields.address, { type: "text" })} autoComplete="off" />
-      </Row>
+      </Field>
 
-      <Row label={t("pointsAdmin.field.county")} id={fields.county.id} errorId={fields.county.errorId} errors={fields.county.errors}>
+      <Field field={fields.county} label={t("pointsAdmin.field.county")}>
         <select {...getSelectProps(fields.county)}>
           <option value="">{t("pointsAdmin.choose")}</option>
           {places.counties.map((c) => (
@@ -156,24 +140,20 @@ export function PointForm({
             </option>
           ))}
         </select>
-      </Row>
+      </Field>
 
-      <Row
+      <Field
+        field={fields.township}
         label={t("pointsAdmin.field.township")}
         hint={t("pointsAdmin.field.optional")}
-        id={fields.township.id}
-        errorId={fields.township.errorId}
-        errors={fields.township.errors}
       >
         <input {...getInputProps(fields.township, { type: "text" })} autoComplete="off" />
-      </Row>
+      </Field>
 
-      <Row
+      <Field
+        field={fields.village}
         label={t("pointsAdmin.field.village")}
         hint={t("pointsAdmin.field.villageHint")}
-        id={fields.village.id}
-        errorId={fields.village.errorId}
-        errors={fields.village.errors}
       >
         <select {...getSelectProps(fields.village)}>
           <option value="">{t("pointsAdmin.noVillage")}</option>
@@ -187,63 +167,53 @@ export function PointForm({
             </optgroup>
           ))}
         </select>
-      </Row>
+      </Field>
 
       <div className="field-pair">
-        <Row label={t("pointsAdmin.field.lat")} id={fields.lat.id} errorId={fields.lat.errorId} errors={fields.lat.errors}>
+        <Field field={fields.lat} label={t("pointsAdmin.field.lat")}>
           <input {...getInputProps(fields.lat, { type: "text" })} inputMode="decimal" autoComplete="off" placeholder="35.76" />
-        </Row>
-        <Row label={t("pointsAdmin.field.lng")} id={fields.lng.id} errorId={fields.lng.errorId} errors={fields.lng.errors}>
+        </Field>
+        <Field field={fields.lng} label={t("pointsAdmin.field.lng")}>
           <input {...getInputProps(fields.lng, { type: "text" })} inputMode="decimal" autoComplete="off" placeholder="109.42" />
-        </Row>
+        </Field>
       </div>
 
-      <Row
+      <Field
+        field={fields.parcelCapacity}
         label={t("pointsAdmin.field.capacity")}
         hint={t("pointsAdmin.field.capacityHint")}
-        id={fields.parcelCapacity.id}
-        errorId={fields.parcelCapacity.errorId}
-        errors={fields.parcelCapacity.errors}
       >
         <input {...getInputProps(fields.parcelCapacity, { type: "number" })} inputMode="numeric" step={1} />
-      </Row>
+      </Field>
 
-      <Row
+      <Field
+        field={fields.openingHours}
         label={t("pointsAdmin.field.hours")}
         hint={t("pointsAdmin.field.hoursHint")}
-        id={fields.openingHours.id}
-        errorId={fields.openingHours.errorId}
-        errors={fields.openingHours.errors}
       >
         <input {...getInputProps(fields.openingHours, { type: "text" })} autoComplete="off" placeholder="08:00-20:00" />
-      </Row>
+      </Field>
 
       <div className="field-pair">
-        <Row
+        <Field
+          field={fields.holdingDaysFresh}
           label={t("pointsAdmin.field.holdingFresh")}
-          id={fields.holdingDaysFresh.id}
-          errorId={fields.holdingDaysFresh.errorId}
-          errors={fields.holdingDaysFresh.errors}
         >
           <input {...getInputProps(fields.holdingDaysFresh, { type: "number" })} inputMode="numeric" step={1} />
-        </Row>
-        <Row
+        </Field>
+        <Field
+          field={fields.holdingDaysOther}
           label={t("pointsAdmin.field.holdingOther")}
-          id={fields.holdingDaysOther.id}
-          errorId={fields.holdingDaysOther.errorId}
-          errors={fields.holdingDaysOther.errors}
         >
           <input {...getInputProps(fields.holdingDaysOther, { type: "number" })} inputMode="numeric" step={1} />
-        </Row>
+        </Field>
       </div>
       <p className="hint">{t("pointsAdmin.field.holdingHint", HOLDING_DAYS)}</p>
 
-      <Row
+      <Field
+        field={fields.route}
         label={t("pointsAdmin.field.route")}
         hint={t("pointsAdmin.field.routeHint")}
-        id={fields.route.id}
-        errorId={fields.route.errorId}
-        errors={fields.route.errors}
       >
         <select {...getSelectProps(fields.route)}>
           <option value="">{t("pointsAdmin.noRoute")}</option>
@@ -257,7 +227,7 @@ export function PointForm({
             </optgroup>
           ))}
         </select>
-      </Row>
+      </Field>
 
       {showActive ? (
         <div className="field">
