@@ -5,11 +5,11 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { messages } from "~/i18n";
-import { logger } from "~/utils/logger.server";
+import { logger } from "../core/logger";
 import { getDb } from "~/utils/db.server";
 import { sweepHolding } from "../logistics/holding";
 import { buildDueManifests } from "../logistics/manifests";
-import { getEnv } from "~/env.server";
+import { getEnv } from "../core/env";
 
 // Server rendering translates with the whole catalogue (see app/i18n/core.ts messagesFor).
 (globalThis as { __cunpinCatalogue?: typeof messages }).__cunpinCatalogue = messages;

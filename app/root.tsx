@@ -12,11 +12,11 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { hasRole } from "~/auth/permissions";
+import { hasRole } from "../core/permissions";
 import { useT } from "~/i18n/react";
 import { getLocale, messagesScriptUrl } from "~/utils/i18n.server";
 import { getOptionalUser } from "~/utils/session.server";
-import { unreadNoticeCount } from "~/notices/notices.server";
+import { unreadNoticeCount } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import stylesUrl from "~/styles/app.css";
 

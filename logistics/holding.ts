@@ -11,10 +11,11 @@
  * A slot is free as soon as its parcel's status leaves dispatched / arrived / return_flagged: the
  * partial unique index parcels_slot_occupied_unique covers only those, so slot_id stays for history.
  */
+import { shanghaiDateTime } from "../core/clock";
 import type Database from "better-sqlite3";
 import type { Db } from "../db/client";
-import { hasRole, type Actor } from "../app/auth/permissions";
-import { DomainRuleError, ForbiddenError, NotFoundError } from "../app/listings/listings.server";
+import { hasRole, type Actor } from "../core/permissions";
+import { DomainRuleError, ForbiddenError, NotFoundError } from "../core/errors";
 import { pickupCode } from "./pickup-code";
 import { reminderSms, sendSmsSafely } from "./sms";
 
@@ -45,11 +46,6 @@ export function notify(sqlite: Sqlite, userId: number, kind: string, messageKey:
 export function notifyProducer(sqlite: Sqlite, producerId: number, kind: string, messageKey: string, params: Record<string, string | number>, now: number) {
   const members = sqlite.prepare(`select user_id from producer_members where producer_id = ?`).pluck().all(producerId) as number[];
   for (const userId of members) notify(sqlite, userId, kind, messageKey, params, "/farm/orders", now);
-}
-
-/** "2026-11-28 18:30" (Asia/Shanghai) for notice parameters; the page shows them as they are. */
-export function chinaTime(ms: number): string {
-  return new Date(ms + 8 * HOUR_MS).toISOString().slice(0, 16).replace("T", " ");
 }
 
 export type SweepResult = { reminded: number; flagged: number };
@@ -85,7 +81,7 @@ export function sweepHolding(db: Db, now = Date.now()): SweepResult {
       for (const p of remind) {
         if (sqlite.prepare(`update parcels set reminder_sent_at = ? where id = ? and reminder_sent_at is null`).run(now, p.id).changes !== 1) continue;
         addParcelEvent(sqlite, p.id, "reminded", null, now);
-        notify(sqlite, p.buyerId, "parcel_reminder", "parcels.notice.reminder", { parcel: p.code, point: p.pointName, deadline: chinaTime(p.holdUntil) }, `/orders/${p.orderId}`, now);
+        notify(sqlite, p.buyerId, "parcel_reminder", "parcels.notice.reminder", { parcel: p.code, point: p.pointName, deadline: shanghaiDateTime(p.holdUntil) }, `/orders/${p.orderId}`, now);
         if (p.nonce) sms.push({ phone: p.phone, text: reminderSms({ pointName: p.pointName, code: pickupCode(p.id, p.nonce), holdUntil: p.holdUntil, parcelCode: p.code }) });
       }
       const overdue = sqlite.prepare(`${HELD_SELECT} where p.status = 'arrived' and p.hold_until <= ? order by p.id`).all(now) as HeldRow[];

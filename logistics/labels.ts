@@ -5,11 +5,12 @@
  * Plain module, no Remix. Only the parcel's producer's members and platform admins may read it:
  * the label names the buyer.
  */
+import { shanghaiDate } from "../core/clock";
 import QRCode from "qrcode";
 import type { Db } from "../db/client";
 import type { DeliveryPointKind, ParcelStatus, SlotSize } from "../db/schema";
-import { canManageProducer, hasRole, type Actor } from "../app/auth/permissions";
-import { ForbiddenError, NotFoundError } from "../app/listings/listings.server";
+import { canManageProducer, hasRole, type Actor } from "../core/permissions";
+import { ForbiddenError, NotFoundError } from "../core/errors";
 import { maskPhone } from "./sms";
 
 export type ParcelLabelItem = { title: string; quantity: number; gtin: string | null; lotCode: string };
@@ -73,9 +74,6 @@ const LABEL_SELECT = `
   join users u on u.id = o.buyer_id
   join producers p on p.id = x.producer_id`;
 
-/** Calendar date in China time (the date the producer handed the box over). */
-const chinaDate = (ms: number): string => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
-
 function mayPrint(actor: Actor, producerId: number): boolean {
   return canManageProducer(actor, producerId) || hasRole(actor, "platform_admin");
 }
@@ -106,7 +104,7 @@ function toLabel(db: Db, r: LabelRow): ParcelLabel {
     orderId: r.orderId,
     subOrderId: r.subOrderId,
     items,
-    dispatchedDate: r.dispatchedAt === null ? null : chinaDate(r.dispatchedAt),
+    dispatchedDate: r.dispatchedAt === null ? null : shanghaiDate(r.dispatchedAt),
   };
 }
 

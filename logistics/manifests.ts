@@ -21,31 +21,15 @@
  * the triangle inequality is no longer than the sum, and local search only shortens it
  * (routing.ts planJointDelivery).
  */
+import { shanghaiDate, shanghaiDayRange } from "../core/clock";
 import type { Db } from "../db/client";
 import type { DeliveryPointKind, ParcelStatus, SlotSize } from "../db/schema";
-import { hasRole, type Actor } from "../app/auth/permissions";
-import { maskPhone } from "../app/domain/phone";
-import { DomainRuleError, ForbiddenError, NotFoundError } from "../app/listings/listings.server";
+import { hasRole, type Actor } from "../core/permissions";
+import { maskPhone } from "../core/phone";
+import { DomainRuleError, ForbiddenError, NotFoundError } from "../core/errors";
 import type { LatLng } from "./geo";
 import { planJointDelivery } from "./routing";
 
-const DAY_MS = 86_400_000;
-/** Asia/Shanghai is UTC+8 all year (no daylight saving). */
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-
-/** The calendar day (YYYY-MM-DD, Asia/Shanghai) of an instant. */
-export function shanghaiDate(ms: number): string {
-  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** [start, end) of a Shanghai calendar day in epoch ms, or null when the text is not a real date. */
-export function shanghaiDayRange(date: string): { start: number; end: number } | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return null;
-  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
-  if (Number.isNaN(utcMidnight) || new Date(utcMidnight).toISOString().slice(0, 10) !== date) return null;
-  const start = utcMidnight - SHANGHAI_OFFSET_MS;
-  return { start, end: start + DAY_MS };
-}
 
 export type ManifestSummary = {
   id: number;

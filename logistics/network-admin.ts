@@ -10,9 +10,9 @@
  */
 import type { Db } from "../db/client";
 import { DELIVERY_POINT_KINDS, type DeliveryPointKind, type SlotSize } from "../db/schema";
-import { hasRole, type Actor } from "../app/auth/permissions";
-import { maskPhone } from "../app/domain/phone";
-import { ForbiddenError } from "../app/listings/listings.server";
+import { hasRole, type Actor } from "../core/permissions";
+import { maskPhone } from "../core/phone";
+import { ForbiddenError } from "../core/errors";
 import { IN_SLOT_SQL } from "./occupancy";
 
 const DAY = 86_400_000;

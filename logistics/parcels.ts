@@ -17,18 +17,19 @@
  * (platform-signed, traceability/store.ts). A chain that cannot take the event (broken) never blocks
  * the parcel: the append runs in its own savepoint and is logged.
  */
+import { shanghaiDate, shanghaiDateTime } from "../core/clock";
 import type Database from "better-sqlite3";
 import type { Db } from "../db/client";
 import type { OrderStatus, ParcelStatus, SlotSize } from "../db/schema";
-import { canManageProducer, hasRole, type Actor } from "../app/auth/permissions";
-import { DomainRuleError, ForbiddenError, NotFoundError } from "../app/listings/listings.server";
-import { issueOrderInvoices } from "../app/invoices/invoices.server";
-import { transitionOrder } from "../app/orders/orders.server";
-import { canTransition } from "../app/orders/state";
-import { logger } from "../app/utils/logger.server";
+import { canManageProducer, hasRole, type Actor } from "../core/permissions";
+import { DomainRuleError, ForbiddenError, NotFoundError } from "../core/errors";
+import { issueOrderInvoices } from "../market/invoices/invoices";
+import { transitionOrder } from "../market/orders/orders";
+import { canTransition } from "../market/orders/state";
+import { logger } from "../core/logger";
 import { recordPlatformEvent } from "../traceability/store";
 import { bestFitSlot, type ParcelNeed } from "./capacity";
-import { addParcelEvent, chinaTime, DAY_MS, isOperatorOf, notify, notifyProducer } from "./holding";
+import { addParcelEvent, DAY_MS, isOperatorOf, notify, notifyProducer } from "./holding";
 import { findFeasiblePoints } from "./network";
 import { normaliseParcelCode } from "./order-parcels";
 import { newPickupNonce, normalisePickupCode, pickupCode, pickupQrPayload, verifyPickupCode } from "./pickup-code";
@@ -373,7 +374,7 @@ export function markParcelArrived(db: Db, actor: Actor, parcelCode: string, now 
         p.buyerId,
         "parcel_arrived",
         "parcels.notice.arrived",
-        { parcel: p.code, point: p.pointName, deadline: chinaTime(holdUntil), orderId: p.orderId },
+        { parcel: p.code, point: p.pointName, deadline: shanghaiDateTime(holdUntil), orderId: p.orderId },
         `/orders/${p.orderId}`,
         now,
       );
@@ -618,9 +619,6 @@ export type OperatorView = {
   flagged: OperatorParcel[];
 };
 
-/** Today in Asia/Shanghai, YYYY-MM-DD. */
-export const chinaDate = (ms: number): string => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
-
 /**
  * The operator's day at one of their points: parcels on their way (dispatched up to the end of
  * `date`), waiting for pickup, past their holding period, and flagged for return. Another point's id
@@ -634,7 +632,7 @@ export function operatorParcels(db: Db, actor: Actor, opts: { pointId?: number; 
       `select p.id, p.name from delivery_points p join delivery_point_operators o on o.delivery_point_id = p.id where o.user_id = ? order by p.id`,
     )
     .all(actor.id) as { id: number; name: string }[];
-  const date = opts.date && /^\d{4}-\d{2}-\d{2}$/.test(opts.date) ? opts.date : chinaDate(now);
+  const date = opts.date && /^\d{4}-\d{2}-\d{2}$/.test(opts.date) ? opts.date : shanghaiDate(now);
   const empty = { points, point: null, date, expected: [], arrived: [], overdue: [], flagged: [] };
   if (opts.pointId !== undefined && !points.some((p) => p.id === opts.pointId)) throw new ForbiddenError();
   const pointId = opts.pointId ?? points[0]?.id;

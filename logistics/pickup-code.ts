@@ -6,7 +6,7 @@
  * makes a new code. Plain module, no Remix.
  */
 import crypto from "node:crypto";
-import { getEnv } from "../app/env.server";
+import { getEnv } from "../core/env";
 
 export const PICKUP_CODE_DIGITS = 6;
 const MODULUS = 10 ** PICKUP_CODE_DIGITS;

@@ -15,9 +15,9 @@
  */
 import type { Db } from "../db/client";
 import { DELIVERY_POINT_KINDS, SLOT_SIZES, type DeliveryPointKind, type SlotSize } from "../db/schema";
-import { hasRole, type Actor } from "../app/auth/permissions";
-import { maskPhone, normalisePhone } from "../app/domain/phone";
-import { DomainRuleError, ForbiddenError, NotFoundError } from "../app/listings/listings.server";
+import { hasRole, type Actor } from "../core/permissions";
+import { maskPhone, normalisePhone } from "../core/phone";
+import { DomainRuleError, ForbiddenError, NotFoundError } from "../core/errors";
 import { invalidateNetwork } from "./network";
 import { insertDeliveryPoint, insertStandardSlots, MAX_LOCKER_AMBIENT_SLOTS } from "./point-store";
 import {

@@ -7,7 +7,8 @@
  * Sending happens AFTER the database transaction committed (a rolled-back arrival sends nothing),
  * and a failed send never undoes the arrival: the code is in the buyer's app too.
  */
-import { logger as appLogger } from "../app/utils/logger.server";
+import { shanghaiDateTime } from "../core/clock";
+import { logger as appLogger } from "../core/logger";
 
 export interface SmsSender {
   send(phone: string, text: string): Promise<void> | void;
@@ -59,14 +60,10 @@ export function maskPhone(phone: string): string {
 // SMS texts are Chinese only: mainland numbers, and carriers require the signature 【村品】 first.
 
 export function arrivalSms(p: { pointName: string; code: string; holdUntil: number; parcelCode: string }): string {
-  return `【村品】您的包裹${p.parcelCode}已到达${p.pointName}，取件码${p.code}，请于${formatChinaDateTime(p.holdUntil)}前取件。`;
+  return `【村品】您的包裹${p.parcelCode}已到达${p.pointName}，取件码${p.code}，请于${shanghaiDateTime(p.holdUntil)}前取件。`;
 }
 
 export function reminderSms(p: { pointName: string; code: string; holdUntil: number; parcelCode: string }): string {
-  return `【村品】提醒：您在${p.pointName}的包裹${p.parcelCode}将于${formatChinaDateTime(p.holdUntil)}超期退回，取件码${p.code}，请尽快取件。`;
+  return `【村品】提醒：您在${p.pointName}的包裹${p.parcelCode}将于${shanghaiDateTime(p.holdUntil)}超期退回，取件码${p.code}，请尽快取件。`;
 }
 
-/** "2026-11-28 18:30" in Asia/Shanghai (UTC+8, no daylight saving). */
-export function formatChinaDateTime(ms: number): string {
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace("T", " ");
-}

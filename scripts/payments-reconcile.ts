@@ -5,8 +5,8 @@
  * cron every few minutes. Prints a JSON report; exit code 1 when something could not be repaired.
  */
 import { getDb, closeDb } from "../db/client";
-import { reconcilePayments } from "../app/payments/reconcile.server";
-import { getStripe } from "../app/payments/stripe.server";
+import { reconcilePayments } from "../market/payments/reconcile";
+import { getStripe } from "../market/payments/stripe";
 import { sweepHolding } from "../logistics/holding";
 
 const report = await reconcilePayments(getDb(), getStripe());

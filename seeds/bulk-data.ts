@@ -9,9 +9,9 @@
  */
 import type { Db } from "../db/client";
 import { CERTIFICATION_KINDS, type CategorySlug, type CertificationKind, type ProducerKind, type Unit } from "../db/schema";
-import { indexListing, type PhotoRecord } from "../app/listings/listings.server";
-import { storeListingPhoto } from "../app/photos/photos.server";
-import { tokenizeForIndex } from "../app/search/tokenize";
+import { indexListing, type PhotoRecord } from "../market/listings/listings";
+import { storeListingPhoto } from "../market/photos/photos";
+import { tokenizeForIndex } from "../market/search/tokenize";
 import { cachedPasswordHash, ensureRegion, seedCategories, uniqueCreditCode } from "./factories";
 import { renderListingArt, type ArtSpec } from "./images";
 import { mulberry32 } from "./random";

@@ -6,12 +6,13 @@
  * Photos are drawn first (async); all rows are then written in one transaction, so a
  * failed seed leaves the database as it was.
  */
+import { shanghaiDate } from "../core/clock";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { listingCertifications, listings, products, type CategorySlug, type CertificationKind, type ListingStatus, type ProducerKind, type Role, type Unit } from "../db/schema";
-import { createListing as createListingRecord, setListingStatus, type PhotoRecord } from "../app/listings/listings.server";
-import { storeListingPhoto } from "../app/photos/photos.server";
-import { makeCreditCode } from "../app/domain/credit-code";
+import { createListing as createListingRecord, setListingStatus, type PhotoRecord } from "../market/listings/listings";
+import { storeListingPhoto } from "../market/photos/photos";
+import { makeCreditCode } from "../core/credit-code";
 import {
   actorFor,
   addProducerMember,
@@ -29,7 +30,7 @@ import { seedDemoLot } from "./demo-trace";
 import { seedInputsCatalogue } from "../traceability/store";
 import { seedDeliveryNetwork } from "./logistics";
 import { seedDemoOrders } from "./orders";
-import { buildDailyManifests, shanghaiDate } from "../logistics/manifests";
+import { buildDailyManifests } from "../logistics/manifests";
 
 export const DEMO_PASSWORD = "cunpin123";
 

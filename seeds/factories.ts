@@ -34,12 +34,12 @@ import {
   type Role,
   type Unit,
 } from "../db/schema";
-import { createUser as createAccount, loadAuthUser } from "../app/auth/accounts.server";
-import { hashPassword } from "../app/auth/password.server";
-import type { Actor } from "../app/auth/permissions";
-import { CREDIT_CODE_ALPHABET, makeCreditCode } from "../app/domain/credit-code";
-import { createListing as createListingRecord, setListingStatus, type PhotoRecord } from "../app/listings/listings.server";
-import { storeListingPhoto } from "../app/photos/photos.server";
+import { createUser as createAccount, loadAuthUser } from "../market/accounts/accounts";
+import { hashPassword } from "../market/accounts/password";
+import type { Actor } from "../core/permissions";
+import { CREDIT_CODE_ALPHABET, makeCreditCode } from "../core/credit-code";
+import { createListing as createListingRecord, setListingStatus, type PhotoRecord } from "../market/listings/listings";
+import { storeListingPhoto } from "../market/photos/photos";
 import { createBatch as createLot, createPlot, linkListingBatch, recordEvent, seedInputsCatalogue } from "../traceability/store";
 import type { CommitmentCertificate, PayloadOf } from "../traceability/types";
 import { certificateRequired } from "../traceability/compliance";

@@ -10,10 +10,11 @@
  * Runs after the listings, lots and network exist (seedDemoData calls it last), in one
  * transaction; deterministic for a given `now`, except parcel codes and pickup-code nonces.
  */
+import { startOfShanghaiDay } from "../core/clock";
 import crypto from "node:crypto";
 import type { Db } from "../db/client";
 import type { SlotSize } from "../db/schema";
-import { splitOrder } from "../app/orders/split";
+import { splitOrder } from "../market/orders/split";
 import { bestFitSlot, type SlotLike } from "../logistics/capacity";
 import { createParcelsForOrder } from "../logistics/order-parcels";
 import { freeSlots as listFreeSlots } from "../logistics/parcels";
@@ -44,9 +45,6 @@ export type DemoOrdersResult = { deliveryPoints: number; buyers: number; orders:
 type OrderState = "picked_up" | "ready_for_pickup" | "in_fulfilment";
 
 type PointRow = { id: number; kind: string; holdingDaysFresh: number; holdingDaysOther: number; parcelCapacity: number | null };
-
-/** Midnight (Asia/Shanghai) of the day `now` falls in. */
-const startOfChinaDay = (now: number) => Math.floor((now + CHINA_OFFSET) / DAY) * DAY - CHINA_OFFSET;
 
 export function seedDemoOrders(db: Db, options: { now?: number } = {}): DemoOrdersResult {
   const now = options.now ?? Date.now();
@@ -198,7 +196,7 @@ export function seedDemoOrders(db: Db, options: { now?: number } = {}): DemoOrde
         if (state === "in_fulfilment") {
           // On this morning's manifest: expected at the point today.
           row.status = "dispatched";
-          row.dispatchedAt = Math.max(startOfChinaDay(now), now - 3 * HOUR);
+          row.dispatchedAt = Math.max(startOfShanghaiDay(now), now - 3 * HOUR);
           row.slotId = takeSlot(point, need);
         } else if (state === "picked_up") {
           // Collected: the slot is free again, so none is recorded.

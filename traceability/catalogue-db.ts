@@ -6,8 +6,8 @@
 import { and, asc, eq, like, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { agriInputs, bannedSubstances, inputIntervals, restrictedSubstances, type AgriInputKind } from "../db/schema";
-import { hasRole, type Actor as AppActor } from "../app/auth/permissions";
-import { ForbiddenError } from "../app/listings/listings.server";
+import { hasRole, type Actor as AppActor } from "../core/permissions";
+import { ForbiddenError } from "../core/errors";
 import { TraceRuleError } from "./errors";
 import { inputContains, loadInputsCatalogue, normaliseInputName, validateRegistrationNo, type InputsCatalogue } from "./inputs";
 

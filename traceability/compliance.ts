@@ -8,6 +8,7 @@
  * i.e. harvesting exactly N calendar days after the last application passes; N−1 days fails.
  * The time of day does not matter (a 23:59 spray and a 00:01 harvest are one day apart).
  */
+import { dayOfIsoDate, isoDay, shanghaiDay } from "../core/clock";
 import { effectiveEvents, type EffectiveEvent } from "./chain";
 import { cropTerms, findCrop } from "./crops";
 import { inputContains, normaliseInputName, type CategorySlugLike, type InputsCatalogue } from "./inputs";
@@ -42,11 +43,7 @@ export function certificateRequired(category: CategorySlugLike, now: number): bo
   return now >= CERTIFICATE_IN_FORCE_FROM && CERTIFICATE_REQUIRED_CATEGORIES.includes(category);
 }
 
-const DAY_MS = 86_400_000;
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-export const shanghaiDay = (t: number) => Math.floor((t + SHANGHAI_OFFSET_MS) / DAY_MS);
-export const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
-const dayOfIso = (iso: string) => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / DAY_MS;
+
 
 export interface ComplianceInput {
   category: CategorySlugLike;
@@ -97,7 +94,7 @@ export function checkCompliance(input: ComplianceInput): Finding[] {
     const day = shanghaiDay(app.occurredAt);
     for (const b of cat.banned) {
       if (!inputContains(p, b)) continue;
-      if (b.since && day < dayOfIso(b.since)) continue;
+      if (b.since && day < dayOfIsoDate(b.since)) continue;
       findings.push({
         code: "banned_input",
         eventSeq: app.seq,

@@ -30,6 +30,7 @@
  *     e.g. {https://ref.gs1.org/cbv/...} or {urn:epcglobal:cbv:mda:}lotNumber — GS1's tool
  *     writes XML-style namespaces, which may differ by a trailing separator.
  */
+import { shanghaiIso } from "../core/clock";
 import { createHash } from "node:crypto";
 import { effectiveEvents } from "./chain";
 import { canonicalLotUri, gs1CheckDigit } from "./gtin";
@@ -67,11 +68,7 @@ export interface ChainEventForExport {
   eventHash: string;
 }
 
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-/** ISO 8601 with milliseconds in Asia/Shanghai time: 2025-09-01T10:00:00.000+08:00 */
-export function shanghaiIso(ms: number): string {
-  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().replace("Z", "+08:00");
-}
+export { shanghaiIso };
 
 function placeUri(place: Place | undefined): string | null {
   if (!place) return null;

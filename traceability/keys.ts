@@ -9,7 +9,7 @@ import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from "node:
 import { and, desc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { batches, traceKeys } from "../db/schema";
-import { getEnv } from "../app/env.server";
+import { getEnv } from "../core/env";
 import { generateSigningKey, importPublicKey, signerFromExported, type Signer, type TrustedKey } from "./chain";
 import type { Actor } from "./types";
 

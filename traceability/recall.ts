@@ -27,13 +27,14 @@
  * joined to orders, users, delivery_points and regions by primary key — independent of how many
  * other order lines the table holds (bench/recall-report.ts: 1,000,000 lines).
  */
+import { shanghaiCompactDate, shanghaiDate, shanghaiDateTime } from "../core/clock";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { Unit } from "../db/schema";
-import type { Actor as AppActor } from "../app/auth/permissions";
-import { hasRole } from "../app/auth/permissions";
-import { maskPhone } from "../app/domain/phone";
-import { ForbiddenError, NotFoundError } from "../app/listings/listings.server";
+import type { Actor as AppActor } from "../core/permissions";
+import { hasRole } from "../core/permissions";
+import { maskPhone } from "../core/phone";
+import { ForbiddenError, NotFoundError } from "../core/errors";
 import { encodeDigitalLinkValue } from "./gtin";
 import { recordPlatformEvent, TraceRuleError } from "./store";
 import type { StoredEventRecord } from "./types";
@@ -482,15 +483,9 @@ const STATUS_LABELS = {
   awaiting: { zh: "待取货", en: "awaiting pickup" },
 };
 
-const SHANGHAI = 8 * 3_600_000;
-function shanghaiDateTime(ms: number | null): string {
-  if (ms == null) return "";
-  const iso = new Date(ms + SHANGHAI).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
-}
-function shanghaiDate(ms: number | null): string {
-  return ms == null ? "" : new Date(ms + SHANGHAI).toISOString().slice(0, 10);
-}
+// The report leaves a time that never happened empty.
+const reportDateTime = (ms: number | null): string => (ms == null ? "" : shanghaiDateTime(ms));
+const reportDate = (ms: number | null): string => (ms == null ? "" : shanghaiDate(ms));
 
 /** RFC 4180 quoting, and a leading apostrophe on text that a spreadsheet would run as a formula. */
 export function csvCell(value: string | number | null | undefined): string {
@@ -552,7 +547,7 @@ export function recallReportCsv(db: Db, batchId: number, opts: { locale?: Report
     gtin: csvCell(lot.gtin),
     lot: csvCell(lot.lotCode),
     category: csvCell(en ? lot.categoryEn : lot.categoryZh),
-    harvest: shanghaiDate(lot.harvestedAt),
+    harvest: reportDate(lot.harvestedAt),
     producer: csvCell(en && lot.producerEn ? lot.producerEn : lot.producerZh),
     creditCode: csvCell(lot.creditCode),
     plot: csvCell(lot.plotName),
@@ -572,8 +567,8 @@ export function recallReportCsv(db: Db, batchId: number, opts: { locale?: Report
         csvCell((UNIT_LABELS[r.unit] ?? { zh: r.unit, en: r.unit })[locale]),
         (r.unitPriceFen / 100).toFixed(2),
         lotCells.harvest,
-        shanghaiDateTime(r.soldAt),
-        shanghaiDateTime(r.pickedUpAt),
+        reportDateTime(r.soldAt),
+        reportDateTime(r.pickedUpAt),
         csvCell(STATUS_LABELS[status][locale]),
         lotCells.producer,
         lotCells.creditCode,
@@ -593,6 +588,6 @@ export function recallReportCsv(db: Db, batchId: number, opts: { locale?: Report
 
 /** File name for the report download: recall-<lot>-<yyyymmdd>.csv (ASCII-safe). */
 export function recallReportFileName(lot: { lotCode: string }, now = Date.now()): string {
-  const day = new Date(now + SHANGHAI).toISOString().slice(0, 10).replace(/-/g, "");
+  const day = shanghaiCompactDate(now);
   return `recall-${lot.lotCode.replace(/[^A-Za-z0-9._-]/g, "_")}-${day}.csv`;
 }

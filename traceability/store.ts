@@ -10,13 +10,14 @@
  * them to 403/404), TraceRuleError (a rule of the domain; messageKey is a trace.* i18n key),
  * ComplianceBlockedError (the gate; describeBlockers() turns its blockers into sentences).
  */
+import { shanghaiCompactDate } from "../core/clock";
 import { EventEmitter } from "node:events";
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { batches, categories, listingBatches, listings, plantings, plots, products, traceEvents, type CategorySlug } from "../db/schema";
-import { canEditListing, canManageProducer, type Actor as AppActor } from "../app/auth/permissions";
-import { ForbiddenError, NotFoundError } from "../app/listings/listings.server";
-import { getEnv } from "../app/env.server";
+import { canEditListing, canManageProducer, type Actor as AppActor } from "../core/permissions";
+import { ForbiddenError, NotFoundError } from "../core/errors";
+import { getEnv } from "../core/env";
 import type { AgriInputKind } from "../db/schema";
 import type { EventContent, NewEventContent, PayloadOf, StoredEventRecord, TraceEventType } from "./types";
 import { appendEvent, ChainRuleError, checkCorrectionTarget, effectiveEvents, parseContent, type Signer, type TrustedKey } from "./chain";
@@ -113,12 +114,6 @@ export function listPlots(db: Db, actor: AppActor, producerId: number): { id: nu
     .all();
 }
 
-const pad2 = (n: number) => String(n).padStart(2, "0");
-/** YYYYMMDD in Asia/Shanghai. */
-function shanghaiDate(t: number): string {
-  const d = new Date(t + 8 * 3_600_000);
-  return `${d.getUTCFullYear()}${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}`;
-}
 
 function lotTaken(db: Db, producerId: number, gtin: string, lotCode: string): boolean {
   return Boolean(
@@ -187,9 +182,9 @@ export function createBatch(
         lotCode = l.lot;
         if (lotTaken(db, input.producerId, gtin, lotCode)) throw new TraceRuleError("trace.error.lotTaken", { lotCode });
       } else {
-        const day = shanghaiDate(Date.now());
+        const day = shanghaiCompactDate(Date.now());
         let n = 1;
-        do lotCode = `L${day}-${pad2(n++)}`;
+        do lotCode = `L${day}-${String(n++).padStart(2, "0")}`;
         while (lotTaken(db, input.producerId, gtin, lotCode));
       }
 

@@ -11,7 +11,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { CategorySlug, ProducerKind, Unit } from "../db/schema";
 import { effectiveEvents, parseContent, type EffectiveEvent } from "./chain";
-import { shanghaiDay, isoDay } from "./compliance";
+import { shanghaiDate, shanghaiDay } from "../core/clock";
 import { cropTerms, findCrop } from "./crops";
 import { buildEpcisDocument, type EpcisDocument } from "./epcis";
 import { encodeDigitalLinkValue, validateGtin14, validateLot } from "./gtin";
@@ -409,10 +409,7 @@ export function getTracePage(db: Db, gtin: string, lot: string, now = Date.now()
   };
 }
 
-/** Calendar date (Asia/Shanghai) of an epoch-ms time: "2026-10-12". */
-export function shanghaiDate(ms: number): string {
-  return isoDay(shanghaiDay(ms));
-}
+export { shanghaiDate };
 
 // ─── EPCIS ───────────────────────────────────────────────────────────────────
 

@@ -1,6 +1,6 @@
 /** Form schemas for accounts. Messages are i18n keys, translated where they are shown. */
 import { z } from "zod";
-import { normalisePhone } from "~/domain/phone";
+import { normalisePhone } from "../../core/phone";
 
 export const PhoneField = z
   .string({ required_error: "auth.invalidPhone" })

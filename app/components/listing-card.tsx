@@ -1,10 +1,10 @@
 /** A listing in a grid: photo, title, price per unit, producer and place, certification badges. */
 import { Pagination } from "~/components/pagination";
 import { Link } from "@remix-run/react";
-import { formatFen } from "~/domain/money";
+import { formatFen } from "../../core/money";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
-import type { ListingCard as Card } from "~/listings/queries.server";
+import type { ListingCard as Card } from "../../market/listings/queries";
 import type { Unit } from "../../db/schema";
 
 /** "¥12.50/斤" */

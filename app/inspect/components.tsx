@@ -1,6 +1,6 @@
 /** The affected-orders tables shared by the lot page and the recall page. */
 import { Link } from "@remix-run/react";
-import { formatFen } from "~/domain/money";
+import { formatFen } from "../../core/money";
 import type { MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import type { RecallAffected } from "../../traceability/recall";

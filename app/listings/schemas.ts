@@ -8,9 +8,9 @@
  */
 import { z } from "zod";
 import type { CategorySlug, CertificationKind, ProducerKind, Unit } from "../../db/schema";
-import { checkCreditCode } from "~/domain/credit-code";
-import { parseYuanToFen } from "~/domain/money";
-import { normalisePhone } from "~/domain/phone";
+import { checkCreditCode } from "../../core/credit-code";
+import { parseYuanToFen } from "../../core/money";
+import { normalisePhone } from "../../core/phone";
 
 export const UNITS = ["jin", "kg", "box", "each", "bag", "bottle", "dozen"] as const satisfies readonly Unit[];
 export const CATEGORY_SLUGS = [

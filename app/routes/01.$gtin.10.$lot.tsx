@@ -7,6 +7,7 @@
  * Anonymous GETs are served from server.js's cache ahead of Remix (X-Cunpin-Trace-Batch marks
  * the response as cacheable); scans are counted in memory either way.
  */
+import { shanghaiDate } from "../../core/clock";
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -16,7 +17,7 @@ import { lazy, Suspense, useEffect, useState } from "react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError } from "~/components/forms";
-import { normalisePhone } from "~/domain/phone";
+import { normalisePhone } from "../../core/phone";
 import { pick, type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import traceStyles from "~/styles/trace.css";
@@ -42,11 +43,6 @@ import {
 
 // Leaflet is ~150 kB: load it (and its CSS) only in the browser, after the page is usable.
 const TraceMap = lazy(() => import("~/components/trace-map.client"));
-
-/** Calendar date in China time, the same on server and client (no hydration mismatch). */
-function chinaDate(ms: number): string {
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: traceStyles },
@@ -209,7 +205,7 @@ function TimelineItem({ entry }: { entry: TimelineEntry }) {
   return (
     <li className={d.type === "recall" ? "recall" : violation ? "violation" : undefined} data-event={d.type} data-seq={entry.seq}>
       <span className="when">
-        {chinaDate(entry.occurredAt)} · {t("tracePage.recordNo", { seq: entry.seq })}
+        {shanghaiDate(entry.occurredAt)} · {t("tracePage.recordNo", { seq: entry.seq })}
         {entry.actorKind === "platform" ? ` · ${t("tracePage.byPlatform")}` : ""}
       </span>
       <div className="what">{t(`traceEvent.${d.type}` as MessageKey)}</div>
@@ -253,7 +249,7 @@ export default function TracePageRoute() {
       {recall ? (
         <section className="recall-banner" role="alert" aria-labelledby="recall-heading">
           <h2 id="recall-heading">⚠ {t("tracePage.recalledTitle")}</h2>
-          <p>{t("tracePage.recalledBody", { date: chinaDate(recall.openedAt), reason: recall.reason || t("tracePage.reasonUnknown") })}</p>
+          <p>{t("tracePage.recalledBody", { date: shanghaiDate(recall.openedAt), reason: recall.reason || t("tracePage.reasonUnknown") })}</p>
         </section>
       ) : null}
 
@@ -269,7 +265,7 @@ export default function TracePageRoute() {
           {lot.harvestedAt != null ? (
             <>
               <dt>{t("tracePage.harvestedAt")}</dt>
-              <dd>{chinaDate(lot.harvestedAt)}</dd>
+              <dd>{shanghaiDate(lot.harvestedAt)}</dd>
             </>
           ) : null}
         </dl>
@@ -363,7 +359,7 @@ export default function TracePageRoute() {
             <ul>
               {page.inspections.map((i) => (
                 <li key={i.seq}>
-                  {chinaDate(i.occurredAt)} · {t(`traceEvent.kind.${i.kind}` as MessageKey)} ·{" "}
+                  {shanghaiDate(i.occurredAt)} · {t(`traceEvent.kind.${i.kind}` as MessageKey)} ·{" "}
                   <strong className={i.result === "pass" ? "interval-ok" : "interval-bad"}>
                     {i.result === "pass" ? t("tracePage.inspectionPass") : t("tracePage.inspectionFail")}
                   </strong>
@@ -401,7 +397,7 @@ export default function TracePageRoute() {
                 <dt>{t("trace.cert.entityContact")}</dt>
                 <dd>{certificate.entityContact}</dd>
                 <dt>{t("trace.cert.issuedAt")}</dt>
-                <dd>{chinaDate(certificate.issuedAt)}</dd>
+                <dd>{shanghaiDate(certificate.issuedAt)}</dd>
               </dl>
               {certificate.commitment.noBannedOrRestrictedInputs && certificate.commitment.intervalsObserved && certificate.commitment.residueStandardsMet ? (
                 <p className="meta">{t("tracePage.certCommitment")}</p>

@@ -4,7 +4,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ListingGrid } from "~/components/listing-card";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
-import { getHomePage } from "~/listings/queries.server";
+import { getHomePage } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 

@@ -7,7 +7,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 
 import { useLocale, useT } from "~/i18n/react";
 import { formatDateTime } from "~/inspect/format";
-import { listNotices, markNoticesRead } from "~/notices/notices.server";
+import { listNotices, markNoticesRead } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { requireUser } from "~/utils/session.server";
 

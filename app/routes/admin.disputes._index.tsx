@@ -1,20 +1,20 @@
 /** /admin/disputes — the platform's dispute queue: undecided first (oldest first), then recent decisions. */
+import { shanghaiDateTime } from "../../core/clock";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useT } from "~/i18n/react";
-import { DisputeList } from "~/orders/dispute-list";
-import { listDisputesForAdmin } from "~/orders/disputes.server";
+import { DisputeList } from "~/orders-ui/dispute-list";
+import { listDisputesForAdmin } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
-import { chinaDateTime } from "~/utils/order-access.server";
 import { requireRole } from "~/utils/session.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "disputes.adminTitle");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "platform_admin");
-  return { disputes: listDisputesForAdmin(getDb()).map((d) => ({ ...d, openedText: chinaDateTime(d.openedAt) })) };
+  return { disputes: listDisputesForAdmin(getDb()).map((d) => ({ ...d, openedText: shanghaiDateTime(d.openedAt) })) };
 }
 
 export default function AdminDisputesRoute() {

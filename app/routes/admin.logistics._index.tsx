@@ -15,7 +15,7 @@ import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
-import { hasRole } from "~/auth/permissions";
+import { hasRole } from "../../core/permissions";
 import { DELIVERY_POINT_KINDS } from "../../db/schema";
 import { BUSY_PCT, networkOverview, OVERLOAD_PCT, type LoadLevel } from "../../logistics/network-admin";
 

@@ -4,14 +4,15 @@
  * scans at arrival), with a box to tick and a signature line per stop. Platform admins; a delivery
  * operator on the route sees only the stops at their own points (logistics/manifests.ts).
  */
+import { shanghaiDateTime } from "../../core/clock";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import QRCode from "qrcode";
-import { hasRole } from "~/auth/permissions";
+import { hasRole } from "../../core/permissions";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import type { MessageKey } from "~/i18n/core";
 import { useT } from "~/i18n/react";
-import { ForbiddenError, NotFoundError } from "~/listings/listings.server";
+import { ForbiddenError, NotFoundError } from "../../core/errors";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireUser } from "~/utils/session.server";
@@ -40,11 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   const qr: Record<string, string> = {};
   for (const stop of manifest.stops) for (const p of stop.parcels) qr[p.code] = await qrDataUri(p.code);
-  return { manifest, qr, builtText: chinaDateTime(manifest.builtAt), isAdmin: hasRole(user, "platform_admin") };
-}
-
-function chinaDateTime(ms: number): string {
-  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace("T", " ");
+  return { manifest, qr, builtText: shanghaiDateTime(manifest.builtAt), isAdmin: hasRole(user, "platform_admin") };
 }
 
 const km = (m: number) => (m / 1000).toFixed(1);

@@ -2,6 +2,7 @@
  * /admin/logistics/manifests?date=YYYY-MM-DD — the day's joint-delivery manifests (共同配送单) with
  * joint against separate kilometres; POST builds (or rebuilds) the day's manifests. Platform admins.
  */
+import { shanghaiDate, shanghaiDayRange } from "../../core/clock";
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -14,7 +15,7 @@ import { useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
-import { buildManifestsAs, listManifests, shanghaiDate, shanghaiDayRange } from "../../logistics/manifests";
+import { buildManifestsAs, listManifests } from "../../logistics/manifests";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "logisticsRoutes.title");
 

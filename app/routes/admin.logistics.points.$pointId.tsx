@@ -12,7 +12,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError, FormErrors } from "~/components/forms";
 import { useT } from "~/i18n/react";
-import { DomainRuleError, ForbiddenError, NotFoundError } from "~/listings/listings.server";
+import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { PointForm, pointInputFromForm, POINT_RULE_FIELD } from "~/logistics-ui/point-form";
 import { AddOperatorSchema, AddSlotsSchema, PointSchema, RemoveOperatorSchema, SlotServiceSchema } from "~/logistics-ui/point-schemas";
 import { getDb } from "~/utils/db.server";

@@ -9,7 +9,7 @@ import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useT } from "~/i18n/react";
-import { DomainRuleError, ForbiddenError, NotFoundError } from "~/listings/listings.server";
+import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { PointForm, pointInputFromForm, POINT_RULE_FIELD } from "~/logistics-ui/point-form";
 import { PointSchema } from "~/logistics-ui/point-schemas";
 import { getDb } from "~/utils/db.server";

@@ -1,4 +1,5 @@
 import { getFormProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { formatDateTime } from "~/inspect/format";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
@@ -7,9 +8,9 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError, FormErrors } from "~/components/forms";
 import { type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
-import { DomainRuleError, ForbiddenError, NotFoundError } from "~/listings/listings.server";
+import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { ReviewProducerSchema } from "~/listings/schemas";
-import { getProducerReviewQueue, reviewProducer } from "~/producers/producers.server";
+import { getProducerReviewQueue, reviewProducer } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
 
@@ -45,11 +46,6 @@ export async function action({ request }: ActionFunctionArgs) {
 type LoaderData = ReturnType<typeof getProducerReviewQueue>;
 /** Typed by hand: env.d.ts does not declare the single-fetch Future flag. */
 type ActionData = { producerId: number | null; result: SubmissionResult<string[]> };
-
-function formatTime(ms: number | null, locale: string): string {
-  if (!ms) return "";
-  return new Date(ms).toLocaleString(locale === "en" ? "en-GB" : "zh-CN", { timeZone: "Asia/Shanghai", dateStyle: "medium", timeStyle: "short" });
-}
 
 function ReviewForm({ producer, lastResult }: { producer: LoaderData["pending"][number]; lastResult?: SubmissionResult<string[]> }) {
   const t = useT();
@@ -132,7 +128,7 @@ export default function AdminProducersRoute() {
                   </>
                 ) : null}
                 <dt>{t("admin.producers.submittedAt")}</dt>
-                <dd>{formatTime(p.createdAt, locale)}</dd>
+                <dd>{formatDateTime(p.createdAt, locale)}</dd>
               </dl>
               <ReviewForm producer={p} lastResult={actionData?.producerId === p.id ? actionData.result : undefined} />
             </li>
@@ -169,7 +165,7 @@ export default function AdminProducersRoute() {
                   <td>
                     {p.reviewerName}
                     <br />
-                    <span className="meta">{formatTime(p.reviewedAt, locale)}</span>
+                    <span className="meta">{formatDateTime(p.reviewedAt, locale)}</span>
                   </td>
                 </tr>
               ))}

@@ -6,20 +6,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { formatFen } from "~/domain/money";
+import { formatFen } from "../../core/money";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useT } from "~/i18n/react";
-import { DomainRuleError, NotFoundError } from "~/listings/listings.server";
-import {
-  addToCart,
-  addToGuestCartChecked,
-  describeGuestCart,
-  getCart,
-  MAX_LINE_QUANTITY,
-  removeFromCart,
-  setCartQuantity,
-  type CartLine,
-} from "~/orders/cart.server";
+import { DomainRuleError, NotFoundError } from "../../core/errors";
+import { addToCart, addToGuestCartChecked, describeGuestCart, getCart, MAX_LINE_QUANTITY, removeFromCart, setCartQuantity, type CartLine } from "~/market.server";
 import { readGuestCart, writeGuestCart } from "~/utils/cart-cookie.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";

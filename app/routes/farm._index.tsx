@@ -1,11 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { formatFen } from "~/domain/money";
+import { formatFen } from "../../core/money";
 import { pick, type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
-import { getFarmOverview } from "~/listings/listings.server";
-import { photoUrl } from "~/photos/photos.server";
+import { getFarmOverview, photoUrl } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
 

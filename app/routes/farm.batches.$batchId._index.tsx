@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { shanghaiDate } from "../../core/clock";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -8,9 +9,8 @@ import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { getLocale } from "~/utils/i18n.server";
 import { requireRole } from "~/utils/session.server";
-import { getFarmBatch, listingsForBatch } from "~/traceability-ui/batches.server";
+import { getFarmBatch, listingsForBatch } from "../../traceability/batches";
 import { EventButtons, FindingsPanel, Timeline, VerifyBadge } from "~/traceability-ui/components";
-import { shanghaiDateOf } from "~/traceability-ui/dates";
 import { asHttpError, idParam, ruleText } from "~/traceability-ui/http.server";
 import { lotView } from "~/traceability-ui/lot-view.server";
 import { isEventFormType, LinkListingSchema, type EventFormType } from "~/traceability-ui/schemas";
@@ -50,7 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       producerNameZh: batch.producerNameZh,
       producerNameEn: batch.producerNameEn,
       plotName: batch.plotName,
-      harvestedOn: batch.harvestedAt ? shanghaiDateOf(batch.harvestedAt) : null,
+      harvestedOn: batch.harvestedAt ? shanghaiDate(batch.harvestedAt) : null,
       quantity: batch.quantity,
       unit: batch.unit,
     },

@@ -3,25 +3,25 @@
  * translated field errors, nothing stored) and appends it to the lot's signed chain through
  * recordEvent, then returns to the lot page. Only members of the lot's producer (403).
  */
+import type { AuthUser } from "../../market/accounts/accounts";
+import { occurredAtOf } from "../../core/clock";
 import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import type { AuthUser } from "~/auth/accounts.server";
+import { PhotoRejectedError } from "~/market.server";
+import { getEnv } from "~/kernel.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { getEnv } from "~/env.server";
 import { pick, type Locale, type MessageKey } from "~/i18n/core";
 import { translate } from "~/utils/i18n.server";
 import { useLocale, useT } from "~/i18n/react";
-import { PhotoRejectedError } from "~/photos/photos.server";
 import { getDb } from "~/utils/db.server";
 import { getLocale } from "~/utils/i18n.server";
 import { requireRole } from "~/utils/session.server";
 import { filesOf, parseUploadForm, RequestTooLargeError, stagePhotos, uploadTooLargeResult } from "~/utils/upload.server";
-import { getFarmBatch, producerOrigin, type FarmBatch } from "~/traceability-ui/batches.server";
+import { getFarmBatch, producerOrigin, type FarmBatch } from "../../traceability/batches";
 import { BlockersList, FindingsPanel } from "~/traceability-ui/components";
-import { occurredAtOf } from "~/traceability-ui/dates";
 import {
   CorrectionForm,
   EVENT_TITLE_KEYS,

@@ -1,13 +1,13 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { shanghaiDate } from "../../core/clock";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { pick, type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
-import { listActorBatches } from "~/traceability-ui/batches.server";
+import { listActorBatches } from "../../traceability/batches";
 import { VerifyBadge } from "~/traceability-ui/components";
-import { shanghaiDateOf } from "~/traceability-ui/dates";
 import { verificationView } from "~/traceability-ui/lot-view.server";
 import traceStyles from "~/traceability-ui/trace-ui.css";
 import { getLocale } from "~/utils/i18n.server";
@@ -23,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const locale = getLocale(request);
   const lots = listActorBatches(db, user).map((b) => ({
     ...b,
-    harvestedOn: b.harvestedAt ? shanghaiDateOf(b.harvestedAt) : null,
+    harvestedOn: b.harvestedAt ? shanghaiDate(b.harvestedAt) : null,
     verification: verificationView(verifyLot(db, b.id), locale),
   }));
   return { lots, hasProducer: user.producerIds.length > 0 };

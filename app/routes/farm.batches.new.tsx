@@ -1,4 +1,5 @@
 import { getFormProps, getInputProps, getSelectProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { occurredAtOf, shanghaiToday } from "../../core/clock";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
@@ -10,8 +11,7 @@ import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { getLocale } from "~/utils/i18n.server";
 import { requireRole } from "~/utils/session.server";
-import { actorPlots, actorProducers, actorProducts } from "~/traceability-ui/batches.server";
-import { occurredAtOf, shanghaiToday } from "~/traceability-ui/dates";
+import { actorPlots, actorProducers, actorProducts } from "../../traceability/batches";
 import { asHttpError, ruleText } from "~/traceability-ui/http.server";
 import { CROP_KEYS, NewBatchSchema } from "~/traceability-ui/schemas";
 import traceStyles from "~/traceability-ui/trace-ui.css";

@@ -1,20 +1,20 @@
 /** /farm/disputes — disputes on the sub-orders of the producers the farmer manages. */
+import { shanghaiDateTime } from "../../core/clock";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { DisputeList } from "~/orders/dispute-list";
+import { DisputeList } from "~/orders-ui/dispute-list";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useT } from "~/i18n/react";
-import { listDisputesForProducers } from "~/orders/disputes.server";
+import { listDisputesForProducers } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
-import { chinaDateTime } from "~/utils/order-access.server";
 import { requireRole } from "~/utils/session.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "disputes.farmTitle");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "farmer", "coop_admin");
-  return { disputes: listDisputesForProducers(getDb(), user.producerIds).map((d) => ({ ...d, openedText: chinaDateTime(d.openedAt) })) };
+  return { disputes: listDisputesForProducers(getDb(), user.producerIds).map((d) => ({ ...d, openedText: shanghaiDateTime(d.openedAt) })) };
 }
 
 export default function FarmDisputesRoute() {

@@ -7,21 +7,14 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { categories, type ListingStatus } from "../../db/schema";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { fenToYuanInput } from "~/domain/money";
-import { getEnv } from "~/env.server";
+import { fenToYuanInput } from "../../core/money";
+import { getListingForEdit, setListingStatus, updateListing, PhotoRejectedError, MAX_PHOTOS_PER_LISTING, photoUrl } from "~/market.server";
+import { getEnv } from "~/kernel.server";
 import { type MessageKey } from "~/i18n/core";
 import { useT } from "~/i18n/react";
 import { ListingForm } from "~/listings/form";
-import {
-  DomainRuleError,
-  ForbiddenError,
-  getListingForEdit,
-  NotFoundError,
-  setListingStatus,
-  updateListing,
-} from "~/listings/listings.server";
+import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { EditListingSchema, ListingStatusSchema, STATUS_INTENTS } from "~/listings/schemas";
-import { MAX_PHOTOS_PER_LISTING, PhotoRejectedError, photoUrl } from "~/photos/photos.server";
 import { getDb } from "~/utils/db.server";
 import { getLocale } from "~/utils/i18n.server";
 import { ComplianceBlockedError, describeBlockers } from "~/traceability-ui/store.server";

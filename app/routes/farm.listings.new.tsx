@@ -9,17 +9,10 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { ListingForm } from "~/listings/form";
-import {
-  createListing,
-  DomainRuleError,
-  ForbiddenError,
-  NotFoundError,
-  setListingStatus,
-  getFarmOverview,
-} from "~/listings/listings.server";
+import { createListing, setListingStatus, getFarmOverview, PhotoRejectedError } from "~/market.server";
+import { getEnv } from "~/kernel.server";
+import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { NewListingSchema } from "~/listings/schemas";
-import { PhotoRejectedError } from "~/photos/photos.server";
-import { getEnv } from "~/env.server";
 import { getDb } from "~/utils/db.server";
 import { getLocale } from "~/utils/i18n.server";
 import { ComplianceBlockedError, describeBlockers } from "~/traceability-ui/store.server";

@@ -1,24 +1,20 @@
 /** /farm/orders: the producer's order inbox (mobile) and packing list per delivery point. */
+import { shanghaiDateTime } from "../../core/clock";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { formatFen } from "~/domain/money";
+import { formatFen } from "../../core/money";
 import { useT } from "~/i18n/react";
-import { listProducerSubOrders, packingList } from "~/orders/pages.server";
-import { invoicesBySubOrder } from "~/invoices/invoices.server"; // W2
+import { listProducerSubOrders, packingList, finalizeCatchWeight, listWeightLines, recordActualWeight, advanceSubOrder, dispatchableSubOrders, dispatchSubOrder, pendingChangesForOrders, producerParcels, IllegalTransitionError, getStripe } from "~/market.server";
+import { logger } from "~/kernel.server";
+import { invoicesBySubOrder } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
-import { chinaDateTime } from "~/utils/order-access.server";
 import { requireRole } from "~/utils/session.server";
 // ── W3: weighing (catch weight) and fulfilment steps ──
-import { DomainRuleError, ForbiddenError, NotFoundError } from "~/listings/listings.server";
-import { finalizeCatchWeight, listWeightLines, recordActualWeight } from "~/orders/catch-weight.server";
-import { advanceSubOrder, dispatchableSubOrders, dispatchSubOrder, pendingChangesForOrders, producerParcels } from "~/orders/fulfilment.server";
-import { IllegalTransitionError } from "~/orders/state";
-import { getStripe } from "~/payments/stripe.server";
-import { logger } from "~/utils/logger.server";
+import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 // ── end W3 ──
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "farmOrders.title");
@@ -28,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const subs = listProducerSubOrders(db, user.producerIds);
   return {
-    subOrders: subs.map((s) => ({ ...s, createdAtText: chinaDateTime(s.createdAt) })),
+    subOrders: subs.map((s) => ({ ...s, createdAtText: shanghaiDateTime(s.createdAt) })),
     // Parcels (issue 5): 发货 allocates slots; each parcel's label code and slot.
     parcels: producerParcels(db, user.producerIds, subs.map((s) => s.id)),
     dispatchable: dispatchableSubOrders(db, user.producerIds),

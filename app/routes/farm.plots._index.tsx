@@ -11,7 +11,7 @@ import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { getLocale } from "~/utils/i18n.server";
 import { requireRole } from "~/utils/session.server";
-import { actorPlots, actorProducers } from "~/traceability-ui/batches.server";
+import { actorPlots, actorProducers } from "../../traceability/batches";
 import { asHttpError, ruleText } from "~/traceability-ui/http.server";
 import { PlotSchema } from "~/traceability-ui/schemas";
 import { createPlot, TraceRuleError } from "~/traceability-ui/store.server";

@@ -7,9 +7,9 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError, FormErrors } from "~/components/forms";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
-import { DomainRuleError, ForbiddenError } from "~/listings/listings.server";
+import { DomainRuleError, ForbiddenError } from "../../core/errors";
 import { PRODUCER_KINDS, RegisterProducerSchema } from "~/listings/schemas";
-import { getRegionChoices, registerProducer, resolveProducerPlace } from "~/producers/producers.server";
+import { getRegionChoices, registerProducer, resolveProducerPlace } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { requireUser } from "~/utils/session.server";
 

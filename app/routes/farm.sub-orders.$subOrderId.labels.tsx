@@ -7,7 +7,7 @@ import { useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ParcelLabelSheet } from "~/components/parcel-label";
 import { useT } from "~/i18n/react";
-import { ForbiddenError, NotFoundError } from "~/listings/listings.server";
+import { ForbiddenError, NotFoundError } from "../../core/errors";
 import parcelLabelStyles from "~/styles/parcel-label.css";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";

@@ -16,7 +16,7 @@ import { AffectedBuyers, AffectedDeliveryPoints, AffectedListings, AffectedOrder
 import { formatDate, formatDateTime } from "~/inspect/format";
 import { inspectLot, openRecall, TraceRuleError } from "~/inspect/inspect.server";
 import { OpenRecallSchema, RECALL_REASON_MAX } from "~/inspect/schemas";
-import { ForbiddenError, NotFoundError } from "~/listings/listings.server";
+import { ForbiddenError, NotFoundError } from "../../core/errors";
 import { getDb } from "~/utils/db.server";
 import { getLocale } from "~/utils/i18n.server";
 import { requireRole } from "~/utils/session.server";

@@ -2,6 +2,7 @@
  * Printable lot label, 60 × 40 mm (@page size): product, lot, producer, the 承诺达标合格证 fields
  * and the lot's QR code (GS1 Digital Link). GET /label/01/<GTIN-14>/10/<lot>.
  */
+import { shanghaiDate } from "../../core/clock";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -11,11 +12,6 @@ import labelStyles from "~/styles/label.css";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { decodeLotParam, getLabel, tracePath } from "~/utils/trace-page.server";
-
-/** Calendar date in China time, the same on server and client (no hydration mismatch). */
-function chinaDate(ms: number): string {
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: labelStyles }];
 
@@ -60,7 +56,7 @@ export default function LabelRoute() {
               <dt>{t("traceLabel.contact")}</dt>
               <dd>{cert.entityContact}</dd>
               <dt>{t("traceLabel.issued")}</dt>
-              <dd>{chinaDate(cert.issuedAt)}</dd>
+              <dd>{shanghaiDate(cert.issuedAt)}</dd>
             </>
           ) : null}
           <dt>{t("tracePage.lot")}</dt>

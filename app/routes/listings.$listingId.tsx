@@ -1,11 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { shanghaiDate } from "../../core/clock";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ListingGrid, usePriceText } from "~/components/listing-card";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
-import { getListingPage } from "~/listings/queries.server";
+import { getListingPage } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { getOptionalUser } from "~/utils/session.server";
@@ -26,11 +27,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // The lot it sells now (newest linked batch): one indexed lookup, the QR itself is a cached image.
   const lot = listingLot(db, page.listing.id);
   return { ...page, trace: lot ? { lotCode: lot.lotCode, path: tracePath(lot.gtin, lot.lotCode) } : null };
-}
-
-/** Calendar date in China time, the same on server and client (no hydration mismatch). */
-function chinaDate(ms: number): string {
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
 export default function ListingPage() {
@@ -167,7 +163,7 @@ export default function ListingPage() {
                 {batches.map((b) => (
                   <tr key={b.id}>
                     <td className="mono">{b.lotCode}</td>
-                    <td>{b.harvestedAt != null ? chinaDate(b.harvestedAt) : "—"}</td>
+                    <td>{b.harvestedAt != null ? shanghaiDate(b.harvestedAt) : "—"}</td>
                     <td>{b.quantity != null ? `${b.quantity} ${b.unit ? t(`unit.${b.unit}` as const) : ""}` : "—"}</td>
                   </tr>
                 ))}

@@ -6,7 +6,7 @@ import { ListingGrid } from "~/components/listing-card";
 import { Pagination } from "~/components/pagination";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
-import { getFilterOptions, searchListings } from "~/listings/queries.server";
+import { getFilterOptions, searchListings } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { CATEGORY_SLUGS, CERTIFICATION_KINDS, PRODUCER_KINDS } from "../../db/schema";

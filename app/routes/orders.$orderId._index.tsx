@@ -1,26 +1,23 @@
 /** /orders/:orderId: the order, its sub-orders per producer, lines, amounts and status timeline. */
+import { shanghaiDateTime } from "../../core/clock";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import QRCode from "qrcode";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { formatFen } from "~/domain/money";
+import { formatFen } from "../../core/money";
 import { useT } from "~/i18n/react";
-import { getOrderTimeline } from "~/orders/orders.server";
-import { getDeliveryPoint, lotCodes } from "~/orders/pages.server";
-import { ensureOrderInvoices } from "~/invoices/invoices.server";
+import { getOrderTimeline, getDeliveryPoint, lotCodes, ensureOrderInvoices, afterSaleForOrder, buyerParcels, pendingPointChanges, respondToPointChange } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 // ── after sale (W1) ──
-import { afterSaleForOrder } from "~/orders/ratings.server";
-import { RatingForm } from "~/orders/rating-form";
+import { RatingForm } from "~/orders-ui/rating-form";
 // ── end after sale ──
 import { pageTitle } from "~/utils/meta";
-import { chinaDateTime, parseOrderId, requireOrderForViewer } from "~/utils/order-access.server";
+import { parseOrderId, requireOrderForViewer } from "~/utils/order-access.server";
 import { requireUser } from "~/utils/session.server";
 // ── parcels (issue 5) ──
-import { DomainRuleError, NotFoundError } from "~/listings/listings.server";
-import { buyerParcels, pendingPointChanges, respondToPointChange } from "~/orders/fulfilment.server";
+import { DomainRuleError, NotFoundError } from "../../core/errors";
 // ── end parcels ──
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
@@ -32,10 +29,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const lots = lotCodes(db, order.subOrders.flatMap((s) => s.lines.map((l) => l.batchId)));
   return {
-    order: { ...order, createdAtText: chinaDateTime(order.createdAt) },
+    order: { ...order, createdAtText: shanghaiDateTime(order.createdAt) },
     lots,
     deliveryPoint: getDeliveryPoint(db, order.deliveryPointId),
-    timeline: getOrderTimeline(db, order.id).map((e) => ({ ...e, atText: chinaDateTime(e.at) })),
+    timeline: getOrderTimeline(db, order.id).map((e) => ({ ...e, atText: shanghaiDateTime(e.at) })),
     // ── after sale (W1) ──
     afterSale: afterSaleForOrder(db, order, user.id),
     // ── end after sale ──
@@ -55,7 +52,7 @@ async function parcelsFor(user: Awaited<ReturnType<typeof requireUser>>, orderId
   const parcels = await Promise.all(
     buyerParcels(db, user, orderId).map(async (p) => ({
       ...p,
-      holdUntilText: p.holdUntil ? chinaDateTime(p.holdUntil) : null,
+      holdUntilText: p.holdUntil ? shanghaiDateTime(p.holdUntil) : null,
       // Inline SVG: no second request, nothing cached anywhere but this page.
       qrSvg: p.qrPayload ? await QRCode.toString(p.qrPayload, { type: "svg", errorCorrectionLevel: "M", margin: 2 }) : null,
     })),

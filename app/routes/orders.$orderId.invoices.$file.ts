@@ -5,7 +5,7 @@
  * React Router has no partial dynamic segments, so the ".pdf" is parsed here.)
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { canViewInvoice, getInvoice, loadInvoiceDocument, renderInvoicePdf } from "~/invoices/invoices.server";
+import { canViewInvoice, getInvoice, loadInvoiceDocument, renderInvoicePdf } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { parseOrderId } from "~/utils/order-access.server";
 import { requireUser } from "~/utils/session.server";

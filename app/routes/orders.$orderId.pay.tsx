@@ -9,20 +9,19 @@
  * delivers a SIGNED payment_intent.succeeded event for the order's real PaymentIntent to the
  * webhook handler, like `stripe trigger` would (app/payments/test-mode.server.ts).
  */
+import { shanghaiDateTime } from "../../core/clock";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { formatFen } from "~/domain/money";
+import { formatFen } from "../../core/money";
 import { useT } from "~/i18n/react";
-import { DomainRuleError } from "~/listings/listings.server";
-import { PAYMENT_METHOD_TYPES } from "~/orders/checkout.server";
-import { createPaymentIntent, getStripe, webhookSecret } from "~/payments/stripe.server";
-import { isStripeTestMode, simulateTestPayment } from "~/payments/test-mode.server";
+import { DomainRuleError } from "../../core/errors";
+import { PAYMENT_METHOD_TYPES, createPaymentIntent, getStripe, webhookSecret, isStripeTestMode, simulateTestPayment } from "~/market.server";
+import { logger } from "~/kernel.server";
 import { getDb } from "~/utils/db.server";
-import { logger } from "~/utils/logger.server";
 import { pageTitle } from "~/utils/meta";
-import { chinaDateTime, parseOrderId, requireOrderForViewer } from "~/utils/order-access.server";
+import { parseOrderId, requireOrderForViewer } from "~/utils/order-access.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "pay.title");
@@ -44,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     order: { id: order.id, status: order.status, totalFen: order.totalFen, subOrderCount: order.subOrders.length },
     payable: payable && Boolean(order.stripePaymentIntentId),
-    reservedUntil: order.reservedUntil ? chinaDateTime(order.reservedUntil) : null,
+    reservedUntil: order.reservedUntil ? shanghaiDateTime(order.reservedUntil) : null,
     methods: [...PAYMENT_METHOD_TYPES],
     testMode: isStripeTestMode(),
   };

@@ -10,23 +10,12 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError, FormErrors } from "~/components/forms";
-import { getEnv } from "~/env.server";
+import { threadOf, addBuyerMessage, canOpenDispute, DISPUTE_KINDS, findDisputeIdBySubOrder, getDisputeForViewer, getSubOrderFacts, MAX_DISPUTE_PHOTOS, openDispute, PhotoRejectedError } from "~/market.server";
+import { getEnv } from "~/kernel.server";
 import { useT } from "~/i18n/react";
-import { DomainRuleError, ForbiddenError, NotFoundError } from "~/listings/listings.server";
-import { DisputeMessageSchema, OpenDisputeSchema } from "~/orders/after-sale-schemas";
-import { DisputeThread } from "~/orders/dispute-thread";
-import { threadOf } from "~/orders/dispute-view.server";
-import {
-  addBuyerMessage,
-  canOpenDispute,
-  DISPUTE_KINDS,
-  findDisputeIdBySubOrder,
-  getDisputeForViewer,
-  getSubOrderFacts,
-  MAX_DISPUTE_PHOTOS,
-  openDispute,
-} from "~/orders/disputes.server";
-import { PhotoRejectedError } from "~/photos/photos.server";
+import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
+import { DisputeMessageSchema, OpenDisputeSchema } from "~/orders-ui/after-sale-schemas";
+import { DisputeThread } from "~/orders-ui/dispute-thread";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { parseOrderId, requireOrderForViewer } from "~/utils/order-access.server";

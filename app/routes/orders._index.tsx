@@ -1,20 +1,20 @@
 /** /orders: the buyer's orders, newest first. */
+import { shanghaiDateTime } from "../../core/clock";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { formatFen } from "~/domain/money";
+import { formatFen } from "../../core/money";
 import { useT } from "~/i18n/react";
-import { listBuyerOrders } from "~/orders/pages.server";
+import { listBuyerOrders } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
-import { chinaDateTime } from "~/utils/order-access.server";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "orders.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return { orders: listBuyerOrders(getDb(), user.id).map((o) => ({ ...o, createdAtText: chinaDateTime(o.createdAt) })) };
+  return { orders: listBuyerOrders(getDb(), user.id).map((o) => ({ ...o, createdAtText: shanghaiDateTime(o.createdAt) })) };
 }
 
 export default function OrdersRoute() {

@@ -5,9 +5,9 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { PagedListingSection } from "~/components/listing-card";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
-import { getProducerPage } from "~/listings/queries.server";
+import { getProducerPage } from "~/market.server";
 import { getDb } from "~/utils/db.server";
-import { producerRating } from "~/orders/ratings.server"; // ratings (W1)
+import { producerRating } from "../../market/orders/ratings"; // ratings (W1)
 import { pageTitle } from "~/utils/meta";
 
 const ParamsSchema = z.object({ producerId: z.coerce.number().int().positive().max(2_147_483_647) });

@@ -6,28 +6,18 @@
  * pickup-code form each; 到站付款 needs the "payment received" box), overdue, and flagged for return.
  * Several points: ?point=<id> (another operator's point is 403).
  */
+import { shanghaiDateTime } from "../../core/clock";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { formatFen } from "~/domain/money";
+import { formatFen } from "../../core/money";
 import { useT } from "~/i18n/react";
-import { DomainRuleError, ForbiddenError, NotFoundError } from "~/listings/listings.server";
-import {
-  handOutParcel,
-  markParcelArrived,
-  markReturned,
-  operatorParcels,
-  parcelIdForOperator,
-  parsePickupQrPayload,
-  PickupRefusedError,
-  type OperatorParcel,
-} from "~/orders/fulfilment.server";
-import { IllegalTransitionError } from "~/orders/state";
+import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
+import { handOutParcel, markParcelArrived, markReturned, operatorParcels, parcelIdForOperator, parsePickupQrPayload, PickupRefusedError, type OperatorParcel, IllegalTransitionError } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
-import { chinaDateTime } from "~/utils/order-access.server";
 import { requireRole } from "~/utils/session.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "parcels.station.title");
@@ -40,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!q.success) throw new Response("error.notFound", { status: 400 });
   try {
     const view = operatorParcels(getDb(), user, { pointId: q.data.point });
-    const fmt = (list: OperatorParcel[]) => list.map((p) => ({ ...p, holdUntilText: p.holdUntil ? chinaDateTime(p.holdUntil) : null }));
+    const fmt = (list: OperatorParcel[]) => list.map((p) => ({ ...p, holdUntilText: p.holdUntil ? shanghaiDateTime(p.holdUntil) : null }));
     return { ...view, expected: fmt(view.expected), arrived: fmt(view.arrived), overdue: fmt(view.overdue), flagged: fmt(view.flagged) };
   } catch (e) {
     if (e instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });

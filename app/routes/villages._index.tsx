@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
-import { listVillages } from "~/listings/queries.server";
+import { listVillages } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 

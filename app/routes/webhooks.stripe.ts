@@ -1,7 +1,6 @@
 /** POST /webhooks/stripe: Stripe's events. Thin: raw body + signature → app/payments/webhooks.server.ts. */
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { handleStripeWebhook } from "~/payments/webhooks.server";
-import { getStripe, webhookSecret } from "~/payments/stripe.server";
+import { handleStripeWebhook, getStripe, webhookSecret } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -3,12 +3,12 @@
  * "record the next step" buttons, the timeline and the blockers list on the listing page.
  * Server-made texts (findings, verification) arrive already in the viewer's language.
  */
+import { shanghaiDate } from "../../core/clock";
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { pick, type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { CROPS } from "../../traceability/crops";
-import { shanghaiDateOf } from "./dates";
 import type { EventFormType } from "./schemas";
 
 export type VerificationProps = { ok: boolean; checked: number; message: string } | null;
@@ -183,7 +183,7 @@ function useRows() {
           add("farmTrace.cert.origin", str(c.origin));
           add("farmTrace.cert.entityName", str(c.entityName));
           add("farmTrace.cert.entityContact", str(c.entityContact));
-          add("farmTrace.cert.issuedAt", typeof c.issuedAt === "number" ? shanghaiDateOf(c.issuedAt) : null);
+          add("farmTrace.cert.issuedAt", typeof c.issuedAt === "number" ? shanghaiDate(c.issuedAt) : null);
         }
         break;
       }
@@ -202,7 +202,7 @@ function useRows() {
       case "correction":
         add("farmTrace.field.corrects", item.correctsSeq !== null ? t("farmTrace.recordNo", { seq: item.correctsSeq }) : null);
         add("farmTrace.field.reason", str(p.reason));
-        add("farmTrace.field.change", p.retract ? t("farmTrace.correction.retracted") : typeof p.occurredAt === "number" ? t("farmTrace.correction.redatedTo", { date: shanghaiDateOf(p.occurredAt) }) : p.replacement ? t("farmTrace.correction.replaced") : null);
+        add("farmTrace.field.change", p.retract ? t("farmTrace.correction.retracted") : typeof p.occurredAt === "number" ? t("farmTrace.correction.redatedTo", { date: shanghaiDate(p.occurredAt) }) : p.replacement ? t("farmTrace.correction.replaced") : null);
         break;
       case "recall":
         add("farmTrace.field.reason", str(p.reason));

@@ -3,6 +3,7 @@
  * that work without JavaScript at 360 px; Conform adds instant errors when JavaScript runs.
  * Everything the farmer need not type is prefilled (today's date, lot code, certificate fields).
  */
+import { shanghaiToday } from "../../core/clock";
 import {
   getCollectionProps,
   getFormProps,
@@ -18,7 +19,6 @@ import { Form } from "@remix-run/react";
 import { FieldError, Field, FormErrors } from "~/components/forms";
 import { type MessageKey } from "~/i18n/core";
 import { useT } from "~/i18n/react";
-import { shanghaiToday } from "./dates";
 import {
   APPLICATION_METHODS,
   CORRECTION_ACTIONS,

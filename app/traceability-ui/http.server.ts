@@ -1,5 +1,5 @@
 /** Remix glue shared by the farmer's traceability routes: ids from the URL and domain errors as HTTP answers. */
-import { ForbiddenError, NotFoundError } from "~/listings/listings.server";
+import { ForbiddenError, NotFoundError } from "../../core/errors";
 import { isMessageKey, translate, type Locale } from "~/i18n";
 import { formatMessage, zh as traceMessages, type TraceMessageKey } from "../../traceability/messages";
 import type { TraceRuleError } from "../../traceability/store";

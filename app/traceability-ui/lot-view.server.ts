@@ -3,6 +3,7 @@
  * with corrections applied and marked), the chain verification and the compliance findings in
  * plain words. Also turns ComplianceBlockedError's blockers into messages for the listing page.
  */
+import { shanghaiDate } from "../../core/clock";
 import type { Db } from "../../db/client";
 import { effectiveEvents } from "../../traceability/chain";
 import { findingMessage, type Finding } from "../../traceability/compliance";
@@ -10,7 +11,6 @@ import { formatMessage, type TraceLocale, type TraceMessageKey } from "../../tra
 import { getLotChain, lotCompliance, verifyLot, type LotBlockers } from "../../traceability/store";
 import type { TraceEventType } from "../../traceability/types";
 import type { VerifyResult } from "../../traceability/verify";
-import { shanghaiDateOf } from "./dates";
 
 export type TimelineItem = {
   seq: number;
@@ -60,8 +60,8 @@ export function lotView(db: Db, batchId: number, locale: TraceLocale) {
     return {
       seq: c.seq,
       type: c.type,
-      date: shanghaiDateOf(c.occurredAt),
-      correctedDate: eff && eff.occurredAt !== c.occurredAt ? shanghaiDateOf(eff.occurredAt) : null,
+      date: shanghaiDate(c.occurredAt),
+      correctedDate: eff && eff.occurredAt !== c.occurredAt ? shanghaiDate(eff.occurredAt) : null,
       recordedAt: c.recordedAt,
       payload: ((eff && !retracted ? eff.payload : c.payload) ?? {}) as Record<string, unknown>,
       correctsSeq: c.correctsSeq ?? null,

@@ -4,12 +4,12 @@
  * so this module must stay browser-safe: no db/schema, no *.server, no traceability/inputs (node:fs).
  * Messages are i18n keys (farmTrace.*), translated by FieldError.
  */
+import { isRealIsoDate, shanghaiToday } from "../../core/clock";
 import { z } from "zod";
 import type { AgriInputKind, Unit } from "../../db/schema";
 import { CROPS } from "../../traceability/crops";
 import { validateGtin14, validateLot } from "../../traceability/gtin";
 import { APPLICATION_METHODS, INPUT_KINDS, TRACE_UNITS } from "../../traceability/types";
-import { isRealIsoDate, shanghaiToday } from "./dates";
 
 export const UNITS = TRACE_UNITS satisfies readonly Unit[];
 export const CROP_KEYS = Object.keys(CROPS);

@@ -5,8 +5,8 @@
  * cart survives login.
  */
 import { createCookie } from "@remix-run/node";
-import { getEnv } from "~/env.server";
-import { GuestCartSchema, mergeGuestCart, type CartEntry } from "~/orders/cart.server";
+import { getEnv } from "../../core/env";
+import { GuestCartSchema, mergeGuestCart, type CartEntry } from "../../market/orders/cart";
 import { getDb } from "~/utils/db.server";
 
 const env = getEnv();

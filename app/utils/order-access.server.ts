@@ -1,7 +1,7 @@
 /** Remix glue: who may see an order: its buyer or a platform admin (404 when missing, 403 otherwise). */
-import { hasRole, type Actor } from "~/auth/permissions";
+import { hasRole, type Actor } from "../../core/permissions";
 import { getDb } from "~/utils/db.server";
-import { getOrderDetail, type OrderDetail } from "~/orders/orders.server";
+import { getOrderDetail, type OrderDetail } from "../../market/orders/orders";
 
 export function parseOrderId(raw: string | undefined): number {
   const id = Number(raw);
@@ -16,7 +16,3 @@ export function requireOrderForViewer(user: Actor, orderId: number): OrderDetail
   return order;
 }
 
-/** Date and time in China time (UTC+8), the same on server and client. */
-export function chinaDateTime(ms: number): string {
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace("T", " ");
-}

@@ -1,6 +1,6 @@
 /** Remix glue for accounts: the session cookie and guards that throw Responses. */
 import { createCookieSessionStorage, redirect } from "@remix-run/node";
-import { getEnv } from "~/env.server";
+import { getEnv } from "../../core/env";
 import { getDb } from "~/utils/db.server";
 import {
   createSession,
@@ -9,9 +9,9 @@ import {
   loadAuthUser,
   SESSION_TTL_MS,
   type AuthUser,
-} from "~/auth/accounts.server";
+} from "../../market/accounts/accounts";
 import type { Role } from "../../db/schema";
-import { hasRole } from "~/auth/permissions";
+import { hasRole } from "../../core/permissions";
 
 const env = getEnv();
 

@@ -18,7 +18,7 @@ import {
   unstable_parseMultipartFormData,
   type UploadHandler,
 } from "@remix-run/node";
-import { MAX_PHOTO_BYTES, MAX_PHOTOS_PER_LISTING, PhotoRejectedError, storeListingPhoto, type StoredPhoto } from "~/photos/photos.server";
+import { MAX_PHOTO_BYTES, MAX_PHOTOS_PER_LISTING, PhotoRejectedError, storeListingPhoto, type StoredPhoto } from "../../market/photos/photos";
 
 /** Six full-size photos plus 1 MB for the text fields and multipart overhead. */
 export const MAX_UPLOAD_REQUEST_BYTES = MAX_PHOTOS_PER_LISTING * MAX_PHOTO_BYTES + 1024 * 1024;

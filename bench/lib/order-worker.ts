@@ -4,8 +4,8 @@
  * producers each), and reports how many it placed and how long it took.
  */
 import { openDatabase } from "../../db/client";
-import { addToCart } from "../../app/orders/cart.server";
-import { checkout } from "../../app/orders/checkout.server";
+import { addToCart } from "../../market/orders/cart";
+import { checkout } from "../../market/orders/checkout";
 
 type Input = { file: string; buyer: { id: number; phone: string }; listings: number[]; pointId: number; orders: number };
 const { file, buyer, listings, pointId, orders } = JSON.parse(process.env.BENCH_ORDER_WORKER!) as Input;

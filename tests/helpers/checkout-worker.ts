@@ -5,7 +5,7 @@
  * reports what happened to each.
  */
 import { openDatabase } from "../../db/client";
-import { checkout, SoldOutError } from "../../app/orders/checkout.server";
+import { checkout, SoldOutError } from "../../market/orders/checkout";
 
 type Input = { file: string; buyers: { id: number; phone: string }[]; pointId: number };
 const send = (msg: unknown) => process.send!(msg);

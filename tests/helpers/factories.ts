@@ -1,7 +1,7 @@
 /** Small builders for test data. Keep them explicit: tests should show what matters. */
 import type { Db } from "../../db/client";
 import type { Role } from "../../db/schema";
-import { createUser } from "../../app/auth/accounts.server";
+import { createUser } from "../../market/accounts/accounts";
 
 let phoneCounter = 0;
 

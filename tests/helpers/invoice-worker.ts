@@ -4,7 +4,7 @@
  * issues the invoice of every given sub-order (the workers get overlapping lists) and reports.
  */
 import { openDatabase } from "../../db/client";
-import { issueInvoice } from "../../app/invoices/invoices.server";
+import { issueInvoice } from "../../market/invoices/invoices";
 
 const { file, subOrderIds } = JSON.parse(process.env.INVOICE_WORKER_INPUT!) as { file: string; subOrderIds: number[] };
 const db = openDatabase(file);

@@ -1,6 +1,6 @@
 /** The real stripe client pointed at the run's stripe-mock (tests/helpers/stripe-mock.ts). */
 import { inject } from "vitest";
-import { createStripeClient, type Stripe } from "../../app/payments/stripe.server";
+import { createStripeClient, type Stripe } from "../../market/payments/stripe";
 
 export const TEST_WEBHOOK_SECRET = "whsec_test_cunpin";
 

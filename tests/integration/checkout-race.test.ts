@@ -8,7 +8,7 @@ import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Db } from "../../db/client";
-import { addToCart } from "~/orders/cart.server";
+import { addToCart } from "../../market/orders/cart";
 import { createTestDatabase } from "../../seeds/factories";
 import { createBuyer, createMarket, stockOf, type Market } from "../helpers/orders";
 

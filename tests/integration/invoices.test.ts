@@ -3,26 +3,17 @@
  * stripe-mock), numbered CP-<producer>-<year>-<seq> without gaps and without duplicates even
  * when several processes issue at once, VAT exempt vs taxable, the PDF, and who may download it.
  */
+import { shanghaiYear } from "../../core/clock";
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../db/client";
-import { addToCart } from "~/orders/cart.server";
-import { checkout } from "~/orders/checkout.server";
-import { transitionOrder } from "~/orders/orders.server";
-import { createPaymentIntent, type Stripe } from "~/payments/stripe.server";
-import { handleStripeWebhook } from "~/payments/webhooks.server";
-import {
-  chinaYear,
-  formatInvoiceNumber,
-  issueInvoice,
-  issueOrderInvoices,
-  listOrderInvoices,
-  loadInvoiceDocument,
-  renderInvoicePdf,
-  vatFor,
-  hasCjkFont,
-} from "~/invoices/invoices.server";
+import { addToCart } from "../../market/orders/cart";
+import { checkout } from "../../market/orders/checkout";
+import { transitionOrder } from "../../market/orders/orders";
+import { createPaymentIntent, type Stripe } from "../../market/payments/stripe";
+import { handleStripeWebhook } from "../../market/payments/webhooks";
+import { formatInvoiceNumber, issueInvoice, issueOrderInvoices, listOrderInvoices, loadInvoiceDocument, renderInvoicePdf, vatFor, hasCjkFont } from "../../market/invoices/invoices";
 import { loader as invoicePdfLoader } from "~/routes/orders.$orderId.invoices.$file";
 import { startSession } from "~/utils/session.server";
 import { closeDb } from "../../db/client";
@@ -82,8 +73,8 @@ describe("VAT", () => {
   it("numbers use the China year and six digits", () => {
     expect(formatInvoiceNumber(12, 2026, 7)).toBe("CP-12-2026-000007");
     // 31 Dec 2026 17:00 UTC is already 1 Jan 2027 in Beijing.
-    expect(chinaYear(Date.UTC(2026, 11, 31, 17, 0))).toBe(2027);
-    expect(chinaYear(Date.UTC(2026, 11, 31, 15, 0))).toBe(2026);
+    expect(shanghaiYear(Date.UTC(2026, 11, 31, 17, 0))).toBe(2027);
+    expect(shanghaiYear(Date.UTC(2026, 11, 31, 15, 0))).toBe(2026);
   });
 });
 

@@ -5,13 +5,14 @@
  * idempotent (and picks up newly dispatched parcels), and only a platform admin (or an operator on
  * the route, for their own stops) may read manifests.
  */
+import { shanghaiDate, shanghaiDayRange } from "../../core/clock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../db/client";
-import type { Actor } from "~/auth/permissions";
-import { DomainRuleError, ForbiddenError, NotFoundError } from "~/listings/listings.server";
-import { addToCart } from "~/orders/cart.server";
-import { checkout } from "~/orders/checkout.server";
-import { buildDailyManifests, buildDueManifests, buildManifestsAs, getManifest, listManifests, shanghaiDate, shanghaiDayRange } from "../../logistics/manifests";
+import type { Actor } from "../../core/permissions";
+import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
+import { addToCart } from "../../market/orders/cart";
+import { checkout } from "../../market/orders/checkout";
+import { buildDailyManifests, buildDueManifests, buildManifestsAs, getManifest, listManifests } from "../../logistics/manifests";
 import { planRoute } from "../../logistics/routing";
 import { actorFor, cachedPasswordHash, createCourierRoute, createDeliveryPoint, createTestDatabase, createUser, ensureTestRegions } from "../../seeds/factories";
 import { createBuyer, createMarket, type Market } from "../helpers/orders";

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../db/client";
 import type { ParcelStatus, SlotSize } from "../../db/schema";
-import { ForbiddenError } from "~/listings/listings.server";
+import { ForbiddenError } from "../../core/errors";
 import { networkOverview, OVERLOAD_PCT } from "../../logistics/network-admin";
 import {
   actorFor,

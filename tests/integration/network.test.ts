@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../db/client";
-import { addToCart, getCart } from "~/orders/cart.server";
-import { checkout, checkoutPointChoices, PointUnavailableError } from "~/orders/checkout.server";
+import { addToCart, getCart } from "../../market/orders/cart";
+import { checkout, checkoutPointChoices, PointUnavailableError } from "../../market/orders/checkout";
 import { canTakeParcels, findFeasiblePoints, invalidateNetwork, loadNetwork, pointLoad } from "../../logistics/network";
 import { newParcelCode, normaliseParcelCode, parcelNeedsForCart } from "../../logistics/order-parcels";
 import { createDeliveryPoint, createTestDatabase } from "../../seeds/factories";

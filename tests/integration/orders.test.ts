@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../db/client";
-import { DomainRuleError } from "~/listings/listings.server";
-import { addToCart, addToGuestCart, getCart, mergeGuestCart, removeFromCart, setCartQuantity } from "~/orders/cart.server";
-import { checkout, ListingUnavailableError, SoldOutError } from "~/orders/checkout.server";
-import { expireReservations, getOrderDetail, getOrderTimeline, transitionOrder } from "~/orders/orders.server";
-import { IllegalTransitionError } from "~/orders/state";
+import { DomainRuleError } from "../../core/errors";
+import { addToCart, addToGuestCart, getCart, mergeGuestCart, removeFromCart, setCartQuantity } from "../../market/orders/cart";
+import { checkout, ListingUnavailableError, SoldOutError } from "../../market/orders/checkout";
+import { expireReservations, getOrderDetail, getOrderTimeline, transitionOrder } from "../../market/orders/orders";
+import { IllegalTransitionError } from "../../market/orders/state";
 import { createTestDatabase } from "../../seeds/factories";
 import { createBuyer, createMarket, orderStatus, stockOf, type Market } from "../helpers/orders";
 

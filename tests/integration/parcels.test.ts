@@ -7,11 +7,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished }
 import type { Db } from "../../db/client";
 import { closeDb } from "../../db/client";
 import { actorFor, createDeliveryPoint, createTestDatabase, createUser } from "../../seeds/factories";
-import type { Actor } from "~/auth/permissions";
-import { NotFoundError } from "~/listings/listings.server";
-import { addToCart } from "~/orders/cart.server";
-import { checkout } from "~/orders/checkout.server";
-import { cancelUnpaidOrder } from "~/orders/orders.server";
+import type { Actor } from "../../core/permissions";
+import { NotFoundError } from "../../core/errors";
+import { addToCart } from "../../market/orders/cart";
+import { checkout } from "../../market/orders/checkout";
+import { cancelUnpaidOrder } from "../../market/orders/orders";
 import { markReturned, sweepHolding } from "../../logistics/holding";
 import { invalidateNetwork } from "../../logistics/network";
 import {

@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../db/client";
-import type { Actor } from "~/auth/permissions";
-import { DomainRuleError, ForbiddenError, NotFoundError } from "~/listings/listings.server";
+import type { Actor } from "../../core/permissions";
+import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { canTakeParcels, loadNetwork } from "../../logistics/network";
 import {
   addOperator,

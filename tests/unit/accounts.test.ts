@@ -13,7 +13,7 @@ import {
   THROTTLE_MAX_FAILURES,
   THROTTLE_WINDOW_MS,
   throttleDelay,
-} from "~/auth/accounts.server";
+} from "../../market/accounts/accounts";
 import { loginAttempts, userRoles } from "../../db/schema";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { createTestUser, TEST_PASSWORD } from "../helpers/factories";

@@ -4,7 +4,7 @@ import {
   creditCodeCheckCharacter,
   makeCreditCode,
   normaliseCreditCode,
-} from "~/domain/credit-code";
+} from "../../core/credit-code";
 
 describe("unified social credit code (GB 32100-2015)", () => {
   test.each(["91350100M000100Y43", "91110000600037341L"])("real code %s passes the check", (code) => {

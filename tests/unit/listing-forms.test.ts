@@ -12,17 +12,9 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import * as dbSchema from "../../db/schema";
-import { CREDIT_CODE_ALPHABET, makeCreditCode } from "~/domain/credit-code";
-import {
-  createListing,
-  DomainRuleError,
-  ForbiddenError,
-  getFarmOverview,
-  getListingForEdit,
-  setListingStatus,
-  updateListing,
-  type ListingInput,
-} from "~/listings/listings.server";
+import { CREDIT_CODE_ALPHABET, makeCreditCode } from "../../core/credit-code";
+import { createListing, getFarmOverview, getListingForEdit, setListingStatus, updateListing, type ListingInput } from "../../market/listings/listings";
+import { DomainRuleError, ForbiddenError } from "../../core/errors";
 import {
   CATEGORY_SLUGS,
   CERTIFICATION_KINDS,
@@ -35,8 +27,8 @@ import {
   ReviewProducerSchema,
   UNITS,
 } from "~/listings/schemas";
-import { MAX_PHOTO_BYTES, MAX_PHOTOS_PER_LISTING, PhotoRejectedError, storeListingPhoto } from "~/photos/photos.server";
-import { getProducerReviewQueue, registerProducer, resolveProducerPlace, reviewProducer } from "~/producers/producers.server";
+import { MAX_PHOTO_BYTES, MAX_PHOTOS_PER_LISTING, PhotoRejectedError, storeListingPhoto } from "../../market/photos/photos";
+import { getProducerReviewQueue, registerProducer, resolveProducerPlace, reviewProducer } from "../../market/producers/producers";
 import { filesOf, MAX_UPLOAD_REQUEST_BYTES, parseUploadForm, RequestTooLargeError, stagePhotos } from "~/utils/upload.server";
 import {
   actorFor,

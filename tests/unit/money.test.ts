@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { fenToYuanInput, formatFen, parseYuanToFen } from "~/domain/money";
+import { fenToYuanInput, formatFen, parseYuanToFen } from "../../core/money";
 
 describe("formatFen", () => {
   test.each([

@@ -1,6 +1,6 @@
 /** Commission and producer shares in fen (issue 4): no rounding loss, nothing negative. */
 import { describe, expect, it } from "vitest";
-import { lineTotalFen, splitOrder, splitSubtotal } from "~/orders/split";
+import { lineTotalFen, splitOrder, splitSubtotal } from "../../market/orders/split";
 
 /** Deterministic PRNG (mulberry32) so the property loops are reproducible. */
 function rng(seed: number) {

@@ -1,6 +1,6 @@
 /** The order state machine (issue 4): the transition table, and that only listed moves pass. */
 import { describe, expect, it } from "vitest";
-import { assertTransition, canTransition, IllegalTransitionError, isTerminal, ORDER_STATUSES, ORDER_TRANSITIONS } from "~/orders/state";
+import { assertTransition, canTransition, IllegalTransitionError, isTerminal, ORDER_STATUSES, ORDER_TRANSITIONS } from "../../market/orders/state";
 
 describe("order state machine", () => {
   it("walks the happy path pending_payment → … → completed", () => {

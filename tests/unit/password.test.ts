@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { getDummyHash, hashPassword, verifyPassword } from "~/auth/password.server";
+import { getDummyHash, hashPassword, verifyPassword } from "../../market/accounts/password";
 
 describe("scrypt password hashing", () => {
   test("stores scrypt$N$r$p$salt$hash with the parameters used", async () => {

@@ -6,7 +6,7 @@ import {
   canReviewProducers,
   hasRole,
   type Actor,
-} from "~/auth/permissions";
+} from "../../core/permissions";
 
 const actor = (roles: Actor["roles"], producerIds: number[] = []): Actor => ({ id: 1, roles, producerIds });
 const listing = { producerId: 7 };

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { maskPhone, normalisePhone } from "~/domain/phone";
+import { maskPhone, normalisePhone } from "../../core/phone";
 
 describe("normalisePhone", () => {
   test.each([

@@ -1,12 +1,12 @@
 /** Ratings (issue 4 §9): 1–5 stars once per picked-up sub-order; producer average and count. No Stripe. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../db/client";
-import { loadAuthUser } from "~/auth/accounts.server";
-import { ForbiddenError } from "~/listings/listings.server";
-import { addToCart } from "~/orders/cart.server";
-import { checkout } from "~/orders/checkout.server";
-import { transitionOrder } from "~/orders/orders.server";
-import { producerRating, rateSubOrder, ratingsForOrder } from "~/orders/ratings.server";
+import { loadAuthUser } from "../../market/accounts/accounts";
+import { ForbiddenError } from "../../core/errors";
+import { addToCart } from "../../market/orders/cart";
+import { checkout } from "../../market/orders/checkout";
+import { transitionOrder } from "../../market/orders/orders";
+import { producerRating, rateSubOrder, ratingsForOrder } from "../../market/orders/ratings";
 import { createTestDatabase } from "../../seeds/factories";
 import { createBuyer, createMarket, type Market } from "../helpers/orders";
 

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../db/client";
-import type { Actor } from "~/auth/permissions";
-import { ForbiddenError } from "~/listings/listings.server";
-import { searchListings } from "~/listings/queries.server";
-import { listNotices, markNoticesRead, unreadNoticeCount } from "~/notices/notices.server";
+import type { Actor } from "../../core/permissions";
+import { ForbiddenError } from "../../core/errors";
+import { searchListings } from "../../market/listings/queries";
+import { listNotices, markNoticesRead, unreadNoticeCount } from "../../market/notices/notices";
 import { actorFor, createListing, createProducer, createTestDatabase, createUser, createVillage, linkBatch } from "../../seeds/factories";
 import { buildEpcisDocument } from "../../traceability/epcis";
 import {

@@ -20,8 +20,8 @@ import {
   type CertificationKind,
   type ProducerKind,
 } from "../../db/schema";
-import type { Actor } from "~/auth/permissions";
-import { createListing, setListingStatus } from "~/listings/listings.server";
+import type { Actor } from "../../core/permissions";
+import { createListing, setListingStatus } from "../../market/listings/listings";
 import {
   getFilterOptions,
   getHomePage,
@@ -30,7 +30,7 @@ import {
   getVillagePage,
   listVillages,
   searchListings,
-} from "~/listings/queries.server";
+} from "../../market/listings/queries";
 
 let dir: string;
 let db: Db;

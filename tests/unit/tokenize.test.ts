@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { buildMatchQuery, tokenizeForIndex } from "~/search/tokenize";
+import { buildMatchQuery, tokenizeForIndex } from "../../market/search/tokenize";
 
 describe("tokenizeForIndex", () => {
   test("CJK runs become overlapping bigrams, plus single characters", () => {

@@ -25,7 +25,7 @@ import {
 } from "../../traceability/trace-page";
 import { createListing, createLotWithChain, createProducer, createTestDatabase, createVillage } from "../../seeds/factories";
 import { loadEpcisFixtures } from "./traceability/epcis-fixtures";
-import { isVerifiedProducer } from "~/producers/producers.server";
+import { isVerifiedProducer } from "../../market/producers/producers";
 import { CREDIT_CODE_STATUSES } from "../../db/schema";
 
 const fixtures = await loadEpcisFixtures();

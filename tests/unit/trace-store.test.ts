@@ -6,8 +6,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { ForbiddenError, setListingStatus } from "~/listings/listings.server";
-import type { Actor } from "~/auth/permissions";
+import { setListingStatus } from "../../market/listings/listings";
+import { ForbiddenError } from "../../core/errors";
+import type { Actor } from "../../core/permissions";
 import {
   actorFor,
   addProducerMember,

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../../db/client";
 import { closeDb } from "../../../db/client";
 import { actorFor, createTestDatabase, createUser } from "../../../seeds/factories";
-import { addToCart } from "~/orders/cart.server";
-import { checkout } from "~/orders/checkout.server";
+import { addToCart } from "../../../market/orders/cart";
+import { checkout } from "../../../market/orders/checkout";
 import { dispatchSubOrder, markParcelArrived } from "../../../logistics/parcels";
 import {
   newPickupNonce,

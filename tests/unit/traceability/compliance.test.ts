@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { shanghaiDay } from "../../../core/clock";
 import { parseContent } from "../../../traceability/chain";
-import { checkCompliance, findingMessage, shanghaiDay, type ComplianceInput } from "../../../traceability/compliance";
+import { checkCompliance, findingMessage, type ComplianceInput } from "../../../traceability/compliance";
 import { loadInputsCatalogue } from "../../../traceability/inputs";
 import type { CommitmentCertificate, EventContent, NewEventContent } from "../../../traceability/types";
 import { P, PLATFORM, buildChain, sh } from "./fixtures";

@@ -1,0 +1,306 @@
+/**
+ * Checkout: the buyer's cart becomes ONE order with one sub-order per producer, and the stock is
+ * reserved, all in one IMMEDIATE SQLite transaction (the write lock is taken at BEGIN, so two
+ * checkouts never interleave their reads and writes). Plain module, no Remix.
+ *
+ * Stock is decremented with a guarded UPDATE (… AND stock >= quantity): when it changes no row the
+ * listing is sold out, SoldOutError names it and the whole transaction rolls back — nothing of the
+ * order exists and no other line keeps its units. A listing can therefore never go below zero
+ * (and the CHECK stock >= 0 in the schema would refuse it anyway).
+ */
+import crypto from "node:crypto";
+import type { Db } from "../../db/client";
+import { getEnv } from "../../core/env";
+import { normalisePhone } from "../../core/phone";
+import { DomainRuleError } from "../../core/errors";
+import { lineTotalFen, splitOrder } from "./split";
+import { estimatePieceFen, PAY_AT_PICKUP_RESERVATION_MINUTES } from "./catch-weight";
+import { createParcelsForOrder, parcelNeedsForCart } from "../../logistics/order-parcels";
+import { canTakeParcels, findFeasiblePoints, loadNetwork, type Feasibility, type NetworkPoint } from "../../logistics/network";
+import type { ParcelNeed } from "../../logistics/capacity";
+import { offersPayAtPickup } from "./fulfilment";
+
+/** The payment method types offered for every order (Stripe PaymentIntent payment_method_types). */
+export const PAYMENT_METHOD_TYPES = ["card", "alipay", "wechat_pay"] as const;
+
+export class SoldOutError extends DomainRuleError {
+  constructor(
+    public readonly listingId: number,
+    public readonly title: string,
+    public readonly available: number,
+    public readonly wanted: number,
+  ) {
+    super("orders.error.soldOut");
+    this.message = `sold out: listing ${listingId} 「${title}」 has ${available}, wanted ${wanted}`;
+  }
+}
+
+/** The listing went off sale (paused, recalled, back to draft) or has no lot to sell from. */
+export class ListingUnavailableError extends DomainRuleError {
+  constructor(
+    public readonly listingId: number,
+    public readonly title: string,
+  ) {
+    super("orders.error.unavailable");
+    this.message = `listing ${listingId} 「${title}」 is not on sale`;
+  }
+}
+
+/**
+ * The chosen point cannot take the order's parcels (full, no chilled slot, no slot big enough,
+ * closed). Names the nearest point that can, when there is one, so the buyer can choose it.
+ */
+export class PointUnavailableError extends DomainRuleError {
+  constructor(
+    public readonly pointId: number,
+    public readonly reason: "full" | "no_chilled" | "too_big" | "inactive",
+    public readonly suggestion: { id: number; name: string; km: number } | null,
+  ) {
+    super(suggestion ? "pointChoice.error.unavailableTry" : "pointChoice.error.unavailable");
+    this.message = `delivery point ${pointId} cannot take the parcels (${reason})${suggestion ? `; nearest feasible: ${suggestion.id} 「${suggestion.name}」 ${suggestion.km.toFixed(1)} km` : ""}`;
+  }
+}
+
+/** payAtPickup: 到站付款, only at a staffed village_station (a point with an operator). */
+export type CheckoutInput = { contactPhone: string; deliveryPointId: number; payAtPickup?: boolean };
+export type CheckoutOptions = { now?: number; commissionBp?: number; reservationMinutes?: number };
+
+export type CheckoutResult = {
+  orderId: number;
+  totalFen: number;
+  commissionFen: number;
+  reservedUntil: number;
+  idempotencyKey: string;
+  subOrders: { id: number; producerId: number; subtotalFen: number; commissionFen: number; producerShareFen: number }[];
+};
+
+type CartRow = {
+  listingId: number;
+  quantity: number;
+  title: string;
+  status: string;
+  priceFen: number;
+  producerId: number;
+  unit: string;
+  soldByWeight: number;
+  estimatedPieceWeightG: number | null;
+};
+
+/**
+ * Places the buyer's cart as one order. Throws DomainRuleError("orders.error.emptyCart" |
+ * "orders.error.phone" | "orders.error.deliveryPoint"), PointUnavailableError, ListingUnavailableError
+ * or SoldOutError;
+ * on any throw nothing changed (the cart stays as it was).
+ */
+export function checkout(db: Db, buyer: { id: number }, input: CheckoutInput, options: CheckoutOptions = {}): CheckoutResult {
+  const env = getEnv();
+  const now = options.now ?? Date.now();
+  const commissionBp = options.commissionBp ?? env.PLATFORM_COMMISSION_BP;
+  const payAtPickup = input.payAtPickup === true;
+  const reservedUntil =
+    now + (options.reservationMinutes ?? (payAtPickup ? Math.max(PAY_AT_PICKUP_RESERVATION_MINUTES, env.RESERVATION_MINUTES) : env.RESERVATION_MINUTES)) * 60_000;
+  const phone = normalisePhone(input.contactPhone);
+  if (!phone) throw new DomainRuleError("orders.error.phone");
+  const sqlite = db.$client;
+
+  return sqlite
+    .transaction((): CheckoutResult => {
+      const point = sqlite
+        .prepare(
+          `select id, kind, lat, lng, exists (select 1 from delivery_point_operators o where o.delivery_point_id = p.id) as staffed
+           from delivery_points p where id = ? and active = 1`,
+        )
+        .get(input.deliveryPointId) as { id: number; kind: string; lat: number; lng: number; staffed: number } | undefined;
+      if (!point) throw new DomainRuleError("orders.error.deliveryPoint");
+      if (payAtPickup && (point.kind !== "village_station" || !point.staffed)) {
+        throw new DomainRuleError("fulfilment.error.payAtPickupUnavailable");
+      }
+
+      // Re-read under the write lock: the prices and statuses the order is made with.
+      const cart = sqlite
+        .prepare(
+          `select c.listing_id as listingId, c.quantity, l.title, l.status, l.price_fen as priceFen, l.producer_id as producerId,
+                  l.unit, l.sold_by_weight as soldByWeight, l.estimated_piece_weight_g as estimatedPieceWeightG
+           from cart_items c join listings l on l.id = c.listing_id
+           where c.user_id = ? order by l.producer_id, l.id`,
+        )
+        .all(buyer.id) as CartRow[];
+      if (cart.length === 0) throw new DomainRuleError("orders.error.emptyCart");
+
+      // The point must have room for the parcels on top of what it holds and was promised (the
+      // lock makes this check and the parcels' creation below one step for concurrent checkouts).
+      const needs = parcelNeedsForCart(db, buyer.id);
+      const feasible = canTakeParcels(db, point.id, needs);
+      if (!feasible.ok) {
+        const next = findFeasiblePoints(db, point, needs, { limit: 1, excludePointId: point.id })[0];
+        throw new PointUnavailableError(point.id, feasible.reason, next ? { id: next.point.id, name: next.point.name, km: next.km } : null);
+      }
+
+      const take = sqlite.prepare(
+        `update listings set stock = stock - ?, updated_at = ? where id = ? and status = 'published' and stock >= ?`,
+      );
+      const stockOf = sqlite.prepare(`select stock from listings where id = ?`).pluck();
+      // The lot the units come from: the newest lot the listing sells from that is not recalled.
+      const lotOf = sqlite
+        .prepare(
+          `select b.id from listing_batches lb join batches b on b.id = lb.batch_id
+           where lb.listing_id = ? and b.status != 'recalled'
+           order by coalesce(b.harvested_at, b.created_at) desc, b.id desc limit 1`,
+        )
+        .pluck();
+      const lines: (CartRow & { batchId: number; estimatedWeightG: number | null })[] = [];
+      for (const cartRow of cart) {
+        if (cartRow.status !== "published") throw new ListingUnavailableError(cartRow.listingId, cartRow.title);
+        // Catch weight: stock is reserved by pieces; the line is charged the estimate (one piece's
+        // estimated weight × the price per kg or 斤), stored as the per-piece unit price.
+        const weighed = cartRow.soldByWeight ? estimatePieceFen(cartRow) : null;
+        const row = weighed ? { ...cartRow, priceFen: weighed.pieceFen } : cartRow;
+        lineTotalFen(row.quantity, row.priceFen); // range check before anything is written
+        if (take.run(row.quantity, now, row.listingId, row.quantity).changes !== 1) {
+          throw new SoldOutError(row.listingId, row.title, stockOf.get(row.listingId) as number, row.quantity);
+        }
+        const batchId = lotOf.get(row.listingId) as number | undefined;
+        if (batchId === undefined) throw new ListingUnavailableError(row.listingId, row.title);
+        lines.push({ ...row, batchId, estimatedWeightG: weighed ? weighed.pieceWeightG * row.quantity : null });
+      }
+
+      const split = splitOrder(
+        lines.map((l) => ({ producerId: l.producerId, quantity: l.quantity, unitPriceFen: l.priceFen })),
+        commissionBp,
+      );
+      const idempotencyKey = `order_${crypto.randomUUID()}`;
+      // A weighed line is authorised for the estimate and captured for the weighed amount (card);
+      // pay at pickup has no PaymentIntent at all.
+      const captureMethod = payAtPickup ? null : lines.some((l) => l.soldByWeight) ? "manual" : "automatic";
+      const orderId = Number(
+        sqlite
+          .prepare(
+            `insert into orders (buyer_id, status, total_fen, contact_phone, delivery_point_id, delivery_point_chosen_at, commission_bp, idempotency_key,
+                                 payment_method_types, reserved_until, capture_method, pay_at_pickup, created_at)
+             values (?, 'pending_payment', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            buyer.id,
+            split.totalFen,
+            phone,
+            input.deliveryPointId,
+            now, // the buyer's explicit choice of point (their consent to delivery there)
+            commissionBp,
+            idempotencyKey,
+            JSON.stringify(payAtPickup ? [] : PAYMENT_METHOD_TYPES),
+            reservedUntil,
+            captureMethod,
+            payAtPickup ? 1 : 0,
+            now,
+          )
+          .lastInsertRowid,
+      );
+      const insertSub = sqlite.prepare(
+        `insert into sub_orders (order_id, producer_id, status, subtotal_fen, commission_fen, producer_share_fen, created_at)
+         values (?, ?, 'pending_payment', ?, ?, ?, ?)`,
+      );
+      const subOrders: CheckoutResult["subOrders"] = [];
+      const subIdByProducer = new Map<number, number>();
+      for (const s of split.subOrders) {
+        const id = Number(insertSub.run(orderId, s.producerId, s.subtotalFen, s.commissionFen, s.producerShareFen, now).lastInsertRowid);
+        subIdByProducer.set(s.producerId, id);
+        subOrders.push({ id, ...s });
+      }
+      const insertLine = sqlite.prepare(
+        `insert into order_lines (order_id, sub_order_id, producer_id, listing_id, batch_id, quantity, unit_price_fen, sold_by_weight, estimated_weight_g, created_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const l of lines) {
+        insertLine.run(orderId, subIdByProducer.get(l.producerId)!, l.producerId, l.listingId, l.batchId, l.quantity, l.priceFen, l.soldByWeight ? 1 : 0, l.estimatedWeightG, now);
+      }
+      // Every order placed here has parcels from the start (one producer per parcel).
+      createParcelsForOrder(db, orderId, now);
+      sqlite
+        .prepare(`insert into order_status_history (order_id, from_status, to_status, source, actor_user_id, at) values (?, null, 'pending_payment', 'checkout', ?, ?)`)
+        .run(orderId, buyer.id, now);
+      sqlite.prepare(`delete from cart_items where user_id = ?`).run(buyer.id);
+      return { orderId, totalFen: split.totalFen, commissionFen: split.commissionFen, reservedUntil, idempotencyKey, subOrders };
+    })
+    .immediate();
+}
+
+// ─── the checkout page's list of points ──────────────────────────────────────
+
+/**
+ * Where distances are measured from, in order of precedence: the phone's location (?lat=&lng=, the
+ * "use my location" button), a village the buyer chose (?village=, the no-JavaScript GET form),
+ * else the point of the buyer's last order (they most likely collect near there again); with none
+ * of these (or ?village= left empty) the points are sorted by name and none is proposed.
+ */
+export type PointOrigin =
+  | { kind: "location"; lat: number; lng: number }
+  | { kind: "village"; villageId: number; nameZh: string; nameEn: string; lat: number; lng: number }
+  | { kind: "lastOrder"; pointId: number; name: string; lat: number; lng: number }
+  | { kind: "none" };
+
+export type OriginQuery = { lat?: number; lng?: number; villageId?: number; noVillage?: boolean };
+
+export type PointChoice = NetworkPoint & { km: number | null; feasibility: Feasibility; payAtPickup: boolean };
+
+export type PointChoices = {
+  origin: PointOrigin;
+  needs: ParcelNeed[];
+  points: PointChoice[];
+  /** The nearest point that can take the cart's parcels (pre-selected, labelled 推荐); null without an origin. */
+  recommendedId: number | null;
+  villages: { id: number; nameZh: string; nameEn: string }[];
+};
+
+/** How many points the page lists (nearest first); the recommended one is always among them. */
+export const POINTS_LISTED = 30;
+
+export function resolveOrigin(db: Db, buyerId: number, q: OriginQuery): PointOrigin {
+  const sqlite = db.$client;
+  if (q.lat !== undefined && q.lng !== undefined) return { kind: "location", lat: q.lat, lng: q.lng };
+  if (q.villageId !== undefined) {
+    const v = sqlite.prepare(`select id, name_zh as nameZh, name_en as nameEn, lat, lng from villages where id = ?`).get(q.villageId) as
+      | { id: number; nameZh: string; nameEn: string; lat: number; lng: number }
+      | undefined;
+    if (v) return { kind: "village", villageId: v.id, nameZh: v.nameZh, nameEn: v.nameEn, lat: v.lat, lng: v.lng };
+  }
+  if (q.noVillage) return { kind: "none" };
+  const last = sqlite
+    .prepare(
+      `select p.id, p.name, p.lat, p.lng from orders o join delivery_points p on p.id = o.delivery_point_id
+       where o.buyer_id = ? and p.active = 1 order by o.created_at desc, o.id desc limit 1`,
+    )
+    .get(buyerId) as { id: number; name: string; lat: number; lng: number } | undefined;
+  return last ? { kind: "lastOrder", pointId: last.id, name: last.name, lat: last.lat, lng: last.lng } : { kind: "none" };
+}
+
+/** The points the checkout page offers for the buyer's cart, each with its distance and whether it can take the parcels. */
+export function checkoutPointChoices(db: Db, buyerId: number, q: OriginQuery): PointChoices {
+  const origin = resolveOrigin(db, buyerId, q);
+  const needs = parcelNeedsForCart(db, buyerId);
+  const network = loadNetwork(db);
+  let listed: { point: NetworkPoint; km: number | null }[];
+  let recommendedId: number | null = null;
+  if (origin.kind === "none") {
+    listed = [...network.points]
+      .sort((a, b) => a.name.localeCompare(b.name, "zh-Hans-CN") || a.id - b.id)
+      .slice(0, POINTS_LISTED)
+      .map((point) => ({ point, km: null }));
+  } else {
+    listed = network.index.nearest(origin.lat, origin.lng, { limit: POINTS_LISTED });
+    const best = findFeasiblePoints(db, origin, needs, { limit: 1 })[0];
+    if (best) {
+      recommendedId = best.point.id;
+      if (!listed.some((l) => l.point.id === best.point.id)) listed.push(best);
+    }
+  }
+  const points = listed.map(({ point, km }) => ({
+    ...point,
+    km,
+    feasibility: canTakeParcels(db, point.id, needs),
+    payAtPickup: offersPayAtPickup(db, point.id),
+  }));
+  const villages = db.$client
+    .prepare(`select id, name_zh as nameZh, name_en as nameEn from villages order by name_zh, id limit 500`)
+    .all() as PointChoices["villages"];
+  return { origin, needs, points, recommendedId, villages };
+}

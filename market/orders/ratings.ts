@@ -1,0 +1,75 @@
+/**
+ * Ratings (issue 4 §9): after pickup, the buyer rates each sub-order once, 1–5 stars and a text;
+ * producer pages show the average and the count. Plain module, no Remix.
+ */
+import type { Db } from "../../db/client";
+import type { Actor } from "../../core/permissions";
+import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
+import { canOpenDispute, findDisputeIdBySubOrder, getSubOrderFacts, isPickedUp } from "./disputes";
+
+export const MAX_RATING_TEXT = 500;
+
+export function rateSubOrder(db: Db, buyer: Actor, subOrderId: number, stars: number, body = "", now = Date.now()): number {
+  const sqlite = db.$client;
+  return sqlite
+    .transaction(() => {
+      const sub = getSubOrderFacts(db, subOrderId);
+      if (!sub) throw new NotFoundError("sub_order");
+      if (sub.buyerId !== buyer.id) throw new ForbiddenError();
+      if (!Number.isInteger(stars) || stars < 1 || stars > 5) throw new DomainRuleError("ratings.error.stars");
+      const text = body.trim();
+      if (text.length > MAX_RATING_TEXT) throw new DomainRuleError("ratings.error.body");
+      if (!isPickedUp(sub)) throw new DomainRuleError("ratings.error.notPickedUp");
+      const done = sqlite.prepare(`select id from ratings where sub_order_id = ?`).pluck().get(subOrderId);
+      if (done != null) throw new DomainRuleError("ratings.error.exists");
+      return Number(
+        sqlite
+          .prepare(`insert into ratings (sub_order_id, producer_id, buyer_id, stars, body, created_at) values (?, ?, ?, ?, ?, ?)`)
+          .run(subOrderId, sub.producerId, buyer.id, stars, text, now).lastInsertRowid,
+      );
+    })
+    .immediate();
+}
+
+/** Average stars (one decimal; null without ratings) and count. */
+export function producerRating(db: Db, producerId: number): { average: number | null; count: number } {
+  const row = db.$client.prepare(`select avg(stars) as avg, count(*) as count from ratings where producer_id = ?`).get(producerId) as {
+    avg: number | null;
+    count: number;
+  };
+  return { average: row.avg == null ? null : Math.round(row.avg * 10) / 10, count: row.count };
+}
+
+export type SubOrderRating = { subOrderId: number; stars: number; body: string; createdAt: number };
+
+/** The ratings already given on an order's sub-orders, by sub-order id. */
+export function ratingsForOrder(db: Db, orderId: number): Record<number, SubOrderRating> {
+  const rows = db.$client
+    .prepare(
+      `select r.sub_order_id as subOrderId, r.stars, r.body, r.created_at as createdAt
+       from ratings r join sub_orders s on s.id = r.sub_order_id where s.order_id = ?`,
+    )
+    .all(orderId) as SubOrderRating[];
+  return Object.fromEntries(rows.map((r) => [r.subOrderId, r]));
+}
+
+export type SubOrderAfterSale = { disputeId: number | null; canOpenDispute: boolean; rating: SubOrderRating | null; canRate: boolean };
+
+/** Per sub-order, what the order page offers after pickup: open/view a dispute, rate or show the rating. */
+export function afterSaleForOrder(db: Db, order: { id: number; buyerId: number; subOrders: { id: number }[] }, viewerId: number, now = Date.now()) {
+  const rated = ratingsForOrder(db, order.id);
+  const isBuyer = order.buyerId === viewerId;
+  const out: Record<number, SubOrderAfterSale> = {};
+  for (const s of order.subOrders) {
+    const facts = getSubOrderFacts(db, s.id)!;
+    const disputeId = findDisputeIdBySubOrder(db, s.id);
+    const rating = rated[s.id] ?? null;
+    out[s.id] = {
+      disputeId,
+      canOpenDispute: isBuyer && disputeId == null && canOpenDispute(facts, now),
+      rating,
+      canRate: isBuyer && rating == null && isPickedUp(facts),
+    };
+  }
+  return out;
+}
