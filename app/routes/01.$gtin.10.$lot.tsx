@@ -39,7 +39,7 @@ import {
   traceUrl,
   wantsJsonLd,
   type TimelineEntry,
-} from "~/utils/trace-page.server";
+} from "~/traceability.server";
 
 // Leaflet is ~150 kB: load it (and its CSS) only in the browser, after the page is usable.
 const TraceMap = lazy(() => import("~/components/trace-map.client"));

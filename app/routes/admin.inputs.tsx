@@ -16,7 +16,7 @@ import { getLocale } from "~/utils/i18n.server";
 import { requireRole } from "~/utils/session.server";
 import { asHttpError, ruleText } from "~/traceability-ui/http.server";
 import { AGRI_INPUT_KINDS, INTERVAL_ROWS, InputsFilterSchema, NewAgriInputSchema } from "~/traceability-ui/schemas";
-import { addAgriInput, listAgriInputs, TraceRuleError } from "~/traceability-ui/store.server";
+import { addAgriInput, listAgriInputs, TraceRuleError } from "~/traceability.server";
 import traceStyles from "~/traceability-ui/trace-ui.css";
 import { CROPS, findCrop } from "../../traceability/crops";
 

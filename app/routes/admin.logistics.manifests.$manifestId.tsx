@@ -16,7 +16,7 @@ import { ForbiddenError, NotFoundError } from "../../core/errors";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireUser } from "~/utils/session.server";
-import { getManifest } from "../../logistics/manifests";
+import { getManifest } from "~/logistics.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data ? pageTitle(matches, "logisticsRoutes.manifestTitle", { route: data.manifest.routeName, date: data.manifest.serviceDate }) : pageTitle(matches, "error.notFound");

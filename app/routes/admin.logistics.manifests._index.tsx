@@ -15,7 +15,7 @@ import { useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
-import { buildManifestsAs, listManifests } from "../../logistics/manifests";
+import { buildManifestsAs, listManifests } from "~/logistics.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "logisticsRoutes.title");
 

@@ -19,17 +19,7 @@ import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
 import { SIZES, SLOTS_PER_CALL } from "../../logistics/point-rules";
-import {
-  addOperator,
-  addSlots,
-  deleteSlot,
-  placeOptions,
-  pointForAdmin,
-  removeOperator,
-  setSlotInService,
-  slotPointId,
-  updatePoint,
-} from "../../logistics/points-admin";
+import { addOperator, addSlots, deleteSlot, placeOptions, pointForAdmin, removeOperator, setSlotInService, slotPointId, updatePoint } from "~/logistics.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   pageTitle(matches, "pointsAdmin.editTitle", { name: (data as { view?: { point: { name: string } } } | undefined)?.view?.point.name ?? "" });

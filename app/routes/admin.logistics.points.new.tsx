@@ -15,7 +15,7 @@ import { PointSchema } from "~/logistics-ui/point-schemas";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
-import { createPoint, placeOptions } from "../../logistics/points-admin";
+import { createPoint, placeOptions } from "~/logistics.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "pointsAdmin.newTitle");
 

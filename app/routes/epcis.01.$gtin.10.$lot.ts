@@ -6,7 +6,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "~/utils/db.server";
 import { publicOrigin } from "~/utils/public-origin.server";
-import { decodeLotParam, findLot, getLotEpcis, traceUrl } from "~/utils/trace-page.server";
+import { decodeLotParam, findLot, getLotEpcis, traceUrl } from "~/traceability.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();

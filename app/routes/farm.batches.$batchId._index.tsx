@@ -9,7 +9,7 @@ import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { getLocale } from "~/utils/i18n.server";
 import { requireRole } from "~/utils/session.server";
-import { getFarmBatch, listingsForBatch } from "../../traceability/batches";
+import { getFarmBatch, listingsForBatch, linkListingBatch, TraceRuleError } from "~/traceability.server";
 import { EventButtons, FindingsPanel, Timeline, VerifyBadge } from "~/traceability-ui/components";
 import { asHttpError, idParam, ruleText } from "~/traceability-ui/http.server";
 import { lotView } from "~/traceability-ui/lot-view.server";
@@ -17,7 +17,6 @@ import { isEventFormType, LinkListingSchema, type EventFormType } from "~/tracea
 import traceStyles from "~/traceability-ui/trace-ui.css";
 import { CROPS } from "../../traceability/crops";
 import { encodeDigitalLinkValue } from "../../traceability/gtin";
-import { linkListingBatch, TraceRuleError } from "~/traceability-ui/store.server";
 
 export const meta: MetaFunction = () => [{ title: "批次溯源 · 村品" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: traceStyles }];

@@ -14,13 +14,12 @@ import { PhotoRejectedError } from "~/market.server";
 import { getEnv } from "~/kernel.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { pick, type Locale, type MessageKey } from "~/i18n/core";
-import { translate } from "~/utils/i18n.server";
+import { translate, getLocale } from "~/utils/i18n.server";
 import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
-import { getLocale } from "~/utils/i18n.server";
 import { requireRole } from "~/utils/session.server";
 import { filesOf, parseUploadForm, RequestTooLargeError, stagePhotos, uploadTooLargeResult } from "~/utils/upload.server";
-import { getFarmBatch, producerOrigin, type FarmBatch } from "../../traceability/batches";
+import { getFarmBatch, producerOrigin, type FarmBatch, ComplianceBlockedError, listAgriInputs, lotCompliance, recordEvent, TraceRuleError, validateRegistrationNo, type NewProducerEvent } from "~/traceability.server";
 import { BlockersList, FindingsPanel } from "~/traceability-ui/components";
 import {
   CorrectionForm,
@@ -41,15 +40,6 @@ import type { Db } from "../../db/client";
 import { users } from "../../db/schema";
 import { eq } from "drizzle-orm";
 import { findCrop } from "../../traceability/crops";
-import {
-  ComplianceBlockedError,
-  listAgriInputs,
-  lotCompliance,
-  recordEvent,
-  TraceRuleError,
-  validateRegistrationNo,
-  type NewProducerEvent,
-} from "~/traceability-ui/store.server";
 import type { PayloadOf } from "../../traceability/types";
 import type { z } from "zod";
 

@@ -6,12 +6,11 @@ import { pick, type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
-import { listActorBatches } from "../../traceability/batches";
+import { listActorBatches, verifyLot } from "~/traceability.server";
 import { VerifyBadge } from "~/traceability-ui/components";
 import { verificationView } from "~/traceability-ui/lot-view.server";
 import traceStyles from "~/traceability-ui/trace-ui.css";
 import { getLocale } from "~/utils/i18n.server";
-import { verifyLot } from "~/traceability-ui/store.server";
 import { CROPS } from "../../traceability/crops";
 
 export const meta: MetaFunction = () => [{ title: "批次溯源 · 村品" }];

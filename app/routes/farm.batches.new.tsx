@@ -11,12 +11,11 @@ import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { getLocale } from "~/utils/i18n.server";
 import { requireRole } from "~/utils/session.server";
-import { actorPlots, actorProducers, actorProducts } from "../../traceability/batches";
+import { actorPlots, actorProducers, actorProducts, createBatch, TraceRuleError } from "~/traceability.server";
 import { asHttpError, ruleText } from "~/traceability-ui/http.server";
 import { CROP_KEYS, NewBatchSchema } from "~/traceability-ui/schemas";
 import traceStyles from "~/traceability-ui/trace-ui.css";
 import { CROPS, findCrop } from "../../traceability/crops";
-import { createBatch, TraceRuleError } from "~/traceability-ui/store.server";
 
 export const meta: MetaFunction = () => [{ title: "新建批次 · 村品" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: traceStyles }];

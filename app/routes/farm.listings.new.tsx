@@ -15,7 +15,7 @@ import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/error
 import { NewListingSchema } from "~/listings/schemas";
 import { getDb } from "~/utils/db.server";
 import { getLocale } from "~/utils/i18n.server";
-import { ComplianceBlockedError, describeBlockers } from "~/traceability-ui/store.server";
+import { ComplianceBlockedError, describeBlockers } from "~/traceability.server";
 import { requireRole } from "~/utils/session.server";
 import { filesOf, parseUploadForm, RequestTooLargeError, stagePhotos, uploadTooLargeResult } from "~/utils/upload.server";
 import type { Db } from "../../db/client";

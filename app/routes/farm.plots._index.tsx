@@ -11,10 +11,9 @@ import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { getLocale } from "~/utils/i18n.server";
 import { requireRole } from "~/utils/session.server";
-import { actorPlots, actorProducers } from "../../traceability/batches";
+import { actorPlots, actorProducers, createPlot, TraceRuleError } from "~/traceability.server";
 import { asHttpError, ruleText } from "~/traceability-ui/http.server";
 import { PlotSchema } from "~/traceability-ui/schemas";
-import { createPlot, TraceRuleError } from "~/traceability-ui/store.server";
 import traceStyles from "~/traceability-ui/trace-ui.css";
 
 export const meta: MetaFunction = () => [{ title: "地块 · 村品" }];

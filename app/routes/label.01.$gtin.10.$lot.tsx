@@ -11,7 +11,7 @@ import { useLocale, useT } from "~/i18n/react";
 import labelStyles from "~/styles/label.css";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
-import { decodeLotParam, getLabel, tracePath } from "~/utils/trace-page.server";
+import { decodeLotParam, getLabel, tracePath } from "~/traceability.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: labelStyles }];
 

@@ -10,7 +10,7 @@ import { getListingPage } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { getOptionalUser } from "~/utils/session.server";
-import { listingLot, tracePath } from "~/utils/trace-page.server";
+import { listingLot, tracePath } from "~/traceability.server";
 
 const ParamsSchema = z.object({ listingId: z.coerce.number().int().positive().max(2_147_483_647) });
 

@@ -7,7 +7,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import QRCode from "qrcode";
 import { getDb } from "~/utils/db.server";
 import { publicOrigin } from "~/utils/public-origin.server";
-import { decodeLotParam, findLot, traceUrl } from "~/utils/trace-page.server";
+import { decodeLotParam, findLot, traceUrl } from "~/traceability.server";
 
 const memo = new Map<string, Uint8Array<ArrayBuffer> | string>();
 const MEMO_MAX = 500;

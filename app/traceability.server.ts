@@ -1,0 +1,9 @@
+/**
+ * The traceability domain as the web layer reaches it (see market.server.ts for why routes import
+ * through a `.server` gateway). trace-page.ts registers, when loaded, the scan counter and the cache
+ * hook that server.js relies on.
+ */
+export * from "../traceability/batches";
+export * from "../traceability/store";
+export { validateRegistrationNo } from "../traceability/inputs";
+export * from "../traceability/trace-page";
