@@ -52,3 +52,16 @@ export function checkCreditCode(input: string): CreditCodeResult {
 export function makeCreditCode(first17: string): string {
   return first17 + creditCodeCheckCharacter(first17);
 }
+
+/**
+ * A producer is verified (badge on the storefront and trace page, Stripe payouts) when its credit
+ * code passed the GB 32100-2015 check or a platform admin approved it after review.
+ */
+export const VERIFIED_CREDIT_CODE_STATUSES = ["valid", "approved"] as const;
+
+export function isVerifiedProducer(creditCodeStatus: string): boolean {
+  return (VERIFIED_CREDIT_CODE_STATUSES as readonly string[]).includes(creditCodeStatus);
+}
+
+/** The same rule as an SQL condition on producers.credit_code_status (for queries that select it). */
+export const VERIFIED_PRODUCER_SQL = `credit_code_status in (${VERIFIED_CREDIT_CODE_STATUSES.map((s) => `'${s}'`).join(", ")})`;

@@ -1146,7 +1146,7 @@ export const parcels = sqliteTable(
     // A slot holds one parcel at a time.
     uniqueIndex("parcels_slot_occupied_unique")
       .on(t.slotId)
-      .where(sql`slot_id is not null and status in ('dispatched', 'arrived', 'return_flagged')`),
+      .where(sql.raw(`slot_id is not null and status in (${PARCEL_STATUSES_IN_SLOT.map((s) => `'${s}'`).join(", ")})`)),
   ],
 );
 

@@ -6,6 +6,8 @@
  * point's holding period, but no slot (where it sits is not known). Idempotent; `npm start` runs it
  * after the migrations. Plain module, no Remix.
  */
+import { holdUntilOf } from "./holding";
+import { paidOrPayAtPickupSql } from "../market/orders/state";
 import type { Db } from "../db/client";
 import { createParcelsForOrder } from "./order-parcels";
 import { newPickupNonce } from "./pickup-code";
@@ -19,17 +21,16 @@ export function backfillParcels(db: Db, now = Date.now()): { orders: number; par
         .prepare(
           `select o.id, o.status from orders o
            where o.delivery_point_id is not null
-             and (o.status in ('paid', 'in_fulfilment', 'ready_for_pickup') or (o.status = 'pending_payment' and o.pay_at_pickup = 1))
+             and ${paidOrPayAtPickupSql({ paidStates: ["paid", "in_fulfilment", "ready_for_pickup"] })}
              and not exists (select 1 from parcels x where x.order_id = o.id)
            order by o.id`,
         )
         .all() as { id: number; status: string }[];
-      const arrive = sqlite.prepare(
-        `update parcels set status = 'arrived', arrived_at = ?, pickup_code_nonce = ?,
-           hold_until = ? + 86400000 * (select case when parcels.fresh = 1 then holding_days_fresh else holding_days_other end
-                                        from delivery_points where id = parcels.delivery_point_id)
-         where id = ?`,
+      const pointOf = sqlite.prepare(
+        `select p.fresh, dp.holding_days_fresh as holdingDaysFresh, dp.holding_days_other as holdingDaysOther
+         from parcels p join delivery_points dp on dp.id = p.delivery_point_id where p.id = ?`,
       );
+      const arrive = sqlite.prepare(`update parcels set status = 'arrived', arrived_at = ?, pickup_code_nonce = ?, hold_until = ? where id = ?`);
       const event = sqlite.prepare(`insert into parcel_events (parcel_id, kind, note, at) values (?, 'arrived', 'backfilled: order was waiting at the point', ?)`);
       let parcels = 0;
       for (const o of orders) {
@@ -37,7 +38,8 @@ export function backfillParcels(db: Db, now = Date.now()): { orders: number; par
         parcels += parcelIds.length;
         if (o.status !== "ready_for_pickup") continue;
         for (const id of parcelIds) {
-          arrive.run(now, newPickupNonce(), now, id);
+          const p = pointOf.get(id) as { fresh: number; holdingDaysFresh: number; holdingDaysOther: number };
+          arrive.run(now, newPickupNonce(), holdUntilOf(now, p, p.fresh), id);
           event.run(id, now);
         }
       }

@@ -11,6 +11,7 @@
  * A slot is free as soon as its parcel's status leaves dispatched / arrived / return_flagged: the
  * partial unique index parcels_slot_occupied_unique covers only those, so slot_id stays for history.
  */
+import { DAY_MS, HOUR_MS } from "../core/clock";
 import { shanghaiDateTime } from "../core/clock";
 import type Database from "better-sqlite3";
 import type { Db } from "../db/client";
@@ -19,11 +20,8 @@ import { DomainRuleError, ForbiddenError, NotFoundError } from "../core/errors";
 import { pickupCode } from "./pickup-code";
 import { reminderSms, sendSmsSafely } from "./sms";
 
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 24 * HOUR_MS;
+export { DAY_MS, HOUR_MS };
 export const REMINDER_BEFORE_MS = DAY_MS;
-/** Statuses in which the parcel occupies its slot (the partial unique index in db/schema.ts). */
-export const HELD_STATUSES = ["dispatched", "arrived", "return_flagged"] as const;
 
 type Sqlite = Database.Database;
 
@@ -137,4 +135,9 @@ export function cancelOrderParcels(sqlite: Sqlite, where: { orderId: number } | 
     else if (sendBack.run(now, parcelId).changes === 1) addParcelEvent(sqlite, parcelId, "return_flagged", actorUserId, now, "order cancelled or refunded");
   }
   return ids.length;
+}
+
+/** The end of a parcel's holding period: the point keeps fresh produce and other parcels for its own number of days. */
+export function holdUntilOf(arrivedAt: number, point: { holdingDaysFresh: number; holdingDaysOther: number }, fresh: boolean | number): number {
+  return arrivedAt + (fresh ? point.holdingDaysFresh : point.holdingDaysOther) * DAY_MS;
 }

@@ -25,11 +25,11 @@ import { canManageProducer, hasRole, type Actor } from "../core/permissions";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../core/errors";
 import { issueOrderInvoices } from "../market/invoices/invoices";
 import { transitionOrder } from "../market/orders/orders";
-import { canTransition } from "../market/orders/state";
+import { canTransition, paidOrPayAtPickupSql } from "../market/orders/state";
 import { logger } from "../core/logger";
 import { recordPlatformEvent } from "../traceability/store";
 import { bestFitSlot, type ParcelNeed } from "./capacity";
-import { addParcelEvent, DAY_MS, isOperatorOf, notify, notifyProducer } from "./holding";
+import { addParcelEvent, DAY_MS, isOperatorOf, notify, notifyProducer, holdUntilOf } from "./holding";
 import { findFeasiblePoints } from "./network";
 import { normaliseParcelCode } from "./order-parcels";
 import { newPickupNonce, normalisePickupCode, pickupCode, pickupQrPayload, verifyPickupCode } from "./pickup-code";
@@ -360,7 +360,7 @@ export function markParcelArrived(db: Db, actor: Actor, parcelCode: string, now 
       if (!p || !isOperatorOf(sqlite, actor, p.pointId)) throw new NotFoundError("parcel");
       if (p.status === "arrived") throw new DomainRuleError("parcels.error.alreadyArrived");
       if (p.status !== "dispatched") throw new DomainRuleError("parcels.error.notDispatched");
-      const holdUntil = now + (p.fresh ? p.holdingDaysFresh : p.holdingDaysOther) * DAY_MS;
+      const holdUntil = holdUntilOf(now, p, p.fresh);
       const nonce = newPickupNonce();
       sqlite
         .prepare(
@@ -695,7 +695,7 @@ export function dispatchableSubOrders(db: Db, producerIds: readonly number[]): n
     .prepare(
       `select s.id from sub_orders s join orders o on o.id = s.order_id
        where s.producer_id in (${producerIds.map(() => "?").join(",")})
-         and (s.status in ('paid', 'in_fulfilment') or (o.pay_at_pickup = 1 and o.status = 'pending_payment'))
+         and ${paidOrPayAtPickupSql({ status: "s.status" })}
          and exists (select 1 from parcels x where x.sub_order_id = s.id and x.status = 'awaiting_dispatch')
        order by s.id`,
     )

@@ -330,7 +330,7 @@ export function createProducer(db: Db, input: ProducerFactoryInput = {}): number
       })
       .returning({ id: producers.id })
       .get();
-    if (input.ownerUserId) addProducerMember(tx as unknown as Db, id, input.ownerUserId, "owner");
+    if (input.ownerUserId) addProducerMember(db, id, input.ownerUserId, "owner");
     return id;
   });
 }

@@ -15,11 +15,9 @@ import { inputContains, loadInputsCatalogue, normaliseInputName, validateRegistr
 // seed CLI, an admin on another server) commits, and our own writes clear the entry explicitly.
 const cache = new WeakMap<object, { version: number; catalogue: InputsCatalogue }>();
 
-/** The better-sqlite3 handle, also when a caller passes a drizzle transaction (which has no $client). */
+/** The better-sqlite3 connection of a handle (domain functions pass the handle, never drizzle's transaction object). */
 export function clientOf(db: Db): Db["$client"] {
-  const client = db.$client ?? (db as unknown as { session?: { client?: Db["$client"] } }).session?.client;
-  if (!client) throw new Error("traceability store: cannot find the SQLite connection of this handle");
-  return client;
+  return db.$client;
 }
 
 function dataVersion(db: Db): number {

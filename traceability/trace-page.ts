@@ -7,6 +7,7 @@
  * SCAN_FLUSH_AT scans, and when the process exits), so that a page served from the cache
  * ahead of Remix costs no database write.
  */
+import { isVerifiedProducer } from "../core/credit-code";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { CategorySlug, ProducerKind, Unit } from "../db/schema";
@@ -120,14 +121,6 @@ export type TracePage = {
   listings: { id: number; title: string }[];
 };
 
-/**
- * The storefront's verified badge rule (app/producers/producers.server.ts isVerifiedProducer),
- * repeated here because that module needs the app's "~" alias; tests/unit/trace-page.test.ts
- * checks that the two agree.
- */
-export function isVerifiedStatus(status: string): boolean {
-  return status === "valid" || status === "approved";
-}
 
 type LotRow = {
   id: number;
@@ -388,7 +381,7 @@ export function getTracePage(db: Db, gtin: string, lot: string, now = Date.now()
       id: row.producerId,
       name: { zh: row.producerZh, en: row.producerEn },
       kind: row.producerKind,
-      verified: isVerifiedStatus(row.creditCodeStatus),
+      verified: isVerifiedProducer(row.creditCodeStatus),
       creditCode: row.creditCode,
     },
     origin: {

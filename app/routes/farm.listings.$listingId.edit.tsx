@@ -147,9 +147,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     throw error;
   }
   try {
-    db.transaction((tx) => {
+    db.transaction(() => {
       updateListing(
-        tx as unknown as Db,
+        db,
         user,
         listingId,
         {
@@ -166,7 +166,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         },
         { addPhotos: staged.photos, removePhotoIds },
       );
-      if (value.intent === "save_publish") setListingStatus(tx as unknown as Db, user, listingId, "published");
+      if (value.intent === "save_publish") setListingStatus(db, user, listingId, "published");
     });
   } catch (error) {
     await staged.discard();

@@ -80,9 +80,9 @@ export async function action({ request }: ActionFunctionArgs) {
   let listingId: number;
   try {
     // One transaction: "save and publish" that fails to publish stores nothing.
-    listingId = db.transaction((tx) => {
+    listingId = db.transaction(() => {
       const id = createListing(
-        tx as unknown as Db,
+        db,
         user,
         {
           producerId: value.producerId,
@@ -99,7 +99,7 @@ export async function action({ request }: ActionFunctionArgs) {
         },
         staged.photos,
       );
-      if (value.intent === "save_publish") setListingStatus(tx as unknown as Db, user, id, "published");
+      if (value.intent === "save_publish") setListingStatus(db, user, id, "published");
       return id;
     });
   } catch (error) {

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatFen } from "../../core/money";
 import { useT } from "~/i18n/react";
-import { getOrderTimeline, getDeliveryPoint, lotCodes, ensureOrderInvoices, afterSaleForOrder, buyerParcels, pendingPointChanges, respondToPointChange } from "~/market.server";
+import { getOrderTimeline, getDeliveryPoint, lotCodes, listOrderInvoices, afterSaleForOrder, buyerParcels, pendingPointChanges, respondToPointChange } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 // ── after sale (W1) ──
 import { RatingForm } from "~/orders-ui/rating-form";
@@ -37,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     afterSale: afterSaleForOrder(db, order, user.id),
     // ── end after sale ──
     // ── invoices (W2) ──
-    invoices: ensureOrderInvoices(db, order.id).map((i) => ({ id: i.id, subOrderId: i.subOrderId, number: i.number, vatTreatment: i.vatTreatment, vatRateBp: i.vatRateBp, vatFen: i.vatFen })),
+    invoices: listOrderInvoices(db, order.id).map((i) => ({ id: i.id, subOrderId: i.subOrderId, number: i.number, vatTreatment: i.vatTreatment, vatRateBp: i.vatRateBp, vatFen: i.vatFen })),
     // ── end invoices ──
     // ── parcels (issue 5): the pickup code and its QR only for the buyer's own order ──
     ...(await parcelsFor(user, order.id, order.buyerId)),

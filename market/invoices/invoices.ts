@@ -150,22 +150,21 @@ export function issueOrderInvoices(db: Db, orderId: number, now = Date.now()): I
 }
 
 /**
- * The order's invoices, issuing any that are missing for paid sub-orders first (a failed issue
- * after the webhook, or an order paid another way, e.g. at the pickup point). Takes the write
- * lock only when something is missing.
+ * Issues the invoices that are due but missing: a paid sub-order (every sold-by-weight line
+ * weighed) without one, because the process stopped between the payment's commit and the issue.
+ * Run by reconcile; pages only read invoices. Returns the sub-orders invoiced.
  */
-export function ensureOrderInvoices(db: Db, orderId: number, now = Date.now()): InvoiceRow[] {
-  const have = listOrderInvoices(db, orderId);
+export function issueMissingInvoices(db: Db, now = Date.now()): number[] {
   const due = db.$client
     .prepare(
-      `select count(*) from sub_orders s where s.order_id = ? and s.status in (${[...INVOICEABLE].map(() => "?").join(",")})
-         and not exists (select 1 from order_lines ol where ol.sub_order_id = s.id and ol.sold_by_weight = 1 and ol.weighed_total_fen is null)`,
+      `select s.id from sub_orders s where s.status in (${[...INVOICEABLE].map(() => "?").join(",")})
+         and not exists (select 1 from invoices i where i.sub_order_id = s.id)
+         and not exists (select 1 from order_lines ol where ol.sub_order_id = s.id and ol.sold_by_weight = 1 and ol.weighed_total_fen is null)
+       order by s.id`,
     )
     .pluck()
-    .get(orderId, ...INVOICEABLE) as number;
-  if (have.length >= due) return have;
-  issueOrderInvoices(db, orderId, now);
-  return listOrderInvoices(db, orderId);
+    .all(...INVOICEABLE) as number[];
+  return due.filter((subOrderId) => issueInvoice(db, subOrderId, now) !== null);
 }
 
 // ─── PDF ────────────────────────────────────────────────────────────────────

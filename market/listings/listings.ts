@@ -85,8 +85,8 @@ export function createListing(
   return db.transaction((tx) => {
     const producer = tx.select({ id: producers.id }).from(producers).where(eq(producers.id, input.producerId)).get();
     if (!producer) throw new NotFoundError("producer");
-    assertCategory(tx as unknown as Db, input.categoryId);
-    const productId = findOrCreateProduct(tx as unknown as Db, input.producerId, input.categoryId, input.productName);
+    assertCategory(db, input.categoryId);
+    const productId = findOrCreateProduct(db, input.producerId, input.categoryId, input.productName);
     const { id } = tx
       .insert(listings)
       .values({
@@ -107,7 +107,7 @@ export function createListing(
       .get();
     for (const kind of new Set(input.certifications)) tx.insert(listingCertifications).values({ listingId: id, kind }).run();
     photos.forEach((p, position) => tx.insert(listingPhotos).values({ listingId: id, ...p, position }).run());
-    indexListing(tx as unknown as Db, id);
+    indexListing(db, id);
     return id;
   });
 }
@@ -138,8 +138,8 @@ export function updateListing(
     const listing = tx.select().from(listings).where(eq(listings.id, listingId)).get();
     if (!listing) throw new NotFoundError("listing");
     if (!canEditListing(actor, listing)) throw new ForbiddenError();
-    assertCategory(tx as unknown as Db, input.categoryId);
-    const productId = findOrCreateProduct(tx as unknown as Db, listing.producerId, input.categoryId, input.productName);
+    assertCategory(db, input.categoryId);
+    const productId = findOrCreateProduct(db, listing.producerId, input.categoryId, input.productName);
     tx.update(listings)
       .set({
         productId,
@@ -165,7 +165,7 @@ export function updateListing(
       let position = (last?.p ?? -1) + 1;
       for (const p of changes.addPhotos) tx.insert(listingPhotos).values({ listingId, ...p, position: position++ }).run();
     }
-    indexListing(tx as unknown as Db, listingId);
+    indexListing(db, listingId);
   });
 }
 

@@ -78,10 +78,6 @@ export function removeFromCart(db: Db, userId: number, listingId: number): void 
   db.$client.prepare(`delete from cart_items where user_id = ? and listing_id = ?`).run(userId, listingId);
 }
 
-export function clearCart(db: Db, userId: number): void {
-  db.$client.prepare(`delete from cart_items where user_id = ?`).run(userId);
-}
-
 export type CartLine = {
   listingId: number;
   title: string;

@@ -15,6 +15,7 @@
  *              difference per sub-order (refunds row, reason catch_weight). Producer transfers
  *              wait for this (app/payments/payouts.server.ts), so they follow the captured amount.
  */
+import { paidOrPayAtPickupSql } from "./state";
 import type { Db } from "../../db/client";
 import { canManageProducer, type Actor } from "../../core/permissions";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
@@ -195,7 +196,7 @@ export function listWeightLines(db: Db, producerIds: readonly number[]) {
               ol.actual_weight_g as actualWeightG, ol.quantity * ol.unit_price_fen as estimateFen, ol.weighed_total_fen as weighedTotalFen
        from order_lines ol join listings l on l.id = ol.listing_id join orders o on o.id = ol.order_id
        where ol.sold_by_weight = 1 and ol.producer_id in (${producerIds.map(() => "?").join(",")})
-         and (o.status in ('paid', 'in_fulfilment') or (o.status = 'pending_payment' and o.pay_at_pickup = 1))
+         and ${paidOrPayAtPickupSql()}
        order by ol.order_id desc, ol.id`,
     )
     .all(...producerIds) as {

@@ -50,3 +50,18 @@ export class IllegalTransitionError extends Error {
 export function assertTransition(orderId: number, from: string, to: OrderStatus): void {
   if (!isOrderStatus(from) || !canTransition(from, to)) throw new IllegalTransitionError(orderId, from, to);
 }
+
+/**
+ * An order whose goods may move (be packed, weighed, dispatched, handed out): paid, or paid in cash
+ * at the village station, which stays pending_payment until the operator confirms it at pickup.
+ * As SQL over `orders` aliased `order`; `status` is the column whose paid states count (the
+ * order's, or a sub-order's), `paidStates` the states that mean paid.
+ */
+export function paidOrPayAtPickupSql(
+  opts: { order?: string; status?: string; paidStates?: readonly OrderStatus[] } = {},
+): string {
+  const o = opts.order ?? "o";
+  const status = opts.status ?? `${o}.status`;
+  const paid = (opts.paidStates ?? ["paid", "in_fulfilment"]).map((s) => `'${s}'`).join(", ");
+  return `(${status} in (${paid}) or (${o}.pay_at_pickup = 1 and ${o}.status = 'pending_payment'))`;
+}

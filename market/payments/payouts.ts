@@ -11,11 +11,12 @@
  * = the producer's share (the commission stays on the platform), transfer_group order_<id>,
  * Idempotency-Key transfer_<subOrderId>: a retry (reconcile) can never pay a producer twice.
  */
+import { VERIFIED_PRODUCER_SQL } from "../../core/credit-code";
 import type { Db } from "../../db/client";
 import type { Stripe } from "./stripe";
 import { transferGroupFor } from "./stripe";
 
-const VERIFIED = `credit_code_status in ('valid', 'approved')`;
+const VERIFIED = VERIFIED_PRODUCER_SQL;
 
 /** The producer's connected account id, created (Express, idempotent per producer) when missing. Null if not verified. */
 export async function ensureConnectedAccount(db: Db, stripe: Stripe, producerId: number): Promise<string | null> {

@@ -14,7 +14,9 @@
  *   5. paid orders with shares not transferred → transfers retried (idempotent per sub-order).
  *   6. refunds whose producer part was not reversed from its transfer → reversal retried.
  *   7. orders picked up more than 7 days ago with no dispute pending → completed.
+ *   8. paid sub-orders whose invoice was not issued (a stop right after the payment) → issued.
  */
+import { issueMissingInvoices } from "../invoices/invoices";
 import type { Db } from "../../db/client";
 import { expireReservations } from "../orders/orders";
 import { ensureConnectedAccounts, ordersWithPendingTransfers, payoutOrder } from "./payouts";
@@ -34,6 +36,8 @@ export type ReconcileReport = {
   reversedFen: number;
   /** Orders moved to completed: picked up more than 7 days ago, no dispute pending. */
   completed: number[];
+  /** Invoices issued for paid sub-orders that had none. */
+  invoicesIssued: number;
   transferFailures: { orderId: number; subOrderId: number; error: string }[];
   errors: { orderId: number; error: string }[];
 };
@@ -53,7 +57,7 @@ export async function reconcilePayments(db: Db, stripe: Stripe, options: Reconci
   const now = options.now ?? Date.now();
   const retrieve = options.retrieveIntent ?? ((id: string) => stripe.paymentIntents.retrieve(id));
   const sqlite = db.$client;
-  const report: ReconcileReport = { checked: 0, settled: [], expired: [], lateRefunds: [], accountsCreated: 0, transfers: 0, reversedFen: 0, completed: [], transferFailures: [], errors: [] };
+  const report: ReconcileReport = { checked: 0, settled: [], expired: [], lateRefunds: [], accountsCreated: 0, transfers: 0, reversedFen: 0, completed: [], invoicesIssued: 0, transferFailures: [], errors: [] };
 
   // 1. missed webhooks
   const pending = sqlite
@@ -125,5 +129,7 @@ export async function reconcilePayments(db: Db, stripe: Stripe, options: Reconci
   for (const refundId of unreversed) report.reversedFen += await reverseProducerShare(db, stripe, refundId);
   // 7. picked up, dispute window passed, nothing in dispute → completed
   report.completed = completeOrdersPastDisputeWindow(db, now);
+  // 8. invoices due but missing
+  report.invoicesIssued = issueMissingInvoices(db, now).length;
   return report;
 }

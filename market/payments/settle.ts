@@ -126,7 +126,7 @@ export async function settlePayment(db: Db, stripe: Stripe, input: SettleInput):
     try {
       issueOrderInvoices(db, result.orderId, input.now);
     } catch (e) {
-      // Safe to call again: the order page issues missing invoices of a paid order.
+      // Safe to call again: reconcile issues the invoices of paid sub-orders that have none.
       logger.error({ err: e, orderId: result.orderId }, "invoice issue failed");
     }
     // Failures stay recorded as sub-orders without transfer id; reconcile retries them.

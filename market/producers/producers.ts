@@ -6,7 +6,7 @@ import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { producerMembers, producers, regions, userRoles, users, villages, type ProducerKind } from "../../db/schema";
 import { canRegisterProducer, canReviewProducers, type Actor } from "../../core/permissions";
-import { checkCreditCode } from "../../core/credit-code";
+import { checkCreditCode, isVerifiedProducer } from "../../core/credit-code";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 
 export type ProducerInput = {
@@ -83,10 +83,7 @@ export function reviewProducer(
     .run();
 }
 
-/** Verified = the credit code passed its check or an admin approved it. */
-export function isVerifiedProducer(status: string): boolean {
-  return status === "valid" || status === "approved";
-}
+export { isVerifiedProducer };
 
 /**
  * Choices for the registration form: provinces, their counties (found by walking up from the

@@ -13,7 +13,7 @@ import { checkout } from "../../market/orders/checkout";
 import { transitionOrder } from "../../market/orders/orders";
 import { createPaymentIntent, type Stripe } from "../../market/payments/stripe";
 import { handleStripeWebhook } from "../../market/payments/webhooks";
-import { formatInvoiceNumber, issueInvoice, issueOrderInvoices, listOrderInvoices, loadInvoiceDocument, renderInvoicePdf, vatFor, hasCjkFont } from "../../market/invoices/invoices";
+import { formatInvoiceNumber, issueInvoice, issueMissingInvoices, issueOrderInvoices, listOrderInvoices, loadInvoiceDocument, renderInvoicePdf, vatFor, hasCjkFont } from "../../market/invoices/invoices";
 import { loader as invoicePdfLoader } from "~/routes/orders.$orderId.invoices.$file";
 import { startSession } from "~/utils/session.server";
 import { closeDb } from "../../db/client";
@@ -259,5 +259,21 @@ describe("download route", () => {
     expect((await get(orderId + 1, `${inv.id}.pdf`, buyerId)).status).toBe(404);
     expect((await get(orderId, `999999.pdf`, buyerId)).status).toBe(404);
     expect((await get(orderId, `${inv.id}.txt`, buyerId)).status).toBe(404);
+  });
+});
+
+describe("a stop between the payment's commit and the invoice", () => {
+  it("is mended by reconcile, once; the order page only reads", async () => {
+    // paidOrder marks the order paid without issuing: as if the process stopped right after the webhook's commit.
+    const { orderId } = await paidOrder([
+      [m.apples, 1],
+      [m.kiwis, 1],
+    ]);
+    const subs = subOrderIdsOf(orderId);
+    expect(subs).toHaveLength(2);
+    expect(listOrderInvoices(db, orderId)).toEqual([]);
+    expect(issueMissingInvoices(db)).toEqual(expect.arrayContaining(subs));
+    expect(listOrderInvoices(db, orderId).map((i) => i.subOrderId).sort()).toEqual([...subs].sort());
+    expect(issueMissingInvoices(db)).toEqual([]);
   });
 });

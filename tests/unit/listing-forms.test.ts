@@ -294,9 +294,9 @@ describe("listings and producers on SQLite", () => {
     const count = () => db.select().from(dbSchema.listings).all().length;
     const before = count();
     expect(() =>
-      db.transaction((tx) => {
-        const id = createListing(tx as unknown as Db, actor, input({ title: "回滚测试" }));
-        setListingStatus(tx as unknown as Db, actor, id, "published");
+      db.transaction(() => {
+        const id = createListing(db, actor, input({ title: "回滚测试" }));
+        setListingStatus(db, actor, id, "published");
       }),
     ).toThrow(DomainRuleError);
     expect(count()).toBe(before);

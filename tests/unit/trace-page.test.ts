@@ -14,7 +14,6 @@ import {
   createProblemReport,
   findLot,
   getLotEpcis,
-  isVerifiedStatus,
   getTracePage,
   listingLot,
   recordScan,
@@ -25,7 +24,7 @@ import {
 } from "../../traceability/trace-page";
 import { createListing, createLotWithChain, createProducer, createTestDatabase, createVillage } from "../../seeds/factories";
 import { loadEpcisFixtures } from "./traceability/epcis-fixtures";
-import { isVerifiedProducer } from "../../market/producers/producers";
+import { isVerifiedProducer } from "../../core/credit-code";
 import { CREDIT_CODE_STATUSES } from "../../db/schema";
 
 const fixtures = await loadEpcisFixtures();
@@ -74,8 +73,9 @@ describe("findLot", () => {
 });
 
 describe("getTracePage", () => {
-  it("gives the verified badge by the storefront's rule", () => {
-    for (const status of CREDIT_CODE_STATUSES) expect(isVerifiedStatus(status)).toBe(isVerifiedProducer(status));
+  it("gives the verified badge by the storefront's rule: a valid or admin-approved credit code", () => {
+    const verified = Object.fromEntries(CREDIT_CODE_STATUSES.map((status) => [status, isVerifiedProducer(status)]));
+    expect(verified).toEqual({ valid: true, approved: true, pending_review: false, rejected: false });
   });
 
   it("shows product, producer, origin, plot, timeline with intervals, inspection, certificate and a verified chain", () => {
