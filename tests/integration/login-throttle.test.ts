@@ -38,7 +38,7 @@ async function account() {
   const password = "correct horse 马";
   return { id: await createUser(db, { phone, password, displayName: "测试用户" }), phone, password };
 }
-const checked = (results: { reason?: string }[]) => results.filter((r) => r.reason === "bad_credentials").length;
+const checked = (results: ({ ok: true } | { ok: false; reason: string })[]) => results.filter((r) => !r.ok && r.reason === "bad_credentials").length;
 
 describe("login throttle", () => {
   it(`100 parallel wrong passwords from one address (one process): at most ${THROTTLE_MAX_FAILURES} are checked`, async () => {
