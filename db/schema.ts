@@ -92,7 +92,28 @@ export const loginAttempts = sqliteTable(
     succeeded: integer("succeeded", { mode: "boolean" }).notNull(),
     at: integer("at").notNull(),
   },
-  (t) => [index("login_attempts_phone_at_idx").on(t.phone, t.at), index("login_attempts_ip_at_idx").on(t.ip, t.at)],
+  (t) => [
+    index("login_attempts_phone_at_idx").on(t.phone, t.at),
+    index("login_attempts_ip_at_idx").on(t.ip, t.at),
+    // The per-(account, address) backoff (market/accounts/accounts.ts) reads one pair's attempts.
+    index("login_attempts_phone_ip_at_idx").on(t.phone, t.ip, t.at),
+  ],
+);
+
+/**
+ * Rate-limited actions other than login (core/rate-limit.ts): one row per counted attempt, e.g.
+ * bucket "signup:address" with the client address as key. Counted and recorded in one
+ * transaction; pruned after a day (pruneAuthTables).
+ */
+export const rateLimitHits = sqliteTable(
+  "rate_limit_hits",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    bucket: text("bucket").notNull(),
+    key: text("key").notNull(),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("rate_limit_hits_bucket_key_at_idx").on(t.bucket, t.key, t.at)],
 );
 
 // ─── places ──────────────────────────────────────────────────────────────────

@@ -13,6 +13,7 @@ import type { Db } from "../db/client";
 import type { CategorySlug, ProducerKind, Unit } from "../db/schema";
 import { effectiveEvents, parseContent, type EffectiveEvent } from "./chain";
 import { shanghaiDate, shanghaiDay } from "../core/clock";
+import { takeRateLimit, type RateLimitRule } from "../core/rate-limit";
 import { cropTerms, findCrop } from "./crops";
 import { buildEpcisDocument, type EpcisDocument } from "./epcis";
 import { encodeDigitalLinkValue, validateGtin14, validateLot } from "./gtin";
@@ -447,29 +448,35 @@ export function getLabel(db: Db, gtin: string, lot: string) {
 
 // ─── problem reports ─────────────────────────────────────────────────────────
 
-export const PROBLEM_REPORT_LIMIT = { max: 5, windowMs: 10 * 60_000 };
-const reportTimes = new Map<string, number[]>();
+/**
+ * Problem reports per client address (README "Limits"), kept in the database so they hold across
+ * restarts and processes; counted in the same transaction as the report is stored.
+ */
+export const PROBLEM_REPORT_LIMITS: readonly RateLimitRule[] = [
+  { bucket: "problem_report:address:10min", max: 5, windowMs: 10 * 60_000 },
+  { bucket: "problem_report:address:day", max: 20, windowMs: 24 * 60 * 60_000 },
+];
 
-/** Light per-client limit on problem reports (in memory): true when this client may send one more now. */
-export function allowProblemReport(clientKey: string, now = Date.now()): boolean {
-  const since = now - PROBLEM_REPORT_LIMIT.windowMs;
-  const times = (reportTimes.get(clientKey) ?? []).filter((t) => t > since);
-  if (times.length >= PROBLEM_REPORT_LIMIT.max) {
-    reportTimes.set(clientKey, times);
-    return false;
-  }
-  times.push(now);
-  reportTimes.set(clientKey, times);
-  if (reportTimes.size > 10_000) {
-    for (const [k, v] of reportTimes) if (v.every((t) => t <= since)) reportTimes.delete(k);
-  }
-  return true;
+export type ProblemReportInput = {
+  batchId: number;
+  kind: "quality" | "label" | "counterfeit" | "safety" | "other";
+  message: string;
+  contactPhone: string | null;
+  userId: number | null;
+};
+
+/** The trace page's report form: stores the report unless this address has sent too many lately. */
+export function submitProblemReport(
+  db: Db,
+  input: ProblemReportInput & { clientKey: string },
+  now = Date.now(),
+): { ok: true; id: number } | { ok: false; retryAfterMs: number } {
+  const { clientKey, ...report } = input;
+  const taken = takeRateLimit(db.$client, PROBLEM_REPORT_LIMITS, clientKey, now, () => createProblemReport(db, report));
+  return taken.ok ? { ok: true, id: taken.value } : taken;
 }
 
-export function createProblemReport(
-  db: Db,
-  input: { batchId: number; kind: "quality" | "label" | "counterfeit" | "safety" | "other"; message: string; contactPhone: string | null; userId: number | null },
-): number {
+export function createProblemReport(db: Db, input: ProblemReportInput): number {
   const row = db.get<{ id: number }>(sql`
     insert into problem_reports (batch_id, kind, message, contact_phone, user_id)
     values (${input.batchId}, ${input.kind}, ${input.message}, ${input.contactPhone}, ${input.userId})

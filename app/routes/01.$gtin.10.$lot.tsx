@@ -28,8 +28,7 @@ import { getClientIp, getOptionalUser } from "~/utils/session.server";
 import leafletStyles from "leaflet/dist/leaflet.css";
 import { PROBLEM_KINDS } from "../../db/schema";
 import {
-  allowProblemReport,
-  createProblemReport,
+  submitProblemReport,
   decodeLotParam,
   findLot,
   getTracePage,
@@ -115,17 +114,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await request.formData();
   const submission = parseWithZod(formData, { schema: ReportSchema });
   if (submission.status !== "success") return data({ result: submission.reply(), sent: false }, { status: 400 });
-  if (!allowProblemReport(getClientIp(request))) {
-    return data({ result: submission.reply({ formErrors: ["traceReport.throttled"] }), sent: false }, { status: 429 });
-  }
   const user = await getOptionalUser(request);
-  createProblemReport(db, {
+  const sent = submitProblemReport(db, {
     batchId: ref.batchId,
     kind: submission.value.kind,
     message: submission.value.message,
     contactPhone: submission.value.phone,
     userId: user?.id ?? null,
+    clientKey: getClientIp(request),
   });
+  if (!sent.ok) {
+    return data({ result: submission.reply({ formErrors: ["traceReport.throttled"] }), sent: false }, { status: 429 });
+  }
   return data({ result: submission.reply({ resetForm: true }), sent: true });
 }
 

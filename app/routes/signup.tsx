@@ -3,13 +3,13 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
-import { createUser, PhoneTakenError } from "~/market.server";
+import { PhoneTakenError, signUp } from "~/market.server";
 import { SignupSchema } from "~/auth/schemas";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError } from "~/components/forms";
 import { useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
-import { getOptionalUser, safeRedirect, startSession } from "~/utils/session.server";
+import { getClientIp, getOptionalUser, safeRedirect, startSession } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "注册 · 村品" }];
 
@@ -26,8 +26,19 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const { phone, password, displayName, redirectTo } = submission.value;
   try {
-    const userId = await createUser(getDb(), { phone, password, displayName });
-    return startSession(userId, safeRedirect(redirectTo));
+    const result = await signUp(getDb(), { phone, password, displayName, ip: getClientIp(request) });
+    if (!result.ok) {
+      return data(
+        {
+          result: submission.reply({
+            formErrors: [`auth.signupThrottled|${Math.ceil(result.retryAfterMs / 60000)}`],
+            hideFields: ["password", "passwordConfirm"],
+          }),
+        },
+        { status: 429 },
+      );
+    }
+    return startSession(result.userId, safeRedirect(redirectTo));
   } catch (error) {
     if (error instanceof PhoneTakenError) {
       return data(
@@ -50,10 +61,17 @@ export default function SignupRoute() {
     onValidate: ({ formData }) => parseWithZod(formData, { schema: SignupSchema }),
     shouldRevalidate: "onBlur",
   });
+  const formError = form.errors?.[0];
+  const formErrorText = formError?.startsWith("auth.signupThrottled|") ? t("auth.signupThrottled", { minutes: formError.split("|")[1] }) : null;
   return (
     <section>
       <h1>{t("auth.signupTitle")}</h1>
       <Form method="post" className="form" {...getFormProps(form)}>
+        {formErrorText ? (
+          <p className="form-error" role="alert" id={form.errorId}>
+            {formErrorText}
+          </p>
+        ) : null}
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/"} />
         <div className="field">
           <label htmlFor={fields.phone.id}>{t("auth.phone")}</label>

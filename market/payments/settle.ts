@@ -9,6 +9,13 @@
  *                                      the payment is refunded in full (cancelled → refunded)
  *   failed / canceled, pending       → cancelled, stock released
  *   anything else                    → nothing (already settled, or not ours)
+ *
+ * An event binds to an order only through the PaymentIntent id that order created and stored
+ * (createPaymentIntent). The intent's metadata.order_id is never trusted: anyone can create an
+ * intent with any metadata, so an unknown intent id settles nothing. Pay-at-pickup (到站付款)
+ * orders are paid in cash at the point and never by an event; an authorisation
+ * (amount_capturable_updated / requires_capture) moves only a manual-capture (catch weight) order,
+ * since an automatic-capture intent is never captured later.
  */
 import type { Db } from "../../db/client";
 import type { OrderEventSource, OrderStatus } from "../../db/schema";
@@ -39,8 +46,6 @@ export function outcomeOfEventType(type: string): PaymentOutcome {
 
 export type SettleInput = {
   paymentIntentId: string;
-  /** metadata.order_id of the intent: finds the order when the id was never stored (crash after create). */
-  orderIdHint?: number | null;
   /** The intent's amount and currency, checked against the order before it is marked paid. */
   amount?: number | null;
   currency?: string | null;
@@ -51,7 +56,8 @@ export type SettleInput = {
   now?: number;
 };
 
-export type SettleAction = "paid" | "cancelled" | "refund_late_payment" | "amount_mismatch" | "none";
+/** refused: the event names a stored intent but cannot settle that order (pay at pickup; authorisation of an automatic-capture order). */
+export type SettleAction = "paid" | "cancelled" | "refund_late_payment" | "amount_mismatch" | "refused" | "none";
 export type SettleResult = { duplicate: boolean; orderId: number | null; action: SettleAction; from: OrderStatus | null };
 
 /** The database half: one IMMEDIATE transaction. No Stripe calls. */
@@ -60,24 +66,31 @@ export function applyPaymentOutcome(db: Db, input: SettleInput): SettleResult {
   const now = input.now ?? Date.now();
   return sqlite
     .transaction((): SettleResult => {
-      let order =
-        (sqlite.prepare(`select id from orders where stripe_payment_intent_id = ?`).pluck().get(input.paymentIntentId) as number | undefined) ?? null;
-      if (order === null && input.orderIdHint) {
-        const hinted = getOrderRow(db, input.orderIdHint);
-        if (hinted && hinted.stripePaymentIntentId === null) {
-          sqlite.prepare(`update orders set stripe_payment_intent_id = ? where id = ?`).run(input.paymentIntentId, hinted.id);
-          order = hinted.id;
-        }
-      }
+      const match = sqlite
+        .prepare(`select id, pay_at_pickup as payAtPickup, capture_method as captureMethod from orders where stripe_payment_intent_id = ?`)
+        .get(input.paymentIntentId) as { id: number; payAtPickup: number; captureMethod: string | null } | undefined;
+      const order = match?.id ?? null;
       if (input.stripeEvent) {
         const fresh = sqlite
           .prepare(`insert or ignore into stripe_webhook_events (id, type, order_id, received_at, processed_at) values (?, ?, ?, ?, ?)`)
           .run(input.stripeEvent.id, input.stripeEvent.type, order, now, now).changes;
         if (fresh === 0) return { duplicate: true, orderId: order, action: "none", from: null };
       }
-      if (order === null) return { duplicate: false, orderId: null, action: "none", from: null };
+      if (match === undefined || order === null) return { duplicate: false, orderId: null, action: "none", from: null };
       const row = getOrderRow(db, order)!;
       const opts = { stripeEventId: input.stripeEvent?.id ?? null, now };
+      const refusal = match.payAtPickup
+        ? "pay-at-pickup order: paid in cash at the point, not by a payment event"
+        : input.outcome === "authorised" && match.captureMethod !== "manual"
+          ? "authorisation of an automatic-capture order: it is never captured, so it does not pay the order"
+          : null;
+      if (refusal !== null) {
+        // Left as it is, with a note the admin can see on the order's timeline.
+        sqlite
+          .prepare(`insert into order_status_history (order_id, from_status, to_status, source, stripe_event_id, note, at) values (?, ?, ?, ?, ?, ?, ?)`)
+          .run(order, row.status, row.status, input.source, opts.stripeEventId, `ignored ${input.stripeEvent?.type ?? input.outcome}: ${refusal}`, now);
+        return { duplicate: false, orderId: order, action: "refused", from: row.status };
+      }
       if (input.outcome === "succeeded" || input.outcome === "authorised") {
         // Catch weight: a payment that succeeded outright (Alipay / WeChat Pay) charged the estimate;
         // the difference is refunded after weighing instead of captured (catch-weight.server.ts).

@@ -30,10 +30,9 @@ export async function handleStripeWebhook(
   }
   if (event.type.startsWith("payment_intent.")) {
     const pi = event.data.object as Stripe.PaymentIntent;
-    const hint = Number(pi.metadata?.order_id);
+    // Matched by pi.id alone (settle.ts): metadata.order_id is whatever the intent's creator wrote.
     const settle = await settlePayment(db, stripe, {
       paymentIntentId: pi.id,
-      orderIdHint: Number.isInteger(hint) && hint > 0 ? hint : null,
       amount:
         event.type === "payment_intent.succeeded"
           ? pi.amount_received || pi.amount

@@ -10,8 +10,8 @@ import {
   PhoneTakenError,
   pruneAuthTables,
   SESSION_TTL_MS,
+  LOGIN_LIMITS,
   THROTTLE_MAX_FAILURES,
-  THROTTLE_WINDOW_MS,
   throttleDelay,
 } from "../../market/accounts/accounts";
 import { loginAttempts, userRoles } from "../../db/schema";
@@ -57,16 +57,16 @@ describe("login", () => {
     expect(await login(t.db, { phone: "13999999999", password: u.password, ip })).toEqual({ ok: false, reason: "bad_credentials" });
   });
 
-  test(`after ${THROTTLE_MAX_FAILURES} failures the next attempt is throttled, even with the right password`, async () => {
+  test(`after ${THROTTLE_MAX_FAILURES} failures from one address the next attempt there waits, even with the right password`, async () => {
     const u = await createTestUser(t.db);
+    const now = Date.UTC(2025, 5, 1, 2);
     for (let i = 0; i < THROTTLE_MAX_FAILURES; i++) {
-      expect(await login(t.db, { phone: u.phone, password: `wrong-${i}`, ip })).toMatchObject({ ok: false, reason: "bad_credentials" });
+      expect(await login(t.db, { phone: u.phone, password: `wrong-${i}`, ip }, { now: now + i })).toMatchObject({ ok: false, reason: "bad_credentials" });
     }
-    const result = await login(t.db, { phone: u.phone, password: u.password, ip });
-    expect(result).toMatchObject({ ok: false, reason: "throttled" });
-    if (result.ok || result.reason !== "throttled") throw new Error("unreachable");
-    expect(result.retryAfterMs).toBeGreaterThan(0);
-    expect(result.retryAfterMs).toBeLessThanOrEqual(THROTTLE_WINDOW_MS);
+    const result = await login(t.db, { phone: u.phone, password: u.password, ip }, { now: now + 10 });
+    expect(result).toEqual({ ok: false, reason: "throttled", retryAfterMs: LOGIN_LIMITS.backoffBaseMs - 6 });
+    // Once the wait is over, the right password gets in.
+    expect(await login(t.db, { phone: u.phone, password: u.password, ip }, { now: now + 4 + LOGIN_LIMITS.backoffBaseMs })).toEqual({ ok: true, userId: u.id });
   });
 
   test("throttling is per phone: another account from the same address still logs in", async () => {
@@ -76,37 +76,47 @@ describe("login", () => {
     expect(await login(t.db, { phone: other.phone, password: other.password, ip })).toEqual({ ok: true, userId: other.id });
   });
 
-  test("failures older than the window no longer count", async () => {
+  test("failures older than a day no longer count", async () => {
     const u = await createTestUser(t.db);
-    for (let i = 0; i < THROTTLE_MAX_FAILURES; i++) await login(t.db, { phone: u.phone, password: "x", ip });
-    const now = Date.now();
-    expect(throttleDelay(t.db, u.phone, ip, now)).toBeGreaterThan(0);
-    expect(throttleDelay(t.db, u.phone, ip, now + THROTTLE_WINDOW_MS + 1)).toBe(0);
+    const now = Date.UTC(2025, 5, 1, 2);
+    for (let i = 0; i < THROTTLE_MAX_FAILURES + 3; i++) await login(t.db, { phone: u.phone, password: "x", ip }, { now: now + i * LOGIN_LIMITS.backoffMaxMs });
+    const last = now + (THROTTLE_MAX_FAILURES + 2) * LOGIN_LIMITS.backoffMaxMs;
+    expect(throttleDelay(t.db, u.phone, ip, last + 1)).toBeGreaterThan(0);
+    expect(throttleDelay(t.db, u.phone, ip, last + LOGIN_LIMITS.pairMemoryMs + 1)).toBe(0);
   });
 
-  test("a success clears the phone's failures", async () => {
+  test("a success from an address starts that address afresh", async () => {
     const u = await createTestUser(t.db);
-    for (let i = 0; i < THROTTLE_MAX_FAILURES - 1; i++) await login(t.db, { phone: u.phone, password: "x", ip });
-    expect(await login(t.db, { phone: u.phone, password: u.password, ip })).toMatchObject({ ok: true });
-    const failures = t.db.select().from(loginAttempts).where(eq(loginAttempts.succeeded, false)).all();
-    expect(failures).toHaveLength(0);
-    // Four more failures are allowed again before the limit.
-    for (let i = 0; i < THROTTLE_MAX_FAILURES - 1; i++) await login(t.db, { phone: u.phone, password: "x", ip });
-    expect(await login(t.db, { phone: u.phone, password: u.password, ip })).toMatchObject({ ok: true });
+    const now = Date.UTC(2025, 5, 1, 2);
+    for (let i = 0; i < THROTTLE_MAX_FAILURES - 1; i++) await login(t.db, { phone: u.phone, password: "x", ip }, { now: now + i });
+    expect(await login(t.db, { phone: u.phone, password: u.password, ip }, { now: now + 10 })).toMatchObject({ ok: true });
+    const attempts = t.db.select({ succeeded: loginAttempts.succeeded }).from(loginAttempts).where(eq(loginAttempts.phone, u.phone)).all();
+    expect(attempts.filter((a) => a.succeeded)).toHaveLength(1);
+    // Four more failures are allowed again before the backoff.
+    for (let i = 0; i < THROTTLE_MAX_FAILURES - 1; i++) await login(t.db, { phone: u.phone, password: "x", ip }, { now: now + 20 + i });
+    expect(await login(t.db, { phone: u.phone, password: u.password, ip }, { now: now + 30 })).toMatchObject({ ok: true });
   });
 
-  test("an address with many failures across phones is throttled", async () => {
+  test("failures on many phones from one address do not shut the address out of accounts that log in from it", async () => {
     const u = await createTestUser(t.db);
-    const now = Date.now();
-    const rows = Array.from({ length: THROTTLE_MAX_FAILURES * 10 }, (_, i) => ({
+    const stranger = await createTestUser(t.db);
+    const now = Date.UTC(2025, 5, 1, 2);
+    await login(t.db, { phone: u.phone, password: u.password, ip: "10.0.0.9" }, { now: now - 86_400_000 });
+    const rows = Array.from({ length: LOGIN_LIMITS.addressMaxFailures }, (_, i) => ({
       phone: `1370000${String(i).padStart(4, "0")}`,
       ip: "10.0.0.9",
       succeeded: false,
       at: now - 1000,
     }));
     t.db.insert(loginAttempts).values(rows).run();
-    expect(await login(t.db, { phone: u.phone, password: u.password, ip: "10.0.0.9" })).toMatchObject({ reason: "throttled" });
-    expect(await login(t.db, { phone: u.phone, password: u.password, ip: "10.0.0.10" })).toMatchObject({ ok: true });
+    // The account that logs in from there still does; one that never has must wait out the hour.
+    expect(await login(t.db, { phone: u.phone, password: u.password, ip: "10.0.0.9" }, { now })).toEqual({ ok: true, userId: u.id });
+    expect(await login(t.db, { phone: stranger.phone, password: stranger.password, ip: "10.0.0.9" }, { now })).toEqual({
+      ok: false,
+      reason: "throttled",
+      retryAfterMs: LOGIN_LIMITS.addressWindowMs - 1000,
+    });
+    expect(await login(t.db, { phone: stranger.phone, password: stranger.password, ip: "10.0.0.10" }, { now })).toMatchObject({ ok: true });
   });
 });
 

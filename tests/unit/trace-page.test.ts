@@ -8,10 +8,10 @@ import { createEpcisValidator } from "../../traceability/epcis-validate";
 import { gs1CheckDigit } from "../../traceability/gtin";
 import { onLotChanged, recordPlatformEvent } from "../../traceability/store";
 import {
-  PROBLEM_REPORT_LIMIT,
+  PROBLEM_REPORT_LIMITS,
   ScanCounter,
-  allowProblemReport,
   createProblemReport,
+  submitProblemReport,
   findLot,
   getLotEpcis,
   getTracePage,
@@ -247,15 +247,23 @@ describe("scan counter", () => {
 });
 
 describe("problem reports", () => {
-  it("stores a report and limits reports per client", () => {
+  it("stores a report and limits reports per client address, in the database", () => {
     const id = createProblemReport(t.db, { batchId: lot.batchId, kind: "quality", message: "苹果有虫眼", contactPhone: "13800138000", userId: null });
     const row = t.db.$client.prepare("select kind, message, status from problem_reports where id = ?").get(id);
     expect(row).toEqual({ kind: "quality", message: "苹果有虫眼", status: "open" });
+    const stored = () => t.db.$client.prepare("select count(*) from problem_reports where batch_id = ?").pluck().get(lot.batchId) as number;
+    const before = stored();
+    const send = (clientKey: string, at: number) =>
+      submitProblemReport(t.db, { batchId: lot.batchId, kind: "label", message: "日期不符", contactPhone: null, userId: null, clientKey }, at);
     const now = Date.now();
-    for (let i = 0; i < PROBLEM_REPORT_LIMIT.max; i++) expect(allowProblemReport("10.0.0.9", now + i)).toBe(true);
-    expect(allowProblemReport("10.0.0.9", now + 10)).toBe(false);
-    expect(allowProblemReport("10.0.0.10", now + 10)).toBe(true);
-    expect(allowProblemReport("10.0.0.9", now + PROBLEM_REPORT_LIMIT.windowMs + 20)).toBe(true);
+    const [burst, windowMs] = [PROBLEM_REPORT_LIMITS[0].max, PROBLEM_REPORT_LIMITS[0].windowMs];
+    for (let i = 0; i < burst; i++) expect(send("10.0.0.9", now + i)).toMatchObject({ ok: true });
+    const refused = send("10.0.0.9", now + 10);
+    expect(refused).toMatchObject({ ok: false });
+    expect(!refused.ok && refused.retryAfterMs).toBe(windowMs - 10);
+    expect(stored()).toBe(before + burst);
+    expect(send("10.0.0.10", now + 10)).toMatchObject({ ok: true });
+    expect(send("10.0.0.9", now + windowMs + 20)).toMatchObject({ ok: true });
+    expect(stored()).toBe(before + burst + 2);
   });
 });
-

@@ -16,6 +16,7 @@ export const zh = {
   "auth.badCredentials": "手机号或密码不正确",
   "auth.phoneTaken": "这个手机号已经注册",
   "auth.throttled": "登录失败次数太多，请 {minutes} 分钟后再试",
+  "auth.signupThrottled": "这个网络注册的账号太多，请 {minutes} 分钟后再试",
   "auth.loggedInAs": "已登录：{name}",
 };
 export const en: Record<keyof typeof zh, string> = {
@@ -36,5 +37,6 @@ export const en: Record<keyof typeof zh, string> = {
   "auth.badCredentials": "Wrong mobile number or password",
   "auth.phoneTaken": "This mobile number is already registered",
   "auth.throttled": "Too many failed logins; try again in {minutes} minutes",
+  "auth.signupThrottled": "Too many sign-ups from this network; try again in {minutes} minutes",
   "auth.loggedInAs": "Logged in as {name}",
 };
