@@ -5,19 +5,13 @@
  * (~28 KB gzipped on every page) or in every HTML document. The server registers the whole
  * catalogue on globalThis in entry.server.tsx.
  */
-import type { MessageKey } from "./index";
+import type { MessageKey } from "./catalogue";
+import { DEFAULT_LOCALE, formatMessage, type Locale, type Params } from "./format";
 
 export type { MessageKey };
-export const LOCALES = ["zh", "en"] as const;
-export type Locale = (typeof LOCALES)[number];
-export const DEFAULT_LOCALE: Locale = "zh";
-export type Params = Record<string, string | number>;
+export { DEFAULT_LOCALE, formatMessage, LOCALES, type Locale, type Params } from "./format";
 export type Messages = Partial<Record<MessageKey, string>>;
 
-export function formatMessage(template: string, params?: Params): string {
-  if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
-}
 
 /** Shown when even the root loader failed, so that the error page still speaks Chinese. */
 const FALLBACK: Messages = {

@@ -36,13 +36,6 @@ export function getOrderRow(db: Db, orderId: number): OrderRow | null {
   return (db.$client.prepare(`select ${ORDER_COLUMNS} from orders where id = ?`).get(orderId) as OrderRow | undefined) ?? null;
 }
 
-export function findOrderByPaymentIntent(db: Db, paymentIntentId: string): OrderRow | null {
-  return (
-    (db.$client.prepare(`select ${ORDER_COLUMNS} from orders where stripe_payment_intent_id = ?`).get(paymentIntentId) as OrderRow | undefined) ??
-    null
-  );
-}
-
 /** Sub-orders move with their order through the payment-level states (paid, cancelled, refunded, …). */
 function moveSubOrders(sqlite: Database.Database, orderId: number, from: OrderStatus, to: OrderStatus) {
   sqlite.prepare(`update sub_orders set status = ? where order_id = ? and status = ?`).run(to, orderId, from);
