@@ -87,3 +87,4 @@ export type BlockerView = { batchId: number; lotCode: string; items: FindingView
 export function blockerViews(blockers: LotBlockers[], locale: TraceLocale): BlockerView[] {
   return blockers.map((b) => ({ batchId: b.batchId, lotCode: b.lotCode, items: findingViews(b.findings, locale) }));
 }
+export { reportsForProducer } from "../../traceability/reports";
