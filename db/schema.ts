@@ -18,6 +18,7 @@
  */
 import { sql } from "drizzle-orm";
 import {
+  type AnySQLiteColumn,
   check,
   index,
   integer,
@@ -593,6 +594,8 @@ export const lotScans = sqliteTable(
 );
 
 export const PROBLEM_KINDS = ["quality", "label", "counterfeit", "safety", "other"] as const;
+export const PROBLEM_REPORT_STATUSES = ["open", "in_progress", "closed"] as const;
+export type ProblemReportStatus = (typeof PROBLEM_REPORT_STATUSES)[number];
 
 /** A consumer's report of a problem with a lot, from the trace page. */
 export const problemReports = sqliteTable(
@@ -606,7 +609,14 @@ export const problemReports = sqliteTable(
     message: text("message").notNull(),
     contactPhone: text("contact_phone"),
     userId: integer("user_id").references(() => users.id),
-    status: text("status", { enum: ["open", "closed"] }).notNull().default("open"),
+    /** open = 新, in_progress = 处理中, closed = 已处理 (the inspector's inbox). */
+    status: text("status", { enum: PROBLEM_REPORT_STATUSES }).notNull().default("open"),
+    /** The inspector's note on what was done (shown to the producer of the lot). */
+    note: text("note"),
+    handledBy: integer("handled_by").references(() => users.id),
+    handledAt: integer("handled_at"),
+    /** The recall an inspector opened from this report. */
+    recallId: integer("recall_id").references((): AnySQLiteColumn => recalls.id),
     createdAt: createdAt(),
   },
   (t) => [index("problem_reports_batch_idx").on(t.batchId, t.createdAt), index("problem_reports_status_idx").on(t.status)],

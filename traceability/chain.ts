@@ -166,7 +166,7 @@ export function appendEvent(prev: StoredEventRecord | null, content: NewEventCon
 
 /** Checks a correction's replacement payload against the corrected event's type (call before appendEvent). */
 export function checkCorrectionTarget(target: EventContent, replacement: unknown): string | null {
-  if (target.type === "correction") return "cannot correct a correction; correct the original event";
+  if (target.type === "correction" || target.type === "correction_review") return "cannot correct a correction; correct the original event";
   if (replacement === undefined) return null;
   const res = payloadSchemas[target.type].safeParse(replacement);
   return res.success ? null : res.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
@@ -179,6 +179,8 @@ export function parseContent(record: Pick<StoredEventRecord, "content">): EventC
 /**
  * The lot's events as they stand after corrections: retracted events removed, replaced payloads
  * and times applied. Each result keeps its original seq and lists the corrections applied.
+ * A correction held for an inspector (payload.inspectorReview) applies only once a later
+ * correction_review accepts it; review events themselves are not events of the goods.
  */
 export interface EffectiveEvent {
   seq: number;
@@ -190,10 +192,44 @@ export interface EffectiveEvent {
   correctedBy: number[];
 }
 
+export type CorrectionStatus = "applied" | "pending" | "accepted" | "rejected";
+
+export interface CorrectionState {
+  /** The correction event's seq. */
+  seq: number;
+  correctsSeq: number;
+  status: CorrectionStatus;
+  /** The inspector's decision event, when there is one (the latest wins). */
+  review: { seq: number; decision: "accepted" | "rejected"; note: string; recordedAt: number } | null;
+}
+
+/** Every correction of the chain with whether it is in force (applied / accepted) or not (pending / rejected). */
+export function correctionStates(contents: EventContent[]): Map<number, CorrectionState> {
+  const out = new Map<number, CorrectionState>();
+  for (const c of contents) {
+    if (c.type === "correction" && c.correctsSeq !== undefined) {
+      out.set(c.seq, { seq: c.seq, correctsSeq: c.correctsSeq, status: c.payload.inspectorReview ? "pending" : "applied", review: null });
+    } else if (c.type === "correction_review") {
+      const target = out.get(c.payload.correctionSeq);
+      // Only a held correction can be decided on; a decision on anything else is ignored.
+      if (!target || target.status === "applied") continue;
+      target.status = c.payload.decision;
+      target.review = { seq: c.seq, decision: c.payload.decision, note: c.payload.note, recordedAt: c.recordedAt };
+    }
+  }
+  return out;
+}
+
+export function correctionInForce(state: CorrectionState | undefined): boolean {
+  return state?.status === "applied" || state?.status === "accepted";
+}
+
 export function effectiveEvents(contents: EventContent[]): EffectiveEvent[] {
+  const states = correctionStates(contents);
   const bySeq = new Map<number, EffectiveEvent>();
   const retracted = new Set<number>();
   for (const c of contents) {
+    if (c.type === "correction_review") continue;
     if (c.type !== "correction") {
       bySeq.set(c.seq, {
         seq: c.seq,
@@ -206,6 +242,7 @@ export function effectiveEvents(contents: EventContent[]): EffectiveEvent[] {
       });
       continue;
     }
+    if (!correctionInForce(states.get(c.seq))) continue;
     const target = c.correctsSeq !== undefined ? bySeq.get(c.correctsSeq) : undefined;
     if (!target) continue;
     target.correctedBy.push(c.seq);

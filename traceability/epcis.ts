@@ -13,7 +13,11 @@
  *   pickup             ObjectEvent OBSERVE  retail_selling, retail_sold
  *   recall             ObjectEvent OBSERVE  (no step), recalled
  *   correction         the corrected event gets an errorDeclaration (incorrect_data, or did_not_occur for a
- *                      retraction) pointing at a corrective event that carries the corrected data.
+ *                      retraction) pointing at a corrective event that carries the corrected data; the
+ *                      producer's reason travels as cunpin:correctionReason. Only corrections in force are
+ *                      declared: one held for an inspector (or rejected) leaves the original standing.
+ *   correction_review  no event of its own; an accepted correction's errorDeclaration carries the
+ *                      inspector's note (cunpin:reviewNote).
  * When the lot is recalled, every event carries disposition "recalled" (so event IDs differ from
  * the non-recalled export: the ID is the hash of the event as published).
  * What the lot is: quantityList [{epcClass: https://id.gs1.org/01/<gtin>/10/<lot>}] (class level).
@@ -32,7 +36,7 @@
  */
 import { shanghaiIso } from "../core/clock";
 import { createHash } from "node:crypto";
-import { effectiveEvents } from "./chain";
+import { correctionStates, effectiveEvents } from "./chain";
 import { canonicalLotUri, gs1CheckDigit } from "./gtin";
 import type { EventContent, PayloadOf, Place, TraceUnit } from "./types";
 
@@ -199,6 +203,7 @@ function toEpcisEvent(c: EventContent, eventHash: string, lot: EpcisLotInfo, rec
       disposition = "recalled";
       break;
     case "correction":
+    case "correction_review":
       throw new Error("corrections are exported as error declarations, not as events");
   }
   if (e.type === "ObjectEvent") {
@@ -242,17 +247,26 @@ export function buildEpcisDocument(input: BuildEpcisInput): EpcisDocument {
   const current = new Map<number, { index: number; content: EventContent }>();
   const withId = (ev: EpcisEvent): EpcisEvent => ({ eventID: epcisEventHashId(ev, prefixes), ...ev });
 
+  const states = correctionStates(contents);
   for (const c of contents) {
+    if (c.type === "correction_review") continue;
     if (c.type !== "correction") {
       eventList.push(withId(toEpcisEvent(c, hashBySeq.get(c.seq)!, lot, recalled)));
       current.set(c.seq, { index: eventList.length - 1, content: c });
       continue;
     }
+    const state = states.get(c.seq);
+    if (state?.status !== "applied" && state?.status !== "accepted") continue;
     const target = c.correctsSeq !== undefined ? current.get(c.correctsSeq) : undefined;
     if (!target) continue;
     const old = eventList[target.index];
+    const declared: EpcisEvent = {
+      "cunpin:correctionSeq": c.seq,
+      "cunpin:correctionReason": c.payload.reason,
+      ...(state.review ? { "cunpin:reviewNote": state.review.note, "cunpin:reviewSeq": state.review.seq } : {}),
+    };
     if (c.payload.retract) {
-      old.errorDeclaration = { declarationTime: shanghaiIso(c.recordedAt), reason: "did_not_occur" };
+      old.errorDeclaration = { declarationTime: shanghaiIso(c.recordedAt), reason: "did_not_occur", ...declared };
       current.delete(c.correctsSeq!);
       continue;
     }
@@ -269,6 +283,7 @@ export function buildEpcisDocument(input: BuildEpcisInput): EpcisDocument {
       declarationTime: shanghaiIso(c.recordedAt),
       reason: "incorrect_data",
       correctiveEventIDs: [corrective.eventID as string],
+      ...declared,
     };
     eventList.push(corrective);
     current.set(c.correctsSeq!, { index: eventList.length - 1, content: corrected });

@@ -230,7 +230,7 @@ export function linkListingBatch(db: Db, actor: AppActor, listingId: number, bat
 }
 
 // ─── events ──────────────────────────────────────────────────────────────────
-export type ProducerEventType = Exclude<TraceEventType, "arrival" | "pickup" | "recall">;
+export type ProducerEventType = Exclude<TraceEventType, "arrival" | "pickup" | "recall" | "correction_review">;
 export type NewProducerEvent = {
   [T in ProducerEventType]: { type: T; occurredAt: number; payload: PayloadOf<T>; correctsSeq?: number };
 }[ProducerEventType];
@@ -238,7 +238,8 @@ export type NewProducerEvent = {
 type PlatformEvent =
   | { type: "arrival"; occurredAt: number; payload: PayloadOf<"arrival"> }
   | { type: "pickup"; occurredAt: number; payload: PayloadOf<"pickup"> }
-  | { type: "recall"; occurredAt: number; payload: PayloadOf<"recall"> };
+  | { type: "recall"; occurredAt: number; payload: PayloadOf<"recall"> }
+  | { type: "correction_review"; occurredAt: number; payload: PayloadOf<"correction_review"> };
 
 const PRODUCER_EVENT_TYPES = new Set<string>(["planting", "input_application", "harvest", "inspection", "packing", "shipping", "correction"]);
 
@@ -423,12 +424,19 @@ export function recordEvent(db: Db, actor: AppActor, batchId: number, event: New
       if (event.type === "correction") {
         const target = contents.find((c) => c.seq === event.correctsSeq);
         if (!target || event.correctsSeq === undefined) throw new TraceRuleError("trace.error.correctionTarget", { seq: event.correctsSeq ?? "?" });
-        if (target.type === "arrival" || target.type === "pickup" || target.type === "recall") throw new TraceRuleError("trace.error.correctionPlatform");
+        if (target.type === "arrival" || target.type === "pickup" || target.type === "recall" || target.type === "correction_review") {
+          throw new TraceRuleError("trace.error.correctionPlatform");
+        }
         const problem = checkCorrectionTarget(target, event.payload.replacement);
         if (problem) throw new TraceRuleError("trace.error.correctionInvalid", { detail: problem });
-        if (target.type === "harvest" && event.payload.replacement) {
-          payload = { ...event.payload, replacement: checkHarvestPayload(batch, event.payload.replacement as PayloadOf<"harvest">) };
+        // The store, not the farmer, decides whether a correction needs an inspector.
+        const { inspectorReview: _ignored, ...asked } = event.payload;
+        let correction: PayloadOf<"correction"> = asked;
+        if (target.type === "harvest" && asked.replacement) {
+          correction = { ...asked, replacement: checkHarvestPayload(batch, asked.replacement as PayloadOf<"harvest">) };
         }
+        if (correctionLiftsFinding(db, batch, contents, event.correctsSeq, correction, event.occurredAt)) correction = { ...correction, inspectorReview: true };
+        payload = correction;
       }
       if (event.type === "packing" && !effectiveEvents(contents).some((e) => e.type === "harvest")) {
         throw new TraceRuleError("trace.error.packBeforeHarvest");
@@ -470,20 +478,71 @@ function checkHarvestPayload(batch: BatchRow, payload: PayloadOf<"harvest">): Pa
   return out;
 }
 
-/** The platform records arrival, pickup or recall events, signed with the platform key. */
-export function recordPlatformEvent(db: Db, batchId: number, event: PlatformEvent): StoredEventRecord {
+/**
+ * Findings the publish gate acts on that a correction may not lift by itself (all but the
+ * producer's own certificate, which a producer may complete by correcting its record).
+ */
+function reviewedFindingKeys(findings: Finding[]): Set<string> {
+  return new Set(
+    findings
+      .filter((f) => f.code !== "missing_certificate")
+      .map((f) => [f.code, f.eventSeq ?? "", f.params.kind ?? "", f.params.substanceZh ?? "", f.params.reason ?? ""].join("|")),
+  );
+}
+
+/**
+ * Would this correction lift a compliance finding? Compares the lot's findings without it and
+ * with it applied; any finding that disappears (or moves to another record) means yes.
+ */
+function correctionLiftsFinding(
+  db: Db,
+  batch: BatchRow,
+  contents: EventContent[],
+  correctsSeq: number,
+  payload: PayloadOf<"correction">,
+  occurredAt: number,
+): boolean {
+  const now = Date.now();
+  const before = reviewedFindingKeys(complianceOf(db, batch, contents, now));
+  if (before.size === 0) return false;
+  const last = contents[contents.length - 1];
+  const hypothetical = {
+    seq: (last?.seq ?? 0) + 1,
+    lotId: String(batch.id),
+    type: "correction",
+    occurredAt,
+    recordedAt: now,
+    actor: { kind: "producer", id: String(batch.producerId) },
+    signerKeyId: "hypothetical",
+    payload,
+    correctsSeq,
+  } as EventContent;
+  const after = reviewedFindingKeys(complianceOf(db, batch, [...contents, hypothetical], now));
+  for (const k of before) if (!after.has(k)) return true;
+  return false;
+}
+
+/**
+ * The platform records arrival, pickup, recall or correction-review events, signed with the
+ * platform key. `recordedBy` names the app user who acted (an inspector for a review).
+ */
+export function recordPlatformEvent(db: Db, batchId: number, event: PlatformEvent, recordedBy: number | null = null): StoredEventRecord {
   let batch!: BatchRow;
   const record = db.transaction(
     () => {
       batch = batchRow(db, batchId);
-      if (event.type !== "arrival" && event.type !== "pickup" && event.type !== "recall") throw new TraceRuleError("trace.error.platformOnly");
+      if (event.type !== "arrival" && event.type !== "pickup" && event.type !== "recall" && event.type !== "correction_review") {
+        throw new TraceRuleError("trace.error.platformOnly");
+      }
       const records = readRecords(db, batchId);
       // The platform countersigns only a chain it has checked signature by signature; a recall is
       // never held up by a broken chain (the broken event stays visible at its position).
       if (event.type !== "recall") assertIntact(db, batchId, records, true);
       const prev = records.length ? records[records.length - 1] : null;
-      const stored = appendAndStore(db, batchId, prev, event, platformSignerImpl(db), null);
+      const stored = appendAndStore(db, batchId, prev, event, platformSignerImpl(db), recordedBy);
       if (event.type === "recall") db.update(batches).set({ status: "recalled" }).where(eq(batches.id, batchId)).run();
+      // An accepted correction may change the harvest fields the batch row mirrors.
+      if (event.type === "correction_review") syncBatch(db, batch, [...records.map(parseContent), parseContent(stored)]);
       return stored;
     },
     { behavior: "immediate" },

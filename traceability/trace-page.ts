@@ -12,6 +12,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { CategorySlug, ProducerKind, Unit } from "../db/schema";
 import { effectiveEvents, parseContent, type EffectiveEvent } from "./chain";
+import { correctionViews, type CorrectionView } from "./corrections";
 import { shanghaiDate, shanghaiDay } from "../core/clock";
 import { takeRateLimit, type RateLimitRule } from "../core/rate-limit";
 import { cropTerms, findCrop } from "./crops";
@@ -68,11 +69,17 @@ export type IntervalCheck = {
 /** One entry of the public timeline. Personal data (names of receivers, order ids, tracking numbers) is left out. */
 export type TimelineEntry = {
   seq: number;
-  type: Exclude<TraceEventType, "correction">;
+  type: Exclude<TraceEventType, "correction" | "correction_review">;
   occurredAt: number;
   actorKind: "producer" | "platform";
   /** Seqs of corrections applied to this event. */
   correctedBy: number[];
+  /** Withdrawn by a correction in force: shown struck through, never hidden. */
+  retracted: boolean;
+  /** When a correction in force changed the date: the date first recorded. */
+  originalOccurredAt: number | null;
+  /** Every correction of this record (in force, held for an inspector, or rejected), with reason, who and when. */
+  corrections: CorrectionView[];
   details: TimelineDetails;
 };
 
@@ -114,6 +121,8 @@ export type TracePage = {
   /** Where to put the map marker: the plot, else its village, else the producer. */
   location: { lat: number; lng: number; source: "plot" | "village" | "producer" } | null;
   timeline: TimelineEntry[];
+  /** Records on the chain: timeline entries + their corrections + inspectors' decisions on them. */
+  recordCount: number;
   inspections: (Extract<TimelineDetails, { type: "inspection" }> & { seq: number; occurredAt: number })[];
   certificate: (CommitmentCertificate & { seq: number }) | null;
   verification: TraceVerification;
@@ -323,16 +332,33 @@ export function getTracePage(db: Db, gtin: string, lot: string, now = Date.now()
   const hasApplications = effective.some((e) => e.type === "input_application");
   const catalogue = hasApplications ? loadCatalogue(db) : null;
 
+  // Every original record appears in place: corrected ones with their corrections, retracted ones struck through.
+  const effectiveBySeq = new Map(effective.map((e) => [e.seq, e]));
+  const corrections = correctionViews(contents);
+  const catalogueForAll = catalogue ?? (contents.some((c) => c.type === "input_application") ? loadCatalogue(db) : null);
   const timeline: TimelineEntry[] = [];
-  for (const e of effective) {
-    const details = toDetails(e, terms, catalogue, harvestDay);
+  for (const c of contents) {
+    if (c.type === "correction" || c.type === "correction_review") continue;
+    const current = effectiveBySeq.get(c.seq);
+    const e: EffectiveEvent = current ?? { seq: c.seq, type: c.type, occurredAt: c.occurredAt, recordedAt: c.recordedAt, actor: c.actor, payload: c.payload, correctedBy: [] };
+    const details = toDetails(e, terms, catalogueForAll, harvestDay);
     if (!details) continue;
-    timeline.push({ seq: e.seq, type: details.type, occurredAt: e.occurredAt, actorKind: e.actor.kind, correctedBy: e.correctedBy, details });
+    timeline.push({
+      seq: e.seq,
+      type: details.type,
+      occurredAt: e.occurredAt,
+      actorKind: e.actor.kind,
+      correctedBy: e.correctedBy,
+      retracted: !current,
+      originalOccurredAt: e.occurredAt !== c.occurredAt ? c.occurredAt : null,
+      corrections: corrections.get(c.seq) ?? [],
+      details,
+    });
   }
   timeline.sort((a, b) => a.occurredAt - b.occurredAt || a.seq - b.seq);
 
   const inspections = timeline.flatMap((t) =>
-    t.details.type === "inspection" ? [{ ...t.details, seq: t.seq, occurredAt: t.occurredAt }] : [],
+    t.details.type === "inspection" && !t.retracted ? [{ ...t.details, seq: t.seq, occurredAt: t.occurredAt }] : [],
   );
 
   let certificate: TracePage["certificate"] = null;
@@ -394,6 +420,7 @@ export function getTracePage(db: Db, gtin: string, lot: string, now = Date.now()
     plot: plot ? { name: plot.name, areaMu: plot.areaMu, lat: plot.lat, lng: plot.lng } : null,
     location,
     timeline,
+    recordCount: contents.length,
     inspections,
     certificate,
     verification,

@@ -16,6 +16,7 @@ export const TRACE_EVENT_TYPES = [
   "pickup",
   "correction",
   "recall",
+  "correction_review",
 ] as const;
 export type TraceEventType = (typeof TRACE_EVENT_TYPES)[number];
 
@@ -164,6 +165,13 @@ export const payloadSchemas = {
       replacement: z.record(z.unknown()).optional(),
       /** Corrected occurrence time, epoch ms. */
       occurredAt: z.number().int().nonnegative().optional(),
+      /**
+       * Set by the store when applying this correction would lift a compliance finding: it then
+       * takes effect only once an inspector accepts it (a later correction_review event).
+       */
+      inspectorReview: z.literal(true).optional(),
+      /** Evidence for the correction: the stored photo's content-hash name (app/photos). */
+      evidencePhoto: z.string().regex(/^[0-9a-f]{32}\.webp$/).optional(),
     })
     .strict()
     .refine((p) => p.retract === true || p.replacement !== undefined || p.occurredAt !== undefined, {
@@ -173,6 +181,15 @@ export const payloadSchemas = {
     .object({
       reason: text(500),
       scope: text(200).optional(),
+    })
+    .strict(),
+  /** An inspector's decision on a correction held for review (signed by the platform). */
+  correction_review: z
+    .object({
+      /** Seq of the correction event decided on. */
+      correctionSeq: z.number().int().positive(),
+      decision: z.enum(["accepted", "rejected"]),
+      note: text(500),
     })
     .strict(),
 } satisfies Record<TraceEventType, z.ZodTypeAny>;

@@ -73,3 +73,6 @@ export function recallView(db: Db, recallId: number) {
     db.$client.prepare(`select 1 from trace_events where type = 'recall' and batch_id = ? limit 1`).get(recall.batchId) !== undefined;
   return { recall, lot, tracePath: tracePath(lot), chainRecorded, affected: recallAffected(db, recall.batchId, { limit: 500 }) };
 }
+
+export { correctionReviewQueue, reviewCorrection } from "../../traceability/corrections";
+export { openRecallFromReport, reportInbox, updateReport } from "../../traceability/reports";

@@ -16,3 +16,33 @@ export const OpenRecallSchema = z.object({
 export const LotSearchSchema = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
 });
+
+/** POST /inspect intent=review: an inspector's decision on a held correction. */
+export const ReviewCorrectionSchema = z.object({
+  intent: z.literal("review"),
+  batchId: z.coerce.number().int().positive(),
+  correctionSeq: z.coerce.number().int().positive(),
+  decision: z.enum(["accepted", "rejected"], { errorMap: () => ({ message: "correctionReview.error.note" }) }),
+  note: z
+    .string({ required_error: "correctionReview.error.note" })
+    .trim()
+    .min(1, "correctionReview.error.note")
+    .max(500, "correctionReview.error.note"),
+});
+
+/** POST /inspect intent=report: a consumer report's status and note. */
+export const UpdateReportSchema = z.object({
+  intent: z.literal("report"),
+  reportId: z.coerce.number().int().positive(),
+  status: z.enum(["open", "in_progress", "closed"], { errorMap: () => ({ message: "reports.error.status" }) }),
+  note: z.string().trim().max(500, "reports.error.note").optional(),
+});
+
+/** POST /inspect intent=recall: open a recall from a consumer report. */
+export const RecallFromReportSchema = z.object({
+  intent: z.literal("recall"),
+  reportId: z.coerce.number().int().positive(),
+  reason: OpenRecallSchema.shape.reason,
+});
+
+export const InspectInboxSchema = z.discriminatedUnion("intent", [ReviewCorrectionSchema, UpdateReportSchema, RecallFromReportSchema]);

@@ -202,19 +202,57 @@ function TimelineItem({ entry }: { entry: TimelineEntry }) {
     case "arrival":
       break;
   }
-  return (
-    <li className={d.type === "recall" ? "recall" : violation ? "violation" : undefined} data-event={d.type} data-seq={entry.seq}>
-      <span className="when">
-        {shanghaiDate(entry.occurredAt)} · {t("tracePage.recordNo", { seq: entry.seq })}
-        {entry.actorKind === "platform" ? ` · ${t("tracePage.byPlatform")}` : ""}
-      </span>
-      <div className="what">{t(`traceEvent.${d.type}` as MessageKey)}</div>
+  const classes = [d.type === "recall" ? "recall" : violation ? "violation" : null, entry.retracted ? "retracted" : null].filter(Boolean).join(" ");
+  const body = (
+    <>
+      <div className="what">
+        {t(`traceEvent.${d.type}` as MessageKey)}
+        {entry.retracted ? <span className="badge danger"> {t("tracePage.retracted")}</span> : null}
+      </div>
       {lines.map((l, i) => (
         <p key={i} className={l.className}>
           {l.text}
         </p>
       ))}
-      {entry.correctedBy.length ? <p className="meta">{t("tracePage.corrected", { seqs: entry.correctedBy.join(", ") })}</p> : null}
+    </>
+  );
+  return (
+    <li className={classes || undefined} data-event={d.type} data-seq={entry.seq} data-retracted={entry.retracted ? "1" : undefined}>
+      <span className="when">
+        {shanghaiDate(entry.occurredAt)} · {t("tracePage.recordNo", { seq: entry.seq })}
+        {entry.actorKind === "platform" ? ` · ${t("tracePage.byPlatform")}` : ""}
+      </span>
+      {/* A retracted record is struck through, never hidden. */}
+      {entry.retracted ? <del>{body}</del> : body}
+      {entry.originalOccurredAt !== null ? <p className="meta">{t("tracePage.originalDate", { date: shanghaiDate(entry.originalOccurredAt) })}</p> : null}
+      {entry.corrections.length ? (
+        <ul className="corrections">
+          {entry.corrections.map((c) => (
+            <li key={c.seq} className="correction" data-correction-seq={c.seq} data-status={c.status}>
+              <p>
+                <strong>
+                  {c.kinds.includes("retract")
+                    ? t("tracePage.correction.retract", { seq: c.seq })
+                    : c.kinds.includes("redate") && c.newOccurredAt !== null
+                      ? t("tracePage.correction.redate", { seq: c.seq, date: shanghaiDate(c.newOccurredAt) })
+                      : t("tracePage.correction.replace", { seq: c.seq })}
+                </strong>{" "}
+                <span className={c.status === "pending" || c.status === "rejected" ? "badge warning" : "badge muted"}>
+                  {t(`tracePage.correction.status.${c.status}` as MessageKey)}
+                </span>
+              </p>
+              <p>{t("tracePage.correction.reason", { reason: c.reason })}</p>
+              <p className="meta">
+                {t("tracePage.correction.by", {
+                  who: t(c.actorKind === "platform" ? "tracePage.correction.platform" : "tracePage.correction.producer"),
+                  at: shanghaiDate(c.recordedAt),
+                })}
+              </p>
+              {c.review ? <p className="meta">{t("tracePage.correction.review", { at: shanghaiDate(c.review.recordedAt), note: c.review.note })}</p> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </li>
   );
 }
@@ -343,11 +381,16 @@ export default function TracePageRoute() {
         <section className="panel wide" aria-labelledby="timeline-heading" id="timeline">
           <h2 id="timeline-heading">{t("tracePage.timeline")}</h2>
           {page.timeline.length ? (
-            <ol className="timeline">
-              {page.timeline.map((e) => (
-                <TimelineItem key={e.seq} entry={e} />
-              ))}
-            </ol>
+            <>
+              <ol className="timeline">
+                {page.timeline.map((e) => (
+                  <TimelineItem key={e.seq} entry={e} />
+                ))}
+              </ol>
+              <p className="meta" id="record-count">
+                {t("tracePage.recordCount", { count: page.recordCount })}
+              </p>
+            </>
           ) : (
             <p className="meta">{t("tracePage.noEvents")}</p>
           )}

@@ -12,7 +12,7 @@ import { requireRole } from "~/utils/session.server";
 import { getFarmBatch, listingsForBatch, linkListingBatch, TraceRuleError } from "~/traceability.server";
 import { EventButtons, FindingsPanel, Timeline, VerifyBadge } from "~/traceability-ui/components";
 import { asHttpError, idParam, ruleText } from "~/traceability-ui/http.server";
-import { lotView } from "~/traceability-ui/lot-view.server";
+import { lotView, reportsForProducer } from "~/traceability-ui/lot-view.server";
 import { isEventFormType, LinkListingSchema, type EventFormType } from "~/traceability-ui/schemas";
 import traceStyles from "~/traceability-ui/trace-ui.css";
 import { CROPS } from "../../traceability/crops";
@@ -57,6 +57,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     timeline: view.timeline,
     verification: view.verification,
     findings: view.findings,
+    pendingReview: view.pendingReview,
+    reports: reportsForProducer(db, user, { producerId: batch.producerId, batchId }),
     listings: listingsForBatch(db, batch),
     next,
   };
@@ -92,7 +94,7 @@ const NOTICES = ["created", "linked"] as const;
 export default function BatchRoute() {
   const t = useT();
   const locale = useLocale();
-  const { batch, tracePath, timeline, verification, findings, listings, next } = useLoaderData<typeof loader>();
+  const { batch, tracePath, timeline, verification, findings, pendingReview, reports, listings, next } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as unknown as { linkError?: string } | undefined;
   const [searchParams] = useSearchParams();
   const notice = NOTICES.find((n) => n === searchParams.get("notice"));
@@ -153,6 +155,11 @@ export default function BatchRoute() {
         ) : null}
       </header>
 
+      {pendingReview.length ? (
+        <p className="warning" id="pending-review" role="status">
+          <strong>{t("farmTrace.pendingReview")}</strong>: {t("farmTrace.pendingReviewHint")}
+        </p>
+      ) : null}
       <FindingsPanel findings={findings} batchId={batch.id} />
 
       {batch.status !== "recalled" ? (
@@ -166,6 +173,24 @@ export default function BatchRoute() {
 
       <h2 id="timeline">{t("farmTrace.timeline.title")}</h2>
       <Timeline items={timeline} batchId={batch.status !== "recalled" ? batch.id : undefined} />
+
+      <h2 id="reports">{t("farmTrace.reports.title")}</h2>
+      {reports.length === 0 ? (
+        <p className="hint">{t("farmTrace.reports.empty")}</p>
+      ) : (
+        <ul className="report-list">
+          {reports.map((r) => (
+            <li key={r.id} className="panel" data-report={r.id}>
+              <p>
+                <span className={r.status === "closed" ? "badge muted" : "badge warn"}>{t(`inspect.reports.status.${r.status}` as MessageKey)}</span>{" "}
+                <strong>{t(`traceReport.kind.${r.kind}` as MessageKey)}</strong> · {shanghaiDate(r.createdAt)}
+              </p>
+              <p>{r.message}</p>
+              {r.note ? <p className="meta">{t("farmTrace.reports.note", { note: r.note })}</p> : null}
+            </li>
+          ))}
+        </ul>
+      )}
 
       <h2 id="listings">{t("farmTrace.link.title")}</h2>
       <p className="hint">{t("farmTrace.link.lead")}</p>

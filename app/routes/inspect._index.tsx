@@ -1,33 +1,231 @@
-/** /inspect: the inspector's lot search (GET form) and the open recalls. Inspectors and platform admins only. */
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+/**
+ * /inspect: the inspector's lot search (GET form), the corrections awaiting review (待审核更正),
+ * consumers' reports (status and note, recall from a report) and the open recalls.
+ * Inspectors and platform admins only.
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { parseWithZod } from "@conform-to/zod";
+import { ForbiddenError, NotFoundError } from "../../core/errors";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { formatDate, formatDateTime } from "~/inspect/format";
-import { LotSearchSchema } from "~/inspect/schemas";
+import { InspectInboxSchema, LotSearchSchema } from "~/inspect/schemas";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
-import { listRecalls, searchLots } from "~/inspect/inspect.server";
+import {
+  correctionReviewQueue,
+  listRecalls,
+  openRecallFromReport,
+  reportInbox,
+  reviewCorrection,
+  searchLots,
+  TraceRuleError,
+  updateReport,
+} from "~/inspect/inspect.server";
 
 export const meta: MetaFunction = () => [{ title: "批次监管与召回 · 村品" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "inspector", "platform_admin");
+  const user = await requireRole(request, "inspector", "platform_admin");
   const url = new URL(request.url);
   const { q } = LotSearchSchema.parse({ q: url.searchParams.get("q") ?? undefined });
   const db = getDb();
-  return { q: q ?? "", results: q ? searchLots(db, q) : null, recalls: listRecalls(db, { open: true }) };
+  return {
+    q: q ?? "",
+    results: q ? searchLots(db, q) : null,
+    recalls: listRecalls(db, { open: true }),
+    corrections: correctionReviewQueue(db, user),
+    reports: reportInbox(db, user),
+    done: url.searchParams.get("done"),
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, "inspector", "platform_admin");
+  const submission = parseWithZod(await request.formData(), { schema: InspectInboxSchema });
+  if (submission.status !== "success") {
+    const first = Object.values(submission.error ?? {}).flat()[0] ?? "error.badRequest";
+    return data({ error: first as string }, { status: 400 });
+  }
+  const v = submission.value;
+  const db = getDb();
+  try {
+    if (v.intent === "review") {
+      reviewCorrection(db, user, { batchId: v.batchId, correctionSeq: v.correctionSeq, decision: v.decision, note: v.note });
+      return redirect("/inspect?done=review#corrections");
+    }
+    if (v.intent === "report") {
+      updateReport(db, user, { reportId: v.reportId, status: v.status, note: v.note ?? null });
+      return redirect("/inspect?done=report#reports");
+    }
+    const r = openRecallFromReport(db, user, v.reportId, v.reason);
+    return redirect(`/inspect/recalls/${r.recallId}?opened=1`);
+  } catch (error) {
+    if (error instanceof TraceRuleError) return data({ error: error.messageKey }, { status: 400 });
+    if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
+    if (error instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
+    throw error;
+  }
 }
 
 export default function InspectRoute() {
   const t = useT();
   const locale = useLocale();
-  const { q, results, recalls } = useLoaderData<typeof loader>();
+  const { q, results, recalls, corrections, reports, done } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as { error?: string } | undefined;
+  const openReports = reports.filter((r) => r.status !== "closed").length;
   return (
     <section>
       <h1>{t("inspect.title")}</h1>
       <p className="hint">{t("inspect.intro")}</p>
+      {actionData?.error ? (
+        <p className="form-error" role="alert">
+          {t(actionData.error as MessageKey)}
+        </p>
+      ) : done ? (
+        <p className="notice" role="status">
+          {t(done === "review" ? "inspect.corrections.done" : "inspect.reports.saved")}
+        </p>
+      ) : null}
+
+      <h2 id="corrections">{t("inspect.corrections.title")}</h2>
+      <p className="hint">{t("inspect.corrections.intro")}</p>
+      {corrections.length === 0 ? (
+        <p className="hint">{t("inspect.corrections.empty")}</p>
+      ) : (
+        <ul className="recall-list correction-queue">
+          {corrections.map((c) => (
+            <li key={`${c.batchId}-${c.correction.seq}`} className="panel" data-lot={c.lotCode}>
+              <p>
+                <Link to={`/inspect/lots/${c.batchId}`}>
+                  <strong>{locale === "en" && c.productEn ? c.productEn : c.productZh}</strong> · <span className="mono">{c.lotCode}</span>
+                </Link>{" "}
+                · {c.producerZh}
+              </p>
+              {c.target ? (
+                <p>
+                  <del>
+                    {t("inspect.corrections.record", {
+                      seq: c.target.seq,
+                      type: t(`farmTrace.event.${c.target.type}` as MessageKey),
+                      date: formatDate(c.target.occurredAt, locale),
+                    })}
+                    {typeof c.target.payload.productName === "string" ? ` · ${c.target.payload.productName}` : ""}
+                  </del>
+                </p>
+              ) : null}
+              <p>
+                <strong>
+                  {c.correction.kinds.includes("retract")
+                    ? t("tracePage.correction.retract", { seq: c.correction.seq })
+                    : c.correction.newOccurredAt !== null
+                      ? t("tracePage.correction.redate", { seq: c.correction.seq, date: formatDate(c.correction.newOccurredAt, locale) })
+                      : t("tracePage.correction.replace", { seq: c.correction.seq })}
+                </strong>
+              </p>
+              <p>{t("tracePage.correction.reason", { reason: c.correction.reason })}</p>
+              <p className="meta">{formatDateTime(c.correction.recordedAt, locale)}</p>
+              {c.correction.evidencePhoto ? (
+                <p>
+                  <a href={`/uploads/${c.correction.evidencePhoto}`}>{t("inspect.corrections.evidence")}</a>
+                </p>
+              ) : null}
+              <Form method="post" className="form">
+                <input type="hidden" name="intent" value="review" />
+                <input type="hidden" name="batchId" value={c.batchId} />
+                <input type="hidden" name="correctionSeq" value={c.correction.seq} />
+                <div className="field">
+                  <label htmlFor={`note-${c.batchId}-${c.correction.seq}`}>{t("inspect.corrections.note")}</label>
+                  <textarea id={`note-${c.batchId}-${c.correction.seq}`} name="note" rows={2} maxLength={500} required />
+                </div>
+                <div className="button-row">
+                  <button type="submit" name="decision" value="accepted" className="primary">
+                    {t("inspect.corrections.accept")}
+                  </button>
+                  <button type="submit" name="decision" value="rejected">
+                    {t("inspect.corrections.reject")}
+                  </button>
+                </div>
+              </Form>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h2 id="reports">
+        {t("inspect.reports.title")} {openReports ? <span className="badge warning">{t("inspect.reports.open", { count: openReports })}</span> : null}
+      </h2>
+      {reports.length === 0 ? (
+        <p className="hint">{t("inspect.reports.empty")}</p>
+      ) : (
+        <ul className="recall-list report-inbox">
+          {reports.map((r) => (
+            <li key={r.id} className="panel" data-report={r.id} data-status={r.status}>
+              <p>
+                <span className={r.status === "closed" ? "badge muted" : "badge warning"}>{t(`inspect.reports.status.${r.status}` as MessageKey)}</span>{" "}
+                <strong>{t(`traceReport.kind.${r.kind}` as MessageKey)}</strong> · {locale === "en" && r.productEn ? r.productEn : r.productZh} ·{" "}
+                <span className="mono">{r.lotCode}</span> · {r.producerZh}
+              </p>
+              <p>{r.message}</p>
+              <p className="meta">
+                {formatDateTime(r.createdAt, locale)}
+                {r.contactPhone ? ` · ${t("inspect.reports.contact", { phone: r.contactPhone })}` : ""}
+              </p>
+              <p>
+                <Link to={`/inspect/lots/${r.batchId}`}>{t("inspect.reports.lot")}</Link>
+                {r.recallId ? (
+                  <>
+                    {" · "}
+                    <Link to={`/inspect/recalls/${r.recallId}`}>{t("inspect.reports.viewRecall")}</Link>
+                  </>
+                ) : null}
+              </p>
+              <Form method="post" className="form">
+                <input type="hidden" name="intent" value="report" />
+                <input type="hidden" name="reportId" value={r.id} />
+                <div className="field">
+                  <label htmlFor={`status-${r.id}`}>{t("inspect.reports.status")}</label>
+                  <select id={`status-${r.id}`} name="status" defaultValue={r.status}>
+                    {(["open", "in_progress", "closed"] as const).map((s) => (
+                      <option key={s} value={s}>
+                        {t(`inspect.reports.status.${s}` as MessageKey)}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+                <div className="field">
+                  <label htmlFor={`rnote-${r.id}`}>{t("inspect.reports.note")}</label>
+                  <textarea id={`rnote-${r.id}`} name="note" rows={2} maxLength={500} defaultValue={r.note ?? ""} />
+                </div>
+                <div className="button-row">
+                  <button type="submit">{t("inspect.reports.save")}</button>
+                </div>
+              </Form>
+              {r.recallId ? null : (
+                <details>
+                  <summary>{t("inspect.reports.recall")}</summary>
+                  <Form method="post" className="form">
+                    <input type="hidden" name="intent" value="recall" />
+                    <input type="hidden" name="reportId" value={r.id} />
+                    <div className="field">
+                      <label htmlFor={`rreason-${r.id}`}>{t("inspect.reports.recallReason")}</label>
+                      <textarea id={`rreason-${r.id}`} name="reason" rows={2} maxLength={500} required defaultValue={r.message.slice(0, 500)} />
+                    </div>
+                    <div className="button-row">
+                      <button type="submit" className="primary danger">
+                        {t("recall.open.submit")}
+                      </button>
+                    </div>
+                  </Form>
+                </details>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
 
       <Form method="get" role="search" className="form">
         <div className="field">

@@ -114,6 +114,8 @@ export type TimelineItemProps = {
   correctsSeq: number | null;
   correctedBy: number[];
   retracted: boolean;
+  correctionStatus?: "applied" | "pending" | "accepted" | "rejected" | null;
+  review?: { correctionSeq: number; decision: "accepted" | "rejected"; note: string } | null;
   findings: string[];
 };
 
@@ -208,6 +210,13 @@ function useRows() {
         add("farmTrace.field.reason", str(p.reason));
         add("farmTrace.field.scope", str(p.scope));
         break;
+      case "correction_review":
+        if (item.review)
+          add(
+            "farmTrace.field.reason",
+            t("farmTrace.review", { seq: item.review.correctionSeq, decision: t(`farmTrace.correctionStatus.${item.review.decision}` as MessageKey), note: item.review.note }),
+          );
+        break;
     }
     return rows.filter((r): r is [string, ReactNode] => r[1] !== null && r[1] !== "");
   };
@@ -243,6 +252,11 @@ export function Timeline({ items, batchId }: { items: TimelineItemProps[]; batch
                 )}
               </span>
               {item.retracted ? <span className="badge muted">{t("farmTrace.timeline.retracted")}</span> : null}
+              {item.correctionStatus && item.correctionStatus !== "applied" ? (
+                <span className={item.correctionStatus === "accepted" ? "badge muted" : "badge warn"} data-correction-status={item.correctionStatus}>
+                  {t(`farmTrace.correctionStatus.${item.correctionStatus}` as MessageKey)}
+                </span>
+              ) : null}
               {item.correctedBy.length && !item.retracted ? (
                 <span className="badge warn">{t("farmTrace.timeline.corrected", { seqs: item.correctedBy.join(", ") })}</span>
               ) : null}

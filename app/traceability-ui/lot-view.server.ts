@@ -5,7 +5,7 @@
  */
 import { shanghaiDate } from "../../core/clock";
 import type { Db } from "../../db/client";
-import { effectiveEvents } from "../../traceability/chain";
+import { correctionStates, effectiveEvents, type CorrectionStatus } from "../../traceability/chain";
 import { findingMessage, type Finding } from "../../traceability/compliance";
 import { formatMessage, type TraceLocale, type TraceMessageKey } from "../../traceability/messages";
 import { getLotChain, lotCompliance, verifyLot, type LotBlockers } from "../../traceability/store";
@@ -26,6 +26,10 @@ export type TimelineItem = {
   correctsSeq: number | null;
   correctedBy: number[];
   retracted: boolean;
+  /** On corrections: in force (applied / accepted) or not (pending = 待监管审核, rejected). */
+  correctionStatus: CorrectionStatus | null;
+  /** On inspectors' decisions: which correction, the decision and the note. */
+  review: { correctionSeq: number; decision: "accepted" | "rejected"; note: string } | null;
   /** Plain-language compliance findings about this event. */
   findings: string[];
 };
@@ -49,13 +53,14 @@ export function findingViews(findings: Finding[], locale: TraceLocale): FindingV
 export function lotView(db: Db, batchId: number, locale: TraceLocale) {
   const { contents } = getLotChain(db, batchId);
   const effective = new Map(effectiveEvents(contents).map((e) => [e.seq, e]));
+  const states = correctionStates(contents);
   const findings = lotCompliance(db, batchId);
   const verification = verificationView(verifyLot(db, batchId), locale);
   const findingTexts = findingViews(findings, locale);
 
   const timeline: TimelineItem[] = contents.map((c) => {
     const eff = effective.get(c.seq);
-    const retracted = c.type !== "correction" && !eff;
+    const retracted = c.type !== "correction" && c.type !== "correction_review" && !eff;
     const correctedBy = eff?.correctedBy ?? contents.filter((x) => x.type === "correction" && x.correctsSeq === c.seq).map((x) => x.seq);
     return {
       seq: c.seq,
@@ -67,10 +72,13 @@ export function lotView(db: Db, batchId: number, locale: TraceLocale) {
       correctsSeq: c.correctsSeq ?? null,
       correctedBy,
       retracted,
+      correctionStatus: c.type === "correction" ? (states.get(c.seq)?.status ?? null) : null,
+      review: c.type === "correction_review" ? { correctionSeq: c.payload.correctionSeq, decision: c.payload.decision, note: c.payload.note } : null,
       findings: findingTexts.filter((f) => f.seq === c.seq).map((f) => f.text),
     };
   });
-  return { timeline, verification, findings: findingTexts, findingCodes: findings.map((f) => f.code) };
+  const pendingReview = [...states.values()].filter((x) => x.status === "pending").map((x) => x.seq);
+  return { timeline, verification, findings: findingTexts, findingCodes: findings.map((f) => f.code), pendingReview };
 }
 
 export type BlockerView = { batchId: number; lotCode: string; items: FindingView[] };
@@ -79,3 +87,4 @@ export type BlockerView = { batchId: number; lotCode: string; items: FindingView
 export function blockerViews(blockers: LotBlockers[], locale: TraceLocale): BlockerView[] {
   return blockers.map((b) => ({ batchId: b.batchId, lotCode: b.lotCode, items: findingViews(b.findings, locale) }));
 }
+export { reportsForProducer } from "../../traceability/reports";

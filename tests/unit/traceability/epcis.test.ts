@@ -117,7 +117,7 @@ describe("buildEpcisDocument", () => {
     const original = events.find((e) => e["cunpin:seq"] === 3)!;
     const corrective = events.find((e) => e["cunpin:correctsSeq"] === 3)!;
     expect(corrective).toMatchObject({ quantityList: [{ quantity: 1150 }], "cunpin:seq": 11, "cunpin:correctionReason": "称重有误" });
-    expect(original.errorDeclaration).toEqual({ declarationTime: shanghaiIso(sh("2026-10-16T08:00:00")), reason: "incorrect_data", correctiveEventIDs: [corrective.eventID] });
+    expect(original.errorDeclaration).toEqual({ declarationTime: shanghaiIso(sh("2026-10-16T08:00:00")), reason: "incorrect_data", correctiveEventIDs: [corrective.eventID], "cunpin:correctionSeq": 11, "cunpin:correctionReason": "称重有误" });
     expect(events.find((e) => e["cunpin:seq"] === 8)!.errorDeclaration).toMatchObject({ reason: "did_not_occur" });
   });
 
