@@ -131,3 +131,23 @@ test("a form body over the limit is answered 413 before the app reads it", async
   expect(res.status()).toBe(413);
   expect(Date.now() - started).toBeLessThan(10_000);
 });
+
+test("a trace page served from the cache names its own scripts' nonce, and hydrates under it", async ({ page }) => {
+  const violations: string[] = [];
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+  await page.goto(`/listings?q=${encodeURIComponent("苹果")}`);
+  await page.locator("main .grid .card").filter({ hasText: "苹果" }).first().getByRole("link").first().click();
+  const href = (await page.locator("section#traceability a.trace-link").getAttribute("href"))!;
+  await page.goto(href);
+  const res = (await page.goto(href))!;
+  expect(res.headers()["x-cunpin-cache"]).toBe("hit");
+  const nonce = /'nonce-([^']+)'/.exec(res.headers()["content-security-policy"])![1];
+  const scripts = await page.locator("script").evaluateAll((els) => els.map((e) => (e as HTMLScriptElement).nonce));
+  for (const n of scripts) expect(n).toBe(nonce);
+  expect(res.headers()["x-content-type-options"]).toBe("nosniff");
+  // The Leaflet map mounts only after hydration.
+  await expect(page.locator("#origin .leaflet-container")).toBeVisible();
+  expect(violations).toEqual([]);
+});
