@@ -26,7 +26,7 @@ export const SECRET_NAMES = Object.keys(GENERATORS);
 /** Must come from the environment when production talks to the real Stripe API. */
 export const DEPLOYMENT_SECRETS = ["STRIPE_WEBHOOK_SECRET", "SESSION_SECRET", "TRACE_KEY_SECRET"];
 
-/** @param {NodeJS.ProcessEnv} env */
+/** @param {Record<string, string | undefined>} env */
 export function secretsFilePath(env = process.env) {
   if (env.CUNPIN_SECRETS_FILE) return path.resolve(env.CUNPIN_SECRETS_FILE);
   return path.join(path.dirname(path.resolve(env.DATABASE_PATH || "data/cunpin.db")), "secrets.json");
@@ -36,7 +36,7 @@ export function secretsFilePath(env = process.env) {
  * True when payments go to api.stripe.com with a key someone configured: STRIPE_API_BASE unset
  * (or a stripe.com host) and STRIPE_SECRET_KEY set. Without a key (the stripe-mock default) there
  * is no Stripe account to talk to, so the demo may run without stripe-mock.
- * @param {NodeJS.ProcessEnv} env
+ * @param {Record<string, string | undefined>} env
  */
 export function talksToRealStripe(env = process.env) {
   if (!env.STRIPE_SECRET_KEY) return false;
@@ -86,7 +86,7 @@ function writeFile(file, values, exclusive) {
 /**
  * Throws when production talks to the real Stripe API and a deployment secret is unset. The
  * entry points call it before anything else, so such a server never starts.
- * @param {NodeJS.ProcessEnv} env
+ * @param {Record<string, string | undefined>} env
  */
 export function requireSecrets(env = process.env) {
   if (env.NODE_ENV !== "production" || !talksToRealStripe(env)) return;
@@ -104,7 +104,7 @@ export function requireSecrets(env = process.env) {
  * first use). PICKUP_CODE_SECRET unset while SESSION_SECRET is set in the environment is derived
  * from it (HMAC, so never the same bytes), as before the secrets file existed: pickup codes that
  * were handed out stay valid, and several instances sharing SESSION_SECRET agree.
- * @param {NodeJS.ProcessEnv} env
+ * @param {Record<string, string | undefined>} env
  * @returns {{ SESSION_SECRET: string, STRIPE_WEBHOOK_SECRET: string, TRACE_KEY_SECRET: string, PICKUP_CODE_SECRET: string }}
  */
 export function resolveSecrets(env = process.env) {

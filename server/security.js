@@ -19,6 +19,8 @@
  */
 import crypto from "node:crypto";
 
+/** @typedef {boolean | number | string} TrustProxy Express's "trust proxy" setting (trustProxySetting). */
+
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
 /** Signed by Stripe, sent without Origin: the only state-changing request another site may make. */
 export const WEBHOOK_PATHS = new Set(["/webhooks/stripe"]);
@@ -38,7 +40,11 @@ export const UPLOAD_PATHS = [
   /^\/orders\/[^/]+\/sub\/[^/]+\/dispute\/?$/,
 ];
 
-/** TRUST_PROXY → Express's "trust proxy" value: unset = false, "true"/"1" = true, "2" = hops, else a list of addresses. */
+/**
+ * TRUST_PROXY → Express's "trust proxy" value: unset = false, "true"/"1" = true, "2" = hops, else a list of addresses.
+ * @param {string | undefined} value
+ * @returns {TrustProxy}
+ */
 export function trustProxySetting(value) {
   if (!value || ["0", "false", "off", "no"].includes(value.toLowerCase())) return false;
   if (["1", "true", "on", "yes"].includes(value.toLowerCase())) return true;
@@ -87,6 +93,7 @@ function refuse(res, status, message) {
   res.status(status).type("text/plain; charset=utf-8").set("Cache-Control", "no-store").send(message);
 }
 
+/** @param {{ trustProxy?: TrustProxy, publicOrigin?: string }} [options] */
 export function sameOriginGuard({ trustProxy = false, publicOrigin } = {}) {
   return function sameOrigin(req, res, next) {
     if (SAFE_METHODS.has(req.method) || WEBHOOK_PATHS.has(req.path)) return next();
@@ -183,6 +190,7 @@ export function secureCookie(value) {
   return /;\s*secure\s*(;|$)/i.test(value) ? value : `${value}; Secure`;
 }
 
+/** @param {{ trustProxy?: TrustProxy, tileUrl?: string, development?: boolean }} [options] */
 export function securityHeaders({ trustProxy = false, tileUrl, development = false } = {}) {
   return function setSecurityHeaders(req, res, next) {
     const nonce = newCspNonce();

@@ -14,6 +14,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { z } from "zod";
+import { getEnv } from "~/env.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError } from "~/components/forms";
 import { normalisePhone } from "~/domain/phone";
@@ -85,6 +86,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       page,
       url: traceUrl(origin, page.lot.gtin, page.lot.lotCode),
       path: tracePath(page.lot.gtin, page.lot.lotCode),
+      tileUrl: getEnv().TILE_URL ?? null,
+      tileAttribution: getEnv().TILE_ATTRIBUTION ?? null,
     },
     {
       headers: {
@@ -227,7 +230,7 @@ export default function TracePageRoute() {
   const t = useT();
   const locale = useLocale();
   const hydrated = useHydrated();
-  const { page, path } = useLoaderData<typeof loader>();
+  const { page, path, tileUrl, tileAttribution } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm({
     id: "problem-report",
@@ -339,6 +342,8 @@ export default function TracePageRoute() {
                 lng={location.lng}
                 label={plot?.name ?? (origin.village ? name(origin.village.name) : name(producer.name))}
                 ariaLabel={t("tracePage.mapLabel")}
+                tileUrl={tileUrl}
+                tileAttribution={tileAttribution}
               />
             </Suspense>
           ) : null}

@@ -29,10 +29,10 @@ afterAll(() => tmp.remove());
 const modeOf = (file: string) => fs.statSync(file).mode & 0o777;
 
 /** Runs a node process to its end: exit code and everything it printed. */
-function runNode(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<{ code: number | null; output: string; ms: number }> {
+function runNode(args: string[], env: Record<string, string | undefined>, timeoutMs = 30_000): Promise<{ code: number | null; output: string; ms: number }> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, args, { cwd: root, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
@@ -48,9 +48,8 @@ function runNode(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Pr
 }
 
 /** A clean environment for a child process: no secrets, the given data folder. */
-function childEnv(dir: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_PATH: path.join(dir, "cunpin.db"), LOG_LEVEL: "info", ...extra };
-  return env;
+function childEnv(dir: string, extra: Record<string, string>): Record<string, string | undefined> {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_PATH: path.join(dir, "cunpin.db"), LOG_LEVEL: "info", ...extra };
 }
 
 describe("the secrets file", () => {
@@ -104,7 +103,7 @@ describe("the secrets file", () => {
 });
 
 describe("production with the real Stripe API", () => {
-  const live = { NODE_ENV: "production", STRIPE_SECRET_KEY: "sk_live_configured" };
+  const live = { NODE_ENV: "production" as const, STRIPE_SECRET_KEY: "sk_live_configured" };
 
   it("needs STRIPE_WEBHOOK_SECRET, SESSION_SECRET and TRACE_KEY_SECRET from the environment", () => {
     const dir = path.join(tmp.dir, "live");
