@@ -65,7 +65,19 @@ app.use((req, _res, next) => {
 app.use(securityHeaders(headerOptions));
 // The photo routes' own limit (app/utils/upload.server.ts), exported by the server build.
 app.use(bodyLimit({ uploadLimit: build.entry?.module?.MAX_UPLOAD_REQUEST_BYTES ?? 61 * 1024 * 1024 }));
-app.use(sameOriginGuard({ trustProxy, publicOrigin: process.env.PUBLIC_ORIGIN }));
+app.use(
+  sameOriginGuard({
+    trustProxy,
+    publicOrigin: process.env.PUBLIC_ORIGIN,
+    onRefuse: (details) =>
+      log.warn(
+        details,
+        details.schemeOnly
+          ? "cross-site request refused: only the scheme differs; behind an HTTPS proxy set TRUST_PROXY or PUBLIC_ORIGIN"
+          : "cross-site request refused",
+      ),
+  }),
+);
 
 const traceCache = createTraceCache();
 app.use(traceCache.middleware);

@@ -93,17 +93,27 @@ function refuse(res, status, message) {
   res.status(status).type("text/plain; charset=utf-8").set("Cache-Control", "no-store").send(message);
 }
 
-/** @param {{ trustProxy?: TrustProxy, publicOrigin?: string }} [options] */
-export function sameOriginGuard({ trustProxy = false, publicOrigin } = {}) {
+/**
+ * `onRefuse(details)` is told about every refusal (server.js logs it, with a hint when only the
+ * scheme differs: a TLS-terminating proxy without TRUST_PROXY or PUBLIC_ORIGIN).
+ * @param {{ trustProxy?: TrustProxy, publicOrigin?: string, onRefuse?: (details: { method: string, path: string, claimed: string | null, expected: string[], schemeOnly: boolean }) => void }} [options]
+ */
+export function sameOriginGuard({ trustProxy = false, publicOrigin, onRefuse } = {}) {
   return function sameOrigin(req, res, next) {
     if (SAFE_METHODS.has(req.method) || WEBHOOK_PATHS.has(req.path)) return next();
     const claimed = claimedOrigin(req);
+    const own = ownOrigins(req, { trustProxy, publicOrigin });
     if (claimed === null) {
       // No Origin and no Referer: not a cross-site browser request unless the browser says so.
       const site = req.headers["sec-fetch-site"];
       if (!site || site === "same-origin" || site === "none") return next();
-    } else if (ownOrigins(req, { trustProxy, publicOrigin }).has(claimed)) {
+    } else if (own.has(claimed)) {
       return next();
+    }
+    if (onRefuse) {
+      const hostOf = (/** @type {string} */ o) => o.replace(/^[a-z]+:\/\//, "");
+      const expected = [...own];
+      onRefuse({ method: req.method, path: req.path, claimed, expected, schemeOnly: claimed !== null && expected.some((o) => hostOf(o) === hostOf(claimed)) });
     }
     refuse(res, 403, "Forbidden: cross-site request");
   };

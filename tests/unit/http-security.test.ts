@@ -23,15 +23,17 @@ import { safeRedirect } from "~/utils/safe-redirect";
 
 const UPLOAD_LIMIT = 61 * 1024 * 1024;
 
-type Server = { base: string; port: number; reached: string[]; receivedBytes: () => number; close: () => Promise<void> };
+type Refusal = { claimed: string | null; schemeOnly: boolean };
+type Server = { base: string; port: number; reached: string[]; refused: Refusal[]; receivedBytes: () => number; close: () => Promise<void> };
 
 async function startApp(opts: { trustProxy?: boolean | number | string; publicOrigin?: string } = {}): Promise<Server> {
   const reached: string[] = [];
+  const refused: Refusal[] = [];
   const app = express();
   app.set("trust proxy", opts.trustProxy ?? false);
   app.use(securityHeaders({ trustProxy: opts.trustProxy ?? false, tileUrl: "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png" }));
   app.use(bodyLimit({ uploadLimit: UPLOAD_LIMIT }));
-  app.use(sameOriginGuard({ trustProxy: opts.trustProxy ?? false, publicOrigin: opts.publicOrigin }));
+  app.use(sameOriginGuard({ trustProxy: opts.trustProxy ?? false, publicOrigin: opts.publicOrigin, onRefuse: (d) => refused.push(d) }));
   // Stands for Remix: records that a route ran, reads the whole body, sets a cookie.
   app.all("*", (req, res) => {
     reached.push(`${req.method} ${req.path}`);
@@ -51,6 +53,7 @@ async function startApp(opts: { trustProxy?: boolean | number | string; publicOr
     base: `http://127.0.0.1:${port}`,
     port,
     reached,
+    refused,
     receivedBytes: () => received,
     close: () =>
       new Promise((resolve) => {
@@ -93,6 +96,9 @@ describe("cross-site requests", () => {
     expect((await fetch(`${app.base}/logout`, form({ referer: "https://evil.example/page" }))).status).toBe(403);
     expect((await fetch(`${app.base}/logout`, form({ "sec-fetch-site": "cross-site" }))).status).toBe(403);
     expect(app.reached.length).toBe(before);
+    // server.js logs each refusal; a scheme-only mismatch (an HTTPS proxy not trusted) gets a hint.
+    expect(app.refused.find((r) => r.claimed === `https://127.0.0.1:${app.port}`)?.schemeOnly).toBe(true);
+    expect(app.refused.find((r) => r.claimed === "https://evil.example")?.schemeOnly).toBe(false);
   });
 
   it("from this site (or PUBLIC_ORIGIN) pass, as do GETs, non-browser clients and the signed Stripe webhook", async () => {
