@@ -107,6 +107,9 @@ app.use((err, _req, res, _next) => {
 // TRACE_PAGE_CACHE_TTL_MS (default 60 s) so that scan counts and recalls stay fresh.
 // Every page served, hit or miss, counts as a scan (in memory, written in batches).
 // TRACE_PAGE_CACHE=off disables it (bench/trace-page.ts measures both).
+// A cached page keeps the CSP nonce it was rendered with (its scripts carry it), so within one
+// entry's TTL anonymous viewers share a nonce; the page holds no user data and no user input is
+// rendered into it unescaped, and re-nonce-ing every hit would cost the cache its point.
 function createTraceCache() {
   const TRACE_PATH = /^\/01\/(\d{14})\/10\/([^/?]+)$/;
   const enabled = !["off", "0", "false"].includes(String(process.env.TRACE_PAGE_CACHE ?? "on").toLowerCase());
