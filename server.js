@@ -181,7 +181,7 @@ function createTraceCache() {
     const gz = e.gzip !== null && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
     const body = gz ? e.gzip : e.body;
     // The page's scripts carry the nonce it was rendered with, so its CSP names that nonce.
-    const security = baseSecurityHeaders(e.nonce, { ...headerOptions, https: requestIsHttps(req, trustProxy) });
+    const security = baseSecurityHeaders(e.nonce, { ...headerOptions, https: requestIsHttps(req, trustProxy), html: e.isHtml });
     const headers = { ...e.headers, ...security, "X-Cunpin-Cache": state, "Content-Length": body.length };
     if (gz) headers["Content-Encoding"] = "gzip";
     res.writeHead(200, headers);

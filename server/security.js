@@ -183,16 +183,24 @@ export function contentSecurityPolicy(nonce, { tileUrl, development = false } = 
 
 export const newCspNonce = () => crypto.randomBytes(16).toString("base64");
 
-/** The headers every response carries; HSTS only over HTTPS. */
-export function baseSecurityHeaders(nonce, { https, tileUrl, development }) {
+/** The headers of a response (CSP and X-Frame-Options only for HTML); HSTS only over HTTPS. */
+export function baseSecurityHeaders(nonce, { https, tileUrl, development, html = true }) {
+  /** @type {Record<string, string>} */
   const headers = {
-    "Content-Security-Policy": contentSecurityPolicy(nonce, { tileUrl, development }),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "DENY",
   };
+  if (html) {
+    headers["Content-Security-Policy"] = contentSecurityPolicy(nonce, { tileUrl, development });
+    headers["X-Frame-Options"] = "DENY";
+  }
   if (https) headers["Strict-Transport-Security"] = "max-age=15552000";
   return headers;
+}
+
+/** True for an HTML content type (no type: treated as HTML, the safe side). */
+export function isHtml(contentType) {
+  return contentType === undefined || contentType === null || /^\s*text\/html\b/i.test(String(contentType));
 }
 
 /** Adds "; Secure" to a Set-Cookie value that lacks it. */
@@ -208,6 +216,20 @@ export function securityHeaders({ trustProxy = false, tileUrl, development = fal
     res.locals.cspNonce = nonce;
     res.locals.https = https;
     for (const [name, value] of Object.entries(baseSecurityHeaders(nonce, { https, tileUrl, development }))) res.setHeader(name, value);
+    // The page policies belong on HTML only: a PDF (invoice, labels) or an image under
+    // object-src 'none' can trip the browser's own viewer.
+    const writeHead = res.writeHead;
+    res.writeHead = /** @type {any} */ (
+      function (/** @type {any[]} */ ...args) {
+        const given = args.find((a, i) => i > 0 && a && typeof a === "object" && !Array.isArray(a));
+        const givenType = given && Object.entries(given).find(([k]) => k.toLowerCase() === "content-type")?.[1];
+        if (!isHtml(res.getHeader("content-type") ?? givenType)) {
+          res.removeHeader("Content-Security-Policy");
+          res.removeHeader("X-Frame-Options");
+        }
+        return writeHead.apply(res, /** @type {any} */ (args));
+      }
+    );
     if (https) {
       // Every cookie the app sets (session, cart, locale) is Secure when the page came over HTTPS.
       const setHeader = res.setHeader.bind(res);

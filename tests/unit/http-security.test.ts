@@ -40,6 +40,7 @@ async function startApp(opts: { trustProxy?: boolean | number | string; publicOr
     let n = 0;
     req.on("data", (c: Buffer) => (n += c.length));
     req.on("end", () => {
+      if (req.path.endsWith(".pdf")) return void res.type("application/pdf").send(Buffer.from("%PDF-1.4"));
       res.setHeader("Set-Cookie", ["cp_session=abc; Path=/; HttpOnly; SameSite=Lax", "lng=en; Path=/"]);
       res.type("html").send(`<p>${n}</p>`);
     });
@@ -187,7 +188,7 @@ describe("request bodies", () => {
 });
 
 describe("response headers", () => {
-  it("CSP with a fresh nonce per response, no inline scripts, no framing; nosniff, referrer policy; no HSTS over http", async () => {
+  it("HTML: CSP with a fresh nonce per response, no inline scripts, no framing; nosniff, referrer policy; no HSTS over http", async () => {
     const a = await fetch(`${app.base}/`);
     const b = await fetch(`${app.base}/`);
     const csp = a.headers.get("content-security-policy")!;
@@ -201,6 +202,11 @@ describe("response headers", () => {
     expect(a.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
     expect(a.headers.get("strict-transport-security")).toBeNull();
     expect(a.headers.getSetCookie().some((c) => /;\s*secure/i.test(c))).toBe(false);
+    // Page policies on HTML only (a PDF under object-src 'none' can trip the browser's viewer).
+    const pdf = await fetch(`${app.base}/invoices/1.pdf`);
+    expect(pdf.headers.get("content-type")).toBe("application/pdf");
+    expect(pdf.headers.get("content-security-policy")).toBeNull();
+    expect(pdf.headers.get("x-content-type-options")).toBe("nosniff");
     // A client cannot claim HTTPS unless the server trusts a proxy.
     const claimed = await fetch(`${app.base}/`, { headers: { "x-forwarded-proto": "https" } });
     expect(claimed.headers.get("strict-transport-security")).toBeNull();
