@@ -9,16 +9,36 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import zlib from "node:zlib";
 import pino from "pino";
+import { requireSecrets } from "./scripts/secrets.js";
+import {
+  baseSecurityHeaders,
+  bodyLimit,
+  requestIsHttps,
+  sameOriginGuard,
+  securityHeaders,
+  trustProxySetting,
+} from "./server/security.js";
 
 const log = pino({ level: process.env.LOG_LEVEL ?? "info", base: { app: "cunpin", component: "http" } });
+// Production with the real Stripe API never starts on generated secrets (scripts/secrets.js).
+try {
+  requireSecrets(process.env);
+} catch (error) {
+  log.fatal(error.message);
+  process.exit(1);
+}
 const buildDir = process.env.CUNPIN_BUILD_DIR;
 const build = await import(path.resolve(buildDir ? `${buildDir}/index.js` : "build/index.js"));
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "0.0.0.0";
 const uploadDir = path.resolve(process.env.UPLOAD_DIR ?? "data/uploads");
+// Behind a reverse proxy: TRUST_PROXY=true (or hops / addresses) makes X-Forwarded-Proto/-Host count.
+const trustProxy = trustProxySetting(process.env.TRUST_PROXY);
+const headerOptions = { trustProxy, tileUrl: process.env.TILE_URL, development: process.env.NODE_ENV === "development" };
 
 const app = express();
 app.disable("x-powered-by");
+app.set("trust proxy", trustProxy);
 
 // Structured access log, one JSON line per request.
 app.use((req, res, next) => {
@@ -41,6 +61,24 @@ app.use((req, _res, next) => {
   next();
 });
 
+// Before any route (and before the trace cache): headers, body limits, cross-site refusal (server/security.js).
+app.use(securityHeaders(headerOptions));
+// The photo routes' own limit (app/utils/upload.server.ts), exported by the server build.
+app.use(bodyLimit({ uploadLimit: build.entry?.module?.MAX_UPLOAD_REQUEST_BYTES ?? 61 * 1024 * 1024 }));
+app.use(
+  sameOriginGuard({
+    trustProxy,
+    publicOrigin: process.env.PUBLIC_ORIGIN,
+    onRefuse: (details) =>
+      log.warn(
+        details,
+        details.schemeOnly
+          ? "cross-site request refused: only the scheme differs; behind an HTTPS proxy set TRUST_PROXY or PUBLIC_ORIGIN"
+          : "cross-site request refused",
+      ),
+  }),
+);
+
 const traceCache = createTraceCache();
 app.use(traceCache.middleware);
 app.use(compression());
@@ -49,7 +87,8 @@ app.use("/build", express.static(buildDir ? `${buildDir}/assets` : "public/build
 app.use("/uploads", express.static(uploadDir, { immutable: true, maxAge: "1y", fallthrough: false }));
 app.use(express.static("public", { maxAge: "1h" }));
 
-app.all("*", createRequestHandler({ build, mode: build.mode }));
+// The CSP nonce goes to entry.server.tsx, which puts it on every script it renders.
+app.all("*", createRequestHandler({ build, mode: build.mode, getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce }) }));
 
 app.use((err, _req, res, _next) => {
   if (err?.status === 404 || err?.statusCode === 404) return res.status(404).send("Not found");
@@ -68,6 +107,9 @@ app.use((err, _req, res, _next) => {
 // TRACE_PAGE_CACHE_TTL_MS (default 60 s) so that scan counts and recalls stay fresh.
 // Every page served, hit or miss, counts as a scan (in memory, written in batches).
 // TRACE_PAGE_CACHE=off disables it (bench/trace-page.ts measures both).
+// A cached page keeps the CSP nonce it was rendered with (its scripts carry it), so within one
+// entry's TTL anonymous viewers share a nonce; the page holds no user data and no user input is
+// rendered into it unescaped, and re-nonce-ing every hit would cost the cache its point.
 function createTraceCache() {
   const TRACE_PATH = /^\/01\/(\d{14})\/10\/([^/?]+)$/;
   const enabled = !["off", "0", "false"].includes(String(process.env.TRACE_PAGE_CACHE ?? "on").toLowerCase());
@@ -138,7 +180,9 @@ function createTraceCache() {
   function send(req, res, e, state) {
     const gz = e.gzip !== null && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
     const body = gz ? e.gzip : e.body;
-    const headers = { ...e.headers, "X-Cunpin-Cache": state, "Content-Length": body.length };
+    // The page's scripts carry the nonce it was rendered with, so its CSP names that nonce.
+    const security = baseSecurityHeaders(e.nonce, { ...headerOptions, https: requestIsHttps(req, trustProxy), html: e.isHtml });
+    const headers = { ...e.headers, ...security, "X-Cunpin-Cache": state, "Content-Length": body.length };
     if (gz) headers["Content-Encoding"] = "gzip";
     res.writeHead(200, headers);
     res.end(body);
@@ -168,7 +212,7 @@ function createTraceCache() {
       else if (v != null) headers.set(k, v);
     }
     const url = `${req.protocol}://${req.get("host") ?? "localhost"}${req.url}`;
-    return renderRemix(new Request(url, { method: "GET", headers, signal: controller.signal }), {});
+    return renderRemix(new Request(url, { method: "GET", headers, signal: controller.signal }), { cspNonce: res.locals.cspNonce });
   }
 
   async function sendResponse(res, response) {
@@ -228,6 +272,7 @@ function createTraceCache() {
         headers,
         batchId: Number(batch),
         isHtml: !jsonld,
+        nonce: res.locals.cspNonce,
         lotKey,
         expires: Date.now() + ttlMs,
         bytes: body.length + (gzip?.length ?? 0) + key.length,

@@ -10,6 +10,10 @@ import { getDb } from "~/utils/db.server";
 import { sweepHolding } from "../logistics/holding";
 import { buildDueManifests } from "../logistics/manifests";
 import { getEnv } from "../core/env";
+import { NonceContext } from "~/utils/nonce";
+
+/** server.js bounds request bodies with the photo routes' own limit. */
+export { MAX_UPLOAD_REQUEST_BYTES } from "~/utils/upload.server";
 
 // Server rendering translates with the whole catalogue (see app/i18n/core.ts messagesFor).
 (globalThis as { __cunpinCatalogue?: typeof messages }).__cunpinCatalogue = messages;
@@ -32,15 +36,20 @@ export default function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
-  _loadContext: AppLoadContext,
+  loadContext: AppLoadContext,
 ) {
+  // server.js's per-request nonce, named by the Content-Security-Policy it sends (server/security.js).
+  const nonce = typeof loadContext?.cspNonce === "string" ? loadContext.cspNonce : undefined;
   // Bots and no-JS clients get the whole document at once; browsers get it streamed.
   const callback = isbot(request.headers.get("user-agent") || "") ? "onAllReady" : "onShellReady";
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />,
+      <NonceContext.Provider value={nonce ?? ""}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+      </NonceContext.Provider>,
       {
+        nonce,
         [callback]() {
           shellRendered = true;
           const body = new PassThrough();

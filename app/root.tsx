@@ -18,6 +18,7 @@ import { getLocale, messagesScriptUrl } from "~/utils/i18n.server";
 import { getOptionalUser } from "~/utils/session.server";
 import { unreadNoticeCount } from "~/market.server";
 import { getDb } from "~/utils/db.server";
+import { useNonce } from "~/utils/nonce";
 import stylesUrl from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -100,6 +101,7 @@ function Header() {
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData("root") as RootLoaderData | undefined;
+  const nonce = useNonce();
   return (
     <html lang={data?.locale === "en" ? "en" : "zh-CN"}>
       <head>
@@ -108,15 +110,15 @@ export function Layout({ children }: { children: ReactNode }) {
         <Meta />
         <Links />
         {/* Plain script before the app's deferred modules: the messages are there before hydration. */}
-        {data?.messagesUrl ? <script src={data.messagesUrl} /> : null}
+        {data?.messagesUrl ? <script src={data.messagesUrl} nonce={nonce} /> : null}
       </head>
       <body>
         <Header />
         <main id="main" className="site-main">
           {children}
         </main>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -1,21 +1,24 @@
 /** Environment, validated once at startup. Plain module: no Remix imports. */
-import crypto from "node:crypto";
 import { z } from "zod";
+import { resolveSecrets } from "../scripts/secrets.js";
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_PATH: z.string().min(1).default("data/cunpin.db"),
   UPLOAD_DIR: z.string().min(1).default("data/uploads"),
-  /** Signs the session cookie; a fixed development value is used when unset outside production. */
+  // The four secrets (SESSION_SECRET, TRACE_KEY_SECRET, PICKUP_CODE_SECRET, STRIPE_WEBHOOK_SECRET): unset
+  // ones come from the secrets file in the data folder, generated on first start (scripts/secrets.js).
+  // Production with the real Stripe API must set all but PICKUP_CODE_SECRET.
+  /** Signs the session and guest-cart cookies. */
   SESSION_SECRET: z.string().min(16).optional(),
   /** Seed data set size when `npm start` seeds an empty database: full demo or small (CI). */
   SEED_MODE: z.enum(["demo", "small"]).default("demo"),
   /** GS1 company prefix the platform assigns GTINs from when a producer has none of its own. */
   PLATFORM_GS1_PREFIX: z.string().regex(/^\d{7,11}$/).default("6975000"),
-  /** Encrypts the Ed25519 private keys that sign trace events (falls back to SESSION_SECRET's dev value outside production). */
+  /** Encrypts the Ed25519 private keys that sign trace events; never change it once keys exist. */
   TRACE_KEY_SECRET: z.string().min(16).optional(),
-  /** HMAC key of the 6-digit pickup codes (logistics/pickup-code.ts); codes are derived, never stored. Unset: derived from SESSION_SECRET. */
+  /** HMAC key of the 6-digit pickup codes (logistics/pickup-code.ts); codes are derived, never stored. Unset: derived from SESSION_SECRET when that is set, else the secrets file. */
   PICKUP_CODE_SECRET: z.string().min(16).optional(),
   /** Public origin printed in QR codes (GS1 Digital Link), e.g. https://cunpin.example; default: the request's origin. */
   PUBLIC_ORIGIN: z.string().url().optional(),
@@ -30,7 +33,7 @@ const EnvSchema = z.object({
   STRIPE_SECRET_KEY: z.string().min(1).default("sk_test_123"),
   /** Where the Stripe API lives, e.g. http://127.0.0.1:12111 for stripe-mock; unset = api.stripe.com. */
   STRIPE_API_BASE: z.string().url().optional(),
-  /** Verifies webhook signatures (whsec_…); see webhookSecret() in app/payments/stripe.server.ts. */
+  /** Verifies webhook signatures (whsec_…); the test-mode pay button signs with it too. */
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   /** Platform commission in basis points of each sub-order (500 = 5 %). */
   PLATFORM_COMMISSION_BP: z.coerce.number().int().min(0).max(10_000).default(500),
@@ -40,7 +43,8 @@ const EnvSchema = z.object({
   CI: z.string().optional(),
 });
 
-export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string; PICKUP_CODE_SECRET: string };
+type Secrets = ReturnType<typeof resolveSecrets>;
+export type Env = Omit<z.infer<typeof EnvSchema>, keyof Secrets> & Secrets;
 
 let cached: Env | null = null;
 
@@ -51,18 +55,7 @@ export function getEnv(): Env {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`Invalid environment: ${issues}`);
   }
-  const env = parsed.data;
-  if (!env.SESSION_SECRET && env.NODE_ENV === "production" && process.env.CUNPIN_ALLOW_DEV_SECRET !== "1") {
-    // `npm start` on a fresh clone sets CUNPIN_ALLOW_DEV_SECRET so that the demo just works.
-    throw new Error("SESSION_SECRET must be set in production (at least 16 characters)");
-  }
-  const sessionSecret = env.SESSION_SECRET ?? "cunpin-development-secret-do-not-use";
-  cached = {
-    ...env,
-    SESSION_SECRET: sessionSecret,
-    // Unset: a key derived from the session secret (as TRACE_KEY_SECRET falls back to it), so production
-    // still needs a real secret (SESSION_SECRET is required there) and the two are never the same bytes.
-    PICKUP_CODE_SECRET: env.PICKUP_CODE_SECRET ?? crypto.createHmac("sha256", sessionSecret).update("cunpin/pickup-code/v1").digest("hex"),
-  };
+  // Throws when production talks to the real Stripe API without its secrets set.
+  cached = { ...parsed.data, ...resolveSecrets(process.env) };
   return cached;
 }

@@ -4,7 +4,7 @@
 // runs `node server.js` on PORT (loopback only). On SIGTERM/SIGINT it stops the server and
 // removes the temp directory. The server's own log goes to .cache/e2e/server.log.
 // Payments: a stripe-mock process is started on a free loopback port (binary from STRIPE_MOCK_BIN,
-// the PATH or $(go env GOPATH)/bin) and the server gets STRIPE_API_BASE + STRIPE_WEBHOOK_SECRET,
+// the PATH or $(go env GOPATH)/bin) and the server gets STRIPE_API_BASE (all secrets are random per run),
 // so checkout creates real PaymentIntents and the pay page offers its test-mode button. It is
 // stopped with the server. Without the binary the server still runs (payments unavailable).
 import { spawn, spawnSync } from "node:child_process";
@@ -50,9 +50,11 @@ process.on("exit", () => stripeMock?.child.kill("SIGTERM"));
 
 const env = {
   ...process.env,
-  ...(stripeApiBase
-    ? { STRIPE_API_BASE: stripeApiBase, STRIPE_WEBHOOK_SECRET: process.env.STRIPE_WEBHOOK_SECRET ?? `whsec_e2e_${crypto.randomBytes(12).toString("hex")}` }
-    : {}),
+  ...(stripeApiBase ? { STRIPE_API_BASE: stripeApiBase } : {}),
+  // Random per run; the test-mode pay button signs its event with this webhook secret.
+  STRIPE_WEBHOOK_SECRET: process.env.STRIPE_WEBHOOK_SECRET ?? `whsec_${crypto.randomBytes(24).toString("base64url")}`,
+  TRACE_KEY_SECRET: process.env.TRACE_KEY_SECRET ?? crypto.randomBytes(24).toString("base64url"),
+  PICKUP_CODE_SECRET: process.env.PICKUP_CODE_SECRET ?? crypto.randomBytes(24).toString("base64url"),
   NODE_ENV: "production",
   CUNPIN_BUILD_DIR: buildDir,
   DATABASE_PATH: path.join(runDir, "cunpin.db"),

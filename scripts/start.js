@@ -1,25 +1,20 @@
 // `npm start`: build if needed, migrate, seed an empty database, then serve on PORT (default 3000).
+// Secrets not set in the environment are generated once into data/secrets.json (scripts/secrets.js).
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { buildIsStale } from "./build-state.js";
+import { resolveSecrets } from "./secrets.js";
 import { findStripeMock, startStripeMock, STRIPE_MOCK_INSTALL } from "./stripe-mock.js";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 process.chdir(root);
 process.env.NODE_ENV ??= "production";
-process.env.CUNPIN_ALLOW_DEV_SECRET ??= "1";
 
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { stdio: "inherit", env: process.env });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const buildDir = path.resolve(process.env.CUNPIN_BUILD_DIR ?? "build");
-if (buildIsStale(root, buildDir)) run("npx", ["remix", "build"]);
-
-run("npx", ["tsx", "db/migrate.ts"]);
-run("npx", ["tsx", "scripts/backfill-parcels.ts"]);
-run("npx", ["tsx", "seeds/cli.ts", "--if-empty"]);
 // Payments talk to stripe-mock in development: start it when it is installed and no Stripe API is
 // configured. Everything but paying works without it.
 if (!process.env.STRIPE_API_BASE) {
@@ -33,4 +28,20 @@ if (!process.env.STRIPE_API_BASE) {
     console.log(`stripe-mock not found: browsing works, paying does not (${STRIPE_MOCK_INSTALL})`);
   }
 }
+
+// Before anything slow: refuses to go on when production talks to the real Stripe API without its
+// secrets; otherwise creates the secrets file on the first start, so the steps below share it.
+try {
+  resolveSecrets(process.env);
+} catch (error) {
+  console.error(`Cunpin cannot start: ${error.message}`);
+  process.exit(1);
+}
+
+const buildDir = path.resolve(process.env.CUNPIN_BUILD_DIR ?? "build");
+if (buildIsStale(root, buildDir)) run("npx", ["remix", "build"]);
+
+run("npx", ["tsx", "db/migrate.ts"]);
+run("npx", ["tsx", "scripts/backfill-parcels.ts"]);
+run("npx", ["tsx", "seeds/cli.ts", "--if-empty"]);
 await import(path.join(root, "server.js"));

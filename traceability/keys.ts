@@ -20,14 +20,9 @@ export const producerActor = (producerId: number): Actor => ({ kind: "producer",
 const ENC_VERSION = "v1";
 const KDF_SALT = "cunpin/trace-keys/v1";
 
+/** TRACE_KEY_SECRET: set, or generated once into the secrets file (scripts/secrets.js). */
 function traceSecret(): string {
-  const env = getEnv();
-  if (env.TRACE_KEY_SECRET) return env.TRACE_KEY_SECRET;
-  if (env.NODE_ENV === "production" && process.env.CUNPIN_ALLOW_DEV_SECRET !== "1" && !process.env.SESSION_SECRET) {
-    throw new Error("TRACE_KEY_SECRET (or SESSION_SECRET) must be set in production");
-  }
-  // Development and the demo: the session secret (itself a fixed dev value when unset).
-  return env.SESSION_SECRET;
+  return getEnv().TRACE_KEY_SECRET;
 }
 
 const kekCache = new Map<string, Buffer>();

@@ -1,7 +1,7 @@
 /**
  * The delivery network on a map (Leaflet via react-leaflet), browser only: /admin/logistics mounts
  * it after hydration above the table, which holds the same figures. Vector markers coloured by
- * load, so it works with no tiles and no icon images (offline the background just stays blank).
+ * load, so it works with no tiles and no icon images; tiles only from TILE_URL.
  */
 import { CircleMarker, MapContainer, Popup, TileLayer } from "react-leaflet";
 
@@ -21,7 +21,9 @@ const COLOURS: Record<NetworkMapPoint["level"], { stroke: string; fill: string }
   high: { stroke: "#b71c1c", fill: "#e53935" },
 };
 
-export default function NetworkMap({ points, ariaLabel }: { points: NetworkMapPoint[]; ariaLabel: string }) {
+type Props = { points: NetworkMapPoint[]; ariaLabel: string; tileUrl: string | null; tileAttribution: string | null };
+
+export default function NetworkMap({ points, ariaLabel, tileUrl, tileAttribution }: Props) {
   if (points.length === 0) return null;
   const lats = points.map((p) => p.lat);
   const lngs = points.map((p) => p.lng);
@@ -39,13 +41,11 @@ export default function NetworkMap({ points, ariaLabel }: { points: NetworkMapPo
               boundsOptions: { padding: [24, 24] as [number, number] },
             })}
         scrollWheelZoom={false}
+        attributionControl={Boolean(tileUrl)}
         style={{ height: "100%", width: "100%", background: "#eef3ee" }}
       >
-        <TileLayer
-          url="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-          attribution='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
-          maxZoom={18}
-        />
+        {/* TILE_URL only (the CSP's image origin); unset: markers on the plain background. */}
+        {tileUrl ? <TileLayer url={tileUrl} attribution={tileAttribution ?? ""} maxZoom={18} /> : null}
         {points.map((p) => (
           <CircleMarker
             key={p.id}

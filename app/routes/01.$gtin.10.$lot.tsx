@@ -15,6 +15,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { z } from "zod";
+import { getEnv } from "~/kernel.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError } from "~/components/forms";
 import { normalisePhone } from "../../core/phone";
@@ -80,6 +81,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       page,
       url: traceUrl(origin, page.lot.gtin, page.lot.lotCode),
       path: tracePath(page.lot.gtin, page.lot.lotCode),
+      tileUrl: getEnv().TILE_URL ?? null,
+      tileAttribution: getEnv().TILE_ATTRIBUTION ?? null,
     },
     {
       headers: {
@@ -261,7 +264,7 @@ export default function TracePageRoute() {
   const t = useT();
   const locale = useLocale();
   const hydrated = useHydrated();
-  const { page, path } = useLoaderData<typeof loader>();
+  const { page, path, tileUrl, tileAttribution } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm({
     id: "problem-report",
@@ -373,6 +376,8 @@ export default function TracePageRoute() {
                 lng={location.lng}
                 label={plot?.name ?? (origin.village ? name(origin.village.name) : name(producer.name))}
                 ariaLabel={t("tracePage.mapLabel")}
+                tileUrl={tileUrl}
+                tileAttribution={tileAttribution}
               />
             </Suspense>
           ) : null}

@@ -8,6 +8,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { z } from "zod";
 import leafletStyles from "leaflet/dist/leaflet.css";
+import { getEnv } from "~/kernel.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import type { NetworkMapPoint } from "~/components/network-map.client";
 import { pick } from "~/i18n/core";
@@ -37,7 +38,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "platform_admin", "inspector");
   const filters = FiltersSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const overview = networkOverview(getDb(), user, { countyId: filters.county, kind: filters.kind, overloaded: filters.overloaded });
-  return { ...overview, filters, canManage: hasRole(user, "platform_admin") };
+  const env = getEnv();
+  return { ...overview, filters, canManage: hasRole(user, "platform_admin"), tileUrl: env.TILE_URL ?? null, tileAttribution: env.TILE_ATTRIBUTION ?? null };
 }
 
 function useHydrated() {
@@ -52,7 +54,7 @@ export default function AdminLogisticsRoute() {
   const t = useT();
   const locale = useLocale();
   const hydrated = useHydrated();
-  const { points, overdue, counties, totals, filters, canManage } = useLoaderData<typeof loader>();
+  const { points, overdue, counties, totals, filters, canManage, tileUrl, tileAttribution } = useLoaderData<typeof loader>();
   const filtered = filters.county !== undefined || filters.kind !== undefined || Boolean(filters.overloaded);
 
   const mapPoints: NetworkMapPoint[] = points.map((p) => ({
@@ -133,7 +135,7 @@ export default function AdminLogisticsRoute() {
 
       {hydrated && mapPoints.length > 0 ? (
         <Suspense fallback={<div style={{ height: "min(60vh, 420px)" }} />}>
-          <NetworkMap points={mapPoints} ariaLabel={t("networkAdmin.map")} />
+          <NetworkMap points={mapPoints} ariaLabel={t("networkAdmin.map")} tileUrl={tileUrl} tileAttribution={tileAttribution} />
         </Suspense>
       ) : null}
       <p className="hint">

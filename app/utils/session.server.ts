@@ -12,6 +12,7 @@ import {
 } from "../../market/accounts/accounts";
 import type { Role } from "../../db/schema";
 import { hasRole } from "../../core/permissions";
+import { safeRedirect } from "~/utils/safe-redirect";
 
 const env = getEnv();
 
@@ -22,7 +23,7 @@ export const sessionStorage = createCookieSessionStorage<{ sessionId: string }>(
     sameSite: "lax",
     path: "/",
     secrets: [env.SESSION_SECRET],
-    // Secure only behind HTTPS in production; the demo serves plain http on localhost.
+    // COOKIE_SECURE=true forces Secure; otherwise server.js adds it to responses served over HTTPS.
     secure: env.NODE_ENV === "production" && process.env.COOKIE_SECURE === "true",
     maxAge: SESSION_TTL_MS / 1000,
   },
@@ -79,10 +80,5 @@ export async function endSession(request: Request): Promise<Response> {
   return redirect("/", { headers: { "Set-Cookie": await sessionStorage.destroySession(session) } });
 }
 
-/** Only same-site paths; anything else goes home. */
-export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (!to || typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) {
-    return fallback;
-  }
-  return to;
-}
+/** Only same-site paths; anything else goes home (app/utils/safe-redirect.ts). */
+export { safeRedirect };

@@ -37,20 +37,12 @@ export function getStripe(): Stripe {
   return cached.client;
 }
 
-export const DEV_STRIPE_WEBHOOK_SECRET = "whsec_cunpin_development_only";
-
 /**
- * The webhook signing secret. Outside production (and in the stripe-mock demo, where npm start sets
- * CUNPIN_ALLOW_DEV_SECRET) a public development value stands in; real production must set it,
- * or anyone could sign webhooks.
+ * The webhook signing secret: STRIPE_WEBHOOK_SECRET, or (stripe-mock, development) the generated
+ * one from the secrets file. Production with the real Stripe API does not start without it set.
  */
 export function webhookSecret(): string {
-  const env = getEnv();
-  if (env.STRIPE_WEBHOOK_SECRET) return env.STRIPE_WEBHOOK_SECRET;
-  if (env.NODE_ENV === "production" && process.env.CUNPIN_ALLOW_DEV_SECRET !== "1") {
-    throw new Error("STRIPE_WEBHOOK_SECRET must be set in production");
-  }
-  return DEV_STRIPE_WEBHOOK_SECRET;
+  return getEnv().STRIPE_WEBHOOK_SECRET;
 }
 
 export function transferGroupFor(orderId: number): string {

@@ -1,8 +1,10 @@
 /** The real stripe client pointed at the run's stripe-mock (tests/helpers/stripe-mock.ts). */
+import crypto from "node:crypto";
 import { inject } from "vitest";
 import { createStripeClient, type Stripe } from "../../market/payments/stripe";
 
-export const TEST_WEBHOOK_SECRET = "whsec_test_cunpin";
+/** The secret tests hand to handleStripeWebhook themselves: random per run, like every other secret. */
+export const TEST_WEBHOOK_SECRET = `whsec_${crypto.randomBytes(24).toString("base64url")}`;
 
 export function stripeApiBase(): string {
   const base = inject("stripeApiBase");
