@@ -151,6 +151,8 @@ export type ActOptions<B> = {
   notFound?: { messageKey: string; status: number };
   /** Runs when `fn` throws anything, before the answer (e.g. discard photos staged for it). */
   onError?: () => unknown;
+  /** The answer to an error that is no refusal and no 403/404 (e.g. the payment provider failed); without it, rethrown. */
+  unexpected?: (error: unknown) => Answer<B>;
 };
 
 /**
@@ -202,7 +204,10 @@ export async function act<T, B = DefaultBody>(fn: () => T | Promise<T>, options:
         error,
       };
     }
-    if (!refusal) asHttpError(error);
+    if (!refusal) {
+      if (options.unexpected && !(error instanceof ForbiddenError) && !(error instanceof NotFoundError)) return options.unexpected(error);
+      asHttpError(error);
+    }
     const body = options.reply ? options.reply(refusal) : (defaultBody(refusal, options.submission) as B);
     const answer = data(body, { status: refusal.status });
     refusals.add(answer);
