@@ -205,7 +205,11 @@ export async function act<T, B = DefaultBody>(fn: () => T | Promise<T>, options:
       };
     }
     if (!refusal) {
-      if (options.unexpected && !(error instanceof ForbiddenError) && !(error instanceof NotFoundError)) return options.unexpected(error);
+      if (options.unexpected && !(error instanceof ForbiddenError) && !(error instanceof NotFoundError)) {
+        const answer = options.unexpected(error);
+        refusals.add(answer);
+        return answer;
+      }
       asHttpError(error);
     }
     const body = options.reply ? options.reply(refusal) : (defaultBody(refusal, options.submission) as B);
