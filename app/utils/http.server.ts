@@ -118,7 +118,7 @@ export function refusalOf(error: unknown, locale: Locale, fieldOf?: (messageKey:
       messageKey: error.messageKey,
       params: {},
       text: translate(locale, error.messageKey),
-      field: "photos",
+      field: fieldOf?.(error.messageKey) ?? "photos",
       error,
     };
   }

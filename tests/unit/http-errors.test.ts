@@ -130,6 +130,9 @@ describe("actions: a refused form keeps what was typed and says why, translated"
     const photo = answerOf(await act(throwing(new PhotoRejectedError("photo.tooLarge")), { request: enRequest(), submission }));
     expect(photo.status).toBe(400);
     expect(photo.body.result.error).toEqual({ photos: ["The photo is too large; each must be at most 10 MB"] });
+    // A form whose photo field has another name (the inspection record's certificate photo).
+    const certificate = answerOf(await act(throwing(new PhotoRejectedError("photo.notImage")), { request: zhRequest(), submission, fieldOf: () => "photo" }));
+    expect(Object.keys(certificate.body.result.error)).toEqual(["photo"]);
 
     const tooLarge = answerOf(await act(throwing(new RequestTooLargeError()), { request: zhRequest() }));
     expect(tooLarge.status).toBe(413);
