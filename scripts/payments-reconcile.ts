@@ -1,6 +1,6 @@
 /**
  * `npm run payments:reconcile`: asks Stripe about every unsettled order and repairs what missed
- * webhooks left behind (app/payments/reconcile.server.ts lists the steps), then sweeps parcel holding
+ * webhooks left behind (market/payments/reconcile.ts lists the steps), then sweeps parcel holding
  * periods (logistics/holding.ts). Idempotent; run it from
  * cron every few minutes. Prints a JSON report; exit code 1 when something could not be repaired.
  */

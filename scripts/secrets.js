@@ -1,7 +1,7 @@
 /**
  * The server's secrets, without a single one written in the source. Plain ESM (node builtins
  * only), shared by the entry points (scripts/start.js, server.js) and the app's env loader
- * (app/env.server.ts), so every process of one installation agrees on the same values.
+ * (core/env.ts), so every process of one installation agrees on the same values.
  *
  * Each secret comes from its environment variable; one that is unset is read from the secrets
  * file in the data folder (next to DATABASE_PATH, or CUNPIN_SECRETS_FILE), which is created on

@@ -12,7 +12,6 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError, FormErrors } from "~/components/forms";
 import { parseYuanToFen } from "../../core/money";
 import { useT } from "~/i18n/react";
-import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { DecideDisputeSchema } from "~/orders-ui/after-sale-schemas";
 import { DisputeThread } from "~/orders-ui/dispute-thread";
 import { threadOf, decideDispute, getDisputeForViewer, type Decision, getStripe } from "~/market.server";
@@ -20,50 +19,41 @@ import { logger } from "~/kernel.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
+import { act, idParam, load } from "~/utils/http.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "disputes.adminTitle");
 
-function disputeIdOf(raw: string | undefined): number {
-  const id = Number(raw);
-  if (!Number.isInteger(id) || id <= 0 || id > 2_147_483_647) throw new Response("error.notFound", { status: 404 });
-  return id;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "platform_admin");
-  try {
-    const { dispute } = getDisputeForViewer(getDb(), user, disputeIdOf(params.disputeId));
-    return { dispute: threadOf(dispute), canDecide: dispute.status === "open" || dispute.status === "answered" };
-  } catch (error) {
-    if (error instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
-    if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
-    throw error;
-  }
+  const { dispute } = await load(() => getDisputeForViewer(getDb(), user, idParam(params.disputeId)));
+  return { dispute: threadOf(dispute), canDecide: dispute.status === "open" || dispute.status === "answered" };
 }
 
 type ActionData = { result: SubmissionResult<string[]> };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "platform_admin");
-  const id = disputeIdOf(params.disputeId);
+  const id = idParam(params.disputeId);
   const submission = parseWithZod(await request.formData(), { schema: DecideDisputeSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const v = submission.value;
   const decision: Decision = v.outcome === "partial" ? { outcome: "partial", amountFen: parseYuanToFen(v.amount ?? "")! } : { outcome: v.outcome };
-  try {
-    await decideDispute(getDb(), getStripe(), user, id, decision, v.note ?? "");
-  } catch (error) {
-    if (error instanceof DomainRuleError) {
-      const field = error.messageKey.startsWith("refunds.error.") && v.outcome === "partial" ? { fieldErrors: { amount: [error.messageKey] } } : { formErrors: [error.messageKey] };
-      return data({ result: submission.reply(field) }, { status: 400 });
-    }
-    if (error instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
-    if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
-    // Stripe unreachable or refusing: nothing was decided (decideDispute undid its claim).
-    logger.error({ err: error, disputeId: id }, "dispute refund failed");
-    return data({ result: submission.reply({ formErrors: ["disputes.error.refundFailed"] }) }, { status: 502 });
-  }
-  return redirect(`/admin/disputes/${id}`);
+  return act(
+    async () => {
+      await decideDispute(getDb(), getStripe(), user, id, decision, v.note ?? "");
+      return redirect(`/admin/disputes/${id}`);
+    },
+    {
+      request,
+      submission,
+      fieldOf: (key) => (key.startsWith("refunds.error.") && v.outcome === "partial" ? "amount" : undefined),
+      unexpected: (error) => {
+        // Stripe unreachable or refusing: nothing was decided (decideDispute undid its claim).
+        logger.error({ err: error, disputeId: id }, "dispute refund failed");
+        return data({ result: submission.reply({ formErrors: ["disputes.error.refundFailed"] }) }, { status: 502 });
+      },
+    },
+  );
 }
 
 export default function AdminDisputeRoute() {

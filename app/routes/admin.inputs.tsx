@@ -12,11 +12,10 @@ import { FieldError, FormErrors } from "~/components/forms";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
-import { getLocale } from "~/utils/i18n.server";
 import { requireRole } from "~/utils/session.server";
-import { asHttpError, ruleText } from "~/traceability-ui/http.server";
+import { act } from "~/utils/http.server";
 import { AGRI_INPUT_KINDS, INTERVAL_ROWS, InputsFilterSchema, NewAgriInputSchema } from "~/traceability-ui/schemas";
-import { addAgriInput, listAgriInputs, TraceRuleError } from "~/traceability.server";
+import { addAgriInput, listAgriInputs } from "~/traceability.server";
 import traceStyles from "~/traceability-ui/trace-ui.css";
 import { CROPS, findCrop } from "../../traceability/crops";
 
@@ -49,9 +48,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(formData, { schema: NewAgriInputSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const v = submission.value;
-  let id: number;
-  try {
-    id = addAgriInput(getDb(), user, {
+  const added = () =>
+    addAgriInput(getDb(), user, {
       kind: v.kind,
       nameZh: v.nameZh,
       nameEn: v.nameEn,
@@ -61,15 +59,13 @@ export async function action({ request }: ActionFunctionArgs) {
       // "苹果" and "Apple" are stored as the term the rules match: "apple".
       intervals: v.intervalRows.map((r) => ({ ...r, target: findCrop(r.target)?.info.en ?? r.target.toLowerCase() })),
     });
-  } catch (error) {
-    if (error instanceof TraceRuleError) {
-      const text = ruleText(error, getLocale(request));
-      const field = RULE_FIELD[error.messageKey];
-      return data({ result: submission.reply(field ? { fieldErrors: { [field]: [text] } } : { formErrors: [text] }) }, { status: 400 });
-    }
-    asHttpError(error);
-  }
-  return redirect(`/admin/inputs?kind=${v.kind}&added=${id}#input-${id}`);
+  return act(
+    () => {
+      const id = added();
+      return redirect(`/admin/inputs?kind=${v.kind}&added=${id}#input-${id}`);
+    },
+    { request, submission, fieldOf: RULE_FIELD },
+  );
 }
 
 type ActionData = { result: SubmissionResult<string[]> };

@@ -12,10 +12,10 @@ import { hasRole } from "../../core/permissions";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import type { MessageKey } from "~/i18n/core";
 import { useT } from "~/i18n/react";
-import { ForbiddenError, NotFoundError } from "../../core/errors";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireUser } from "~/utils/session.server";
+import { idParam, load } from "~/utils/http.server";
 import { getManifest } from "~/logistics.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
@@ -29,16 +29,8 @@ async function qrDataUri(code: string): Promise<string> {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const id = Number(params.manifestId);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Response("error.notFound", { status: 404 });
-  let manifest;
-  try {
-    manifest = getManifest(getDb(), user, id);
-  } catch (error) {
-    if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
-    if (error instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
-    throw error;
-  }
+  const id = idParam(params.manifestId);
+  const manifest = await load(() => getManifest(getDb(), user, id));
   const qr: Record<string, string> = {};
   for (const stop of manifest.stops) for (const p of stop.parcels) qr[p.code] = await qrDataUri(p.code);
   return { manifest, qr, builtText: shanghaiDateTime(manifest.builtAt), isAdmin: hasRole(user, "platform_admin") };

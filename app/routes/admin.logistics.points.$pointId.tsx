@@ -12,40 +12,24 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError, FormErrors } from "~/components/forms";
 import { useT } from "~/i18n/react";
-import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { PointForm, pointInputFromForm, POINT_RULE_FIELD } from "~/logistics-ui/point-form";
 import { AddOperatorSchema, AddSlotsSchema, PointSchema, RemoveOperatorSchema, SlotServiceSchema } from "~/logistics-ui/point-schemas";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
+import { act, formReply, idParam, load } from "~/utils/http.server";
 import { SIZES, SLOTS_PER_CALL } from "../../logistics/point-rules";
 import { addOperator, addSlots, deleteSlot, placeOptions, pointForAdmin, removeOperator, setSlotInService, slotPointId, updatePoint } from "~/logistics.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   pageTitle(matches, "pointsAdmin.editTitle", { name: (data as { view?: { point: { name: string } } } | undefined)?.view?.point.name ?? "" });
 
-function pointIdOf(params: { pointId?: string }): number {
-  const id = Number(params.pointId);
-  if (!Number.isInteger(id) || id <= 0) throw new Response("error.notFound", { status: 404 });
-  return id;
-}
-
-/** Domain errors the route turns into responses; anything else is a bug and propagates. */
-function rethrow(error: unknown): never {
-  if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
-  if (error instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
-  throw error;
-}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "platform_admin");
-  const pointId = pointIdOf(params);
+  const pointId = idParam(params.pointId);
   const db = getDb();
-  try {
-    return { view: pointForAdmin(db, user, pointId), places: placeOptions(db, user) };
-  } catch (error) {
-    rethrow(error);
-  }
+  return load(() => ({ view: pointForAdmin(db, user, pointId), places: placeOptions(db, user) }));
 }
 
 type FormName = "point" | "addSlots" | "addOperator";
@@ -56,7 +40,7 @@ type ActionData =
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "platform_admin");
-  const pointId = pointIdOf(params);
+  const pointId = idParam(params.pointId);
   const db = getDb();
   const formData = await request.formData();
   const intent = String(formData.get("intent") ?? "");
@@ -66,7 +50,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const schema = intent === "point" ? PointSchema : intent === "addSlots" ? AddSlotsSchema : AddOperatorSchema;
     const submission = parseWithZod(formData, { schema });
     if (submission.status !== "success") return data<ActionData>({ form: intent, result: submission.reply() }, { status: 400 });
-    try {
+    const field = (key: string) => (intent === "point" ? POINT_RULE_FIELD[key] : intent === "addSlots" ? "count" : "phone");
+    return act(() => {
       if (intent === "point") {
         updatePoint(db, user, pointId, pointInputFromForm(submission.value as ReturnType<typeof PointSchema.parse>));
         return back("saved");
@@ -78,16 +63,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       }
       addOperator(db, user, pointId, (submission.value as ReturnType<typeof AddOperatorSchema.parse>).phone);
       return back("operatorAdded");
-    } catch (error) {
-      if (error instanceof DomainRuleError) {
-        const field = intent === "point" ? POINT_RULE_FIELD[error.messageKey] : intent === "addSlots" ? "count" : "phone";
-        return data<ActionData>(
-          { form: intent, result: submission.reply(field ? { fieldErrors: { [field]: [error.messageKey] } } : { formErrors: [error.messageKey] }) },
-          { status: 400 },
-        );
-      }
-      rethrow(error);
-    }
+    }, { request, fieldOf: field, reply: (refusal): ActionData => ({ form: intent, result: formReply(submission, refusal) }) });
   }
 
   if (intent === "slotOut" || intent === "slotIn" || intent === "slotDelete") {
@@ -96,26 +72,27 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const { slotId } = parsed.data;
     // A slot of another point is not this page's business.
     if (slotPointId(db, slotId) !== pointId) throw new Response("error.notFound", { status: 404 });
-    try {
-      if (intent === "slotDelete") deleteSlot(db, user, slotId);
-      else setSlotInService(db, user, slotId, intent === "slotIn");
-    } catch (error) {
-      if (error instanceof DomainRuleError) return data<ActionData>({ form: "slot", id: slotId, error: error.messageKey }, { status: 400 });
-      rethrow(error);
-    }
-    return back(intent === "slotDelete" ? "slotDeleted" : intent === "slotIn" ? "slotIn" : "slotOut");
+    return act(
+      () => {
+        if (intent === "slotDelete") deleteSlot(db, user, slotId);
+        else setSlotInService(db, user, slotId, intent === "slotIn");
+        return back(intent === "slotDelete" ? "slotDeleted" : intent === "slotIn" ? "slotIn" : "slotOut");
+      },
+      { request, reply: (refusal): ActionData => ({ form: "slot", id: slotId, error: refusal.messageKey }) },
+    );
   }
 
   if (intent === "removeOperator") {
     const parsed = RemoveOperatorSchema.safeParse(Object.fromEntries(formData));
     if (!parsed.success) throw new Response("error.badRequest", { status: 400 });
-    try {
-      removeOperator(db, user, pointId, parsed.data.userId);
-    } catch (error) {
-      if (error instanceof DomainRuleError) return data<ActionData>({ form: "operator", id: parsed.data.userId, error: error.messageKey }, { status: 400 });
-      rethrow(error);
-    }
-    return back("operatorRemoved");
+    const { userId } = parsed.data;
+    return act(
+      () => {
+        removeOperator(db, user, pointId, userId);
+        return back("operatorRemoved");
+      },
+      { request, reply: (refusal): ActionData => ({ form: "operator", id: userId, error: refusal.messageKey }) },
+    );
   }
 
   throw new Response("error.badRequest", { status: 400 });

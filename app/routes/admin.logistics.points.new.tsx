@@ -9,12 +9,12 @@ import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useT } from "~/i18n/react";
-import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { PointForm, pointInputFromForm, POINT_RULE_FIELD } from "~/logistics-ui/point-form";
 import { PointSchema } from "~/logistics-ui/point-schemas";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
+import { act } from "~/utils/http.server";
 import { createPoint, placeOptions } from "~/logistics.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "pointsAdmin.newTitle");
@@ -28,22 +28,14 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "platform_admin");
   const submission = parseWithZod(await request.formData(), { schema: PointSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
-  let pointId: number;
-  try {
-    pointId = createPoint(getDb(), user, pointInputFromForm(submission.value));
-  } catch (error) {
-    if (error instanceof DomainRuleError) {
-      const field = POINT_RULE_FIELD[error.messageKey];
-      return data(
-        { result: submission.reply(field ? { fieldErrors: { [field]: [error.messageKey] } } : { formErrors: [error.messageKey] }) },
-        { status: 400 },
-      );
-    }
-    if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
-    if (error instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
-    throw error;
-  }
-  return redirect(`/admin/logistics/points/${pointId}?notice=created`);
+  const value = submission.value;
+  return act(
+    () => {
+      const pointId = createPoint(getDb(), user, pointInputFromForm(value));
+      return redirect(`/admin/logistics/points/${pointId}?notice=created`);
+    },
+    { request, submission, fieldOf: POINT_RULE_FIELD },
+  );
 }
 
 /** Typed by hand: env.d.ts does not declare the single-fetch Future flag. */

@@ -8,11 +8,11 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError, FormErrors } from "~/components/forms";
 import { type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
-import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { ReviewProducerSchema } from "~/listings/schemas";
 import { getProducerReviewQueue, reviewProducer } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
+import { act, formReply } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "信用代码审核 · 村品" }];
 
@@ -30,17 +30,13 @@ export async function action({ request }: ActionFunctionArgs) {
     return data({ producerId, result: submission.reply() }, { status: 400 });
   }
   const { decision, note } = submission.value;
-  try {
-    reviewProducer(getDb(), user, submission.value.producerId, decision, note);
-  } catch (error) {
-    if (error instanceof DomainRuleError) {
-      return data({ producerId, result: submission.reply({ formErrors: [error.messageKey] }) }, { status: 400 });
-    }
-    if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
-    if (error instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
-    throw error;
-  }
-  return redirect(`/admin/producers?reviewed=${submission.value.producerId}`);
+  return act(
+    () => {
+      reviewProducer(getDb(), user, submission.value.producerId, decision, note);
+      return redirect(`/admin/producers?reviewed=${submission.value.producerId}`);
+    },
+    { request, reply: (refusal) => ({ producerId, result: formReply(submission, refusal) }) },
+  );
 }
 
 type LoaderData = ReturnType<typeof getProducerReviewQueue>;

@@ -9,12 +9,12 @@ import { z } from "zod";
 import { formatFen } from "../../core/money";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useT } from "~/i18n/react";
-import { DomainRuleError, NotFoundError } from "../../core/errors";
 import { addToCart, addToGuestCartChecked, describeGuestCart, getCart, MAX_LINE_QUANTITY, removeFromCart, setCartQuantity, type CartLine } from "~/market.server";
 import { readGuestCart, writeGuestCart } from "~/utils/cart-cookie.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { getOptionalUser } from "~/utils/session.server";
+import { act } from "~/utils/http.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "cart.title");
 
@@ -46,7 +46,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) return data({ error: "cart.error.quantity" }, { status: 400 });
   const input = parsed.data;
   const db = getDb();
-  try {
+  return act(async () => {
     if (user) {
       if (input.intent === "add") addToCart(db, user.id, input.listingId, input.quantity);
       else if (input.intent === "set") setCartQuantity(db, user.id, input.listingId, input.quantity);
@@ -62,11 +62,12 @@ export async function action({ request }: ActionFunctionArgs) {
       entries = addToGuestCartChecked(db, others, input.listingId, input.quantity);
     }
     return redirect(input.intent === "add" ? "/cart?added=1" : "/cart", { headers: { "Set-Cookie": await writeGuestCart(entries) } });
-  } catch (error) {
-    if (error instanceof DomainRuleError) return data({ error: error.messageKey }, { status: 400 });
-    if (error instanceof NotFoundError) return data({ error: "cart.error.unavailable" }, { status: 400 });
-    throw error;
-  }
+  }, {
+    request,
+    // A listing gone from the catalogue is, to the buyer, one that is no longer on sale.
+    notFound: { messageKey: "cart.error.unavailable", status: 400 },
+    reply: (refusal) => ({ error: refusal.messageKey }),
+  });
 }
 
 function groupByProducer(lines: CartLine[]) {

@@ -28,13 +28,13 @@ import { normalisePhone } from "../../core/phone";
 import { useLocale, useT } from "~/i18n/react";
 import { pick, type MessageKey } from "~/i18n/core";
 import type { Params } from "~/i18n/core";
-import { DomainRuleError } from "../../core/errors";
-import { getCart, checkout, checkoutPointChoices, ListingUnavailableError, PointUnavailableError, SoldOutError, createPaymentIntent, getStripe } from "~/market.server";
+import { getCart, checkout, checkoutPointChoices, PointUnavailableError, createPaymentIntent, getStripe } from "~/market.server";
 import { getEnv, logger } from "~/kernel.server";
 import type { MapPoint } from "~/components/points-map.client";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireUser } from "~/utils/session.server";
+import { act, refused } from "~/utils/http.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "checkout.title");
 
@@ -101,27 +101,16 @@ export async function action({ request }: ActionFunctionArgs) {
     return data({ result: submission.reply(), error: null as CheckoutError | null }, { status: 400 });
   }
   const db = getDb();
-  let orderId: number;
-  try {
-    orderId = checkout(db, user, { ...submission.value, payAtPickup: submission.value.payAtPickup === "on" }).orderId;
-  } catch (error) {
-    let e: CheckoutError | null = null;
-    if (error instanceof PointUnavailableError) {
-      e = {
-        key: error.messageKey,
-        params: error.suggestion ? { name: error.suggestion.name, km: error.suggestion.km.toFixed(1) } : {},
-        reasonKey: `pointChoice.reason.${error.reason}`,
-      };
-    } else if (error instanceof SoldOutError) {
-      e = { key: "orders.error.soldOut", params: { title: error.title, available: error.available, wanted: error.wanted } };
-    } else if (error instanceof ListingUnavailableError) {
-      e = { key: "orders.error.unavailable", params: { title: error.title } };
-    } else if (error instanceof DomainRuleError) {
-      e = { key: error.messageKey };
-    }
-    if (!e) throw error;
-    return data({ result: submission.reply(), error: e }, { status: 400 });
-  }
+  const orderId = await act(() => checkout(db, user, { ...submission.value, payAtPickup: submission.value.payAtPickup === "on" }).orderId, {
+    request,
+    // The page words the message with its params (and, for a point that cannot take the parcels, why not).
+    reply: ({ messageKey, params, error }) => {
+      const e: CheckoutError = { key: messageKey, params };
+      if (error instanceof PointUnavailableError) e.reasonKey = `pointChoice.reason.${error.reason}`;
+      return { result: submission.reply(), error: e };
+    },
+  });
+  if (refused(orderId)) return orderId;
   // 到站付款: no PaymentIntent; the station's operator confirms the payment at pickup.
   if (submission.value.payAtPickup === "on") return redirect(`/orders/${orderId}`);
   // The order (and its stock reservation) exists now. A Stripe hiccup here is not fatal: the pay

@@ -11,7 +11,7 @@ import { getLocale } from "~/utils/i18n.server";
 import { requireRole } from "~/utils/session.server";
 import { getFarmBatch, listingsForBatch, linkListingBatch, TraceRuleError } from "~/traceability.server";
 import { EventButtons, FindingsPanel, Timeline, VerifyBadge } from "~/traceability-ui/components";
-import { asHttpError, idParam, ruleText } from "~/traceability-ui/http.server";
+import { act, idParam, load } from "~/utils/http.server";
 import { lotView, reportsForProducer } from "~/traceability-ui/lot-view.server";
 import { isEventFormType, LinkListingSchema, type EventFormType } from "~/traceability-ui/schemas";
 import traceStyles from "~/traceability-ui/trace-ui.css";
@@ -25,12 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "farmer", "coop_admin");
   const db = getDb();
   const batchId = idParam(params.batchId);
-  let batch;
-  try {
-    batch = getFarmBatch(db, user, batchId);
-  } catch (error) {
-    asHttpError(error);
-  }
+  const batch = await load(() => getFarmBatch(db, user, batchId));
   const view = lotView(db, batchId, getLocale(request));
   const hasHarvest = view.timeline.some((e) => e.type === "harvest" && !e.retracted);
   let next: EventFormType | null = null;
@@ -68,24 +63,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "farmer", "coop_admin");
   const db = getDb();
   const batchId = idParam(params.batchId);
-  try {
-    getFarmBatch(db, user, batchId);
-  } catch (error) {
-    asHttpError(error);
-  }
+  // Membership first: nothing from a stranger is even parsed.
+  await load(() => getFarmBatch(db, user, batchId));
   const formData = await request.formData();
   const parsed = LinkListingSchema.safeParse({ intent: formData.get("intent"), listingId: Number(formData.get("listingId")) || undefined });
   if (!parsed.success) {
     const message = parsed.error.issues.find((i) => i.path[0] === "listingId")?.message ?? "error.badRequest";
     return data({ linkError: message }, { status: 400 });
   }
-  try {
-    linkListingBatch(db, user, parsed.data.listingId, batchId);
-  } catch (error) {
-    if (error instanceof TraceRuleError) return data({ linkError: ruleText(error, getLocale(request)) }, { status: 400 });
-    asHttpError(error);
-  }
-  return redirect(`/farm/batches/${batchId}?notice=linked#listings`);
+  const { listingId } = parsed.data;
+  return act(
+    () => {
+      linkListingBatch(db, user, listingId, batchId);
+      return redirect(`/farm/batches/${batchId}?notice=linked#listings`);
+    },
+    { request, reply: (refusal) => ({ linkError: refusal.text }) },
+  );
 }
 
 const STATUS_BADGE: Record<string, string> = { growing: "badge muted", harvested: "badge warn", packed: "badge", recalled: "badge danger" };

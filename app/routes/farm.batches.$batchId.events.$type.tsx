@@ -10,7 +10,6 @@ import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { PhotoRejectedError } from "~/market.server";
 import { getEnv } from "~/kernel.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { pick, type Locale, type MessageKey } from "~/i18n/core";
@@ -18,8 +17,8 @@ import { translate, getLocale } from "~/utils/i18n.server";
 import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
-import { filesOf, parseUploadForm, RequestTooLargeError, stagePhotos, uploadTooLargeResult } from "~/utils/upload.server";
-import { getFarmBatch, producerOrigin, type FarmBatch, ComplianceBlockedError, listAgriInputs, lotCompliance, recordEvent, TraceRuleError, validateRegistrationNo, type NewProducerEvent } from "~/traceability.server";
+import { filesOf, parseUploadForm, stagePhotos, uploadTooLargeResult } from "~/utils/upload.server";
+import { getFarmBatch, producerOrigin, type FarmBatch, listAgriInputs, lotCompliance, recordEvent, validateRegistrationNo, type NewProducerEvent } from "~/traceability.server";
 import { BlockersList, FindingsPanel } from "~/traceability-ui/components";
 import {
   CorrectionForm,
@@ -32,7 +31,7 @@ import {
   type CatalogueGroup,
   type FormResult,
 } from "~/traceability-ui/event-forms";
-import { asHttpError, idParam, ruleText } from "~/traceability-ui/http.server";
+import { act, idParam, load, refused, type Refusal } from "~/utils/http.server";
 import { blockerViews, findingViews, lotView, type BlockerView } from "~/traceability-ui/lot-view.server";
 import { AGRI_INPUT_KINDS, EVENT_SCHEMAS, isEventFormType, type EventFormType } from "~/traceability-ui/schemas";
 import traceStyles from "~/traceability-ui/trace-ui.css";
@@ -51,12 +50,8 @@ function typeParam(value: string | undefined): EventFormType {
   return value;
 }
 
-function loadBatch(db: Db, user: AuthUser, batchId: number): FarmBatch {
-  try {
-    return getFarmBatch(db, user, batchId);
-  } catch (error) {
-    asHttpError(error);
-  }
+function loadBatch(db: Db, user: AuthUser, batchId: number): Promise<FarmBatch> {
+  return load(() => getFarmBatch(db, user, batchId));
 }
 
 const INPUT_KIND_OF: Record<(typeof AGRI_INPUT_KINDS)[number], PayloadOf<"input_application">["inputKind"]> = {
@@ -110,7 +105,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const batchId = idParam(params.batchId);
   const type = typeParam(params.type);
-  const batch = loadBatch(db, user, batchId);
+  const batch = await loadBatch(db, user, batchId);
   if (batch.status === "recalled") throw redirect(`/farm/batches/${batchId}`);
   const locale = getLocale(request);
   const base = {
@@ -148,23 +143,27 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const batchId = idParam(params.batchId);
   const type = typeParam(params.type);
   // Membership first: nothing from a stranger is even parsed.
-  const batch = loadBatch(db, user, batchId);
+  const batch = await loadBatch(db, user, batchId);
   const locale = getLocale(request);
 
-  let formData: FormData;
-  let oversize: string[] = [];
-  try {
-    const upload = await parseUploadForm(request);
-    formData = upload.formData;
-    oversize = upload.oversizeFields;
-  } catch (error) {
-    if (error instanceof RequestTooLargeError) return reply400(uploadTooLargeResult(), null, null, 413);
-    throw error;
-  }
+  const upload = await act(() => parseUploadForm(request), {
+    request,
+    reply: (): ActionData => ({ result: uploadTooLargeResult(), formError: null, blockers: null }),
+  });
+  if (refused(upload)) return upload;
+  const { formData, oversizeFields: oversize } = upload;
 
   const schema = EVENT_SCHEMAS[type] as z.ZodTypeAny;
   const submission = parseWithZod(formData, { schema });
   if (submission.status !== "success") return reply400(submission.reply());
+  /** A refusal: the gate's blocking lots, a message on its field, or the form's message. */
+  const reply = (refusal: Refusal): ActionData => {
+    if (refusal.kind === "blocked")
+      return { result: submission.reply(), formError: null, blockers: blockerViews(refusal.blockers ?? [], locale) };
+    if (refusal.field)
+      return { result: submission.reply({ fieldErrors: { [refusal.field]: [refusal.text] } }), formError: null, blockers: null };
+    return { result: submission.reply(), formError: refusal.text, blockers: null };
+  };
   const now = Date.now();
   const v = submission.value as Record<string, any>;
   const occurredAt = type === "correction" ? now : occurredAtOf(v.date, now);
@@ -206,12 +205,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "inspection": {
       const files = filesOf(formData, "photo");
       if (oversize.includes("photo")) return reply400(submission.reply({ fieldErrors: { photo: ["photo.tooLarge"] } }));
-      try {
-        staged = await stagePhotos(files.slice(0, 1), getEnv().UPLOAD_DIR);
-      } catch (error) {
-        if (error instanceof PhotoRejectedError) return reply400(submission.reply({ fieldErrors: { photo: [error.messageKey] } }));
-        throw error;
-      }
+      const inspectionPhoto = await act(() => stagePhotos(files.slice(0, 1), getEnv().UPLOAD_DIR), {
+        request,
+        reply,
+        fieldOf: () => "photo",
+      });
+      if (refused(inspectionPhoto)) return inspectionPhoto;
+      staged = inspectionPhoto;
       const photo = staged.photos[0];
       event = {
         type,
@@ -254,18 +254,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       break;
   }
 
-  try {
-    recordEvent(db, user, batchId, event);
-  } catch (error) {
-    await staged?.discard();
-    if (error instanceof ComplianceBlockedError) return reply400(submission.reply(), null, blockerViews(error.blockers, locale));
-    if (error instanceof TraceRuleError) {
-      const text = ruleText(error, locale);
-      const field = error.messageKey === "trace.error.correctionTarget" ? "seq" : null;
-      return reply400(submission.reply(field ? { fieldErrors: { [field]: [text] } } : undefined), field ? null : text);
-    }
-    asHttpError(error);
-  }
+  const recorded = await act(() => recordEvent(db, user, batchId, event), {
+    request,
+    fieldOf: { "trace.error.correctionTarget": "seq" },
+    onError: () => staged?.discard(),
+    reply,
+  });
+  if (refused(recorded)) return recorded;
   await staged?.commit();
   return redirect(`/farm/batches/${batchId}?recorded=${type}`);
 }

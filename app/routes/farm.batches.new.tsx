@@ -9,10 +9,9 @@ import { FieldError, FormErrors } from "~/components/forms";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
-import { getLocale } from "~/utils/i18n.server";
 import { requireRole } from "~/utils/session.server";
-import { actorPlots, actorProducers, actorProducts, createBatch, TraceRuleError } from "~/traceability.server";
-import { asHttpError, ruleText } from "~/traceability-ui/http.server";
+import { actorPlots, actorProducers, actorProducts, createBatch } from "~/traceability.server";
+import { act, refused } from "~/utils/http.server";
 import { CROP_KEYS, NewBatchSchema } from "~/traceability-ui/schemas";
 import traceStyles from "~/traceability-ui/trace-ui.css";
 import { CROPS, findCrop } from "../../traceability/crops";
@@ -68,9 +67,8 @@ export async function action({ request }: ActionFunctionArgs) {
   // "Automatic": the crop its name names ("红富士苹果" → apple), so the usual case needs no tap.
   const crop = value.cropValue ?? cropOfProductName(product.nameZh);
   if (!crop) return data({ result: submission.reply({ fieldErrors: { crop: ["farmTrace.batch.crop.required"] } }) }, { status: 400 });
-  let created;
-  try {
-    created = createBatch(db, user, {
+  const create = () =>
+    createBatch(db, user, {
       producerId: product.producerId,
       productId: product.id,
       plotId: value.plotId ?? null,
@@ -80,14 +78,8 @@ export async function action({ request }: ActionFunctionArgs) {
       lotCode: value.lotCode || null,
       gtin: value.gtin14,
     });
-  } catch (error) {
-    if (error instanceof TraceRuleError) {
-      const text = ruleText(error, getLocale(request));
-      const field = RULE_FIELD[error.messageKey];
-      return data({ result: submission.reply(field ? { fieldErrors: { [field]: [text] } } : { formErrors: [text] }) }, { status: 400 });
-    }
-    asHttpError(error);
-  }
+  const created = await act(create, { request, submission, fieldOf: RULE_FIELD });
+  if (refused(created)) return created;
   return redirect(`/farm/batches/${created.id}?notice=created`);
 }
 

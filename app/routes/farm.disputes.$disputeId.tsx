@@ -7,36 +7,21 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError, FormErrors } from "~/components/forms";
 import { useT } from "~/i18n/react";
-import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { DisputeMessageSchema } from "~/orders-ui/after-sale-schemas";
 import { DisputeThread } from "~/orders-ui/dispute-thread";
 import { threadOf, answerDispute, getDisputeForViewer } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
+import { act, forbidden, idParam, load } from "~/utils/http.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "disputes.farmTitle");
 
-function disputeIdOf(raw: string | undefined): number {
-  const id = Number(raw);
-  if (!Number.isInteger(id) || id <= 0 || id > 2_147_483_647) throw new Response("error.notFound", { status: 404 });
-  return id;
-}
-
-function guard<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
-    if (error instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
-    throw error;
-  }
-}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "farmer", "coop_admin");
-  const { dispute, role } = guard(() => getDisputeForViewer(getDb(), user, disputeIdOf(params.disputeId)));
-  if (role !== "producer") throw new Response("error.forbidden", { status: 403 });
+  const { dispute, role } = await load(() => getDisputeForViewer(getDb(), user, idParam(params.disputeId)));
+  if (role !== "producer") forbidden();
   return { dispute: threadOf(dispute), canAnswer: dispute.status === "open" || dispute.status === "answered" };
 }
 
@@ -44,16 +29,17 @@ type ActionData = { result: SubmissionResult<string[]> };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "farmer", "coop_admin");
-  const id = disputeIdOf(params.disputeId);
+  const id = idParam(params.disputeId);
   const submission = parseWithZod(await request.formData(), { schema: DisputeMessageSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
-  try {
-    guard(() => answerDispute(getDb(), user, id, submission.value.body));
-  } catch (error) {
-    if (error instanceof DomainRuleError) return data({ result: submission.reply({ formErrors: [error.messageKey] }) }, { status: 400 });
-    throw error;
-  }
-  return redirect(`/farm/disputes/${id}`);
+  const { body } = submission.value;
+  return act(
+    () => {
+      answerDispute(getDb(), user, id, body);
+      return redirect(`/farm/disputes/${id}`);
+    },
+    { request, submission },
+  );
 }
 
 export default function FarmDisputeRoute() {

@@ -8,18 +8,16 @@ import type { Db } from "../../db/client";
 import { categories, type ListingStatus } from "../../db/schema";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { fenToYuanInput } from "../../core/money";
-import { getListingForEdit, setListingStatus, updateListing, PhotoRejectedError, MAX_PHOTOS_PER_LISTING, photoUrl } from "~/market.server";
+import { getListingForEdit, setListingStatus, updateListing, MAX_PHOTOS_PER_LISTING, photoUrl } from "~/market.server";
 import { getEnv } from "~/kernel.server";
 import { type MessageKey } from "~/i18n/core";
 import { useT } from "~/i18n/react";
 import { ListingForm } from "~/listings/form";
-import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { EditListingSchema, ListingStatusSchema, STATUS_INTENTS } from "~/listings/schemas";
 import { getDb } from "~/utils/db.server";
-import { getLocale } from "~/utils/i18n.server";
-import { ComplianceBlockedError, describeBlockers } from "~/traceability.server";
 import { requireRole } from "~/utils/session.server";
-import { filesOf, parseUploadForm, RequestTooLargeError, stagePhotos, uploadTooLargeResult } from "~/utils/upload.server";
+import { filesOf, parseUploadForm, stagePhotos, uploadTooLargeResult } from "~/utils/upload.server";
+import { act, formReply, idParam, load, refused, type Refusal } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "编辑商品 · 村品" }];
 
@@ -35,31 +33,23 @@ const INTENT_STATUS: Record<(typeof STATUS_INTENTS)[number], ListingStatus> = {
 };
 const NOTICES = ["created", "saved", "published", "paused", "draft"] as const;
 
-function listingIdOf(params: { listingId?: string }): number {
-  const id = Number(params.listingId);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Response("error.notFound", { status: 404 });
-  return id;
-}
-
-/** The domain's ownership errors as HTTP answers; anything else is rethrown. */
-function asHttpError(error: unknown): never {
-  if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
-  if (error instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
-  throw error;
-}
-
+/** The listing with its product, certifications and photos, if this user may edit it (else 403/404). */
 function loadForEdit(db: Db, user: Parameters<typeof getListingForEdit>[1], listingId: number) {
-  try {
-    return getListingForEdit(db, user, listingId);
-  } catch (error) {
-    asHttpError(error);
-  }
+  return load(() => getListingForEdit(db, user, listingId));
+}
+
+/** The traceability gate's refusal as the page shows it: which lots block publishing, and why. */
+function gateOf(refusal: Refusal) {
+  return {
+    lines: refusal.blockerLines ?? [],
+    lots: (refusal.blockers ?? []).filter((b) => b.batchId > 0).map((b) => ({ batchId: b.batchId, lotCode: b.lotCode })),
+  };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "farmer", "coop_admin");
   const db = getDb();
-  const { listing, product, certifications, photos } = loadForEdit(db, user, listingIdOf(params));
+  const { listing, product, certifications, photos } = await loadForEdit(db, user, idParam(params.listingId));
   const category = db.select({ slug: categories.slug }).from(categories).where(eq(categories.id, listing.categoryId)).get();
   return {
     listing: { id: listing.id, status: listing.status, title: listing.title },
@@ -82,38 +72,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "farmer", "coop_admin");
   const db = getDb();
-  const listingId = listingIdOf(params);
+  const listingId = idParam(params.listingId);
   // Ownership first: nothing from a stranger is even parsed.
-  const current = loadForEdit(db, user, listingId);
+  const current = await loadForEdit(db, user, listingId);
 
-  let upload;
-  try {
-    upload = await parseUploadForm(request);
-  } catch (error) {
-    if (error instanceof RequestTooLargeError) {
-      return data({ result: uploadTooLargeResult(), statusError: null }, { status: 413 });
-    }
-    throw error;
-  }
+  const upload = await act(() => parseUploadForm(request), { request, reply: () => ({ result: uploadTooLargeResult(), statusError: null }) });
+  if (refused(upload)) return upload;
 
   // The status form: publish / pause / back to draft.
   const intent = upload.formData.get("intent");
   if (typeof intent === "string" && (STATUS_INTENTS as readonly string[]).includes(intent)) {
     const parsed = ListingStatusSchema.parse({ intent });
-    try {
-      setListingStatus(db, user, listingId, INTENT_STATUS[parsed.intent]);
-    } catch (error) {
-      if (error instanceof DomainRuleError) return data({ result: null, statusError: error.messageKey }, { status: 400 });
+    const changed = await act(() => setListingStatus(db, user, listingId, INTENT_STATUS[parsed.intent]), {
+      request,
       // The traceability gate: say which lots and records block publishing, and why.
-      if (error instanceof ComplianceBlockedError) {
-        const gate = {
-          lines: describeBlockers(error.blockers, getLocale(request)),
-          lots: error.blockers.filter((b) => b.batchId > 0).map((b) => ({ batchId: b.batchId, lotCode: b.lotCode })),
-        };
-        return data({ result: null, statusError: "trace.blocked.publishTitle", gate }, { status: 400 });
-      }
-      asHttpError(error);
-    }
+      reply: (refusal) =>
+        refusal.kind === "blocked"
+          ? { result: null, statusError: refusal.messageKey, gate: gateOf(refusal) }
+          : { result: null, statusError: refusal.messageKey },
+    });
+    if (refused(changed)) return changed;
     return redirect(`/farm/listings/${listingId}/edit?notice=${INTENT_STATUS[parsed.intent]}`);
   }
 
@@ -137,16 +115,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return data({ result: submission.reply({ fieldErrors: { photos: ["photo.tooMany"] } }), statusError: null }, { status: 400 });
   }
 
-  let staged;
-  try {
-    staged = await stagePhotos(newFiles, getEnv().UPLOAD_DIR);
-  } catch (error) {
-    if (error instanceof PhotoRejectedError) {
-      return data({ result: submission.reply({ fieldErrors: { photos: [error.messageKey] } }), statusError: null }, { status: 400 });
-    }
-    throw error;
-  }
-  try {
+  /** A refusal on the form: the message on its field (or the form), no status error. */
+  const onForm = (refusal: Refusal) => ({ result: formReply(submission, refusal), statusError: null });
+  const staged = await act(() => stagePhotos(newFiles, getEnv().UPLOAD_DIR), { request, reply: onForm });
+  if (refused(staged)) return staged;
+  const save = () =>
     db.transaction(() => {
       updateListing(
         db,
@@ -168,28 +141,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
       );
       if (value.intent === "save_publish") setListingStatus(db, user, listingId, "published");
     });
-  } catch (error) {
-    await staged.discard();
+  const saved = await act(save, {
+    request,
+    fieldOf: RULE_FIELD,
+    onError: () => staged.discard(),
     // "Save and publish" refused by the traceability gate: nothing was saved; same answer as the publish button.
-    if (error instanceof ComplianceBlockedError) {
-      const gate = {
-        lines: describeBlockers(error.blockers, getLocale(request)),
-        lots: error.blockers.filter((b) => b.batchId > 0).map((b) => ({ batchId: b.batchId, lotCode: b.lotCode })),
-      };
-      return data({ result: submission.reply(), statusError: "trace.blocked.publishTitle", gate }, { status: 400 });
-    }
-    if (error instanceof DomainRuleError) {
-      const field = RULE_FIELD[error.messageKey];
-      return data(
-        {
-          result: submission.reply(field ? { fieldErrors: { [field]: [error.messageKey] } } : { formErrors: [error.messageKey] }),
-          statusError: null,
-        },
-        { status: 400 },
-      );
-    }
-    asHttpError(error);
-  }
+    reply: (refusal) =>
+      refusal.kind === "blocked" ? { result: submission.reply(), statusError: refusal.messageKey, gate: gateOf(refusal) } : onForm(refusal),
+  });
+  if (refused(saved)) return saved;
   await staged.commit();
   return redirect(`/farm/listings/${listingId}/edit?notice=${value.intent === "save_publish" ? "published" : "saved"}`);
 }

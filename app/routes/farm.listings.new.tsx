@@ -9,15 +9,13 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { ListingForm } from "~/listings/form";
-import { createListing, setListingStatus, getFarmOverview, PhotoRejectedError } from "~/market.server";
+import { createListing, setListingStatus, getFarmOverview } from "~/market.server";
 import { getEnv } from "~/kernel.server";
-import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { NewListingSchema } from "~/listings/schemas";
 import { getDb } from "~/utils/db.server";
-import { getLocale } from "~/utils/i18n.server";
-import { ComplianceBlockedError, describeBlockers } from "~/traceability.server";
 import { requireRole } from "~/utils/session.server";
-import { filesOf, parseUploadForm, RequestTooLargeError, stagePhotos, uploadTooLargeResult } from "~/utils/upload.server";
+import { filesOf, parseUploadForm, stagePhotos } from "~/utils/upload.server";
+import { act, formReply, refused } from "~/utils/http.server";
 import type { Db } from "../../db/client";
 
 export const meta: MetaFunction = () => [{ title: "发布新商品 · 村品" }];
@@ -38,15 +36,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "farmer", "coop_admin");
-  let upload;
-  try {
-    upload = await parseUploadForm(request);
-  } catch (error) {
-    if (error instanceof RequestTooLargeError) {
-      return data({ result: uploadTooLargeResult() }, { status: 413 });
-    }
-    throw error;
-  }
+  const upload = await act(() => parseUploadForm(request), { request });
+  if (refused(upload)) return upload;
   const submission = parseWithZod(upload.formData, { schema: NewListingSchema });
   const oversize = upload.oversizeFields.includes("photos") ? ["photo.tooLarge"] : [];
   if (submission.status !== "success" || oversize.length) {
@@ -67,20 +58,12 @@ export async function action({ request }: ActionFunctionArgs) {
     return data({ result: submission.reply({ fieldErrors: { category: ["farm.unknownCategory"] } }) }, { status: 400 });
   }
 
-  let staged;
-  try {
-    staged = await stagePhotos(filesOf(upload.formData, "photos"), getEnv().UPLOAD_DIR);
-  } catch (error) {
-    if (error instanceof PhotoRejectedError) {
-      return data({ result: submission.reply({ fieldErrors: { photos: [error.messageKey] } }) }, { status: 400 });
-    }
-    throw error;
-  }
+  const staged = await act(() => stagePhotos(filesOf(upload.formData, "photos"), getEnv().UPLOAD_DIR), { request, submission });
+  if (refused(staged)) return staged;
 
-  let listingId: number;
-  try {
-    // One transaction: "save and publish" that fails to publish stores nothing.
-    listingId = db.transaction(() => {
+  // One transaction: "save and publish" that fails to publish stores nothing.
+  const save = () =>
+    db.transaction(() => {
       const id = createListing(
         db,
         user,
@@ -102,25 +85,16 @@ export async function action({ request }: ActionFunctionArgs) {
       if (value.intent === "save_publish") setListingStatus(db, user, id, "published");
       return id;
     });
-  } catch (error) {
-    await staged.discard();
-    if (error instanceof DomainRuleError) {
-      const field = RULE_FIELD[error.messageKey];
-      return data(
-        { result: submission.reply(field ? { fieldErrors: { [field]: [error.messageKey] } } : { formErrors: [error.messageKey] }) },
-        { status: 400 },
-      );
-    }
+  const listingId = await act(save, {
+    request,
+    submission,
+    fieldOf: RULE_FIELD,
+    onError: () => staged.discard(),
     // The traceability gate: a new listing has no lot yet, so "save and publish" names what is
     // missing and stores nothing; "save as draft", then link a lot from its lot page.
-    if (error instanceof ComplianceBlockedError) {
-      const reasons = describeBlockers(error.blockers, getLocale(request));
-      return data({ result: submission.reply({ formErrors: ["trace.blocked.publishTitle", ...reasons, "trace.blocked.saveDraftFirst"] }) }, { status: 400 });
-    }
-    if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
-    if (error instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
-    throw error;
-  }
+    reply: (refusal) => ({ result: formReply(submission, refusal, refusal.kind === "blocked" ? ["trace.blocked.saveDraftFirst"] : []) }),
+  });
+  if (refused(listingId)) return listingId;
   await staged.commit();
   return redirect(`/farm/listings/${listingId}/edit?notice=${value.intent === "save_publish" ? "published" : "created"}`);
 }

@@ -7,13 +7,13 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatFen } from "../../core/money";
 import { useT } from "~/i18n/react";
-import { listProducerSubOrders, packingList, finalizeCatchWeight, listWeightLines, recordActualWeight, advanceSubOrder, dispatchableSubOrders, dispatchSubOrder, pendingChangesForOrders, producerParcels, IllegalTransitionError, getStripe, invoicesBySubOrder } from "~/market.server";
+import { listProducerSubOrders, packingList, finalizeCatchWeight, listWeightLines, recordActualWeight, advanceSubOrder, dispatchableSubOrders, dispatchSubOrder, pendingChangesForOrders, producerParcels, getStripe, invoicesBySubOrder } from "~/market.server";
 import { logger } from "~/kernel.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
+import { act } from "~/utils/http.server";
 // ── W3: weighing (catch weight) and fulfilment steps ──
-import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 // ── end W3 ──
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "farmOrders.title");
@@ -45,31 +45,27 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = FarmOrderActionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return data({ ok: false as const, error: "fulfilment.error.weight", params: {} }, { status: 400 });
   const db = getDb();
-  try {
-    if (parsed.data.intent === "weigh") {
-      const r = recordActualWeight(db, user, parsed.data.lineId, parsed.data.actualWeightG);
+  const { data: input } = parsed;
+  return act(async () => {
+    if (input.intent === "weigh") {
+      const r = recordActualWeight(db, user, input.lineId, input.actualWeightG);
       if (r.allWeighed) {
-        const orderId = db.$client.prepare(`select order_id from order_lines where id = ?`).pluck().get(parsed.data.lineId) as number;
+        const orderId = db.$client.prepare(`select order_id from order_lines where id = ?`).pluck().get(input.lineId) as number;
         // Capture / refund of the difference; a Stripe failure leaves the weights saved and is retried on the next save.
         await finalizeCatchWeight(db, getStripe(), orderId).catch((err) => logger.error({ err, orderId }, "catch weight: settlement failed"));
       }
-    } else if (parsed.data.intent === "dispatch") {
-      const r = dispatchSubOrder(db, user, parsed.data.subOrderId);
+    } else if (input.intent === "dispatch") {
+      const r = dispatchSubOrder(db, user, input.subOrderId);
       const notes: { key: string; params: Record<string, string | number> }[] = [];
       if (r.dispatched.length) notes.push({ key: "parcels.farm.dispatched", params: { count: r.dispatched.length } });
       if (r.waiting.length) notes.push({ key: "parcels.farm.waiting", params: { count: r.waiting.length } });
       if (r.proposal) notes.push({ key: "parcels.farm.proposed", params: { to: r.proposal.toPointName } });
       return { ok: true as const, error: null, notes };
     } else {
-      advanceSubOrder(db, user, parsed.data.subOrderId, parsed.data.intent);
+      advanceSubOrder(db, user, input.subOrderId, input.intent);
     }
     return { ok: true as const, error: null, notes: [] as { key: string; params: Record<string, string | number> }[] };
-  } catch (e) {
-    if (e instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
-    if (e instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
-    if (e instanceof DomainRuleError || e instanceof IllegalTransitionError) return data({ ok: false as const, error: e.messageKey, params: {} }, { status: 400 });
-    throw e;
-  }
+  }, { request, reply: (refusal) => ({ ok: false as const, error: refusal.messageKey, params: refusal.params }) });
 }
 // ── end W3 ──
 

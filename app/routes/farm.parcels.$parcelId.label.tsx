@@ -8,11 +8,11 @@ import { useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ParcelLabelSheet } from "~/components/parcel-label";
 import { useT } from "~/i18n/react";
-import { ForbiddenError, NotFoundError } from "../../core/errors";
 import parcelLabelStyles from "~/styles/parcel-label.css";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireUser } from "~/utils/session.server";
+import { idParam, load } from "~/utils/http.server";
 import { parcelLabel, withQr } from "~/logistics.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: parcelLabelStyles }];
@@ -22,15 +22,8 @@ export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const id = Number(params.parcelId);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Response("error.notFound", { status: 404 });
-  try {
-    return { label: await withQr(parcelLabel(getDb(), user, id)) };
-  } catch (error) {
-    if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
-    if (error instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
-    throw error;
-  }
+  const id = idParam(params.parcelId);
+  return { label: await withQr(await load(() => parcelLabel(getDb(), user, id))) };
 }
 
 export default function ParcelLabelRoute() {

@@ -9,10 +9,9 @@ import { FieldError, FormErrors } from "~/components/forms";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
-import { getLocale } from "~/utils/i18n.server";
 import { requireRole } from "~/utils/session.server";
-import { actorPlots, actorProducers, createPlot, TraceRuleError } from "~/traceability.server";
-import { asHttpError, ruleText } from "~/traceability-ui/http.server";
+import { actorPlots, actorProducers, createPlot } from "~/traceability.server";
+import { act } from "~/utils/http.server";
 import { PlotSchema } from "~/traceability-ui/schemas";
 import traceStyles from "~/traceability-ui/trace-ui.css";
 
@@ -43,17 +42,13 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!user.producerIds.includes(value.producerId)) {
     return data({ result: submission.reply({ fieldErrors: { producerId: ["farm.producer.notYours"] } }) }, { status: 400 });
   }
-  try {
-    createPlot(getDb(), user, { producerId: value.producerId, name: value.name, areaMu: value.areaMu ?? null, lat: value.lat ?? null, lng: value.lng ?? null });
-  } catch (error) {
-    if (error instanceof TraceRuleError) {
-      const text = ruleText(error, getLocale(request));
-      const field = RULE_FIELD[error.messageKey];
-      return data({ result: submission.reply(field ? { fieldErrors: { [field]: [text] } } : { formErrors: [text] }) }, { status: 400 });
-    }
-    asHttpError(error);
-  }
-  return redirect("/farm/plots?notice=created");
+  return act(
+    () => {
+      createPlot(getDb(), user, { producerId: value.producerId, name: value.name, areaMu: value.areaMu ?? null, lat: value.lat ?? null, lng: value.lng ?? null });
+      return redirect("/farm/plots?notice=created");
+    },
+    { request, submission, fieldOf: RULE_FIELD },
+  );
 }
 
 type ActionData = { result: SubmissionResult<string[]> };

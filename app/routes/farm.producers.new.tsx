@@ -7,11 +7,11 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError, FormErrors } from "~/components/forms";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
-import { DomainRuleError, ForbiddenError } from "../../core/errors";
 import { PRODUCER_KINDS, RegisterProducerSchema } from "~/listings/schemas";
 import { getRegionChoices, registerProducer, resolveProducerPlace } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { requireUser } from "~/utils/session.server";
+import { act } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "登记经营主体 · 村品" }];
 
@@ -33,7 +33,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!place.ok) {
     return data({ result: submission.reply({ fieldErrors: { [place.field]: [place.messageKey] } }) }, { status: 400 });
   }
-  try {
+  return act(() => {
     const { status } = registerProducer(db, user, {
       kind: value.kind,
       nameZh: value.nameZh,
@@ -49,17 +49,7 @@ export async function action({ request }: ActionFunctionArgs) {
       descriptionZh: value.descriptionZh,
     });
     return redirect(`/farm?registered=${status}`);
-  } catch (error) {
-    if (error instanceof DomainRuleError) {
-      const field = error.messageKey.startsWith("producer.creditCode.") ? "creditCode" : "";
-      return data(
-        { result: submission.reply(field ? { fieldErrors: { [field]: [error.messageKey] } } : { formErrors: [error.messageKey] }) },
-        { status: 400 },
-      );
-    }
-    if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
-    throw error;
-  }
+  }, { request, submission, fieldOf: (key) => (key.startsWith("producer.creditCode.") ? "creditCode" : undefined) });
 }
 
 /** Typed by hand: env.d.ts does not declare the single-fetch Future flag. */

@@ -7,11 +7,11 @@ import { useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ParcelLabelSheet } from "~/components/parcel-label";
 import { useT } from "~/i18n/react";
-import { ForbiddenError, NotFoundError } from "../../core/errors";
 import parcelLabelStyles from "~/styles/parcel-label.css";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireUser } from "~/utils/session.server";
+import { idParam, load } from "~/utils/http.server";
 import { subOrderLabels, withQr } from "~/logistics.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: parcelLabelStyles }];
@@ -21,15 +21,9 @@ export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const id = Number(params.subOrderId);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Response("error.notFound", { status: 404 });
-  try {
-    return { subOrderId: id, labels: await Promise.all(subOrderLabels(getDb(), user, id).map(withQr)) };
-  } catch (error) {
-    if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
-    if (error instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
-    throw error;
-  }
+  const id = idParam(params.subOrderId);
+  const labels = await load(() => subOrderLabels(getDb(), user, id));
+  return { subOrderId: id, labels: await Promise.all(labels.map(withQr)) };
 }
 
 export default function SubOrderLabelsRoute() {

@@ -14,12 +14,12 @@ import { type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { AffectedBuyers, AffectedDeliveryPoints, AffectedListings, AffectedOrders, AffectedTotals } from "~/inspect/components";
 import { formatDate, formatDateTime } from "~/inspect/format";
-import { inspectLot, openRecall, TraceRuleError } from "~/inspect/inspect.server";
+import { inspectLot, openRecall } from "~/inspect/inspect.server";
 import { OpenRecallSchema, RECALL_REASON_MAX } from "~/inspect/schemas";
-import { ForbiddenError, NotFoundError } from "../../core/errors";
 import { getDb } from "~/utils/db.server";
 import { getLocale } from "~/utils/i18n.server";
 import { requireRole } from "~/utils/session.server";
+import { act } from "~/utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data && "lot" in data ? data.lot.lotCode : ""} · 批次监管 · 村品` },
@@ -45,17 +45,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const batchId = batchIdOf(params);
   const submission = parseWithZod(await request.formData(), { schema: OpenRecallSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
-  try {
-    const r = openRecall(getDb(), user, batchId, submission.value.reason);
-    return redirect(`/inspect/recalls/${r.recallId}?opened=1`);
-  } catch (error) {
-    if (error instanceof TraceRuleError) {
-      return data({ result: submission.reply({ formErrors: [error.messageKey] }) }, { status: 400 });
-    }
-    if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
-    if (error instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
-    throw error;
-  }
+  const { reason } = submission.value;
+  return act(
+    () => {
+      const r = openRecall(getDb(), user, batchId, reason);
+      return redirect(`/inspect/recalls/${r.recallId}?opened=1`);
+    },
+    { request, submission },
+  );
 }
 
 type ActionData = { result: SubmissionResult<string[]> };

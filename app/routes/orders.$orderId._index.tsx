@@ -16,8 +16,8 @@ import { RatingForm } from "~/orders-ui/rating-form";
 import { pageTitle } from "~/utils/meta";
 import { parseOrderId, requireOrderForViewer } from "~/utils/order-access.server";
 import { requireUser } from "~/utils/session.server";
+import { act, forbidden } from "~/utils/http.server";
 // ── parcels (issue 5) ──
-import { DomainRuleError, NotFoundError } from "../../core/errors";
 // ── end parcels ──
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
@@ -68,15 +68,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const order = requireOrderForViewer(user, parseOrderId(params.orderId));
   const parsed = PointChangeSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return data({ ok: false as const, message: "parcels.error.changeAnswered" }, { status: 400 });
-  if (order.buyerId !== user.id) throw new Response("error.forbidden", { status: 403 });
-  try {
-    respondToPointChange(getDb(), user, parsed.data.changeId, parsed.data.intent === "accept");
-    return { ok: true as const, message: parsed.data.intent === "accept" ? "parcels.buyer.accepted" : "parcels.buyer.declined" };
-  } catch (e) {
-    if (e instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
-    if (e instanceof DomainRuleError) return data({ ok: false as const, message: e.messageKey }, { status: 400 });
-    throw e;
-  }
+  if (order.buyerId !== user.id) forbidden();
+  const { changeId, intent } = parsed.data;
+  return act(
+    () => {
+      respondToPointChange(getDb(), user, changeId, intent === "accept");
+      return { ok: true as const, message: intent === "accept" ? "parcels.buyer.accepted" : "parcels.buyer.declined" };
+    },
+    { request, reply: (refusal) => ({ ok: false as const, message: refusal.messageKey }) },
+  );
 }
 
 type LoadedParcel = Awaited<ReturnType<typeof parcelsFor>>["parcels"][number];

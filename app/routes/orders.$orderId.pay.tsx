@@ -16,13 +16,13 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatFen } from "../../core/money";
 import { useT } from "~/i18n/react";
-import { DomainRuleError } from "../../core/errors";
 import { PAYMENT_METHOD_TYPES, createPaymentIntent, getStripe, webhookSecret, isStripeTestMode, simulateTestPayment } from "~/market.server";
 import { logger } from "~/kernel.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { parseOrderId, requireOrderForViewer } from "~/utils/order-access.server";
 import { requireUser } from "~/utils/session.server";
+import { act, notFound } from "~/utils/http.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "pay.title");
 
@@ -54,18 +54,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const orderId = parseOrderId(params.orderId);
   const order = requireOrderForViewer(user, orderId);
   // Only the buyer pays, and only against stripe-mock: otherwise this action does not exist.
-  if (order.buyerId !== user.id || !isStripeTestMode()) throw new Response("error.notFound", { status: 404 });
-  try {
+  if (order.buyerId !== user.id || !isStripeTestMode()) notFound();
+  return act(async () => {
     const result = await simulateTestPayment(getDb(), getStripe(), orderId, webhookSecret());
     if (result.status !== 200) {
       logger.error({ orderId, error: result.error }, "test-mode payment: webhook refused the event");
       return data({ error: "pay.failed" as const }, { status: 500 });
     }
-  } catch (error) {
-    if (error instanceof DomainRuleError) return data({ error: "orders.error.notPayable" as const }, { status: 400 });
-    throw error;
-  }
-  return redirect(`/orders/${orderId}`);
+    return redirect(`/orders/${orderId}`);
+  }, { request, reply: () => ({ error: "orders.error.notPayable" as const }) });
 }
 
 export default function PayRoute() {

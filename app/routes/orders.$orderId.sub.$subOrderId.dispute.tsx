@@ -10,17 +10,17 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError, FormErrors } from "~/components/forms";
-import { threadOf, addBuyerMessage, canOpenDispute, DISPUTE_KINDS, findDisputeIdBySubOrder, getDisputeForViewer, getSubOrderFacts, MAX_DISPUTE_PHOTOS, openDispute, PhotoRejectedError } from "~/market.server";
+import { threadOf, addBuyerMessage, canOpenDispute, DISPUTE_KINDS, findDisputeIdBySubOrder, getDisputeForViewer, getSubOrderFacts, MAX_DISPUTE_PHOTOS, openDispute } from "~/market.server";
 import { getEnv } from "~/kernel.server";
 import { useT } from "~/i18n/react";
-import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { DisputeMessageSchema, OpenDisputeSchema } from "~/orders-ui/after-sale-schemas";
 import { DisputeThread } from "~/orders-ui/dispute-thread";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { parseOrderId, requireOrderForViewer } from "~/utils/order-access.server";
 import { requireUser } from "~/utils/session.server";
-import { filesOf, parseUploadForm, RequestTooLargeError, stagePhotos, uploadTooLargeResult } from "~/utils/upload.server";
+import { filesOf, parseUploadForm, stagePhotos } from "~/utils/upload.server";
+import { act, forbidden, load, notFound, refused } from "~/utils/http.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "disputes.open");
 
@@ -28,7 +28,7 @@ async function context(request: Request, params: LoaderFunctionArgs["params"]) {
   const user = await requireUser(request);
   const order = requireOrderForViewer(user, parseOrderId(params.orderId));
   const sub = order.subOrders.find((s) => s.id === Number(params.subOrderId));
-  if (!sub) throw new Response("error.notFound", { status: 404 });
+  if (!sub) notFound();
   return { user, order, sub };
 }
 
@@ -38,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const disputeId = findDisputeIdBySubOrder(db, sub.id);
   const isBuyer = order.buyerId === user.id;
   if (disputeId != null) {
-    const { dispute, role } = getDisputeForViewer(db, user, disputeId);
+    const { dispute, role } = await load(() => getDisputeForViewer(db, user, disputeId));
     const canReply = isBuyer && (dispute.status === "open" || dispute.status === "answered");
     return { orderId: order.id, subOrderId: sub.id, producerName: sub.producerName, dispute: threadOf(dispute), role, canReply, canOpen: false };
   }
@@ -50,59 +50,41 @@ type ActionData = { result: SubmissionResult<string[]> };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, order, sub } = await context(request, params);
-  if (order.buyerId !== user.id) throw new Response("error.forbidden", { status: 403 });
-  let upload;
-  try {
-    upload = await parseUploadForm(request);
-  } catch (error) {
-    if (error instanceof RequestTooLargeError) return data({ result: uploadTooLargeResult() }, { status: 413 });
-    throw error;
-  }
+  if (order.buyerId !== user.id) forbidden();
+  const upload = await act(() => parseUploadForm(request), { request });
+  if (refused(upload)) return upload;
   const db = getDb();
   const here = `/orders/${order.id}/sub/${sub.id}/dispute`;
   const intent = upload.formData.get("intent");
-  try {
-    if (intent === "reply") {
-      const submission = parseWithZod(upload.formData, { schema: DisputeMessageSchema });
-      if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
-      const disputeId = findDisputeIdBySubOrder(db, sub.id);
-      if (disputeId == null) throw new Response("error.notFound", { status: 404 });
-      try {
-        addBuyerMessage(db, user, disputeId, submission.value.body);
-      } catch (error) {
-        if (error instanceof DomainRuleError) return data({ result: submission.reply({ formErrors: [error.messageKey] }) }, { status: 400 });
-        throw error;
-      }
-      return redirect(here);
-    }
-    const submission = parseWithZod(upload.formData, { schema: OpenDisputeSchema });
-    const oversize = upload.oversizeFields.includes("photos") ? ["photo.tooLarge"] : [];
-    const files = filesOf(upload.formData, "photos");
-    const tooMany = files.length > MAX_DISPUTE_PHOTOS ? ["disputes.error.photos"] : [];
-    if (submission.status !== "success" || oversize.length || tooMany.length) {
-      return data({ result: submission.reply({ fieldErrors: { photos: [...oversize, ...tooMany] } }) }, { status: 400 });
-    }
-    let staged;
-    try {
-      staged = await stagePhotos(files, getEnv().UPLOAD_DIR);
-    } catch (error) {
-      if (error instanceof PhotoRejectedError) return data({ result: submission.reply({ fieldErrors: { photos: [error.messageKey] } }) }, { status: 400 });
-      throw error;
-    }
-    try {
-      openDispute(db, user, sub.id, { kind: submission.value.kind, body: submission.value.body, photos: staged.photos.map((p) => p.fileKey) });
-    } catch (error) {
-      await staged.discard();
-      if (error instanceof DomainRuleError) return data({ result: submission.reply({ formErrors: [error.messageKey] }) }, { status: 400 });
-      throw error;
-    }
-    await staged.commit();
-    return redirect(here);
-  } catch (error) {
-    if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
-    if (error instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
-    throw error;
+  if (intent === "reply") {
+    const submission = parseWithZod(upload.formData, { schema: DisputeMessageSchema });
+    if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+    const disputeId = findDisputeIdBySubOrder(db, sub.id);
+    if (disputeId == null) notFound();
+    const { body } = submission.value;
+    return act(
+      () => {
+        addBuyerMessage(db, user, disputeId, body);
+        return redirect(here);
+      },
+      { request, submission },
+    );
   }
+  const submission = parseWithZod(upload.formData, { schema: OpenDisputeSchema });
+  const oversize = upload.oversizeFields.includes("photos") ? ["photo.tooLarge"] : [];
+  const files = filesOf(upload.formData, "photos");
+  const tooMany = files.length > MAX_DISPUTE_PHOTOS ? ["disputes.error.photos"] : [];
+  if (submission.status !== "success" || oversize.length || tooMany.length) {
+    return data({ result: submission.reply({ fieldErrors: { photos: [...oversize, ...tooMany] } }) }, { status: 400 });
+  }
+  const staged = await act(() => stagePhotos(files, getEnv().UPLOAD_DIR), { request, submission });
+  if (refused(staged)) return staged;
+  const { kind, body } = submission.value;
+  const photos = staged.photos.map((p) => p.fileKey);
+  const opened = await act(() => openDispute(db, user, sub.id, { kind, body, photos }), { request, submission, onError: () => staged.discard() });
+  if (refused(opened)) return opened;
+  await staged.commit();
+  return redirect(here);
 }
 
 function OpenForm({ lastResult }: { lastResult?: SubmissionResult<string[]> }) {

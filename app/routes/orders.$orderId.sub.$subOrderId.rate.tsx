@@ -9,7 +9,6 @@ import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useT } from "~/i18n/react";
-import { DomainRuleError, ForbiddenError } from "../../core/errors";
 import { RatingSchema } from "~/orders-ui/after-sale-schemas";
 import { RatingForm } from "~/orders-ui/rating-form";
 import { getSubOrderFacts, isPickedUp, rateSubOrder, ratingsForOrder } from "~/market.server";
@@ -17,6 +16,7 @@ import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { parseOrderId, requireOrderForViewer } from "~/utils/order-access.server";
 import { requireUser } from "~/utils/session.server";
+import { act } from "~/utils/http.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "ratings.rate");
 
@@ -42,14 +42,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { user, order, sub } = await context(request, params);
   const submission = parseWithZod(await request.formData(), { schema: RatingSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
-  try {
-    rateSubOrder(getDb(), user, sub.id, submission.value.stars, submission.value.body ?? "");
-  } catch (error) {
-    if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
-    if (error instanceof DomainRuleError) return data({ result: submission.reply({ formErrors: [error.messageKey] }) }, { status: 400 });
-    throw error;
-  }
-  return redirect(`/orders/${order.id}?rated=${sub.id}`);
+  const { stars, body } = submission.value;
+  return act(
+    () => {
+      rateSubOrder(getDb(), user, sub.id, stars, body ?? "");
+      return redirect(`/orders/${order.id}?rated=${sub.id}`);
+    },
+    { request, submission },
+  );
 }
 
 export default function RateRoute() {

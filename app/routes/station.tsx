@@ -14,11 +14,11 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatFen } from "../../core/money";
 import { useT } from "~/i18n/react";
-import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
-import { handOutParcel, markParcelArrived, markReturned, operatorParcels, parcelIdForOperator, parsePickupQrPayload, PickupRefusedError, type OperatorParcel, IllegalTransitionError } from "~/market.server";
+import { handOutParcel, markParcelArrived, markReturned, operatorParcels, parcelIdForOperator, parsePickupQrPayload, type OperatorParcel } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
+import { act, load, type Refusal } from "~/utils/http.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "parcels.station.title");
 
@@ -28,14 +28,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "delivery_operator");
   const q = PointQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!q.success) throw new Response("error.notFound", { status: 400 });
-  try {
-    const view = operatorParcels(getDb(), user, { pointId: q.data.point });
-    const fmt = (list: OperatorParcel[]) => list.map((p) => ({ ...p, holdUntilText: p.holdUntil ? shanghaiDateTime(p.holdUntil) : null }));
-    return { ...view, expected: fmt(view.expected), arrived: fmt(view.arrived), overdue: fmt(view.overdue), flagged: fmt(view.flagged) };
-  } catch (e) {
-    if (e instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
-    throw e;
-  }
+  const view = await load(() => operatorParcels(getDb(), user, { pointId: q.data.point }));
+  const fmt = (list: OperatorParcel[]) => list.map((p) => ({ ...p, holdUntilText: p.holdUntil ? shanghaiDateTime(p.holdUntil) : null }));
+  return { ...view, expected: fmt(view.expected), arrived: fmt(view.arrived), overdue: fmt(view.overdue), flagged: fmt(view.flagged) };
 }
 
 const ActionSchema = z.discriminatedUnion("intent", [
@@ -66,19 +61,22 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const db = getDb();
   const input = parsed.data;
-  try {
+  /** A refused scan, named by parcel; a code typed at the wrong point reads as unknown (the parcel's existence is not revealed). */
+  const refusedFor = (parcelId: number | null) => ({
+    request,
+    notFound: { messageKey: "parcels.error.parcelNotFound", status: 404 },
+    reply: (r: Refusal): ActionResult => ({ ok: false, error: r.messageKey, params: r.params, parcelId }),
+  });
+  return act(async () => {
     if (input.intent === "arrive") {
       // The buyer's QR in the scan box: hand-out with the code it carries.
       const qr = parsePickupQrPayload(input.parcelCode);
       if (qr) {
         const parcelId = parcelIdForOperator(db, user, qr.parcelCode);
-        try {
+        return act(() => {
           const r = handOutParcel(db, user, { parcelId, pickupCode: qr.code });
           return data<ActionResult>({ ok: true, message: r.paidAtPickup ? "parcels.station.paidAndHandedOut" : "parcels.station.handedOut", params: { parcel: r.code }, parcelId });
-        } catch (e) {
-          if (e instanceof DomainRuleError) return fail(e.messageKey, 400, e instanceof PickupRefusedError ? e.params : {}, parcelId);
-          throw e;
-        }
+        }, refusedFor(parcelId));
       }
       const r = markParcelArrived(db, user, input.parcelCode);
       return data<ActionResult>({ ok: true, message: "parcels.station.arrivedOk", params: { parcel: r.code, slot: r.slotCode ?? "—", buyer: r.buyerName }, parcelId: r.parcelId });
@@ -89,15 +87,7 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     const { code } = markReturned(db, user, input.parcelId);
     return data<ActionResult>({ ok: true, message: "parcels.station.returned", params: { parcel: code }, parcelId: input.parcelId });
-  } catch (e) {
-    const parcelId = "parcelId" in input ? input.parcelId : null;
-    if (e instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
-    // A code typed at the wrong point reads as unknown here: the parcel's existence is not revealed.
-    if (e instanceof NotFoundError) return fail("parcels.error.parcelNotFound", 404, {}, parcelId);
-    if (e instanceof PickupRefusedError) return fail(e.messageKey, 400, e.params, parcelId);
-    if (e instanceof DomainRuleError || e instanceof IllegalTransitionError) return fail(e.messageKey, 400, {}, parcelId);
-    throw e;
-  }
+  }, refusedFor("parcelId" in input ? input.parcelId : null));
 }
 
 const big = { minHeight: "3rem", fontSize: "1.1rem" } as const;

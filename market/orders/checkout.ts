@@ -30,7 +30,7 @@ export class SoldOutError extends DomainRuleError {
     public readonly available: number,
     public readonly wanted: number,
   ) {
-    super("orders.error.soldOut");
+    super("orders.error.soldOut", { title, available, wanted });
     this.message = `sold out: listing ${listingId} 「${title}」 has ${available}, wanted ${wanted}`;
   }
 }
@@ -41,7 +41,7 @@ export class ListingUnavailableError extends DomainRuleError {
     public readonly listingId: number,
     public readonly title: string,
   ) {
-    super("orders.error.unavailable");
+    super("orders.error.unavailable", { title });
     this.message = `listing ${listingId} 「${title}」 is not on sale`;
   }
 }
@@ -56,7 +56,10 @@ export class PointUnavailableError extends DomainRuleError {
     public readonly reason: "full" | "no_chilled" | "too_big" | "inactive",
     public readonly suggestion: { id: number; name: string; km: number } | null,
   ) {
-    super(suggestion ? "pointChoice.error.unavailableTry" : "pointChoice.error.unavailable");
+    super(
+      suggestion ? "pointChoice.error.unavailableTry" : "pointChoice.error.unavailable",
+      suggestion ? { name: suggestion.name, km: suggestion.km.toFixed(1) } : {},
+    );
     this.message = `delivery point ${pointId} cannot take the parcels (${reason})${suggestion ? `; nearest feasible: ${suggestion.id} 「${suggestion.name}」 ${suggestion.km.toFixed(1)} km` : ""}`;
   }
 }
