@@ -13,7 +13,7 @@ import parcelLabelStyles from "~/styles/parcel-label.css";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireUser } from "~/utils/session.server";
-import { parcelLabel, withQr } from "../../logistics/labels";
+import { parcelLabel, withQr } from "~/logistics.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: parcelLabelStyles }];
 

@@ -12,7 +12,7 @@ import parcelLabelStyles from "~/styles/parcel-label.css";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireUser } from "~/utils/session.server";
-import { subOrderLabels, withQr } from "../../logistics/labels";
+import { subOrderLabels, withQr } from "~/logistics.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: parcelLabelStyles }];
 

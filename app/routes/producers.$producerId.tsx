@@ -5,9 +5,8 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { PagedListingSection } from "~/components/listing-card";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
-import { getProducerPage } from "~/market.server";
+import { getProducerPage, producerRating } from "~/market.server";
 import { getDb } from "~/utils/db.server";
-import { producerRating } from "../../market/orders/ratings"; // ratings (W1)
 import { pageTitle } from "~/utils/meta";
 
 const ParamsSchema = z.object({ producerId: z.coerce.number().int().positive().max(2_147_483_647) });

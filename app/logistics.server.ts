@@ -1,0 +1,7 @@
+/**
+ * Logistics functions that pull in server-only code (the logger, the database), as routes reach
+ * them: a `.server` module is left out of the browser bundle, whereas a direct import of
+ * logistics/labels put pino in the label pages' browser code and they threw
+ * "process is not defined" on hydration. See market.server.ts.
+ */
+export * from "../logistics/labels";
