@@ -30,6 +30,7 @@ import {
 type Ids = {
   orderX: number; // an order of another buyer with a sub-order of producer A
   subOrderA: number;
+  invoiceA: number; // the invoice of that sub-order, once issued
   listingA: number;
   batchA: number;
   gtinA: string;
@@ -113,7 +114,8 @@ const RULES: Record<string, { route: Set<RoleName>; objects?: Set<RoleName> }> =
 
   // Another buyer's order: only the platform admin may look.
   "orders.$orderId._index": { route: loggedIn, objects: admin },
-  "orders.$orderId.invoices.$file": { route: loggedIn, objects: admin },
+  // The invoice of producer A's sub-order: its producer may download it too.
+  "orders.$orderId.invoices.$file": { route: loggedIn, objects: tenantAOrAdmin },
   "orders.$orderId.pay": { route: loggedIn, objects: admin },
   "orders.$orderId.sub.$subOrderId.dispute": { route: loggedIn, objects: admin },
   "orders.$orderId.sub.$subOrderId.rate": { route: loggedIn, objects: admin },
@@ -155,7 +157,8 @@ beforeAll(async () => {
   const A = seeded.producerA;
   const buyer = seeded.userIds.buyer;
   const orderX = one<number>(
-    "select o.id from orders o join sub_orders s on s.order_id = o.id where s.producer_id = ? and o.buyer_id <> ? order by o.id limit 1",
+    `select o.id from orders o join sub_orders s on s.order_id = o.id where s.producer_id = ? and o.buyer_id <> ?
+      order by exists (select 1 from invoices i where i.sub_order_id = s.id) desc, o.id limit 1`,
     A,
     buyer,
   );
@@ -163,6 +166,7 @@ beforeAll(async () => {
   ids = {
     orderX,
     subOrderA: one("select id from sub_orders where order_id = ? and producer_id = ?", orderX, A),
+    invoiceA: 0,
     listingA: one("select id from listings where producer_id = ? order by id limit 1", A),
     batchA,
     gtinA: one("select gtin from batches where id = ?", batchA),
@@ -188,9 +192,12 @@ beforeAll(async () => {
     recall: (getDb().$client.prepare("select id from recalls order by id limit 1").pluck().get() as number) ?? 999_999,
     villageA: one("select village_id from producers where id = ?", A),
   };
+
 }, 120_000);
 
 function paramsFor(routeId: string): Record<string, string> {
+  // Invoices are issued when the order page is first shown, so the invoice is looked up when needed.
+  ids.invoiceA = (getDb().$client.prepare("select id from invoices where sub_order_id = ?").pluck().get(ids.subOrderA) as number) ?? 999_999;
   return {
     orderId: String(ids.orderX),
     subOrderId: String(ids.subOrderA),
@@ -199,7 +206,7 @@ function paramsFor(routeId: string): Record<string, string> {
     type: "input_application",
     gtin: ids.gtinA,
     lot: ids.lotA,
-    file: routeId.startsWith("i18n") ? "zh.0000000000.js" : routeId.startsWith("qr") ? `${ids.lotA}.svg` : "1.pdf",
+    file: routeId.startsWith("i18n") ? "zh.0000000000.js" : routeId.startsWith("qr") ? `${ids.lotA}.svg` : `${ids.invoiceA}.pdf`,
     disputeId: String(ids.disputeA),
     parcelId: String(ids.parcelA),
     pointId: String(ids.pointOfOperator),
@@ -288,6 +295,7 @@ describe("authorization matrix: every loader and action × every role", () => {
           if (id === "logout" && role !== "anonymous") continue;
           const o = await callRoute(mod.action, makeRequest(url, seeded.cookies[role], { method: "POST", body: hostileForm(intent) }), params);
           calls++;
+          if (process.env.AUTHZ_DEBUG) console.log(`POST ${id} ${intent} ${role} ${o.status} ${o.location ?? ""}`);
           const where = `POST ${url} intent=${intent} (${id}) as ${role}: ${o.status}${o.location ? ` → ${o.location}` : ""}`;
           if (o.status >= 500) findings.push(`${where} ${String((o.error as Error)?.stack ?? o.error).split("\n").slice(0, 3).join(" ")}`);
           else if (!rule.route.has(role) && !refused(o, role)) findings.push(`${where}: expected a refusal (no role)`);
