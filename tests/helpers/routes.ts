@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * Calling Remix route modules directly (the authorization matrix and the form fuzz test): the
  * small demo data set in the process-wide database (tests/helpers/setup.ts gives it a temp file),

@@ -11,7 +11,7 @@ import path from "node:path";
 import { createElement } from "react";
 import { renderToString } from "react-dom/server";
 import { createStaticHandler, createStaticRouter, StaticRouterProvider } from "react-router-dom/server";
-import { Outlet } from "react-router-dom";
+import { Outlet, type LoaderFunction } from "react-router-dom";
 import { UNSAFE_RemixContext as RemixContext } from "@remix-run/react";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
@@ -199,7 +199,7 @@ async function renderRoute(routeId: string, url: string, params: Record<string, 
       path: "/",
       loader: () => ({ locale: "zh", messagesUrl: "", user: null, unreadNotices: 0 }),
       element: createElement(Outlet),
-      children: [{ id: `routes/${routeId}`, path: url.slice(1), loader: () => mod.loader!({ request: makeRequest(url, null), params, context: {} }), element: createElement(mod.default) }],
+      children: [{ id: `routes/${routeId}`, path: url.slice(1), loader: (() => mod.loader!({ request: makeRequest(url, null), params, context: {} })) as LoaderFunction, element: createElement(mod.default) }],
     },
   ];
   const handler = createStaticHandler(dataRoutes);
