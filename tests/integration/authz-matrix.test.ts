@@ -295,7 +295,6 @@ describe("authorization matrix: every loader and action × every role", () => {
           if (id === "logout" && role !== "anonymous") continue;
           const o = await callRoute(mod.action, makeRequest(url, seeded.cookies[role], { method: "POST", body: hostileForm(intent) }), params);
           calls++;
-          if (process.env.AUTHZ_DEBUG) console.log(`POST ${id} ${intent} ${role} ${o.status} ${o.location ?? ""}`);
           const where = `POST ${url} intent=${intent} (${id}) as ${role}: ${o.status}${o.location ? ` → ${o.location}` : ""}`;
           if (o.status >= 500) findings.push(`${where} ${String((o.error as Error)?.stack ?? o.error).split("\n").slice(0, 3).join(" ")}`);
           else if (!rule.route.has(role) && !refused(o, role)) findings.push(`${where}: expected a refusal (no role)`);
