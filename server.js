@@ -90,8 +90,13 @@ app.use(express.static("public", { maxAge: "1h" }));
 // The CSP nonce goes to entry.server.tsx, which puts it on every script it renders.
 app.all("*", createRequestHandler({ build, mode: build.mode, getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce }) }));
 
-app.use((err, _req, res, _next) => {
-  if (err?.status === 404 || err?.statusCode === 404) return res.status(404).send("Not found");
+app.use((err, req, res, _next) => {
+  // A client error (a missing upload, a malformed or oversized body) is logged as one, not as ours.
+  const status = Number(err?.status ?? err?.statusCode);
+  if (status >= 400 && status < 500) {
+    log.info({ status, method: req.method, url: req.originalUrl, message: err?.message }, "client error");
+    return res.status(status).send(http.STATUS_CODES[status] ?? "Client error");
+  }
   log.error({ err }, "express error");
   res.status(500).send("Internal Server Error");
 });

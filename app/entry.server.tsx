@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { messages } from "~/i18n";
@@ -74,5 +74,12 @@ export default function handleRequest(
 
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
+  // A 4xx (unknown URL, bad method, a thrown 404 Response) is the client's mistake, not ours:
+  // it is logged as such, so that error-level lines mean something for us to fix.
+  const status = isRouteErrorResponse(error) ? error.status : error instanceof Response ? error.status : 500;
+  if (status < 500) {
+    logger.info({ status, method: request.method, url: request.url }, "client error");
+    return;
+  }
   logger.error({ err: error, method: request.method, url: request.url }, "unhandled error");
 }

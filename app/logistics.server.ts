@@ -1,4 +1,9 @@
-/** The logistics domain as the web layer reaches it (see market.server.ts for why routes import through a `.server` gateway). */
+/**
+ * Logistics functions that pull in server-only code (the logger, the database), as routes reach
+ * them: a `.server` module is left out of the browser bundle, whereas a direct import of
+ * logistics/labels put pino in the label pages' browser code and they threw
+ * "process is not defined" on hydration. See market.server.ts.
+ */
 export * from "../logistics/labels";
 export * from "../logistics/manifests";
 export * from "../logistics/network-admin";

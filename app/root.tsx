@@ -10,7 +10,7 @@ import {
   useLocation,
   useRouteLoaderData,
 } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { hasRole } from "../core/permissions";
 import { useT } from "~/i18n/react";
@@ -102,6 +102,10 @@ function Header() {
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData("root") as RootLoaderData | undefined;
   const nonce = useNonce();
+  // Marks the document once React has hydrated it: browser tests wait on this instead of sleeping.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return (
     <html lang={data?.locale === "en" ? "en" : "zh-CN"}>
       <head>

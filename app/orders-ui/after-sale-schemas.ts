@@ -3,6 +3,9 @@ import { z } from "zod";
 import { DISPUTE_KINDS } from "../../db/schema";
 import { parseYuanToFen } from "../../core/money";
 
+/** The dispute kinds, for the form's options (safe in the browser, unlike ~/market.server). */
+export { DISPUTE_KINDS };
+
 const Body = z
   .string({ required_error: "disputes.error.body" })
   .trim()

@@ -37,7 +37,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const cart = user ? getCart(db, user.id) : describeGuestCart(db, await readGuestCart(request));
   const added = new URL(request.url).searchParams.get("added") === "1";
-  return { cart, loggedIn: Boolean(user), added };
+  // The limit travels with the data: ~/market.server values are not there in the browser.
+  return { cart, loggedIn: Boolean(user), added, maxQuantity: MAX_LINE_QUANTITY };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -82,7 +83,7 @@ function groupByProducer(lines: CartLine[]) {
 
 export default function CartRoute() {
   const t = useT();
-  const { cart, loggedIn, added } = useLoaderData<typeof loader>();
+  const { cart, loggedIn, added, maxQuantity } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const error = actionData && "error" in actionData ? actionData.error : null;
   return (
@@ -129,7 +130,7 @@ export default function CartRoute() {
                             type="number"
                             name="quantity"
                             min={0}
-                            max={MAX_LINE_QUANTITY}
+                            max={maxQuantity}
                             defaultValue={line.quantity}
                             inputMode="numeric"
                             style={{ width: "5em" }}

@@ -10,10 +10,12 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError, FormErrors } from "~/components/forms";
-import { threadOf, addBuyerMessage, canOpenDispute, DISPUTE_KINDS, findDisputeIdBySubOrder, getDisputeForViewer, getSubOrderFacts, MAX_DISPUTE_PHOTOS, openDispute } from "~/market.server";
+import { threadOf, addBuyerMessage, canOpenDispute, findDisputeIdBySubOrder, getDisputeForViewer, getSubOrderFacts, MAX_DISPUTE_PHOTOS, openDispute } from "~/market.server";
 import { getEnv } from "~/kernel.server";
 import { useT } from "~/i18n/react";
-import { DisputeMessageSchema, OpenDisputeSchema } from "~/orders-ui/after-sale-schemas";
+// The kinds come from the form schema, not ~/market.server: that module is empty in the browser, and
+// importing a value from it into the page made the form crash after hydration.
+import { DISPUTE_KINDS, DisputeMessageSchema, OpenDisputeSchema } from "~/orders-ui/after-sale-schemas";
 import { DisputeThread } from "~/orders-ui/dispute-thread";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";

@@ -27,12 +27,21 @@ async function emptyCart(page: Page) {
   await expect(page.getByText("购物车是空的。")).toBeVisible();
 }
 
-/** Opens the first search result whose title contains `text`; returns the listing's URL. */
-async function openListing(page: Page, query: string, text: string): Promise<string> {
+/**
+ * Opens the first search result whose title contains `text`; returns the listing's URL and title.
+ * The title is taken from the card and then awaited as the listing page's heading: the URL changes
+ * before the new page has rendered, so reading the heading right after the URL (as this once did)
+ * can return the search page's heading on a busy machine.
+ */
+async function openListing(page: Page, query: string, text: string): Promise<{ url: string; title: string }> {
   await page.goto(`/listings?q=${encodeURIComponent(query)}`);
-  await page.locator("main .grid .card").filter({ hasText: text }).first().getByRole("link").first().click();
+  const card = page.locator("main .grid .card").filter({ hasText: text }).first();
+  const title = (await card.locator(".title").textContent())!.trim();
+  await card.getByRole("link").first().click();
   await expect(page).toHaveURL(/\/listings\/\d+$/);
-  return page.url();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
+  await expect(page.locator("form.add-to-cart")).toBeVisible();
+  return { url: page.url(), title };
 }
 
 async function addToCart(page: Page, quantity: number | "max") {
@@ -60,8 +69,7 @@ test("a buyer buys from two producers, pays in test mode and sees two paid sub-o
 
   await openListing(page, "苹果", "红富士苹果");
   await addToCart(page, 2);
-  await openListing(page, "猕猴桃", "猕猴桃");
-  const kiwiTitle = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
+  const { title: kiwiTitle } = await openListing(page, "猕猴桃", "猕猴桃");
   await addToCart(page, 1);
 
   // Two producers' sections in the cart, and the split announced.
@@ -130,8 +138,7 @@ test("a guest's cart (no JavaScript) survives login", async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   try {
     const page = await context.newPage();
-    await openListing(page, "苹果", "红富士苹果");
-    const title = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
+    const { title } = await openListing(page, "苹果", "红富士苹果");
     await addToCart(page, 1);
     await expect(page.locator(".cart-line")).toContainText(title);
     await page.getByRole("link", { name: "登录后结算" }).click();
@@ -150,8 +157,7 @@ test("a guest's cart (no JavaScript) survives login", async ({ browser }) => {
 test("checking out more than is left shows the sold-out message and places nothing", async ({ page, browser }) => {
   await login(page, DEMO.buyer);
   await emptyCart(page);
-  const listingUrl = await openListing(page, "龙井", "龙井");
-  const title = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
+  const { url: listingUrl, title } = await openListing(page, "龙井", "龙井");
   const wanted = await addToCart(page, "max"); // every unit there is
 
   // Meanwhile another buyer takes one unit (checkout reserves it).
