@@ -74,3 +74,22 @@ export function once<T>(db: Db, claim: FormClaim, create: () => T): T {
     { behavior: "immediate" },
   );
 }
+
+/** The token a submitted form carries in its hidden `formToken` field (FormToken in app/components/forms.tsx). */
+export function formTokenOf(formData: FormData): string | undefined {
+  const value = formData.get("formToken");
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/**
+ * What this actor's earlier submission of this form created, or undefined (also for a token that is
+ * malformed, another user's or another kind's: the create itself refuses those, with its error
+ * handling). For a page that does slow work before the create (photos) and can skip it on a repeat.
+ */
+export function earlierSubmission<T>(db: Db, claim: FormClaim): { result: T } | undefined {
+  try {
+    return priorSubmission<T>(db, claim);
+  } catch {
+    return undefined;
+  }
+}

@@ -11,7 +11,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { PhotoRejectedError } from "~/market.server";
-import { getEnv } from "~/kernel.server";
+import { formTokenOf, getEnv, newFormToken } from "~/kernel.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { pick, type Locale, type MessageKey } from "~/i18n/core";
 import { translate } from "~/utils/i18n.server";
@@ -125,6 +125,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = getLocale(request);
   const base = {
     type,
+    formToken: newFormToken(),
     batch: { id: batch.id, lotCode: batch.lotCode, gtin: batch.gtin, productNameZh: batch.productNameZh, productNameEn: batch.productNameEn, unit: batch.unit },
   };
   switch (type) {
@@ -265,7 +266,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 
   try {
-    recordEvent(db, user, batchId, event);
+    recordEvent(db, user, batchId, event, formTokenOf(formData));
   } catch (error) {
     await staged?.discard();
     if (error instanceof ComplianceBlockedError) return reply400(submission.reply(), null, blockerViews(error.blockers, locale));
