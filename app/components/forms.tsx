@@ -1,6 +1,6 @@
 /** Form pieces shared by every form: labelled fields and errors translated from zod message keys. */
 import type { FieldMetadata } from "@conform-to/react";
-import { useNavigation } from "@remix-run/react";
+import { useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState, type ButtonHTMLAttributes, type ReactNode } from "react";
 import { useT } from "~/i18n/react";
 
@@ -48,9 +48,11 @@ export function Field({ field, label, hint, children }: { field: FieldMetadata<a
   );
 }
 
-/** The one-time token of a create form (core/once.ts), rendered by the page's loader. */
-export function FormToken({ token }: { token: string }) {
-  return <input type="hidden" name="formToken" value={token} />;
+/** The one-time token of a create form (core/once.ts), rendered by the page's loader (default: its `formToken`). */
+export function FormToken({ token }: { token?: string }) {
+  const data = useLoaderData() as { formToken?: string } | undefined;
+  const value = token ?? data?.formToken;
+  return value ? <input type="hidden" name="formToken" value={value} /> : null;
 }
 
 /**

@@ -15,22 +15,24 @@ import { PointSchema } from "~/logistics-ui/point-schemas";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
+import { formTokenOf, newFormToken } from "~/kernel.server";
 import { createPoint, placeOptions } from "../../logistics/points-admin";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "pointsAdmin.newTitle");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "platform_admin");
-  return { places: placeOptions(getDb(), user) };
+  return { places: placeOptions(getDb(), user), formToken: newFormToken() };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "platform_admin");
-  const submission = parseWithZod(await request.formData(), { schema: PointSchema });
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: PointSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   let pointId: number;
   try {
-    pointId = createPoint(getDb(), user, pointInputFromForm(submission.value));
+    pointId = createPoint(getDb(), user, pointInputFromForm(submission.value), formTokenOf(formData));
   } catch (error) {
     if (error instanceof DomainRuleError) {
       const field = POINT_RULE_FIELD[error.messageKey];

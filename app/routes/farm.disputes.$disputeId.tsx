@@ -5,7 +5,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FieldError, FormErrors } from "~/components/forms";
+import { FieldError, FormErrors, FormToken, SubmitButton } from "~/components/forms";
+import { formTokenOf, newFormToken } from "~/kernel.server";
 import { useT } from "~/i18n/react";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { DisputeMessageSchema } from "~/orders-ui/after-sale-schemas";
@@ -37,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "farmer", "coop_admin");
   const { dispute, role } = guard(() => getDisputeForViewer(getDb(), user, disputeIdOf(params.disputeId)));
   if (role !== "producer") throw new Response("error.forbidden", { status: 403 });
-  return { dispute: threadOf(dispute), canAnswer: dispute.status === "open" || dispute.status === "answered" };
+  return { dispute: threadOf(dispute), canAnswer: dispute.status === "open" || dispute.status === "answered", formToken: newFormToken() };
 }
 
 type ActionData = { result: SubmissionResult<string[]> };
@@ -45,10 +46,11 @@ type ActionData = { result: SubmissionResult<string[]> };
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "farmer", "coop_admin");
   const id = disputeIdOf(params.disputeId);
-  const submission = parseWithZod(await request.formData(), { schema: DisputeMessageSchema });
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: DisputeMessageSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   try {
-    guard(() => answerDispute(getDb(), user, id, submission.value.body));
+    guard(() => answerDispute(getDb(), user, id, submission.value.body, [], undefined, formTokenOf(formData)));
   } catch (error) {
     if (error instanceof DomainRuleError) return data({ result: submission.reply({ formErrors: [error.messageKey] }) }, { status: 400 });
     throw error;
@@ -81,9 +83,8 @@ export default function FarmDisputeRoute() {
             <textarea {...getTextareaProps(fields.body)} rows={4} />
             <FieldError id={fields.body.errorId} errors={fields.body.errors} />
           </div>
-          <button type="submit" className="primary">
-            {t("disputes.answerSubmit")}
-          </button>
+          <FormToken />
+          <SubmitButton className="primary">{t("disputes.answerSubmit")}</SubmitButton>
         </Form>
       ) : null}
     </article>

@@ -9,9 +9,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FieldError, FormErrors } from "~/components/forms";
+import { FieldError, FormErrors, FormToken, SubmitButton } from "~/components/forms";
 import { threadOf, addBuyerMessage, canOpenDispute, DISPUTE_KINDS, findDisputeIdBySubOrder, getDisputeForViewer, getSubOrderFacts, MAX_DISPUTE_PHOTOS, openDispute, PhotoRejectedError } from "~/market.server";
-import { getEnv } from "~/kernel.server";
+import { formTokenOf, getEnv, newFormToken } from "~/kernel.server";
 import { useT } from "~/i18n/react";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { DisputeMessageSchema, OpenDisputeSchema } from "~/orders-ui/after-sale-schemas";
@@ -40,10 +40,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (disputeId != null) {
     const { dispute, role } = getDisputeForViewer(db, user, disputeId);
     const canReply = isBuyer && (dispute.status === "open" || dispute.status === "answered");
-    return { orderId: order.id, subOrderId: sub.id, producerName: sub.producerName, dispute: threadOf(dispute), role, canReply, canOpen: false };
+    return { orderId: order.id, subOrderId: sub.id, producerName: sub.producerName, dispute: threadOf(dispute), role, canReply, canOpen: false, formToken: newFormToken() };
   }
   const facts = getSubOrderFacts(db, sub.id)!;
-  return { orderId: order.id, subOrderId: sub.id, producerName: sub.producerName, dispute: null, role: null, canReply: false, canOpen: isBuyer && canOpenDispute(facts) };
+  return { orderId: order.id, subOrderId: sub.id, producerName: sub.producerName, dispute: null, role: null, canReply: false, canOpen: isBuyer && canOpenDispute(facts), formToken: newFormToken() };
 }
 
 type ActionData = { result: SubmissionResult<string[]> };
@@ -68,7 +68,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const disputeId = findDisputeIdBySubOrder(db, sub.id);
       if (disputeId == null) throw new Response("error.notFound", { status: 404 });
       try {
-        addBuyerMessage(db, user, disputeId, submission.value.body);
+        addBuyerMessage(db, user, disputeId, submission.value.body, [], undefined, formTokenOf(upload.formData));
       } catch (error) {
         if (error instanceof DomainRuleError) return data({ result: submission.reply({ formErrors: [error.messageKey] }) }, { status: 400 });
         throw error;
@@ -90,7 +90,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       throw error;
     }
     try {
-      openDispute(db, user, sub.id, { kind: submission.value.kind, body: submission.value.body, photos: staged.photos.map((p) => p.fileKey) });
+      openDispute(db, user, sub.id, { kind: submission.value.kind, body: submission.value.body, photos: staged.photos.map((p) => p.fileKey) }, undefined, formTokenOf(upload.formData));
     } catch (error) {
       await staged.discard();
       if (error instanceof DomainRuleError) return data({ result: submission.reply({ formErrors: [error.messageKey] }) }, { status: 400 });
@@ -140,9 +140,8 @@ function OpenForm({ lastResult }: { lastResult?: SubmissionResult<string[]> }) {
         <input id="dispute-photos" type="file" name="photos" accept="image/*" multiple aria-describedby={fields.photos.errorId} />
         <FieldError id={fields.photos.errorId} errors={fields.photos.errors} />
       </div>
-      <button type="submit" className="primary">
-        {t("disputes.submit")}
-      </button>
+      <FormToken />
+      <SubmitButton className="primary">{t("disputes.submit")}</SubmitButton>
     </Form>
   );
 }
@@ -165,9 +164,8 @@ function ReplyForm({ lastResult }: { lastResult?: SubmissionResult<string[]> }) 
         <textarea {...getTextareaProps(fields.body)} rows={3} />
         <FieldError id={fields.body.errorId} errors={fields.body.errors} />
       </div>
-      <button type="submit" className="secondary button">
-        {t("disputes.replySubmit")}
-      </button>
+      <FormToken />
+      <SubmitButton className="secondary button">{t("disputes.replySubmit")}</SubmitButton>
     </Form>
   );
 }

@@ -13,6 +13,7 @@ import { DomainRuleError, ForbiddenError } from "../../core/errors";
 import { RatingSchema } from "~/orders-ui/after-sale-schemas";
 import { RatingForm } from "~/orders-ui/rating-form";
 import { getSubOrderFacts, isPickedUp, rateSubOrder, ratingsForOrder } from "~/market.server";
+import { formTokenOf, newFormToken } from "~/kernel.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { parseOrderId, requireOrderForViewer } from "~/utils/order-access.server";
@@ -33,17 +34,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const rating = ratingsForOrder(db, order.id)[sub.id] ?? null;
   const canRate = order.buyerId === user.id && !rating && isPickedUp(getSubOrderFacts(db, sub.id)!);
-  return { orderId: order.id, subOrderId: sub.id, producerName: sub.producerName, rating, canRate };
+  return { orderId: order.id, subOrderId: sub.id, producerName: sub.producerName, rating, canRate, formToken: newFormToken() };
 }
 
 type ActionData = { result: SubmissionResult<string[]> };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, order, sub } = await context(request, params);
-  const submission = parseWithZod(await request.formData(), { schema: RatingSchema });
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: RatingSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   try {
-    rateSubOrder(getDb(), user, sub.id, submission.value.stars, submission.value.body ?? "");
+    rateSubOrder(getDb(), user, sub.id, submission.value.stars, submission.value.body ?? "", undefined, formTokenOf(formData));
   } catch (error) {
     if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
     if (error instanceof DomainRuleError) return data({ result: submission.reply({ formErrors: [error.messageKey] }) }, { status: 400 });
