@@ -1,5 +1,5 @@
 /** Remix glue shared by the farmer's traceability routes: ids from the URL and domain errors as HTTP answers. */
-import { ForbiddenError, NotFoundError } from "../../core/errors";
+import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { isMessageKey, translate, type Locale } from "~/i18n";
 import { formatMessage, zh as traceMessages, type TraceMessageKey } from "../../traceability/messages";
 import type { TraceRuleError } from "../../traceability/store";
@@ -15,10 +15,11 @@ function isNamed(error: unknown, cls: abstract new (...args: never[]) => Error, 
   return error instanceof cls || (error instanceof Error && (error.name === name || error.constructor.name === name));
 }
 
-/** Not found → 404, not a member of the producer → 403; anything else is rethrown. */
+/** Not found → 404, not a member of the producer → 403, another domain rule (a reused form token) → 400; anything else is rethrown. */
 export function asHttpError(error: unknown): never {
   if (isNamed(error, ForbiddenError, "ForbiddenError")) throw new Response("error.forbidden", { status: 403 });
   if (isNamed(error, NotFoundError, "NotFoundError")) throw new Response("error.notFound", { status: 404 });
+  if (error instanceof DomainRuleError) throw new Response(error.messageKey, { status: 400 });
   throw error;
 }
 
