@@ -18,7 +18,8 @@ import { createListing, type ListingInput } from "../../market/listings/listings
 import { addToCart, getCart, setCartQuantity } from "../../market/orders/cart";
 import { cartFingerprint, checkout, StaleCartError } from "../../market/orders/checkout";
 import { actorFor, createLotWithChain, createProducer, createTestDatabase, createUser } from "../../seeds/factories";
-import { createBatch, recordEvent } from "../../traceability/store";
+import { createBatch, createPlot, recordEvent } from "../../traceability/store";
+import { addSlots } from "../../logistics/points-admin";
 import { createBuyer, createMarket, stockOf, type Market } from "../helpers/orders";
 import type { OnceJob } from "../helpers/once-worker";
 
@@ -162,6 +163,23 @@ describe("lot and chain event", () => {
     recordEvent(db, farmer, lot.batchId, shipping, newFormToken());
     expect(events()).toBe(before + 3);
   }, 120_000);
+});
+
+describe("the other create forms", () => {
+  it("a plot and a point's new slots sent twice with one token are made once", async () => {
+    const token = newFormToken();
+    const plot = createPlot(db, farmer, { producerId, name: "一次提交地块" }, token);
+    expect(createPlot(db, farmer, { producerId, name: "一次提交地块" }, token)).toBe(plot);
+    expect(count(`select count(*) from plots where name = '一次提交地块'`)).toBe(1);
+
+    const admin = actorFor(db, (await createUser(db, { roles: ["platform_admin"] })).id);
+    const slots = () => count(`select count(*) from storage_slots where delivery_point_id = ?`, m.pointId);
+    const before = slots();
+    const slotToken = newFormToken();
+    const codes = addSlots(db, admin, m.pointId, { size: "small", chilled: false, count: 2 }, slotToken);
+    expect(addSlots(db, admin, m.pointId, { size: "small", chilled: false, count: 2 }, slotToken)).toEqual(codes);
+    expect(slots()).toBe(before + 2);
+  });
 });
 
 describe("checkout", () => {
