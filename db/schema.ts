@@ -1290,3 +1290,28 @@ export const routeManifests = sqliteTable(
   },
   (t) => [uniqueIndex("route_manifests_route_date_unique").on(t.courierRouteId, t.serviceDate)],
 );
+
+// ─── forms ───────────────────────────────────────────────────────────────────
+
+/**
+ * One row per create form that wrote something: the one-time token the page rendered into it, who
+ * sent it and what it made (core/once.ts). Written in the same transaction as the thing created,
+ * so a second submission of the same form (a double tap, a retried request) finds the row and gets
+ * the first result back instead of creating a twin.
+ */
+export const formSubmissions = sqliteTable(
+  "form_submissions",
+  {
+    /** 128 random bits, hex; rendered by the page's loader into a hidden field. */
+    token: text("token").primaryKey(),
+    actorUserId: integer("actor_user_id")
+      .notNull()
+      .references(() => users.id),
+    /** What the form creates (listing, lot, lot_event, order, …): a token is good for one kind. */
+    kind: text("kind").notNull(),
+    /** What the create returned (its id, or the small object the page redirects with), as JSON. */
+    result: text("result", { mode: "json" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("form_submissions_created_at_idx").on(t.createdAt)],
+);

@@ -18,6 +18,7 @@ import { DELIVERY_POINT_KINDS, SLOT_SIZES, type DeliveryPointKind, type SlotSize
 import { hasRole, type Actor } from "../core/permissions";
 import { maskPhone, normalisePhone } from "../core/phone";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../core/errors";
+import { once } from "../core/once";
 import { invalidateNetwork } from "./network";
 import { insertDeliveryPoint, insertStandardSlots, MAX_LOCKER_AMBIENT_SLOTS } from "./point-store";
 import {
@@ -113,12 +114,12 @@ function checkPointInput(db: Db, input: PointInput): PointInput {
 }
 
 /** A new point, without slots (add them with addSlots) or operators. Returns its id. */
-export function createPoint(db: Db, actor: Actor, input: PointInput): number {
+export function createPoint(db: Db, actor: Actor, input: PointInput, formToken?: string): number {
   requireAdmin(actor);
-  return write(db, () => {
+  return write(db, () => once(db, { actorId: actor.id, token: formToken, kind: "delivery_point" }, () => {
     const p = checkPointInput(db, input);
     return insertDeliveryPoint(db, { ...p, parcelCapacity: isStaffedKind(p.kind) ? p.parcelCapacity : null });
-  });
+  }));
 }
 
 /**
@@ -161,20 +162,20 @@ export function updatePoint(db: Db, actor: Actor, pointId: number, input: PointI
 }
 
 /** Adds `count` slots of a standard size; their codes continue the point's numbering. Returns the codes. */
-export function addSlots(db: Db, actor: Actor, pointId: number, spec: { size: SlotSize; chilled: boolean; count: number }): string[] {
+export function addSlots(db: Db, actor: Actor, pointId: number, spec: { size: SlotSize; chilled: boolean; count: number }, formToken?: string): string[] {
   requireAdmin(actor);
   if (!(SLOT_SIZES as readonly string[]).includes(spec.size)) throw new DomainRuleError("pointsAdmin.error.slotSize");
   if (!Number.isInteger(spec.count) || spec.count < SLOTS_PER_CALL.min || spec.count > SLOTS_PER_CALL.max) {
     throw new DomainRuleError("pointsAdmin.error.slotCount");
   }
-  return write(db, () => {
+  return write(db, () => once(db, { actorId: actor.id, token: formToken, kind: "slots" }, () => {
     const point = loadPoint(db, pointId);
     if (point.kind === "locker" && !spec.chilled) {
       const ambient = db.$client.prepare(`select count(*) from storage_slots where delivery_point_id = ? and chilled = 0`).pluck().get(pointId) as number;
       if (ambient + spec.count > MAX_LOCKER_AMBIENT_SLOTS) throw new DomainRuleError("pointsAdmin.error.lockerFull");
     }
     return insertStandardSlots(db, pointId, point.kind, [spec]);
-  });
+  }));
 }
 
 /** Takes a slot out of service (refused while a parcel occupies it) or back into service. */
@@ -204,11 +205,11 @@ export function deleteSlot(db: Db, actor: Actor, slotId: number): void {
 }
 
 /** Makes the user with this phone number an operator of the point; they must have the delivery_operator role. Returns their id. */
-export function addOperator(db: Db, actor: Actor, pointId: number, phone: string): number {
+export function addOperator(db: Db, actor: Actor, pointId: number, phone: string, formToken?: string): number {
   requireAdmin(actor);
   const normalised = normalisePhone(phone);
   if (!normalised) throw new DomainRuleError("pointsAdmin.error.phone");
-  return write(db, () => {
+  return write(db, () => once(db, { actorId: actor.id, token: formToken, kind: "point_operator" }, () => {
     loadPoint(db, pointId);
     const sqlite = db.$client;
     const userId = sqlite.prepare(`select id from users where phone = ?`).pluck().get(normalised) as number | undefined;
@@ -219,7 +220,7 @@ export function addOperator(db: Db, actor: Actor, pointId: number, phone: string
     if (already) throw new DomainRuleError("pointsAdmin.error.alreadyOperator");
     sqlite.prepare(`insert into delivery_point_operators (delivery_point_id, user_id) values (?, ?)`).run(pointId, userId);
     return userId;
-  });
+  }));
 }
 
 /** The user stops operating the point (their role stays; parcels at the point stay). */

@@ -17,6 +17,7 @@ import type { Db } from "../db/client";
 import { batches, categories, listingBatches, listings, plantings, plots, products, traceEvents, type CategorySlug } from "../db/schema";
 import { canEditListing, canManageProducer, type Actor as AppActor } from "../core/permissions";
 import { ForbiddenError, NotFoundError } from "../core/errors";
+import { once } from "../core/once";
 import { getEnv } from "../core/env";
 import type { AgriInputKind } from "../db/schema";
 import type { EventContent, NewEventContent, PayloadOf, StoredEventRecord, TraceEventType } from "./types";
@@ -77,11 +78,14 @@ export function listAgriInputs(
 }
 
 // ─── plots, plantings, batches ───────────────────────────────────────────────
-export function createPlot(
-  db: Db,
-  actor: AppActor,
-  input: { producerId: number; name: string; areaMu?: number | null; lat?: number | null; lng?: number | null; villageId?: number | null },
-): number {
+type PlotInput = { producerId: number; name: string; areaMu?: number | null; lat?: number | null; lng?: number | null; villageId?: number | null };
+
+/** `formToken`: the plot form's one-time token (core/once.ts): a repeat returns the first plot. */
+export function createPlot(db: Db, actor: AppActor, input: PlotInput, formToken?: string): number {
+  return once(db, { actorId: actor.id, token: formToken, kind: "plot" }, () => createPlotOnce(db, actor, input));
+}
+
+function createPlotOnce(db: Db, actor: AppActor, input: PlotInput): number {
   if (!canManageProducer(actor, input.producerId)) throw new ForbiddenError();
   const name = input.name.trim();
   if (!name || name.length > 100) throw new TraceRuleError("trace.error.plotName");
@@ -134,20 +138,23 @@ export function platformGtinFor(productId: number): string {
  * Starts a lot: a batch of a product from a plot, with its GTIN (the producer's own, validated, or
  * assigned from PLATFORM_GS1_PREFIX) and lot code (generated when omitted). Appends the planting event.
  */
-export function createBatch(
-  db: Db,
-  actor: AppActor,
-  input: {
-    producerId: number;
-    productId: number;
-    plotId?: number | null;
-    crop: string;
-    variety?: string | null;
-    plantedAt: number;
-    lotCode?: string | null;
-    gtin?: string | null;
-  },
-): { id: number; gtin: string; lotCode: string } {
+type BatchInput = {
+  producerId: number;
+  productId: number;
+  plotId?: number | null;
+  crop: string;
+  variety?: string | null;
+  plantedAt: number;
+  lotCode?: string | null;
+  gtin?: string | null;
+};
+
+/** `formToken`: the new-lot form's one-time token (core/once.ts): a repeat returns the first lot and makes none. */
+export function createBatch(db: Db, actor: AppActor, input: BatchInput, formToken?: string): { id: number; gtin: string; lotCode: string } {
+  return once(db, { actorId: actor.id, token: formToken, kind: "lot" }, () => createBatchOnce(db, actor, input));
+}
+
+function createBatchOnce(db: Db, actor: AppActor, input: BatchInput): { id: number; gtin: string; lotCode: string } {
   if (!canManageProducer(actor, input.producerId)) throw new ForbiddenError();
   const result = db.transaction(
     () => {
@@ -406,7 +413,12 @@ function complianceOf(db: Db, batch: BatchRow, contents: EventContent[], now: nu
  * transaction (reads the last event, appends, updates the batch's status / harvest fields).
  * Packing runs the compliance gate first and throws ComplianceBlockedError when it fails.
  */
-export function recordEvent(db: Db, actor: AppActor, batchId: number, event: NewProducerEvent): StoredEventRecord {
+export function recordEvent(db: Db, actor: AppActor, batchId: number, event: NewProducerEvent, formToken?: string): StoredEventRecord {
+  // An event is permanent (append-only chain): the event form's token makes a double tap one event.
+  return once(db, { actorId: actor.id, token: formToken, kind: "lot_event" }, () => recordEventOnce(db, actor, batchId, event));
+}
+
+function recordEventOnce(db: Db, actor: AppActor, batchId: number, event: NewProducerEvent): StoredEventRecord {
   let batch!: BatchRow;
   const record = db.transaction(
     () => {

@@ -1,6 +1,7 @@
 /** Form pieces shared by every form: labelled fields and errors translated from zod message keys. */
 import type { FieldMetadata } from "@conform-to/react";
-import type { ReactNode } from "react";
+import { useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useState, type ButtonHTMLAttributes, type ReactNode } from "react";
 import { useT } from "~/i18n/react";
 
 
@@ -44,5 +45,51 @@ export function Field({ field, label, hint, children }: { field: FieldMetadata<a
       ) : null}
       <FieldError id={field.errorId} errors={field.errors} />
     </div>
+  );
+}
+
+/** The one-time token of a create form (core/once.ts), rendered by the page's loader (default: its `formToken`). */
+export function FormToken({ token }: { token?: string }) {
+  const data = useLoaderData() as { formToken?: string } | undefined;
+  const value = token ?? data?.formToken;
+  return value ? <input type="hidden" name="formToken" value={value} /> : null;
+}
+
+/**
+ * A form's submit button that shows a pending state and is disabled while a submission of the
+ * page is on its way (and while its result loads), so a second tap sends nothing. Without
+ * JavaScript it is a plain submit button (the one-time token guards the server side either way).
+ * `pending`: pass a fetcher's state for a fetcher form.
+ */
+export function SubmitButton({
+  children,
+  pending: pendingProp,
+  pendingLabel,
+  disabled,
+  onClick,
+  ...props
+}: ButtonHTMLAttributes<HTMLButtonElement> & { pending?: boolean; pendingLabel?: ReactNode }) {
+  const t = useT();
+  const navigation = useNavigation();
+  const posting = navigation.state !== "idle" && navigation.formMethod !== undefined && navigation.formMethod.toUpperCase() !== "GET";
+  const pending = pendingProp ?? posting;
+  // Only the button that was pressed says so; the page's other submit buttons are just disabled.
+  const [pressed, setPressed] = useState(false);
+  useEffect(() => {
+    if (!pending) setPressed(false);
+  }, [pending]);
+  return (
+    <button
+      type="submit"
+      {...props}
+      disabled={disabled || pending}
+      aria-busy={pending && pressed ? true : undefined}
+      onClick={(event) => {
+        setPressed(true);
+        onClick?.(event);
+      }}
+    >
+      {pending && pressed ? (pendingLabel ?? t("form.pending")) : children}
+    </button>
   );
 }

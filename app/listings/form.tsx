@@ -14,7 +14,7 @@ import {
 } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { Form } from "@remix-run/react";
-import { FieldError, FormErrors } from "~/components/forms";
+import { FieldError, FormErrors, FormToken, SubmitButton } from "~/components/forms";
 
 import { useT } from "~/i18n/react";
 import {
@@ -59,9 +59,11 @@ type Props = {
   photos?: ListingFormPhoto[];
   /** Offer "save and publish" (new listings, and drafts or paused listings on edit). */
   offerPublish: boolean;
+  /** The one-time token of a new-listing form (core/once.ts). */
+  formToken?: string;
 };
 
-export function ListingForm({ mode, lastResult, producers = [], defaultValue, photos = [], offerPublish }: Props) {
+export function ListingForm({ mode, lastResult, producers = [], defaultValue, photos = [], offerPublish, formToken }: Props) {
   const t = useT();
   const schema = mode === "new" ? NewListingSchema : EditListingSchema;
   const [form, fields] = useForm<ListingFormShape, ListingFormValue>({
@@ -84,6 +86,7 @@ export function ListingForm({ mode, lastResult, producers = [], defaultValue, ph
   return (
     <Form method="post" encType="multipart/form-data" className="form listing-form" {...getFormProps(form)}>
       <FormErrors id={form.errorId} errors={formErrors} />
+      {formToken ? <FormToken token={formToken} /> : null}
 
       {mode === "new" && producerField ? (
         producers.length === 1 ? (
@@ -267,13 +270,13 @@ export function ListingForm({ mode, lastResult, producers = [], defaultValue, ph
       </fieldset>
 
       <div className="button-row sticky-actions">
-        <button type="submit" name="intent" value="save" className={offerPublish ? "button secondary" : "primary"}>
+        <SubmitButton name="intent" value="save" className={offerPublish ? "button secondary" : "primary"}>
           {mode === "new" ? t("farm.saveDraft") : t("farm.save")}
-        </button>
+        </SubmitButton>
         {offerPublish ? (
-          <button type="submit" name="intent" value="save_publish" className="primary">
+          <SubmitButton name="intent" value="save_publish" className="primary">
             {t("farm.saveAndPublish")}
-          </button>
+          </SubmitButton>
         ) : null}
       </div>
     </Form>

@@ -8,7 +8,7 @@ import { getFormProps, getInputProps, getSelectProps, useForm, type SubmissionRe
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { Form } from "@remix-run/react";
 import type { z } from "zod";
-import { Field, FieldError, FormErrors } from "~/components/forms";
+import { Field, FieldError, FormErrors, FormToken, SubmitButton } from "~/components/forms";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { HOLDING_DAYS, POINT_KINDS } from "../../logistics/point-rules";
@@ -244,9 +244,8 @@ export function PointForm({
       )}
 
       <div className="button-row">
-        <button type="submit" className="primary">
-          {submitLabel}
-        </button>
+        <FormToken />
+        <SubmitButton className="primary">{submitLabel}</SubmitButton>
       </div>
     </Form>
   );

@@ -2,7 +2,7 @@
 import { getFormProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { Form } from "@remix-run/react";
-import { FieldError, FormErrors } from "~/components/forms";
+import { FieldError, FormErrors, FormToken, SubmitButton } from "~/components/forms";
 import { useT } from "~/i18n/react";
 import { RatingSchema } from "~/orders-ui/after-sale-schemas";
 
@@ -34,9 +34,8 @@ export function RatingForm({ orderId, subOrderId, lastResult }: { orderId: numbe
         <textarea {...getTextareaProps(fields.body)} rows={2} />
         <FieldError id={fields.body.errorId} errors={fields.body.errors} />
       </div>
-      <button type="submit" className="secondary button">
-        {t("ratings.submit")}
-      </button>
+      <FormToken />
+      <SubmitButton className="secondary button">{t("ratings.submit")}</SubmitButton>
     </Form>
   );
 }

@@ -10,7 +10,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FieldError, FormErrors } from "~/components/forms";
+import { FieldError, FormErrors, FormToken, SubmitButton } from "~/components/forms";
+import { formTokenOf, newFormToken } from "~/kernel.server";
 import { useT } from "~/i18n/react";
 import { PointForm, pointInputFromForm, POINT_RULE_FIELD } from "~/logistics-ui/point-form";
 import { AddOperatorSchema, AddSlotsSchema, PointSchema, RemoveOperatorSchema, SlotServiceSchema } from "~/logistics-ui/point-schemas";
@@ -29,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "platform_admin");
   const pointId = idParam(params.pointId);
   const db = getDb();
-  return load(() => ({ view: pointForAdmin(db, user, pointId), places: placeOptions(db, user) }));
+  return load(() => ({ view: pointForAdmin(db, user, pointId), places: placeOptions(db, user), formToken: newFormToken() }));
 }
 
 type FormName = "point" | "addSlots" | "addOperator";
@@ -58,10 +59,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       }
       if (intent === "addSlots") {
         const v = submission.value as ReturnType<typeof AddSlotsSchema.parse>;
-        const codes = addSlots(db, user, pointId, { size: v.size, chilled: v.chilled ?? false, count: v.count });
+        const codes = addSlots(db, user, pointId, { size: v.size, chilled: v.chilled ?? false, count: v.count }, formTokenOf(formData));
         return back("slotsAdded", `&first=${encodeURIComponent(codes[0])}&last=${encodeURIComponent(codes[codes.length - 1])}`);
       }
-      addOperator(db, user, pointId, (submission.value as ReturnType<typeof AddOperatorSchema.parse>).phone);
+      addOperator(db, user, pointId, (submission.value as ReturnType<typeof AddOperatorSchema.parse>).phone, formTokenOf(formData));
       return back("operatorAdded");
     }, { request, fieldOf: field, reply: (refusal): ActionData => ({ form: intent, result: formReply(submission, refusal) }) });
   }
@@ -143,9 +144,8 @@ function AddSlotsForm({ lastResult }: { lastResult?: SubmissionResult<string[]> 
         <FieldError id={fields.chilled.errorId} errors={fields.chilled.errors} />
       </div>
       <div className="button-row">
-        <button type="submit" className="primary">
-          {t("pointsAdmin.slots.add")}
-        </button>
+        <FormToken />
+        <SubmitButton className="primary">{t("pointsAdmin.slots.add")}</SubmitButton>
       </div>
     </Form>
   );
@@ -174,9 +174,8 @@ function AddOperatorForm({ lastResult }: { lastResult?: SubmissionResult<string[
         <FieldError id={fields.phone.errorId} errors={fields.phone.errors} />
       </div>
       <div className="button-row">
-        <button type="submit" className="primary">
-          {t("pointsAdmin.operators.add")}
-        </button>
+        <FormToken />
+        <SubmitButton className="primary">{t("pointsAdmin.operators.add")}</SubmitButton>
       </div>
     </Form>
   );

@@ -16,22 +16,24 @@ import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
 import { act } from "~/utils/http.server";
 import { createPoint, placeOptions } from "~/logistics.server";
+import { formTokenOf, newFormToken } from "~/kernel.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "pointsAdmin.newTitle");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "platform_admin");
-  return { places: placeOptions(getDb(), user) };
+  return { places: placeOptions(getDb(), user), formToken: newFormToken() };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "platform_admin");
-  const submission = parseWithZod(await request.formData(), { schema: PointSchema });
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: PointSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const value = submission.value;
   return act(
     () => {
-      const pointId = createPoint(getDb(), user, pointInputFromForm(value));
+      const pointId = createPoint(getDb(), user, pointInputFromForm(value), formTokenOf(formData));
       return redirect(`/admin/logistics/points/${pointId}?notice=created`);
     },
     { request, submission, fieldOf: POINT_RULE_FIELD },

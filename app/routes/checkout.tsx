@@ -22,14 +22,14 @@ import leafletStyles from "leaflet/dist/leaflet.css";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FieldError } from "~/components/forms";
+import { FieldError, FormToken, SubmitButton } from "~/components/forms";
 import { formatFen } from "../../core/money";
 import { normalisePhone } from "../../core/phone";
 import { useLocale, useT } from "~/i18n/react";
 import { pick, type MessageKey } from "~/i18n/core";
 import type { Params } from "~/i18n/core";
-import { getCart, checkout, checkoutPointChoices, PointUnavailableError, createPaymentIntent, getStripe } from "~/market.server";
-import { getEnv, logger } from "~/kernel.server";
+import { cartFingerprint, getCart, checkout, checkoutPointChoices, PointUnavailableError, createPaymentIntent, getStripe } from "~/market.server";
+import { formTokenOf, getEnv, logger, newFormToken } from "~/kernel.server";
 import type { MapPoint } from "~/components/points-map.client";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
@@ -88,7 +88,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     noVillage: url.searchParams.get("village") === "",
   });
   const env = getEnv();
-  return { cart, phone: user.phone, ...choices, tileUrl: env.TILE_URL ?? null, tileAttribution: env.TILE_ATTRIBUTION ?? null };
+  // The form carries the cart it shows: checkout refuses to place a cart changed since (another tab).
+  return { cart, cartFingerprint: cartFingerprint(db, user.id), formToken: newFormToken(), phone: user.phone, ...choices, tileUrl: env.TILE_URL ?? null, tileAttribution: env.TILE_ATTRIBUTION ?? null };
 }
 
 /** `reasonKey` is translated and passed as the {reason} parameter. */
@@ -96,12 +97,19 @@ type CheckoutError = { key: string; params?: Params; reasonKey?: string };
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const submission = parseWithZod(await request.formData(), { schema: CheckoutSchema });
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: CheckoutSchema });
   if (submission.status !== "success") {
     return data({ result: submission.reply(), error: null as CheckoutError | null }, { status: 400 });
   }
   const db = getDb();
-  const orderId = await act(() => checkout(db, user, { ...submission.value, payAtPickup: submission.value.payAtPickup === "on" }).orderId, {
+  const shown = formData.get("cartFingerprint");
+  const orderId = await act(() => checkout(db, user, {
+    ...submission.value,
+    payAtPickup: submission.value.payAtPickup === "on",
+    formToken: formTokenOf(formData),
+    cartFingerprint: typeof shown === "string" ? shown : undefined,
+  }).orderId, {
     request,
     // The page words the message with its params (and, for a point that cannot take the parcels, why not).
     reply: ({ messageKey, params, error }) => {
@@ -126,7 +134,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function CheckoutRoute() {
   const t = useT();
   const locale = useLocale();
-  const { cart, points, phone, origin, needs, recommendedId, villages, tileUrl, tileAttribution } = useLoaderData<typeof loader>();
+  const { cart, cartFingerprint, formToken, points, phone, origin, needs, recommendedId, villages, tileUrl, tileAttribution } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const hydrated = useHydrated();
   const [form, fields] = useForm({
@@ -237,6 +245,8 @@ export default function CheckoutRoute() {
       </section>
 
       <Form method="post" className="form" {...getFormProps(form)}>
+        <FormToken token={formToken} />
+        <input type="hidden" name="cartFingerprint" value={cartFingerprint} />
         <fieldset className="field" style={{ minWidth: 0 }}>
           <legend>{t("checkout.deliveryPoint")}</legend>
           <p className="hint">{t("pointChoice.consent")}</p>
@@ -318,9 +328,9 @@ export default function CheckoutRoute() {
           </div>
         ) : null}
         <div className="button-row">
-          <button type="submit" className="primary">
+          <SubmitButton className="primary">
             {t("checkout.placeOrder")} · {formatFen(cart.totalFen)}
-          </button>
+          </SubmitButton>
         </div>
       </Form>
     </section>

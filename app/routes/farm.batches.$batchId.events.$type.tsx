@@ -10,7 +10,7 @@ import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { getEnv } from "~/kernel.server";
+import { formTokenOf, getEnv, newFormToken } from "~/kernel.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { pick, type Locale, type MessageKey } from "~/i18n/core";
 import { translate, getLocale } from "~/utils/i18n.server";
@@ -110,6 +110,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = getLocale(request);
   const base = {
     type,
+    formToken: newFormToken(),
     batch: { id: batch.id, lotCode: batch.lotCode, gtin: batch.gtin, productNameZh: batch.productNameZh, productNameEn: batch.productNameEn, unit: batch.unit },
   };
   switch (type) {
@@ -254,7 +255,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       break;
   }
 
-  const recorded = await act(() => recordEvent(db, user, batchId, event), {
+  const recorded = await act(() => recordEvent(db, user, batchId, event, formTokenOf(formData)), {
     request,
     fieldOf: { "trace.error.correctionTarget": "seq" },
     onError: () => staged?.discard(),

@@ -5,7 +5,8 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FieldError, FormErrors } from "~/components/forms";
+import { FieldError, FormErrors, FormToken, SubmitButton } from "~/components/forms";
+import { formTokenOf, newFormToken } from "~/kernel.server";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
@@ -38,6 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     products: products.map((p) => ({ id: p.id, producerId: p.producerId, nameZh: p.nameZh, nameEn: p.nameEn })),
     plots: plots.map((p) => ({ id: p.id, producerId: p.producerId, name: p.name, areaMu: p.areaMu })),
     defaultProductId: products.length === 1 ? products[0].id : undefined,
+    formToken: newFormToken(),
   };
 }
 
@@ -77,7 +79,7 @@ export async function action({ request }: ActionFunctionArgs) {
       plantedAt: occurredAtOf(value.plantedAt),
       lotCode: value.lotCode || null,
       gtin: value.gtin14,
-    });
+    }, formTokenOf(formData));
   const created = await act(create, { request, submission, fieldOf: RULE_FIELD });
   if (refused(created)) return created;
   return redirect(`/farm/batches/${created.id}?notice=created`);
@@ -88,7 +90,7 @@ type ActionData = { result: SubmissionResult<string[]> };
 export default function NewBatchRoute() {
   const t = useT();
   const locale = useLocale();
-  const { producers, products, plots, defaultProductId } = useLoaderData<typeof loader>();
+  const { producers, products, plots, defaultProductId, formToken } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as unknown as ActionData | undefined;
   const [form, fields] = useForm({
     id: "new-batch",
@@ -114,6 +116,7 @@ export default function NewBatchRoute() {
       <h1>{t("farmTrace.batches.new")}</h1>
       <Form method="post" className="form" {...getFormProps(form)}>
         <FormErrors id={form.errorId} errors={formErrors} />
+        <FormToken token={formToken} />
         <div className="field">
           <label htmlFor={fields.productId.id}>{t("farmTrace.field.product")}</label>
           {products.length === 0 ? (
@@ -216,9 +219,7 @@ export default function NewBatchRoute() {
         </details>
 
         <div className="tf-submit">
-          <button type="submit" className="primary">
-            {t("farmTrace.batch.create")}
-          </button>
+          <SubmitButton className="primary">{t("farmTrace.batch.create")}</SubmitButton>
         </div>
       </Form>
     </section>

@@ -5,7 +5,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FieldError, FormErrors } from "~/components/forms";
+import { FieldError, FormErrors, FormToken, SubmitButton } from "~/components/forms";
+import { formTokenOf, newFormToken } from "~/kernel.server";
 import { useT } from "~/i18n/react";
 import { DisputeMessageSchema } from "~/orders-ui/after-sale-schemas";
 import { DisputeThread } from "~/orders-ui/dispute-thread";
@@ -22,7 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "farmer", "coop_admin");
   const { dispute, role } = await load(() => getDisputeForViewer(getDb(), user, idParam(params.disputeId)));
   if (role !== "producer") forbidden();
-  return { dispute: threadOf(dispute), canAnswer: dispute.status === "open" || dispute.status === "answered" };
+  return { dispute: threadOf(dispute), canAnswer: dispute.status === "open" || dispute.status === "answered", formToken: newFormToken() };
 }
 
 type ActionData = { result: SubmissionResult<string[]> };
@@ -30,12 +31,13 @@ type ActionData = { result: SubmissionResult<string[]> };
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "farmer", "coop_admin");
   const id = idParam(params.disputeId);
-  const submission = parseWithZod(await request.formData(), { schema: DisputeMessageSchema });
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: DisputeMessageSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const { body } = submission.value;
   return act(
     () => {
-      answerDispute(getDb(), user, id, body);
+      answerDispute(getDb(), user, id, body, [], undefined, formTokenOf(formData));
       return redirect(`/farm/disputes/${id}`);
     },
     { request, submission },
@@ -67,9 +69,8 @@ export default function FarmDisputeRoute() {
             <textarea {...getTextareaProps(fields.body)} rows={4} />
             <FieldError id={fields.body.errorId} errors={fields.body.errors} />
           </div>
-          <button type="submit" className="primary">
-            {t("disputes.answerSubmit")}
-          </button>
+          <FormToken />
+          <SubmitButton className="primary">{t("disputes.answerSubmit")}</SubmitButton>
         </Form>
       ) : null}
     </article>

@@ -10,7 +10,7 @@ import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { ListingForm } from "~/listings/form";
 import { createListing, setListingStatus, getFarmOverview } from "~/market.server";
-import { getEnv } from "~/kernel.server";
+import { earlierSubmission, formTokenOf, getEnv, newFormToken } from "~/kernel.server";
 import { NewListingSchema } from "~/listings/schemas";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
@@ -31,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "farmer", "coop_admin");
   const { producers } = getFarmOverview(getDb(), user);
   if (producers.length === 0) throw redirect("/farm/producers/new");
-  return { producers: producers.map((p) => ({ id: p.id, nameZh: p.nameZh, nameEn: p.nameEn })) };
+  return { producers: producers.map((p) => ({ id: p.id, nameZh: p.nameZh, nameEn: p.nameEn })), formToken: newFormToken() };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -53,6 +53,10 @@ export async function action({ request }: ActionFunctionArgs) {
     return data({ result: submission.reply({ fieldErrors: { producerId: ["farm.producer.notYours"] } }) }, { status: 400 });
   }
   const db = getDb();
+  const formToken = formTokenOf(upload.formData);
+  // This form was sent before (a double tap): the listing exists; go where the first one went.
+  const prior = earlierSubmission<number>(db, { actorId: user.id, token: formToken, kind: "listing" });
+  if (prior) return redirect(`/farm/listings/${prior.result}/edit?notice=${value.intent === "save_publish" ? "published" : "created"}`);
   const category = db.select({ id: categories.id }).from(categories).where(eq(categories.slug, value.category)).get();
   if (!category) {
     return data({ result: submission.reply({ fieldErrors: { category: ["farm.unknownCategory"] } }) }, { status: 400 });
@@ -81,6 +85,7 @@ export async function action({ request }: ActionFunctionArgs) {
           packageVolumeCm3: value.packageVolumeCm3 ?? null,
         },
         staged.photos,
+        formToken,
       );
       if (value.intent === "save_publish") setListingStatus(db, user, id, "published");
       return id;
@@ -105,7 +110,7 @@ type ActionData = { result: SubmissionResult<string[]> };
 export default function NewListingRoute() {
   const t = useT();
   const locale = useLocale();
-  const { producers } = useLoaderData<typeof loader>();
+  const { producers, formToken } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as unknown as ActionData | undefined;
   return (
     <section>
@@ -119,6 +124,7 @@ export default function NewListingRoute() {
         producers={producers.map((p) => ({ id: p.id, name: pick(locale, p.nameZh, p.nameEn) }))}
         defaultValue={{ producerId: producers.length === 1 ? producers[0].id : undefined, unit: "jin", stock: 0 }}
         offerPublish
+        formToken={formToken}
       />
     </section>
   );

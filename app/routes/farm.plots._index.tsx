@@ -5,7 +5,8 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FieldError, FormErrors } from "~/components/forms";
+import { FieldError, FormErrors, FormToken, SubmitButton } from "~/components/forms";
+import { formTokenOf, newFormToken } from "~/kernel.server";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
@@ -23,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const producers = actorProducers(db, user);
   if (producers.length === 0) throw redirect("/farm/producers/new");
-  return { producers, plots: actorPlots(db, user) };
+  return { producers, plots: actorPlots(db, user), formToken: newFormToken() };
 }
 
 const RULE_FIELD: Record<string, string> = {
@@ -44,7 +45,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   return act(
     () => {
-      createPlot(getDb(), user, { producerId: value.producerId, name: value.name, areaMu: value.areaMu ?? null, lat: value.lat ?? null, lng: value.lng ?? null });
+      createPlot(getDb(), user, { producerId: value.producerId, name: value.name, areaMu: value.areaMu ?? null, lat: value.lat ?? null, lng: value.lng ?? null }, formTokenOf(formData));
       return redirect("/farm/plots?notice=created");
     },
     { request, submission, fieldOf: RULE_FIELD },
@@ -91,7 +92,7 @@ function UseMyLocation({ latId, lngId }: { latId: string; lngId: string }) {
 export default function PlotsRoute() {
   const t = useT();
   const locale = useLocale();
-  const { producers, plots } = useLoaderData<typeof loader>();
+  const { producers, plots, formToken } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as unknown as ActionData | undefined;
   const [searchParams] = useSearchParams();
   const [form, fields] = useForm({
@@ -140,6 +141,7 @@ export default function PlotsRoute() {
       <h2>{t("farmTrace.plots.add")}</h2>
       <Form method="post" className="form" {...getFormProps(form)}>
         <FormErrors id={form.errorId} errors={formErrors} />
+        <FormToken token={formToken} />
         {producers.length === 1 ? (
           <input type="hidden" name={fields.producerId.name} value={producers[0].id} />
         ) : (
@@ -187,9 +189,7 @@ export default function PlotsRoute() {
           <UseMyLocation latId={fields.lat.id} lngId={fields.lng.id} />
         </fieldset>
         <div className="tf-submit">
-          <button type="submit" className="primary">
-            {t("farmTrace.plots.save")}
-          </button>
+          <SubmitButton className="primary">{t("farmTrace.plots.save")}</SubmitButton>
         </div>
       </Form>
     </section>

@@ -4,7 +4,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FieldError, FormErrors } from "~/components/forms";
+import { FieldError, FormErrors, FormToken, SubmitButton } from "~/components/forms";
+import { formTokenOf, newFormToken } from "~/kernel.server";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { PRODUCER_KINDS, RegisterProducerSchema } from "~/listings/schemas";
@@ -17,7 +18,7 @@ export const meta: MetaFunction = () => [{ title: "登记经营主体 · 村品"
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
-  return getRegionChoices(getDb());
+  return { ...getRegionChoices(getDb()), formToken: newFormToken() };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -47,7 +48,7 @@ export async function action({ request }: ActionFunctionArgs) {
       lng: place.lng,
       contactPhone: value.contactPhone,
       descriptionZh: value.descriptionZh,
-    });
+    }, formTokenOf(formData));
     return redirect(`/farm?registered=${status}`);
   }, { request, submission, fieldOf: (key) => (key.startsWith("producer.creditCode.") ? "creditCode" : undefined) });
 }
@@ -58,7 +59,7 @@ type ActionData = { result: SubmissionResult<string[]> };
 export default function RegisterProducerRoute() {
   const t = useT();
   const locale = useLocale();
-  const { provinces, counties, villages } = useLoaderData<typeof loader>();
+  const { provinces, counties, villages, formToken } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as unknown as ActionData | undefined;
   const [form, fields] = useForm({
     id: "register-producer",
@@ -79,6 +80,7 @@ export default function RegisterProducerRoute() {
       <p className="hint">{t("producer.registerIntro")}</p>
       <Form method="post" className="form" {...getFormProps(form)}>
         <FormErrors id={form.errorId} errors={formErrors} />
+        <FormToken token={formToken} />
 
         <div className="field">
           <label htmlFor={fields.kind.id}>{t("producer.field.kind")}</label>
@@ -186,9 +188,7 @@ export default function RegisterProducerRoute() {
         </div>
 
         <div className="button-row">
-          <button type="submit" className="primary">
-            {t("producer.submit")}
-          </button>
+          <SubmitButton className="primary">{t("producer.submit")}</SubmitButton>
         </div>
       </Form>
     </section>

@@ -9,9 +9,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FieldError, FormErrors } from "~/components/forms";
+import { FieldError, FormErrors, FormToken, SubmitButton } from "~/components/forms";
 import { threadOf, addBuyerMessage, canOpenDispute, findDisputeIdBySubOrder, getDisputeForViewer, getSubOrderFacts, MAX_DISPUTE_PHOTOS, openDispute } from "~/market.server";
-import { getEnv } from "~/kernel.server";
+import { formTokenOf, getEnv, newFormToken } from "~/kernel.server";
 import { useT } from "~/i18n/react";
 // The kinds come from the form schema, not ~/market.server: that module is empty in the browser, and
 // importing a value from it into the page made the form crash after hydration.
@@ -42,10 +42,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (disputeId != null) {
     const { dispute, role } = await load(() => getDisputeForViewer(db, user, disputeId));
     const canReply = isBuyer && (dispute.status === "open" || dispute.status === "answered");
-    return { orderId: order.id, subOrderId: sub.id, producerName: sub.producerName, dispute: threadOf(dispute), role, canReply, canOpen: false };
+    return { orderId: order.id, subOrderId: sub.id, producerName: sub.producerName, dispute: threadOf(dispute), role, canReply, canOpen: false, formToken: newFormToken() };
   }
   const facts = getSubOrderFacts(db, sub.id)!;
-  return { orderId: order.id, subOrderId: sub.id, producerName: sub.producerName, dispute: null, role: null, canReply: false, canOpen: isBuyer && canOpenDispute(facts) };
+  return { orderId: order.id, subOrderId: sub.id, producerName: sub.producerName, dispute: null, role: null, canReply: false, canOpen: isBuyer && canOpenDispute(facts), formToken: newFormToken() };
 }
 
 type ActionData = { result: SubmissionResult<string[]> };
@@ -66,7 +66,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const { body } = submission.value;
     return act(
       () => {
-        addBuyerMessage(db, user, disputeId, body);
+        addBuyerMessage(db, user, disputeId, body, [], undefined, formTokenOf(upload.formData));
         return redirect(here);
       },
       { request, submission },
@@ -124,9 +124,8 @@ function OpenForm({ lastResult }: { lastResult?: SubmissionResult<string[]> }) {
         <input id="dispute-photos" type="file" name="photos" accept="image/*" multiple aria-describedby={fields.photos.errorId} />
         <FieldError id={fields.photos.errorId} errors={fields.photos.errors} />
       </div>
-      <button type="submit" className="primary">
-        {t("disputes.submit")}
-      </button>
+      <FormToken />
+      <SubmitButton className="primary">{t("disputes.submit")}</SubmitButton>
     </Form>
   );
 }
@@ -149,9 +148,8 @@ function ReplyForm({ lastResult }: { lastResult?: SubmissionResult<string[]> }) 
         <textarea {...getTextareaProps(fields.body)} rows={3} />
         <FieldError id={fields.body.errorId} errors={fields.body.errors} />
       </div>
-      <button type="submit" className="secondary button">
-        {t("disputes.replySubmit")}
-      </button>
+      <FormToken />
+      <SubmitButton className="secondary button">{t("disputes.replySubmit")}</SubmitButton>
     </Form>
   );
 }

@@ -12,6 +12,7 @@ import { useT } from "~/i18n/react";
 import { RatingSchema } from "~/orders-ui/after-sale-schemas";
 import { RatingForm } from "~/orders-ui/rating-form";
 import { getSubOrderFacts, isPickedUp, rateSubOrder, ratingsForOrder } from "~/market.server";
+import { formTokenOf, newFormToken } from "~/kernel.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { parseOrderId, requireOrderForViewer } from "~/utils/order-access.server";
@@ -33,19 +34,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const rating = ratingsForOrder(db, order.id)[sub.id] ?? null;
   const canRate = order.buyerId === user.id && !rating && isPickedUp(getSubOrderFacts(db, sub.id)!);
-  return { orderId: order.id, subOrderId: sub.id, producerName: sub.producerName, rating, canRate };
+  return { orderId: order.id, subOrderId: sub.id, producerName: sub.producerName, rating, canRate, formToken: newFormToken() };
 }
 
 type ActionData = { result: SubmissionResult<string[]> };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, order, sub } = await context(request, params);
-  const submission = parseWithZod(await request.formData(), { schema: RatingSchema });
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: RatingSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const { stars, body } = submission.value;
   return act(
     () => {
-      rateSubOrder(getDb(), user, sub.id, stars, body ?? "");
+      rateSubOrder(getDb(), user, sub.id, stars, body ?? "", undefined, formTokenOf(formData));
       return redirect(`/orders/${order.id}?rated=${sub.id}`);
     },
     { request, submission },

@@ -15,8 +15,8 @@ import {
   type SubmissionResult,
 } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
-import { Form } from "@remix-run/react";
-import { FieldError, Field, FormErrors } from "~/components/forms";
+import { Form, useLoaderData } from "@remix-run/react";
+import { FieldError, Field, FormErrors, FormToken, SubmitButton } from "~/components/forms";
 import { type MessageKey } from "~/i18n/core";
 import { useT } from "~/i18n/react";
 import {
@@ -46,12 +46,13 @@ function DateInput({ field, label }: { field: FieldMetadata<string>; label: stri
   );
 }
 
+/** The submit button, with the page's one-time token (an event is permanent: a double tap records one). */
 function Submit({ label }: { label: string }) {
+  const { formToken } = useLoaderData() as { formToken?: string };
   return (
     <div className="tf-submit">
-      <button type="submit" className="primary">
-        {label}
-      </button>
+      {formToken ? <FormToken token={formToken} /> : null}
+      <SubmitButton className="primary">{label}</SubmitButton>
     </div>
   );
 }

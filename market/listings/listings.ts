@@ -16,6 +16,7 @@ import {
   type Unit,
 } from "../../db/schema";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
+import { once } from "../../core/once";
 import { canEditListing, canManageProducer, type Actor } from "../../core/permissions";
 import { tokenizeForIndex } from "../search/tokenize";
 import { ComplianceBlockedError, listingBlockers } from "../../traceability/store";
@@ -80,9 +81,10 @@ export function createListing(
   actor: Actor,
   input: ListingInput,
   photos: PhotoRecord[] = [],
+  formToken?: string,
 ): number {
   if (!canManageProducer(actor, input.producerId)) throw new ForbiddenError();
-  return db.transaction((tx) => {
+  return once(db, { actorId: actor.id, token: formToken, kind: "listing" }, () => db.transaction((tx) => {
     const producer = tx.select({ id: producers.id }).from(producers).where(eq(producers.id, input.producerId)).get();
     if (!producer) throw new NotFoundError("producer");
     assertCategory(db, input.categoryId);
@@ -109,7 +111,7 @@ export function createListing(
     photos.forEach((p, position) => tx.insert(listingPhotos).values({ listingId: id, ...p, position }).run());
     indexListing(db, id);
     return id;
-  });
+  }));
 }
 
 export function getListingForEdit(db: Db, actor: Actor, listingId: number) {

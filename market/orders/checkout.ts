@@ -13,6 +13,7 @@ import type { Db } from "../../db/client";
 import { getEnv } from "../../core/env";
 import { normalisePhone } from "../../core/phone";
 import { DomainRuleError } from "../../core/errors";
+import { once } from "../../core/once";
 import { lineTotalFen, splitOrder } from "./split";
 import { estimatePieceFen, PAY_AT_PICKUP_RESERVATION_MINUTES } from "./catch-weight";
 import { createParcelsForOrder, parcelNeedsForCart } from "../../logistics/order-parcels";
@@ -64,8 +65,22 @@ export class PointUnavailableError extends DomainRuleError {
   }
 }
 
-/** payAtPickup: 到站付款, only at a staffed village_station (a point with an operator). */
-export type CheckoutInput = { contactPhone: string; deliveryPointId: number; payAtPickup?: boolean };
+/**
+ * The cart changed after the checkout page showed it (another tab added, removed or re-priced a
+ * line): nothing is placed, the page shows the current cart and asks again.
+ */
+export class StaleCartError extends DomainRuleError {
+  constructor() {
+    super("checkout.error.cartChanged");
+  }
+}
+
+/**
+ * payAtPickup: 到站付款, only at a staffed village_station (a point with an operator).
+ * formToken: the checkout form's one-time token (core/once.ts): a repeat returns the first order.
+ * cartFingerprint: cartFingerprint() of the cart the page showed; a different cart now is refused.
+ */
+export type CheckoutInput = { contactPhone: string; deliveryPointId: number; payAtPickup?: boolean; formToken?: string; cartFingerprint?: string };
 export type CheckoutOptions = { now?: number; commissionBp?: number; reservationMinutes?: number };
 
 export type CheckoutResult = {
@@ -96,6 +111,30 @@ type CartRow = {
  * on any throw nothing changed (the cart stays as it was).
  */
 export function checkout(db: Db, buyer: { id: number }, input: CheckoutInput, options: CheckoutOptions = {}): CheckoutResult {
+  // A repeat of the same form (double tap, retried request) gets the order the first one placed.
+  return once(db, { actorId: buyer.id, token: input.formToken, kind: "order" }, () => placeOrder(db, buyer, input, options));
+}
+
+/** The buyer's cart as checkout reads it: what the fingerprint covers. */
+const CART_SQL = `select c.listing_id as listingId, c.quantity, l.title, l.status, l.price_fen as priceFen, l.producer_id as producerId,
+                  l.unit, l.sold_by_weight as soldByWeight, l.estimated_piece_weight_g as estimatedPieceWeightG
+           from cart_items c join listings l on l.id = c.listing_id
+           where c.user_id = ? order by l.producer_id, l.id`;
+
+function fingerprintOf(cart: CartRow[]): string {
+  const canonical = cart.map((r) => [r.listingId, r.quantity, r.priceFen, r.soldByWeight ? 1 : 0, r.estimatedPieceWeightG ?? 0]);
+  return crypto.createHash("sha256").update(JSON.stringify(canonical)).digest("hex").slice(0, 32);
+}
+
+/**
+ * A short hash of the buyer's cart (lines, quantities, prices): the checkout page sends it with the
+ * form, and checkout refuses to place an order for a cart that is no longer the one shown.
+ */
+export function cartFingerprint(db: Db, buyerId: number): string {
+  return fingerprintOf(db.$client.prepare(CART_SQL).all(buyerId) as CartRow[]);
+}
+
+function placeOrder(db: Db, buyer: { id: number }, input: CheckoutInput, options: CheckoutOptions): CheckoutResult {
   const env = getEnv();
   const now = options.now ?? Date.now();
   const commissionBp = options.commissionBp ?? env.PLATFORM_COMMISSION_BP;
@@ -120,15 +159,9 @@ export function checkout(db: Db, buyer: { id: number }, input: CheckoutInput, op
       }
 
       // Re-read under the write lock: the prices and statuses the order is made with.
-      const cart = sqlite
-        .prepare(
-          `select c.listing_id as listingId, c.quantity, l.title, l.status, l.price_fen as priceFen, l.producer_id as producerId,
-                  l.unit, l.sold_by_weight as soldByWeight, l.estimated_piece_weight_g as estimatedPieceWeightG
-           from cart_items c join listings l on l.id = c.listing_id
-           where c.user_id = ? order by l.producer_id, l.id`,
-        )
-        .all(buyer.id) as CartRow[];
+      const cart = sqlite.prepare(CART_SQL).all(buyer.id) as CartRow[];
       if (cart.length === 0) throw new DomainRuleError("orders.error.emptyCart");
+      if (input.cartFingerprint !== undefined && input.cartFingerprint !== fingerprintOf(cart)) throw new StaleCartError();
 
       // The point must have room for the parcels on top of what it holds and was promised (the
       // lock makes this check and the parcels' creation below one step for concurrent checkouts).
@@ -171,7 +204,8 @@ export function checkout(db: Db, buyer: { id: number }, input: CheckoutInput, op
         lines.map((l) => ({ producerId: l.producerId, quantity: l.quantity, unitPriceFen: l.priceFen })),
         commissionBp,
       );
-      const idempotencyKey = `order_${crypto.randomUUID()}`;
+      // The Stripe idempotency key: the form's token when there is one (one form, one order, one PaymentIntent).
+      const idempotencyKey = `order_${input.formToken ?? crypto.randomUUID()}`;
       // A weighed line is authorised for the estimate and captured for the weighed amount (card);
       // pay at pickup has no PaymentIntent at all.
       const captureMethod = payAtPickup ? null : lines.some((l) => l.soldByWeight) ? "manual" : "automatic";

@@ -11,6 +11,7 @@ import type { Db } from "../../db/client";
 import { DISPUTE_KINDS, type DISPUTE_STATUSES } from "../../db/schema";
 import { canManageProducer, hasRole, type Actor } from "../../core/permissions";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
+import { once } from "../../core/once";
 import type { Stripe } from "../payments/stripe";
 import { transitionOrder } from "./orders";
 import { refundableFen, refundSubOrder } from "./refunds";
@@ -64,9 +65,9 @@ export function canOpenDispute(sub: SubOrderFacts, now = Date.now()): boolean {
 export type DisputeInput = { kind: DisputeKind; body: string; photos?: string[] };
 
 /** The buyer opens a dispute: one per sub-order. Returns the dispute id. */
-export function openDispute(db: Db, buyer: Actor, subOrderId: number, input: DisputeInput, now = Date.now()): number {
+export function openDispute(db: Db, buyer: Actor, subOrderId: number, input: DisputeInput, now = Date.now(), formToken?: string): number {
   const sqlite = db.$client;
-  return sqlite
+  return once(db, { actorId: buyer.id, token: formToken, kind: "dispute" }, () => sqlite
     .transaction(() => {
       const sub = getSubOrderFacts(db, subOrderId);
       if (!sub) throw new NotFoundError("sub_order");
@@ -86,7 +87,7 @@ export function openDispute(db: Db, buyer: Actor, subOrderId: number, input: Dis
       addMessage(db, id, buyer.id, "buyer", body, input.photos ?? [], now);
       return id;
     })
-    .immediate();
+    .immediate());
 }
 
 function addMessage(db: Db, disputeId: number, authorUserId: number, role: "buyer" | "producer" | "platform", body: string, photos: string[], now: number) {
@@ -129,9 +130,9 @@ export function disputeRoleOf(actor: Actor, dispute: { buyerId: number }, produc
 }
 
 /** The producer (a member who manages it) answers; the first answer moves open → answered. */
-export function answerDispute(db: Db, actor: Actor, disputeId: number, body: string, photos: string[] = [], now = Date.now()): void {
+export function answerDispute(db: Db, actor: Actor, disputeId: number, body: string, photos: string[] = [], now = Date.now(), formToken?: string): void {
   const sqlite = db.$client;
-  sqlite
+  once(db, { actorId: actor.id, token: formToken, kind: "dispute_message" }, () => sqlite
     .transaction(() => {
       const d = getDisputeRow(db, disputeId);
       if (!d) throw new NotFoundError("dispute");
@@ -143,12 +144,12 @@ export function answerDispute(db: Db, actor: Actor, disputeId: number, body: str
       addMessage(db, disputeId, actor.id, "producer", text, photos, now);
       sqlite.prepare(`update disputes set status = 'answered' where id = ? and status = 'open'`).run(disputeId);
     })
-    .immediate();
+    .immediate());
 }
 
 /** The buyer adds to their claim while it is undecided. */
-export function addBuyerMessage(db: Db, actor: Actor, disputeId: number, body: string, photos: string[] = [], now = Date.now()): void {
-  db.$client
+export function addBuyerMessage(db: Db, actor: Actor, disputeId: number, body: string, photos: string[] = [], now = Date.now(), formToken?: string): void {
+  once(db, { actorId: actor.id, token: formToken, kind: "dispute_message" }, () => db.$client
     .transaction(() => {
       const d = getDisputeRow(db, disputeId);
       if (!d) throw new NotFoundError("dispute");
@@ -158,7 +159,7 @@ export function addBuyerMessage(db: Db, actor: Actor, disputeId: number, body: s
       if (!text) throw new DomainRuleError("disputes.error.body");
       addMessage(db, disputeId, actor.id, "buyer", text, photos, now);
     })
-    .immediate();
+    .immediate());
 }
 
 export type Decision = { outcome: "full" } | { outcome: "partial"; amountFen: number } | { outcome: "reject" };

@@ -5,13 +5,14 @@
 import type { Db } from "../../db/client";
 import type { Actor } from "../../core/permissions";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
+import { once } from "../../core/once";
 import { canOpenDispute, findDisputeIdBySubOrder, getSubOrderFacts, isPickedUp } from "./disputes";
 
 export const MAX_RATING_TEXT = 500;
 
-export function rateSubOrder(db: Db, buyer: Actor, subOrderId: number, stars: number, body = "", now = Date.now()): number {
+export function rateSubOrder(db: Db, buyer: Actor, subOrderId: number, stars: number, body = "", now = Date.now(), formToken?: string): number {
   const sqlite = db.$client;
-  return sqlite
+  return once(db, { actorId: buyer.id, token: formToken, kind: "rating" }, () => sqlite
     .transaction(() => {
       const sub = getSubOrderFacts(db, subOrderId);
       if (!sub) throw new NotFoundError("sub_order");
@@ -28,7 +29,7 @@ export function rateSubOrder(db: Db, buyer: Actor, subOrderId: number, stars: nu
           .run(subOrderId, sub.producerId, buyer.id, stars, text, now).lastInsertRowid,
       );
     })
-    .immediate();
+    .immediate());
 }
 
 /** Average stars (one decimal; null without ratings) and count. */

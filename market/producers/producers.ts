@@ -8,6 +8,7 @@ import { producerMembers, producers, regions, userRoles, users, villages, type P
 import { canRegisterProducer, canReviewProducers, type Actor } from "../../core/permissions";
 import { checkCreditCode, isVerifiedProducer } from "../../core/credit-code";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
+import { once } from "../../core/once";
 
 export type ProducerInput = {
   kind: ProducerKind;
@@ -30,7 +31,11 @@ export type ProducerInput = {
  * A code of the wrong format is refused; one whose check character fails is accepted
  * as `pending_review` for a platform admin, since a few real codes fail the check.
  */
-export function registerProducer(db: Db, actor: Actor, input: ProducerInput): { id: number; status: "valid" | "pending_review" } {
+export function registerProducer(db: Db, actor: Actor, input: ProducerInput, formToken?: string): { id: number; status: "valid" | "pending_review" } {
+  return once(db, { actorId: actor.id, token: formToken, kind: "producer" }, () => registerProducerOnce(db, actor, input));
+}
+
+function registerProducerOnce(db: Db, actor: Actor, input: ProducerInput): { id: number; status: "valid" | "pending_review" } {
   if (!canRegisterProducer(actor)) throw new ForbiddenError();
   const check = checkCreditCode(input.creditCode);
   if (!check.ok) throw new DomainRuleError(`producer.creditCode.${check.reason}`);

@@ -194,3 +194,64 @@ test("a farmer cannot edit another producer's listing, by the page or by a forge
   await expect(owner.getByLabel("商品标题")).toHaveValue(title);
   await ownerContext.close();
 });
+
+test.describe("a farmer with JavaScript: a form rendered once writes once", () => {
+  /** How many of the farmer's listings carry `token` in their title (the farm page lists them all). */
+  async function listingsTitled(page: Page, token: string): Promise<number> {
+    await page.goto("/farm");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("我的农场");
+    await expect(page.locator(".farm-listing").first()).toBeVisible();
+    return page.locator(".farm-listing").filter({ hasText: token }).count();
+  }
+
+  test("a double tap on 保存为草稿, each request sent twice over the network, makes one listing", async ({ page }) => {
+    const token = uniqueToken();
+    await login(page, DEMO.farmer, undefined, "/farm/listings/new");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("发布新商品");
+    await fillNewListing(page, `双击测试 ${token}`);
+    // Every POST of the form reaches the server twice (a flaky network retrying): the token, not the button, decides.
+    let posts = 0;
+    await page.route(
+      (url) => url.pathname.startsWith("/farm/listings/new"),
+      async (route) => {
+        if (route.request().method() !== "POST") return route.continue();
+        posts++;
+        await route.fetch();
+        await route.fulfill({ response: await route.fetch() });
+      },
+    );
+    await page.getByRole("button", { name: "保存为草稿" }).dblclick();
+    await expect(page).toHaveURL(/\/farm\/listings\/\d+\/edit\?notice=created$/);
+    expect(posts).toBeGreaterThanOrEqual(1);
+    expect(await listingsTitled(page, token)).toBe(1);
+  });
+
+  test("while the form is on its way its buttons are disabled and say so", async ({ page }) => {
+    const token = uniqueToken();
+    await login(page, DEMO.farmer, undefined, "/farm/listings/new");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("发布新商品");
+    await fillNewListing(page, `等待测试 ${token}`);
+    // Hold the POST until the page has been checked.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let posted!: () => void;
+    const arrived = new Promise<void>((resolve) => (posted = resolve));
+    await page.route(
+      (url) => url.pathname.startsWith("/farm/listings/new"),
+      async (route) => {
+        if (route.request().method() !== "POST") return route.continue();
+        posted();
+        await held;
+        await route.continue();
+      },
+    );
+    await page.getByRole("button", { name: "保存为草稿" }).click();
+    await arrived;
+    await expect(page.getByRole("button", { name: "提交中…" })).toBeDisabled();
+    await expect(page.getByRole("button", { name: "保存并上架" })).toBeDisabled();
+    await expect(page.getByRole("button", { name: "保存为草稿" })).toHaveCount(0);
+    release();
+    await expect(page).toHaveURL(/\/farm\/listings\/\d+\/edit\?notice=created$/);
+    expect(await listingsTitled(page, token)).toBe(1);
+  });
+});

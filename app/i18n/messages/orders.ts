@@ -37,6 +37,7 @@ export const zh = {
   "checkout.deliveryPoint": "自提点",
   "checkout.noDeliveryPoints": "暂无可选的自提点。",
   "checkout.placeOrder": "提交订单",
+  "checkout.error.cartChanged": "购物车在别处有了变化（数量、价格或商品），订单未提交。下面是现在的购物车，请核对后再提交。",
   "checkout.summary": "订单内容",
   // pay
   "pay.title": "支付订单",
@@ -138,6 +139,7 @@ export const en: Record<keyof typeof zh, string> = {
   "checkout.deliveryPoint": "Pickup point",
   "checkout.noDeliveryPoints": "No pickup points are available yet.",
   "checkout.placeOrder": "Place order",
+  "checkout.error.cartChanged": "Your cart changed elsewhere (quantities, prices or items), so no order was placed. This is your cart now: check it and place the order again.",
   "checkout.summary": "Your order",
   "pay.title": "Pay for your order",
   "pay.amount": "Amount due",
