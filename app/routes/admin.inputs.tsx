@@ -224,7 +224,10 @@ export default function AdminInputsRoute() {
               <span className="meta">
                 {t(i.kind === "veterinary_drug" ? "farmTrace.admin.withdrawalList" : "farmTrace.admin.intervalList")}
                 {i.intervals
-                  .map((iv) => `${iv.target} ${t("farmTrace.days", { days: iv.intervalDays })}${iv.maxApplications ? ` (≤${iv.maxApplications}×)` : ""}`)
+                  .map(
+                    (iv) =>
+                      `${iv.target} ${iv.prohibited ? t("farmTrace.admin.prohibited") : iv.intervalDays === null ? "—" : t("farmTrace.days", { days: iv.intervalDays })}${iv.maxApplications ? ` (≤${iv.maxApplications}×)` : ""}${iv.quality ? ` [${iv.quality}]` : ""}`,
+                  )
                   .join("; ")}
               </span>
             ) : null}

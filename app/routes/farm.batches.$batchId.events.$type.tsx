@@ -91,13 +91,13 @@ function catalogueFor(db: Db, crop: string | null, locale: Locale): CatalogueGro
     items: all
       .filter((i) => i.kind === kind)
       .map((i) => {
-        const own = i.intervals.filter((iv) => cropTerms.has(iv.target));
+        const own = i.intervals.filter((iv) => cropTerms.has(iv.target) && iv.intervalDays !== null);
         const iv = own[0];
         return {
           id: i.id,
           label: `${pick(locale, i.nameZh, i.nameEn)}${i.registrationNo ? ` ${i.registrationNo}` : ""}`,
           banned: i.banned,
-          intervals: iv ? translate(locale, kind === "veterinary_drug" ? "farmTrace.input.withdrawalDays" : "farmTrace.input.intervalDays", { days: iv.intervalDays }) : null,
+          intervals: iv ? translate(locale, kind === "veterinary_drug" ? "farmTrace.input.withdrawalDays" : "farmTrace.input.intervalDays", { days: iv.intervalDays ?? 0 }) : null,
         };
       }),
   })).filter((g) => g.items.length > 0);
