@@ -114,6 +114,24 @@ export const InputApplicationSchema = z
     dose: text(40).optional(),
     areaMu: optionalPositive(1_000_000),
     method: z.enum(APPLICATION_METHODS).optional(),
+    /**
+     * The registered use on the pesticide's label (农药管理条例 第三十四条): needed for a typed-in
+     * pesticide, and for a catalogue pesticide the catalogue has no use for on this crop (the action
+     * checks that); a crop key, a crop-group term or the label's wording.
+     */
+    registeredCrop: text(60).optional(),
+    labelIntervalDays: z
+      .number({ invalid_type_error: "farmTrace.number.invalid" })
+      .int("farmTrace.number.invalid")
+      .min(0, "farmTrace.number.invalid")
+      .max(3650, "farmTrace.number.tooLarge")
+      .optional(),
+    labelMaxApplications: z
+      .number({ invalid_type_error: "farmTrace.number.invalid" })
+      .int("farmTrace.number.invalid")
+      .positive("farmTrace.number.positive")
+      .max(100, "farmTrace.number.tooLarge")
+      .optional(),
   })
   .superRefine((v, ctx) => {
     if (v.inputId === undefined && !v.productName) {
@@ -121,6 +139,18 @@ export const InputApplicationSchema = z
     }
     if (v.inputId === undefined && v.productName && !v.inputKind) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["inputKind"], message: "farmTrace.input.kind.required" });
+    }
+    // A typed-in pesticide: the label's registered crop and interval, always.
+    if (v.inputId === undefined && v.productName && v.inputKind === "pesticide") {
+      if (!v.registeredCrop) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["registeredCrop"], message: "farmTrace.input.registeredCrop.required" });
+      if (v.labelIntervalDays === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["labelIntervalDays"], message: "farmTrace.input.labelInterval.required" });
+    }
+    // Half a declaration is no declaration.
+    if (v.registeredCrop && v.labelIntervalDays === undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["labelIntervalDays"], message: "farmTrace.input.labelInterval.required" });
+    }
+    if (!v.registeredCrop && v.labelIntervalDays !== undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["registeredCrop"], message: "farmTrace.input.registeredCrop.required" });
     }
   });
 
