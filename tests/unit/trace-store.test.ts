@@ -425,3 +425,79 @@ describe("keys and notifications", () => {
     expect(verifyLot(db, lot.batchId).ok).toBe(true);
   });
 });
+
+describe("registered uses, input kinds and the order of a lot's records", () => {
+  const newLot = (crop: string, productName: string, category?: "livestock_poultry") =>
+    createLotWithChain(db, { producerId, productName, crop, category, plantedAt: daysAgo(100), harvest: false, inputs: [] });
+
+  test("the issue's lot: a catalogue pesticide not registered on apples, sprayed 2 days before harvest, cannot be packed", () => {
+    let error: unknown;
+    try {
+      createLotWithChain(db, { producerId, productName: "超范围测试苹果", crop: "apple", inputs: [{ productName: "1.8%阿维菌素乳油", activeIngredient: "abamectin", daysBeforeHarvest: 2 }] });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ComplianceBlockedError);
+    const [blocker] = (error as ComplianceBlockedError).blockers;
+    expect(blocker.findings.map((f) => f.code)).toEqual(["off_label"]);
+    expect(describeBlockers([blocker], "zh")[0]).toContain("平台目录里 1.8%阿维菌素乳油 没有登记用于苹果");
+    expect(getLotChain(db, blocker.batchId).contents.some((c) => c.type === "packing")).toBe(false);
+    // with the label's use declared (apple, 14 days), the 2-day gap is a declared-interval violation instead
+    try {
+      createLotWithChain(db, {
+        producerId,
+        productName: "超范围测试苹果",
+        crop: "apple",
+        inputs: [{ productName: "1.8%阿维菌素乳油", daysBeforeHarvest: 2, registeredCrop: "apple", labelIntervalDays: 14, intervalSource: "declared" }],
+      });
+      throw new Error("expected the gate to block");
+    } catch (e) {
+      expect((e as ComplianceBlockedError).blockers[0].findings).toMatchObject([{ code: "interval_violated", params: { days: 14, source: "declared" } }]);
+    }
+  });
+
+  test("only inputs for the lot's kind: no veterinary drug on a crop, no pesticide on livestock", () => {
+    const apple = newLot("apple", "投入品类别测试苹果");
+    const before = eventCount(apple.batchId);
+    expect(() =>
+      recordEvent(db, farmer, apple.batchId, { type: "input_application", occurredAt: daysAgo(10), payload: { inputKind: "veterinary_drug", productName: "土霉素片" } }),
+    ).toThrow(expect.objectContaining({ messageKey: "trace.error.inputKindForCrop" }));
+    const pigs = newLot("pigs", "投入品类别测试猪肉", "livestock_poultry");
+    expect(() =>
+      recordEvent(db, farmer, pigs.batchId, { type: "input_application", occurredAt: daysAgo(10), payload: { inputKind: "pesticide", productName: "1.8%阿维菌素乳油" } }),
+    ).toThrow(expect.objectContaining({ messageKey: "trace.error.inputKindForAnimal" }));
+    expect(eventCount(apple.batchId)).toBe(before);
+    recordEvent(db, farmer, pigs.batchId, { type: "input_application", occurredAt: daysAgo(10), payload: { inputKind: "veterinary_drug", productName: "土霉素片" } });
+  });
+
+  test("planting before inputs before harvest; the test after harvest; packing after the test; no future dates", () => {
+    const lot = newLot("apple", "顺序测试苹果");
+    const id = lot.batchId;
+    const refused = (event: Parameters<typeof recordEvent>[3], messageKey: string) => {
+      const before = eventCount(id);
+      expect(() => recordEvent(db, farmer, id, event)).toThrow(expect.objectContaining({ messageKey }));
+      expect(eventCount(id)).toBe(before);
+    };
+    const fertiliser = (at: number) => ({ type: "input_application" as const, occurredAt: at, payload: { inputKind: "fertilizer" as const, productName: "尿素" } });
+    const harvest = (at: number) => ({ type: "harvest" as const, occurredAt: at, payload: { quantity: 10, unit: "kg" as const, lotCode: lot.lotCode } });
+    const inspection = (at: number) => ({ type: "inspection" as const, occurredAt: at, payload: { result: "pass" as const, kind: "rapid_test" as const } });
+    const packing = (at: number) => ({ type: "packing" as const, occurredAt: at, payload: { quantity: 10, unit: "kg" as const, certificate: certificate() } });
+
+    refused(fertiliser(daysAgo(101)), "trace.error.beforePlanting");
+    refused(fertiliser(Date.now() + 2 * DAY), "trace.error.futureTime");
+    refused(inspection(daysAgo(5)), "trace.error.inspectBeforeHarvest");
+    recordEvent(db, farmer, id, fertiliser(daysAgo(20)));
+    refused(harvest(daysAgo(21)), "trace.error.harvestBeforeInput");
+    recordEvent(db, farmer, id, harvest(daysAgo(10)));
+    refused(fertiliser(daysAgo(9)), "trace.error.inputAfterHarvest");
+    refused(packing(daysAgo(9)), "trace.error.packBeforeInspection");
+    refused(inspection(daysAgo(11)), "trace.error.inspectionBeforeHarvestDate");
+    recordEvent(db, farmer, id, inspection(daysAgo(8)));
+    refused(packing(daysAgo(9)), "trace.error.packingBeforeInspectionDate");
+    // a correction may not move the fertiliser after the harvest either
+    const seq = getLotChain(db, id).contents.find((c) => c.type === "input_application")!.seq;
+    refused({ type: "correction", occurredAt: Date.now(), correctsSeq: seq, payload: { reason: "日期", occurredAt: daysAgo(5) } }, "trace.error.inputAfterHarvest");
+    recordEvent(db, farmer, id, packing(daysAgo(7)));
+    expect(getLotChain(db, id).contents.map((c) => c.type)).toEqual(["planting", "input_application", "harvest", "inspection", "packing"]);
+  });
+});
