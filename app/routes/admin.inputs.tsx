@@ -15,7 +15,7 @@ import { getDb } from "~/utils/db.server";
 import { getLocale } from "~/utils/i18n.server";
 import { requireRole } from "~/utils/session.server";
 import { asHttpError, ruleText } from "~/traceability-ui/http.server";
-import { AGRI_INPUT_KINDS, INTERVAL_ROWS, InputsFilterSchema, NewAgriInputSchema } from "~/traceability-ui/schemas";
+import { AGRI_INPUT_KINDS, INTERVAL_ROWS, InputsFilterSchema, NewAgriInputSchema, TOXICITY_CLASSES } from "~/traceability-ui/schemas";
 import { addAgriInput, listAgriInputs, TraceRuleError } from "~/traceability-ui/store.server";
 import traceStyles from "~/traceability-ui/trace-ui.css";
 import { CROPS, findCrop } from "../../traceability/crops";
@@ -41,6 +41,8 @@ const RULE_FIELD: Record<string, string> = {
   "trace.error.registrationTaken": "registrationNo",
   "trace.error.inputNameRequired": "nameZh",
   "trace.error.inputNameTaken": "nameZh",
+  "trace.fertregno.empty": "registrationNo",
+  "trace.fertregno.format": "registrationNo",
 };
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -58,6 +60,7 @@ export async function action({ request }: ActionFunctionArgs) {
       registrationNo: v.registrationNo || null,
       activeIngredient: v.activeIngredient || null,
       maker: v.maker || null,
+      toxicityClass: v.toxicityClass ?? null,
       // "苹果" and "Apple" are stored as the term the rules match: "apple".
       intervals: v.intervalRows.map((r) => ({ ...r, target: findCrop(r.target)?.info.en ?? r.target.toLowerCase() })),
     });
@@ -121,6 +124,18 @@ function NewInputForm({ lastResult }: { lastResult?: SubmissionResult<string[]> 
         <label htmlFor={fields.activeIngredient.id}>{t("farmTrace.field.activeIngredient")}</label>
         <input {...getInputProps(fields.activeIngredient, { type: "text" })} placeholder="abamectin" />
         <FieldError id={fields.activeIngredient.errorId} errors={fields.activeIngredient.errors} />
+      </div>
+      <div className="field">
+        <label htmlFor={fields.toxicityClass.id}>{t("farmTrace.admin.toxicity")}</label>
+        <select {...getSelectProps(fields.toxicityClass)}>
+          <option value="">{t("farmTrace.choose")}</option>
+          {TOXICITY_CLASSES.map((c) => (
+            <option key={c} value={c}>
+              {t(`trace.toxicity.${c}`)}
+            </option>
+          ))}
+        </select>
+        <FieldError id={fields.toxicityClass.errorId} errors={fields.toxicityClass.errors} />
       </div>
       <div className="field">
         <label htmlFor={fields.maker.id}>{t("farmTrace.admin.maker")}</label>
@@ -219,6 +234,7 @@ export default function AdminInputsRoute() {
               {i.registrationNo ? ` · ${i.registrationNo}` : ""}
               {i.activeIngredient ? ` · ${i.activeIngredient}` : ""}
               {i.maker ? ` · ${i.maker}` : ""}
+              {i.toxicityClass ? ` · ${t(`trace.toxicity.${i.toxicityClass}`)}` : ""}
             </span>
             {i.intervals.length ? (
               <span className="meta">

@@ -8,12 +8,12 @@ import { z } from "zod";
 import type { AgriInputKind, Unit } from "../../db/schema";
 import { CROPS } from "../../traceability/crops";
 import { validateGtin14, validateLot } from "../../traceability/gtin";
-import { APPLICATION_METHODS, INPUT_KINDS, TRACE_UNITS } from "../../traceability/types";
+import { APPLICATION_METHODS, INPUT_KINDS, TOXICITY_CLASSES, TRACE_UNITS } from "../../traceability/types";
 import { isRealIsoDate, shanghaiToday } from "./dates";
 
 export const UNITS = TRACE_UNITS satisfies readonly Unit[];
 export const CROP_KEYS = Object.keys(CROPS);
-export { APPLICATION_METHODS, INPUT_KINDS };
+export { APPLICATION_METHODS, INPUT_KINDS, TOXICITY_CLASSES };
 export const AGRI_INPUT_KINDS = ["seed", "fertilizer", "pesticide", "veterinary_drug", "feed"] as const satisfies readonly AgriInputKind[];
 
 /** The event forms a farmer fills in, in the order the buttons show them. */
@@ -238,6 +238,8 @@ export const NewAgriInputSchema = z
     registrationNo: text(40).optional(),
     activeIngredient: text(100).optional(),
     maker: text(100).optional(),
+    /** Pesticides: the label's 毒性 class (剧毒/高毒 never on vegetables, fruit, tea, fungi, herbs, aquatic plants). */
+    toxicityClass: z.enum(TOXICITY_CLASSES).optional(),
     intervals: z.array(intervalRow.optional()).max(INTERVAL_ROWS).optional(),
   })
   .superRefine((v, ctx) => {
