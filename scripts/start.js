@@ -19,6 +19,7 @@ if (buildIsStale(root, buildDir)) run("npx", ["remix", "build"]);
 
 run("npx", ["tsx", "db/migrate.ts"]);
 run("npx", ["tsx", "scripts/backfill-parcels.ts"]);
+run("npx", ["tsx", "scripts/reload-agri-inputs.ts"]);
 run("npx", ["tsx", "seeds/cli.ts", "--if-empty"]);
 // Payments talk to stripe-mock in development: start it when it is installed and no Stripe API is
 // configured. Everything but paying works without it.
