@@ -227,6 +227,21 @@ describe("registered use (农药管理条例 第三十四条)", () => {
     ]);
   });
 
+  it("the label's maximum number of applications counts, the smaller of label and catalogue winning", () => {
+    const use = { registeredCrop: "apple", labelIntervalDays: 7, labelMaxApplications: 1 };
+    const twice = apple(spray("2026-09-01T08:00:00", "10%吡虫啉可湿性粉剂", use), spray("2026-10-01T08:00:00", "10%吡虫啉可湿性粉剂", use));
+    expect(check(twice, fruit)).toMatchObject([{ code: "too_many_applications", eventSeq: 3, params: { count: 2, max: 1 } }]);
+    // on citrus the catalogue allows acetamiprid EC once, whatever the farmer declares
+    const orange = contents(
+      planting("orange"),
+      spray("2026-08-01T08:00:00", "20%啶虫脒乳油", { registeredCrop: "citrus", labelIntervalDays: 14, labelMaxApplications: 3 }),
+      spray("2026-09-01T08:00:00", "20%啶虫脒乳油", { registeredCrop: "citrus", labelIntervalDays: 14, labelMaxApplications: 3 }),
+      harvest("2026-11-25T08:00:00"),
+      inspection("2026-11-25T10:00:00"),
+    );
+    expect(check(orange, fruit)).toMatchObject([{ code: "too_many_applications", params: { count: 2, max: 1 } }]);
+  });
+
   it("剧毒/高毒 pesticides block on fruit and vegetables whatever the label says, before any ban date", () => {
     const use = { registeredCrop: "apple", labelIntervalDays: 30 };
     // omethoate: restricted on cabbage and citrus only, but 高毒 (MARA 736): never on fruit
