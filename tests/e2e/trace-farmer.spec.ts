@@ -240,6 +240,8 @@ test.describe("a farmer records the trace chain on a phone without JavaScript", 
     const findings = page.locator(".tf-findings.blocked");
     await expect(findings).toContainText("1.8%阿维菌素乳油 的登记标签写的作物是「柑橘」，不包括苹果");
     await expect(findings).toContainText("超范围使用");
+    // The record shows the label's use as the farmer declared it.
+    await expect(page.locator("#event-2")).toContainText("柑橘（农户按标签申报）");
     await expectNoHorizontalOverflow(page);
   });
 
