@@ -5,5 +5,5 @@
  */
 export * from "../traceability/batches";
 export * from "../traceability/store";
-export { validateRegistrationNo } from "../traceability/inputs";
+export { validateFertilizerRegistrationNo, validateRegistrationNo } from "../traceability/inputs";
 export * from "../traceability/trace-page";

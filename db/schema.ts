@@ -428,6 +428,8 @@ export const listingBatches = sqliteTable(
 
 export const AGRI_INPUT_KINDS = ["seed", "fertilizer", "pesticide", "veterinary_drug", "feed"] as const;
 export type AgriInputKind = (typeof AGRI_INPUT_KINDS)[number];
+/** 农药毒性 as printed on the label; 剧毒/高毒 never on vegetables, fruit, tea, fungi, herbs, aquatic plants (same values as traceability/inputs.ts). */
+export const TOXICITY_CLASSES = ["extremely_toxic", "highly_toxic", "moderately_toxic", "low_toxic", "slightly_toxic"] as const;
 
 /** The agricultural inputs catalogue: products a farmer can pick when recording an application. */
 export const agriInputs = sqliteTable(
@@ -442,6 +444,8 @@ export const agriInputs = sqliteTable(
     registrationNo: text("registration_no"),
     activeIngredient: text("active_ingredient"),
     maker: text("maker"),
+    /** Pesticides: the label's toxicity class; null = not recorded. */
+    toxicityClass: text("toxicity_class", { enum: TOXICITY_CLASSES }),
     /** later: the marketplace listing that sells this input (inputs flow into the buyer-farmer's records). */
     listingId: integer("listing_id").references(() => listings.id),
     createdBy: integer("created_by").references(() => users.id),
@@ -454,7 +458,11 @@ export const agriInputs = sqliteTable(
   ],
 );
 
-/** Safe pre-harvest interval (pesticides, per crop) or withdrawal period (veterinary drugs, per species or product). */
+/**
+ * A registered use: pesticide × crop with its label's safe pre-harvest interval and maximum
+ * applications, or a veterinary drug's withdrawal period per species or product. Several sources
+ * may give the same product × crop; the compliance gate takes the longest interval.
+ */
 export const inputIntervals = sqliteTable(
   "input_intervals",
   {
@@ -462,12 +470,25 @@ export const inputIntervals = sqliteTable(
     inputId: integer("input_id")
       .notNull()
       .references(() => agriInputs.id, { onDelete: "cascade" }),
-    /** Crop, crop group, species or product (apple, leaf vegetables, poultry, eggs, milk). */
+    /** Registered crop, crop group, species or product (apple, leaf vegetables, poultry, eggs, milk). */
     target: text("target").notNull(),
-    intervalDays: integer("interval_days").notNull(),
+    /** Days; null when the row is a prohibition or counted in degree-days. */
+    intervalDays: integer("interval_days"),
     maxApplications: integer("max_applications"),
+    /** Veterinary: the drug must not be used for this product at all (产蛋期禁用). */
+    prohibited: integer("prohibited", { mode: "boolean" }).notNull().default(false),
+    /** Fish withdrawal periods given in degree-days (度日). */
+    degreeDays: integer("degree_days"),
+    /** Where the figure comes from (reference row's source, or "label" for an admin entry). */
+    source: text("source").notNull().default(""),
+    /** Reference quality: B (GB/T 8321 reprint), B-hist (superseded standard), C (unattributed list), label. */
+    quality: text("quality"),
   },
-  (t) => [uniqueIndex("input_intervals_unique").on(t.inputId, t.target), check("input_intervals_days", sql`${t.intervalDays} >= 0`)],
+  (t) => [
+    uniqueIndex("input_intervals_unique").on(t.inputId, t.target, t.source),
+    check("input_intervals_days", sql`${t.intervalDays} >= 0`),
+    check("input_intervals_figure", sql`${t.intervalDays} is not null or ${t.prohibited} = 1 or ${t.degreeDays} is not null`),
+  ],
 );
 
 /** Substances banned outright in China (MOA notices), from `since` when set (YYYY-MM-DD). */
@@ -480,6 +501,8 @@ export const bannedSubstances = sqliteTable(
     cas: text("cas"),
     since: text("since"),
     note: text("note").notNull().default(""),
+    source: text("source").notNull().default(""),
+    sourceUrl: text("source_url").notNull().default(""),
   },
   (t) => [uniqueIndex("banned_substances_name_unique").on(t.nameZh)],
 );
@@ -494,8 +517,27 @@ export const restrictedSubstances = sqliteTable(
     cas: text("cas"),
     forbiddenOn: text("forbidden_on").notNull(),
     note: text("note").notNull().default(""),
+    /** YYYY-MM-DD the restriction started; null = long in force. */
+    since: text("since"),
+    source: text("source").notNull().default(""),
+    sourceUrl: text("source_url").notNull().default(""),
   },
   (t) => [uniqueIndex("restricted_substances_name_unique").on(t.nameZh)],
+);
+
+/** Pesticide substances by toxicity class (剧毒/高毒 per MOA/MARA notices), with the source that says so. */
+export const toxicSubstances = sqliteTable(
+  "toxic_substances",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    nameZh: text("name_zh").notNull(),
+    nameEn: text("name_en").notNull().default(""),
+    cas: text("cas"),
+    toxicityClass: text("toxicity_class", { enum: TOXICITY_CLASSES }).notNull(),
+    source: text("source").notNull().default(""),
+    sourceUrl: text("source_url").notNull().default(""),
+  },
+  (t) => [uniqueIndex("toxic_substances_name_unique").on(t.nameZh)],
 );
 
 /** A field, orchard, greenhouse, pond or barn of a producer. */

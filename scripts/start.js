@@ -43,5 +43,6 @@ if (buildIsStale(root, buildDir)) run("npx", ["remix", "build"]);
 
 run("npx", ["tsx", "db/migrate.ts"]);
 run("npx", ["tsx", "scripts/backfill-parcels.ts"]);
+run("npx", ["tsx", "scripts/reload-agri-inputs.ts"]);
 run("npx", ["tsx", "seeds/cli.ts", "--if-empty"]);
 await import(path.join(root, "server.js"));

@@ -26,7 +26,7 @@ import {
   withWrongCheckCharacter,
 } from "./factories";
 import { renderListingArt, type ArtSpec } from "./images";
-import { seedDemoLot } from "./demo-trace";
+import { seedDemoFertilizers, seedDemoLot } from "./demo-trace";
 import { seedInputsCatalogue } from "../traceability/store";
 import { seedDeliveryNetwork } from "./logistics";
 import { seedDemoOrders } from "./orders";
@@ -1247,6 +1247,7 @@ export async function seedDemoData(
   db.$client.transaction(() => {
     const categoryIds = seedCategories(db);
     seedInputsCatalogue(db);
+    seedDemoFertilizers(db);
 
     const userIds = new Map<string, number>();
     for (const a of DEMO_ACCOUNTS) {

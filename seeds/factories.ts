@@ -43,6 +43,7 @@ import { storeListingPhoto } from "../market/photos/photos";
 import { createBatch as createLot, createPlot, linkListingBatch, recordEvent, seedInputsCatalogue } from "../traceability/store";
 import type { CommitmentCertificate, PayloadOf } from "../traceability/types";
 import { certificateRequired } from "../traceability/compliance";
+import { findCrop } from "../traceability/crops";
 import { insertDeliveryPoint, insertStandardSlots, type SlotSpec } from "../logistics/point-store";
 
 // ─── categories ──────────────────────────────────────────────────────────────
@@ -528,6 +529,12 @@ export type LotInputSpec = {
   registrationNo?: string;
   dose?: string;
   method?: PayloadOf<"input_application">["method"];
+  /** Pesticides: the registered use read off the label (crop, interval, maximum applications), as the farmer's form records it. */
+  registeredCrop?: string;
+  labelIntervalDays?: number;
+  labelMaxApplications?: number;
+  intervalSource?: PayloadOf<"input_application">["intervalSource"];
+  toxicityClass?: PayloadOf<"input_application">["toxicityClass"];
   /** When it was applied (ms); or give daysBeforeHarvest (calendar days in Asia/Shanghai, harvest time of day). */
   at?: number;
   daysBeforeHarvest?: number;
@@ -556,7 +563,10 @@ export type LotChainInput = {
   gtin?: string;
   quantity?: number;
   unit?: Unit;
-  /** Replaces the default inputs (an organic fertiliser after planting; abamectin 30 days before harvest). */
+  /**
+   * Replaces the default inputs (an organic fertiliser after planting; abamectin 30 days before
+   * harvest, declared from its label as registered on the lot's crop with a 14-day interval).
+   */
   inputs?: LotInputSpec[];
   /** Added to the default (or given) inputs. */
   extraInputs?: LotInputSpec[];
@@ -656,11 +666,12 @@ export function createLotWithChain(db: Db, input: LotChainInput): LotWithChain {
       villageId: p.villageId ?? producer.villageId,
     });
   }
+  const lotCrop = input.crop ?? DEFAULT_CROP[category];
   const lot = createLot(db, actor, {
     producerId: input.producerId,
     productId,
     plotId,
-    crop: input.crop ?? DEFAULT_CROP[category],
+    crop: lotCrop,
     variety: input.variety ?? null,
     plantedAt,
     lotCode: input.lotCode ?? null,
@@ -672,7 +683,18 @@ export function createLotWithChain(db: Db, input: LotChainInput): LotWithChain {
   const defaults: LotInputSpec[] = plantCategory
     ? [
         { productName: "腐熟有机肥", inputKind: "fertilizer", dose: "2000公斤/亩", method: "soil", at: plantedAt + 7 * DAY },
-        { productName: "1.8%阿维菌素乳油", activeIngredient: "abamectin", inputKind: "pesticide", dose: "3000倍液", method: "spray", daysBeforeHarvest: 30 },
+        {
+          productName: "1.8%阿维菌素乳油",
+          activeIngredient: "abamectin",
+          inputKind: "pesticide",
+          dose: "3000倍液",
+          method: "spray",
+          daysBeforeHarvest: 30,
+          registeredCrop: findCrop(lotCrop)?.key ?? lotCrop,
+          labelIntervalDays: 14,
+          labelMaxApplications: 2,
+          intervalSource: "declared",
+        },
       ]
     : [{ productName: "全价配合饲料", inputKind: "feed", dose: "每日定量", method: "oral", at: plantedAt + 7 * DAY }];
   const applications = [...(input.inputs ?? defaults), ...(input.extraInputs ?? [])]
@@ -684,6 +706,11 @@ export function createLotWithChain(db: Db, input: LotChainInput): LotWithChain {
     if (a.registrationNo) payload.registrationNo = a.registrationNo;
     if (a.dose) payload.dose = a.dose;
     if (a.method) payload.method = a.method;
+    if (a.registeredCrop) payload.registeredCrop = a.registeredCrop;
+    if (a.labelIntervalDays !== undefined) payload.labelIntervalDays = a.labelIntervalDays;
+    if (a.labelMaxApplications !== undefined) payload.labelMaxApplications = a.labelMaxApplications;
+    if (a.intervalSource) payload.intervalSource = a.intervalSource;
+    if (a.toxicityClass) payload.toxicityClass = a.toxicityClass;
     recordEvent(db, actor, batchId, { type: "input_application", occurredAt: a.at, payload });
   }
 

@@ -1,15 +1,15 @@
 /**
- * The agricultural inputs catalogue in SQLite (agri_inputs, input_intervals, banned_substances,
- * restricted_substances): seeding from seeds/reference/agri-inputs, reading it back in the shape
+ * The agricultural inputs catalogue in SQLite (agri_inputs, input_intervals = registered uses,
+ * banned_substances, restricted_substances, toxic_substances): seeding from seeds/reference/agri-inputs, reading it back in the shape
  * the compliance checker wants (cached), and admin additions.
  */
 import { and, asc, eq, like, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { agriInputs, bannedSubstances, inputIntervals, restrictedSubstances, type AgriInputKind } from "../db/schema";
+import { agriInputs, bannedSubstances, inputIntervals, restrictedSubstances, toxicSubstances, type AgriInputKind } from "../db/schema";
 import { hasRole, type Actor as AppActor } from "../core/permissions";
 import { ForbiddenError } from "../core/errors";
 import { TraceRuleError } from "./errors";
-import { inputContains, loadInputsCatalogue, normaliseInputName, validateRegistrationNo, type InputsCatalogue } from "./inputs";
+import { inputContains, isHighToxicity, listedNames, loadInputsCatalogue, normaliseInputName, parseForbiddenOn, validateFertilizerRegistrationNo, validateRegistrationNo, type InputsCatalogue, type ToxicityClass } from "./inputs";
 
 // Cache per connection; `data_version` changes when another connection (another process: the
 // seed CLI, an admin on another server) commits, and our own writes clear the entry explicitly.
@@ -28,13 +28,6 @@ export function invalidateCatalogue(db: Db): void {
   cache.delete(clientOf(db));
 }
 
-const ALL_EXCEPT_SEED_COATING = /^all crops except as seed coating$/i;
-const list = (s: string) =>
-  s
-    .split(";")
-    .map((x) => x.trim().toLowerCase())
-    .filter(Boolean);
-
 export function loadCatalogue(db: Db): InputsCatalogue {
   const version = dataVersion(db);
   const hit = cache.get(clientOf(db));
@@ -42,6 +35,13 @@ export function loadCatalogue(db: Db): InputsCatalogue {
 
   const banned = db.select().from(bannedSubstances).orderBy(asc(bannedSubstances.id)).all();
   const restricted = db.select().from(restrictedSubstances).orderBy(asc(restrictedSubstances.id)).all();
+  const toxic = db.select().from(toxicSubstances).orderBy(asc(toxicSubstances.id)).all();
+  // Products whose label says 剧毒/高毒 count like the substances of the toxicity list (matched by product name).
+  const toxicProducts = db
+    .select({ nameZh: agriInputs.nameZh, nameEn: agriInputs.nameEn, toxicityClass: agriInputs.toxicityClass })
+    .from(agriInputs)
+    .where(sql`${agriInputs.toxicityClass} is not null`)
+    .all();
   const rows = db
     .select({
       kind: agriInputs.kind,
@@ -51,6 +51,10 @@ export function loadCatalogue(db: Db): InputsCatalogue {
       target: inputIntervals.target,
       intervalDays: inputIntervals.intervalDays,
       maxApplications: inputIntervals.maxApplications,
+      prohibited: inputIntervals.prohibited,
+      degreeDays: inputIntervals.degreeDays,
+      source: inputIntervals.source,
+      quality: inputIntervals.quality,
     })
     .from(inputIntervals)
     .innerJoin(agriInputs, eq(agriInputs.id, inputIntervals.inputId))
@@ -58,23 +62,47 @@ export function loadCatalogue(db: Db): InputsCatalogue {
     .all();
 
   const catalogue: InputsCatalogue = {
-    banned: banned.map((b) => ({ nameZh: b.nameZh, nameEn: b.nameEn, cas: b.cas, since: b.since, note: b.note })),
-    restricted: restricted.map((r) => {
-      const all = ALL_EXCEPT_SEED_COATING.test(r.forbiddenOn);
-      return { nameZh: r.nameZh, nameEn: r.nameEn, cas: r.cas, forbiddenOn: all ? [] : list(r.forbiddenOn), allCropsExceptSeedCoating: all, note: r.note };
-    }),
+    banned: banned.map((b) => ({ nameZh: b.nameZh, nameEn: b.nameEn, cas: b.cas, since: b.since, note: b.note, source: b.source, sourceUrl: b.sourceUrl })),
+    restricted: restricted.map((r) => ({
+      nameZh: r.nameZh,
+      nameEn: r.nameEn,
+      cas: r.cas,
+      ...parseForbiddenOn(r.forbiddenOn),
+      since: r.since,
+      note: r.note,
+      source: r.source,
+      sourceUrl: r.sourceUrl,
+    })),
+    toxic: [
+      ...toxic.map((t) => ({ nameZh: t.nameZh, nameEn: t.nameEn, cas: t.cas, toxicityClass: t.toxicityClass, source: t.source, sourceUrl: t.sourceUrl })),
+      ...toxicProducts
+        .filter((p) => isHighToxicity(p.toxicityClass))
+        .map((p) => ({ nameZh: p.nameZh, nameEn: p.nameEn, cas: null, toxicityClass: p.toxicityClass as ToxicityClass, source: "label", sourceUrl: "" })),
+    ],
     intervals: rows
-      .filter((r) => r.kind !== "veterinary_drug")
+      .filter((r) => r.kind === "pesticide" && r.intervalDays !== null)
       .map((r) => ({
         productZh: r.nameZh,
         activeIngredient: normaliseInputName(r.activeIngredient ?? r.nameZh),
         crop: r.target.toLowerCase(),
         maxApplications: r.maxApplications,
-        intervalDays: r.intervalDays,
+        intervalDays: r.intervalDays!,
+        quality: r.quality,
+        source: r.source,
       })),
     withdrawals: rows
       .filter((r) => r.kind === "veterinary_drug")
-      .map((r) => ({ drugZh: r.nameZh, drugEn: r.nameEn, appliesTo: [r.target.toLowerCase()], withdrawalDays: r.intervalDays, note: "" })),
+      .map((r) => ({
+        drugZh: r.nameZh,
+        drugEn: r.nameEn,
+        appliesTo: [r.target.toLowerCase()],
+        withdrawalDays: r.intervalDays,
+        prohibited: r.prohibited,
+        degreeDays: r.degreeDays,
+        note: "",
+        source: r.source,
+        sourceUrl: "",
+      })),
   };
   cache.set(clientOf(db), { version, catalogue });
   return catalogue;
@@ -102,22 +130,18 @@ export function seedInputsCatalogue(db: Db, dir?: string): { inputs: number; int
   const ref = referenceCache.catalogue;
   db.transaction(() => {
     for (const b of ref.banned) {
-      db.insert(bannedSubstances)
-        .values({ nameZh: b.nameZh, nameEn: b.nameEn, cas: b.cas, since: b.since, note: b.note })
-        .onConflictDoNothing({ target: bannedSubstances.nameZh })
-        .run();
+      const values = { nameZh: b.nameZh, nameEn: b.nameEn, cas: b.cas, since: b.since, note: b.note, source: b.source, sourceUrl: b.sourceUrl };
+      // A rebuilt reference list corrects earlier rows (a ban date added, a note fixed): the newer facts win.
+      db.insert(bannedSubstances).values(values).onConflictDoUpdate({ target: bannedSubstances.nameZh, set: values }).run();
     }
     for (const r of ref.restricted) {
-      db.insert(restrictedSubstances)
-        .values({
-          nameZh: r.nameZh,
-          nameEn: r.nameEn,
-          cas: r.cas,
-          forbiddenOn: r.allCropsExceptSeedCoating ? "all crops except as seed coating" : r.forbiddenOn.join(";"),
-          note: r.note,
-        })
-        .onConflictDoNothing({ target: restrictedSubstances.nameZh })
-        .run();
+      const forbiddenOn = r.allUses ? (r.exceptMethod === "seed_coating" ? "all uses except seed coating" : r.exceptMethod === "fumigation" ? "all uses except soil fumigation" : "all uses") : r.forbiddenOn.join(";");
+      const values = { nameZh: r.nameZh, nameEn: r.nameEn, cas: r.cas, forbiddenOn, since: r.since, note: r.note, source: r.source, sourceUrl: r.sourceUrl };
+      db.insert(restrictedSubstances).values(values).onConflictDoUpdate({ target: restrictedSubstances.nameZh, set: values }).run();
+    }
+    for (const t of ref.toxic) {
+      const values = { nameZh: t.nameZh, nameEn: t.nameEn, cas: t.cas, toxicityClass: t.toxicityClass, source: t.source, sourceUrl: t.sourceUrl };
+      db.insert(toxicSubstances).values(values).onConflictDoUpdate({ target: toxicSubstances.nameZh, set: values }).run();
     }
     const inputId = (kind: AgriInputKind, nameZh: string, nameEn: string, activeIngredient: string | null) => {
       db.insert(agriInputs).values({ kind, nameZh, nameEn, activeIngredient }).onConflictDoNothing({ target: [agriInputs.kind, agriInputs.nameZh] }).run();
@@ -127,14 +151,34 @@ export function seedInputsCatalogue(db: Db, dir?: string): { inputs: number; int
         .where(and(eq(agriInputs.kind, kind), eq(agriInputs.nameZh, nameZh)))
         .get()!.id;
     };
-    const addInterval = (id: number, target: string, intervalDays: number, maxApplications: number | null) =>
-      db.insert(inputIntervals).values({ inputId: id, target, intervalDays, maxApplications }).onConflictDoNothing().run();
+    // Two rows of one source for one product × crop (early and late rice) keep the longer interval.
+    const addInterval = (row: typeof inputIntervals.$inferInsert) =>
+      db
+        .insert(inputIntervals)
+        .values(row)
+        .onConflictDoUpdate({
+          target: [inputIntervals.inputId, inputIntervals.target, inputIntervals.source],
+          set: {
+            intervalDays: sql`max(coalesce(${inputIntervals.intervalDays}, excluded.interval_days), coalesce(excluded.interval_days, ${inputIntervals.intervalDays}))`,
+            maxApplications: sql`min(coalesce(${inputIntervals.maxApplications}, excluded.max_applications), coalesce(excluded.max_applications, ${inputIntervals.maxApplications}))`,
+          },
+        })
+        .run();
     for (const i of ref.intervals) {
-      addInterval(inputId("pesticide", i.productZh, "", i.activeIngredient), i.crop, i.intervalDays, i.maxApplications);
+      addInterval({
+        inputId: inputId("pesticide", i.productZh, "", i.activeIngredient),
+        target: i.crop,
+        intervalDays: i.intervalDays,
+        maxApplications: i.maxApplications,
+        source: i.source,
+        quality: i.quality,
+      });
     }
     for (const w of ref.withdrawals) {
       const id = inputId("veterinary_drug", w.drugZh, w.drugEn, w.drugEn.toLowerCase());
-      for (const target of w.appliesTo) addInterval(id, target, w.withdrawalDays, null);
+      for (const target of w.appliesTo) {
+        addInterval({ inputId: id, target, intervalDays: w.withdrawalDays, prohibited: w.prohibited, degreeDays: w.degreeDays, source: w.source });
+      }
     }
   });
   invalidateCatalogue(db);
@@ -149,6 +193,9 @@ export type AgriInputInput = {
   registrationNo?: string | null;
   activeIngredient?: string | null;
   maker?: string | null;
+  /** Pesticides: the label's 毒性 class. */
+  toxicityClass?: ToxicityClass | null;
+  /** Registered uses from the label: crop (or species) with its interval and maximum applications. */
   intervals?: { target: string; intervalDays: number; maxApplications?: number | null }[];
 };
 
@@ -160,6 +207,11 @@ export function addAgriInput(db: Db, actor: AppActor, input: AgriInputInput): nu
   if (input.kind === "pesticide") {
     const check = validateRegistrationNo(registrationNo ?? "", { at: Date.now() });
     if (!check.ok) throw new TraceRuleError(`trace.regno.${check.reason}`);
+    registrationNo = check.normalised;
+  } else if (input.kind === "fertilizer" && registrationNo) {
+    // Fertilisers exempt from registration (尿素, 硫酸钾 …) have no number; a number given must be well-formed.
+    const check = validateFertilizerRegistrationNo(registrationNo);
+    if (!check.ok) throw new TraceRuleError(`trace.fertregno.${check.reason}`);
     registrationNo = check.normalised;
   }
   const targets = new Set<string>();
@@ -195,13 +247,14 @@ export function addAgriInput(db: Db, actor: AppActor, input: AgriInputInput): nu
         registrationNo,
         activeIngredient: input.activeIngredient?.trim() || null,
         maker: input.maker?.trim() || null,
+        toxicityClass: input.kind === "pesticide" ? (input.toxicityClass ?? null) : null,
         createdBy: actor.id,
       })
       .returning({ id: agriInputs.id })
       .get();
     for (const i of input.intervals ?? []) {
       db.insert(inputIntervals)
-        .values({ inputId: id, target: i.target.trim().toLowerCase(), intervalDays: i.intervalDays, maxApplications: i.maxApplications ?? null })
+        .values({ inputId: id, target: i.target.trim().toLowerCase(), intervalDays: i.intervalDays, maxApplications: i.maxApplications ?? null, source: "label", quality: "label" })
         .run();
     }
     return id;
@@ -214,6 +267,9 @@ function sameName(db: Db, id: number, kind: AgriInputKind, nameZh: string): bool
   const r = db.select({ kind: agriInputs.kind, nameZh: agriInputs.nameZh }).from(agriInputs).where(eq(agriInputs.id, id)).get();
   return Boolean(r && r.kind === kind && r.nameZh === nameZh);
 }
+
+/** One registered use (or withdrawal period) of a catalogue product, with where it comes from. */
+export type AgriInputUse = { target: string; intervalDays: number | null; maxApplications: number | null; prohibited: boolean; source: string; quality: string | null };
 
 export function listAgriInputs(db: Db, filter: { kind?: AgriInputKind; q?: string } = {}) {
   const q = filter.q?.trim();
@@ -236,13 +292,15 @@ export function listAgriInputs(db: Db, filter: { kind?: AgriInputKind; q?: strin
     .orderBy(asc(agriInputs.kind), asc(agriInputs.nameZh))
     .all();
   const intervals = db.select().from(inputIntervals).orderBy(asc(inputIntervals.target)).all();
-  const byInput = new Map<number, { target: string; intervalDays: number; maxApplications: number | null }[]>();
+  const byInput = new Map<number, AgriInputUse[]>();
   for (const i of intervals) {
     const l = byInput.get(i.inputId) ?? [];
-    l.push({ target: i.target, intervalDays: i.intervalDays, maxApplications: i.maxApplications });
+    l.push({ target: i.target, intervalDays: i.intervalDays, maxApplications: i.maxApplications, prohibited: i.prohibited, source: i.source, quality: i.quality });
     byInput.set(i.inputId, l);
   }
-  const { banned } = loadCatalogue(db);
+  const cat = loadCatalogue(db);
+  const { banned, toxic } = cat;
+  const names = listedNames(cat);
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
@@ -251,7 +309,9 @@ export function listAgriInputs(db: Db, filter: { kind?: AgriInputKind; q?: strin
     registrationNo: r.registrationNo,
     activeIngredient: r.activeIngredient,
     maker: r.maker,
-    banned: banned.some((b) => inputContains({ productName: r.nameZh, activeIngredient: r.activeIngredient ?? undefined }, b)),
+    banned: banned.some((b) => inputContains({ productName: r.nameZh, activeIngredient: r.activeIngredient ?? undefined }, b, names)),
+    /** The label's class, or 高毒/剧毒 when the product contains a substance of the toxicity list. */
+    toxicityClass: r.toxicityClass ?? toxic.find((t) => inputContains({ productName: r.nameZh, activeIngredient: r.activeIngredient ?? undefined }, t, names))?.toxicityClass ?? null,
     intervals: byInput.get(r.id) ?? [],
   }));
 }

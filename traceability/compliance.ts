@@ -10,14 +10,17 @@
  */
 import { dayOfIsoDate, isoDay, shanghaiDay } from "../core/clock";
 import { effectiveEvents, type EffectiveEvent } from "./chain";
-import { cropTerms, findCrop } from "./crops";
-import { inputContains, normaliseInputName, type CategorySlugLike, type InputsCatalogue } from "./inputs";
+import { cropDisplay, cropTerms, findCrop, HIGH_TOXICITY_FORBIDDEN_GROUPS, labelCropTerm } from "./crops";
+import { inputContains, isHighToxicity, listedNames, type CategorySlugLike, type InputsCatalogue } from "./inputs";
+import { registeredUseOf } from "./registered-use";
 import { formatMessage, type TraceLocale, type TraceMessageKey } from "./messages";
 import { certificateSchema, type CommitmentCertificate, type EventContent, type PayloadOf } from "./types";
 
 export type FindingCode =
   | "banned_input"
   | "forbidden_on_crop"
+  | "off_label"
+  | "highly_toxic_on_crop"
   | "interval_violated"
   | "too_many_applications"
   | "missing_certificate"
@@ -63,14 +66,6 @@ export interface ComplianceInput {
 
 type Application = EffectiveEvent & { payload: PayloadOf<"input_application"> };
 
-/** Chinese name without strength and formulation: "1.8%阿维菌素乳油" → "阿维菌素". */
-function ingredientOfProduct(productZh: string): string {
-  return productZh
-    .replace(/^[\d.]+%/, "")
-    .replace(/(可湿性粉剂|水分散粒剂|悬浮剂|微乳剂|乳油|水剂|颗粒剂|粉剂|烟剂)$/, "")
-    .trim();
-}
-
 export function checkCompliance(input: ComplianceInput): Finding[] {
   const { category, inputsCatalogue: cat, now } = input;
   const events = effectiveEvents(input.events);
@@ -89,12 +84,17 @@ export function checkCompliance(input: ComplianceInput): Finding[] {
 
   const applications = events.filter((e): e is Application => e.type === "input_application");
 
+  const names = listedNames(cat);
+  const protectedGroup = HIGH_TOXICITY_FORBIDDEN_GROUPS.find((g) => terms.has(g)) ?? null;
+
   for (const app of applications) {
     const p = app.payload;
     const day = shanghaiDay(app.occurredAt);
+    let banned = false;
     for (const b of cat.banned) {
-      if (!inputContains(p, b)) continue;
+      if (!inputContains(p, b, names)) continue;
       if (b.since && day < dayOfIsoDate(b.since)) continue;
+      banned = true;
       findings.push({
         code: "banned_input",
         eventSeq: app.seq,
@@ -102,8 +102,9 @@ export function checkCompliance(input: ComplianceInput): Finding[] {
       });
     }
     for (const r of cat.restricted) {
-      if (!inputContains(p, r)) continue;
-      const hit = r.allCropsExceptSeedCoating ? p.method !== "seed_coating" : r.forbiddenOn.some((t) => terms.has(t));
+      if (!inputContains(p, r, names)) continue;
+      if (r.since && day < dayOfIsoDate(r.since)) continue;
+      const hit = r.allUses ? (r.exceptMethod === null ? true : p.method !== r.exceptMethod) : r.forbiddenOn.some((t) => terms.has(t));
       if (!hit) continue;
       findings.push({
         code: "forbidden_on_crop",
@@ -111,41 +112,81 @@ export function checkCompliance(input: ComplianceInput): Finding[] {
         params: { seq: app.seq, input: p.productName, substanceZh: r.nameZh, substanceEn: r.nameEn || r.nameZh, cropZh, cropEn },
       });
     }
-  }
-
-  // Pre-harvest intervals, per active ingredient: the longest interval of the label rows that match the crop.
-  const byIngredient = new Map<string, { days: number; max: number | null; apps: Application[] }>();
-  for (const app of applications) {
-    if (app.payload.inputKind === "veterinary_drug") continue;
-    const p = app.payload;
-    const ai = p.activeIngredient ? normaliseInputName(p.activeIngredient) : null;
-    const product = normaliseInputName(p.productName);
-    for (const rule of cat.intervals) {
-      if (!terms.has(rule.crop)) continue;
-      const zhAi = normaliseInputName(ingredientOfProduct(rule.productZh));
-      const matches = product === normaliseInputName(rule.productZh) || ai === rule.activeIngredient || ai === zhAi || (zhAi.length >= 2 && product.includes(zhAi));
-      if (!matches) continue;
-      const g = byIngredient.get(rule.activeIngredient) ?? { days: 0, max: null, apps: [] };
-      g.days = Math.max(g.days, rule.intervalDays);
-      if (rule.maxApplications !== null) g.max = g.max === null ? rule.maxApplications : Math.min(g.max, rule.maxApplications);
-      if (!g.apps.includes(app)) g.apps.push(app);
-      byIngredient.set(rule.activeIngredient, g);
+    // 剧毒/高毒 never on vegetables, fruit, tea, fungi, herbs or aquatic plants, listed or not, before any ban date.
+    if (!banned && protectedGroup && p.inputKind !== "veterinary_drug") {
+      const toxic = isHighToxicity(p.toxicityClass) ? { nameZh: p.productName, nameEn: p.productName } : cat.toxic.find((t) => isHighToxicity(t.toxicityClass) && inputContains(p, t, names));
+      if (toxic) {
+        const group = cropDisplay(protectedGroup);
+        findings.push({
+          code: "highly_toxic_on_crop",
+          eventSeq: app.seq,
+          params: { seq: app.seq, input: p.productName, substanceZh: toxic.nameZh, substanceEn: toxic.nameEn || toxic.nameZh, cropZh, cropEn, groupZh: group.zh, groupEn: group.en },
+        });
+      }
     }
   }
-  // Veterinary withdrawal periods, per drug.
+
+  // Pesticides: the registered use (label crop, interval, maximum applications) of every application.
+  const byIngredient = new Map<string, { days: number; declared: boolean; max: number | null; apps: Application[] }>();
+  const bannedSeqs = new Set(findings.filter((f) => f.code === "banned_input").map((f) => f.eventSeq));
+  for (const app of applications) {
+    const p = app.payload;
+    if (p.inputKind !== "pesticide") continue;
+    const use = registeredUseOf(p, terms, cat);
+    // A banned pesticide has no registered use at all; the ban says it more plainly.
+    if (use.status !== "registered" && !bannedSeqs.has(app.seq)) {
+      const label = use.declaredCrop ? cropDisplay(labelCropTerm(use.declaredCrop)) : null;
+      findings.push({
+        code: "off_label",
+        eventSeq: app.seq,
+        params: {
+          seq: app.seq,
+          input: p.productName,
+          reason: use.status === "off_label" ? "not_on_label" : use.catalogueKnowsProduct ? "catalogue_other_crops" : "undeclared",
+          cropZh,
+          cropEn,
+          labelCropZh: label?.zh ?? "",
+          labelCropEn: label?.en ?? "",
+        },
+      });
+    }
+    if (use.intervalDays === null && use.maxApplications === null) continue;
+    const g = byIngredient.get(use.ingredientKey) ?? { days: 0, declared: false, max: null, apps: [] };
+    if (use.intervalDays !== null && use.intervalDays >= g.days) {
+      g.declared = use.intervalDays > g.days ? use.intervalSource === "declared" : g.declared && use.intervalSource === "declared";
+      g.days = use.intervalDays;
+    }
+    if (use.maxApplications !== null) g.max = g.max === null ? use.maxApplications : Math.min(g.max, use.maxApplications);
+    g.apps.push(app);
+    byIngredient.set(use.ingredientKey, g);
+  }
+  // Veterinary withdrawal periods, per drug; a drug prohibited for this product (产蛋期禁用) blocks outright.
   const byDrug = new Map<string, { days: number; apps: Application[] }>();
   for (const app of applications) {
     if (app.payload.inputKind !== "veterinary_drug") continue;
+    let prohibited = false;
     for (const w of cat.withdrawals) {
       if (!w.appliesTo.some((t) => terms.has(t))) continue;
       if (!inputContains(app.payload, { nameZh: w.drugZh, nameEn: w.drugEn, cas: null })) continue;
+      if (w.prohibited) {
+        if (!prohibited) {
+          findings.push({
+            code: "forbidden_on_crop",
+            eventSeq: app.seq,
+            params: { seq: app.seq, input: app.payload.productName, substanceZh: w.drugZh, substanceEn: w.drugEn || w.drugZh, cropZh, cropEn },
+          });
+        }
+        prohibited = true;
+        continue;
+      }
+      if (w.withdrawalDays === null) continue; // degree-days: needs water temperatures, not modelled
       const g = byDrug.get(w.drugZh) ?? { days: 0, apps: [] };
       g.days = Math.max(g.days, w.withdrawalDays);
       if (!g.apps.includes(app)) g.apps.push(app);
       byDrug.set(w.drugZh, g);
     }
   }
-  const intervalFinding = (kind: "pre_harvest" | "withdrawal", days: number, apps: Application[]) => {
+  const intervalFinding = (kind: "pre_harvest" | "withdrawal", days: number, apps: Application[], declared = false) => {
     const last = apps.reduce((a, b) => (shanghaiDay(b.occurredAt) > shanghaiDay(a.occurredAt) || (shanghaiDay(b.occurredAt) === shanghaiDay(a.occurredAt) && b.seq > a.seq) ? b : a));
     const lastDay = shanghaiDay(last.occurredAt);
     if (harvestDay - lastDay >= days) return;
@@ -157,6 +198,7 @@ export function checkCompliance(input: ComplianceInput): Finding[] {
         seq: last.seq,
         input: last.payload.productName,
         days,
+        source: declared ? "declared" : "catalogue",
         appliedOn: isoDay(lastDay),
         earliestOn: isoDay(lastDay + days),
         harvestOn: isoDay(harvestDay),
@@ -164,7 +206,7 @@ export function checkCompliance(input: ComplianceInput): Finding[] {
     });
   };
   for (const g of byIngredient.values()) {
-    intervalFinding("pre_harvest", g.days, g.apps);
+    if (g.days > 0) intervalFinding("pre_harvest", g.days, g.apps, g.declared);
     if (g.max !== null && g.apps.length > g.max) {
       const last = g.apps[g.apps.length - 1];
       findings.push({ code: "too_many_applications", eventSeq: last.seq, params: { seq: last.seq, input: last.payload.productName, count: g.apps.length, max: g.max } });
@@ -220,7 +262,20 @@ export function findingMessage(f: Finding, locale: TraceLocale): string {
   const params = { ...f.params };
   switch (f.code) {
     case "interval_violated":
-      key = f.params.kind === "withdrawal" ? "trace.finding.withdrawal_violated" : "trace.finding.interval_violated";
+      key =
+        f.params.kind === "withdrawal"
+          ? "trace.finding.withdrawal_violated"
+          : f.params.source === "declared"
+            ? "trace.finding.interval_violated_declared"
+            : "trace.finding.interval_violated";
+      break;
+    case "off_label":
+      key =
+        f.params.reason === "not_on_label"
+          ? "trace.finding.off_label"
+          : f.params.reason === "catalogue_other_crops"
+            ? "trace.finding.off_label_catalogue"
+            : "trace.finding.off_label_undeclared";
       break;
     case "no_passing_inspection":
       key =

@@ -37,13 +37,15 @@ export const CROPS: Record<string, CropInfo> = {
   radish: crop("萝卜", "radish", "crucifers", "vegetables"),
   spinach: crop("菠菜", "spinach", "leaf vegetables", "vegetables"),
   lettuce: crop("生菜", "lettuce", "leaf vegetables", "vegetables"),
-  mushroom: crop("食用菌", "mushroom", "vegetables"),
+  mushroom: crop("食用菌", "mushroom", "edible fungi", "vegetables"),
+  lotus_root: crop("莲藕", "lotus root", "aquatic plants", "vegetables"),
   tea: crop("茶叶", "tea"),
   rice: crop("水稻", "rice", "grain"),
   wheat: crop("小麦", "wheat", "grain"),
   maize: crop("玉米", "maize", "grain"),
   peanut: crop("花生", "peanut"),
   ginseng: crop("人参", "ginseng", "chinese herbs"),
+  goji: crop("枸杞", "goji", "chinese herbs", "fruit"),
   // animals and animal products (withdrawal periods)
   pigs: crop("生猪", "pigs", "meat animals"),
   cattle: crop("牛", "cattle", "meat animals"),
@@ -53,6 +55,60 @@ export const CROPS: Record<string, CropInfo> = {
   geese: crop("鹅", "geese", "poultry", "meat animals"),
   eggs: crop("鸡蛋", "eggs"),
   milk: crop("牛奶", "milk"),
+  fish: crop("鱼", "fish", "aquatic animals"),
+  shrimp: crop("虾", "shrimp", "aquatic animals"),
+};
+
+/** Crop groups as labels and the reference lists name them (key = term in CROPS), with their Chinese label wording. */
+export const CROP_GROUPS: Record<string, { zh: string[]; en: string }> = {
+  fruit: { zh: ["果树", "水果", "瓜果"], en: "fruit" },
+  vegetables: { zh: ["蔬菜"], en: "vegetables" },
+  "leaf vegetables": { zh: ["叶菜", "叶菜类蔬菜"], en: "leaf vegetables" },
+  crucifers: { zh: ["十字花科蔬菜", "十字花科"], en: "crucifers" },
+  grain: { zh: ["粮食作物", "谷物"], en: "grain" },
+  "edible fungi": { zh: ["菌类", "食用菌类"], en: "edible fungi" },
+  "chinese herbs": { zh: ["中草药材", "中药材"], en: "Chinese herbs" },
+  "aquatic plants": { zh: ["水生植物"], en: "aquatic plants" },
+};
+
+/**
+ * Groups on which 剧毒/高毒 pesticides may never be used (农药管理条例 第三十四条 第四款: 蔬菜、瓜果、
+ * 茶叶、菌类、中草药材, 水生植物).
+ */
+export const HIGH_TOXICITY_FORBIDDEN_GROUPS = ["vegetables", "fruit", "tea", "edible fungi", "chinese herbs", "aquatic plants"] as const;
+
+/** The term a label's crop wording stands for: a crop key, a group term, or the lower-cased text itself. */
+export function labelCropTerm(label: string): string {
+  const t = label.trim();
+  const found = findCrop(t);
+  if (found) return found.info.en;
+  const lower = t.toLowerCase();
+  for (const [term, g] of Object.entries(CROP_GROUPS)) if (term === lower || g.zh.includes(t) || g.en.toLowerCase() === lower) return term;
+  return lower;
+}
+
+/** Is the lot (its crop terms) covered by a label that names this crop or group? */
+export function labelCovers(labelCrop: string, lotTerms: Set<string>): boolean {
+  return lotTerms.has(labelCropTerm(labelCrop));
+}
+
+/** Chinese / English display name of a crop key or group term. */
+export function cropDisplay(term: string): { zh: string; en: string } {
+  const found = findCrop(term);
+  if (found) return { zh: found.info.zh, en: found.info.en };
+  const g = CROP_GROUPS[term];
+  if (g) return { zh: g.zh[0], en: g.en };
+  return { zh: term, en: term };
+}
+
+/** Lots of living crops take pesticides and fertilisers; livestock, poultry and aquatic lots take veterinary drugs and feed. */
+export type LotKind = "crop" | "animal";
+export function lotKindOf(category: CategorySlugLike): LotKind {
+  return category === "livestock_poultry" || category === "aquatic" ? "animal" : "crop";
+}
+export const INPUT_KINDS_FOR_LOT: Record<LotKind, readonly ("pesticide" | "fertilizer" | "veterinary_drug" | "feed" | "other")[]> = {
+  crop: ["pesticide", "fertilizer", "other"],
+  animal: ["veterinary_drug", "feed", "other"],
 };
 
 const CATEGORY_GROUP: Partial<Record<CategorySlugLike, string>> = {
@@ -61,6 +117,7 @@ const CATEGORY_GROUP: Partial<Record<CategorySlugLike, string>> = {
   tea: "tea",
   grain: "grain",
   livestock_poultry: "meat animals",
+  aquatic: "aquatic animals",
 };
 
 const norm = (s: string) => s.trim().toLowerCase();

@@ -1,15 +1,23 @@
 /**
- * The agricultural inputs catalogue (banned and restricted pesticides, pre-harvest intervals,
- * veterinary withdrawal periods) parsed from the reference CSVs in seeds/reference/agri-inputs/
- * (facts and sources: SOURCES.md there), plus pesticide registration-number validation.
+ * The agricultural inputs catalogue (banned and restricted pesticides, toxicity classes,
+ * pre-harvest intervals, veterinary withdrawal periods) parsed from the reference CSVs in
+ * seeds/reference/agri-inputs/ (facts and sources: README.md, NOTES.md, SOURCES.md there; every
+ * row keeps its source), plus pesticide and fertiliser registration-number validation.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { TOXICITY_CLASSES } from "./types";
 
 /** Same values as CATEGORY_SLUGS in db/schema.ts. */
 export type CategorySlugLike = "fruit" | "vegetables" | "grain" | "tea" | "livestock_poultry" | "aquatic" | "forest" | "agri_inputs";
 
-export interface BannedPesticide {
+/** A row's provenance, kept from the reference CSVs. */
+export interface Sourced {
+  source: string;
+  sourceUrl: string;
+}
+
+export interface BannedPesticide extends Sourced {
   nameZh: string;
   nameEn: string;
   cas: string | null;
@@ -18,37 +26,67 @@ export interface BannedPesticide {
   note: string;
 }
 
-export interface RestrictedPesticide {
+/**
+ * 农药毒性 classes. 剧毒 (extremely toxic) and 高毒 (highly toxic) pesticides may never be used on
+ * vegetables, fruit, tea, edible fungi, Chinese herbs or aquatic plants (农药管理条例 第三十四条 第四款).
+ */
+export { TOXICITY_CLASSES };
+export type ToxicityClass = (typeof TOXICITY_CLASSES)[number];
+export const isHighToxicity = (c: ToxicityClass | null | undefined) => c === "extremely_toxic" || c === "highly_toxic";
+
+export interface ToxicSubstance extends Sourced {
   nameZh: string;
   nameEn: string;
   cas: string | null;
-  /** Crop or group terms (lower case) it must not be used on. */
+  toxicityClass: ToxicityClass;
+}
+
+export interface RestrictedPesticide extends Sourced {
+  nameZh: string;
+  nameEn: string;
+  cas: string | null;
+  /** Crop or group terms (lower case, normalised by cropTerm) it must not be used on. */
   forbiddenOn: string[];
-  /** "all crops except as seed coating" (fipronil). */
-  allCropsExceptSeedCoating: boolean;
+  /** Forbidden on every crop ("all uses", "all agricultural uses"), except by `exceptMethod` when set. */
+  allUses: boolean;
+  /** The one method still allowed when allUses (fipronil: seed coating; chloropicrin: soil fumigation). */
+  exceptMethod: "seed_coating" | "fumigation" | null;
+  /** YYYY-MM-DD the restriction started; null = long in force. */
+  since: string | null;
   note: string;
 }
 
+/** A registered use: product × crop with the label's pre-harvest interval (安全间隔期) and maximum applications. */
 export interface PreHarvestInterval {
   productZh: string;
   activeIngredient: string;
+  /** Crop or group term (normalised: "tomato (greenhouse)" → "tomato", "leafy vegetables" → "leaf vegetables"). */
   crop: string;
   maxApplications: number | null;
   intervalDays: number;
+  /** B: GB/T 8321 reprint; B-hist: superseded tea standard; C: unattributed list (fallback); label: an admin entry from a product label. */
+  quality: string | null;
+  source: string;
 }
 
-export interface WithdrawalPeriod {
+export interface WithdrawalPeriod extends Sourced {
   drugZh: string;
   drugEn: string;
-  /** Species or products (lower case), e.g. ["cattle","sheep","pigs"], ["eggs"]. */
+  /** Species or products (lower case), e.g. ["cattle"], ["eggs"]. */
   appliesTo: string[];
-  withdrawalDays: number;
+  /** Days from the last dose; null when the row is a prohibition or in degree-days. */
+  withdrawalDays: number | null;
+  /** The drug must not be used at all for this product (e.g. 产蛋期禁用). */
+  prohibited: boolean;
+  /** Fish rows in degree-days (度日) instead of days. */
+  degreeDays: number | null;
   note: string;
 }
 
 export interface InputsCatalogue {
   banned: BannedPesticide[];
   restricted: RestrictedPesticide[];
+  toxic: ToxicSubstance[];
   intervals: PreHarvestInterval[];
   withdrawals: WithdrawalPeriod[];
 }
@@ -107,15 +145,50 @@ export function parseCsv(text: string): Record<string, string>[] {
   });
 }
 
-const list = (s: string) =>
-  s
-    .split(";")
-    .map((x) => x.trim().toLowerCase())
-    .filter(Boolean);
-const orNull = (s: string) => (s === "" ? null : s);
+const orNull = (s: string | undefined) => (s === undefined || s === "" ? null : s);
 function int(s: string, what: string): number {
   if (!/^\d+$/.test(s)) throw new Error(`${what}: expected a whole number, got "${s}"`);
   return Number(s);
+}
+function isoDate(s: string | undefined, what: string): string | null {
+  if (s && !/^\d{4}-\d{2}-\d{2}$/.test(s)) throw new Error(`${what}: bad date ${s}`);
+  return orNull(s);
+}
+
+/**
+ * The reference lists name crops at different levels and with qualifiers; the crop taxonomy
+ * (crops.ts) uses one term per crop or group. Qualifiers in brackets are dropped so that a
+ * greenhouse-tomato or late-rice interval applies to every tomato or rice lot (applying a longer
+ * interval is safe; silently skipping one is not).
+ */
+export function cropTerm(raw: string): string {
+  const t = raw
+    .trim()
+    .toLowerCase()
+    .replace(/\s*\(.*\)\s*$/, "");
+  const alias: Record<string, string> = {
+    "leafy vegetables": "leaf vegetables",
+    "melons and fruit": "fruit",
+    "broiler chickens": "chickens",
+    "food animals": "meat animals",
+    "edible fungi": "edible fungi",
+  };
+  return alias[t] ?? t;
+}
+
+const terms = (s: string) =>
+  s
+    .split(";")
+    .map((x) => cropTerm(x))
+    .filter(Boolean);
+
+/** `forbidden_on` of restricted-pesticides.csv: crop terms, or "all uses …" with the one exception the list names. */
+export function parseForbiddenOn(raw: string): Pick<RestrictedPesticide, "forbiddenOn" | "allUses" | "exceptMethod"> {
+  const t = raw.trim().toLowerCase();
+  if (!/^all (crops|uses|agricultural uses)\b/.test(t)) return { forbiddenOn: terms(raw), allUses: false, exceptMethod: null };
+  const except = /except\b(.*)$/.exec(t)?.[1] ?? "";
+  const exceptMethod = /seed coating/.test(except) ? "seed_coating" : /soil fumigation/.test(except) ? "fumigation" : null;
+  return { forbiddenOn: [], allUses: true, exceptMethod };
 }
 
 export interface InputsCsvTexts {
@@ -123,52 +196,75 @@ export interface InputsCsvTexts {
   restricted: string;
   intervals: string;
   withdrawals: string;
+  /** toxicity.csv; optional so that older folders without it still load. */
+  toxicity?: string;
 }
 
 export function parseInputsCatalogue(texts: InputsCsvTexts): InputsCatalogue {
+  const src = (r: Record<string, string>) => ({ source: r.source ?? "", sourceUrl: r.source_url ?? "" });
   const banned = parseCsv(texts.banned).map((r) => {
     if (r.status !== "banned") throw new Error(`banned-pesticides: unexpected status "${r.status}" for ${r.name_zh}`);
-    if (r.since && !/^\d{4}-\d{2}-\d{2}$/.test(r.since)) throw new Error(`banned-pesticides: bad date ${r.since}`);
-    return { nameZh: r.name_zh, nameEn: r.name_en, cas: orNull(r.cas), since: orNull(r.since), note: r.note };
+    return { nameZh: r.name_zh, nameEn: r.name_en, cas: orNull(r.cas), since: isoDate(r.since, "banned-pesticides"), note: r.note, ...src(r) };
   });
-  const restricted = parseCsv(texts.restricted).map((r) => {
-    const allCropsExceptSeedCoating = /^all crops except as seed coating$/i.test(r.forbidden_on);
-    return {
-      nameZh: r.name_zh,
-      nameEn: r.name_en,
-      cas: orNull(r.cas),
-      forbiddenOn: allCropsExceptSeedCoating ? [] : list(r.forbidden_on),
-      allCropsExceptSeedCoating,
-      note: r.note,
-    };
-  });
+  const restricted = parseCsv(texts.restricted).map((r) => ({
+    nameZh: r.name_zh,
+    nameEn: r.name_en,
+    cas: orNull(r.cas),
+    ...parseForbiddenOn(r.forbidden_on),
+    since: isoDate(r.since, "restricted-pesticides"),
+    note: r.note,
+    ...src(r),
+  }));
+  const toxic = texts.toxicity
+    ? parseCsv(texts.toxicity).map((r) => {
+        if (!(TOXICITY_CLASSES as readonly string[]).includes(r.toxicity_class)) throw new Error(`toxicity: unknown class "${r.toxicity_class}"`);
+        return { nameZh: r.name_zh, nameEn: r.name_en, cas: orNull(r.cas), toxicityClass: r.toxicity_class as ToxicityClass, ...src(r) };
+      })
+    : [];
   const intervals = parseCsv(texts.intervals).map((r) => ({
     productZh: r.product_zh,
     activeIngredient: r.active_ingredient.toLowerCase(),
-    crop: r.crop.toLowerCase(),
+    crop: cropTerm(r.crop),
     maxApplications: r.max_applications === "" ? null : int(r.max_applications, "max_applications"),
     intervalDays: int(r.interval_days, "interval_days"),
+    quality: orNull(r.quality),
+    source: r.source ?? "",
   }));
-  const withdrawals = parseCsv(texts.withdrawals).map((r) => ({
-    drugZh: r.drug_zh,
-    drugEn: r.drug_en,
-    appliesTo: list(r.species_or_product),
-    withdrawalDays: int(r.withdrawal_days, "withdrawal_days"),
-    note: r.note,
-  }));
-  return { banned, restricted, intervals, withdrawals };
+  const withdrawals = parseCsv(texts.withdrawals).map((r) => {
+    const degree = /(\d+)\s*degree-days/.exec(r.note);
+    const prohibited = r.withdrawal_days === "" && /prohibited/i.test(r.note);
+    if (r.withdrawal_days === "" && !prohibited && !degree) throw new Error(`withdrawal-periods: ${r.drug_zh} has neither days, a prohibition nor degree-days`);
+    return {
+      drugZh: r.drug_zh,
+      drugEn: r.drug_en,
+      appliesTo: terms(r.species_or_product),
+      withdrawalDays: r.withdrawal_days === "" ? null : int(r.withdrawal_days, "withdrawal_days"),
+      prohibited,
+      degreeDays: degree ? Number(degree[1]) : null,
+      note: r.note,
+      ...src(r),
+    };
+  });
+  return { banned, restricted, toxic, intervals, withdrawals };
 }
 
 export const DEFAULT_INPUTS_DIR = "seeds/reference/agri-inputs";
 
-/** Reads the four CSVs from `dir` (default: seeds/reference/agri-inputs under the working directory). */
+/** Reads the CSVs from `dir` (default: seeds/reference/agri-inputs under the working directory). */
 export function loadInputsCatalogue(dir = path.resolve(process.cwd(), DEFAULT_INPUTS_DIR)): InputsCatalogue {
   const read = (f: string) => readFileSync(path.join(dir, f), "utf8");
+  let toxicity: string | undefined;
+  try {
+    toxicity = read("toxicity.csv");
+  } catch {
+    toxicity = undefined;
+  }
   return parseInputsCatalogue({
     banned: read("banned-pesticides.csv"),
     restricted: read("restricted-pesticides.csv"),
     intervals: read("pre-harvest-intervals.csv"),
     withdrawals: read("withdrawal-periods.csv"),
+    toxicity,
   });
 }
 
@@ -193,12 +289,26 @@ export interface DeclaredInput {
  * ingredient against the Chinese name, English name or CAS number; or the Chinese name
  * appearing inside the product name ("40%甲拌磷颗粒剂" contains 甲拌磷).
  */
-export function inputContains(input: DeclaredInput, item: { nameZh: string; nameEn: string; cas: string | null }): boolean {
+export function inputContains(
+  input: DeclaredInput,
+  item: { nameZh: string; nameEn: string; cas: string | null },
+  /** Other listed names; one that contains this name (氧乐果 ⊃ 乐果) is cut out of the product name first. */
+  otherNames: readonly string[] = [],
+): boolean {
   const ai = input.activeIngredient ? normaliseInputName(input.activeIngredient) : null;
   const zh = normaliseInputName(item.nameZh);
   if (ai && (ai === zh || (item.nameEn && ai === normaliseInputName(item.nameEn)) || (item.cas && ai === item.cas))) return true;
-  const product = normaliseInputName(input.productName);
+  let product = normaliseInputName(input.productName);
+  for (const other of otherNames) {
+    const o = normaliseInputName(other);
+    if (o !== zh && o.includes(zh)) product = product.split(o).join("|");
+  }
   return zh.length >= 2 && product.includes(zh);
+}
+
+/** Every substance name of the catalogue's lists, for inputContains' `otherNames`. */
+export function listedNames(cat: Pick<InputsCatalogue, "banned" | "restricted" | "toxic">): string[] {
+  return [...new Set([...cat.banned, ...cat.restricted, ...cat.toxic].map((x) => x.nameZh))];
 }
 
 // ─── registration numbers ────────────────────────────────────────────────────
@@ -247,4 +357,33 @@ export function validateRegistrationNo(input: string, opts: { at?: number } = {}
     return { ok: false, normalised, reason: "temporary_expired", kind };
   }
   return base ? { ok: true, normalised, kind, base } : { ok: true, normalised, kind };
+}
+
+// ─── fertiliser registration numbers ─────────────────────────────────────────
+
+export type FertilizerRegistrationCheck =
+  | { ok: true; normalised: string; kind: "fertilizer" | "microbial"; tier: "formal" | "temporary"; year: number }
+  | { ok: false; normalised: string; reason: "empty" | "format" };
+
+// Province prefix (鲁, 冀 …) for provincial registrations; then the year in brackets, 准字 (formal) or
+// 临字 (temporary) and the serial; microbial fertilisers put the serial in brackets too.
+const FERTILIZER = /^([\u4e00-\u9fa5])?农肥\((\d{4})\)(准|临)字(\d{1,6})号?$/;
+const MICROBIAL = /^微生物肥\((\d{4})\)(准|临)字\((\d{1,6})\)号?$/;
+
+/**
+ * Fertiliser registration number (肥料登记证号): 农肥(2019)准字1234号, 农肥(2018)临字5678号, with an
+ * optional province prefix (鲁农肥(2019)准字0001号), or 微生物肥(2020)准字(1234)号. Full-width
+ * brackets and spaces are tolerated and normalised to the half-width form.
+ */
+export function validateFertilizerRegistrationNo(input: string): FertilizerRegistrationCheck {
+  const normalised = normaliseInputName(input)
+    .replace(/[（]/g, "(")
+    .replace(/[）]/g, ")")
+    .replace(/\s+/g, "");
+  if (normalised === "") return { ok: false, normalised, reason: "empty" };
+  const f = FERTILIZER.exec(normalised);
+  if (f) return { ok: true, normalised, kind: "fertilizer", tier: f[3] === "准" ? "formal" : "temporary", year: Number(f[2]) };
+  const m = MICROBIAL.exec(normalised);
+  if (m) return { ok: true, normalised, kind: "microbial", tier: m[2] === "准" ? "formal" : "temporary", year: Number(m[1]) };
+  return { ok: false, normalised, reason: "format" };
 }

@@ -9,6 +9,16 @@ export const zh = {
   "trace.finding.forbidden_on_crop": "第 {seq} 条记录在{cropZh}上使用了「{substanceZh}」（{input}），该农药禁止用于这类作物。",
   "trace.finding.interval_violated":
     "第 {seq} 条记录：{input} 于 {appliedOn} 最后一次使用，安全间隔期为 {days} 天，最早 {earliestOn} 才能采收，实际采收日为 {harvestOn}。",
+  "trace.finding.interval_violated_declared":
+    "第 {seq} 条记录：{input} 于 {appliedOn} 最后一次使用，按农户申报的标签安全间隔期 {days} 天（未经平台核实），最早 {earliestOn} 才能采收，实际采收日为 {harvestOn}。",
+  "trace.finding.off_label":
+    "第 {seq} 条记录：{input} 的登记标签写的作物是「{labelCropZh}」，不包括{cropZh}。把农药用在标签没有登记的作物上属于超范围使用（《农药管理条例》第三十四条），该批次不能销售。",
+  "trace.finding.off_label_catalogue":
+    "第 {seq} 条记录：平台目录里 {input} 没有登记用于{cropZh}，记录里也没有写明标签上的登记作物和安全间隔期。没有登记的用途就不能用（《农药管理条例》第三十四条），该批次暂不能销售；如果标签上确有{cropZh}，请对照标签更正这条记录。",
+  "trace.finding.off_label_undeclared":
+    "第 {seq} 条记录：{input} 没有写明标签上登记的作物和安全间隔期，无法确认它可以用在{cropZh}上（《农药管理条例》第三十四条），该批次暂不能销售。请对照农药标签更正这条记录。",
+  "trace.finding.highly_toxic_on_crop":
+    "第 {seq} 条记录在{cropZh}上使用了高毒（剧毒）农药「{substanceZh}」（{input}）。剧毒、高毒农药不得用于{groupZh}生产（《农药管理条例》第三十四条），该批次不能销售。",
   "trace.finding.withdrawal_violated":
     "第 {seq} 条记录：兽药 {input} 于 {appliedOn} 最后一次使用，休药期为 {days} 天，最早 {earliestOn} 才能屠宰或上市，实际为 {harvestOn}。",
   "trace.finding.too_many_applications": "{input} 在本批次共使用 {count} 次，超过标签规定的最多 {max} 次。",
@@ -43,6 +53,8 @@ export const zh = {
   "trace.regno.empty": "请填写农药登记证号。",
   "trace.regno.format": "登记证号格式不正确，应为 PD 或 WP 加 8 位数字（如 PD20080005）。",
   "trace.regno.temporary_expired": "临时登记（LS/WL）已于 2017 年 6 月停止，该登记证号不再有效。",
+  "trace.fertregno.empty": "请填写肥料登记证号。",
+  "trace.fertregno.format": "肥料登记证号格式不正确，应为「农肥(2019)准字1234号」「农肥(2019)临字1234号」或「微生物肥(2020)准字(1234)号」这样的形式。",
 };
 
 export const en: Record<keyof typeof zh, string> = {
@@ -50,6 +62,16 @@ export const en: Record<keyof typeof zh, string> = {
   "trace.finding.forbidden_on_crop": "Record {seq} uses {substanceEn} ({input}) on {cropEn}; it must not be used on this crop.",
   "trace.finding.interval_violated":
     "Record {seq}: {input} was last applied on {appliedOn}; its pre-harvest interval is {days} days, so harvest may start on {earliestOn}, but the harvest date is {harvestOn}.",
+  "trace.finding.interval_violated_declared":
+    "Record {seq}: {input} was last applied on {appliedOn}; by the label interval of {days} days the farmer declared (not verified by the platform), harvest may start on {earliestOn}, but the harvest date is {harvestOn}.",
+  "trace.finding.off_label":
+    "Record {seq}: the registration label of {input} names {labelCropEn}, not {cropEn}. Using a pesticide on a crop its label does not name is off-label use (Pesticide Regulations, art. 34); this lot cannot be sold.",
+  "trace.finding.off_label_catalogue":
+    "Record {seq}: in the platform's catalogue {input} is not registered for {cropEn}, and the record does not state the crop and interval on its label. A use that is not registered is not allowed (Pesticide Regulations, art. 34), so this lot cannot be sold for now; if the label does name {cropEn}, correct this record from the label.",
+  "trace.finding.off_label_undeclared":
+    "Record {seq}: {input} does not state the crop and pre-harvest interval registered on its label, so its use on {cropEn} cannot be confirmed (Pesticide Regulations, art. 34); this lot cannot be sold for now. Correct this record from the pesticide label.",
+  "trace.finding.highly_toxic_on_crop":
+    "Record {seq} uses {substanceEn} ({input}), a highly or extremely toxic pesticide, on {cropEn}. Such pesticides must never be used on {groupEn} (Pesticide Regulations, art. 34); this lot cannot be sold.",
   "trace.finding.withdrawal_violated":
     "Record {seq}: the veterinary drug {input} was last given on {appliedOn}; its withdrawal period is {days} days, so slaughter or sale may start on {earliestOn}, but the date is {harvestOn}.",
   "trace.finding.too_many_applications": "{input} was applied {count} times to this lot; the label allows at most {max}.",
@@ -84,6 +106,8 @@ export const en: Record<keyof typeof zh, string> = {
   "trace.regno.empty": "Enter the pesticide registration number.",
   "trace.regno.format": "Registration numbers are PD or WP followed by 8 digits (e.g. PD20080005).",
   "trace.regno.temporary_expired": "Temporary registrations (LS/WL) ended in June 2017; this number is no longer valid.",
+  "trace.fertregno.empty": "Enter the fertiliser registration number.",
+  "trace.fertregno.format": "Fertiliser registration numbers look like 农肥(2019)准字1234号, 农肥(2019)临字1234号 or 微生物肥(2020)准字(1234)号.",
 };
 
 export type TraceMessageKey = keyof typeof zh;

@@ -24,8 +24,9 @@ import type { EventContent, NewEventContent, PayloadOf, StoredEventRecord, Trace
 import { appendEvent, ChainRuleError, checkCorrectionTarget, effectiveEvents, parseContent, type Signer, type TrustedKey } from "./chain";
 import { verifyChain, verifyChainStrict, type VerifyResult } from "./verify";
 import { checkCompliance, type Finding } from "./compliance";
-import type { InputsCatalogue } from "./inputs";
-import { findCrop } from "./crops";
+import type { InputsCatalogue, ToxicityClass } from "./inputs";
+import { findCrop, INPUT_KINDS_FOR_LOT, lotKindOf } from "./crops";
+import { chronologyProblem, type ChronologyProblem } from "./chronology";
 import { assignGtin, validateGtin14, validateLot } from "./gtin";
 import { ComplianceBlockedError, TraceRuleError, type LotBlockers } from "./errors";
 import { PLATFORM_ACTOR, platformSigner as platformSignerImpl, producerSigner as producerSignerImpl, trustedKeysForBatch as trustedKeysImpl } from "./keys";
@@ -35,6 +36,7 @@ import {
   loadCatalogue as loadCatalogueImpl,
   seedInputsCatalogue as seedInputsCatalogueImpl,
   type AgriInputInput,
+  type AgriInputUse,
 } from "./catalogue-db";
 
 export type { AppActor };
@@ -73,7 +75,18 @@ export function addAgriInput(db: Db, actor: AppActor, input: AgriInputInput): nu
 export function listAgriInputs(
   db: Db,
   filter?: { kind?: AgriInputKind; q?: string },
-): { id: number; kind: AgriInputKind; nameZh: string; nameEn: string; registrationNo: string | null; activeIngredient: string | null; maker: string | null; banned: boolean; intervals: { target: string; intervalDays: number; maxApplications: number | null }[] }[] {
+): {
+  id: number;
+  kind: AgriInputKind;
+  nameZh: string;
+  nameEn: string;
+  registrationNo: string | null;
+  activeIngredient: string | null;
+  maker: string | null;
+  banned: boolean;
+  toxicityClass: ToxicityClass | null;
+  intervals: AgriInputUse[];
+}[] {
   return listAgriInputsImpl(db, filter);
 }
 
@@ -247,6 +260,9 @@ type PlatformEvent =
   | { type: "pickup"; occurredAt: number; payload: PayloadOf<"pickup"> }
   | { type: "recall"; occurredAt: number; payload: PayloadOf<"recall"> }
   | { type: "correction_review"; occurredAt: number; payload: PayloadOf<"correction_review"> };
+
+/** Clock skew allowed between a phone and the server before a time counts as "in the future". */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 const PRODUCER_EVENT_TYPES = new Set<string>(["planting", "input_application", "harvest", "inspection", "packing", "shipping", "correction"]);
 
@@ -450,9 +466,25 @@ function recordEventOnce(db: Db, actor: AppActor, batchId: number, event: NewPro
         if (correctionLiftsFinding(db, batch, contents, event.correctsSeq, correction, event.occurredAt)) correction = { ...correction, inspectorReview: true };
         payload = correction;
       }
-      if (event.type === "packing" && !effectiveEvents(contents).some((e) => e.type === "harvest")) {
-        throw new TraceRuleError("trace.error.packBeforeHarvest");
+      const category = categoryOf(db, batch.productId);
+      if (event.type === "input_application" && !INPUT_KINDS_FOR_LOT[lotKindOf(category)].includes(event.payload.inputKind)) {
+        throw new TraceRuleError(lotKindOf(category) === "crop" ? "trace.error.inputKindForCrop" : "trace.error.inputKindForAnimal");
       }
+      // The order of the lot's life, also when a correction moves an event to another day.
+      if (event.occurredAt > Date.now() + FUTURE_TOLERANCE_MS) throw new TraceRuleError("trace.error.futureTime");
+      const effective = effectiveEvents(contents);
+      let problem: ChronologyProblem | null = null;
+      if (event.type === "correction") {
+        const target = effective.find((e) => e.seq === event.correctsSeq);
+        if (target && event.payload.occurredAt !== undefined && !event.payload.retract) {
+          if (event.payload.occurredAt > Date.now() + FUTURE_TOLERANCE_MS) throw new TraceRuleError("trace.error.futureTime");
+          problem = chronologyProblem(
+            effective.filter((e) => e.seq !== target.seq),
+            { type: target.type, occurredAt: event.payload.occurredAt },
+          );
+        }
+      } else problem = chronologyProblem(effective, event);
+      if (problem) throw new TraceRuleError(problem.messageKey, problem.params);
 
       const prev = records.length ? records[records.length - 1] : null;
       const signer = producerSignerImpl(db, batch.producerId);

@@ -15,10 +15,11 @@ import { effectiveEvents, parseContent, type EffectiveEvent } from "./chain";
 import { correctionViews, type CorrectionView } from "./corrections";
 import { shanghaiDate, shanghaiDay } from "../core/clock";
 import { takeRateLimit, type RateLimitRule } from "../core/rate-limit";
-import { cropTerms, findCrop } from "./crops";
+import { cropDisplay, cropTerms, findCrop, labelCropTerm } from "./crops";
 import { buildEpcisDocument, type EpcisDocument } from "./epcis";
 import { encodeDigitalLinkValue, validateGtin14, validateLot } from "./gtin";
-import { inputContains, normaliseInputName, type InputsCatalogue } from "./inputs";
+import { inputContains, type InputsCatalogue } from "./inputs";
+import { registeredUseOf } from "./registered-use";
 import { getLotChain, loadCatalogue, onLotChanged, verifyLot } from "./store";
 import type { CommitmentCertificate, EventContent, PayloadOf, TraceEventType } from "./types";
 import type { VerifyFailureReason } from "./verify";
@@ -64,6 +65,18 @@ export type IntervalCheck = {
   /** Calendar days (Asia/Shanghai) from this application to the harvest; null before harvest. */
   daysBeforeHarvest: number | null;
   respected: boolean | null;
+  /** "declared": the farmer read it off the label (shown as declared, not verified); "catalogue": the platform's catalogue. */
+  source: "declared" | "catalogue";
+};
+
+/** The registered use a pesticide application relies on (农药管理条例 第三十四条). */
+export type UseCheck = {
+  /** registered: the lot's crop is on the label; off_label: it is not (超范围使用); unknown: no label crop stated and none catalogued. */
+  status: "registered" | "off_label" | "unknown";
+  /** The label crop the farmer declared, when declared. */
+  labelCrop: Name | null;
+  /** The label crop was declared by the farmer (not verified) rather than found in the catalogue. */
+  declared: boolean;
 };
 
 /** One entry of the public timeline. Personal data (names of receivers, order ids, tracking numbers) is left out. */
@@ -96,8 +109,10 @@ export type TimelineDetails =
       method: string | null;
       /** Pesticides and veterinary drugs: calendar days from this application to the harvest (null before harvest). */
       daysBeforeHarvest: number | null;
-      /** The catalogue's interval for this input on this crop, when it has one. */
+      /** The interval that applies to this input on this crop (longest of label declaration and catalogue), when there is one. */
       interval: IntervalCheck | null;
+      /** Pesticides: the registered use; null for other inputs. */
+      use: UseCheck | null;
     }
   | { type: "harvest"; quantity: number; unit: Unit; lotCode: string; hasCertificate: boolean }
   | { type: "inspection"; result: "pass" | "fail"; kind: PayloadOf<"inspection">["kind"]; inspector: string | null; reportNo: string | null; notes: string | null; certificatePhoto: string | null }
@@ -182,44 +197,27 @@ function safeContents(records: { content: string }[]): EventContent[] {
   return out;
 }
 
-/** Chinese name without strength and formulation: "1.8%阿维菌素乳油" → "阿维菌素" (as compliance.ts matches labels). */
-function ingredientOfProduct(productZh: string): string {
-  return productZh
-    .replace(/^[\d.]+%/, "")
-    .replace(/(可湿性粉剂|水分散粒剂|悬浮剂|微乳剂|乳油|水剂|颗粒剂|粉剂|烟剂)$/, "")
-    .trim();
-}
-
 /**
- * The interval that applies to one application, matched like compliance.ts does: the longest
- * label pre-harvest interval of the rows for this crop, or the longest withdrawal period of a
- * veterinary drug for this species. null when the catalogue has no interval for it.
+ * The interval that applies to one application, as compliance.ts computes it: for pesticides the
+ * longest of the declared label interval and the catalogue's rows for this crop; for veterinary
+ * drugs the longest withdrawal period for this species. null when there is none.
  */
 export function applicationInterval(
   payload: PayloadOf<"input_application">,
   terms: Set<string>,
   cat: InputsCatalogue,
-): { kind: "pre_harvest" | "withdrawal"; days: number } | null {
+): { kind: "pre_harvest" | "withdrawal"; days: number; source: "declared" | "catalogue" } | null {
   if (payload.inputKind === "veterinary_drug") {
     let days = -1;
     for (const w of cat.withdrawals) {
-      if (!w.appliesTo.some((t) => terms.has(t))) continue;
+      if (w.withdrawalDays === null || !w.appliesTo.some((t) => terms.has(t))) continue;
       if (!inputContains(payload, { nameZh: w.drugZh, nameEn: w.drugEn, cas: null })) continue;
       days = Math.max(days, w.withdrawalDays);
     }
-    return days >= 0 ? { kind: "withdrawal", days } : null;
+    return days >= 0 ? { kind: "withdrawal", days, source: "catalogue" } : null;
   }
-  const ai = payload.activeIngredient ? normaliseInputName(payload.activeIngredient) : null;
-  const product = normaliseInputName(payload.productName);
-  let days = -1;
-  for (const rule of cat.intervals) {
-    if (!terms.has(rule.crop)) continue;
-    const zhAi = normaliseInputName(ingredientOfProduct(rule.productZh));
-    const matches =
-      product === normaliseInputName(rule.productZh) || ai === rule.activeIngredient || ai === zhAi || (zhAi.length >= 2 && product.includes(zhAi));
-    if (matches) days = Math.max(days, rule.intervalDays);
-  }
-  return days >= 0 ? { kind: "pre_harvest", days } : null;
+  const use = registeredUseOf(payload, terms, cat);
+  return use.intervalDays === null ? null : { kind: "pre_harvest", days: use.intervalDays, source: use.intervalSource ?? "catalogue" };
 }
 
 const opt = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
@@ -237,7 +235,16 @@ function toDetails(e: EffectiveEvent, terms: Set<string>, cat: InputsCatalogue |
       const rule = cat ? applicationInterval(p, terms, cat) : null;
       const gap = harvestDay === null ? null : harvestDay - shanghaiDay(e.occurredAt);
       let interval: IntervalCheck | null = null;
-      if (rule) interval = { kind: rule.kind, intervalDays: rule.days, daysBeforeHarvest: gap, respected: gap === null ? null : gap >= rule.days };
+      if (rule) interval = { kind: rule.kind, intervalDays: rule.days, daysBeforeHarvest: gap, respected: gap === null ? null : gap >= rule.days, source: rule.source };
+      let use: UseCheck | null = null;
+      if (cat && p.inputKind === "pesticide") {
+        const u = registeredUseOf(p, terms, cat);
+        use = {
+          status: u.status,
+          labelCrop: u.declaredCrop ? cropDisplay(labelCropTerm(u.declaredCrop)) : null,
+          declared: u.declaredCrop !== null && p.intervalSource !== "catalogue",
+        };
+      }
       const regulated = p.inputKind === "pesticide" || p.inputKind === "veterinary_drug";
       return {
         type: "input_application",
@@ -250,6 +257,7 @@ function toDetails(e: EffectiveEvent, terms: Set<string>, cat: InputsCatalogue |
         method: opt(p.method),
         daysBeforeHarvest: regulated ? gap : null,
         interval,
+        use,
       };
     }
     case "harvest": {

@@ -71,6 +71,10 @@ export const certificateSchema = z
 export type CommitmentCertificate = z.infer<typeof certificateSchema>;
 
 export const INPUT_KINDS = ["pesticide", "fertilizer", "veterinary_drug", "feed", "other"] as const;
+/** 农药毒性 classes (label wording 剧毒, 高毒, 中等毒, 低毒, 微毒). */
+export const TOXICITY_CLASSES = ["extremely_toxic", "highly_toxic", "moderately_toxic", "low_toxic", "slightly_toxic"] as const;
+/** Where an application's pre-harvest interval comes from: the platform's catalogue, or the farmer reading the label. */
+export const INTERVAL_SOURCES = ["catalogue", "declared"] as const;
 export const APPLICATION_METHODS = ["spray", "seed_coating", "soil", "drench", "fumigation", "oral", "injection", "other"] as const;
 
 export const payloadSchemas = {
@@ -97,6 +101,20 @@ export const payloadSchemas = {
       areaMu: z.number().positive().max(1_000_000).optional(),
       method: z.enum(APPLICATION_METHODS).optional(),
       place: placeSchema.optional(),
+      /**
+       * The registered use the farmer relies on (pesticides): the crop named on the product's
+       * registration label (crop key, group term or label text), the label's pre-harvest interval
+       * and maximum applications, and whether they come from the catalogue or were declared by
+       * the farmer from the label (shown as declared, never as verified).
+       */
+      registeredCrop: text(60).optional(),
+      labelIntervalDays: z.number().int().min(0).max(3650).optional(),
+      labelMaxApplications: z.number().int().positive().max(100).optional(),
+      intervalSource: z.enum(INTERVAL_SOURCES).optional(),
+      /** Photo of the product label: the stored file's content-hash name (app/photos). */
+      labelPhoto: z.string().regex(/^[0-9a-f]{32}\.webp$/).optional(),
+      /** The label's toxicity class, when known. */
+      toxicityClass: z.enum(TOXICITY_CLASSES).optional(),
     })
     .strict(),
   harvest: z

@@ -158,7 +158,16 @@ function TimelineItem({ entry }: { entry: TimelineEntry }) {
       if (d.areaMu) parts.push(t("traceEvent.area", { area: d.areaMu }));
       lines.push({ text: parts.join(" · ") });
       const iv = d.interval;
-      if (!iv && d.daysBeforeHarvest !== null) lines.push({ text: t("traceEvent.daysBeforeHarvest", { days: d.daysBeforeHarvest }), className: "meta" });
+      // Pesticides: the registered use first (off-label or unstated is a violation in itself).
+      const use = d.use;
+      if (use?.status === "off_label") {
+        lines.push({ text: t("traceEvent.offLabel", { crop: use.labelCrop ? pick(locale, use.labelCrop.zh, use.labelCrop.en) : "?" }), className: "interval-bad" });
+      } else if (use?.status === "unknown") {
+        lines.push({ text: t("traceEvent.useUnknown"), className: "interval-bad" });
+      } else if (use?.declared && use.labelCrop) {
+        lines.push({ text: t("traceEvent.labelCropDeclared", { crop: pick(locale, use.labelCrop.zh, use.labelCrop.en) }), className: "meta" });
+      }
+      if (!iv && d.daysBeforeHarvest !== null && !use) lines.push({ text: t("traceEvent.daysBeforeHarvest", { days: d.daysBeforeHarvest }), className: "meta" });
       if (iv) {
         const params = { days: iv.daysBeforeHarvest ?? 0, interval: iv.intervalDays };
         if (iv.respected === null) lines.push({ text: t("traceEvent.intervalPending", params), className: "meta" });
@@ -174,6 +183,8 @@ function TimelineItem({ entry }: { entry: TimelineEntry }) {
               ? { text: t("traceEvent.intervalRespected", params), className: "interval-ok" }
               : { text: t("traceEvent.intervalViolated", params), className: "interval-bad" },
           );
+        // A farmer-declared interval is shown as declared, not as verified.
+        if (iv.source === "declared") lines.push({ text: t("traceEvent.intervalDeclared", params), className: "meta" });
       }
       break;
     }

@@ -14,7 +14,7 @@ import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
 import { act } from "~/utils/http.server";
-import { AGRI_INPUT_KINDS, INTERVAL_ROWS, InputsFilterSchema, NewAgriInputSchema } from "~/traceability-ui/schemas";
+import { AGRI_INPUT_KINDS, INTERVAL_ROWS, InputsFilterSchema, NewAgriInputSchema, TOXICITY_CLASSES } from "~/traceability-ui/schemas";
 import { addAgriInput, listAgriInputs } from "~/traceability.server";
 import traceStyles from "~/traceability-ui/trace-ui.css";
 import { CROPS, findCrop } from "../../traceability/crops";
@@ -40,6 +40,8 @@ const RULE_FIELD: Record<string, string> = {
   "trace.error.registrationTaken": "registrationNo",
   "trace.error.inputNameRequired": "nameZh",
   "trace.error.inputNameTaken": "nameZh",
+  "trace.fertregno.empty": "registrationNo",
+  "trace.fertregno.format": "registrationNo",
 };
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -56,6 +58,7 @@ export async function action({ request }: ActionFunctionArgs) {
       registrationNo: v.registrationNo || null,
       activeIngredient: v.activeIngredient || null,
       maker: v.maker || null,
+      toxicityClass: v.toxicityClass ?? null,
       // "苹果" and "Apple" are stored as the term the rules match: "apple".
       intervals: v.intervalRows.map((r) => ({ ...r, target: findCrop(r.target)?.info.en ?? r.target.toLowerCase() })),
     });
@@ -117,6 +120,18 @@ function NewInputForm({ lastResult }: { lastResult?: SubmissionResult<string[]> 
         <label htmlFor={fields.activeIngredient.id}>{t("farmTrace.field.activeIngredient")}</label>
         <input {...getInputProps(fields.activeIngredient, { type: "text" })} placeholder="abamectin" />
         <FieldError id={fields.activeIngredient.errorId} errors={fields.activeIngredient.errors} />
+      </div>
+      <div className="field">
+        <label htmlFor={fields.toxicityClass.id}>{t("farmTrace.admin.toxicity")}</label>
+        <select {...getSelectProps(fields.toxicityClass)}>
+          <option value="">{t("farmTrace.choose")}</option>
+          {TOXICITY_CLASSES.map((c) => (
+            <option key={c} value={c}>
+              {t(`trace.toxicity.${c}`)}
+            </option>
+          ))}
+        </select>
+        <FieldError id={fields.toxicityClass.errorId} errors={fields.toxicityClass.errors} />
       </div>
       <div className="field">
         <label htmlFor={fields.maker.id}>{t("farmTrace.admin.maker")}</label>
@@ -215,12 +230,16 @@ export default function AdminInputsRoute() {
               {i.registrationNo ? ` · ${i.registrationNo}` : ""}
               {i.activeIngredient ? ` · ${i.activeIngredient}` : ""}
               {i.maker ? ` · ${i.maker}` : ""}
+              {i.toxicityClass ? ` · ${t(`trace.toxicity.${i.toxicityClass}`)}` : ""}
             </span>
             {i.intervals.length ? (
               <span className="meta">
                 {t(i.kind === "veterinary_drug" ? "farmTrace.admin.withdrawalList" : "farmTrace.admin.intervalList")}
                 {i.intervals
-                  .map((iv) => `${iv.target} ${t("farmTrace.days", { days: iv.intervalDays })}${iv.maxApplications ? ` (≤${iv.maxApplications}×)` : ""}`)
+                  .map(
+                    (iv) =>
+                      `${iv.target} ${iv.prohibited ? t("farmTrace.admin.prohibited") : iv.intervalDays === null ? "—" : t("farmTrace.days", { days: iv.intervalDays })}${iv.maxApplications ? ` (≤${iv.maxApplications}×)` : ""}${iv.quality ? ` [${iv.quality}]` : ""}`,
+                  )
                   .join("; ")}
               </span>
             ) : null}

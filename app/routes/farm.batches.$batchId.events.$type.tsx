@@ -18,7 +18,7 @@ import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
 import { filesOf, parseUploadForm, stagePhotos, uploadTooLargeResult } from "~/utils/upload.server";
-import { getFarmBatch, producerOrigin, type FarmBatch, listAgriInputs, lotCompliance, recordEvent, validateRegistrationNo, type NewProducerEvent } from "~/traceability.server";
+import { getFarmBatch, producerOrigin, type FarmBatch, listAgriInputs, lotCompliance, recordEvent, validateRegistrationNo, validateFertilizerRegistrationNo, type NewProducerEvent } from "~/traceability.server";
 import { BlockersList, FindingsPanel } from "~/traceability-ui/components";
 import {
   CorrectionForm,
@@ -29,6 +29,7 @@ import {
   PackingForm,
   ShippingForm,
   type CatalogueGroup,
+  type CropChoices,
   type FormResult,
 } from "~/traceability-ui/event-forms";
 import { act, idParam, load, refused, type Refusal } from "~/utils/http.server";
@@ -38,7 +39,7 @@ import traceStyles from "~/traceability-ui/trace-ui.css";
 import type { Db } from "../../db/client";
 import { users } from "../../db/schema";
 import { eq } from "drizzle-orm";
-import { findCrop } from "../../traceability/crops";
+import { cropDisplay, CROP_GROUPS, CROPS, cropTerms, findCrop, INPUT_KINDS_FOR_LOT, lotKindOf, type LotKind } from "../../traceability/crops";
 import type { PayloadOf } from "../../traceability/types";
 import type { z } from "zod";
 
@@ -67,25 +68,68 @@ function compact<T extends Record<string, unknown>>(obj: T): T {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined && v !== "" && v !== null)) as T;
 }
 
-/** Catalogue entries grouped by kind, each with the intervals that concern this lot's crop first. */
-function catalogueFor(db: Db, crop: string | null, locale: Locale): CatalogueGroup[] {
-  const cropTerms = new Set(crop ? (findCrop(crop)?.info.terms ?? [crop.toLowerCase()]) : []);
+/** Catalogue kinds a lot takes: crops get pesticides, fertilisers and seeds; animals veterinary drugs and feed. */
+const CATALOGUE_KINDS_FOR_LOT: Record<LotKind, readonly (typeof AGRI_INPUT_KINDS)[number][]> = {
+  crop: ["pesticide", "fertilizer", "seed"],
+  animal: ["veterinary_drug", "feed"],
+};
+
+type CatalogueItem = ReturnType<typeof listAgriInputs>[number];
+
+/** The catalogue's registered use of a pesticide on this lot's crop: the longest interval of its rows for the crop. */
+function catalogueUse(item: CatalogueItem, terms: Set<string>): { target: string; days: number; max: number | null } | null {
+  const rows = item.intervals.filter((iv) => iv.intervalDays !== null && terms.has(iv.target));
+  if (rows.length === 0) return null;
+  const longest = rows.reduce((a, b) => (b.intervalDays! > a.intervalDays! ? b : a));
+  const maxes = rows.map((r) => r.maxApplications).filter((m): m is number => m !== null);
+  return { target: longest.target, days: longest.intervalDays!, max: maxes.length ? Math.min(...maxes) : null };
+}
+
+/** Catalogue entries this lot may take, grouped by kind, each with its registered use (or withdrawal period) for this lot's crop. */
+function catalogueFor(db: Db, batch: FarmBatch, locale: Locale): CatalogueGroup[] {
+  const terms = cropTerms(batch.crop, batch.categorySlug);
   const all = listAgriInputs(db);
-  return AGRI_INPUT_KINDS.map((kind) => ({
-    kind,
-    items: all
-      .filter((i) => i.kind === kind)
-      .map((i) => {
-        const own = i.intervals.filter((iv) => cropTerms.has(iv.target));
-        const iv = own[0];
-        return {
-          id: i.id,
-          label: `${pick(locale, i.nameZh, i.nameEn)}${i.registrationNo ? ` ${i.registrationNo}` : ""}`,
-          banned: i.banned,
-          intervals: iv ? translate(locale, kind === "veterinary_drug" ? "farmTrace.input.withdrawalDays" : "farmTrace.input.intervalDays", { days: iv.intervalDays }) : null,
-        };
-      }),
-  })).filter((g) => g.items.length > 0);
+  return CATALOGUE_KINDS_FOR_LOT[lotKindOf(batch.categorySlug)]
+    .map((kind) => ({
+      kind,
+      items: all
+        .filter((i) => i.kind === kind)
+        .map((i) => {
+          const use = kind === "pesticide" ? catalogueUse(i, terms) : null;
+          const withdrawal = kind === "veterinary_drug" ? Math.max(-1, ...i.intervals.filter((iv) => terms.has(iv.target) && iv.intervalDays !== null).map((iv) => iv.intervalDays!)) : -1;
+          const crop = use ? cropDisplay(use.target) : null;
+          return {
+            id: i.id,
+            label: `${pick(locale, i.nameZh, i.nameEn)}${i.registrationNo ? ` ${i.registrationNo}` : ""}`,
+            banned: i.banned,
+            highlyToxic: i.toxicityClass === "highly_toxic" || i.toxicityClass === "extremely_toxic",
+            use: use && crop
+              ? translate(locale, "farmTrace.input.catalogueUse", { crop: pick(locale, crop.zh, crop.en), days: use.days })
+              : withdrawal >= 0
+                ? translate(locale, "farmTrace.input.withdrawalDays", { days: withdrawal })
+                : null,
+            noUse: kind === "pesticide" && !use,
+          };
+        }),
+    }))
+    .filter((g) => g.items.length > 0);
+}
+
+/** Label crops the farmer can pick: this lot's crop first, plant crop groups, then every plant crop. */
+function cropChoicesFor(batch: FarmBatch, locale: Locale): CropChoices | null {
+  if (lotKindOf(batch.categorySlug) !== "crop") return null;
+  const label = (term: string) => {
+    const d = cropDisplay(term);
+    return pick(locale, d.zh, d.en);
+  };
+  const own = batch.crop ? (findCrop(batch.crop)?.key ?? batch.crop) : null;
+  return {
+    lotCrop: own ? { value: own, label: label(own) } : null,
+    groups: Object.keys(CROP_GROUPS).map((g) => ({ value: g, label: label(g) })),
+    crops: Object.entries(CROPS)
+      .filter(([, c]) => !c.terms.some((t) => t === "meat animals" || t === "aquatic animals") && c.en !== "eggs" && c.en !== "milk")
+      .map(([key]) => ({ value: key, label: label(key) })),
+  };
 }
 
 function certificateDefaults(db: Db, batch: FarmBatch, user: AuthUser) {
@@ -115,7 +159,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
   switch (type) {
     case "input_application":
-      return { ...base, catalogue: catalogueFor(db, batch.crop, locale) };
+      return {
+        ...base,
+        catalogue: catalogueFor(db, batch, locale),
+        inputKinds: INPUT_KINDS_FOR_LOT[lotKindOf(batch.categorySlug)],
+        cropChoices: cropChoicesFor(batch, locale),
+      };
     case "packing": {
       // What still blocks packing once the certificate is there (the certificate itself is this form).
       const open = lotCompliance(db, batchId).filter((f) => f.code !== "missing_certificate");
@@ -173,18 +222,56 @@ export async function action({ request, params }: ActionFunctionArgs) {
   let staged: Awaited<ReturnType<typeof stagePhotos>> | null = null;
   switch (type) {
     case "input_application": {
-      let fromCatalogue: ReturnType<typeof listAgriInputs>[number] | undefined;
+      const lotKind = lotKindOf(batch.categorySlug);
+      let fromCatalogue: CatalogueItem | undefined;
       if (v.inputId !== undefined) {
         fromCatalogue = listAgriInputs(db).find((i) => i.id === v.inputId);
         if (!fromCatalogue) return reply400(submission.reply({ fieldErrors: { inputId: ["farmTrace.input.unknown"] } }));
+        // Only inputs for the lot's kind: no veterinary drug on an apple lot, no pesticide on a pig.
+        if (!CATALOGUE_KINDS_FOR_LOT[lotKind].includes(fromCatalogue.kind)) return reply400(submission.reply({ fieldErrors: { inputId: ["farmTrace.input.wrongKind"] } }));
       }
       const inputKind = fromCatalogue ? INPUT_KIND_OF[fromCatalogue.kind] : (v.inputKind as PayloadOf<"input_application">["inputKind"]);
+      if (!INPUT_KINDS_FOR_LOT[lotKind].includes(inputKind)) return reply400(submission.reply({ fieldErrors: { inputKind: ["farmTrace.input.wrongKind"] } }));
       let registrationNo: string | undefined = fromCatalogue?.registrationNo ?? v.registrationNo;
       if (!fromCatalogue && registrationNo && inputKind === "pesticide") {
         const check = validateRegistrationNo(registrationNo, { at: occurredAt });
         if (!check.ok) return reply400(submission.reply({ fieldErrors: { registrationNo: [`farmTrace.regno.${check.reason}`] } }));
         registrationNo = check.normalised;
       }
+      if (!fromCatalogue && registrationNo && inputKind === "fertilizer") {
+        const check = validateFertilizerRegistrationNo(registrationNo);
+        if (!check.ok) return reply400(submission.reply({ fieldErrors: { registrationNo: [`trace.fertregno.${check.reason}`] } }));
+        registrationNo = check.normalised;
+      }
+      // The registered use: what the farmer copied from the label (declared), else the catalogue's use for this crop.
+      let use: Pick<PayloadOf<"input_application">, "registeredCrop" | "labelIntervalDays" | "labelMaxApplications" | "intervalSource"> = {};
+      if (inputKind === "pesticide") {
+        if (v.registeredCrop) {
+          use = { registeredCrop: v.registeredCrop, labelIntervalDays: v.labelIntervalDays, labelMaxApplications: v.labelMaxApplications, intervalSource: "declared" };
+        } else {
+          const known = fromCatalogue ? catalogueUse(fromCatalogue, cropTerms(batch.crop, batch.categorySlug)) : null;
+          if (!known) {
+            return reply400(
+              submission.reply({
+                fieldErrors: { registeredCrop: ["farmTrace.input.registeredCrop.required"], labelIntervalDays: ["farmTrace.input.labelInterval.required"] },
+              }),
+            );
+          }
+          use = { registeredCrop: known.target, labelIntervalDays: known.days, labelMaxApplications: known.max ?? undefined, intervalSource: "catalogue" };
+        }
+      }
+      const labelFiles = filesOf(formData, "labelPhoto");
+      if (oversize.includes("labelPhoto")) return reply400(submission.reply({ fieldErrors: { labelPhoto: ["photo.tooLarge"] } }));
+      if (labelFiles.length > 0 && inputKind === "pesticide") {
+        const labelPhoto = await act(() => stagePhotos(labelFiles.slice(0, 1), getEnv().UPLOAD_DIR), {
+          request,
+          reply,
+          fieldOf: () => "labelPhoto",
+        });
+        if (refused(labelPhoto)) return labelPhoto;
+        staged = labelPhoto;
+      }
+      const toxicity = fromCatalogue?.toxicityClass;
       event = {
         type,
         occurredAt,
@@ -196,6 +283,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
           dose: v.dose,
           areaMu: v.areaMu,
           method: v.method,
+          ...use,
+          labelPhoto: staged?.photos[0]?.fileKey,
+          toxicityClass: toxicity ?? undefined,
         }),
       };
       break;
@@ -278,7 +368,16 @@ export default function RecordEventRoute() {
   let form;
   switch (type) {
     case "input_application":
-      form = <InputApplicationForm lastResult={lastResult} formError={formError} catalogue={"catalogue" in loaderData ? loaderData.catalogue : []} />;
+      form =
+        "catalogue" in loaderData ? (
+          <InputApplicationForm
+            lastResult={lastResult}
+            formError={formError}
+            catalogue={loaderData.catalogue}
+            inputKinds={loaderData.inputKinds}
+            cropChoices={loaderData.cropChoices}
+          />
+        ) : null;
       break;
     case "harvest":
       form = <HarvestForm lastResult={lastResult} formError={formError} lotCode={batch.lotCode} gtin={batch.gtin} defaultUnit={batch.unit ?? "jin"} />;

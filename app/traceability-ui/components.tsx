@@ -8,7 +8,7 @@ import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { pick, type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
-import { CROPS } from "../../traceability/crops";
+import { cropDisplay, CROPS, labelCropTerm } from "../../traceability/crops";
 import type { EventFormType } from "./schemas";
 
 export type VerificationProps = { ok: boolean; checked: number; message: string } | null;
@@ -149,6 +149,19 @@ function useRows() {
         add("farmTrace.field.registrationNo", str(p.registrationNo));
         add("farmTrace.field.dose", str(p.dose));
         add("farmTrace.field.method", label("farmTrace.method", p.method));
+        // The registered use the record relies on; a declared one says so.
+        const labelCrop = typeof p.registeredCrop === "string" ? cropDisplay(labelCropTerm(p.registeredCrop)) : null;
+        add("farmTrace.field.registeredCrop", labelCrop ? `${pick(locale, labelCrop.zh, labelCrop.en)}${p.intervalSource === "declared" ? (locale === "zh" ? `（${t("farmTrace.input.declared")}）` : ` (${t("farmTrace.input.declared")})`) : ""}` : null);
+        add("farmTrace.field.labelIntervalDays", str(p.labelIntervalDays));
+        add("farmTrace.field.labelMaxApplications", str(p.labelMaxApplications));
+        if (str(p.labelPhoto)) {
+          add(
+            "farmTrace.field.labelPhoto",
+            <a href={`/uploads/${str(p.labelPhoto)}`}>
+              <img className="tf-photo" src={`/uploads/${str(p.labelPhoto)}`} alt={t("farmTrace.field.labelPhoto")} loading="lazy" />
+            </a>,
+          );
+        }
         break;
       case "harvest":
         add("farmTrace.field.quantity", p.quantity !== undefined ? `${str(p.quantity)} ${unit(p.unit) ?? ""}` : null);

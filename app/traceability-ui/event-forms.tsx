@@ -73,15 +73,44 @@ function useEventForm<S extends z.ZodTypeAny>(id: string, schema: S, lastResult:
 
 export type CatalogueGroup = {
   kind: string;
-  items: { id: number; label: string; banned: boolean; intervals: string | null }[];
+  items: {
+    id: number;
+    label: string;
+    banned: boolean;
+    /** 剧毒/高毒 (label class, or a listed substance in it). */
+    highlyToxic: boolean;
+    /** The catalogue's registered use on this lot's crop, rendered ("苹果 · 安全间隔期 14 天"); null if none. */
+    use: string | null;
+    /** A pesticide the catalogue has no use for on this crop: the farmer must copy the label's use. */
+    noUse: boolean;
+  }[];
 };
 
-export function InputApplicationForm({ lastResult, formError, catalogue }: { lastResult: FormResult; formError?: string | null; catalogue: CatalogueGroup[] }) {
+/** Choices for the label's registered crop: this lot's crop first, then crops and crop groups. */
+export type CropChoices = { lotCrop: { value: string; label: string } | null; crops: { value: string; label: string }[]; groups: { value: string; label: string }[] };
+
+export function InputApplicationForm({
+  lastResult,
+  formError,
+  catalogue,
+  inputKinds,
+  cropChoices,
+}: {
+  lastResult: FormResult;
+  formError?: string | null;
+  catalogue: CatalogueGroup[];
+  /** The input kinds this lot takes (crops: pesticides, fertilisers; animals: veterinary drugs, feed). */
+  inputKinds: readonly string[];
+  /** Null for animal lots (no pesticide labels to copy). */
+  cropChoices: CropChoices | null;
+}) {
   const t = useT();
   const [form, fields] = useEventForm("input_application", InputApplicationSchema, lastResult, { date: shanghaiToday() });
   const typedOpen = Boolean(fields.productName.errors || fields.inputKind.errors || fields.productName.initialValue);
+  const useOpen = Boolean(fields.registeredCrop.errors || fields.labelIntervalDays.errors || fields.registeredCrop.initialValue || typedOpen);
+  const photoError = (lastResult?.error?.labelPhoto ?? null) as string[] | null;
   return (
-    <Form method="post" className="form" {...getFormProps(form)}>
+    <Form method="post" encType="multipart/form-data" className="form" {...getFormProps(form)}>
       <FormErrors errors={form.errors} extra={formError} />
       <DateInput field={fields.date} label={t("farmTrace.field.date")} />
       <Field field={fields.inputId} label={t("farmTrace.field.inputFromCatalogue")} hint={t("farmTrace.field.inputFromCatalogueHint")}>
@@ -91,9 +120,9 @@ export function InputApplicationForm({ lastResult, formError, catalogue }: { las
             <optgroup key={group.kind} label={t(`farmTrace.agriKind.${group.kind}` as MessageKey)}>
               {group.items.map((item) => (
                 <option key={item.id} value={item.id}>
-                  {item.banned ? `⚠ ${t("farmTrace.banned")} · ` : ""}
+                  {item.banned ? `⚠ ${t("farmTrace.banned")} · ` : item.highlyToxic ? `⚠ ${t("farmTrace.input.highlyToxic")} · ` : ""}
                   {item.label}
-                  {item.intervals ? ` · ${item.intervals}` : ""}
+                  {item.use ? ` · ${item.use}` : item.noUse ? ` · ${t("farmTrace.input.noCatalogueUse")}` : ""}
                 </option>
               ))}
             </optgroup>
@@ -108,7 +137,7 @@ export function InputApplicationForm({ lastResult, formError, catalogue }: { las
         <Field field={fields.inputKind} label={t("farmTrace.field.inputKind")}>
           <select {...getSelectProps(fields.inputKind)}>
             <option value="">{t("farmTrace.choose")}</option>
-            {INPUT_KINDS.map((k) => (
+            {INPUT_KINDS.filter((k) => inputKinds.includes(k)).map((k) => (
               <option key={k} value={k}>
                 {t(`farmTrace.inputKind.${k}`)}
               </option>
@@ -122,6 +151,52 @@ export function InputApplicationForm({ lastResult, formError, catalogue }: { las
           <input {...getInputProps(fields.registrationNo, { type: "text" })} autoCapitalize="characters" />
         </Field>
       </details>
+      {cropChoices ? (
+        <details className="tf-more" open={useOpen}>
+          <summary>{t("farmTrace.input.useLegend")}</summary>
+          <p className="hint">{t("farmTrace.input.useLead")}</p>
+          <Field field={fields.registeredCrop} label={t("farmTrace.field.registeredCrop")} hint={t("farmTrace.field.registeredCropHint")}>
+            <select {...getSelectProps(fields.registeredCrop)}>
+              <option value="">{t("farmTrace.choose")}</option>
+              {cropChoices.lotCrop ? <option value={cropChoices.lotCrop.value}>{cropChoices.lotCrop.label}</option> : null}
+              <optgroup label={t("farmTrace.input.cropGroups")}>
+                {cropChoices.groups.map((c) => (
+                  <option key={c.value} value={c.value}>
+                    {c.label}
+                  </option>
+                ))}
+              </optgroup>
+              <optgroup label={t("farmTrace.input.crops")}>
+                {cropChoices.crops.map((c) => (
+                  <option key={c.value} value={c.value}>
+                    {c.label}
+                  </option>
+                ))}
+              </optgroup>
+            </select>
+          </Field>
+          <div className="field-pair">
+            <Field field={fields.labelIntervalDays} label={t("farmTrace.field.labelIntervalDays")} hint={t("farmTrace.field.labelIntervalDaysHint")}>
+              <input {...getInputProps(fields.labelIntervalDays, { type: "text" })} inputMode="numeric" autoComplete="off" />
+            </Field>
+            <Field field={fields.labelMaxApplications} label={t("farmTrace.field.labelMaxApplications")}>
+              <input {...getInputProps(fields.labelMaxApplications, { type: "text" })} inputMode="numeric" autoComplete="off" />
+            </Field>
+          </div>
+          <fieldset>
+            <legend>{t("farmTrace.field.labelPhoto")}</legend>
+            <label className="file-button" htmlFor="label-photo-camera">
+              {t("farm.takePhoto")}
+            </label>
+            <input id="label-photo-camera" type="file" name="labelPhoto" accept="image/*" capture="environment" />
+            <label className="file-button" htmlFor="label-photo-album">
+              {t("farm.chooseFromAlbum")}
+            </label>
+            <input id="label-photo-album" type="file" name="labelPhoto" accept="image/*" />
+            <FieldError errors={photoError} />
+          </fieldset>
+        </details>
+      ) : null}
       <div className="field-pair">
         <Field field={fields.dose} label={t("farmTrace.field.dose")} hint={t("farmTrace.field.doseHint")}>
           <input {...getInputProps(fields.dose, { type: "text" })} />

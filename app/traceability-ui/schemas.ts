@@ -9,11 +9,11 @@ import { z } from "zod";
 import type { AgriInputKind, Unit } from "../../db/schema";
 import { CROPS } from "../../traceability/crops";
 import { validateGtin14, validateLot } from "../../traceability/gtin";
-import { APPLICATION_METHODS, INPUT_KINDS, TRACE_UNITS } from "../../traceability/types";
+import { APPLICATION_METHODS, INPUT_KINDS, TOXICITY_CLASSES, TRACE_UNITS } from "../../traceability/types";
 
 export const UNITS = TRACE_UNITS satisfies readonly Unit[];
 export const CROP_KEYS = Object.keys(CROPS);
-export { APPLICATION_METHODS, INPUT_KINDS };
+export { APPLICATION_METHODS, INPUT_KINDS, TOXICITY_CLASSES };
 export const AGRI_INPUT_KINDS = ["seed", "fertilizer", "pesticide", "veterinary_drug", "feed"] as const satisfies readonly AgriInputKind[];
 
 /** The event forms a farmer fills in, in the order the buttons show them. */
@@ -114,6 +114,24 @@ export const InputApplicationSchema = z
     dose: text(40).optional(),
     areaMu: optionalPositive(1_000_000),
     method: z.enum(APPLICATION_METHODS).optional(),
+    /**
+     * The registered use on the pesticide's label (农药管理条例 第三十四条): needed for a typed-in
+     * pesticide, and for a catalogue pesticide the catalogue has no use for on this crop (the action
+     * checks that); a crop key, a crop-group term or the label's wording.
+     */
+    registeredCrop: text(60).optional(),
+    labelIntervalDays: z
+      .number({ invalid_type_error: "farmTrace.number.invalid" })
+      .int("farmTrace.number.invalid")
+      .min(0, "farmTrace.number.invalid")
+      .max(3650, "farmTrace.number.tooLarge")
+      .optional(),
+    labelMaxApplications: z
+      .number({ invalid_type_error: "farmTrace.number.invalid" })
+      .int("farmTrace.number.invalid")
+      .positive("farmTrace.number.positive")
+      .max(100, "farmTrace.number.tooLarge")
+      .optional(),
   })
   .superRefine((v, ctx) => {
     if (v.inputId === undefined && !v.productName) {
@@ -121,6 +139,18 @@ export const InputApplicationSchema = z
     }
     if (v.inputId === undefined && v.productName && !v.inputKind) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["inputKind"], message: "farmTrace.input.kind.required" });
+    }
+    // A typed-in pesticide: the label's registered crop and interval, always.
+    if (v.inputId === undefined && v.productName && v.inputKind === "pesticide") {
+      if (!v.registeredCrop) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["registeredCrop"], message: "farmTrace.input.registeredCrop.required" });
+      if (v.labelIntervalDays === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["labelIntervalDays"], message: "farmTrace.input.labelInterval.required" });
+    }
+    // Half a declaration is no declaration.
+    if (v.registeredCrop && v.labelIntervalDays === undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["labelIntervalDays"], message: "farmTrace.input.labelInterval.required" });
+    }
+    if (!v.registeredCrop && v.labelIntervalDays !== undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["registeredCrop"], message: "farmTrace.input.registeredCrop.required" });
     }
   });
 
@@ -208,6 +238,8 @@ export const NewAgriInputSchema = z
     registrationNo: text(40).optional(),
     activeIngredient: text(100).optional(),
     maker: text(100).optional(),
+    /** Pesticides: the label's 毒性 class (剧毒/高毒 never on vegetables, fruit, tea, fungi, herbs, aquatic plants). */
+    toxicityClass: z.enum(TOXICITY_CLASSES).optional(),
     intervals: z.array(intervalRow.optional()).max(INTERVAL_ROWS).optional(),
   })
   .superRefine((v, ctx) => {

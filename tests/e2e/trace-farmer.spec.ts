@@ -3,7 +3,10 @@
  * step is a plain HTML form post. A platform admin adds a pesticide with a 14-day pre-harvest
  * interval on apples to the inputs catalogue; the farmer sprays it 3 days before harvesting a
  * lot, links the lot to a listing and is blocked from publishing, with the interval named in
- * plain words. A second lot that respects the interval goes through testing and packing.
+ * plain words. A second lot that respects the interval goes through testing and packing. A third
+ * shows the rules of 农药管理条例 第三十四条: only crop inputs are offered for an apple lot, a
+ * pesticide the catalogue has no apple use for needs the label's crop and interval, and a label
+ * that names another crop is off-label use, which blocks the lot; records out of order are refused.
  *
  * Each run shares one seeded database across all journeys, so everything created here carries
  * a unique token.
@@ -64,6 +67,8 @@ async function createLot(page: Page): Promise<string> {
   await page.getByLabel("产品", { exact: true }).selectOption({ label: "红富士苹果" });
   // The crop is left on "automatic": the lot page shows it was read from the product name.
   await expect(page.getByLabel("作物", { exact: true })).toHaveValue("");
+  // The orchard's season began in spring: inputs are recorded after it (planting before inputs).
+  await page.getByLabel("种植（定植）日期").fill(shanghaiDaysAgo(120));
   await expectNoHorizontalOverflow(page);
   await page.getByRole("button", { name: "建立批次" }).click();
   await expect(page).toHaveURL(/\/farm\/batches\/\d+\?notice=created$/);
@@ -193,6 +198,51 @@ test.describe("a farmer records the trace chain on a phone without JavaScript", 
     await expect(page.locator(".tf-head .badge").first()).toHaveText("已包装");
     await expect(page.locator(".tf-findings")).toContainText("合规检查通过");
     await expect(page.locator(".tf-verify")).toContainText("防篡改校验通过（5 条）");
+  });
+
+  test("only crop inputs are offered; a pesticide used off its label blocks the lot; records out of order are refused", async ({ page }) => {
+    await login(page, DEMO.farmer);
+    const lotId = await createLot(page);
+    await page.getByRole("link", { name: /施肥\/用药/ }).click();
+    await expect(page).toHaveURL(new RegExp(`/farm/batches/${lotId}/events/input_application$`));
+    const catalogue = page.getByLabel("投入品（从目录选择）");
+    // An apple lot is offered pesticides and fertilisers, never veterinary drugs.
+    await expect(catalogue.locator("optgroup[label='兽药']")).toHaveCount(0);
+    await expect(catalogue.locator("option", { hasText: "土霉素片" })).toHaveCount(0);
+    await expect(catalogue.locator("option", { hasText: "农肥(2020)准字6612号" })).toHaveCount(1);
+    const abamectin = catalogue.locator("option", { hasText: "1.8%阿维菌素乳油" });
+    await expect(abamectin).toContainText("目录中没有本作物的登记用途");
+
+    // Picked without the label's use: refused, asking for the label's crop and interval, nothing stored.
+    await catalogue.selectOption((await abamectin.getAttribute("value"))!);
+    await page.getByLabel("日期", { exact: true }).fill(shanghaiDaysAgo(30));
+    await page.getByRole("button", { name: "保存记录" }).click();
+    await expect(page.locator(".field-error").first()).toContainText("请选择农药标签上登记的作物");
+    await expect(page.locator(".field-error")).toContainText(["请填写农药标签上的安全间隔期天数"]);
+    await expectNoHorizontalOverflow(page);
+
+    // Before the planting date: refused in plain words.
+    await page.getByLabel("投入品（从目录选择）").selectOption((await abamectin.getAttribute("value"))!);
+    await page.getByLabel("标签登记的作物").selectOption("citrus");
+    await page.getByLabel("标签安全间隔期（天）").fill("14");
+    await page.getByLabel("日期", { exact: true }).fill(shanghaiDaysAgo(121));
+    await page.getByRole("button", { name: "保存记录" }).click();
+    await expect(page.locator(".form-error")).toContainText(`早于种植（开始）日期 ${shanghaiDaysAgo(120)}`);
+
+    // The label names citrus, not apples: recorded as it happened, and the lot is blocked.
+    await page.getByLabel("投入品（从目录选择）").selectOption((await abamectin.getAttribute("value"))!);
+    await page.getByLabel("标签登记的作物").selectOption("citrus");
+    await page.getByLabel("标签安全间隔期（天）").fill("14");
+    await page.getByLabel("日期", { exact: true }).fill(shanghaiDaysAgo(30));
+    await expectNoHorizontalOverflow(page);
+    await page.getByRole("button", { name: "保存记录" }).click();
+    await expect(page).toHaveURL(new RegExp(`/farm/batches/${lotId}\\?recorded=input_application$`));
+    const findings = page.locator(".tf-findings.blocked");
+    await expect(findings).toContainText("1.8%阿维菌素乳油 的登记标签写的作物是「柑橘」，不包括苹果");
+    await expect(findings).toContainText("超范围使用");
+    // The record shows the label's use as the farmer declared it.
+    await expect(page.locator("#event-2")).toContainText("柑橘（农户按标签申报）");
+    await expectNoHorizontalOverflow(page);
   });
 
   test("another producer's farmer cannot see or record on the lot", async ({ page }) => {

@@ -128,6 +128,25 @@ describe("getTracePage", () => {
     expect(app.details).toMatchObject({ interval: { daysBeforeHarvest: 1, respected: false } });
   });
 
+  it("shows an off-label or unstated use as such, and a farmer-declared interval as declared, not verified", () => {
+    const apple = (inputs: Parameters<typeof createLotWithChain>[1]["inputs"]) =>
+      createLotWithChain(t.db, { producerId, productName: "登记用途测试苹果", crop: "apple", inputs, pack: false });
+    const useOf = (l: { gtin: string; lotCode: string }) => {
+      const d = getTracePage(t.db, l.gtin, l.lotCode)!.timeline.find((e) => e.details.type === "input_application")!.details;
+      if (d.type !== "input_application") throw new Error("expected an input application");
+      return d;
+    };
+    // the lot: catalogue abamectin on apples 2 days before harvest, no label use stated
+    expect(useOf(apple([{ productName: "1.8%阿维菌素乳油", daysBeforeHarvest: 2 }]))).toMatchObject({ use: { status: "unknown" }, interval: null, daysBeforeHarvest: 2 });
+    expect(useOf(apple([{ productName: "1.8%阿维菌素乳油", daysBeforeHarvest: 30, registeredCrop: "citrus", labelIntervalDays: 14 }]))).toMatchObject({
+      use: { status: "off_label", labelCrop: { zh: "柑橘" } },
+    });
+    expect(useOf(apple([{ productName: "1.8%阿维菌素乳油", daysBeforeHarvest: 30, registeredCrop: "apple", labelIntervalDays: 14, intervalSource: "declared" }]))).toMatchObject({
+      use: { status: "registered", declared: true, labelCrop: { zh: "苹果" } },
+      interval: { intervalDays: 14, respected: true, source: "declared" },
+    });
+  });
+
   it("returns null for unknown or malformed links", () => {
     expect(getTracePage(t.db, lot.gtin, "UNKNOWN")).toBeNull();
     expect(getTracePage(t.db, "12345678901234", lot.lotCode)).toBeNull();

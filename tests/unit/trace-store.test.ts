@@ -255,7 +255,8 @@ describe("the packing gate", () => {
       expect.objectContaining({ messageKey: "trace.error.packBeforeHarvest" }),
     );
     expect(() => createLotWithChain(db, { producerId, certificate: null })).toThrow(ComplianceBlockedError);
-    expect(() => createLotWithChain(db, { producerId, inspection: false })).toThrow(ComplianceBlockedError);
+    // packing comes after the test (chronology), and the gate wants the latest test passed
+    expect(() => createLotWithChain(db, { producerId, inspection: false })).toThrow(expect.objectContaining({ messageKey: "trace.error.packBeforeInspection" }));
     expect(() => createLotWithChain(db, { producerId, inspection: "fail" })).toThrow(ComplianceBlockedError);
   });
 });
@@ -335,17 +336,22 @@ describe("inputs catalogue", () => {
     const again = seedInputsCatalogue(db);
     expect(again).toEqual(first);
     expect(first.banned).toBe(ref.banned.length);
-    expect(first.banned).toBe(49);
-    expect(first.restricted).toBe(13);
-    // 5 pesticides with 11 pre-harvest intervals, 5 veterinary drugs with 12 withdrawal periods (one per species).
-    expect(first.inputs).toBeGreaterThanOrEqual(10);
+    expect(first.banned).toBe(53);
+    expect(first.restricted).toBe(18);
+    expect(first.inputs).toBeGreaterThanOrEqual(60);
     const cat = loadCatalogue(db);
     expect(cat.banned).toEqual(ref.banned);
     expect(cat.restricted).toEqual(ref.restricted);
-    expect(cat.intervals).toHaveLength(11);
-    expect(cat.intervals).toEqual(expect.arrayContaining(ref.intervals));
-    expect(cat.withdrawals).toHaveLength(12);
-    expect(cat.withdrawals).toContainEqual(expect.objectContaining({ drugZh: "马杜霉素", appliesTo: ["chickens"], withdrawalDays: 5 }));
+    expect(cat.toxic).toEqual(ref.toxic);
+    // Every reference interval is there with its source; rows of one source for one product × crop keep the longest.
+    for (const r of ref.intervals) {
+      const rows = cat.intervals.filter((i) => i.productZh === r.productZh && i.crop === r.crop && i.source === r.source);
+      expect(rows).toHaveLength(1);
+      expect(rows[0].intervalDays).toBeGreaterThanOrEqual(r.intervalDays);
+    }
+    expect(cat.withdrawals).toContainEqual(expect.objectContaining({ drugZh: "马杜霉素预混剂", appliesTo: ["chickens"], withdrawalDays: 5, prohibited: false }));
+    expect(cat.withdrawals).toContainEqual(expect.objectContaining({ drugZh: "马杜霉素预混剂", appliesTo: ["eggs"], withdrawalDays: null, prohibited: true }));
+    expect(cat.withdrawals).toContainEqual(expect.objectContaining({ drugZh: "甲砜霉素散", appliesTo: ["fish"], withdrawalDays: null, degreeDays: 500 }));
   });
 
   test("only platform admins and inspectors add inputs; registration numbers and names are checked", () => {
@@ -363,7 +369,22 @@ describe("inputs catalogue", () => {
     expect(addAgriInput(db, inspector, { kind: "fertilizer", nameZh: "测试复合肥" })).toBeGreaterThan(id);
 
     const listed = listAgriInputs(db, { kind: "pesticide", q: "戊唑醇" });
-    expect(listed).toEqual([expect.objectContaining({ id, registrationNo: "PD20990001", banned: false, intervals: [{ target: "apple", intervalDays: 21, maxApplications: 3 }] })]);
+    expect(listed).toEqual([
+      expect.objectContaining({
+        id,
+        registrationNo: "PD20990001",
+        banned: false,
+        toxicityClass: null,
+        intervals: [{ target: "apple", intervalDays: 21, maxApplications: 3, prohibited: false, source: "label", quality: "label" }],
+      }),
+    ]);
+    // Fertiliser numbers, when given, must have the 农肥/微生物肥 form.
+    expect(() => addAgriInput(db, admin, { kind: "fertilizer", nameZh: "测试有机肥", registrationNo: "PD20990002" })).toThrow(expect.objectContaining({ messageKey: "trace.fertregno.format" }));
+    addAgriInput(db, admin, { kind: "fertilizer", nameZh: "测试有机肥", registrationNo: "农肥（2021）准字0101号" });
+    expect(listAgriInputs(db, { kind: "fertilizer", q: "测试有机肥" })).toMatchObject([{ registrationNo: "农肥(2021)准字0101号" }]);
+    // A product whose label says 高毒 is marked in the catalogue; so is one containing a listed 高毒 substance.
+    addAgriInput(db, admin, { kind: "pesticide", nameZh: "某高毒杀虫剂（测试）", registrationNo: "PD20990003", toxicityClass: "highly_toxic" });
+    expect(listAgriInputs(db, { q: "某高毒杀虫剂" })).toMatchObject([{ toxicityClass: "highly_toxic" }]);
 
     // The checker sees the new interval at once (the catalogue cache is dropped).
     expect(() =>
@@ -408,5 +429,81 @@ describe("keys and notifications", () => {
     addProducerMember(db, producerId, later.id, "member");
     const lot = createLotWithChain(db, { producerId, actorUserId: later.id });
     expect(verifyLot(db, lot.batchId).ok).toBe(true);
+  });
+});
+
+describe("registered uses, input kinds and the order of a lot's records", () => {
+  const newLot = (crop: string, productName: string, category?: "livestock_poultry") =>
+    createLotWithChain(db, { producerId, productName, crop, category, plantedAt: daysAgo(100), harvest: false, inputs: [] });
+
+  test("the issue's lot: a catalogue pesticide not registered on apples, sprayed 2 days before harvest, cannot be packed", () => {
+    let error: unknown;
+    try {
+      createLotWithChain(db, { producerId, productName: "超范围测试苹果", crop: "apple", inputs: [{ productName: "1.8%阿维菌素乳油", activeIngredient: "abamectin", daysBeforeHarvest: 2 }] });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ComplianceBlockedError);
+    const [blocker] = (error as ComplianceBlockedError).blockers;
+    expect(blocker.findings.map((f) => f.code)).toEqual(["off_label"]);
+    expect(describeBlockers([blocker], "zh")[0]).toContain("平台目录里 1.8%阿维菌素乳油 没有登记用于苹果");
+    expect(getLotChain(db, blocker.batchId).contents.some((c) => c.type === "packing")).toBe(false);
+    // with the label's use declared (apple, 14 days), the 2-day gap is a declared-interval violation instead
+    try {
+      createLotWithChain(db, {
+        producerId,
+        productName: "超范围测试苹果",
+        crop: "apple",
+        inputs: [{ productName: "1.8%阿维菌素乳油", daysBeforeHarvest: 2, registeredCrop: "apple", labelIntervalDays: 14, intervalSource: "declared" }],
+      });
+      throw new Error("expected the gate to block");
+    } catch (e) {
+      expect((e as ComplianceBlockedError).blockers[0].findings).toMatchObject([{ code: "interval_violated", params: { days: 14, source: "declared" } }]);
+    }
+  });
+
+  test("only inputs for the lot's kind: no veterinary drug on a crop, no pesticide on livestock", () => {
+    const apple = newLot("apple", "投入品类别测试苹果");
+    const before = eventCount(apple.batchId);
+    expect(() =>
+      recordEvent(db, farmer, apple.batchId, { type: "input_application", occurredAt: daysAgo(10), payload: { inputKind: "veterinary_drug", productName: "土霉素片" } }),
+    ).toThrow(expect.objectContaining({ messageKey: "trace.error.inputKindForCrop" }));
+    const pigs = newLot("pigs", "投入品类别测试猪肉", "livestock_poultry");
+    expect(() =>
+      recordEvent(db, farmer, pigs.batchId, { type: "input_application", occurredAt: daysAgo(10), payload: { inputKind: "pesticide", productName: "1.8%阿维菌素乳油" } }),
+    ).toThrow(expect.objectContaining({ messageKey: "trace.error.inputKindForAnimal" }));
+    expect(eventCount(apple.batchId)).toBe(before);
+    recordEvent(db, farmer, pigs.batchId, { type: "input_application", occurredAt: daysAgo(10), payload: { inputKind: "veterinary_drug", productName: "土霉素片" } });
+  });
+
+  test("planting before inputs before harvest; the test after harvest; packing after the test; no future dates", () => {
+    const lot = newLot("apple", "顺序测试苹果");
+    const id = lot.batchId;
+    const refused = (event: Parameters<typeof recordEvent>[3], messageKey: string) => {
+      const before = eventCount(id);
+      expect(() => recordEvent(db, farmer, id, event)).toThrow(expect.objectContaining({ messageKey }));
+      expect(eventCount(id)).toBe(before);
+    };
+    const fertiliser = (at: number) => ({ type: "input_application" as const, occurredAt: at, payload: { inputKind: "fertilizer" as const, productName: "尿素" } });
+    const harvest = (at: number) => ({ type: "harvest" as const, occurredAt: at, payload: { quantity: 10, unit: "kg" as const, lotCode: lot.lotCode } });
+    const inspection = (at: number) => ({ type: "inspection" as const, occurredAt: at, payload: { result: "pass" as const, kind: "rapid_test" as const } });
+    const packing = (at: number) => ({ type: "packing" as const, occurredAt: at, payload: { quantity: 10, unit: "kg" as const, certificate: certificate() } });
+
+    refused(fertiliser(daysAgo(101)), "trace.error.beforePlanting");
+    refused(fertiliser(Date.now() + 2 * DAY), "trace.error.futureTime");
+    refused(inspection(daysAgo(5)), "trace.error.inspectBeforeHarvest");
+    recordEvent(db, farmer, id, fertiliser(daysAgo(20)));
+    refused(harvest(daysAgo(21)), "trace.error.harvestBeforeInput");
+    recordEvent(db, farmer, id, harvest(daysAgo(10)));
+    refused(fertiliser(daysAgo(9)), "trace.error.inputAfterHarvest");
+    refused(packing(daysAgo(9)), "trace.error.packBeforeInspection");
+    refused(inspection(daysAgo(11)), "trace.error.inspectionBeforeHarvestDate");
+    recordEvent(db, farmer, id, inspection(daysAgo(8)));
+    refused(packing(daysAgo(9)), "trace.error.packingBeforeInspectionDate");
+    // a correction may not move the fertiliser after the harvest either
+    const seq = getLotChain(db, id).contents.find((c) => c.type === "input_application")!.seq;
+    refused({ type: "correction", occurredAt: Date.now(), correctsSeq: seq, payload: { reason: "日期", occurredAt: daysAgo(5) } }, "trace.error.inputAfterHarvest");
+    recordEvent(db, farmer, id, packing(daysAgo(7)));
+    expect(getLotChain(db, id).contents.map((c) => c.type)).toEqual(["planting", "input_application", "harvest", "inspection", "packing"]);
   });
 });

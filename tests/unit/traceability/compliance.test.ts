@@ -41,7 +41,7 @@ function validCert(over: Partial<CommitmentCertificate> = {}): CommitmentCertifi
 
 describe("checkCompliance", () => {
   it("a clean lot has no findings", () => {
-    const ev = contents(planting("cucumber"), spray("2026-05-20T08:00:00", "20%啶虫脒"), harvest("2026-06-01T08:00:00"), inspection("2026-06-01T10:00:00"));
+    const ev = contents(planting("cucumber"), spray("2026-05-20T08:00:00", "20%啶虫脒乳油"), harvest("2026-06-01T08:00:00"), inspection("2026-06-01T10:00:00"));
     expect(check(ev)).toEqual([]);
   });
 
@@ -57,14 +57,14 @@ describe("checkCompliance", () => {
   });
 
   it("flags a pre-harvest interval violated by one day, in Asia/Shanghai calendar days", () => {
-    // 20%啶虫脒 on cucumber: 2 days. Last spray 1 June 23:30 Beijing time (15:30 UTC); harvest 2 June 08:00.
-    const ev = contents(planting("cucumber"), spray("2026-05-28T08:00:00", "20%啶虫脒"), spray("2026-06-01T23:30:00", "20%啶虫脒"), harvest("2026-06-02T08:00:00"), inspection("2026-06-01T23:45:00"));
+    // 20%啶虫脒乳油 on cucumber: 2 days. Last spray 1 June 23:30 Beijing time (15:30 UTC); harvest 2 June 08:00.
+    const ev = contents(planting("cucumber"), spray("2026-05-28T08:00:00", "20%啶虫脒乳油"), spray("2026-06-01T23:30:00", "20%啶虫脒乳油"), harvest("2026-06-02T08:00:00"), inspection("2026-06-01T23:45:00"));
     const findings = check(ev);
     expect(findings).toEqual([
       {
         code: "interval_violated",
         eventSeq: 3,
-        params: { kind: "pre_harvest", seq: 3, input: "20%啶虫脒", days: 2, appliedOn: "2026-06-01", earliestOn: "2026-06-03", harvestOn: "2026-06-02" },
+        params: { kind: "pre_harvest", seq: 3, input: "20%啶虫脒乳油", days: 2, source: "catalogue", appliedOn: "2026-06-01", earliestOn: "2026-06-03", harvestOn: "2026-06-02" },
       },
     ]);
     expect(findingMessage(findings[0], "zh")).toContain("安全间隔期为 2 天，最早 2026-06-03 才能采收");
@@ -72,7 +72,7 @@ describe("checkCompliance", () => {
   });
 
   it("passes when the interval is respected exactly (N calendar days, whatever the hour)", () => {
-    const ev = contents(planting("cucumber"), spray("2026-06-01T23:30:00", "20%啶虫脒"), inspection("2026-06-01T23:45:00"), harvest("2026-06-03T00:10:00"));
+    const ev = contents(planting("cucumber"), spray("2026-06-01T23:30:00", "20%啶虫脒乳油"), inspection("2026-06-01T23:45:00"), harvest("2026-06-03T00:10:00"));
     expect(check(ev)).toEqual([]);
     expect(shanghaiDay(sh("2026-06-03T00:10:00")) - shanghaiDay(sh("2026-06-01T23:30:00"))).toBe(2);
   });
@@ -91,18 +91,26 @@ describe("checkCompliance", () => {
   });
 
   it("flags a pesticide forbidden on the crop, but not on other crops", () => {
-    const apple = contents(planting("apple"), spray("2026-06-01T08:00:00", "20%灭多威乳油"), harvest("2026-10-01T08:00:00"), inspection("2026-10-02T08:00:00"));
+    // acephate (乙酰甲胺磷): not on vegetables, fruit, tea, fungi or herbs from 2019-08-01 (MOA 2552)
+    const onApple = { registeredCrop: "apple", labelIntervalDays: 14 };
+    const apple = contents(planting("apple"), spray("2026-06-01T08:00:00", "30%乙酰甲胺磷乳油", onApple), harvest("2026-10-01T08:00:00"), inspection("2026-10-02T08:00:00"));
     const f = check(apple, { category: "fruit" });
-    expect(f).toMatchObject([{ code: "forbidden_on_crop", eventSeq: 2, params: { substanceZh: "灭多威", cropZh: "苹果", cropEn: "apple" } }]);
-    expect(findingMessage(f[0], "zh")).toBe("第 2 条记录在苹果上使用了「灭多威」（20%灭多威乳油），该农药禁止用于这类作物。");
-    const maize = contents(planting("maize"), spray("2026-06-01T08:00:00", "20%灭多威乳油"), harvest("2026-10-01T08:00:00"), inspection("2026-10-02T08:00:00"));
-    expect(check(maize, { category: "grain" })).toEqual([]);
-    // group-level restriction via the category when the crop is unknown: carbofuran on any vegetable
-    const unknownVeg = contents(planting("蕹菜"), spray("2026-06-01T08:00:00", "3%克百威颗粒剂"), harvest("2026-07-01T08:00:00"), inspection("2026-07-02T08:00:00"));
-    expect(check(unknownVeg)).toMatchObject([{ code: "forbidden_on_crop", params: { substanceEn: "carbofuran" } }]);
-    // fipronil: all crops except as seed coating
-    const seed = contents(planting("maize"), spray("2026-04-01T08:00:00", "5%氟虫腈悬浮种衣剂", { method: "seed_coating" }), harvest("2026-10-01T08:00:00"), inspection("2026-10-02T08:00:00"));
+    expect(f).toMatchObject([{ code: "forbidden_on_crop", eventSeq: 2, params: { substanceZh: "乙酰甲胺磷", cropZh: "苹果", cropEn: "apple" } }]);
+    expect(findingMessage(f[0], "zh")).toBe("第 2 条记录在苹果上使用了「乙酰甲胺磷」（30%乙酰甲胺磷乳油），该农药禁止用于这类作物。");
+    // before the restriction started it was not a violation
+    const early = contents(planting("apple"), spray("2019-06-01T08:00:00", "30%乙酰甲胺磷乳油", onApple), harvest("2019-10-01T08:00:00"), inspection("2019-10-02T08:00:00"));
+    expect(check(early, { category: "fruit", now: sh("2019-11-01T08:00:00") })).toEqual([]);
+    const rice = contents(planting("rice"), spray("2026-06-01T08:00:00", "30%乙酰甲胺磷乳油", { registeredCrop: "rice", labelIntervalDays: 14 }), harvest("2026-10-01T08:00:00"), inspection("2026-10-02T08:00:00"));
+    expect(check(rice, { category: "grain" })).toEqual([]);
+    // group-level restriction via the category when the crop is unknown: dimethoate on any vegetable
+    const unknownVeg = contents(planting("蕹菜"), spray("2026-06-01T08:00:00", "40%乐果乳油", { registeredCrop: "蕹菜", labelIntervalDays: 7 }), harvest("2026-07-01T08:00:00"), inspection("2026-07-02T08:00:00"));
+    expect(check(unknownVeg)).toMatchObject([{ code: "forbidden_on_crop", params: { substanceEn: "dimethoate" } }]);
+    // fipronil: all uses except seed coating
+    const maize = { registeredCrop: "maize", labelIntervalDays: 0 };
+    const seed = contents(planting("maize"), spray("2026-04-01T08:00:00", "5%氟虫腈悬浮种衣剂", { method: "seed_coating", ...maize }), harvest("2026-10-01T08:00:00"), inspection("2026-10-02T08:00:00"));
     expect(check(seed, { category: "grain" })).toEqual([]);
+    const sprayed = contents(planting("maize"), spray("2026-04-01T08:00:00", "5%氟虫腈悬浮剂", { method: "spray", ...maize }), harvest("2026-10-01T08:00:00"), inspection("2026-10-02T08:00:00"));
+    expect(check(sprayed, { category: "grain" })).toMatchObject([{ code: "forbidden_on_crop", params: { substanceEn: "fipronil" } }]);
   });
 
   it("requires a commitment compliance certificate for fruit, and none for grain", () => {
@@ -162,8 +170,104 @@ describe("checkCompliance", () => {
       occurredAt: sh("2026-05-01T09:00:00"),
       recordedAt: sh("2026-05-01T09:00:00"),
       actor: P,
-      payload: { reason: "选错了产品", replacement: { inputKind: "pesticide", productName: "1.8%阿维菌素乳油" } },
+      payload: { reason: "选错了产品", replacement: { inputKind: "pesticide", productName: "1.8%阿维菌素乳油", registeredCrop: "apple", labelIntervalDays: 14 } },
     });
     expect(check(ev, { category: "fruit" })).toEqual([]);
+  });
+});
+
+describe("registered use (农药管理条例 第三十四条)", () => {
+  const apple = (...cs: NewEventContent[]) => contents(planting("apple"), ...cs, harvest("2026-11-25T08:00:00"), inspection("2026-11-25T10:00:00"));
+  const fruit = { category: "fruit" as const };
+
+  it("a catalogue product on a crop its registrations do not name blocks the lot, in plain words", () => {
+    // the lot: 1.8%阿维菌素乳油 (registered here on leafy vegetables, citrus, cucumber, cowpea) on apples
+    const f = check(apple(spray("2026-11-23T08:00:00", "1.8%阿维菌素乳油")), fruit);
+    expect(f).toMatchObject([{ code: "off_label", eventSeq: 2, params: { reason: "catalogue_other_crops", cropZh: "苹果" } }]);
+    expect(findingMessage(f[0], "zh")).toContain("平台目录里 1.8%阿维菌素乳油 没有登记用于苹果");
+    expect(findingMessage(f[0], "en")).toContain("not registered for apple");
+  });
+
+  it("a declared label crop that is not the lot's crop is 超范围使用 and blocks", () => {
+    const f = check(apple(spray("2026-10-01T08:00:00", "1.8%阿维菌素乳油", { registeredCrop: "citrus", labelIntervalDays: 14 })), fruit);
+    expect(f).toMatchObject([{ code: "off_label", params: { reason: "not_on_label", labelCropZh: "柑橘", cropZh: "苹果" } }]);
+    expect(findingMessage(f[0], "zh")).toContain("超范围使用");
+    expect(findingMessage(f[0], "zh")).toContain("不包括苹果");
+    // a label naming the group (果树) covers the apple; one naming the apple itself too
+    expect(check(apple(spray("2026-10-01T08:00:00", "1.8%阿维菌素乳油", { registeredCrop: "果树", labelIntervalDays: 14 })), fruit)).toEqual([]);
+    expect(check(apple(spray("2026-10-01T08:00:00", "1.8%阿维菌素乳油", { registeredCrop: "苹果", labelIntervalDays: 14 })), fruit)).toEqual([]);
+  });
+
+  it("a typed-in pesticide without its label's crop and interval blocks (a missing row proves nothing)", () => {
+    const f = check(apple(spray("2026-11-23T08:00:00", "70%吡虫啉水分散粒剂")), fruit);
+    expect(f).toMatchObject([{ code: "off_label", params: { reason: "undeclared" } }]);
+    expect(findingMessage(f[0], "zh")).toContain("没有写明标签上登记的作物和安全间隔期");
+    // fertilisers need no registered use
+    expect(check(apple(spray("2026-11-23T08:00:00", "腐熟有机肥", { inputKind: "fertilizer" })), fruit)).toEqual([]);
+  });
+
+  it("a declared interval one day short blocks, and says the interval was declared, not verified", () => {
+    const use = { registeredCrop: "apple", labelIntervalDays: 3, intervalSource: "declared" };
+    const short = check(apple(spray("2026-11-23T08:00:00", "10%吡虫啉可湿性粉剂", use)), fruit);
+    expect(short).toMatchObject([{ code: "interval_violated", params: { days: 3, source: "declared", earliestOn: "2026-11-26", harvestOn: "2026-11-25" } }]);
+    expect(findingMessage(short[0], "zh")).toContain("农户申报的标签安全间隔期 3 天（未经平台核实）");
+    expect(findingMessage(short[0], "en")).toContain("declared (not verified by the platform)");
+    expect(check(apple(spray("2026-11-22T08:00:00", "10%吡虫啉可湿性粉剂", use)), fruit)).toEqual([]);
+  });
+
+  it("where sources disagree the longest interval wins (tea imidacloprid: 7, 10 and 12 days)", () => {
+    const tea = (sprayAt: string, extra: Record<string, unknown>) =>
+      contents(planting("tea"), spray(sprayAt, "10%吡虫啉", extra), harvest("2026-05-20T08:00:00"), inspection("2026-05-20T10:00:00"));
+    // the farmer declares 7 days from the label; a reference list says 12 for imidacloprid on tea
+    const f = check(tea("2026-05-09T08:00:00", { registeredCrop: "tea", labelIntervalDays: 7 }), { category: "tea" });
+    expect(f).toMatchObject([{ code: "interval_violated", params: { days: 12, source: "catalogue", earliestOn: "2026-05-21" } }]);
+    expect(check(tea("2026-05-08T08:00:00", { registeredCrop: "tea", labelIntervalDays: 7 }), { category: "tea" })).toEqual([]);
+    // a declaration longer than every source wins too
+    expect(check(tea("2026-05-01T08:00:00", { registeredCrop: "tea", labelIntervalDays: 20 }), { category: "tea" })).toMatchObject([
+      { code: "interval_violated", params: { days: 20, source: "declared" } },
+    ]);
+  });
+
+  it("the label's maximum number of applications counts, the smaller of label and catalogue winning", () => {
+    const use = { registeredCrop: "apple", labelIntervalDays: 7, labelMaxApplications: 1 };
+    const twice = apple(spray("2026-09-01T08:00:00", "10%吡虫啉可湿性粉剂", use), spray("2026-10-01T08:00:00", "10%吡虫啉可湿性粉剂", use));
+    expect(check(twice, fruit)).toMatchObject([{ code: "too_many_applications", eventSeq: 3, params: { count: 2, max: 1 } }]);
+    // on citrus the catalogue allows acetamiprid EC once, whatever the farmer declares
+    const orange = contents(
+      planting("orange"),
+      spray("2026-08-01T08:00:00", "20%啶虫脒乳油", { registeredCrop: "citrus", labelIntervalDays: 14, labelMaxApplications: 3 }),
+      spray("2026-09-01T08:00:00", "20%啶虫脒乳油", { registeredCrop: "citrus", labelIntervalDays: 14, labelMaxApplications: 3 }),
+      harvest("2026-11-25T08:00:00"),
+      inspection("2026-11-25T10:00:00"),
+    );
+    expect(check(orange, fruit)).toMatchObject([{ code: "too_many_applications", params: { count: 2, max: 1 } }]);
+  });
+
+  it("剧毒/高毒 pesticides block on fruit and vegetables whatever the label says, before any ban date", () => {
+    const use = { registeredCrop: "apple", labelIntervalDays: 30 };
+    // omethoate: restricted on cabbage and citrus only, but 高毒 (MARA 736): never on fruit
+    const f = check(apple(spray("2026-03-01T08:00:00", "40%氧乐果乳油", use)), fruit);
+    expect(f).toMatchObject([{ code: "highly_toxic_on_crop", params: { substanceZh: "氧乐果", groupZh: "果树" } }]);
+    expect(findingMessage(f[0], "zh")).toContain("剧毒、高毒农药不得用于果树生产");
+    // on a grain crop the toxicity rule does not apply (the registered use still must)
+    const rice = contents(planting("rice"), spray("2026-03-01T08:00:00", "40%氧乐果乳油", { registeredCrop: "rice", labelIntervalDays: 30 }), harvest("2026-08-01T08:00:00"), inspection("2026-08-01T10:00:00"));
+    expect(check(rice, { category: "grain" })).toEqual([]);
+    // a product whose label says 高毒 counts, listed or not
+    const cucumber = contents(planting("cucumber"), spray("2026-05-01T08:00:00", "某杀虫剂", { registeredCrop: "cucumber", labelIntervalDays: 7, toxicityClass: "highly_toxic" }), harvest("2026-06-01T08:00:00"), inspection("2026-06-01T10:00:00"));
+    expect(check(cucumber)).toMatchObject([{ code: "highly_toxic_on_crop", params: { groupZh: "蔬菜" } }]);
+  });
+
+  it("a ban 'since 2026-06-01' applies to applications from that day (Asia/Shanghai)", () => {
+    const maize = (at: string) =>
+      contents(planting("maize"), spray(at, "3%克百威颗粒剂", { registeredCrop: "maize", labelIntervalDays: 60 }), harvest("2026-10-01T08:00:00"), inspection("2026-10-01T10:00:00"));
+    expect(check(maize("2026-05-31T23:30:00"), { category: "grain" })).toEqual([]);
+    expect(check(maize("2026-06-01T00:30:00"), { category: "grain" })).toMatchObject([{ code: "banned_input", params: { substanceZh: "克百威" } }]);
+  });
+
+  it("a veterinary drug prohibited for a product (产蛋期禁用) blocks an egg lot", () => {
+    const dose: NewEventContent = { lotId: "1", type: "input_application", occurredAt: sh("2026-09-01T08:00:00"), recordedAt: sh("2026-09-01T08:00:00"), actor: P, payload: { inputKind: "veterinary_drug", productName: "马杜霉素预混剂" } };
+    const ev = contents(planting("eggs"), dose, inspection("2026-09-20T08:00:00"));
+    const f = checkCompliance({ category: "livestock_poultry", events: ev, inputsCatalogue, now: NOW, certificate: validCert(), harvestAt: sh("2026-09-28T08:00:00") });
+    expect(f).toMatchObject([{ code: "forbidden_on_crop", params: { substanceZh: "马杜霉素预混剂" } }]);
   });
 });
