@@ -9,7 +9,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import zlib from "node:zlib";
 import pino from "pino";
-import { requireSecrets } from "./scripts/secrets.js";
+import { requireSecrets } from "./core/secrets.js";
 import {
   baseSecurityHeaders,
   bodyLimit,
@@ -20,7 +20,7 @@ import {
 } from "./server/security.js";
 
 const log = pino({ level: process.env.LOG_LEVEL ?? "info", base: { app: "cunpin", component: "http" } });
-// Production with the real Stripe API never starts on generated secrets (scripts/secrets.js).
+// Production with the real Stripe API never starts on generated secrets (core/secrets.js).
 try {
   requireSecrets(process.env);
 } catch (error) {

@@ -23,6 +23,7 @@ export * from "../market/orders/ratings";
 export * from "../market/orders/refunds";
 export * from "../market/orders/split";
 export * from "../market/orders/state";
+export * from "../market/payments/methods";
 export * from "../market/payments/payouts";
 export * from "../market/payments/reconcile";
 export * from "../market/payments/settle";

@@ -1,6 +1,6 @@
 /** Environment, validated once at startup. Plain module: no Remix imports. */
 import { z } from "zod";
-import { resolveSecrets } from "../scripts/secrets.js";
+import { resolveSecrets } from "./secrets.js";
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -8,7 +8,7 @@ const EnvSchema = z.object({
   DATABASE_PATH: z.string().min(1).default("data/cunpin.db"),
   UPLOAD_DIR: z.string().min(1).default("data/uploads"),
   // The four secrets (SESSION_SECRET, TRACE_KEY_SECRET, PICKUP_CODE_SECRET, STRIPE_WEBHOOK_SECRET): unset
-  // ones come from the secrets file in the data folder, generated on first start (scripts/secrets.js).
+  // ones come from the secrets file in the data folder, generated on first start (core/secrets.js).
   // Production with the real Stripe API must set all but PICKUP_CODE_SECRET.
   /** Signs the session and guest-cart cookies. */
   SESSION_SECRET: z.string().min(16).optional(),

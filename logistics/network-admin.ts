@@ -14,15 +14,12 @@ import { hasRole, type Actor } from "../core/permissions";
 import { maskPhone } from "../core/phone";
 import { ForbiddenError } from "../core/errors";
 import { IN_SLOT_SQL } from "./occupancy";
+import { OVERLOAD_PCT, loadLevel, type LoadLevel } from "./load-levels";
+
+export { BUSY_PCT, OVERLOAD_PCT, loadLevel, type LoadLevel } from "./load-levels";
 
 const DAY = 86_400_000;
 
-/** From this use on a point counts as overloaded (and its marker is red). */
-export const OVERLOAD_PCT = 85;
-/** Below this a point is comfortably loaded (green marker); in between amber. */
-export const BUSY_PCT = 60;
-
-export type LoadLevel = "low" | "medium" | "high";
 /** Ambient slots by size, and chilled slots (all sizes). */
 export type SlotTally = { small: number; medium: number; large: number; chilled: number };
 
@@ -85,9 +82,6 @@ export function canReadNetwork(actor: Actor | null | undefined): boolean {
 
 const emptyTally = (): SlotTally => ({ small: 0, medium: 0, large: 0, chilled: 0 });
 
-export function loadLevel(usePct: number): LoadLevel {
-  return usePct >= OVERLOAD_PCT ? "high" : usePct >= BUSY_PCT ? "medium" : "low";
-}
 
 /** The network with each point's load and the overdue parcels, filtered by county and kind (and overload). */
 export function networkOverview(db: Db, actor: Actor, filters: NetworkFilters = {}, now: number = Date.now()): NetworkOverview {

@@ -1,9 +1,9 @@
 // `npm start`: build if needed, migrate, seed an empty database, then serve on PORT (default 3000).
-// Secrets not set in the environment are generated once into data/secrets.json (scripts/secrets.js).
+// Secrets not set in the environment are generated once into data/secrets.json (core/secrets.js).
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { buildIsStale } from "./build-state.js";
-import { resolveSecrets } from "./secrets.js";
+import { resolveSecrets } from "../core/secrets.js";
 import { findStripeMock, startStripeMock, STRIPE_MOCK_INSTALL } from "./stripe-mock.js";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");

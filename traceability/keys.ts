@@ -20,7 +20,7 @@ export const producerActor = (producerId: number): Actor => ({ kind: "producer",
 const ENC_VERSION = "v1";
 const KDF_SALT = "cunpin/trace-keys/v1";
 
-/** TRACE_KEY_SECRET: set, or generated once into the secrets file (scripts/secrets.js). */
+/** TRACE_KEY_SECRET: set, or generated once into the secrets file (core/secrets.js). */
 function traceSecret(): string {
   return getEnv().TRACE_KEY_SECRET;
 }

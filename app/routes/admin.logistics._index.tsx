@@ -18,7 +18,8 @@ import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
 import { hasRole } from "../../core/permissions";
 import { DELIVERY_POINT_KINDS } from "../../db/schema";
-import { BUSY_PCT, networkOverview, OVERLOAD_PCT, type LoadLevel } from "~/logistics.server";
+import { networkOverview } from "~/logistics.server";
+import { BUSY_PCT, OVERLOAD_PCT, type LoadLevel } from "../../logistics/load-levels";
 
 // Leaflet is ~150 kB: load it only in the browser, after the page is usable.
 const NetworkMap = lazy(() => import("~/components/network-map.client"));

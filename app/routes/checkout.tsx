@@ -134,7 +134,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function CheckoutRoute() {
   const t = useT();
   const locale = useLocale();
-  const { cart, cartFingerprint, formToken, points, phone, origin, needs, recommendedId, villages, tileUrl, tileAttribution } = useLoaderData<typeof loader>();
+  const { cart, cartFingerprint: shownFingerprint, formToken, points, phone, origin, needs, recommendedId, villages, tileUrl, tileAttribution } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const hydrated = useHydrated();
   const [form, fields] = useForm({
@@ -246,7 +246,7 @@ export default function CheckoutRoute() {
 
       <Form method="post" className="form" {...getFormProps(form)}>
         <FormToken token={formToken} />
-        <input type="hidden" name="cartFingerprint" value={cartFingerprint} />
+        <input type="hidden" name="cartFingerprint" value={shownFingerprint} />
         <fieldset className="field" style={{ minWidth: 0 }}>
           <legend>{t("checkout.deliveryPoint")}</legend>
           <p className="hint">{t("pointChoice.consent")}</p>

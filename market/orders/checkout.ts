@@ -8,6 +8,7 @@
  * order exists and no other line keeps its units. A listing can therefore never go below zero
  * (and the CHECK stock >= 0 in the schema would refuse it anyway).
  */
+import { PAYMENT_METHOD_TYPES } from "../payments/methods";
 import crypto from "node:crypto";
 import type { Db } from "../../db/client";
 import { getEnv } from "../../core/env";
@@ -21,8 +22,6 @@ import { canTakeParcels, findFeasiblePoints, loadNetwork, type Feasibility, type
 import type { ParcelNeed } from "../../logistics/capacity";
 import { offersPayAtPickup } from "./fulfilment";
 
-/** The payment method types offered for every order (Stripe PaymentIntent payment_method_types). */
-export const PAYMENT_METHOD_TYPES = ["card", "alipay", "wechat_pay"] as const;
 
 export class SoldOutError extends DomainRuleError {
   constructor(

@@ -10,7 +10,7 @@ import Stripe from "stripe";
 import type { Db } from "../../db/client";
 import { getEnv } from "../../core/env";
 import { DomainRuleError, NotFoundError } from "../../core/errors";
-import { PAYMENT_METHOD_TYPES } from "../orders/checkout";
+import { PAYMENT_METHOD_TYPES } from "./methods";
 import { getOrderRow } from "../orders/orders";
 
 export type { Stripe };

@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requireSecrets, resolveSecrets, secretsFilePath, SECRET_NAMES } from "../../scripts/secrets.js";
+import { requireSecrets, resolveSecrets, secretsFilePath, SECRET_NAMES } from "../../core/secrets.js";
 import { makeTempDir } from "../helpers/db";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -92,7 +92,7 @@ describe("the secrets file", () => {
 
   it("is created once when several processes start together (migrate, seed, server)", async () => {
     const dir = path.join(tmp.dir, "race");
-    const script = `import("./scripts/secrets.js").then((m) => process.stdout.write(JSON.stringify(m.resolveSecrets(process.env))))`;
+    const script = `import("./core/secrets.js").then((m) => process.stdout.write(JSON.stringify(m.resolveSecrets(process.env))))`;
     const runs = await Promise.all(Array.from({ length: 4 }, () => runNode(["--input-type=module", "-e", script], childEnv(dir, {}))));
     for (const r of runs) expect(r.code).toBe(0);
     const values = runs.map((r) => r.output);

@@ -47,7 +47,7 @@ function bannedLot() {
     producerId,
     crop: "apple",
     inputs: [
-      { productName: "1.8%阿维菌素乳油", activeIngredient: "abamectin", daysBeforeHarvest: 40 },
+      { productName: "1.8%阿维菌素乳油", activeIngredient: "abamectin", daysBeforeHarvest: 40, registeredCrop: "apple", labelIntervalDays: 14, intervalSource: "declared" },
       { productName: "50%甲胺磷乳油", activeIngredient: "甲胺磷", daysBeforeHarvest: 50 },
     ],
     pack: false,
