@@ -35,7 +35,8 @@ import { normaliseParcelCode } from "./order-parcels";
 import { newPickupNonce, normalisePickupCode, pickupCode, pickupQrPayload, verifyPickupCode } from "./pickup-code";
 import { arrivalSms, maskPhone, sendSmsSafely } from "./sms";
 import { sizeRank } from "./sizes";
-import { IN_SLOT_SQL, parcelsHeldAt } from "./occupancy";
+import { IN_SLOT_SQL, parcelsHeldAt, recallHeldSql } from "./occupancy";
+import { parcelHoldsRecall, quarantineInTransaction } from "./recall-parcels";
 
 type Sqlite = Database.Database;
 
@@ -191,10 +192,17 @@ export function dispatchSubOrder(db: Db, actor: Actor, subOrderId: number, now =
       const unweighed = sqlite.prepare(`select count(*) from order_lines where sub_order_id = ? and sold_by_weight = 1 and weighed_total_fen is null`).pluck().get(sub.id) as number;
       if (unweighed > 0) throw new DomainRuleError("fulfilment.error.notAllWeighed");
 
+      // A parcel holding a recalled lot never leaves the producer.
       const awaiting = sqlite
-        .prepare(`select id, code, size, chilled, delivery_point_id as pointId from parcels where sub_order_id = ? and status = 'awaiting_dispatch' order by id`)
+        .prepare(
+          `select id, code, size, chilled, delivery_point_id as pointId from parcels
+           where sub_order_id = ? and status = 'awaiting_dispatch' and not ${recallHeldSql("parcels")} order by id`,
+        )
         .all(sub.id) as AwaitingParcel[];
-      if (awaiting.length === 0) throw new DomainRuleError("parcels.error.nothingToDispatch");
+      if (awaiting.length === 0) {
+        const held = sqlite.prepare(`select count(*) from parcels where sub_order_id = ? and status = 'awaiting_dispatch'`).pluck().get(sub.id) as number;
+        throw new DomainRuleError(held > 0 ? "parcels.error.recallNotDispatchable" : "parcels.error.nothingToDispatch");
+      }
 
       const dispatched: DispatchResult["dispatched"] = [];
       const waiting: AwaitingParcel[] = [];
@@ -306,7 +314,17 @@ export function respondToPointChange(db: Db, buyer: Actor, changeId: number, acc
 
 // ─── arrival ─────────────────────────────────────────────────────────────────
 
-export type ArrivedResult = { parcelId: number; code: string; orderId: number; slotCode: string | null; holdUntil: number; buyerName: string };
+export type ArrivedResult = {
+  parcelId: number;
+  code: string;
+  orderId: number;
+  slotCode: string | null;
+  /** End of the holding period; null for a quarantined parcel. */
+  holdUntil: number | null;
+  buyerName: string;
+  /** It holds a recalled lot: put on the quarantine shelf, no pickup code, nobody told to collect it. */
+  quarantined: boolean;
+};
 
 type ParcelAtPoint = {
   id: number;
@@ -346,7 +364,9 @@ const PARCEL_SELECT = `select x.id, x.code, x.status, x.order_id as orderId, x.s
 /**
  * The operator scans (or types) a parcel's label at its point: dispatched → arrived, holding period
  * starts, a new pickup code is issued and the buyer told (in-app and SMS). Another point's parcel
- * is "not found" for this operator (its existence is not revealed).
+ * is "not found" for this operator (its existence is not revealed). A parcel holding a recalled lot
+ * is quarantined instead (recall-parcels.ts): no slot, no code, no notice; scanning one that
+ * arrived before the recall moves it to quarantine too.
  */
 export function markParcelArrived(db: Db, actor: Actor, parcelCode: string, now = Date.now()): ArrivedResult {
   const sqlite = db.$client;
@@ -358,6 +378,11 @@ export function markParcelArrived(db: Db, actor: Actor, parcelCode: string, now 
     .transaction((): ArrivedResult => {
       const p = sqlite.prepare(`${PARCEL_SELECT} where x.code = ?`).get(code) as ParcelAtPoint | undefined;
       if (!p || !isOperatorOf(sqlite, actor, p.pointId)) throw new NotFoundError("parcel");
+      if (parcelHoldsRecall(sqlite, p.id)) {
+        if (p.status === "quarantined") throw new DomainRuleError("parcels.error.alreadyQuarantined");
+        if (!quarantineInTransaction(sqlite, actor, p, now)) throw new DomainRuleError("parcels.error.notDispatched");
+        return { parcelId: p.id, code: p.code, orderId: p.orderId, slotCode: null, holdUntil: null, buyerName: p.buyerName, quarantined: true };
+      }
       if (p.status === "arrived") throw new DomainRuleError("parcels.error.alreadyArrived");
       if (p.status !== "dispatched") throw new DomainRuleError("parcels.error.notDispatched");
       const holdUntil = now + (p.fresh ? p.holdingDaysFresh : p.holdingDaysOther) * DAY_MS;
@@ -389,7 +414,7 @@ export function markParcelArrived(db: Db, actor: Actor, parcelCode: string, now 
       if (notYet === 0 && canTransition(subStatus, "ready_for_pickup")) moveSubOrder(db, p.subOrderId, "ready_for_pickup", "operator", actor.id, now);
 
       sms = { phone: p.phone, text: arrivalSms({ pointName: p.pointName, code: pickupCode(p.id, nonce), holdUntil, parcelCode: p.code }) };
-      return { parcelId: p.id, code: p.code, orderId: p.orderId, slotCode: p.slotCode, holdUntil, buyerName: p.buyerName };
+      return { parcelId: p.id, code: p.code, orderId: p.orderId, slotCode: p.slotCode, holdUntil, buyerName: p.buyerName, quarantined: false };
     })
     .immediate();
   if (sms) sendSmsSafely((sms as { phone: string }).phone, (sms as { text: string }).text);
@@ -617,6 +642,8 @@ export type OperatorView = {
   arrived: OperatorParcel[];
   overdue: OperatorParcel[];
   flagged: OperatorParcel[];
+  /** Recalled: on the quarantine shelf, to return to the producer or destroy. */
+  quarantined: OperatorParcel[];
 };
 
 /**
@@ -633,7 +660,7 @@ export function operatorParcels(db: Db, actor: Actor, opts: { pointId?: number; 
     )
     .all(actor.id) as { id: number; name: string }[];
   const date = opts.date && /^\d{4}-\d{2}-\d{2}$/.test(opts.date) ? opts.date : shanghaiDate(now);
-  const empty = { points, point: null, date, expected: [], arrived: [], overdue: [], flagged: [] };
+  const empty = { points, point: null, date, expected: [], arrived: [], overdue: [], flagged: [], quarantined: [] };
   if (opts.pointId !== undefined && !points.some((p) => p.id === opts.pointId)) throw new ForbiddenError();
   const pointId = opts.pointId ?? points[0]?.id;
   if (pointId === undefined) return empty;
@@ -648,7 +675,7 @@ export function operatorParcels(db: Db, actor: Actor, opts: { pointId?: number; 
               x.dispatched_at as dispatchedAt, x.arrived_at as arrivedAt, x.hold_until as holdUntil,
               (x.pickup_locked_until is not null and x.pickup_locked_until > ?) as locked
        from parcels x join orders o on o.id = x.order_id join users u on u.id = o.buyer_id left join storage_slots s on s.id = x.slot_id
-       where x.delivery_point_id = ? and x.status in ${IN_SLOT_SQL}
+       where x.delivery_point_id = ? and (x.status in ${IN_SLOT_SQL} or x.status = 'quarantined')
        order by coalesce(x.hold_until, x.dispatched_at), x.id`,
     )
     .all(now, pointId) as (Omit<OperatorParcel, "chilled" | "recallHold" | "unweighed" | "locked" | "maskedPhone"> & {
@@ -661,7 +688,8 @@ export function operatorParcels(db: Db, actor: Actor, opts: { pointId?: number; 
   const view: OperatorView = { ...empty, point };
   for (const { phone, ...r } of rows) {
     const parcel: OperatorParcel = { ...r, chilled: r.chilled === 1, recallHold: r.recallHold === 1, unweighed: r.unweighed === 1, locked: r.locked === 1, maskedPhone: maskPhone(phone) };
-    if (r.status === "dispatched") {
+    if (r.status === "quarantined") view.quarantined.push(parcel);
+    else if (r.status === "dispatched") {
       if ((r.dispatchedAt ?? 0) < endOfDate) view.expected.push(parcel);
     } else if (r.status === "return_flagged") view.flagged.push(parcel);
     else if (r.holdUntil !== null && r.holdUntil <= now) view.overdue.push(parcel);
@@ -696,7 +724,7 @@ export function dispatchableSubOrders(db: Db, producerIds: readonly number[]): n
       `select s.id from sub_orders s join orders o on o.id = s.order_id
        where s.producer_id in (${producerIds.map(() => "?").join(",")})
          and (s.status in ('paid', 'in_fulfilment') or (o.pay_at_pickup = 1 and o.status = 'pending_payment'))
-         and exists (select 1 from parcels x where x.sub_order_id = s.id and x.status = 'awaiting_dispatch')
+         and exists (select 1 from parcels x where x.sub_order_id = s.id and x.status = 'awaiting_dispatch' and not ${recallHeldSql("x")})
        order by s.id`,
     )
     .pluck()
