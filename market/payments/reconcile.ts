@@ -14,6 +14,9 @@
  *   5. paid orders with shares not transferred → transfers retried (idempotent per sub-order).
  *   6. refunds whose producer part was not reversed from its transfer → reversal retried.
  *   7. orders picked up more than 7 days ago with no dispute pending → completed.
+ *   8. recalls (open, or closed within 30 days): recalled lines without a refund → refunded, failed
+ *      recall refunds retried (market/orders/recall-refunds.ts; one refund per recall × line).
+ *      Runs before 4–6 so that a sub-order refunded in full is not paid out.
  */
 import type { Db } from "../../db/client";
 import { expireReservations } from "../orders/orders";
@@ -21,6 +24,7 @@ import { ensureConnectedAccounts, ordersWithPendingTransfers, payoutOrder } from
 import { outcomeOfIntentStatus, refundLatePayment, settlePayment, type SettleAction } from "./settle";
 import { completeOrdersPastDisputeWindow } from "../orders/disputes";
 import { reverseProducerShare } from "../orders/refunds";
+import { recallsToRefund, refundRecall } from "../orders/recall-refunds";
 import type { Stripe } from "./stripe";
 
 export type ReconcileReport = {
@@ -34,6 +38,8 @@ export type ReconcileReport = {
   reversedFen: number;
   /** Orders moved to completed: picked up more than 7 days ago, no dispute pending. */
   completed: number[];
+  /** Recall refunds that went through in this run. */
+  recallRefunds: number;
   transferFailures: { orderId: number; subOrderId: number; error: string }[];
   errors: { orderId: number; error: string }[];
 };
@@ -53,7 +59,7 @@ export async function reconcilePayments(db: Db, stripe: Stripe, options: Reconci
   const now = options.now ?? Date.now();
   const retrieve = options.retrieveIntent ?? ((id: string) => stripe.paymentIntents.retrieve(id));
   const sqlite = db.$client;
-  const report: ReconcileReport = { checked: 0, settled: [], expired: [], lateRefunds: [], accountsCreated: 0, transfers: 0, reversedFen: 0, completed: [], transferFailures: [], errors: [] };
+  const report: ReconcileReport = { checked: 0, settled: [], expired: [], lateRefunds: [], accountsCreated: 0, transfers: 0, reversedFen: 0, completed: [], recallRefunds: 0, transferFailures: [], errors: [] };
 
   // 1. missed webhooks
   const pending = sqlite
@@ -103,6 +109,16 @@ export async function reconcilePayments(db: Db, stripe: Stripe, options: Reconci
       }
     } catch (e) {
       report.errors.push({ orderId: o.id, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  // 8. recall refunds (before payouts: a sub-order refunded in full is no longer payable)
+  for (const recallId of recallsToRefund(db, now)) {
+    try {
+      const r = await refundRecall(db, stripe, recallId, now);
+      report.recallRefunds += r.succeeded;
+    } catch (e) {
+      report.errors.push({ orderId: 0, error: `recall #${recallId}: ${e instanceof Error ? e.message : String(e)}` });
     }
   }
 
