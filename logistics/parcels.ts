@@ -588,7 +588,8 @@ export function buyerParcels(db: Db, buyer: Actor, orderId: number): BuyerParcel
     `select l.title, pi.quantity from parcel_items pi join order_lines ol on ol.id = pi.order_line_id join listings l on l.id = ol.listing_id where pi.parcel_id = ? order by ol.id`,
   );
   return rows.map(({ nonce, ...r }) => {
-    const waiting = (r.status === "arrived" || r.status === "return_flagged") && nonce !== null;
+    // A recalled parcel is never handed out: no code, no QR, whatever its status.
+    const waiting = (r.status === "arrived" || r.status === "return_flagged") && nonce !== null && r.recallHold !== 1;
     const code = waiting ? pickupCode(r.id, nonce!) : null;
     return {
       ...r,
