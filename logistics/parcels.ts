@@ -576,7 +576,8 @@ export function buyerParcels(db: Db, buyer: Actor, orderId: number): BuyerParcel
   assertBuyer(sqlite, buyer, orderId);
   const rows = sqlite
     .prepare(
-      `select x.id, x.code, x.status, dp.name as pointName, dp.address as pointAddress, dp.opening_hours as openingHours, s.code as slotCode,
+      `select x.id, x.code, x.status, dp.name as pointName, dp.address as pointAddress, dp.opening_hours as openingHours,
+              case when x.status in ('quarantined', 'destroyed', 'returned', 'cancelled') then null else s.code end as slotCode,
               x.size, x.chilled, x.hold_until as holdUntil, x.pickup_code_nonce as nonce, pr.name_zh as producerName,
               exists (select 1 from parcel_items pi join order_lines ol on ol.id = pi.order_line_id where pi.parcel_id = x.id and ol.hold_reason is not null) as recallHold
        from parcels x join delivery_points dp on dp.id = x.delivery_point_id join producers pr on pr.id = x.producer_id
@@ -669,7 +670,8 @@ export function operatorParcels(db: Db, actor: Actor, opts: { pointId?: number; 
   const endOfDate = Date.parse(`${date}T00:00:00+08:00`) + DAY_MS;
   const rows = sqlite
     .prepare(
-      `select x.id, x.code, x.order_id as orderId, x.status, s.code as slotCode, x.size, x.chilled, u.display_name as buyerName, o.contact_phone as phone,
+      `select x.id, x.code, x.order_id as orderId, x.status, case when x.status = 'quarantined' then null else s.code end as slotCode, x.size, x.chilled,
+              u.display_name as buyerName, o.contact_phone as phone,
               case when o.pay_at_pickup = 1 and o.status = 'pending_payment' then o.total_fen else null end as payDueFen,
               exists (select 1 from parcel_items pi join order_lines ol on ol.id = pi.order_line_id where pi.parcel_id = x.id and ol.hold_reason is not null) as recallHold,
               exists (select 1 from order_lines ol where ol.order_id = x.order_id and ol.sold_by_weight = 1 and ol.weighed_total_fen is null) as unweighed,

@@ -170,7 +170,8 @@ describe("a recall while parcels are on the road", () => {
     expect(view.pickupCode).toBeNull();
     expect(view.qrPayload).toBeNull();
     expect(view.status).toBe("quarantined");
-    expect(operatorParcels(db, op).quarantined.map((x) => x.id)).toContain(p.id);
+    expect(operatorParcels(db, op).quarantined.find((x) => x.id === p.id)).toMatchObject({ slotCode: null });
+    expect(view.slotCode).toBeNull();
     // Scanning again says so, and changes nothing.
     expect(() => markParcelArrived(db, op, p.code)).toThrow(/alreadyQuarantined/);
     // The slot it had is free for ordinary parcels.
