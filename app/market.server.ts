@@ -20,6 +20,7 @@ export * from "../market/orders/fulfilment";
 export * from "../market/orders/orders";
 export * from "../market/orders/pages";
 export * from "../market/orders/ratings";
+export * from "../market/orders/recall-refunds";
 export * from "../market/orders/refunds";
 export * from "../market/orders/split";
 export * from "../market/orders/state";

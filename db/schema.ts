@@ -676,10 +676,43 @@ export const recalls = sqliteTable(
       .notNull()
       .references(() => users.id),
     reason: text("reason").notNull(),
+    /** 食品召回管理办法: 1 一级 (serious health risk) … 3 三级 (labelling, no health risk). */
+    grade: integer("grade").notNull().default(1),
+    /** When recovery must be done (by grade: 10 / 20 / 30 days unless the inspector sets it). */
+    deadlineAt: integer("deadline_at"),
     openedAt: integer("opened_at").notNull(),
     closedAt: integer("closed_at"),
+    closedBy: integer("closed_by").references(() => users.id),
+    closeNote: text("close_note"),
   },
-  (t) => [uniqueIndex("recalls_open_batch_unique").on(t.batchId).where(sql`closed_at is null`), index("recalls_opened_idx").on(t.openedAt)],
+  (t) => [
+    uniqueIndex("recalls_open_batch_unique").on(t.batchId).where(sql`closed_at is null`),
+    index("recalls_opened_idx").on(t.openedAt),
+    check("recalls_grade_range", sql`${t.grade} between 1 and 3`),
+  ],
+);
+
+/**
+ * What happened to recalled goods: quarantined at a point (recovered), returned to the producer,
+ * destroyed (with a quantity), or the producer's unsold stock destroyed (no parcel, no point).
+ */
+export const RECALL_DISPOSITION_KINDS = ["quarantined", "returned", "destroyed"] as const;
+export const recallDispositions = sqliteTable(
+  "recall_dispositions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    recallId: integer("recall_id")
+      .notNull()
+      .references(() => recalls.id),
+    parcelId: integer("parcel_id"),
+    deliveryPointId: integer("delivery_point_id"),
+    kind: text("kind", { enum: RECALL_DISPOSITION_KINDS }).notNull(),
+    quantity: integer("quantity").notNull(),
+    actorUserId: integer("actor_user_id").references(() => users.id),
+    note: text("note").notNull().default(""),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("recall_dispositions_recall_idx").on(t.recallId, t.deliveryPointId), check("recall_dispositions_quantity_nonneg", sql`${t.quantity} >= 0`)],
 );
 
 /** In-app notices to a user (recalls now; orders and parcels later). */
@@ -1016,7 +1049,7 @@ export const refunds = sqliteTable(
       .notNull()
       .references(() => subOrders.id),
     amountFen: integer("amount_fen").notNull(),
-    reason: text("reason", { enum: ["dispute", "catch_weight", "cancelled", "goodwill", "other"] }).notNull(),
+    reason: text("reason", { enum: ["dispute", "catch_weight", "cancelled", "goodwill", "recall", "other"] }).notNull(),
     note: text("note").notNull().default(""),
     requestedBy: integer("requested_by").references(() => users.id),
     disputeId: integer("dispute_id").references((): any => disputes.id),
@@ -1027,10 +1060,18 @@ export const refunds = sqliteTable(
     /** The producer's part of the refund, taken back from its transfer (pro rata to its share). */
     reversedFen: integer("reversed_fen"),
     stripeTransferReversalId: text("stripe_transfer_reversal_id"),
+    /** A recall refund: one per recall × order line (recall_refunds_unique), whatever retries happen. */
+    recallId: integer("recall_id"),
+    orderLineId: integer("order_line_id"),
+    /** `stripe`, or `cash` for a 到站付款 order: pending = due at the point, succeeded = paid out. */
+    method: text("method", { enum: ["stripe", "cash"] }).notNull().default("stripe"),
+    paidOutBy: integer("paid_out_by").references(() => users.id),
+    paidOutAt: integer("paid_out_at"),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex("refunds_idempotency_unique").on(t.idempotencyKey),
+    uniqueIndex("refunds_recall_line_unique").on(t.recallId, t.orderLineId).where(sql`recall_id is not null`),
     index("refunds_sub_order_idx").on(t.subOrderId),
     check("refunds_amount_positive", sql`${t.amountFen} > 0`),
   ],
@@ -1155,9 +1196,11 @@ export const ratings = sqliteTable(
  * awaiting_dispatch (made at checkout from a sub-order) → dispatched (slot allocated, on a route
  * manifest) → arrived (operator confirmed; pickup code issued; buyer notified) → picked_up;
  * arrived → return_flagged (holding period over) → returned (left the point, slot freed);
- * cancelled (the order was cancelled or refunded before pickup).
+ * cancelled (the order was cancelled or refunded before pickup);
+ * dispatched/arrived → quarantined (holds a recalled lot: kept apart at the point, no slot, no code)
+ * → returned (to the producer) or destroyed.
  */
-export const PARCEL_STATUSES = ["awaiting_dispatch", "dispatched", "arrived", "picked_up", "return_flagged", "returned", "cancelled"] as const;
+export const PARCEL_STATUSES = ["awaiting_dispatch", "dispatched", "arrived", "picked_up", "return_flagged", "returned", "cancelled", "quarantined", "destroyed"] as const;
 export type ParcelStatus = (typeof PARCEL_STATUSES)[number];
 /** The states in which a parcel occupies its slot (on its way to it, or there). Keep parcels_slot_occupied_unique in step. */
 export const PARCEL_STATUSES_IN_SLOT = ["dispatched", "arrived", "return_flagged"] as const satisfies readonly ParcelStatus[];
@@ -1207,6 +1250,7 @@ export const parcels = sqliteTable(
     pickedUpBy: integer("picked_up_by").references(() => users.id),
     returnFlaggedAt: integer("return_flagged_at"),
     returnedAt: integer("returned_at"),
+    quarantinedAt: integer("quarantined_at"),
     createdAt: createdAt(),
   },
   (t) => [
@@ -1249,6 +1293,8 @@ export const PARCEL_EVENT_KINDS = [
   "returned",
   "point_changed",
   "cancelled",
+  "quarantined",
+  "destroyed",
 ] as const;
 
 /** A parcel's own timeline (who did what, when); lot chains get arrival and pickup too. */

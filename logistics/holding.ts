@@ -19,6 +19,7 @@ import { hasRole, type Actor } from "../core/permissions";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../core/errors";
 import { pickupCode } from "./pickup-code";
 import { reminderSms, sendSmsSafely } from "./sms";
+import { recallHeldSql } from "./occupancy";
 
 export { DAY_MS, HOUR_MS };
 export const REMINDER_BEFORE_MS = DAY_MS;
@@ -74,7 +75,7 @@ export function sweepHolding(db: Db, now = Date.now()): SweepResult {
   const result = sqlite
     .transaction((): SweepResult => {
       const remind = sqlite
-        .prepare(`${HELD_SELECT} where p.status = 'arrived' and p.reminder_sent_at is null and p.hold_until > ? and p.hold_until <= ? order by p.id`)
+        .prepare(`${HELD_SELECT} where p.status = 'arrived' and p.reminder_sent_at is null and p.hold_until > ? and p.hold_until <= ? and not ${recallHeldSql("p")} order by p.id`)
         .all(now, now + REMINDER_BEFORE_MS) as HeldRow[];
       for (const p of remind) {
         if (sqlite.prepare(`update parcels set reminder_sent_at = ? where id = ? and reminder_sent_at is null`).run(now, p.id).changes !== 1) continue;
@@ -82,7 +83,8 @@ export function sweepHolding(db: Db, now = Date.now()): SweepResult {
         notify(sqlite, p.buyerId, "parcel_reminder", "parcels.notice.reminder", { parcel: p.code, point: p.pointName, deadline: shanghaiDateTime(p.holdUntil) }, `/orders/${p.orderId}`, now);
         if (p.nonce) sms.push({ phone: p.phone, text: reminderSms({ pointName: p.pointName, code: pickupCode(p.id, p.nonce), holdUntil: p.holdUntil, parcelCode: p.code }) });
       }
-      const overdue = sqlite.prepare(`${HELD_SELECT} where p.status = 'arrived' and p.hold_until <= ? order by p.id`).all(now) as HeldRow[];
+      // A recalled parcel is never reminded of nor flagged: the operator quarantines it.
+      const overdue = sqlite.prepare(`${HELD_SELECT} where p.status = 'arrived' and p.hold_until <= ? and not ${recallHeldSql("p")} order by p.id`).all(now) as HeldRow[];
       for (const p of overdue) {
         if (sqlite.prepare(`update parcels set status = 'return_flagged', return_flagged_at = ? where id = ? and status = 'arrived'`).run(now, p.id).changes !== 1) continue;
         addParcelEvent(sqlite, p.id, "return_flagged", null, now);
@@ -120,12 +122,15 @@ export function markReturned(db: Db, actor: Actor, parcelId: number, now = Date.
  * The order (or one sub-order) was cancelled or refunded before pickup. A parcel still at the
  * producer is cancelled. One already dispatched or at the point physically exists: it is flagged
  * for return, keeps its slot until the operator sends it back (markReturned), and can no longer be
- * handed out. Runs in the caller's transaction (transitionOrder, refunds).
+ * handed out. Runs in the caller's transaction (transitionOrder, refunds). A parcel holding a
+ * recalled lot that left the producer is left to the recall: the point quarantines it on arrival.
  */
 export function cancelOrderParcels(sqlite: Sqlite, where: { orderId: number } | { subOrderId: number }, now: number, actorUserId: number | null = null): number {
   const [column, id] = "orderId" in where ? ["order_id", where.orderId] : ["sub_order_id", where.subOrderId];
   const ids = sqlite
-    .prepare(`select id from parcels where ${column} = ? and status in ('awaiting_dispatch', 'dispatched', 'arrived')`)
+    .prepare(
+      `select id from parcels where ${column} = ? and (status = 'awaiting_dispatch' or (status in ('dispatched', 'arrived') and not ${recallHeldSql("parcels")}))`,
+    )
     .pluck()
     .all(id) as number[];
   const cancel = sqlite.prepare(`update parcels set status = 'cancelled' where id = ? and status = 'awaiting_dispatch'`);

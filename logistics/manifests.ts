@@ -9,6 +9,8 @@
  *     on the next day's run instead of being stranded; and
  *   - parcels already on D's manifest of R that have moved on since (arrived, picked up, flagged,
  *     returned): the run happened, the manifest keeps them. Cancelled parcels drop off.
+ *   - never a parcel holding a recalled lot that has not reached its point: it is no stop (a
+ *     manifest printed before the recall lists it apart, 召回 不得配送; see getManifest).
  * Parcels on an EARLIER day's manifest stay there. Building a day again rebuilds its manifests
  * from that selection (newly dispatched parcels join; a route left with none loses its manifest),
  * so the call is idempotent.
@@ -29,6 +31,7 @@ import { maskPhone } from "../core/phone";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../core/errors";
 import type { LatLng } from "./geo";
 import { planJointDelivery } from "./routing";
+import { recallHeldSql } from "./occupancy";
 
 
 export type ManifestSummary = {
@@ -90,6 +93,7 @@ export function buildDailyManifests(db: Db, serviceDate: string, now: number = D
              and ((p.manifest_id is null and p.status = 'dispatched' and coalesce(p.dispatched_at, 0) < ?)
                   or (p.manifest_id in (select value from json_each(?))
                       and p.status not in ('cancelled', 'awaiting_dispatch')))
+             and not (p.status = 'dispatched' and ${recallHeldSql("p")})
            order by p.id`,
         )
         .all(day.end, JSON.stringify(existingIds)) as CandidateRow[];
@@ -239,6 +243,8 @@ export type ManifestDetail = {
   /** False when an operator sees only their own points' stops. */
   complete: boolean;
   stops: ManifestStop[];
+  /** Parcels holding a recalled lot: 召回 不得配送, never part of a stop. */
+  recalled: (ManifestParcel & { pointId: number; pointName: string })[];
 };
 
 /**
@@ -254,7 +260,7 @@ export function getManifest(db: Db, actor: Actor, manifestId: number): ManifestD
               m.created_at as builtAt, m.stops, m.construction_length_m as constructionLengthM, m.length_m as lengthM, m.separate_length_m as separateLengthM
        from route_manifests m join courier_routes r on r.id = m.courier_route_id where m.id = ?`,
     )
-    .get(manifestId) as (Omit<ManifestDetail, "stops" | "savingPercent" | "parcelCount" | "complete"> & { stops: string }) | undefined;
+    .get(manifestId) as (Omit<ManifestDetail, "stops" | "savingPercent" | "parcelCount" | "complete" | "recalled"> & { stops: string }) | undefined;
   const isAdmin = hasRole(actor, "platform_admin");
   if (!isAdmin && !hasRole(actor, "delivery_operator")) throw new ForbiddenError();
   if (!m) throw new NotFoundError();
@@ -278,7 +284,7 @@ export function getManifest(db: Db, actor: Actor, manifestId: number): ManifestD
   const parcelRows = sqlite
     .prepare(
       `select p.id, p.code, p.size, p.chilled, p.fresh, p.status, p.delivery_point_id as pointId,
-              pr.name_zh as producerName, o.contact_phone as phone, s.code as slotCode
+              pr.name_zh as producerName, o.contact_phone as phone, s.code as slotCode, ${recallHeldSql("p")} as held
        from parcels p
        join producers pr on pr.id = p.producer_id
        join orders o on o.id = p.order_id
@@ -291,18 +297,26 @@ export function getManifest(db: Db, actor: Actor, manifestId: number): ManifestD
     phone: string;
     chilled: number;
     fresh: number;
+    held: number;
   })[];
   const parcelsByPoint = new Map<number, ManifestParcel[]>();
-  for (const { pointId, phone, chilled, fresh, ...p } of parcelRows) {
+  const recalled: ManifestDetail["recalled"] = [];
+  for (const { pointId, phone, chilled, fresh, held, ...p } of parcelRows) {
+    const parcel = { ...p, chilled: chilled === 1, fresh: fresh === 1, buyerContact: maskPhone(phone) };
+    if (held === 1) {
+      recalled.push({ ...parcel, pointId, pointName: pointById.get(pointId)?.name ?? "" });
+      continue;
+    }
     const list = parcelsByPoint.get(pointId) ?? [];
-    list.push({ ...p, chilled: chilled === 1, fresh: fresh === 1, buyerContact: maskPhone(phone) });
+    list.push(parcel);
     parcelsByPoint.set(pointId, list);
   }
 
   const stops: ManifestStop[] = [];
   order.forEach((pointId, i) => {
     const point = pointById.get(pointId);
-    if (!point) return;
+    // A point whose only parcels are recalled is no stop.
+    if (!point || (!parcelsByPoint.has(pointId) && recalled.some((r) => r.pointId === pointId))) return;
     const { id: _id, ...rest } = point;
     stops.push({ seq: i + 1, pointId, ...rest, parcels: parcelsByPoint.get(pointId) ?? [] });
   });
@@ -310,9 +324,10 @@ export function getManifest(db: Db, actor: Actor, manifestId: number): ManifestD
   return {
     ...head,
     savingPercent: savingPercent(m.lengthM, m.separateLengthM),
-    parcelCount: parcelRows.length,
+    parcelCount: parcelRows.length - recalled.length,
     complete: isAdmin,
     stops,
+    recalled,
   };
 }
 

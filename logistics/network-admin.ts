@@ -7,13 +7,15 @@
  * expected (dispatched: on the way, slot already allocated), free slots by size and chilled (in
  * service and not held by a waiting or expected parcel), and capacity use = (waiting + expected) /
  * capacity, where capacity is the parcel capacity of a staffed point, or a locker's compartments.
+ * Parcels holding a recalled lot are counted apart (recallHeld: on the way, on the shelf or in
+ * quarantine), never as ordinary waiting or expected parcels nor as overdue.
  */
 import type { Db } from "../db/client";
 import { DELIVERY_POINT_KINDS, type DeliveryPointKind, type SlotSize } from "../db/schema";
 import { hasRole, type Actor } from "../core/permissions";
 import { maskPhone } from "../core/phone";
 import { ForbiddenError } from "../core/errors";
-import { IN_SLOT_SQL } from "./occupancy";
+import { IN_SLOT_SQL, recallHeldSql } from "./occupancy";
 import { OVERLOAD_PCT, loadLevel, type LoadLevel } from "./load-levels";
 
 export { BUSY_PCT, OVERLOAD_PCT, loadLevel, type LoadLevel } from "./load-levels";
@@ -45,6 +47,8 @@ export type NetworkPointRow = {
   flagged: number;
   /** dispatched */
   expected: number;
+  /** Parcels holding a recalled lot (on the way, on the shelf, in quarantine): not for pickup. */
+  recallHeld: number;
   free: SlotTally;
   total: SlotTally;
   /** Parcels the point can hold at once (parcel capacity, or compartments in service). */
@@ -73,7 +77,7 @@ export type NetworkOverview = {
   overdue: OverdueParcel[];
   /** Counties that have points, for the filter. */
   counties: { id: number; nameZh: string; nameEn: string; points: number }[];
-  totals: { points: number; waiting: number; expected: number; overdue: number; overloaded: number };
+  totals: { points: number; waiting: number; expected: number; overdue: number; overloaded: number; recallHeld: number };
 };
 
 export function canReadNetwork(actor: Actor | null | undefined): boolean {
@@ -131,16 +135,19 @@ export function networkOverview(db: Db, actor: Actor, filters: NetworkFilters = 
   }[];
 
   // Three grouped queries for the whole network rather than a few per point.
-  const parcelCounts = new Map<number, { waiting: number; flagged: number; expected: number }>();
+  const parcelCounts = new Map<number, { waiting: number; flagged: number; expected: number; recallHeld: number }>();
   for (const r of sqlite
     .prepare(
       `select delivery_point_id as pointId,
-              sum(status in ('arrived', 'return_flagged')) as waiting,
-              sum(status = 'return_flagged') as flagged,
-              sum(status = 'dispatched') as expected
-       from parcels where status in ${IN_SLOT_SQL} group by delivery_point_id`,
+              sum(not held and status in ('arrived', 'return_flagged')) as waiting,
+              sum(not held and status = 'return_flagged') as flagged,
+              sum(not held and status = 'dispatched') as expected,
+              sum(held or status = 'quarantined') as recallHeld
+       from (select x.delivery_point_id, x.status, ${recallHeldSql("x")} as held from parcels x
+             where x.status in ${IN_SLOT_SQL} or x.status = 'quarantined')
+       group by delivery_point_id`,
     )
-    .all() as { pointId: number; waiting: number; flagged: number; expected: number }[]) {
+    .all() as { pointId: number; waiting: number; flagged: number; expected: number; recallHeld: number }[]) {
     parcelCounts.set(r.pointId, r);
   }
   const slotTallies = new Map<number, { free: SlotTally; total: SlotTally }>();
@@ -171,10 +178,11 @@ export function networkOverview(db: Db, actor: Actor, filters: NetworkFilters = 
 
   const sumTally = (t: SlotTally) => t.small + t.medium + t.large + t.chilled;
   let points: NetworkPointRow[] = rows.map((r) => {
-    const counts = parcelCounts.get(r.id) ?? { waiting: 0, flagged: 0, expected: 0 };
+    const counts = parcelCounts.get(r.id) ?? { waiting: 0, flagged: 0, expected: 0, recallHeld: 0 };
     const slots = slotTallies.get(r.id) ?? { free: emptyTally(), total: emptyTally() };
     const capacity = r.kind === "locker" || r.parcelCapacity === null ? sumTally(slots.total) : r.parcelCapacity;
-    const load = counts.waiting + counts.expected;
+    // Recalled parcels still take room (a slot or the quarantine shelf) until they leave.
+    const load = counts.waiting + counts.expected + counts.recallHeld;
     const usePct = capacity > 0 ? Math.round((100 * load) / capacity) : load > 0 ? 100 : 0;
     return {
       id: r.id,
@@ -193,6 +201,7 @@ export function networkOverview(db: Db, actor: Actor, filters: NetworkFilters = 
       waiting: counts.waiting,
       flagged: counts.flagged,
       expected: counts.expected,
+      recallHeld: counts.recallHeld,
       free: slots.free,
       total: slots.total,
       capacity,
@@ -210,7 +219,7 @@ export function networkOverview(db: Db, actor: Actor, filters: NetworkFilters = 
         `select x.id as parcelId, x.code, x.order_id as orderId, x.delivery_point_id as pointId, p.name as pointName, x.status,
                 x.hold_until as holdUntil, o.contact_phone as phone
          from parcels x join delivery_points p on p.id = x.delivery_point_id join orders o on o.id = x.order_id
-         where (x.status = 'return_flagged' or (x.status = 'arrived' and x.hold_until < ?))
+         where (x.status = 'return_flagged' or (x.status = 'arrived' and x.hold_until < ?)) and not ${recallHeldSql("x")}
            ${where.length ? `and ${where.join(" and ")}` : ""}
          order by x.hold_until, x.id`,
       )
@@ -246,6 +255,7 @@ export function networkOverview(db: Db, actor: Actor, filters: NetworkFilters = 
       expected: points.reduce((n, p) => n + p.expected, 0),
       overdue: overdue.length,
       overloaded: points.filter((p) => p.overloaded).length,
+      recallHeld: points.reduce((n, p) => n + p.recallHeld, 0),
     },
   };
 }

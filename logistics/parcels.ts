@@ -35,7 +35,8 @@ import { normaliseParcelCode } from "./order-parcels";
 import { newPickupNonce, normalisePickupCode, pickupCode, pickupQrPayload, verifyPickupCode } from "./pickup-code";
 import { arrivalSms, maskPhone, sendSmsSafely } from "./sms";
 import { sizeRank } from "./sizes";
-import { IN_SLOT_SQL, parcelsHeldAt } from "./occupancy";
+import { IN_SLOT_SQL, parcelsHeldAt, recallHeldSql } from "./occupancy";
+import { parcelHoldsRecall, quarantineInTransaction } from "./recall-parcels";
 
 type Sqlite = Database.Database;
 
@@ -191,10 +192,17 @@ export function dispatchSubOrder(db: Db, actor: Actor, subOrderId: number, now =
       const unweighed = sqlite.prepare(`select count(*) from order_lines where sub_order_id = ? and sold_by_weight = 1 and weighed_total_fen is null`).pluck().get(sub.id) as number;
       if (unweighed > 0) throw new DomainRuleError("fulfilment.error.notAllWeighed");
 
+      // A parcel holding a recalled lot never leaves the producer.
       const awaiting = sqlite
-        .prepare(`select id, code, size, chilled, delivery_point_id as pointId from parcels where sub_order_id = ? and status = 'awaiting_dispatch' order by id`)
+        .prepare(
+          `select id, code, size, chilled, delivery_point_id as pointId from parcels
+           where sub_order_id = ? and status = 'awaiting_dispatch' and not ${recallHeldSql("parcels")} order by id`,
+        )
         .all(sub.id) as AwaitingParcel[];
-      if (awaiting.length === 0) throw new DomainRuleError("parcels.error.nothingToDispatch");
+      if (awaiting.length === 0) {
+        const held = sqlite.prepare(`select count(*) from parcels where sub_order_id = ? and status = 'awaiting_dispatch'`).pluck().get(sub.id) as number;
+        throw new DomainRuleError(held > 0 ? "parcels.error.recallNotDispatchable" : "parcels.error.nothingToDispatch");
+      }
 
       const dispatched: DispatchResult["dispatched"] = [];
       const waiting: AwaitingParcel[] = [];
@@ -306,7 +314,17 @@ export function respondToPointChange(db: Db, buyer: Actor, changeId: number, acc
 
 // ─── arrival ─────────────────────────────────────────────────────────────────
 
-export type ArrivedResult = { parcelId: number; code: string; orderId: number; slotCode: string | null; holdUntil: number; buyerName: string };
+export type ArrivedResult = {
+  parcelId: number;
+  code: string;
+  orderId: number;
+  slotCode: string | null;
+  /** End of the holding period; null for a quarantined parcel. */
+  holdUntil: number | null;
+  buyerName: string;
+  /** It holds a recalled lot: put on the quarantine shelf, no pickup code, nobody told to collect it. */
+  quarantined: boolean;
+};
 
 type ParcelAtPoint = {
   id: number;
@@ -346,7 +364,9 @@ const PARCEL_SELECT = `select x.id, x.code, x.status, x.order_id as orderId, x.s
 /**
  * The operator scans (or types) a parcel's label at its point: dispatched → arrived, holding period
  * starts, a new pickup code is issued and the buyer told (in-app and SMS). Another point's parcel
- * is "not found" for this operator (its existence is not revealed).
+ * is "not found" for this operator (its existence is not revealed). A parcel holding a recalled lot
+ * is quarantined instead (recall-parcels.ts): no slot, no code, no notice; scanning one that
+ * arrived before the recall moves it to quarantine too.
  */
 export function markParcelArrived(db: Db, actor: Actor, parcelCode: string, now = Date.now()): ArrivedResult {
   const sqlite = db.$client;
@@ -358,6 +378,11 @@ export function markParcelArrived(db: Db, actor: Actor, parcelCode: string, now 
     .transaction((): ArrivedResult => {
       const p = sqlite.prepare(`${PARCEL_SELECT} where x.code = ?`).get(code) as ParcelAtPoint | undefined;
       if (!p || !isOperatorOf(sqlite, actor, p.pointId)) throw new NotFoundError("parcel");
+      if (parcelHoldsRecall(sqlite, p.id)) {
+        if (p.status === "quarantined") throw new DomainRuleError("parcels.error.alreadyQuarantined");
+        if (!quarantineInTransaction(sqlite, actor, p, now)) throw new DomainRuleError("parcels.error.notDispatched");
+        return { parcelId: p.id, code: p.code, orderId: p.orderId, slotCode: null, holdUntil: null, buyerName: p.buyerName, quarantined: true };
+      }
       if (p.status === "arrived") throw new DomainRuleError("parcels.error.alreadyArrived");
       if (p.status !== "dispatched") throw new DomainRuleError("parcels.error.notDispatched");
       const holdUntil = holdUntilOf(now, p, p.fresh);
@@ -389,7 +414,7 @@ export function markParcelArrived(db: Db, actor: Actor, parcelCode: string, now 
       if (notYet === 0 && canTransition(subStatus, "ready_for_pickup")) moveSubOrder(db, p.subOrderId, "ready_for_pickup", "operator", actor.id, now);
 
       sms = { phone: p.phone, text: arrivalSms({ pointName: p.pointName, code: pickupCode(p.id, nonce), holdUntil, parcelCode: p.code }) };
-      return { parcelId: p.id, code: p.code, orderId: p.orderId, slotCode: p.slotCode, holdUntil, buyerName: p.buyerName };
+      return { parcelId: p.id, code: p.code, orderId: p.orderId, slotCode: p.slotCode, holdUntil, buyerName: p.buyerName, quarantined: false };
     })
     .immediate();
   if (sms) sendSmsSafely((sms as { phone: string }).phone, (sms as { text: string }).text);
@@ -551,7 +576,8 @@ export function buyerParcels(db: Db, buyer: Actor, orderId: number): BuyerParcel
   assertBuyer(sqlite, buyer, orderId);
   const rows = sqlite
     .prepare(
-      `select x.id, x.code, x.status, dp.name as pointName, dp.address as pointAddress, dp.opening_hours as openingHours, s.code as slotCode,
+      `select x.id, x.code, x.status, dp.name as pointName, dp.address as pointAddress, dp.opening_hours as openingHours,
+              case when x.status in ('quarantined', 'destroyed', 'returned', 'cancelled') then null else s.code end as slotCode,
               x.size, x.chilled, x.hold_until as holdUntil, x.pickup_code_nonce as nonce, pr.name_zh as producerName,
               exists (select 1 from parcel_items pi join order_lines ol on ol.id = pi.order_line_id where pi.parcel_id = x.id and ol.hold_reason is not null) as recallHold
        from parcels x join delivery_points dp on dp.id = x.delivery_point_id join producers pr on pr.id = x.producer_id
@@ -563,7 +589,8 @@ export function buyerParcels(db: Db, buyer: Actor, orderId: number): BuyerParcel
     `select l.title, pi.quantity from parcel_items pi join order_lines ol on ol.id = pi.order_line_id join listings l on l.id = ol.listing_id where pi.parcel_id = ? order by ol.id`,
   );
   return rows.map(({ nonce, ...r }) => {
-    const waiting = (r.status === "arrived" || r.status === "return_flagged") && nonce !== null;
+    // A recalled parcel is never handed out: no code, no QR, whatever its status.
+    const waiting = (r.status === "arrived" || r.status === "return_flagged") && nonce !== null && r.recallHold !== 1;
     const code = waiting ? pickupCode(r.id, nonce!) : null;
     return {
       ...r,
@@ -617,6 +644,8 @@ export type OperatorView = {
   arrived: OperatorParcel[];
   overdue: OperatorParcel[];
   flagged: OperatorParcel[];
+  /** Recalled: on the quarantine shelf, to return to the producer or destroy. */
+  quarantined: OperatorParcel[];
 };
 
 /**
@@ -633,7 +662,7 @@ export function operatorParcels(db: Db, actor: Actor, opts: { pointId?: number; 
     )
     .all(actor.id) as { id: number; name: string }[];
   const date = opts.date && /^\d{4}-\d{2}-\d{2}$/.test(opts.date) ? opts.date : shanghaiDate(now);
-  const empty = { points, point: null, date, expected: [], arrived: [], overdue: [], flagged: [] };
+  const empty = { points, point: null, date, expected: [], arrived: [], overdue: [], flagged: [], quarantined: [] };
   if (opts.pointId !== undefined && !points.some((p) => p.id === opts.pointId)) throw new ForbiddenError();
   const pointId = opts.pointId ?? points[0]?.id;
   if (pointId === undefined) return empty;
@@ -641,14 +670,15 @@ export function operatorParcels(db: Db, actor: Actor, opts: { pointId?: number; 
   const endOfDate = Date.parse(`${date}T00:00:00+08:00`) + DAY_MS;
   const rows = sqlite
     .prepare(
-      `select x.id, x.code, x.order_id as orderId, x.status, s.code as slotCode, x.size, x.chilled, u.display_name as buyerName, o.contact_phone as phone,
+      `select x.id, x.code, x.order_id as orderId, x.status, case when x.status = 'quarantined' then null else s.code end as slotCode, x.size, x.chilled,
+              u.display_name as buyerName, o.contact_phone as phone,
               case when o.pay_at_pickup = 1 and o.status = 'pending_payment' then o.total_fen else null end as payDueFen,
               exists (select 1 from parcel_items pi join order_lines ol on ol.id = pi.order_line_id where pi.parcel_id = x.id and ol.hold_reason is not null) as recallHold,
               exists (select 1 from order_lines ol where ol.order_id = x.order_id and ol.sold_by_weight = 1 and ol.weighed_total_fen is null) as unweighed,
               x.dispatched_at as dispatchedAt, x.arrived_at as arrivedAt, x.hold_until as holdUntil,
               (x.pickup_locked_until is not null and x.pickup_locked_until > ?) as locked
        from parcels x join orders o on o.id = x.order_id join users u on u.id = o.buyer_id left join storage_slots s on s.id = x.slot_id
-       where x.delivery_point_id = ? and x.status in ${IN_SLOT_SQL}
+       where x.delivery_point_id = ? and (x.status in ${IN_SLOT_SQL} or x.status = 'quarantined')
        order by coalesce(x.hold_until, x.dispatched_at), x.id`,
     )
     .all(now, pointId) as (Omit<OperatorParcel, "chilled" | "recallHold" | "unweighed" | "locked" | "maskedPhone"> & {
@@ -661,7 +691,8 @@ export function operatorParcels(db: Db, actor: Actor, opts: { pointId?: number; 
   const view: OperatorView = { ...empty, point };
   for (const { phone, ...r } of rows) {
     const parcel: OperatorParcel = { ...r, chilled: r.chilled === 1, recallHold: r.recallHold === 1, unweighed: r.unweighed === 1, locked: r.locked === 1, maskedPhone: maskPhone(phone) };
-    if (r.status === "dispatched") {
+    if (r.status === "quarantined") view.quarantined.push(parcel);
+    else if (r.status === "dispatched") {
       if ((r.dispatchedAt ?? 0) < endOfDate) view.expected.push(parcel);
     } else if (r.status === "return_flagged") view.flagged.push(parcel);
     else if (r.holdUntil !== null && r.holdUntil <= now) view.overdue.push(parcel);
@@ -696,7 +727,7 @@ export function dispatchableSubOrders(db: Db, producerIds: readonly number[]): n
       `select s.id from sub_orders s join orders o on o.id = s.order_id
        where s.producer_id in (${producerIds.map(() => "?").join(",")})
          and ${paidOrPayAtPickupSql({ status: "s.status" })}
-         and exists (select 1 from parcels x where x.sub_order_id = s.id and x.status = 'awaiting_dispatch')
+         and exists (select 1 from parcels x where x.sub_order_id = s.id and x.status = 'awaiting_dispatch' and not ${recallHeldSql("x")})
        order by s.id`,
     )
     .pluck()

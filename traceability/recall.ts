@@ -40,6 +40,15 @@ import { recordPlatformEvent, TraceRuleError } from "./store";
 import type { StoredEventRecord } from "./types";
 
 export const RECALL_REASON_MAX = 500;
+export const RECALL_NOTE_MAX = 1000;
+export const RECALL_GRADES = [1, 2, 3] as const;
+export type RecallGrade = (typeof RECALL_GRADES)[number];
+/**
+ * Default time to finish the recall, by grade (食品召回管理办法 第十三条: 一级 10, 二级 20, 三级 30
+ * working days to complete; calendar days here, the inspector may set an earlier deadline).
+ */
+export const RECALL_DEADLINE_DAYS: Record<RecallGrade, number> = { 1: 10, 2: 20, 3: 30 };
+const DAY_MS = 86_400_000;
 /** hold_reason written on order lines of a recalled lot that were not yet picked up. */
 export const RECALL_HOLD = "recall";
 
@@ -122,10 +131,16 @@ export type OpenRecallResult = {
  * NotFoundError for an unknown batch, TraceRuleError("recall.error.reason") for an empty or
  * too long reason and TraceRuleError("recall.error.alreadyOpen") when the lot has an open recall.
  */
-export function openRecall(db: Db, actor: AppActor, batchId: number, reason: string, now = Date.now()): OpenRecallResult {
+export type RecallInput = { reason: string; grade?: RecallGrade; deadlineAt?: number | null };
+
+export function openRecall(db: Db, actor: AppActor, batchId: number, input: string | RecallInput, now = Date.now()): OpenRecallResult {
   if (!canRecall(actor)) throw new ForbiddenError();
+  const { reason, grade = 1, deadlineAt: deadlineIn = null } = typeof input === "string" ? { reason: input } : input;
   const why = reason.trim();
   if (!why || why.length > RECALL_REASON_MAX) throw new TraceRuleError("recall.error.reason", { max: RECALL_REASON_MAX });
+  if (!RECALL_GRADES.includes(grade)) throw new TraceRuleError("recall.error.grade");
+  if (deadlineIn != null && (!Number.isFinite(deadlineIn) || deadlineIn <= now || deadlineIn > now + 366 * DAY_MS)) throw new TraceRuleError("recall.error.deadline");
+  const deadlineAt = deadlineIn ?? now + RECALL_DEADLINE_DAYS[grade] * DAY_MS;
   const sqlite = db.$client;
 
   return sqlite.transaction((): OpenRecallResult => {
@@ -137,7 +152,7 @@ export function openRecall(db: Db, actor: AppActor, batchId: number, reason: str
     let recallId: number;
     try {
       recallId = db.get<{ id: number }>(sql`
-        insert into recalls (batch_id, opened_by, reason, opened_at) values (${batchId}, ${actor.id}, ${why}, ${now})
+        insert into recalls (batch_id, opened_by, reason, grade, deadline_at, opened_at) values (${batchId}, ${actor.id}, ${why}, ${grade}, ${deadlineAt}, ${now})
         returning id`)!.id;
     } catch (e) {
       // Two inspectors at once: the unique partial index decides.
@@ -207,7 +222,7 @@ export function openRecall(db: Db, actor: AppActor, batchId: number, reason: str
     let chainError: string | null = null;
     try {
       event = sqlite.transaction(() =>
-        recordPlatformEvent(db, batchId, { type: "recall", occurredAt: now, payload: { reason: why.slice(0, RECALL_REASON_MAX) } }),
+        recordPlatformEvent(db, batchId, { type: "recall", occurredAt: now, payload: { reason: why.slice(0, RECALL_REASON_MAX), grade, phase: "opened" } }),
       )();
     } catch (e) {
       chainError = e instanceof TraceRuleError ? e.messageKey : e instanceof Error ? e.message : String(e);
@@ -342,8 +357,13 @@ export type RecallSummary = {
   id: number;
   batchId: number;
   reason: string;
+  grade: RecallGrade;
+  deadlineAt: number | null;
   openedAt: number;
   closedAt: number | null;
+  closeNote: string | null;
+  closedByName: string | null;
+  producerId: number;
   openedByName: string;
   gtin: string | null;
   lotCode: string;
@@ -353,11 +373,13 @@ export type RecallSummary = {
 };
 
 const RECALL_SELECT = `
-  select r.id, r.batch_id as batchId, r.reason, r.opened_at as openedAt, r.closed_at as closedAt,
+  select r.id, r.batch_id as batchId, r.reason, r.grade, r.deadline_at as deadlineAt, r.opened_at as openedAt, r.closed_at as closedAt,
+         r.close_note as closeNote, cu.display_name as closedByName, p.id as producerId,
          u.display_name as openedByName, b.gtin, b.lot_code as lotCode,
          pr.name_zh as productZh, pr.name_en as productEn, p.name_zh as producerZh
   from recalls r
   join users u on u.id = r.opened_by
+  left join users cu on cu.id = r.closed_by
   join batches b on b.id = r.batch_id
   join products pr on pr.id = b.product_id
   join producers p on p.id = b.producer_id`;
@@ -375,6 +397,131 @@ export function openRecallOfLot(db: Db, batchId: number): RecallSummary | null {
 export function listRecalls(db: Db, opts: { open?: boolean; limit?: number } = {}): RecallSummary[] {
   const where = opts.open === false ? "" : "where r.closed_at is null";
   return db.$client.prepare(`${RECALL_SELECT} ${where} order by r.opened_at desc, r.id desc limit ?`).all(opts.limit ?? 50) as RecallSummary[];
+}
+
+/** Every recall of a producer's lots, newest first: its recall history. */
+export function producerRecallHistory(db: Db, producerId: number, limit = 100): RecallSummary[] {
+  return db.$client.prepare(`${RECALL_SELECT} where p.id = ? order by r.opened_at desc, r.id desc limit ?`).all(producerId, limit) as RecallSummary[];
+}
+
+// ─── the recall's progress and closing ───────────────────────────────────────
+
+export type RecallProgress = {
+  /** Units per delivery point: still on the shelf or on the way (held), quarantined, returned to the producer, destroyed. */
+  byPoint: { pointId: number; pointName: string; held: number; quarantined: number; returned: number; destroyed: number }[];
+  totals: { sold: number; pickedUp: number; held: number; quarantined: number; returned: number; destroyed: number };
+  /** The producer's unsold stock of the lot: harvested minus sold, what its listings still offer, and what was destroyed there. */
+  producerStock: { harvested: number | null; sold: number; unsold: number | null; listed: number; destroyed: number };
+  overdue: boolean;
+};
+
+/**
+ * Where the recalled goods are. Recovered = quarantined at a point (kept apart) or returned to the
+ * producer; destroyed counts what operators (at points) and inspectors (the producer's stock) recorded.
+ */
+export function recallProgress(db: Db, recallId: number, now = Date.now()): RecallProgress | null {
+  const recall = getRecall(db, recallId);
+  if (!recall) return null;
+  const sqlite = db.$client;
+  const disp = sqlite
+    .prepare(
+      `select d.delivery_point_id as pointId, dp.name as pointName, d.kind, sum(d.quantity) as units
+       from recall_dispositions d left join delivery_points dp on dp.id = d.delivery_point_id
+       where d.recall_id = ? group by d.delivery_point_id, d.kind`,
+    )
+    .all(recallId) as { pointId: number | null; pointName: string | null; kind: "quarantined" | "returned" | "destroyed"; units: number }[];
+  const held = sqlite
+    .prepare(
+      `select x.delivery_point_id as pointId, dp.name as pointName, sum(pi.quantity) as units
+       from order_lines ol join parcel_items pi on pi.order_line_id = ol.id join parcels x on x.id = pi.parcel_id
+       join delivery_points dp on dp.id = x.delivery_point_id
+       where ol.batch_id = ? and ol.hold_reason is not null and x.status in ('dispatched', 'arrived', 'return_flagged')
+       group by x.delivery_point_id`,
+    )
+    .all(recall.batchId) as { pointId: number; pointName: string; units: number }[];
+  const points = new Map<number, RecallProgress["byPoint"][number]>();
+  const at = (pointId: number, pointName: string) => {
+    let p = points.get(pointId);
+    if (!p) points.set(pointId, (p = { pointId, pointName, held: 0, quarantined: 0, returned: 0, destroyed: 0 }));
+    return p;
+  };
+  let producerDestroyed = 0;
+  for (const h of held) at(h.pointId, h.pointName).held += h.units;
+  for (const d of disp) {
+    if (d.pointId == null) {
+      if (d.kind === "destroyed") producerDestroyed += d.units;
+      continue;
+    }
+    // A quarantined parcel later returned or destroyed is no longer in quarantine.
+    const p = at(d.pointId, d.pointName ?? "");
+    p[d.kind] += d.units;
+  }
+  for (const p of points.values()) p.quarantined = Math.max(0, p.quarantined - p.returned - p.destroyed);
+  const byPoint = [...points.values()].sort((a, b) => a.pointName.localeCompare(b.pointName) || a.pointId - b.pointId);
+  const sold = sqlite
+    .prepare(`select coalesce(sum(quantity), 0) as sold, coalesce(sum(case when picked_up_at is not null then quantity else 0 end), 0) as pickedUp from order_lines where batch_id = ?`)
+    .get(recall.batchId) as { sold: number; pickedUp: number };
+  const lot = getRecallLot(db, recall.batchId)!;
+  const listed = sqlite
+    .prepare(`select coalesce(sum(l.stock), 0) from listing_batches lb join listings l on l.id = lb.listing_id where lb.batch_id = ?`)
+    .pluck()
+    .get(recall.batchId) as number;
+  const sum = (k: "held" | "quarantined" | "returned" | "destroyed") => byPoint.reduce((n, p) => n + p[k], 0);
+  return {
+    byPoint,
+    totals: { sold: sold.sold, pickedUp: sold.pickedUp, held: sum("held"), quarantined: sum("quarantined"), returned: sum("returned"), destroyed: sum("destroyed") },
+    producerStock: {
+      harvested: lot.quantity,
+      sold: sold.sold,
+      unsold: lot.quantity == null ? null : Math.max(0, lot.quantity - sold.sold - producerDestroyed),
+      listed,
+      destroyed: producerDestroyed,
+    },
+    overdue: recall.closedAt == null && recall.deadlineAt != null && recall.deadlineAt < now,
+  };
+}
+
+/** The inspector records that (part of) the producer's unsold stock of the lot was destroyed. */
+export function recordProducerStockDestroyed(db: Db, actor: AppActor, recallId: number, quantity: number, note: string, now = Date.now()): void {
+  if (!canRecall(actor)) throw new ForbiddenError();
+  const recall = getRecall(db, recallId);
+  if (!recall) throw new NotFoundError("recall");
+  if (recall.closedAt != null) throw new TraceRuleError("recall.error.closed");
+  if (!Number.isSafeInteger(quantity) || quantity < 1 || quantity > 10_000_000) throw new TraceRuleError("recall.error.quantity");
+  db.$client
+    .prepare(`insert into recall_dispositions (recall_id, kind, quantity, actor_user_id, note, at) values (?, 'destroyed', ?, ?, ?, ?)`)
+    .run(recallId, quantity, actor.id, note.trim().slice(0, 200), now);
+}
+
+/**
+ * The inspector closes the recall with a note: recorded on the recall and as a platform-signed
+ * `recall` event (phase closed) on the lot's chain. The lot stays recalled; the holds stay.
+ */
+export function closeRecall(db: Db, actor: AppActor, recallId: number, note: string, now = Date.now()): { event: StoredEventRecord | null; chainError: string | null } {
+  if (!canRecall(actor)) throw new ForbiddenError();
+  const text = note.trim();
+  if (!text || text.length > RECALL_NOTE_MAX) throw new TraceRuleError("recall.error.note", { max: RECALL_NOTE_MAX });
+  const sqlite = db.$client;
+  return sqlite.transaction(() => {
+    const recall = getRecall(db, recallId);
+    if (!recall) throw new NotFoundError("recall");
+    if (recall.closedAt != null) throw new TraceRuleError("recall.error.closed");
+    sqlite.prepare(`update recalls set closed_at = ?, closed_by = ?, close_note = ? where id = ? and closed_at is null`).run(now, actor.id, text, recallId);
+    let event: StoredEventRecord | null = null;
+    let chainError: string | null = null;
+    try {
+      event = sqlite.transaction(() =>
+        recordPlatformEvent(db, recall.batchId, {
+          type: "recall",
+          occurredAt: now,
+          payload: { reason: recall.reason.slice(0, RECALL_REASON_MAX), grade: recall.grade, phase: "closed", note: text },
+        }),
+      )();
+    } catch (e) {
+      chainError = e instanceof TraceRuleError ? e.messageKey : e instanceof Error ? e.message : String(e);
+    }
+    return { event, chainError };
+  })();
 }
 
 // ─── inspector lot search ────────────────────────────────────────────────────
@@ -452,6 +599,9 @@ const UNIT_LABELS: Record<Unit, { zh: string; en: string }> = {
 
 /** Report columns, grouped by key data element (see the header of this file). */
 export const RECALL_REPORT_COLUMNS = [
+  ["recall_id", "召回编号", "Recall id"],
+  ["recall_grade", "召回级别", "Recall grade"],
+  ["recall_reason", "召回原因", "Recall reason"],
   ["order_id", "订单号", "Order"],
   ["order_line_id", "订单行号", "Order line"],
   ["gtin", "商品条码(GTIN)", "GTIN"],
@@ -463,8 +613,13 @@ export const RECALL_REPORT_COLUMNS = [
   ["unit_price_yuan", "单价(元)", "Unit price (CNY)"],
   ["harvest_date", "采收日期", "Harvest date"],
   ["sold_at", "销售时间", "Sold at"],
+  ["parcel_code", "包裹码", "Parcel code"],
+  ["dispatched_at", "发货时间", "Dispatched at"],
+  ["arrived_at", "到站时间", "Arrived at"],
   ["picked_up_at", "取货时间", "Picked up at"],
   ["parcel_status", "包裹状态", "Parcel status"],
+  ["operator", "经手站点人员", "Point operator"],
+  ["invoice_number", "发票号码", "Invoice number"],
   ["producer", "生产者", "Producer"],
   ["credit_code", "统一社会信用代码", "Unified social credit code"],
   ["origin", "产地", "Origin"],
@@ -476,8 +631,18 @@ export const RECALL_REPORT_COLUMNS = [
   ["buyer_name", "买家", "Buyer"],
   ["buyer_phone", "买家电话(脱敏)", "Buyer phone (masked)"],
 ] as const;
+const FULL_PHONE_HEADER = { zh: "买家电话", en: "Buyer phone" };
+
+const GRADE_LABELS: Record<number, { zh: string; en: string }> = {
+  1: { zh: "一级", en: "Class I" },
+  2: { zh: "二级", en: "Class II" },
+  3: { zh: "三级", en: "Class III" },
+};
 
 const STATUS_LABELS = {
+  quarantined: { zh: "已隔离", en: "quarantined" },
+  returned: { zh: "已退回生产者", en: "returned to producer" },
+  destroyed: { zh: "已销毁", en: "destroyed" },
   picked_up: { zh: "已取货", en: "picked up" },
   held: { zh: "已扣留（勿发放）", en: "held – do not hand out" },
   awaiting: { zh: "待取货", en: "awaiting pickup" },
@@ -511,14 +676,25 @@ type ReportRow = {
   dpName: string | null;
   dpAddress: string | null;
   dpCounty: string | null;
+  parcelCodes: string | null;
+  parcelStatus: string | null;
+  dispatchedAt: number | null;
+  arrivedAt: number | null;
+  operatorName: string | null;
+  invoiceNumber: string | null;
 };
 
 /**
  * The recall report of a lot as CSV text (BOM + header + one row per order line of the lot).
  * `indexed: false` forces a full scan of order_lines — a baseline for bench/recall-report.ts only.
  */
-export function recallReportCsv(db: Db, batchId: number, opts: { locale?: ReportLocale; indexed?: boolean } = {}): string {
+export function recallReportCsv(
+  db: Db,
+  batchId: number,
+  opts: { locale?: ReportLocale; indexed?: boolean; recall?: { id: number; grade: number; reason: string } | null; fullPhone?: boolean } = {},
+): string {
   const locale = opts.locale ?? "zh";
+  const recall = opts.recall === undefined ? openRecallOfLot(db, batchId) : opts.recall;
   const lot = getRecallLot(db, batchId);
   if (!lot) throw new NotFoundError("batch");
   const from = opts.indexed === false ? "order_lines ol not indexed" : "order_lines ol indexed by order_lines_batch_idx";
@@ -527,17 +703,28 @@ export function recallReportCsv(db: Db, batchId: number, opts: { locale?: Report
       `select ol.id as lineId, ol.order_id as orderId, ol.quantity, ol.unit_price_fen as unitPriceFen, ol.created_at as soldAt,
               ol.picked_up_at as pickedUpAt, ol.hold_reason as holdReason,
               o.buyer_id as buyerId, u.display_name as buyerName, o.contact_phone as phone, l.unit,
-              dp.name as dpName, dp.address as dpAddress, co.name_zh as dpCounty
+              dp.name as dpName, dp.address as dpAddress, co.name_zh as dpCounty,
+              pk.codes as parcelCodes, pk.status as parcelStatus, pk.dispatchedAt, pk.arrivedAt,
+              (select ou.display_name from parcel_events pe join users ou on ou.id = pe.actor_user_id
+               where pe.parcel_id in (select parcel_id from parcel_items where order_line_id = ol.id)
+                 and pe.kind in ('arrived', 'quarantined', 'picked_up', 'returned', 'destroyed')
+               order by pe.at desc, pe.id desc limit 1) as operatorName,
+              (select group_concat(i.number, ' ') from invoices i where i.sub_order_id = ol.sub_order_id) as invoiceNumber
        from ${from}
        join orders o on o.id = ol.order_id
        join users u on u.id = o.buyer_id
        join listings l on l.id = ol.listing_id
        left join delivery_points dp on dp.id = o.delivery_point_id
        left join regions co on co.id = dp.county_id
+       left join (select pi.order_line_id as lineId, group_concat(x.code, ' ') as codes, max(x.status) as status,
+                         min(x.dispatched_at) as dispatchedAt, max(x.arrived_at) as arrivedAt
+                  from parcel_items pi join parcels x on x.id = pi.parcel_id
+                  where pi.order_line_id in (select id from order_lines where batch_id = ?)
+                  group by pi.order_line_id) pk on pk.lineId = ol.id
        where ol.batch_id = ?
        order by ol.order_id, ol.id`,
     )
-    .all(batchId) as ReportRow[];
+    .all(batchId, batchId) as ReportRow[];
 
   const en = locale === "en";
   // The lot's own KDEs, the same on every row: quoted once.
@@ -552,11 +739,23 @@ export function recallReportCsv(db: Db, batchId: number, opts: { locale?: Report
     creditCode: csvCell(lot.creditCode),
     plot: csvCell(lot.plotName),
   };
-  const out: string[] = [RECALL_REPORT_COLUMNS.map((c) => csvCell(en ? c[2] : c[1])).join(",")];
+  const recallCells = recall
+    ? [String(recall.id), csvCell((GRADE_LABELS[recall.grade] ?? { zh: String(recall.grade), en: String(recall.grade) })[locale]), csvCell(recall.reason)]
+    : ["", "", ""];
+  const header = RECALL_REPORT_COLUMNS.map((c) => (c[0] === "buyer_phone" && opts.fullPhone ? FULL_PHONE_HEADER[locale] : en ? c[2] : c[1]));
+  const out: string[] = [header.map((h) => csvCell(h)).join(",")];
   for (const r of rows) {
-    const status = r.pickedUpAt != null ? "picked_up" : r.holdReason != null ? "held" : "awaiting";
+    const status =
+      r.pickedUpAt != null
+        ? "picked_up"
+        : r.parcelStatus === "quarantined" || r.parcelStatus === "returned" || r.parcelStatus === "destroyed"
+          ? r.parcelStatus
+          : r.holdReason != null
+            ? "held"
+            : "awaiting";
     out.push(
       [
+        ...recallCells,
         r.orderId,
         r.lineId,
         lotCells.gtin,
@@ -568,8 +767,13 @@ export function recallReportCsv(db: Db, batchId: number, opts: { locale?: Report
         (r.unitPriceFen / 100).toFixed(2),
         lotCells.harvest,
         reportDateTime(r.soldAt),
+        csvCell(r.parcelCodes),
+        reportDateTime(r.dispatchedAt),
+        reportDateTime(r.arrivedAt),
         reportDateTime(r.pickedUpAt),
         csvCell(STATUS_LABELS[status][locale]),
+        csvCell(r.operatorName),
+        csvCell(r.invoiceNumber),
         lotCells.producer,
         lotCells.creditCode,
         origin,
@@ -579,11 +783,29 @@ export function recallReportCsv(db: Db, batchId: number, opts: { locale?: Report
         csvCell(r.dpCounty),
         r.buyerId,
         csvCell(r.buyerName),
-        csvCell(maskPhone(r.phone)),
+        csvCell(opts.fullPhone ? r.phone : maskPhone(r.phone)),
       ].join(","),
     );
   }
   return "\uFEFF" + out.join("\r\n") + "\r\n";
+}
+
+/**
+ * The report of a recall for whoever asks: inspectors get the buyers' full phone numbers (they
+ * call them); platform admins and the lot's producer get them masked; anyone else is refused.
+ */
+export function recallReportFor(db: Db, actor: AppActor, recallId: number, locale: ReportLocale = "zh"): { csv: string; fileName: string } {
+  const recall = getRecall(db, recallId);
+  if (!recall) throw new NotFoundError("recall");
+  const inspector = hasRole(actor, "inspector");
+  const producerMember =
+    db.$client.prepare(`select 1 from producer_members where producer_id = ? and user_id = ?`).get(recall.producerId, actor.id) !== undefined;
+  if (!inspector && !hasRole(actor, "platform_admin") && !producerMember) throw new ForbiddenError();
+  const lot = getRecallLot(db, recall.batchId)!;
+  return {
+    csv: recallReportCsv(db, recall.batchId, { locale, recall, fullPhone: inspector }),
+    fileName: recallReportFileName(lot),
+  };
 }
 
 /** File name for the report download: recall-<lot>-<yyyymmdd>.csv (ASCII-safe). */

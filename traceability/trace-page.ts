@@ -18,9 +18,10 @@ import { takeRateLimit, type RateLimitRule } from "../core/rate-limit";
 import { cropDisplay, cropTerms, findCrop, labelCropTerm } from "./crops";
 import { buildEpcisDocument, type EpcisDocument } from "./epcis";
 import { encodeDigitalLinkValue, validateGtin14, validateLot } from "./gtin";
-import { inputContains, type InputsCatalogue } from "./inputs";
+import { inputContains, normaliseInputName, type InputsCatalogue } from "./inputs";
 import { registeredUseOf } from "./registered-use";
-import { getLotChain, loadCatalogue, onLotChanged, verifyLot } from "./store";
+import { getLotChain, loadCatalogue, lotCompliance, onLotChanged, verifyLot } from "./store";
+import { findingMessage, type Finding } from "./compliance";
 import type { CommitmentCertificate, EventContent, PayloadOf, TraceEventType } from "./types";
 import type { VerifyFailureReason } from "./verify";
 
@@ -144,7 +145,20 @@ export type TracePage = {
   recall: { reason: string; openedAt: number } | null;
   scans: number;
   listings: { id: number; title: string }[];
+  /** The shopper's plain answer: safe use of inputs (✓) or the problems, in words. */
+  verdict: { ok: boolean; reasons: Name[] };
+  /**
+   * Where the lot went, in aggregate only (已售 N 件，发往 M 个自提点): individual arrivals and pickups
+   * are private (privateDeliveries), so the page stays the same size however much is sold.
+   */
+  distribution: { units: number; points: number };
 };
+
+/** Chain events the public page and export leave out: one per parcel, and they say who picked up where. */
+export const PRIVATE_EVENT_TYPES: ReadonlySet<TraceEventType> = new Set(["arrival", "pickup"]);
+
+/** Findings that do not speak to whether inputs were used safely (paperwork, not yet inspected). */
+const NOT_A_SAFETY_FINDING = new Set(["missing_certificate", "no_batch"]);
 
 
 type LotRow = {
@@ -347,6 +361,7 @@ export function getTracePage(db: Db, gtin: string, lot: string, now = Date.now()
   const timeline: TimelineEntry[] = [];
   for (const c of contents) {
     if (c.type === "correction" || c.type === "correction_review") continue;
+    if (PRIVATE_EVENT_TYPES.has(c.type)) continue;
     const current = effectiveBySeq.get(c.seq);
     const e: EffectiveEvent = current ?? { seq: c.seq, type: c.type, occurredAt: c.occurredAt, recordedAt: c.recordedAt, actor: c.actor, payload: c.payload, correctedBy: [] };
     const details = toDetails(e, terms, catalogueForAll, harvestDay);
@@ -394,6 +409,17 @@ export function getTracePage(db: Db, gtin: string, lot: string, now = Date.now()
       ? { reason: recallEvent ? (recallEvent.payload as PayloadOf<"recall">).reason : "", openedAt: recallEvent?.occurredAt ?? now }
       : null;
 
+  const findings: Finding[] = lotCompliance(db, ref.batchId, now).filter(
+    (f) => !NOT_A_SAFETY_FINDING.has(f.code) && !(f.code === "no_passing_inspection" && f.params.reason === "none"),
+  );
+  const reasons: Name[] = [];
+  if (recall) reasons.push({ zh: `已召回：${recall.reason}`, en: `Recalled: ${recall.reason}` });
+  if (!verification.ok) reasons.push({ zh: `记录链校验失败（第 ${verification.failedAt} 条）`, en: `The record chain fails verification (record ${verification.failedAt})` });
+  for (const f of findings) reasons.push({ zh: findingMessage(f, "zh"), en: findingMessage(f, "en") });
+  const verdict = { ok: reasons.length === 0, reasons };
+
+  const distribution = lotDistribution(db, ref.batchId);
+
   const listings = db.all<{ id: number; title: string }>(sql`
     select l.id, l.title from listing_batches lb join listings l on l.id = lb.listing_id
     where lb.batch_id = ${ref.batchId} and l.status = 'published'
@@ -435,7 +461,65 @@ export function getTracePage(db: Db, gtin: string, lot: string, now = Date.now()
     recall,
     scans: scanTotal(db, ref.batchId),
     listings,
+    verdict,
+    distribution,
   };
+}
+
+/** Units of the lot sold (orders paid or beyond) and the number of pickup points they went to. */
+export function lotDistribution(db: Db, batchId: number): { units: number; points: number } {
+  return (
+    db.get<{ units: number; points: number }>(sql`
+    select coalesce(sum(ol.quantity), 0) as units, count(distinct o.delivery_point_id) as points
+    from order_lines ol join orders o on o.id = ol.order_id
+    where ol.batch_id = ${batchId} and o.status not in ('cancelled', 'pending_payment')`) ?? { units: 0, points: 0 }
+  );
+}
+
+// ─── private deliveries ──────────────────────────────────────────────────────
+
+export type PrivateDelivery = {
+  parcelCode: string;
+  pointName: string;
+  status: string;
+  dispatchedAt: number | null;
+  arrivedAt: number | null;
+  pickedUpAt: number | null;
+  /** The viewer's own parcel. */
+  own: boolean;
+};
+
+export const PRIVATE_DELIVERIES_LIMIT = 100;
+
+/**
+ * Arrivals and pickups of the lot's parcels, for those allowed to see them: a buyer sees their own
+ * parcels; the lot's producer and inspectors see all (newest first, at most
+ * PRIVATE_DELIVERIES_LIMIT, with the total). Anyone else (and anonymous visitors): null.
+ */
+export function privateDeliveries(
+  db: Db,
+  viewer: { id: number; roles: readonly string[] } | null | undefined,
+  batchId: number,
+): { rows: PrivateDelivery[]; total: number; all: boolean } | null {
+  if (!viewer) return null;
+  const producerId = db.get<{ producerId: number }>(sql`select producer_id as producerId from batches where id = ${batchId}`)?.producerId;
+  if (producerId == null) return null;
+  const member = db.get<{ one: number }>(sql`select 1 as one from producer_members where producer_id = ${producerId} and user_id = ${viewer.id}`) != null;
+  const all = member || viewer.roles.includes("inspector");
+  const rows = db.all<Omit<PrivateDelivery, "own"> & { buyerId: number }>(sql`
+    select x.code as parcelCode, dp.name as pointName, x.status, x.dispatched_at as dispatchedAt, x.arrived_at as arrivedAt,
+           x.picked_up_at as pickedUpAt, o.buyer_id as buyerId
+    from parcels x join orders o on o.id = x.order_id join delivery_points dp on dp.id = x.delivery_point_id
+    where x.id in (select pi.parcel_id from parcel_items pi join order_lines ol on ol.id = pi.order_line_id where ol.batch_id = ${batchId})
+      and (${all ? 1 : 0} = 1 or o.buyer_id = ${viewer.id})
+    order by coalesce(x.picked_up_at, x.arrived_at, x.dispatched_at, 0) desc, x.id desc
+    limit ${PRIVATE_DELIVERIES_LIMIT}`);
+  if (!all && rows.length === 0) return null;
+  const total = all
+    ? (db.get<{ n: number }>(sql`
+        select count(distinct pi.parcel_id) as n from parcel_items pi join order_lines ol on ol.id = pi.order_line_id where ol.batch_id = ${batchId}`)?.n ?? 0)
+    : rows.length;
+  return { rows: rows.map(({ buyerId, ...r }) => ({ ...r, own: buyerId === viewer.id })), total, all };
 }
 
 export { shanghaiDate };
@@ -447,19 +531,25 @@ export function getLotEpcis(db: Db, gtin: string, lot: string, origin: string, n
   const ref = findLot(db, gtin, lot);
   if (!ref) return null;
   const chain = getLotChain(db, ref.batchId);
+  // Public: planting to dispatch. Arrivals and pickups (one per parcel, with the point's place)
+  // stay out, replaced by the aggregate below, so the export neither names points nor grows with sales.
   const events = chain.records.flatMap((r) => {
     try {
-      return [{ content: parseContent(r), eventHash: r.eventHash }];
+      const content = parseContent(r);
+      return PRIVATE_EVENT_TYPES.has(content.type) ? [] : [{ content, eventHash: r.eventHash }];
     } catch {
       return [];
     }
   });
-  return buildEpcisDocument({
+  const doc = buildEpcisDocument({
     lot: { gtin14: ref.gtin, lotCode: ref.lotCode, countryOfOrigin: "CN" },
     events,
     creationDate: now,
     documentId: traceUrl(origin, ref.gtin, ref.lotCode),
   });
+  const d = lotDistribution(db, ref.batchId);
+  (doc as unknown as Record<string, unknown>)["cunpin:distribution"] = { unitsSold: d.units, pickupPoints: d.points };
+  return doc;
 }
 
 // ─── listings → lot ──────────────────────────────────────────────────────────

@@ -199,6 +199,11 @@ export const payloadSchemas = {
     .object({
       reason: text(500),
       scope: text(200).optional(),
+      /** 食品召回管理办法 grade: 1 一级 … 3 三级. */
+      grade: z.number().int().min(1).max(3).optional(),
+      /** A recall is opened, and later closed by the inspector with a note (both signed by the platform). */
+      phase: z.enum(["opened", "closed"]).optional(),
+      note: text(1000).optional(),
     })
     .strict(),
   /** An inspector's decision on a correction held for review (signed by the platform). */

@@ -7,10 +7,11 @@ import type { Db } from "../../db/client";
 import type { Locale } from "~/i18n";
 import { findingMessage } from "../../traceability/compliance";
 import { formatMessage, type TraceMessageKey } from "../../traceability/messages";
-import { getRecall, getRecallLot, openRecallOfLot, recallAffected, tracePath } from "../../traceability/recall";
+import { getRecall, getRecallLot, openRecallOfLot, producerRecallHistory, recallAffected, recallProgress, tracePath } from "../../traceability/recall";
 import { lotCompliance, verifyLot } from "../../traceability/store";
 
 export {
+  closeRecall,
   getRecall,
   getRecallLot,
   listRecalls,
@@ -18,6 +19,8 @@ export {
   recallAffected,
   recallReportCsv,
   recallReportFileName,
+  recallReportFor,
+  recordProducerStockDestroyed,
   searchLots,
   tracePath,
 } from "../../traceability/recall";
@@ -71,7 +74,24 @@ export function recallView(db: Db, recallId: number) {
   const lot = getRecallLot(db, recall.batchId)!;
   const chainRecorded =
     db.$client.prepare(`select 1 from trace_events where type = 'recall' and batch_id = ? limit 1`).get(recall.batchId) !== undefined;
-  return { recall, lot, tracePath: tracePath(lot), chainRecorded, affected: recallAffected(db, recall.batchId, { limit: 500 }) };
+  // Recall refunds, by state (market/orders/recall-refunds.ts writes them; read here as plain rows).
+  const refunds = db.$client
+    .prepare(
+      `select coalesce(sum(method = 'stripe' and status = 'succeeded'), 0) as succeeded, coalesce(sum(method = 'cash' and status = 'pending'), 0) as cash,
+              coalesce(sum(status = 'failed'), 0) as failed
+       from refunds where recall_id = ?`,
+    )
+    .get(recallId) as { succeeded: number; cash: number; failed: number };
+  return {
+    recall,
+    lot,
+    tracePath: tracePath(lot),
+    chainRecorded,
+    affected: recallAffected(db, recall.batchId, { limit: 500 }),
+    progress: recallProgress(db, recallId)!,
+    history: producerRecallHistory(db, recall.producerId, 50),
+    refunds,
+  };
 }
 
 export { correctionReviewQueue, reviewCorrection } from "../../traceability/corrections";

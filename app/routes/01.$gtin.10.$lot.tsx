@@ -34,6 +34,7 @@ import {
   findLot,
   getTracePage,
   parseLotParams,
+  privateDeliveries,
   recordScan,
   tracePath,
   traceUrl,
@@ -76,9 +77,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = getTracePage(db, parsed.gtin, parsed.lotCode);
   if (!page) throw new Response("tracePage.notFound", { status: 404 });
   const origin = publicOrigin(request);
+  // Arrivals and pickups: only the parcel's buyer, the producer and inspectors (never in the cached anonymous page).
+  const user = await getOptionalUser(request);
+  const deliveries = privateDeliveries(db, user, ref.batchId);
   return data(
     {
       page,
+      deliveries,
       url: traceUrl(origin, page.lot.gtin, page.lot.lotCode),
       path: tracePath(page.lot.gtin, page.lot.lotCode),
       tileUrl: getEnv().TILE_URL ?? null,
@@ -86,7 +91,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     {
       headers: {
-        "Cache-Control": "no-cache",
+        "Cache-Control": user ? "private, no-cache" : "no-cache",
         Vary: "Accept, Accept-Language, Cookie",
         "X-Cunpin-Trace-Batch": String(page.lot.batchId),
       },
@@ -275,7 +280,7 @@ export default function TracePageRoute() {
   const t = useT();
   const locale = useLocale();
   const hydrated = useHydrated();
-  const { page, path, tileUrl, tileAttribution } = useLoaderData<typeof loader>();
+  const { page, path, tileUrl, tileAttribution, deliveries } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm({
     id: "problem-report",
@@ -298,6 +303,18 @@ export default function TracePageRoute() {
 
   return (
     <article className="trace-page">
+      <section className={`verdict ${page.verdict.ok ? "verify-ok" : "verify-fail"}`} id="verdict" role="status">
+        <strong>{page.verdict.ok ? t("tracePage.verdictOk") : t("tracePage.verdictProblem")}</strong>
+        {page.verdict.ok ? (
+          <p>{t("tracePage.verdictOkDetail")}</p>
+        ) : (
+          <ul>
+            {page.verdict.reasons.map((r, i) => (
+              <li key={i}>{name(r)}</li>
+            ))}
+          </ul>
+        )}
+      </section>
       {recall ? (
         <section className="recall-banner" role="alert" aria-labelledby="recall-heading">
           <h2 id="recall-heading">⚠ {t("tracePage.recalledTitle")}</h2>
@@ -328,7 +345,16 @@ export default function TracePageRoute() {
           {verification.ok ? (
             <>
               <strong>✓ {t("tracePage.verifiedOk")}</strong>
-              <p>{verification.checked > 0 ? t("tracePage.verifiedOkDetail", { checked: verification.checked }) : t("tracePage.verifiedEmpty")}</p>
+              {/* Hashes and key names are for the curious: folded away from shoppers. */}
+              <details className="verify-details">
+                <summary>{t("tracePage.technicalDetails")}</summary>
+                <p>{verification.checked > 0 ? t("tracePage.verifiedOkDetail", { checked: verification.checked }) : t("tracePage.verifiedEmpty")}</p>
+                {verification.head ? (
+                  <p className="mono meta">
+                    {t("tracePage.headHash", { seq: verification.head.seq })} {verification.head.eventHash}
+                  </p>
+                ) : null}
+              </details>
             </>
           ) : (
             <>
@@ -410,6 +436,25 @@ export default function TracePageRoute() {
           ) : (
             <p className="meta">{t("tracePage.noEvents")}</p>
           )}
+        </section>
+
+        <section className="panel wide" aria-labelledby="distribution-heading" id="distribution">
+          <h2 id="distribution-heading">{t("tracePage.distribution")}</h2>
+          <p>{t("tracePage.distributionBody", { units: page.distribution.units, points: page.distribution.points })}</p>
+          {deliveries ? (
+            <>
+              <p className="meta">{t(deliveries.all ? "tracePage.deliveriesAll" : "tracePage.deliveriesOwn", { shown: deliveries.rows.length, total: deliveries.total })}</p>
+              <ul id="private-deliveries">
+                {deliveries.rows.map((d) => (
+                  <li key={d.parcelCode}>
+                    <span className="mono">{d.parcelCode}</span> · {d.pointName} · {t(`parcels.status.${d.status}` as MessageKey)}
+                    {d.arrivedAt ? ` · ${t("tracePage.arrivedAt", { at: shanghaiDate(d.arrivedAt) })}` : ""}
+                    {d.pickedUpAt ? ` · ${t("tracePage.pickedUpAt", { at: shanghaiDate(d.pickedUpAt) })}` : ""}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
         </section>
 
         <section className="panel" aria-labelledby="inspections-heading" id="inspections">

@@ -184,7 +184,14 @@ export default function AdminLogisticsRoute() {
                     {p.waiting}
                     {p.flagged > 0 ? <div className="meta">{t("networkAdmin.flagged", { count: p.flagged })}</div> : null}
                   </td>
-                  <td data-testid="expected">{p.expected}</td>
+                  <td data-testid="expected">
+                    {p.expected}
+                    {p.recallHeld > 0 ? (
+                      <div className="meta interval-bad" data-testid="recall-held">
+                        {t("parcels.network.recallHeld")} {p.recallHeld}
+                      </div>
+                    ) : null}
+                  </td>
                   <td data-testid="free" title={t("networkAdmin.freeLong", p.free)}>
                     {t("networkAdmin.free", p.free)}
                   </td>

@@ -158,6 +158,21 @@ export default function ManifestRoute() {
           </li>
         ))}
       </ol>
+      {m.recalled.length ? (
+        <section className="manifest-recalled" data-testid="manifest-recalled" aria-labelledby="recalled-heading">
+          <h2 id="recalled-heading" className="interval-bad">
+            {t("parcels.manifest.recalled")}
+          </h2>
+          <p className="meta">{t("parcels.manifest.recalledHint")}</p>
+          <ul>
+            {m.recalled.map((p) => (
+              <li key={p.id}>
+                <span className="mono">{p.code}</span> · {p.pointName} · {p.producerName}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {m.complete ? (
         <p className="meta manifest-return">{t("logisticsRoutes.returnToDepot", { depot: m.depotName })}</p>
       ) : null}

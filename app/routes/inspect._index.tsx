@@ -3,6 +3,7 @@
  * consumers' reports (status and note, recall from a report) and the open recalls.
  * Inspectors and platform admins only.
  */
+import { act } from "~/utils/http.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -52,23 +53,21 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const v = submission.value;
   const db = getDb();
-  try {
-    if (v.intent === "review") {
-      reviewCorrection(db, user, { batchId: v.batchId, correctionSeq: v.correctionSeq, decision: v.decision, note: v.note });
-      return redirect("/inspect?done=review#corrections");
-    }
-    if (v.intent === "report") {
-      updateReport(db, user, { reportId: v.reportId, status: v.status, note: v.note ?? null });
-      return redirect("/inspect?done=report#reports");
-    }
-    const r = openRecallFromReport(db, user, v.reportId, v.reason);
-    return redirect(`/inspect/recalls/${r.recallId}?opened=1`);
-  } catch (error) {
-    if (error instanceof TraceRuleError) return data({ error: error.messageKey }, { status: 400 });
-    if (error instanceof ForbiddenError) throw new Response("error.forbidden", { status: 403 });
-    if (error instanceof NotFoundError) throw new Response("error.notFound", { status: 404 });
-    throw error;
-  }
+  return act(
+    () => {
+      if (v.intent === "review") {
+        reviewCorrection(db, user, { batchId: v.batchId, correctionSeq: v.correctionSeq, decision: v.decision, note: v.note });
+        return redirect("/inspect?done=review#corrections");
+      }
+      if (v.intent === "report") {
+        updateReport(db, user, { reportId: v.reportId, status: v.status, note: v.note ?? null });
+        return redirect("/inspect?done=report#reports");
+      }
+      const r = openRecallFromReport(db, user, v.reportId, v.reason);
+      return redirect(`/inspect/recalls/${r.recallId}?opened=1`);
+    },
+    { request },
+  );
 }
 
 export default function InspectRoute() {

@@ -2,7 +2,7 @@
  * /inspect/lots/:batchId: a lot as an inspector sees it — summary, strict chain verification,
  * compliance findings, who bought it — and the "open recall" form (POST reason).
  */
-import { getFormProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
@@ -17,6 +17,9 @@ import { formatDate, formatDateTime } from "~/inspect/format";
 import { inspectLot, openRecall } from "~/inspect/inspect.server";
 import { OpenRecallSchema, RECALL_REASON_MAX } from "~/inspect/schemas";
 import { getDb } from "~/utils/db.server";
+import { getStripe, refundRecall } from "~/market.server";
+import { logger } from "~/kernel.server";
+import { shanghaiDayRange } from "../../core/clock";
 import { getLocale } from "~/utils/i18n.server";
 import { requireRole } from "~/utils/session.server";
 import { act } from "~/utils/http.server";
@@ -45,10 +48,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const batchId = batchIdOf(params);
   const submission = parseWithZod(await request.formData(), { schema: OpenRecallSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
-  const { reason } = submission.value;
+  const { reason, grade, deadline } = submission.value;
+  const day = deadline ? shanghaiDayRange(deadline) : null;
+  if (deadline && !day) return data({ result: submission.reply({ fieldErrors: { deadline: ["recall.error.deadline"] } }) }, { status: 400 });
+  const db = getDb();
   return act(
-    () => {
-      const r = openRecall(getDb(), user, batchId, reason);
+    async () => {
+      const r = openRecall(db, user, batchId, { reason, grade: grade as 1 | 2 | 3, deadlineAt: day ? day.end - 1 : null });
+      // The money follows the recall (market/orders/recall-refunds.ts); a Stripe hiccup is retried by reconcile.
+      await refundRecall(db, getStripe(), r.recallId).catch((err) => logger.error({ err, recallId: r.recallId }, "recall refunds: retried by reconcile"));
       return redirect(`/inspect/recalls/${r.recallId}?opened=1`);
     },
     { request, submission },
@@ -78,6 +86,28 @@ function RecallForm({ lastResult }: { lastResult?: SubmissionResult<string[]> })
           {t("recall.open.reasonHint")}
         </p>
         <FieldError id={fields.reason.errorId} errors={fields.reason.errors} />
+      </div>
+      <div className="field">
+        <label htmlFor={fields.grade.id}>{t("recall.grade.label")}</label>
+        <select {...getSelectProps(fields.grade)} defaultValue={fields.grade.initialValue ?? "1"} aria-describedby={`${fields.grade.id}-hint`}>
+          {[1, 2, 3].map((g) => (
+            <option key={g} value={g}>
+              {t(`recall.grade.${g}` as MessageKey)}
+            </option>
+          ))}
+        </select>
+        <p className="hint" id={`${fields.grade.id}-hint`}>
+          {t("recall.grade.hint")}
+        </p>
+        <FieldError id={fields.grade.errorId} errors={fields.grade.errors} />
+      </div>
+      <div className="field">
+        <label htmlFor={fields.deadline.id}>{t("recall.deadline.label")}</label>
+        <input {...getInputProps(fields.deadline, { type: "date" })} aria-describedby={`${fields.deadline.id}-hint`} />
+        <p className="hint" id={`${fields.deadline.id}-hint`}>
+          {t("recall.deadline.hint")}
+        </p>
+        <FieldError id={fields.deadline.errorId} errors={fields.deadline.errors} />
       </div>
       <div className="button-row">
         <button type="submit" className="primary danger">

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatFen } from "../../core/money";
 import { useT } from "~/i18n/react";
-import { getOrderTimeline, getDeliveryPoint, lotCodes, listOrderInvoices, afterSaleForOrder, buyerParcels, pendingPointChanges, respondToPointChange } from "~/market.server";
+import { getOrderTimeline, getDeliveryPoint, lotCodes, listOrderInvoices, afterSaleForOrder, buyerParcels, pendingPointChanges, respondToPointChange, orderRefunds } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 // ── after sale (W1) ──
 import { RatingForm } from "~/orders-ui/rating-form";
@@ -47,7 +47,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 // ── parcels (issue 5) ──
 async function parcelsFor(user: Awaited<ReturnType<typeof requireUser>>, orderId: number, buyerId: number) {
-  if (user.id !== buyerId) return { parcels: [], pointChanges: [] };
+  if (user.id !== buyerId) return { parcels: [], pointChanges: [], refunds: [] };
   const db = getDb();
   const parcels = await Promise.all(
     buyerParcels(db, user, orderId).map(async (p) => ({
@@ -57,7 +57,8 @@ async function parcelsFor(user: Awaited<ReturnType<typeof requireUser>>, orderId
       qrSvg: p.qrPayload ? await QRCode.toString(p.qrPayload, { type: "svg", errorCorrectionLevel: "M", margin: 2 }) : null,
     })),
   );
-  return { parcels, pointChanges: pendingPointChanges(db, user, orderId) };
+  const refunds = orderRefunds(db, user, orderId).map((r) => ({ ...r, atText: shanghaiDateTime(r.paidOutAt ?? r.createdAt) }));
+  return { parcels, pointChanges: pendingPointChanges(db, user, orderId), refunds };
 }
 
 const PointChangeSchema = z.object({ intent: z.enum(["accept", "decline"]), changeId: z.coerce.number().int().positive() });
@@ -135,6 +136,7 @@ function ParcelsSection({ parcels, pointChanges }: { parcels: LoadedParcel[]; po
             </p>
             {p.status === "awaiting_dispatch" ? <p className="meta">{t("parcels.buyer.waitingDispatch")}</p> : null}
             {p.recallHold ? <p className="form-error">{t("parcels.recallHold")}</p> : null}
+            {p.status === "quarantined" ? <p className="warning" data-testid="parcel-quarantined">{t("parcels.quarantine.buyer")}</p> : null}
             {p.pickupCode ? (
               <div data-testid="pickup">
                 <p className="meta">{t("parcels.buyer.showCode")}</p>
@@ -162,7 +164,7 @@ export default function OrderRoute() {
   const t = useT();
   const { order, lots, deliveryPoint, timeline, invoices } = useLoaderData<typeof loader>();
   const { afterSale } = useLoaderData<typeof loader>(); // after sale (W1)
-  const { parcels, pointChanges } = useLoaderData<typeof loader>(); // parcels (issue 5)
+  const { parcels, pointChanges, refunds } = useLoaderData<typeof loader>(); // parcels (issue 5)
   return (
     <article>
       <p>
@@ -193,6 +195,27 @@ export default function OrderRoute() {
       </dl>
 
       <ParcelsSection parcels={parcels} pointChanges={pointChanges} />
+      {refunds.length ? (
+        <section aria-labelledby="refunds-heading" data-testid="order-refunds">
+          <h2 id="refunds-heading">{t("orders.refunds.title")}</h2>
+          <ul>
+            {refunds.map((r) => (
+              <li key={r.id} data-testid="order-refund">
+                {r.atText} · {formatFen(r.amountFen)} · {r.reason === "recall" ? t("orders.refunds.recall") : t("orders.refunds.other")} ·{" "}
+                {r.method === "cash"
+                  ? r.status === "succeeded"
+                    ? t("orders.refunds.cashPaid")
+                    : t("orders.refunds.cashDue")
+                  : r.status === "succeeded"
+                    ? t("orders.refunds.done")
+                    : r.status === "failed"
+                      ? t("orders.refunds.retrying")
+                      : t("orders.refunds.pending")}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       <h2>
         {t("orders.subOrders")} ({order.subOrders.length})

@@ -3,7 +3,9 @@
  * scanner (keyboard wedge) or the operator types a parcel label code + Enter → the parcel is
  * checked in (logistics/parcels.ts markParcelArrived); a scanned buyer QR (CUNPIN-PICKUP:…) fills
  * the parcel and its code in one go → hand-out. Below: expected today, waiting (with the slot and a
- * pickup-code form each; 到站付款 needs the "payment received" box), overdue, and flagged for return.
+ * pickup-code form each; 到站付款 needs the "payment received" box), overdue, and flagged for return;
+ * the recall quarantine (scanned recalled parcels: return to the producer or record destruction)
+ * and cash refunds due to 到站付款 buyers of a recalled lot.
  * Several points: ?point=<id> (another operator's point is 403).
  */
 import { shanghaiDateTime } from "../../core/clock";
@@ -14,7 +16,8 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatFen } from "../../core/money";
 import { useT } from "~/i18n/react";
-import { handOutParcel, markParcelArrived, markReturned, operatorParcels, parcelIdForOperator, parsePickupQrPayload, type OperatorParcel } from "~/market.server";
+import { cashRefundsDue, handOutParcel, markParcelArrived, markReturned, operatorParcels, parcelIdForOperator, parsePickupQrPayload, payOutCashRefund, type OperatorParcel } from "~/market.server";
+import { disposeRecalledParcel, quarantineParcel } from "~/logistics.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
@@ -28,9 +31,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "delivery_operator");
   const q = PointQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!q.success) throw new Response("error.notFound", { status: 400 });
-  const view = await load(() => operatorParcels(getDb(), user, { pointId: q.data.point }));
+  const db = getDb();
+  const view = await load(() => operatorParcels(db, user, { pointId: q.data.point }));
   const fmt = (list: OperatorParcel[]) => list.map((p) => ({ ...p, holdUntilText: p.holdUntil ? shanghaiDateTime(p.holdUntil) : null }));
-  return { ...view, expected: fmt(view.expected), arrived: fmt(view.arrived), overdue: fmt(view.overdue), flagged: fmt(view.flagged) };
+  const cashRefunds = view.point ? await load(() => cashRefundsDue(db, user, view.point!.id)) : [];
+  return {
+    ...view,
+    expected: fmt(view.expected),
+    arrived: fmt(view.arrived),
+    overdue: fmt(view.overdue),
+    flagged: fmt(view.flagged),
+    quarantined: fmt(view.quarantined),
+    cashRefunds,
+  };
 }
 
 const ActionSchema = z.discriminatedUnion("intent", [
@@ -42,6 +55,15 @@ const ActionSchema = z.discriminatedUnion("intent", [
     confirmPayment: z.literal("on").optional(),
   }),
   z.object({ intent: z.literal("return"), parcelId: z.coerce.number().int().positive() }),
+  z.object({ intent: z.literal("quarantine"), parcelId: z.coerce.number().int().positive() }),
+  z.object({ intent: z.literal("recallReturn"), parcelId: z.coerce.number().int().positive() }),
+  z.object({
+    intent: z.literal("destroy"),
+    parcelId: z.coerce.number().int().positive(),
+    quantity: z.coerce.number({ invalid_type_error: "parcels.error.destroyQuantity" }).int("parcels.error.destroyQuantity").min(1, "parcels.error.destroyQuantity").max(100_000, "parcels.error.destroyQuantity"),
+    note: z.string().trim().max(200).optional(),
+  }),
+  z.object({ intent: z.literal("cashRefund"), refundId: z.coerce.number().int().positive() }),
 ]);
 
 type ActionResult =
@@ -57,7 +79,8 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]?.message;
     const parcelId = Number(form.parcelId) || null;
-    return fail(issue === "parcels.error.badPickupCode" ? issue : form.intent === "arrive" ? "parcels.error.badParcelCode" : "parcels.error.badPickupCode", 400, {}, parcelId);
+    const known = issue === "parcels.error.badPickupCode" || issue === "parcels.error.destroyQuantity";
+    return fail(known ? issue! : form.intent === "arrive" ? "parcels.error.badParcelCode" : "parcels.error.badPickupCode", 400, {}, parcelId);
   }
   const db = getDb();
   const input = parsed.data;
@@ -79,7 +102,25 @@ export async function action({ request }: ActionFunctionArgs) {
         }, refusedFor(parcelId));
       }
       const r = markParcelArrived(db, user, input.parcelCode);
+      // A recalled lot: quarantine shelf, not a slot; the buyer is not called to collect it.
+      if (r.quarantined) return data<ActionResult>({ ok: true, message: "parcels.quarantine.done", params: { parcel: r.code }, parcelId: r.parcelId });
       return data<ActionResult>({ ok: true, message: "parcels.station.arrivedOk", params: { parcel: r.code, slot: r.slotCode ?? "—", buyer: r.buyerName }, parcelId: r.parcelId });
+    }
+    if (input.intent === "quarantine") {
+      const { code } = quarantineParcel(db, user, input.parcelId);
+      return data<ActionResult>({ ok: true, message: "parcels.quarantine.done", params: { parcel: code }, parcelId: input.parcelId });
+    }
+    if (input.intent === "recallReturn") {
+      const { code } = disposeRecalledParcel(db, user, input.parcelId, { kind: "returned" });
+      return data<ActionResult>({ ok: true, message: "parcels.quarantine.returned", params: { parcel: code }, parcelId: input.parcelId });
+    }
+    if (input.intent === "destroy") {
+      const { code } = disposeRecalledParcel(db, user, input.parcelId, { kind: "destroyed", quantity: input.quantity, note: input.note });
+      return data<ActionResult>({ ok: true, message: "parcels.quarantine.destroyed", params: { parcel: code }, parcelId: input.parcelId });
+    }
+    if (input.intent === "cashRefund") {
+      const r = payOutCashRefund(db, user, input.refundId);
+      return data<ActionResult>({ ok: true, message: "parcels.station.cashRefunded", params: { amount: formatFen(r.amountFen), orderId: r.orderId }, parcelId: null });
     }
     if (input.intent === "handout") {
       const r = handOutParcel(db, user, { parcelId: input.parcelId, pickupCode: input.pickupCode, confirmPayment: input.confirmPayment === "on" });
@@ -129,9 +170,18 @@ export default function StationRoute() {
 
   const pickupForm = (p: Row) =>
     p.recallHold ? (
-      <p className="form-error" data-testid="recall-hold" style={{ fontWeight: 700 }}>
-        {t("parcels.recallHold")}
-      </p>
+      <>
+        <p className="form-error" data-testid="recall-hold" style={{ fontWeight: 700 }}>
+          {t("parcels.recallHold")}
+        </p>
+        <Form method="post" className="button-row">
+          <input type="hidden" name="intent" value="quarantine" />
+          <input type="hidden" name="parcelId" value={p.id} />
+          <button type="submit" className="secondary" style={big} disabled={busy}>
+            {t("parcels.quarantine.move")}
+          </button>
+        </Form>
+      </>
     ) : p.unweighed ? (
       <p className="warning">{t("parcels.station.notWeighed")}</p>
     ) : (
@@ -185,7 +235,8 @@ export default function StationRoute() {
     </section>
   );
 
-  const scanError = result && !result.ok && (result.parcelId === null || ![...view.arrived, ...view.overdue, ...view.flagged].some((p) => p.id === result.parcelId));
+  const scanError =
+    result && !result.ok && (result.parcelId === null || ![...view.arrived, ...view.overdue, ...view.flagged, ...view.quarantined].some((p) => p.id === result.parcelId));
 
   return (
     <section>
@@ -262,6 +313,53 @@ export default function StationRoute() {
               </Form>
             </>
           ))}
+          {view.quarantined.length ? <p className="warning">{t("parcels.quarantine.hint")}</p> : null}
+          {section("quarantine", t("parcels.quarantine.heading"), view.quarantined, (p) => (
+            <>
+              <p className="form-error" style={{ fontWeight: 700 }}>
+                {t("parcels.recallHold")}
+              </p>
+              <Form method="post" className="button-row">
+                <input type="hidden" name="intent" value="recallReturn" />
+                <input type="hidden" name="parcelId" value={p.id} />
+                <button type="submit" className="secondary" style={big} disabled={busy}>
+                  {t("parcels.quarantine.return")}
+                </button>
+              </Form>
+              <Form method="post" className="form">
+                <input type="hidden" name="intent" value="destroy" />
+                <input type="hidden" name="parcelId" value={p.id} />
+                <div className="field">
+                  <label htmlFor={`destroy-${p.id}`}>{t("parcels.quarantine.quantity")}</label>
+                  <input id={`destroy-${p.id}`} name="quantity" type="number" inputMode="numeric" min={1} required style={big} />
+                </div>
+                <button type="submit" className="secondary" style={big} disabled={busy}>
+                  {t("parcels.quarantine.destroy")}
+                </button>
+              </Form>
+            </>
+          ))}
+          {view.cashRefunds.length ? (
+            <section aria-labelledby="cash-refunds" data-testid="cash-refunds">
+              <h2 id="cash-refunds">{t("parcels.station.cashRefunds")}</h2>
+              <ul style={{ listStyle: "none", padding: 0, display: "grid", gap: "0.5rem" }}>
+                {view.cashRefunds.map((r) => (
+                  <li key={r.refundId} className="panel">
+                    <p>
+                      {t("orders.orderNo", { id: r.orderId })} · {r.buyerName} · <strong>{formatFen(r.amountFen)}</strong>
+                    </p>
+                    <Form method="post" className="button-row">
+                      <input type="hidden" name="intent" value="cashRefund" />
+                      <input type="hidden" name="refundId" value={r.refundId} />
+                      <button type="submit" className="primary" style={big} disabled={busy}>
+                        {t("parcels.station.cashRefundPaid", { amount: formatFen(r.amountFen) })}
+                      </button>
+                    </Form>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
         </>
       ) : null}
     </section>

@@ -21,7 +21,7 @@ import { cancelOrderParcels } from "../../logistics/holding";
 import { transitionOrder } from "./orders";
 import { canTransition, type OrderStatus } from "./state";
 
-export type RefundReason = "dispute" | "catch_weight" | "cancelled" | "goodwill" | "other";
+export type RefundReason = "dispute" | "catch_weight" | "cancelled" | "goodwill" | "recall" | "other";
 /** A platform admin, or the platform itself (catch weight, a dispute decision already authorised). */
 export type RefundActor = Actor | "system";
 
@@ -154,9 +154,23 @@ export async function refundSubOrder(
     throw error;
   }
 
-  const result = sqlite
+  const result = completeRefund(db, pending.id, stripeRefund.id, actor, reason, now);
+  await reverseProducerShare(db, stripe, pending.id);
+  return result;
+}
+
+/**
+ * A pending refund went through (Stripe answered, or the cash was paid out at the point): the row
+ * becomes `succeeded`, and a sub-order refunded in full leaves the order (its parcels not yet
+ * handed out are cancelled), the order following when every sub-order is refunded. Idempotent:
+ * a row already succeeded changes nothing.
+ */
+export function completeRefund(db: Db, refundId: number, stripeRefundId: string | null, actor: RefundActor, reason: RefundReason, now = Date.now()): RefundResult {
+  const sqlite = db.$client;
+  const subOrderId = sqlite.prepare(`select sub_order_id from refunds where id = ?`).pluck().get(refundId) as number;
+  return sqlite
     .transaction((): RefundResult => {
-      sqlite.prepare(`update refunds set status = 'succeeded', stripe_refund_id = ? where id = ?`).run(stripeRefund.id, pending.id);
+      sqlite.prepare(`update refunds set status = 'succeeded', stripe_refund_id = coalesce(?, stripe_refund_id) where id = ?`).run(stripeRefundId, refundId);
       const refunded = sqlite
         .prepare(`select coalesce(sum(amount_fen), 0) from refunds where sub_order_id = ? and status = 'succeeded' and ${COUNTS_AGAINST_SUBTOTAL}`)
         .pluck()
@@ -184,11 +198,9 @@ export async function refundSubOrder(
           orderRefunded = true;
         }
       }
-      return { refundId: pending.id, stripeRefundId: stripeRefund.id, subOrderRefunded, orderRefunded };
+      return { refundId, stripeRefundId: stripeRefundId ?? "", subOrderRefunded, orderRefunded };
     })
     .immediate();
-  await reverseProducerShare(db, stripe, pending.id);
-  return result;
 }
 
 /**

@@ -14,7 +14,10 @@
  *   5. paid orders with shares not transferred → transfers retried (idempotent per sub-order).
  *   6. refunds whose producer part was not reversed from its transfer → reversal retried.
  *   7. orders picked up more than 7 days ago with no dispute pending → completed.
- *   8. paid sub-orders whose invoice was not issued (a stop right after the payment) → issued.
+ *   8. recalls (open, or closed within 30 days): recalled lines without a refund → refunded, failed
+ *      recall refunds retried (market/orders/recall-refunds.ts; one refund per recall × line).
+ *      Runs before 4–6 so that a sub-order refunded in full is not paid out.
+ *   9. paid sub-orders whose invoice was not issued (a stop right after the payment) → issued.
  */
 import { issueMissingInvoices } from "../invoices/invoices";
 import type { Db } from "../../db/client";
@@ -23,6 +26,7 @@ import { ensureConnectedAccounts, ordersWithPendingTransfers, payoutOrder } from
 import { outcomeOfIntentStatus, refundLatePayment, settlePayment, type SettleAction } from "./settle";
 import { completeOrdersPastDisputeWindow } from "../orders/disputes";
 import { reverseProducerShare } from "../orders/refunds";
+import { recallsToRefund, refundRecall } from "../orders/recall-refunds";
 import type { Stripe } from "./stripe";
 
 export type ReconcileReport = {
@@ -38,6 +42,8 @@ export type ReconcileReport = {
   completed: number[];
   /** Invoices issued for paid sub-orders that had none. */
   invoicesIssued: number;
+  /** Recall refunds that went through in this run. */
+  recallRefunds: number;
   transferFailures: { orderId: number; subOrderId: number; error: string }[];
   errors: { orderId: number; error: string }[];
 };
@@ -57,7 +63,7 @@ export async function reconcilePayments(db: Db, stripe: Stripe, options: Reconci
   const now = options.now ?? Date.now();
   const retrieve = options.retrieveIntent ?? ((id: string) => stripe.paymentIntents.retrieve(id));
   const sqlite = db.$client;
-  const report: ReconcileReport = { checked: 0, settled: [], expired: [], lateRefunds: [], accountsCreated: 0, transfers: 0, reversedFen: 0, completed: [], invoicesIssued: 0, transferFailures: [], errors: [] };
+  const report: ReconcileReport = { checked: 0, settled: [], expired: [], lateRefunds: [], accountsCreated: 0, transfers: 0, reversedFen: 0, completed: [], invoicesIssued: 0, recallRefunds: 0, transferFailures: [], errors: [] };
 
   // 1. missed webhooks
   const pending = sqlite
@@ -110,6 +116,16 @@ export async function reconcilePayments(db: Db, stripe: Stripe, options: Reconci
     }
   }
 
+  // 8. recall refunds (before payouts: a sub-order refunded in full is no longer payable)
+  for (const recallId of recallsToRefund(db, now)) {
+    try {
+      const r = await refundRecall(db, stripe, recallId, now);
+      report.recallRefunds += r.succeeded;
+    } catch (e) {
+      report.errors.push({ orderId: 0, error: `recall #${recallId}: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
+
   // 4. connected accounts, 5. owed transfers
   report.accountsCreated = await ensureConnectedAccounts(db, stripe).catch(() => 0);
   for (const orderId of ordersWithPendingTransfers(db)) {
@@ -129,7 +145,7 @@ export async function reconcilePayments(db: Db, stripe: Stripe, options: Reconci
   for (const refundId of unreversed) report.reversedFen += await reverseProducerShare(db, stripe, refundId);
   // 7. picked up, dispute window passed, nothing in dispute → completed
   report.completed = completeOrdersPastDisputeWindow(db, now);
-  // 8. invoices due but missing
+  // 9. invoices due but missing
   report.invoicesIssued = issueMissingInvoices(db, now).length;
   return report;
 }

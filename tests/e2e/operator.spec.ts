@@ -161,3 +161,92 @@ test("an operator cannot see another point's parcels", async ({ browser }) => {
   await zhao.reload();
   await expect(waitingParcel(zhao, parcelCode)).toBeVisible();
 });
+
+/**
+ * Issue 10 §3: a recall while a parcel is on the road. A buyer pays by card (test mode) for the
+ * 冰糖心 apples (a lot no other journey buys or counts), the farmer dispatches, the inspector
+ * recalls the lot (一级) from its Digital Link; the operator's scan quarantines the parcel (no slot,
+ * no code), the buyer's order page shows it will not be handed out and the recall refund, and the
+ * operator records its destruction.
+ */
+test("a recall while a parcel is on the road: the operator quarantines it and the buyer is refunded", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const LOT_LISTING = "洛川红富士苹果 精品冰糖心 8斤装";
+  const buyer = await asUser(browser, "13700000105");
+  await buyer.goto("/cart");
+  const remove = buyer.getByRole("button", { name: "删除", exact: true });
+  for (let n = await remove.count(); n > 0; n--) {
+    await remove.first().click();
+    await expect(remove).toHaveCount(n - 1);
+  }
+  await buyer.goto(`/listings?q=${encodeURIComponent("冰糖心")}`);
+  await buyer.locator("main .grid .card").filter({ hasText: LOT_LISTING }).first().getByRole("link").first().click();
+  await expect(buyer).toHaveURL(/\/listings\/\d+$/);
+  const tracePath = (await buyer.locator("section#traceability a.trace-link").getAttribute("href"))!;
+  const form = buyer.locator("form.add-to-cart");
+  await form.locator('input[name="quantity"]').fill("1");
+  await form.getByRole("button", { name: "加入购物车" }).click();
+  await expect(buyer).toHaveURL(/\/cart\?added=1$/);
+  await buyer.goto("/checkout");
+  await buyer.getByRole("radio", { name: new RegExp(STATION) }).check();
+  await buyer.getByRole("button", { name: /提交订单/ }).click();
+  await expect(buyer).toHaveURL(/\/orders\/\d+\/pay$/);
+  await buyer.getByTestId("test-mode").getByRole("button", { name: /模拟支付成功/ }).click();
+  await expect(buyer).toHaveURL(/\/orders\/\d+$/);
+  await expect(buyer.getByTestId("order-status")).toHaveText("已支付");
+  const orderId = buyer.url().split("/").pop()!;
+
+  // The farmer sends it: on the road to 赵师傅's station.
+  const farmer = await asUser(browser, DEMO.farmer);
+  await farmer.goto("/farm/orders");
+  const row = farmer.getByTestId("inbox-sub-order").filter({ hasText: new RegExp(`· 订单 #${orderId} ·`) });
+  await row.getByRole("button", { name: "发货" }).click();
+  await expect(farmer.getByTestId("farm-result")).toContainText("已发货 1 个包裹");
+  const parcel = farmer.getByTestId("inbox-sub-order").filter({ hasText: new RegExp(`· 订单 #${orderId} ·`) }).getByTestId("farm-parcel");
+  const parcelCode = (await parcel.getAttribute("data-parcel-code"))!;
+  await farmer.context().close();
+
+  // The inspector finds the lot by its Digital Link and recalls it, 一级.
+  const inspector = await asUser(browser, DEMO.inspector);
+  await inspector.goto(`/inspect?q=${encodeURIComponent(tracePath)}`);
+  await inspector.locator("table.lot-results tbody tr").first().locator("td").first().getByRole("link").click();
+  await expect(inspector).toHaveURL(/\/inspect\/lots\/\d+$/);
+  await inspector.getByLabel("召回原因").fill("监督抽检：毒死蜱残留超标（报告 JC-2026-1203-01）");
+  await inspector.getByLabel("召回级别").selectOption("1");
+  await inspector.getByRole("button", { name: "确认召回" }).click();
+  await expect(inspector).toHaveURL(/\/inspect\/recalls\/\d+\?opened=1$/);
+  await expect(inspector.getByTestId("recall-grade")).toHaveText("一级");
+  await expect(inspector.getByTestId("recall-refunds")).toContainText(/已退款 [1-9]\d* 笔/);
+
+  // The parcel reaches the station: the scan quarantines it.
+  const op = await asUser(browser, DEMO.deliveryOperator);
+  await op.goto("/station");
+  await op.getByLabel("自提点").selectOption({ label: STATION });
+  await op.getByRole("button", { name: "切换" }).click();
+  const box = op.getByLabel("扫码或输入包裹码");
+  await box.fill(parcelCode);
+  await box.press("Enter");
+  await expect(op.getByTestId("station-ok")).toContainText(`包裹 ${parcelCode} 已登记隔离`);
+  await expect(op.getByTestId("station-ok")).toContainText("隔离区");
+  const quarantined = op.getByTestId("quarantine").locator(`[data-parcel-code="${parcelCode}"]`);
+  await expect(quarantined).toBeVisible();
+  await expect(quarantined.getByTestId("parcel-slot")).toHaveCount(0);
+  await expect(op.getByTestId("waiting").locator(`[data-parcel-code="${parcelCode}"]`)).toHaveCount(0);
+
+  // The buyer: no pickup code, told it will not be handed out, refunded.
+  await buyer.reload();
+  await expect(buyer.getByTestId("parcel-status")).toHaveText("召回隔离中");
+  await expect(buyer.getByTestId("parcel-quarantined")).toBeVisible();
+  await expect(buyer.getByTestId("pickup-code")).toHaveCount(0);
+  await expect(buyer.getByTestId("order-status")).toHaveText("已退款");
+  await expect(buyer.getByTestId("order-refund")).toContainText("召回退款");
+  await expect(buyer.getByTestId("order-refund")).toContainText("已原路退回");
+  await buyer.goto("/account/notices");
+  await expect(buyer.getByText(/召回退款：订单 #\d+ 中被召回的商品已退款/).first()).toBeVisible();
+
+  // The operator records its destruction.
+  await quarantined.getByLabel("销毁数量").fill("1");
+  await quarantined.getByRole("button", { name: "登记销毁" }).click();
+  await expect(op.getByTestId("station-ok")).toContainText(`包裹 ${parcelCode} 已登记销毁`);
+  await expect(op.getByTestId("quarantine").locator(`[data-parcel-code="${parcelCode}"]`)).toHaveCount(0);
+});

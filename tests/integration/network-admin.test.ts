@@ -159,7 +159,7 @@ describe("networkOverview", () => {
     expect(s.free).toEqual({ small: 0, medium: 0, large: 1, chilled: 1 });
     const r = o.points.find((p) => p.id === remote)!;
     expect(r).toMatchObject({ waiting: 0, expected: 0, usePct: 0, level: "low", operators: [], county: { nameZh: "蒲江县" } });
-    expect(o.totals).toEqual({ points: 3, waiting: 12, expected: 1, overdue: 2, overloaded: 1 });
+    expect(o.totals).toEqual({ points: 3, waiting: 12, expected: 1, overdue: 2, overloaded: 1, recallHeld: 0 });
     expect(o.counties.map((c) => [c.id, c.points])).toEqual([
       [countyB, 1],
       [countyA, 2],

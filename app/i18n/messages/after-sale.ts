@@ -1,5 +1,6 @@
 /** Refunds, disputes and ratings (issue 4 §6, §8, §9). Chinese is the source. */
 export const zh = {
+  "refunds.error.alreadyPaidOut": "这笔现金退款已登记付出。",
   "refunds.error.amount": "退款金额需为大于 0 的金额（精确到分）。",
   "refunds.error.tooMuch": "退款金额超过了该子订单可退的余额。",
   "refunds.error.notRefundable": "该子订单当前状态不能退款。",
@@ -87,6 +88,7 @@ export const zh = {
 };
 
 export const en: Record<keyof typeof zh, string> = {
+  "refunds.error.alreadyPaidOut": "This cash refund is already recorded as paid out.",
   "refunds.error.amount": "The refund must be a positive amount (to the fen).",
   "refunds.error.tooMuch": "The refund is more than what is left refundable on this sub-order.",
   "refunds.error.notRefundable": "This sub-order cannot be refunded in its current status.",

@@ -1,5 +1,13 @@
 /** Cart, checkout, payment and order pages (issue 4). Chinese is the source. */
 export const zh = {
+  "orders.refunds.title": "退款",
+  "orders.refunds.recall": "召回退款",
+  "orders.refunds.other": "退款",
+  "orders.refunds.done": "已原路退回",
+  "orders.refunds.pending": "退款处理中",
+  "orders.refunds.retrying": "退款未成功，平台会自动重试",
+  "orders.refunds.cashDue": "请到自提点领取现金退款",
+  "orders.refunds.cashPaid": "现金已在自提点退还",
   // errors thrown by app/orders/* and app/payments/*
   "cart.error.full": "购物车已满，请先结算或删除部分商品。",
   "cart.error.notEnoughStock": "库存不足，无法加入这么多。",
@@ -105,6 +113,14 @@ export const zh = {
 };
 
 export const en: Record<keyof typeof zh, string> = {
+  "orders.refunds.title": "Refunds",
+  "orders.refunds.recall": "Recall refund",
+  "orders.refunds.other": "Refund",
+  "orders.refunds.done": "refunded to your original payment",
+  "orders.refunds.pending": "being refunded",
+  "orders.refunds.retrying": "not through yet; the platform retries automatically",
+  "orders.refunds.cashDue": "collect it in cash at your pickup point",
+  "orders.refunds.cashPaid": "paid back in cash at the pickup point",
   "cart.error.full": "Your cart is full. Check out or remove something first.",
   "cart.error.notEnoughStock": "Not enough stock for that quantity.",
   "cart.error.quantity": "Quantity must be a whole number from 1 to 999.",
