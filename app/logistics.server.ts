@@ -9,3 +9,7 @@ export * from "../logistics/manifests";
 export * from "../logistics/network-admin";
 export * from "../logistics/points-admin";
 export * from "../logistics/recall-parcels";
+export * from "../logistics/checkout-points";
+export * from "../logistics/parcels";
+export { markReturned, sweepHolding } from "../logistics/holding";
+export { parsePickupQrPayload } from "../logistics/pickup-code";

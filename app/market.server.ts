@@ -5,6 +5,8 @@
  * never reach the browser even when a route component shares a file with its loader. Types may
  * still be imported from market/ directly (`import type` is erased).
  */
+// Registers logistics as the market's shipping provider (market/orders/shipping.ts).
+import "../logistics/shipping";
 export * from "../market/accounts/accounts";
 export * from "../market/accounts/password";
 export * from "../market/invoices/invoices";

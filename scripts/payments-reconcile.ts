@@ -4,6 +4,7 @@
  * periods (logistics/holding.ts). Idempotent; run it from
  * cron every few minutes. Prints a JSON report; exit code 1 when something could not be repaired.
  */
+import "../logistics/shipping"; // logistics as the market's shipping provider (checkout's parcels)
 import { getDb, closeDb } from "../db/client";
 import { reconcilePayments } from "../market/payments/reconcile";
 import { getStripe } from "../market/payments/stripe";

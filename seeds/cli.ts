@@ -8,6 +8,7 @@
  *   --reset        wipe all data (keeping the schema) and seed again
  *   --listings N   also generate N listings for benchmarks (on top of the demo data)
  */
+import "../logistics/shipping"; // logistics as the market's shipping provider (checkout's parcels)
 import cliProgress from "cli-progress";
 import { openDatabase, type Db } from "../db/client";
 import { migrateDatabase } from "../db/migrate";

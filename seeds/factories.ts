@@ -3,6 +3,7 @@
  * defaults, going through the domain modules where those write more than the row itself
  * (listings: the search index; users: password hashing and roles).
  */
+import "../logistics/shipping"; // logistics as the market's shipping provider (checkout's parcels)
 import { and, eq, sql } from "drizzle-orm";
 import fs from "node:fs";
 import os from "node:os";

@@ -8,7 +8,8 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatFen } from "../../core/money";
 import { useT } from "~/i18n/react";
-import { getOrderTimeline, getDeliveryPoint, lotCodes, listOrderInvoices, afterSaleForOrder, buyerParcels, pendingPointChanges, respondToPointChange, orderRefunds } from "~/market.server";
+import { getOrderTimeline, getDeliveryPoint, lotCodes, listOrderInvoices, afterSaleForOrder, orderRefunds } from "~/market.server";
+import { buyerParcels, pendingPointChanges, respondToPointChange } from "~/logistics.server";
 import { getDb } from "~/utils/db.server";
 // ── after sale (W1) ──
 import { RatingForm } from "~/orders-ui/rating-form";

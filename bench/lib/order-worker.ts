@@ -3,6 +3,7 @@
  * waits for "go", then places ORDERS orders through the real cart + checkout (two lines from two
  * producers each), and reports how many it placed and how long it took.
  */
+import "../../logistics/shipping"; // logistics as the market's shipping provider (checkout's parcels)
 import { openDatabase } from "../../db/client";
 import { addToCart } from "../../market/orders/cart";
 import { checkout } from "../../market/orders/checkout";

@@ -12,7 +12,6 @@
  *
  * The order-level hand-over without a code (handOverAtStation) is gone: the operator hands each
  * parcel out against the buyer's pickup code (handOutParcel), confirming 到站付款 there.
- * The routes import the parcel functions from here (a .server module stays out of the browser build).
  */
 import type { Db } from "../../db/client";
 import type { OrderStatus } from "../../db/schema";
@@ -75,25 +74,3 @@ export function offersPayAtPickup(db: Db, deliveryPointId: number): boolean {
     undefined
   );
 }
-
-export {
-  buyerParcels,
-  dispatchableSubOrders,
-  dispatchSubOrder,
-  handOutParcel,
-  markParcelArrived,
-  operatorParcels,
-  parcelIdForOperator,
-  pendingChangesForOrders,
-  pendingPointChanges,
-  PickupRefusedError,
-  producerParcels,
-  respondToPointChange,
-  type BuyerParcel,
-  type OperatorParcel,
-  type OperatorView,
-  type PointChangeProposal,
-  type ProducerParcel,
-} from "../../logistics/parcels";
-export { markReturned, sweepHolding } from "../../logistics/holding";
-export { parsePickupQrPayload } from "../../logistics/pickup-code";

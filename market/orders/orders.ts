@@ -8,7 +8,7 @@
 import type Database from "better-sqlite3";
 import type { Db } from "../../db/client";
 import type { OrderEventSource, OrderStatus } from "../../db/schema";
-import { cancelOrderParcels } from "../../logistics/holding";
+import { shipping } from "./shipping";
 import { assertTransition, IllegalTransitionError } from "./state";
 
 export type TransitionOptions = {
@@ -70,8 +70,9 @@ export function transitionOrder(
       .run(to, to, now, to, now, orderId, from).changes;
     if (changed !== 1) throw new IllegalTransitionError(orderId, from, to);
     moveSubOrders(sqlite, orderId, from, to);
-    // Cancelled or refunded before pickup: the parcels go nowhere and their slots are free.
-    if (to === "cancelled" || to === "refunded") cancelOrderParcels(sqlite, { orderId }, now, options.actorUserId ?? null);
+    // Cancelled or refunded before pickup: parcels still at the producer are cancelled; one already
+    // on its way or at the point is flagged for return and keeps its slot until the operator sends it back.
+    if (to === "cancelled" || to === "refunded") shipping().stopParcels(sqlite, { orderId }, now, options.actorUserId ?? null);
     sqlite
       .prepare(
         `insert into order_status_history (order_id, from_status, to_status, source, actor_user_id, stripe_event_id, note, at)

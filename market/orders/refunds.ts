@@ -17,7 +17,7 @@ import type { Db } from "../../db/client";
 import { hasRole, type Actor } from "../../core/permissions";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import type { Stripe } from "../payments/stripe";
-import { cancelOrderParcels } from "../../logistics/holding";
+import { shipping } from "./shipping";
 import { transitionOrder } from "./orders";
 import { canTransition, type OrderStatus } from "./state";
 
@@ -181,8 +181,8 @@ export function completeRefund(db: Db, refundId: number, stripeRefundId: string 
       if (refunded >= sub.subtotalFen && sub.status !== "refunded") {
         // Sub-order level: it leaves the order's status moves (transitionOrder moves sub-orders by `from`).
         sqlite.prepare(`update sub_orders set status = 'refunded' where id = ?`).run(subOrderId);
-        // Its parcels not yet handed out are cancelled (slots freed).
-        cancelOrderParcels(sqlite, { subOrderId }, now, actor === "system" ? null : actor.id);
+        // Its parcels: cancelled while still at the producer, flagged for return (keeping their slot) once dispatched.
+        shipping().stopParcels(sqlite, { subOrderId }, now, actor === "system" ? null : actor.id);
         subOrderRefunded = true;
         const left = sqlite
           .prepare(`select count(*) from sub_orders where order_id = ? and status != 'refunded'`)

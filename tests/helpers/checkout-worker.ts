@@ -4,6 +4,7 @@
  * (env CHECKOUT_WORKER_INPUT), says ready, waits for "go" (sent to all at once), then checks out each buyer's cart and
  * reports what happened to each.
  */
+import "../../logistics/shipping"; // logistics as the market's shipping provider (checkout's parcels)
 import { openDatabase } from "../../db/client";
 import { checkout, SoldOutError } from "../../market/orders/checkout";
 

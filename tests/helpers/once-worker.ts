@@ -3,6 +3,7 @@
  * `node --import tsx`: its own connection to the shared SQLite file; it says ready, waits for "go"
  * (sent to all at once), then submits the same form (same token) and reports what it got back.
  */
+import "../../logistics/shipping"; // logistics as the market's shipping provider (checkout's parcels)
 import { openDatabase } from "../../db/client";
 import { createListing } from "../../market/listings/listings";
 import { checkout } from "../../market/orders/checkout";

@@ -2,6 +2,7 @@
  * Vitest setup, run before every test file: anything that reaches the process-wide client
  * (getDb(), route loaders) gets a throwaway DATABASE_PATH / UPLOAD_DIR instead of data/, and random secrets.
  */
+import "../../logistics/shipping"; // logistics as the market's shipping provider (checkout's parcels)
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../db/client";
 import { addToCart, getCart } from "../../market/orders/cart";
-import { checkout, checkoutPointChoices, PointUnavailableError } from "../../market/orders/checkout";
+import { checkout, PointUnavailableError } from "../../market/orders/checkout";
+import { checkoutPointChoices } from "../../logistics/checkout-points";
 import { canTakeParcels, findFeasiblePoints, invalidateNetwork, loadNetwork, pointLoad } from "../../logistics/network";
 import { newParcelCode, normaliseParcelCode, parcelNeedsForCart } from "../../logistics/order-parcels";
 import { createDeliveryPoint, createTestDatabase } from "../../seeds/factories";
