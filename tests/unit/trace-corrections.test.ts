@@ -47,7 +47,8 @@ function bannedLot() {
     producerId,
     crop: "apple",
     inputs: [
-      { productName: "1.8%阿维菌素乳油", activeIngredient: "abamectin", daysBeforeHarvest: 40 },
+      // On its label's use (declared from the label, as a farmer copies it), so that only 甲胺磷 blocks the lot.
+      { productName: "1.8%阿维菌素乳油", activeIngredient: "abamectin", daysBeforeHarvest: 40, registeredCrop: "apple", labelIntervalDays: 14, intervalSource: "declared" },
       { productName: "50%甲胺磷乳油", activeIngredient: "甲胺磷", daysBeforeHarvest: 50 },
     ],
     pack: false,
