@@ -162,7 +162,12 @@ async function decide(page: Page, lotId: string, reason: string, decision: "认�
   await expect(item).toContainText(`原因：${reason}`);
   await expect(item.locator("del")).toBeVisible(); // the record it would lift, struck through
   await expectNoHorizontalOverflow(page);
-  // Without a note nothing is decided (the browser's own check, then the server's).
+  // A blank note (spaces pass the browser's own check) is refused under the note field; nothing is decided.
+  await item.getByLabel("审核意见").fill("   ");
+  await item.getByRole("button", { name: decision }).click();
+  await expect(item.locator(".field-error")).toHaveText("请填写审核意见（最多 500 字）。");
+  await expect(page.locator("main > section > p.form-error")).toHaveCount(0);
+  await expect(item).toHaveCount(1);
   await item.getByLabel("审核意见").fill(note);
   await item.getByRole("button", { name: decision }).click();
   await expect(page).toHaveURL(/\/inspect\?done=review#corrections$/);
