@@ -155,3 +155,37 @@ export function reviewCorrection(
     })
     .immediate();
 }
+
+/** A corrected record with its corrections, as an inspector reads it in place. */
+export interface CorrectedRecordView {
+  seq: number;
+  type: EventContent["type"];
+  occurredAt: number;
+  /** What the record named, for inputs (the product). */
+  productName: string | null;
+  /** What the corrections in force did to it: retracted, corrected (date or details), or nothing yet. */
+  outcome: "retracted" | "corrected" | null;
+  corrections: CorrectionView[];
+}
+
+/** Every record of the chain that has at least one correction, in chain order. */
+export function correctedRecords(contents: EventContent[]): CorrectedRecordView[] {
+  const views = correctionViews(contents);
+  const out: CorrectedRecordView[] = [];
+  for (const c of contents) {
+    const list = views.get(c.seq);
+    if (!list) continue;
+    // In force: applied at once, or accepted by an inspector; pending and rejected change nothing.
+    const inForce = list.filter((v) => v.status === "applied" || v.status === "accepted");
+    const payload = c.payload as Record<string, unknown>;
+    out.push({
+      seq: c.seq,
+      type: c.type,
+      occurredAt: c.occurredAt,
+      productName: typeof payload.productName === "string" ? payload.productName : null,
+      outcome: inForce.some((v) => v.kinds.includes("retract")) ? "retracted" : inForce.length ? "corrected" : null,
+      corrections: list,
+    });
+  }
+  return out;
+}

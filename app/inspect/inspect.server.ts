@@ -8,7 +8,8 @@ import type { Locale } from "~/i18n";
 import { findingMessage } from "../../traceability/compliance";
 import { formatMessage, type TraceMessageKey } from "../../traceability/messages";
 import { getRecall, getRecallLot, openRecallOfLot, producerRecallHistory, recallAffected, recallProgress, tracePath } from "../../traceability/recall";
-import { lotCompliance, verifyLot } from "../../traceability/store";
+import { correctedRecords, type CorrectedRecordView } from "../../traceability/corrections";
+import { getLotChain, lotCompliance, verifyLot } from "../../traceability/store";
 
 export {
   closeRecall,
@@ -57,8 +58,16 @@ export function inspectLot(db: Db, batchId: number, locale: Locale) {
   } catch {
     findings = null;
   }
+  // Corrections in place: each corrected record with what was asked, why, by whom, and its review.
+  let corrections: CorrectedRecordView[] | null;
+  try {
+    corrections = correctedRecords(getLotChain(db, batchId).contents);
+  } catch {
+    corrections = null;
+  }
   return {
     lot,
+    corrections,
     tracePath: tracePath(lot),
     recall: openRecallOfLot(db, batchId),
     chain,

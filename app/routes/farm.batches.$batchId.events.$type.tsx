@@ -335,14 +335,30 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "shipping":
       event = { type, occurredAt, payload: compact({ carrier: v.carrier, trackingNo: v.trackingNo, destination: v.destination, orderId: v.orderId }) };
       break;
-    case "correction":
+    case "correction": {
+      // One evidence photo (a receipt, the label, a lab report) for the inspector who reviews it.
+      const files = filesOf(formData, "evidencePhoto");
+      if (oversize.includes("evidencePhoto")) return reply400(submission.reply({ fieldErrors: { evidencePhoto: ["photo.tooLarge"] } }));
+      const evidence = await act(() => stagePhotos(files.slice(0, 1), getEnv().UPLOAD_DIR), {
+        request,
+        reply,
+        fieldOf: () => "evidencePhoto",
+      });
+      if (refused(evidence)) return evidence;
+      staged = evidence;
+      const evidencePhoto = staged.photos[0]?.fileKey;
       event = {
         type,
         occurredAt: now,
         correctsSeq: v.seq,
-        payload: v.action === "retract" ? { reason: v.reason, retract: true } : { reason: v.reason, occurredAt: occurredAtOf(v.newDate, now) },
+        payload: compact(
+          v.action === "retract"
+            ? { reason: v.reason, retract: true as const, evidencePhoto }
+            : { reason: v.reason, occurredAt: occurredAtOf(v.newDate, now), evidencePhoto },
+        ),
       };
       break;
+    }
   }
 
   const recorded = await act(() => recordEvent(db, user, batchId, event, formTokenOf(formData)), {

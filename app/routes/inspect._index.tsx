@@ -3,18 +3,18 @@
  * consumers' reports (status and note, recall from a report) and the open recalls.
  * Inspectors and platform admins only.
  */
-import { act } from "~/utils/http.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { parseWithZod } from "@conform-to/zod";
-import { ForbiddenError, NotFoundError } from "../../core/errors";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { formatDate, formatDateTime } from "~/inspect/format";
 import { InspectInboxSchema, LotSearchSchema } from "~/inspect/schemas";
 import { getDb } from "~/utils/db.server";
+import { act, ruleText } from "~/utils/http.server";
+import { getLocale } from "~/utils/i18n.server";
 import { requireRole } from "~/utils/session.server";
 import {
   correctionReviewQueue,
@@ -23,7 +23,6 @@ import {
   reportInbox,
   reviewCorrection,
   searchLots,
-  TraceRuleError,
   updateReport,
 } from "~/inspect/inspect.server";
 
@@ -44,12 +43,40 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+/** A refused inbox action: which form (`review-<lot>-<seq>`, `report-<id>`, `recall-<id>`), the field, the message. */
+type InboxError = { form: string | null; field: "note" | "status" | "reason" | null; text: string };
+
+const FIELD_OF_MESSAGE: Record<string, InboxError["field"]> = {
+  "correctionReview.error.note": "note",
+  "reports.error.status": "status",
+  "reports.error.note": "note",
+  "recall.error.reason": "reason",
+  "recall.error.reasonRequired": "reason",
+  "recall.error.reasonTooLong": "reason",
+};
+
+/** The form a posted body belongs to, read from its hidden ids (even when the rest did not parse). */
+function formOf(formData: FormData): string | null {
+  const intent = String(formData.get("intent") ?? "");
+  if (intent === "review") return `review-${String(formData.get("batchId") ?? "")}-${String(formData.get("correctionSeq") ?? "")}`;
+  if (intent === "report" || intent === "recall") return `${intent}-${String(formData.get("reportId") ?? "")}`;
+  return null;
+}
+
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "inspector", "platform_admin");
-  const submission = parseWithZod(await request.formData(), { schema: InspectInboxSchema });
+  const formData = await request.formData();
+  const form = formOf(formData);
+  const locale = getLocale(request);
+  const submission = parseWithZod(formData, { schema: InspectInboxSchema });
   if (submission.status !== "success") {
-    const first = Object.values(submission.error ?? {}).flat()[0] ?? "error.badRequest";
-    return data({ error: first as string }, { status: 400 });
+    const [path, messages] = Object.entries(submission.error ?? {}).find(([, m]) => m && m.length) ?? ["", ["error.badRequest"]];
+    const key = messages![0];
+    const field = FIELD_OF_MESSAGE[key] ?? (path === "note" || path === "status" || path === "reason" ? path : null);
+    return data<{ error: InboxError }>(
+      { error: { form, field, text: ruleText(key, { max: 500 }, locale) } },
+      { status: 400 },
+    );
   }
   const v = submission.value;
   const db = getDb();
@@ -66,7 +93,20 @@ export async function action({ request }: ActionFunctionArgs) {
       const r = openRecallFromReport(db, user, v.reportId, v.reason);
       return redirect(`/inspect/recalls/${r.recallId}?opened=1`);
     },
-    { request },
+    {
+      request,
+      reply: (refusal): { error: InboxError } => ({ error: { form, field: FIELD_OF_MESSAGE[refusal.messageKey] ?? null, text: refusal.text } }),
+    },
+  );
+}
+
+/** The message under one field of one form, when the last refusal was about it. */
+function InboxFieldError({ error, form, field }: { error: InboxError | undefined; form: string; field: InboxError["field"] }) {
+  if (!error || error.form !== form || error.field !== field) return null;
+  return (
+    <p className="field-error" id={`${form}-${field}-error`} role="alert">
+      {error.text}
+    </p>
   );
 }
 
@@ -74,15 +114,18 @@ export default function InspectRoute() {
   const t = useT();
   const locale = useLocale();
   const { q, results, recalls, corrections, reports, done } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>() as { error?: string } | undefined;
+  const actionData = useActionData<typeof action>() as { error?: InboxError } | undefined;
+  const error = actionData?.error;
+  // A message that belongs to no field of a form on this page is shown above them.
+  const pageError = error && !(error.form && error.field) ? error.text : null;
   const openReports = reports.filter((r) => r.status !== "closed").length;
   return (
     <section>
       <h1>{t("inspect.title")}</h1>
       <p className="hint">{t("inspect.intro")}</p>
-      {actionData?.error ? (
+      {pageError ? (
         <p className="form-error" role="alert">
-          {t(actionData.error as MessageKey)}
+          {pageError}
         </p>
       ) : done ? (
         <p className="notice" role="status">
@@ -129,7 +172,9 @@ export default function InspectRoute() {
               <p className="meta">{formatDateTime(c.correction.recordedAt, locale)}</p>
               {c.correction.evidencePhoto ? (
                 <p>
-                  <a href={`/uploads/${c.correction.evidencePhoto}`}>{t("inspect.corrections.evidence")}</a>
+                  <a href={`/uploads/${c.correction.evidencePhoto}`}>
+                    <img className="evidence-photo" src={`/uploads/${c.correction.evidencePhoto}`} alt={t("inspect.corrections.evidence")} loading="lazy" style={{ maxWidth: "100%", maxHeight: "12rem" }} />
+                  </a>
                 </p>
               ) : null}
               <Form method="post" className="form">
@@ -139,6 +184,7 @@ export default function InspectRoute() {
                 <div className="field">
                   <label htmlFor={`note-${c.batchId}-${c.correction.seq}`}>{t("inspect.corrections.note")}</label>
                   <textarea id={`note-${c.batchId}-${c.correction.seq}`} name="note" rows={2} maxLength={500} required />
+                  <InboxFieldError error={error} form={`review-${c.batchId}-${c.correction.seq}`} field="note" />
                 </div>
                 <div className="button-row">
                   <button type="submit" name="decision" value="accepted" className="primary">
@@ -194,17 +240,19 @@ export default function InspectRoute() {
                       </option>
                     ))}
                   </select>
+                  <InboxFieldError error={error} form={`report-${r.id}`} field="status" />
                 </div>
                 <div className="field">
                   <label htmlFor={`rnote-${r.id}`}>{t("inspect.reports.note")}</label>
                   <textarea id={`rnote-${r.id}`} name="note" rows={2} maxLength={500} defaultValue={r.note ?? ""} />
+                  <InboxFieldError error={error} form={`report-${r.id}`} field="note" />
                 </div>
                 <div className="button-row">
                   <button type="submit">{t("inspect.reports.save")}</button>
                 </div>
               </Form>
               {r.recallId ? null : (
-                <details>
+                <details open={error?.form === `recall-${r.id}` || undefined}>
                   <summary>{t("inspect.reports.recall")}</summary>
                   <Form method="post" className="form">
                     <input type="hidden" name="intent" value="recall" />
@@ -212,6 +260,7 @@ export default function InspectRoute() {
                     <div className="field">
                       <label htmlFor={`rreason-${r.id}`}>{t("inspect.reports.recallReason")}</label>
                       <textarea id={`rreason-${r.id}`} name="reason" rows={2} maxLength={500} required defaultValue={r.message.slice(0, 500)} />
+                      <InboxFieldError error={error} form={`recall-${r.id}`} field="reason" />
                     </div>
                     <div className="button-row">
                       <button type="submit" className="primary danger">

@@ -121,7 +121,7 @@ function RecallForm({ lastResult }: { lastResult?: SubmissionResult<string[]> })
 export default function InspectLotRoute() {
   const t = useT();
   const locale = useLocale();
-  const { lot, tracePath, recall, chain, findings, affected } = useLoaderData<typeof loader>();
+  const { lot, tracePath, recall, chain, findings, corrections, affected } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as unknown as ActionData | undefined;
   const product = locale === "en" && lot.productEn ? lot.productEn : lot.productZh;
   return (
@@ -202,6 +202,73 @@ export default function InspectLotRoute() {
               {f.message}
             </li>
           ))}
+        </ul>
+      )}
+
+      <h2 id="corrections">{t("inspect.lot.corrections")}</h2>
+      {corrections === null ? (
+        <p className="warning">{t("inspect.lot.chainUnavailable")}</p>
+      ) : corrections.length === 0 ? (
+        <p className="hint">{t("inspect.lot.correctionsEmpty")}</p>
+      ) : (
+        <ul className="recall-list lot-corrections">
+          {corrections.map((r) => {
+            const record = (
+              <>
+                {t("inspect.corrections.record", { seq: r.seq, type: t(`farmTrace.event.${r.type}` as MessageKey), date: formatDate(r.occurredAt, locale) })}
+                {r.productName ? ` · ${r.productName}` : ""}
+              </>
+            );
+            return (
+              <li key={r.seq} className="panel" data-seq={r.seq} data-outcome={r.outcome ?? "none"}>
+                <p>
+                  {/* The original stays readable: struck through once a retraction is in force. */}
+                  {r.outcome === "retracted" ? <del>{record}</del> : record}{" "}
+                  {r.outcome ? (
+                    <span className="badge muted">
+                      {r.outcome === "retracted" ? t("tracePage.retracted") : t("tracePage.corrected", { seqs: r.corrections.map((c) => c.seq).join(", ") })}
+                    </span>
+                  ) : null}
+                </p>
+                <ul className="corrections">
+                  {r.corrections.map((c) => (
+                    <li key={c.seq} className="correction" data-correction-seq={c.seq} data-status={c.status}>
+                      <p>
+                        <strong>
+                          {c.kinds.includes("retract")
+                            ? t("tracePage.correction.retract", { seq: c.seq })
+                            : c.newOccurredAt !== null
+                              ? t("tracePage.correction.redate", { seq: c.seq, date: formatDate(c.newOccurredAt, locale) })
+                              : t("tracePage.correction.replace", { seq: c.seq })}
+                        </strong>{" "}
+                        <span className={c.status === "pending" || c.status === "rejected" ? "badge warning" : "badge muted"}>
+                          {t(`tracePage.correction.status.${c.status}` as MessageKey)}
+                        </span>
+                      </p>
+                      <p>{t("tracePage.correction.reason", { reason: c.reason })}</p>
+                      <p className="meta">
+                        {t("tracePage.correction.by", {
+                          who: t(c.actorKind === "platform" ? "tracePage.correction.platform" : "tracePage.correction.producer"),
+                          at: formatDateTime(c.recordedAt, locale),
+                        })}
+                      </p>
+                      {c.evidencePhoto ? (
+                        <p>
+                          <a href={`/uploads/${c.evidencePhoto}`}>{t("inspect.corrections.evidence")}</a>
+                        </p>
+                      ) : null}
+                      {c.review ? <p className="meta">{t("tracePage.correction.review", { at: formatDateTime(c.review.recordedAt, locale), note: c.review.note })}</p> : null}
+                      {c.status === "pending" ? (
+                        <p>
+                          <Link to="/inspect#corrections">{t("inspect.corrections.title")}</Link>
+                        </p>
+                      ) : null}
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            );
+          })}
         </ul>
       )}
 

@@ -218,6 +218,14 @@ function useRows() {
         add("farmTrace.field.corrects", item.correctsSeq !== null ? t("farmTrace.recordNo", { seq: item.correctsSeq }) : null);
         add("farmTrace.field.reason", str(p.reason));
         add("farmTrace.field.change", p.retract ? t("farmTrace.correction.retracted") : typeof p.occurredAt === "number" ? t("farmTrace.correction.redatedTo", { date: shanghaiDate(p.occurredAt) }) : p.replacement ? t("farmTrace.correction.replaced") : null);
+        if (str(p.evidencePhoto)) {
+          add(
+            "farmTrace.field.evidencePhoto",
+            <a href={`/uploads/${str(p.evidencePhoto)}`}>
+              <img className="tf-photo" src={`/uploads/${str(p.evidencePhoto)}`} alt={t("farmTrace.field.evidencePhoto")} loading="lazy" />
+            </a>,
+          );
+        }
         break;
       case "recall":
         add("farmTrace.field.reason", str(p.reason));

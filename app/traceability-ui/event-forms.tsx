@@ -486,8 +486,9 @@ export function CorrectionForm({
 }) {
   const t = useT();
   const [form, fields] = useEventForm("correction", CorrectionSchema, lastResult, { seq: seq ?? undefined, action: "retract" });
+  const photoError = (lastResult?.error?.evidencePhoto ?? null) as string[] | null;
   return (
-    <Form method="post" className="form" {...getFormProps(form)}>
+    <Form method="post" encType="multipart/form-data" className="form" {...getFormProps(form)}>
       <FormErrors errors={form.errors} extra={formError} />
       <Field field={fields.seq} label={t("farmTrace.field.correctWhich")}>
         <select {...getSelectProps(fields.seq)}>
@@ -517,6 +518,19 @@ export function CorrectionForm({
       <Field field={fields.reason} label={t("farmTrace.field.reason")} hint={t("farmTrace.field.reasonHint")}>
         <textarea {...getTextareaProps(fields.reason)} rows={3} />
       </Field>
+      <fieldset>
+        <legend>{t("farmTrace.field.evidencePhoto")}</legend>
+        <label className="file-button" htmlFor="correction-photo-camera">
+          {t("farm.takePhoto")}
+        </label>
+        <input id="correction-photo-camera" type="file" name="evidencePhoto" accept="image/*" capture="environment" />
+        <label className="file-button" htmlFor="correction-photo-album">
+          {t("farm.chooseFromAlbum")}
+        </label>
+        <input id="correction-photo-album" type="file" name="evidencePhoto" accept="image/*" />
+        <p className="hint">{t("farmTrace.field.evidencePhotoHint")}</p>
+        <FieldError errors={photoError} />
+      </fieldset>
       <p className="hint">{t("farmTrace.correction.appendOnly")}</p>
       <Submit label={t("farmTrace.saveCorrection")} />
     </Form>
