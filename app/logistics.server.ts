@@ -8,3 +8,5 @@ export * from "../logistics/labels";
 export * from "../logistics/manifests";
 export * from "../logistics/network-admin";
 export * from "../logistics/points-admin";
+export * from "../logistics/counter";
+export * from "../logistics/progress";

@@ -27,7 +27,7 @@ import { issueOrderInvoices } from "../market/invoices/invoices";
 import { transitionOrder } from "../market/orders/orders";
 import { canTransition, paidOrPayAtPickupSql } from "../market/orders/state";
 import { logger } from "../core/logger";
-import { recordPlatformEvent } from "../traceability/store";
+import { recordEvent, recordPlatformEvent } from "../traceability/store";
 import { bestFitSlot, type ParcelNeed } from "./capacity";
 import { addParcelEvent, DAY_MS, isOperatorOf, notify, notifyProducer, holdUntilOf } from "./holding";
 import { findFeasiblePoints } from "./network";
@@ -210,6 +210,8 @@ export function dispatchSubOrder(db: Db, actor: Actor, subOrderId: number, now =
       let proposal: DispatchResult["proposal"] = null;
       if (waiting.length > 0) proposal = proposePointChange(db, sub.orderId, sub.buyerId, waiting, now);
 
+      if (dispatched.length > 0) recordShipping(db, actor, sub.orderId, dispatched.map((d) => d.parcelId), now);
+
       let subOrderStatus = sub.status;
       if (dispatched.length > 0 && sub.status === "paid") {
         moveSubOrder(db, sub.id, "in_fulfilment", "producer", actor.id, now);
@@ -218,6 +220,29 @@ export function dispatchSubOrder(db: Db, actor: Actor, subOrderId: number, now =
       return { dispatched, waiting: waiting.map((p) => p.id).sort((a, b) => a - b), proposal, subOrderStatus };
     })
     .immediate();
+}
+
+/**
+ * 发货 is the shipping event of every lot in the dispatched parcels, signed by the producer who
+ * dispatched (one event per lot and dispatch, naming the order and the point). This is the lot's one
+ * shipping record for platform orders; the batch page's own shipping form stays for lots sold
+ * outside the platform. A chain that refuses it never blocks the parcels (logged).
+ */
+function recordShipping(db: Db, actor: Actor, orderId: number, parcelIds: number[], now: number) {
+  const rows = db.$client
+    .prepare(
+      `select distinct ol.batch_id as batchId, dp.name as pointName from parcel_items pi join order_lines ol on ol.id = pi.order_line_id
+       join parcels x on x.id = pi.parcel_id join delivery_points dp on dp.id = x.delivery_point_id
+       where pi.parcel_id in (${parcelIds.map(() => "?").join(",")}) order by ol.batch_id`,
+    )
+    .all(...parcelIds) as { batchId: number; pointName: string }[];
+  for (const r of rows) {
+    try {
+      recordEvent(db, actor, r.batchId, { type: "shipping", occurredAt: now, payload: { carrier: "村品配送", orderId: String(orderId), destination: r.pointName.slice(0, 200) } });
+    } catch (err) {
+      logger.warn({ err, orderId, batchId: r.batchId }, "dispatch: shipping event not appended");
+    }
+  }
 }
 
 /**
