@@ -282,7 +282,7 @@ export default function StationRoute() {
               ))}
             </ul>
           ) : null}
-          {result?.ok && result.lookup ? <CounterResult lookup={result.lookup} pointId={view.point.id} busy={busy} /> : null}
+          {result?.ok && result.lookup && result.lookup.kind !== "arrive" ? <CounterResult lookup={result.lookup} pointId={view.point.id} busy={busy} /> : null}
           {scanError && result && !result.ok ? (
             <p className="form-error" role="alert" data-testid="station-error">
               {say(result.error, result.params)}
