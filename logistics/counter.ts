@@ -173,7 +173,7 @@ export type GroupHandOutResult = {
  * is matched as at the counter (a miss counts against the point's lockout); 到站付款 due on any of
  * the orders must be confirmed. operatorUserId null: a locker (the pickup event names no operator).
  */
-function handOutGroup(db: Db, operatorUserId: number | null, pointId: number, typedCode: string, confirmPayment: boolean, now: number): GroupHandOutResult {
+function handOutGroup(db: Db, operatorUserId: number | null, pointId: number, typedCode: string, confirmPayment: boolean, now: number, shownParcelId?: number): GroupHandOutResult {
   const sqlite = db.$client;
   const typed = normalisePickupCode(typedCode);
   if (!typed) throw new DomainRuleError("parcels.error.badPickupCode");
@@ -183,7 +183,9 @@ function handOutGroup(db: Db, operatorUserId: number | null, pointId: number, ty
       assertPointOpen(sqlite, pointId, now);
       const rows = waitingAt(sqlite, pointId);
       const hit = matchCode(rows, typed);
-      if (!hit) return countMiss(sqlite, pointId, operatorUserId, now);
+      // The code must be the buyer's whose parcels the operator was shown (a phone tail lists several buyers).
+      const shownBuyer = shownParcelId === undefined ? undefined : rows.find((x) => x.id === shownParcelId)?.buyerId;
+      if (!hit || (shownParcelId !== undefined && hit.buyerId !== shownBuyer)) return countMiss(sqlite, pointId, operatorUserId, now);
       sqlite.prepare(`insert into pickup_attempts (delivery_point_id, parcel_id, operator_user_id, success, at) values (?, ?, ?, 1, ?)`).run(pointId, hit.id, operatorUserId, now);
       const mine = rows.filter((x) => x.buyerId === hit.buyerId);
       const out: GroupHandOutResult = { handedOut: [], keptBack: [], slots: [] };
@@ -213,9 +215,14 @@ function handOutGroup(db: Db, operatorUserId: number | null, pointId: number, ty
 }
 
 /** The operator's one confirm at the counter: every waiting parcel of the code's buyer at this point. */
-export function handOutBuyerParcels(db: Db, actor: Actor, input: { pointId: number; pickupCode: string; confirmPayment?: boolean }, now = Date.now()): GroupHandOutResult {
+export function handOutBuyerParcels(
+  db: Db,
+  actor: Actor,
+  input: { pointId: number; pickupCode: string; confirmPayment?: boolean; /** a parcel of the group shown: the code must be that buyer's */ parcelId?: number },
+  now = Date.now(),
+): GroupHandOutResult {
   assertOperator(db.$client, actor, input.pointId);
-  return handOutGroup(db, actor.id, input.pointId, input.pickupCode, input.confirmPayment === true, now);
+  return handOutGroup(db, actor.id, input.pointId, input.pickupCode, input.confirmPayment === true, now, input.parcelId);
 }
 
 // ─── the locker's screen ─────────────────────────────────────────────────────

@@ -41,6 +41,7 @@ const ActionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("handoutAll"),
     point: z.coerce.number().int().positive(),
+    shownParcelId: z.coerce.number().int().positive(),
     pickupCode: z.string().trim().regex(/^\d{6}$/, "parcels.error.badPickupCode"),
     confirmPayment: z.literal("on").optional(),
   }),
@@ -104,7 +105,7 @@ export async function action({ request }: ActionFunctionArgs) {
       return data<ActionResult>({ ok: true, message: "", params: {}, parcelId: null, lookup: found });
     }
     if (input.intent === "handoutAll") {
-      const r = handOutBuyerParcels(db, user, { pointId: input.point, pickupCode: input.pickupCode, confirmPayment: input.confirmPayment === "on" });
+      const r = handOutBuyerParcels(db, user, { pointId: input.point, pickupCode: input.pickupCode, confirmPayment: input.confirmPayment === "on", parcelId: input.shownParcelId });
       return data<ActionResult>({
         ok: true,
         message: "parcels.counter.handedOutAll",
@@ -336,6 +337,7 @@ function CounterResult({ lookup, pointId, busy }: { lookup: Exclude<CounterLooku
           <Form method="post" className="form" data-testid="handout-all-form">
             <input type="hidden" name="intent" value="handoutAll" />
             <input type="hidden" name="point" value={pointId} />
+            <input type="hidden" name="shownParcelId" value={g.parcels[0].id} />
             {knownCode ? (
               <input type="hidden" name="pickupCode" value={knownCode} />
             ) : (

@@ -124,7 +124,11 @@ describe("the counter box", () => {
     expect(group.maskedPhone).not.toContain(buyer.phone.slice(3, 7));
     expect(parcelsOf(o.orderId).every((p) => p.status === "arrived")).toBe(true);
     expect(counterLookup(db, op, m.pointId, "0000")).toMatchObject({ kind: "tail" });
-    handOutBuyerParcels(db, op, { pointId: m.pointId, pickupCode: codeOf(o.parcels[1].id) });
+    // The group shown is this buyer's: another buyer's valid code does not hand it out (counted as a miss).
+    const stranger = await waitingOrder({});
+    expect(() => handOutBuyerParcels(db, op, { pointId: m.pointId, pickupCode: codeOf(stranger.parcels[0].id), parcelId: o.parcels[0].id })).toThrow(/noParcelForCode/);
+    expect(parcelsOf(stranger.orderId)[0].status).toBe("arrived");
+    handOutBuyerParcels(db, op, { pointId: m.pointId, pickupCode: codeOf(o.parcels[1].id), parcelId: o.parcels[0].id });
     expect(parcelsOf(o.orderId).every((p) => p.status === "picked_up")).toBe(true);
   });
 
