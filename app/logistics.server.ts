@@ -13,3 +13,5 @@ export * from "../logistics/checkout-points";
 export * from "../logistics/parcels";
 export { markReturned, sweepHolding } from "../logistics/holding";
 export { parsePickupQrPayload } from "../logistics/pickup-code";
+export * from "../logistics/counter";
+export * from "../logistics/progress";

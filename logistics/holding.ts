@@ -35,7 +35,7 @@ export function addParcelEvent(sqlite: Sqlite, parcelId: number, kind: string, a
   sqlite.prepare(`insert into parcel_events (parcel_id, kind, actor_user_id, note, at) values (?, ?, ?, ?, ?)`).run(parcelId, kind, actorUserId, note, at);
 }
 
-/** An in-app notice: an i18n key (app/i18n/messages/logistics-parcels.ts) and its parameters, never a pickup code. */
+/** An in-app notice: an i18n key (app/i18n/messages/logistics-parcels.ts) and its parameters, never a pickup code (derived when read: counter.ts withPickupCodes). */
 export function notify(sqlite: Sqlite, userId: number, kind: string, messageKey: string, params: Record<string, string | number>, link: string | null, now: number) {
   sqlite
     .prepare(`insert into notifications (user_id, kind, message_key, params, link, created_at) values (?, ?, ?, ?, ?, ?)`)
@@ -59,10 +59,11 @@ type HeldRow = {
   buyerId: number;
   phone: string;
   pointName: string;
+  openingHours: string;
 };
 
 const HELD_SELECT = `select p.id, p.code, p.order_id as orderId, p.producer_id as producerId, p.pickup_code_nonce as nonce, p.hold_until as holdUntil,
-         o.buyer_id as buyerId, o.contact_phone as phone, dp.name as pointName
+         o.buyer_id as buyerId, o.contact_phone as phone, dp.name as pointName, dp.opening_hours as openingHours
   from parcels p join orders o on o.id = p.order_id join delivery_points dp on dp.id = p.delivery_point_id`;
 
 /**
@@ -80,8 +81,8 @@ export function sweepHolding(db: Db, now = Date.now()): SweepResult {
       for (const p of remind) {
         if (sqlite.prepare(`update parcels set reminder_sent_at = ? where id = ? and reminder_sent_at is null`).run(now, p.id).changes !== 1) continue;
         addParcelEvent(sqlite, p.id, "reminded", null, now);
-        notify(sqlite, p.buyerId, "parcel_reminder", "parcels.notice.reminder", { parcel: p.code, point: p.pointName, deadline: shanghaiDateTime(p.holdUntil) }, `/orders/${p.orderId}`, now);
-        if (p.nonce) sms.push({ phone: p.phone, text: reminderSms({ pointName: p.pointName, code: pickupCode(p.id, p.nonce), holdUntil: p.holdUntil, parcelCode: p.code }) });
+        notify(sqlite, p.buyerId, "parcel_reminder", "parcels.notice.reminder", { parcel: p.code, parcelId: p.id, point: p.pointName, hours: p.openingHours, deadline: shanghaiDateTime(p.holdUntil) }, `/orders/${p.orderId}`, now);
+        if (p.nonce) sms.push({ phone: p.phone, text: reminderSms({ pointName: p.pointName, openingHours: p.openingHours, code: pickupCode(p.id, p.nonce), holdUntil: p.holdUntil, parcelCode: p.code }) });
       }
       // A recalled parcel is never reminded of nor flagged: the operator quarantines it.
       const overdue = sqlite.prepare(`${HELD_SELECT} where p.status = 'arrived' and p.hold_until <= ? and not ${recallHeldSql("p")} order by p.id`).all(now) as HeldRow[];

@@ -27,7 +27,7 @@ import { issueOrderInvoices } from "../market/invoices/invoices";
 import { transitionOrder } from "../market/orders/orders";
 import { canTransition, paidOrPayAtPickupSql } from "../market/orders/state";
 import { logger } from "../core/logger";
-import { recordPlatformEvent } from "../traceability/store";
+import { recordEvent, recordPlatformEvent } from "../traceability/store";
 import { bestFitSlot, type ParcelNeed } from "./capacity";
 import { addParcelEvent, DAY_MS, isOperatorOf, notify, notifyProducer, holdUntilOf } from "./holding";
 import { findFeasiblePoints } from "./network";
@@ -218,6 +218,8 @@ export function dispatchSubOrder(db: Db, actor: Actor, subOrderId: number, now =
       let proposal: DispatchResult["proposal"] = null;
       if (waiting.length > 0) proposal = proposePointChange(db, sub.orderId, sub.buyerId, waiting, now);
 
+      if (dispatched.length > 0) recordShipping(db, actor, sub.orderId, dispatched.map((d) => d.parcelId), now);
+
       let subOrderStatus = sub.status;
       if (dispatched.length > 0 && sub.status === "paid") {
         moveSubOrder(db, sub.id, "in_fulfilment", "producer", actor.id, now);
@@ -226,6 +228,29 @@ export function dispatchSubOrder(db: Db, actor: Actor, subOrderId: number, now =
       return { dispatched, waiting: waiting.map((p) => p.id).sort((a, b) => a - b), proposal, subOrderStatus };
     })
     .immediate();
+}
+
+/**
+ * 发货 is the shipping event of every lot in the dispatched parcels, signed by the producer who
+ * dispatched (one event per lot and dispatch, naming the order and the point). This is the lot's one
+ * shipping record for platform orders; the batch page's own shipping form stays for lots sold
+ * outside the platform. A chain that refuses it never blocks the parcels (logged).
+ */
+function recordShipping(db: Db, actor: Actor, orderId: number, parcelIds: number[], now: number) {
+  const rows = db.$client
+    .prepare(
+      `select distinct ol.batch_id as batchId, dp.name as pointName from parcel_items pi join order_lines ol on ol.id = pi.order_line_id
+       join parcels x on x.id = pi.parcel_id join delivery_points dp on dp.id = x.delivery_point_id
+       where pi.parcel_id in (${parcelIds.map(() => "?").join(",")}) order by ol.batch_id`,
+    )
+    .all(...parcelIds) as { batchId: number; pointName: string }[];
+  for (const r of rows) {
+    try {
+      recordEvent(db, actor, r.batchId, { type: "shipping", occurredAt: now, payload: { carrier: "村品配送", orderId: String(orderId), destination: r.pointName.slice(0, 200) } });
+    } catch (err) {
+      logger.warn({ err, orderId, batchId: r.batchId }, "dispatch: shipping event not appended");
+    }
+  }
 }
 
 /**
@@ -326,7 +351,7 @@ export type ArrivedResult = {
   quarantined: boolean;
 };
 
-type ParcelAtPoint = {
+export type ParcelAtPoint = {
   id: number;
   code: string;
   status: ParcelStatus;
@@ -342,6 +367,7 @@ type ParcelAtPoint = {
   pointName: string;
   lat: number;
   lng: number;
+  openingHours: string;
   holdingDaysFresh: number;
   holdingDaysOther: number;
   buyerId: number;
@@ -352,10 +378,10 @@ type ParcelAtPoint = {
   totalFen: number;
 };
 
-const PARCEL_SELECT = `select x.id, x.code, x.status, x.order_id as orderId, x.sub_order_id as subOrderId, x.producer_id as producerId,
+export const PARCEL_SELECT = `select x.id, x.code, x.status, x.order_id as orderId, x.sub_order_id as subOrderId, x.producer_id as producerId,
        x.delivery_point_id as pointId, x.fresh, x.pickup_code_nonce as nonce, x.failed_pickup_attempts as failed,
        x.pickup_locked_until as lockedUntil, s.code as slotCode, dp.name as pointName, dp.lat, dp.lng,
-       dp.holding_days_fresh as holdingDaysFresh, dp.holding_days_other as holdingDaysOther,
+       dp.opening_hours as openingHours, dp.holding_days_fresh as holdingDaysFresh, dp.holding_days_other as holdingDaysOther,
        o.buyer_id as buyerId, u.display_name as buyerName, o.contact_phone as phone, o.status as orderStatus,
        o.pay_at_pickup as payAtPickup, o.total_fen as totalFen
   from parcels x join delivery_points dp on dp.id = x.delivery_point_id join orders o on o.id = x.order_id
@@ -399,7 +425,8 @@ export function markParcelArrived(db: Db, actor: Actor, parcelCode: string, now 
         p.buyerId,
         "parcel_arrived",
         "parcels.notice.arrived",
-        { parcel: p.code, point: p.pointName, deadline: shanghaiDateTime(holdUntil), orderId: p.orderId },
+        // The parcel's id, never its code: the code is derived when the buyer reads the notice (logistics/counter.ts).
+        { parcel: p.code, parcelId: p.id, point: p.pointName, hours: p.openingHours, deadline: shanghaiDateTime(holdUntil), orderId: p.orderId },
         `/orders/${p.orderId}`,
         now,
       );
@@ -413,7 +440,7 @@ export function markParcelArrived(db: Db, actor: Actor, parcelCode: string, now 
       const subStatus = sqlite.prepare(`select status from sub_orders where id = ?`).pluck().get(p.subOrderId) as OrderStatus;
       if (notYet === 0 && canTransition(subStatus, "ready_for_pickup")) moveSubOrder(db, p.subOrderId, "ready_for_pickup", "operator", actor.id, now);
 
-      sms = { phone: p.phone, text: arrivalSms({ pointName: p.pointName, code: pickupCode(p.id, nonce), holdUntil, parcelCode: p.code }) };
+      sms = { phone: p.phone, text: arrivalSms({ pointName: p.pointName, openingHours: p.openingHours, code: pickupCode(p.id, nonce), holdUntil, parcelCode: p.code }) };
       return { parcelId: p.id, code: p.code, orderId: p.orderId, slotCode: p.slotCode, holdUntil, buyerName: p.buyerName, quarantined: false };
     })
     .immediate();
@@ -435,7 +462,7 @@ export function parcelIdForOperator(db: Db, actor: Actor, parcelCode: string): n
 export type HandOutResult = { parcelId: number; code: string; orderId: number; paidAtPickup: boolean; orderPickedUp: boolean };
 
 /** Failed code checks at the point within the window (the per-point limit). */
-function pointFailures(sqlite: Sqlite, pointId: number, now: number): number {
+export function pointFailures(sqlite: Sqlite, pointId: number, now: number): number {
   return sqlite
     .prepare(`select count(*) from pickup_attempts where delivery_point_id = ? and success = 0 and at > ?`)
     .pluck()
@@ -458,28 +485,12 @@ export function handOutParcel(db: Db, actor: Actor, input: { parcelId: number; p
       if (!p) throw new NotFoundError("parcel");
       if (!isOperatorOf(sqlite, actor, p.pointId)) throw new ForbiddenError();
       if ((p.status !== "arrived" && p.status !== "return_flagged") || !p.nonce) throw new DomainRuleError("parcels.error.notAtPoint");
-      const held = sqlite
-        .prepare(`select count(*) from parcel_items pi join order_lines ol on ol.id = pi.order_line_id where pi.parcel_id = ? and ol.hold_reason is not null`)
-        .pluck()
-        .get(p.id) as number;
-      if (held > 0) throw new DomainRuleError("parcels.error.recallHold");
-      const cancelled = sqlite
-        .prepare(
-          `select 1 from parcels x join orders o on o.id = x.order_id join sub_orders s on s.id = x.sub_order_id
-           where x.id = ? and (o.status in ('cancelled', 'refunded') or s.status in ('cancelled', 'refunded'))`,
-        )
-        .get(p.id);
-      if (cancelled) throw new DomainRuleError("parcels.error.orderCancelled");
+      assertNotHeldOrCancelled(sqlite, p.id);
       if (pointFailures(sqlite, p.pointId, now) >= MAX_POINT_FAILURES) throw new PickupRefusedError("parcels.error.pointLocked", { minutes: POINT_WINDOW_MS / 60_000 });
       if (p.lockedUntil !== null && p.lockedUntil > now) {
         throw new PickupRefusedError("parcels.error.parcelLocked", { minutes: Math.ceil((p.lockedUntil - now) / 60_000) });
       }
-      const mustPay = p.payAtPickup === 1 && p.orderStatus === "pending_payment";
-      if (mustPay) {
-        const unweighed = sqlite.prepare(`select count(*) from order_lines where order_id = ? and sold_by_weight = 1 and weighed_total_fen is null`).pluck().get(p.orderId) as number;
-        if (unweighed > 0) throw new DomainRuleError("fulfilment.error.notAllWeighed");
-        if (!input.confirmPayment) throw new DomainRuleError("parcels.error.confirmPayment");
-      }
+      const mustPay = assertPayable(sqlite, p, input.confirmPayment === true);
 
       const ok = verifyPickupCode(p.id, p.nonce, input.pickupCode);
       sqlite
@@ -499,48 +510,86 @@ export function handOutParcel(db: Db, actor: Actor, input: { parcelId: number; p
         return null;
       }
 
-      let paidAtPickup = false;
-      if (mustPay) {
-        transitionOrder(db, p.orderId, "paid", "operator", { actorUserId: actor.id, now, note: "到站付款 paid at pickup" });
-        sqlite.prepare(`update orders set pay_at_pickup_confirmed_by = ? where id = ?`).run(actor.id, p.orderId);
-        // Paid: the order catches up with its parcels — ready for pickup when none is still on its way
-        // (a later arrival moves the rest, as for a prepaid order).
-        const onTheWay = sqlite
-          .prepare(`select count(*) from parcels where order_id = ? and status in ('awaiting_dispatch', 'dispatched')`)
-          .pluck()
-          .get(p.orderId) as number;
-        walkOrderTo(db, p.orderId, "in_fulfilment", actor.id, now, "handed over at pickup");
-        if (onTheWay === 0) {
-          for (const subId of sqlite.prepare(`select id from sub_orders where order_id = ? and status = 'in_fulfilment'`).pluck().all(p.orderId) as number[]) {
-            moveSubOrder(db, subId, "ready_for_pickup", "operator", actor.id, now);
-          }
-        }
-        paidAtPickup = true;
-      }
-      sqlite
-        .prepare(`update parcels set status = 'picked_up', picked_up_at = ?, picked_up_by = ?, failed_pickup_attempts = 0, pickup_locked_until = null where id = ?`)
-        .run(now, actor.id, p.id);
-      addParcelEvent(sqlite, p.id, "picked_up", actor.id, now);
-      sqlite
-        .prepare(`update order_lines set picked_up_at = ? where picked_up_at is null and id in (select order_line_id from parcel_items where parcel_id = ?)`)
-        .run(now, p.id);
-      appendToLots(db, p.id, { type: "pickup", payload: { orderId: String(p.orderId), pickupPoint: p.pointName.slice(0, 200) } }, now);
-
-      const left = sqlite
-        .prepare(`select count(*) from parcels where order_id = ? and status not in ('picked_up', 'cancelled')`)
-        .pluck()
-        .get(p.orderId) as number;
-      let orderPickedUp = false;
-      if (left === 0) {
-        orderPickedUp = walkOrderTo(db, p.orderId, "picked_up", actor.id, now, "every parcel picked up") === "picked_up";
-      }
-      return { parcelId: p.id, code: p.code, orderId: p.orderId, paidAtPickup, orderPickedUp };
+      return releaseParcel(db, actor.id, p, mustPay, now);
     })
     .immediate();
   if (!result) throw refusal ?? new DomainRuleError("parcels.error.wrongCode");
   // Paid at the point: its invoices are issued now, as a webhook would for a card payment.
   if (result.paidAtPickup) issueOrderInvoices(db, result.orderId, now);
   return result;
+}
+
+/** Refuses a parcel that must not leave the point: a recall hold on any line, or its order cancelled or refunded. */
+export function assertNotHeldOrCancelled(sqlite: Sqlite, parcelId: number): void {
+  const p = { id: parcelId };
+  const held = sqlite
+    .prepare(`select count(*) from parcel_items pi join order_lines ol on ol.id = pi.order_line_id where pi.parcel_id = ? and ol.hold_reason is not null`)
+    .pluck()
+    .get(p.id) as number;
+  if (held > 0) throw new DomainRuleError("parcels.error.recallHold");
+  const cancelled = sqlite
+    .prepare(
+      `select 1 from parcels x join orders o on o.id = x.order_id join sub_orders s on s.id = x.sub_order_id
+       where x.id = ? and (o.status in ('cancelled', 'refunded') or s.status in ('cancelled', 'refunded'))`,
+    )
+    .get(p.id);
+  if (cancelled) throw new DomainRuleError("parcels.error.orderCancelled");
+}
+
+/** 到站付款 still due: the weights must be in and the operator must confirm the money. Returns whether it is due. */
+export function assertPayable(sqlite: Sqlite, p: { orderId: number; payAtPickup: number; orderStatus: OrderStatus }, confirmPayment: boolean): boolean {
+  const mustPay = p.payAtPickup === 1 && p.orderStatus === "pending_payment";
+  if (mustPay) {
+    const unweighed = sqlite.prepare(`select count(*) from order_lines where order_id = ? and sold_by_weight = 1 and weighed_total_fen is null`).pluck().get(p.orderId) as number;
+    if (unweighed > 0) throw new DomainRuleError("fulfilment.error.notAllWeighed");
+    if (!confirmPayment) throw new DomainRuleError("parcels.error.confirmPayment");
+  }
+  return mustPay;
+}
+
+/**
+ * The parcel leaves the point in the buyer's hands (the code was checked by the caller, in the
+ * caller's transaction): 到站付款 collected, picked_up, the pickup on each lot's chain, the order
+ * picked up when it was its last parcel. actorUserId: the operator, or null for a locker.
+ */
+export function releaseParcel(db: Db, actorUserId: number | null, p: ParcelAtPoint, mustPay: boolean, now: number): HandOutResult {
+  const sqlite = db.$client;
+  let paidAtPickup = false;
+  if (mustPay) {
+    transitionOrder(db, p.orderId, "paid", "operator", { actorUserId: actorUserId ?? undefined, now, note: "到站付款 paid at pickup" });
+    sqlite.prepare(`update orders set pay_at_pickup_confirmed_by = ? where id = ?`).run(actorUserId, p.orderId);
+    // Paid: the order catches up with its parcels — ready for pickup when none is still on its way
+    // (a later arrival moves the rest, as for a prepaid order).
+    const onTheWay = sqlite
+      .prepare(`select count(*) from parcels where order_id = ? and status in ('awaiting_dispatch', 'dispatched')`)
+      .pluck()
+      .get(p.orderId) as number;
+    walkOrderTo(db, p.orderId, "in_fulfilment", actorUserId, now, "handed over at pickup");
+    if (onTheWay === 0) {
+      for (const subId of sqlite.prepare(`select id from sub_orders where order_id = ? and status = 'in_fulfilment'`).pluck().all(p.orderId) as number[]) {
+        moveSubOrder(db, subId, "ready_for_pickup", "operator", actorUserId, now);
+      }
+    }
+    paidAtPickup = true;
+  }
+  sqlite
+    .prepare(`update parcels set status = 'picked_up', picked_up_at = ?, picked_up_by = ?, failed_pickup_attempts = 0, pickup_locked_until = null where id = ?`)
+    .run(now, actorUserId, p.id);
+  addParcelEvent(sqlite, p.id, "picked_up", actorUserId, now);
+  sqlite
+    .prepare(`update order_lines set picked_up_at = ? where picked_up_at is null and id in (select order_line_id from parcel_items where parcel_id = ?)`)
+    .run(now, p.id);
+  appendToLots(db, p.id, { type: "pickup", payload: { orderId: String(p.orderId), pickupPoint: p.pointName.slice(0, 200) } }, now);
+
+  const left = sqlite
+    .prepare(`select count(*) from parcels where order_id = ? and status not in ('picked_up', 'cancelled')`)
+    .pluck()
+    .get(p.orderId) as number;
+  let orderPickedUp = false;
+  if (left === 0) {
+    orderPickedUp = walkOrderTo(db, p.orderId, "picked_up", actorUserId, now, "every parcel picked up") === "picked_up";
+  }
+  return { parcelId: p.id, code: p.code, orderId: p.orderId, paidAtPickup, orderPickedUp };
 }
 
 // ─── what people see ─────────────────────────────────────────────────────────

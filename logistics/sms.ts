@@ -59,11 +59,12 @@ export function maskPhone(phone: string): string {
 
 // SMS texts are Chinese only: mainland numbers, and carriers require the signature 【村品】 first.
 
-export function arrivalSms(p: { pointName: string; code: string; holdUntil: number; parcelCode: string }): string {
-  return `【村品】您的包裹${p.parcelCode}已到达${p.pointName}，取件码${p.code}，请于${shanghaiDateTime(p.holdUntil)}前取件。`;
+// As 菜鸟's: the code first, the point, its opening hours and the deadline.
+export function arrivalSms(p: { pointName: string; openingHours: string; code: string; holdUntil: number; parcelCode: string }): string {
+  return `【村品】取件码${p.code}，您的包裹${p.parcelCode}已到${p.pointName}（营业时间${p.openingHours}），请于${shanghaiDateTime(p.holdUntil)}前取件。`;
 }
 
-export function reminderSms(p: { pointName: string; code: string; holdUntil: number; parcelCode: string }): string {
-  return `【村品】提醒：您在${p.pointName}的包裹${p.parcelCode}将于${shanghaiDateTime(p.holdUntil)}超期退回，取件码${p.code}，请尽快取件。`;
+export function reminderSms(p: { pointName: string; openingHours: string; code: string; holdUntil: number; parcelCode: string }): string {
+  return `【村品】提醒：您在${p.pointName}（营业时间${p.openingHours}）的包裹${p.parcelCode}将于${shanghaiDateTime(p.holdUntil)}超期退回，取件码${p.code}，请尽快取件。`;
 }
 

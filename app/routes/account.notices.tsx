@@ -8,6 +8,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useLocale, useT } from "~/i18n/react";
 import { formatDateTime } from "~/inspect/format";
 import { listNotices, markNoticesRead } from "~/market.server";
+import { withPickupCodes } from "~/logistics.server";
 import { getDb } from "~/utils/db.server";
 import { requireUser } from "~/utils/session.server";
 
@@ -15,7 +16,8 @@ export const meta: MetaFunction = () => [{ title: "我的通知 · 村品" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return { notices: listNotices(getDb(), user.id) };
+  // Pickup codes are never stored: an arrival notice gets its code derived here, for its buyer only.
+  return { notices: withPickupCodes(getDb(), user.id, listNotices(getDb(), user.id)) };
 }
 
 const MarkRead = z.discriminatedUnion("intent", [

@@ -20,7 +20,7 @@ import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
 import { act, formReply, idParam, load } from "~/utils/http.server";
 import { SIZES, SLOTS_PER_CALL } from "../../logistics/point-rules";
-import { addOperator, addSlots, deleteSlot, placeOptions, pointForAdmin, removeOperator, setSlotInService, slotPointId, updatePoint } from "~/logistics.server";
+import { addOperator, addSlots, deleteSlot, lockerDeviceToken, placeOptions, pointForAdmin, removeOperator, setSlotInService, slotPointId, updatePoint } from "~/logistics.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   pageTitle(matches, "pointsAdmin.editTitle", { name: (data as { view?: { point: { name: string } } } | undefined)?.view?.point.name ?? "" });
@@ -30,7 +30,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "platform_admin");
   const pointId = idParam(params.pointId);
   const db = getDb();
-  return load(() => ({ view: pointForAdmin(db, user, pointId), places: placeOptions(db, user), formToken: newFormToken() }));
+  return load(() => {
+    const view = pointForAdmin(db, user, pointId);
+    // The locker's screen is configured once with this address (the device token is its credential).
+    const lockerScreen = view.point.kind === "locker" ? `/lockers/${pointId}/screen?device=${lockerDeviceToken(pointId)}` : null;
+    return { view, places: placeOptions(db, user), formToken: newFormToken(), lockerScreen };
+  });
 }
 
 type FormName = "point" | "addSlots" | "addOperator";
@@ -184,6 +189,7 @@ function AddOperatorForm({ lastResult }: { lastResult?: SubmissionResult<string[
 export default function PointAdminRoute() {
   const t = useT();
   const { view, places } = useLoaderData<typeof loader>() as LoaderData;
+  const { lockerScreen } = useLoaderData<typeof loader>() as { lockerScreen: string | null };
   const actionData = useActionData<typeof action>() as unknown as ActionData | undefined;
   const [searchParams] = useSearchParams();
   const notice = actionData ? undefined : NOTICES.find((n) => n === searchParams.get("notice"));
@@ -210,6 +216,11 @@ export default function PointAdminRoute() {
       <p className="meta">
         {t(`networkAdmin.kind.${point.kind}`)} · {point.address}
       </p>
+      {lockerScreen ? (
+        <p className="meta" data-testid="locker-screen">
+          {t("parcels.locker.deviceToken")}: <a href={lockerScreen} className="mono">{lockerScreen}</a>
+        </p>
+      ) : null}
       {notice ? (
         <p className="notice" role="status">
           {t(`pointsAdmin.notice.${notice}`, { first: searchParams.get("first") ?? "", last: searchParams.get("last") ?? "" })}

@@ -14,6 +14,7 @@ import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
 import { act } from "~/utils/http.server";
+import { subOrderProgress } from "~/logistics.server";
 // ── W3: weighing (catch weight) and fulfilment steps ──
 // ── end W3 ──
 
@@ -31,6 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     pointChanges: pendingChangesForOrders(db, [...new Set(subs.map((s) => s.orderId))]),
     invoices: invoicesBySubOrder(db, listProducerSubOrders(db, user.producerIds).map((s) => s.id)), // W2
     packing: packingList(db, user.producerIds),
+    progress: subOrderProgress(db, subs.map((s) => s.id)),
     weightLines: listWeightLines(db, user.producerIds), // W3
   };
 }
@@ -72,7 +74,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function FarmOrdersRoute() {
   const t = useT();
-  const { invoices, subOrders, packing, weightLines, parcels, dispatchable, pointChanges } = useLoaderData<typeof loader>();
+  const { invoices, subOrders, packing, weightLines, parcels, dispatchable, pointChanges, progress } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>(); // W3
   return (
     <section>
@@ -157,8 +159,20 @@ export default function FarmOrdersRoute() {
             <li key={s.id} className="panel" data-testid="inbox-sub-order">
               <p>
                 <strong>{t("orders.subOrder", { id: s.id, producer: s.producerName })}</strong>{" "}
-                <span className="badge">{t(`orders.status.${s.status}` as const)}</span>
+                <span className="badge" data-testid="sub-order-status">
+                  {/* Packing is done once every parcel left the farm: the farmer reads 已发货, not 备货中. */}
+                  {s.status === "in_fulfilment" && progress[s.id]?.shipped ? t("orders.status.shipped") : t(`orders.status.${s.status}` as const)}
+                </span>
               </p>
+              {progress[s.id]?.steps.length ? (
+                <ol className="meta" aria-label={t("farmOrders.history")} data-testid="sub-order-history" style={{ display: "flex", gap: "0.75rem", flexWrap: "wrap", listStyle: "none", padding: 0 }}>
+                  {progress[s.id].steps.map((st) => (
+                    <li key={st.step}>
+                      {t(`farmOrders.step.${st.step}` as const)} {shanghaiDateTime(st.at).slice(5, 16)}
+                    </li>
+                  ))}
+                </ol>
+              ) : null}
               <p className="meta">
                 {s.createdAtText} · {t("orders.orderNo", { id: s.orderId })} · {s.deliveryPointName ?? "—"}
               </p>

@@ -22,6 +22,7 @@ import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
 import { act, load, type Refusal } from "~/utils/http.server";
+import { counterLookup, handOutBuyerParcels, type CounterLookup } from "~/logistics.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "parcels.station.title");
 
@@ -48,6 +49,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const ActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("arrive"), parcelCode: z.string().trim().min(1).max(200) }),
+  // The counter box: label, QR, 6-digit code or phone tail (logistics/counter.ts).
+  z.object({ intent: z.literal("lookup"), point: z.coerce.number().int().positive(), parcelCode: z.string().trim().min(1).max(200) }),
+  z.object({
+    intent: z.literal("handoutAll"),
+    point: z.coerce.number().int().positive(),
+    shownParcelId: z.coerce.number().int().positive(),
+    pickupCode: z.string().trim().regex(/^\d{6}$/, "parcels.error.badPickupCode"),
+    confirmPayment: z.literal("on").optional(),
+  }),
   z.object({
     intent: z.literal("handout"),
     parcelId: z.coerce.number().int().positive(),
@@ -67,7 +77,7 @@ const ActionSchema = z.discriminatedUnion("intent", [
 ]);
 
 type ActionResult =
-  | { ok: true; message: string; params: Record<string, string | number>; parcelId: number | null }
+  | { ok: true; message: string; params: Record<string, string | number>; parcelId: number | null; lookup?: CounterLookup; keptBack?: { code: string; reason: string }[] }
   | { ok: false; error: string; params: Record<string, string | number>; parcelId: number | null };
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -80,7 +90,12 @@ export async function action({ request }: ActionFunctionArgs) {
     const issue = parsed.error.issues[0]?.message;
     const parcelId = Number(form.parcelId) || null;
     const known = issue === "parcels.error.badPickupCode" || issue === "parcels.error.destroyQuantity";
-    return fail(known ? issue! : form.intent === "arrive" ? "parcels.error.badParcelCode" : "parcels.error.badPickupCode", 400, {}, parcelId);
+    return fail(
+      known ? issue! : form.intent === "arrive" ? "parcels.error.badParcelCode" : form.intent === "lookup" ? "parcels.error.badCounterInput" : "parcels.error.badPickupCode",
+      400,
+      {},
+      parcelId,
+    );
   }
   const db = getDb();
   const input = parsed.data;
@@ -121,6 +136,26 @@ export async function action({ request }: ActionFunctionArgs) {
     if (input.intent === "cashRefund") {
       const r = payOutCashRefund(db, user, input.refundId);
       return data<ActionResult>({ ok: true, message: "parcels.station.cashRefunded", params: { amount: formatFen(r.amountFen), orderId: r.orderId }, parcelId: null });
+    }
+    if (input.intent === "lookup") {
+      const found = counterLookup(db, user, input.point, input.parcelCode);
+      if (found.kind === "arrive") {
+        const r = markParcelArrived(db, user, found.parcelCode);
+        // A recalled lot: quarantine shelf, not a slot; the buyer is not called to collect it.
+        if (r.quarantined) return data<ActionResult>({ ok: true, message: "parcels.quarantine.done", params: { parcel: r.code }, parcelId: r.parcelId });
+        return data<ActionResult>({ ok: true, message: "parcels.station.arrivedOk", params: { parcel: r.code, slot: r.slotCode ?? "—", buyer: r.buyerName }, parcelId: r.parcelId });
+      }
+      return data<ActionResult>({ ok: true, message: "", params: {}, parcelId: null, lookup: found });
+    }
+    if (input.intent === "handoutAll") {
+      const r = handOutBuyerParcels(db, user, { pointId: input.point, pickupCode: input.pickupCode, confirmPayment: input.confirmPayment === "on", parcelId: input.shownParcelId });
+      return data<ActionResult>({
+        ok: true,
+        message: "parcels.counter.handedOutAll",
+        params: { count: r.handedOut.length, slots: r.slots.join("、") || "—" },
+        parcelId: null,
+        keptBack: r.keptBack,
+      });
     }
     if (input.intent === "handout") {
       const r = handOutParcel(db, user, { parcelId: input.parcelId, pickupCode: input.pickupCode, confirmPayment: input.confirmPayment === "on" });
@@ -266,9 +301,10 @@ export default function StationRoute() {
           </p>
           {/* A new key after each success: the box is empty and focused again for the next scan. */}
           <Form method="post" className="form panel" data-testid="scan-form" key={result?.ok ? `done-${result.parcelId}-${result.message}` : "scan"}>
-            <input type="hidden" name="intent" value="arrive" />
+            <input type="hidden" name="intent" value="lookup" />
+            <input type="hidden" name="point" value={view.point.id} />
             <div className="field">
-              <label htmlFor="parcelCode">{t("parcels.station.scanLabel")}</label>
+              <label htmlFor="parcelCode">{t("parcels.counter.label")}</label>
               <input
                 id="parcelCode"
                 name="parcelCode"
@@ -282,17 +318,25 @@ export default function StationRoute() {
                 maxLength={200}
                 style={{ ...big, textTransform: "uppercase" }}
               />
-              <p className="hint">{t("parcels.station.scanHint")}</p>
+              <p className="hint">{t("parcels.counter.hint")}</p>
             </div>
             <button type="submit" className="primary" style={big} disabled={busy}>
-              {t("parcels.station.markArrived")}
+              {t("parcels.counter.find")}
             </button>
           </Form>
-          {result?.ok ? (
+          {result?.ok && result.message ? (
             <p className="notice" role="status" data-testid="station-ok">
               {say(result.message, result.params)}
             </p>
           ) : null}
+          {result?.ok && result.keptBack?.length ? (
+            <ul className="warning" data-testid="kept-back">
+              {result.keptBack.map((k) => (
+                <li key={k.code}>{t("parcels.counter.keptBack", { parcel: k.code, reason: say(k.reason, {}) })}</li>
+              ))}
+            </ul>
+          ) : null}
+          {result?.ok && result.lookup && result.lookup.kind !== "arrive" ? <CounterResult lookup={result.lookup} pointId={view.point.id} busy={busy} /> : null}
           {scanError && result && !result.ok ? (
             <p className="form-error" role="alert" data-testid="station-error">
               {say(result.error, result.params)}
@@ -362,6 +406,68 @@ export default function StationRoute() {
           ) : null}
         </>
       ) : null}
+    </section>
+  );
+}
+
+/** What the counter box found: one buyer's parcels with one confirm, or the buyers behind a phone tail. */
+function CounterResult({ lookup, pointId, busy }: { lookup: Exclude<CounterLookup, { kind: "arrive" }>; pointId: number; busy: boolean }) {
+  const t = useT();
+  const groups = lookup.kind === "tail" ? lookup.groups : [lookup.group];
+  const knownCode = lookup.kind === "code" ? lookup.pickupCode : null;
+  return (
+    <section className="panel" data-testid="counter-result" aria-live="polite">
+      {lookup.kind === "tail" ? (
+        <>
+          <h2>{groups.length ? t("parcels.counter.tailResults", { tail: lookup.tail, count: groups.length }) : t("parcels.counter.tailNone", { tail: lookup.tail })}</h2>
+          {groups.length ? <p className="meta">{t("parcels.counter.tailNeedsCode")}</p> : null}
+        </>
+      ) : null}
+      {groups.map((g, i) => (
+        <div key={i} data-testid="counter-group" style={{ marginBlock: "0.75rem" }}>
+          <h3>{t("parcels.counter.buyerParcels", { buyer: g.buyerName, phone: g.maskedPhone, count: g.parcels.length })}</h3>
+          <ul>
+            {g.parcels.map((p) => (
+              <li key={p.id} data-testid="counter-parcel" data-parcel-code={p.code}>
+                <strong className="mono">{p.code}</strong> · {t("parcels.slot")} <strong>{p.slotCode ?? "—"}</strong>
+                {p.recallHold ? <span className="badge danger"> {t("parcels.recallHold")}</span> : null}
+              </li>
+            ))}
+          </ul>
+          <Form method="post" className="form" data-testid="handout-all-form">
+            <input type="hidden" name="intent" value="handoutAll" />
+            <input type="hidden" name="point" value={pointId} />
+            <input type="hidden" name="shownParcelId" value={g.parcels[0].id} />
+            {knownCode ? (
+              <input type="hidden" name="pickupCode" value={knownCode} />
+            ) : (
+              <div className="field">
+                <label htmlFor={`group-code-${i}`}>{t("parcels.counter.codeForBuyer")}</label>
+                <input
+                  id={`group-code-${i}`}
+                  name="pickupCode"
+                  inputMode="numeric"
+                  pattern="[0-9]{6}"
+                  maxLength={6}
+                  minLength={6}
+                  autoComplete="off"
+                  required
+                  style={{ ...big, letterSpacing: "0.3em" }}
+                />
+              </div>
+            )}
+            {g.payDueFen > 0 ? (
+              <label className="field" style={{ display: "flex", gap: "0.5rem", alignItems: "center", ...big }}>
+                <input type="checkbox" name="confirmPayment" required style={{ width: "1.5rem", height: "1.5rem" }} />
+                {t("parcels.counter.payDue", { amount: formatFen(g.payDueFen) })}
+              </label>
+            ) : null}
+            <button type="submit" className="primary" style={big} disabled={busy}>
+              {t("parcels.counter.handOutAll", { count: g.parcels.length })}
+            </button>
+          </Form>
+        </div>
+      ))}
     </section>
   );
 }

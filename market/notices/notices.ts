@@ -2,6 +2,7 @@
  * In-app notices (table notifications): recalls now, orders and parcels later. Plain module.
  * Every query goes through notifications_user_idx (user_id, read_at, created_at).
  */
+import type Database from "better-sqlite3";
 import type { Db } from "../../db/client";
 
 export type Notice = {
@@ -45,4 +46,23 @@ export function markNoticesRead(db: Db, userId: number, id: number | null, now =
   return id == null
     ? sqlite.prepare(`update notifications set read_at = ? where user_id = ? and read_at is null`).run(now, userId).changes
     : sqlite.prepare(`update notifications set read_at = ? where id = ? and user_id = ? and read_at is null`).run(now, id, userId).changes;
+}
+
+/**
+ * A notice to every member of a producer (the farmer's 通知 and its header count). Runs in the
+ * caller's transaction, so a notice exists exactly when what it tells about happened.
+ */
+export function notifyProducerMembers(
+  sqlite: Database.Database,
+  producerId: number,
+  kind: string,
+  messageKey: string,
+  params: Record<string, string | number>,
+  link: string | null,
+  now: number,
+): void {
+  const insert = sqlite.prepare(`insert into notifications (user_id, kind, message_key, params, link, created_at) values (?, ?, ?, ?, ?, ?)`);
+  for (const userId of sqlite.prepare(`select user_id from producer_members where producer_id = ?`).pluck().all(producerId) as number[]) {
+    insert.run(userId, kind, messageKey, JSON.stringify(params), link, now);
+  }
 }

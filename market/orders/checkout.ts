@@ -15,6 +15,7 @@ import { getEnv } from "../../core/env";
 import { normalisePhone } from "../../core/phone";
 import { DomainRuleError } from "../../core/errors";
 import { once } from "../../core/once";
+import { notifyProducerMembers } from "../notices/notices";
 import { lineTotalFen, splitOrder } from "./split";
 import { estimatePieceFen, PAY_AT_PICKUP_RESERVATION_MINUTES } from "./catch-weight";
 import { shipping } from "./shipping";
@@ -186,6 +187,11 @@ function placeOrder(db: Db, buyer: { id: number }, input: CheckoutInput, options
         lineTotalFen(row.quantity, row.priceFen); // range check before anything is written
         if (take.run(row.quantity, now, row.listingId, row.quantity).changes !== 1) {
           throw new SoldOutError(row.listingId, row.title, stockOf.get(row.listingId) as number, row.quantity);
+        }
+        // The last unit sold: the farmer hears of it at once (the listing can no longer be bought).
+        if (stockOf.get(row.listingId) === 0) {
+          const producerId = sqlite.prepare(`select producer_id from listings where id = ?`).pluck().get(row.listingId) as number;
+          notifyProducerMembers(sqlite, producerId, "stock_zero", "farmNotice.stockZero", { title: row.title, listingId: row.listingId }, `/farm/listings/${row.listingId}/edit`, now);
         }
         const batchId = lotOf.get(row.listingId) as number | undefined;
         if (batchId === undefined) throw new ListingUnavailableError(row.listingId, row.title);

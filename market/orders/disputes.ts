@@ -12,6 +12,7 @@ import { DISPUTE_KINDS, type DISPUTE_STATUSES } from "../../db/schema";
 import { canManageProducer, hasRole, type Actor } from "../../core/permissions";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { once } from "../../core/once";
+import { notifyProducerMembers } from "../notices/notices";
 import type { Stripe } from "../payments/stripe";
 import { transitionOrder } from "./orders";
 import { refundableFen, refundSubOrder } from "./refunds";
@@ -85,6 +86,7 @@ export function openDispute(db: Db, buyer: Actor, subOrderId: number, input: Dis
           .run(subOrderId, buyer.id, input.kind, now).lastInsertRowid,
       );
       addMessage(db, id, buyer.id, "buyer", body, input.photos ?? [], now);
+      notifyProducerMembers(sqlite, sub.producerId, "dispute_opened", "farmNotice.dispute", { orderId: sub.orderId, subOrderId }, `/farm/disputes/${id}`, now);
       return id;
     })
     .immediate());

@@ -10,6 +10,7 @@ import type { Db } from "../../db/client";
 import type { OrderEventSource, OrderStatus } from "../../db/schema";
 import { shipping } from "./shipping";
 import { assertTransition, IllegalTransitionError } from "./state";
+import { notifyProducerMembers } from "../notices/notices";
 
 export type TransitionOptions = {
   actorUserId?: number | null;
@@ -37,6 +38,15 @@ export function getOrderRow(db: Db, orderId: number): OrderRow | null {
 }
 
 /** Sub-orders move with their order through the payment-level states (paid, cancelled, refunded, …). */
+function notifyPaidSubOrders(sqlite: Database.Database, orderId: number, now: number) {
+  const prepaid = sqlite.prepare(`select pay_at_pickup from orders where id = ?`).pluck().get(orderId) === 0;
+  if (!prepaid) return;
+  const subs = sqlite
+    .prepare(`select s.id, s.producer_id as producerId, (select coalesce(sum(quantity), 0) from order_lines where sub_order_id = s.id) as items from sub_orders s where s.order_id = ?`)
+    .all(orderId) as { id: number; producerId: number; items: number }[];
+  for (const s of subs) notifyProducerMembers(sqlite, s.producerId, "order_paid", "farmNotice.paidOrder", { orderId, subOrderId: s.id, items: s.items }, "/farm/orders", now);
+}
+
 function moveSubOrders(sqlite: Database.Database, orderId: number, from: OrderStatus, to: OrderStatus) {
   sqlite.prepare(`update sub_orders set status = ? where order_id = ? and status = ?`).run(to, orderId, from);
 }
@@ -70,6 +80,8 @@ export function transitionOrder(
       .run(to, to, now, to, now, orderId, from).changes;
     if (changed !== 1) throw new IllegalTransitionError(orderId, from, to);
     moveSubOrders(sqlite, orderId, from, to);
+    // A prepaid order is the farmer's cue to pack (到站付款 orders are paid at the counter, after the goods left).
+    if (to === "paid") notifyPaidSubOrders(sqlite, orderId, now);
     // Cancelled or refunded before pickup: parcels still at the producer are cancelled; one already
     // on its way or at the point is flagged for return and keeps its slot until the operator sends it back.
     if (to === "cancelled" || to === "refunded") shipping().stopParcels(sqlite, { orderId }, now, options.actorUserId ?? null);

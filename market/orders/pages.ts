@@ -90,6 +90,9 @@ export function packingList(db: Db, producerIds: readonly number[]): PackingGrou
        join listings l on l.id = ol.listing_id join batches b on b.id = ol.batch_id
        left join delivery_points dp on dp.id = o.delivery_point_id
        where s.producer_id in (${producerIds.map(() => "?").join(",")}) and s.status in ('paid', 'in_fulfilment')
+         -- 发货 done: a sub-order whose parcels all left the farm is no longer to pack.
+         and not (exists (select 1 from parcels x where x.sub_order_id = s.id)
+                  and not exists (select 1 from parcels x where x.sub_order_id = s.id and x.status = 'awaiting_dispatch'))
        order by dp.name, l.title, b.lot_code, ol.id`,
     )
     .all(...producerIds) as {

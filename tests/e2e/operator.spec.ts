@@ -70,7 +70,7 @@ async function orderAndDispatch(browser: Browser, buyerPhone: string): Promise<{
 /** The operator types the label code (as a scanner would: code + Enter). */
 async function checkIn(op: Page, parcelCode: string) {
   await op.goto("/station");
-  const box = op.getByLabel("扫码或输入包裹码");
+  const box = op.getByLabel("包裹码 / 取件码 / 手机尾号 / 扫码");
   await expect(box).toBeFocused();
   // Typed sloppily, as a person might: lower case, with a dash.
   await box.fill(`${parcelCode.slice(0, 5).toLowerCase()}-${parcelCode.slice(5)}`);
@@ -114,6 +114,33 @@ test("an operator marks a parcel arrived and hands it out with the buyer's code"
   expect(orderId).toMatch(/^\d+$/);
 });
 
+test("an operator finds a buyer's parcels by phone tail and hands them out with the buyer's code", async ({ browser }) => {
+  const buyerPhone = "13700000106";
+  const { buyer, parcelCode } = await orderAndDispatch(browser, buyerPhone);
+  const op = await asUser(browser, DEMO.deliveryOperator);
+  await checkIn(op, parcelCode);
+  await buyer.reload();
+  const code = (await buyer.getByTestId("pickup-code").textContent())!.trim();
+
+  // The buyer says the last 4 digits of the phone: the counter lists their parcels, with the shelf.
+  const box = op.getByLabel("包裹码 / 取件码 / 手机尾号 / 扫码");
+  await box.fill(buyerPhone.slice(-4));
+  await box.press("Enter");
+  const result = op.getByTestId("counter-result");
+  await expect(result).toContainText("手机尾号 0106");
+  await expect(result).toContainText("凭手机尾号只能查找包裹");
+  const group = result.getByTestId("counter-group").filter({ has: op.locator(`[data-parcel-code="${parcelCode}"]`) });
+  await expect(group).toContainText("137****0106");
+  // A tail alone hands out nothing: the code is asked for.
+  await group.getByLabel("买家的取件码").fill(code);
+  await group.getByRole("checkbox", { name: /到站付款/ }).check();
+  await group.getByRole("button", { name: /全部交付/ }).click();
+  await expect(op.getByTestId("station-ok")).toContainText("已交付 1 件包裹");
+  await expect(waitingParcel(op, parcelCode)).toHaveCount(0);
+  await buyer.reload();
+  await expect(buyer.getByTestId("parcel-status")).toHaveText("已取件");
+});
+
 test("a wrong code is refused", async ({ browser }) => {
   const { buyer, parcelCode } = await orderAndDispatch(browser, "13700000104");
   const op = await asUser(browser, DEMO.deliveryOperator);
@@ -148,7 +175,7 @@ test("an operator cannot see another point's parcels", async ({ browser }) => {
   await expect(qian.getByRole("heading", { level: 1 })).toHaveText("自提点工作台");
   await expect(qian.locator(`[data-parcel-code="${parcelCode}"]`)).toHaveCount(0);
   // Typing 赵师傅's parcel code: "no such parcel here" (its existence is not revealed).
-  const box = qian.getByLabel("扫码或输入包裹码");
+  const box = qian.getByLabel("包裹码 / 取件码 / 手机尾号 / 扫码");
   await box.fill(parcelCode);
   const [typed] = await Promise.all([qian.waitForResponse((r) => r.request().method() === "POST"), box.press("Enter")]);
   expect(typed.status()).toBe(404);

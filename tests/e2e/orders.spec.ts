@@ -126,6 +126,11 @@ test("a buyer buys from two producers, pays in test mode and sees two paid sub-o
     await expect(inboxRow).toContainText("已支付");
     await expect(farmPage.getByTestId("packing-group").filter({ hasText: kiwiTitle }).first()).toBeVisible();
     await expect(inboxRow.getByTestId("inbox-invoice")).toBeVisible(); // W2
+    // The paid order is a notice for the farmer, counted in the header (issue 13 §4).
+    await expect(farmPage.locator(".notices-link")).toContainText(/\d/);
+    await farmPage.locator(".notices-link").click();
+    await expect(farmPage).toHaveURL(/\/account\/notices$/);
+    await expect(farmPage.locator('[data-kind="order_paid"]').filter({ hasText: `新订单 #${orderId} 已付款` })).toBeVisible();
     await logoutAndLoginAs(farmPage, OTHER_BUYER);
     const res = await farmPage.goto(`/orders/${orderId}`);
     expect(res?.status()).toBe(403);

@@ -77,6 +77,8 @@ const RULES: Record<string, { route: Set<RoleName>; objects?: Set<RoleName> }> =
   "villages.$villageId": { route: everyone },
   "villages._index": { route: everyone },
   "webhooks.stripe": { route: everyone },
+  // No login: the locker device's token in the URL is the credential (404 without it, for everyone).
+  "lockers.$pointId.screen": { route: everyone },
 
   "account.notices": { route: loggedIn },
   checkout: { route: loggedIn },

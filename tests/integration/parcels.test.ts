@@ -265,7 +265,7 @@ describe("hand-out rules", () => {
     expect(val<number>(`select count(*) from order_lines where order_id = ? and picked_up_at is null`, order.orderId)).toBe(0);
   });
 
-  it("arrival and pickup appear in each lot's chain, which still verifies", async () => {
+  it("shipping (at 发货, signed by the producer), arrival and pickup appear in each lot's chain, which still verifies", async () => {
     const order = await placeOrder({ paid: true });
     const batchId = val<number>(`select batch_id from order_lines where order_id = ?`, order.orderId);
     const before = getLotChain(db, batchId).contents.length;
@@ -274,9 +274,10 @@ describe("hand-out rules", () => {
     const [p] = parcelsOf(order.orderId);
     handOutParcel(db, opA, { parcelId: p.id, pickupCode: codeOf(p.id) });
     const chain = getLotChain(db, batchId).contents.slice(before);
-    expect(chain.map((c) => c.type)).toEqual(["arrival", "pickup"]);
-    expect(chain[0].payload).toMatchObject({ receivedBy: "测试村服务站", orderId: String(order.orderId) });
-    expect(chain[1].payload).toMatchObject({ orderId: String(order.orderId), pickupPoint: "测试村服务站" });
+    expect(chain.map((c) => c.type)).toEqual(["shipping", "arrival", "pickup"]);
+    expect(chain[0].payload).toMatchObject({ orderId: String(order.orderId), destination: "测试村服务站" });
+    expect(chain[1].payload).toMatchObject({ receivedBy: "测试村服务站", orderId: String(order.orderId) });
+    expect(chain[2].payload).toMatchObject({ orderId: String(order.orderId), pickupPoint: "测试村服务站" });
     expect(verifyLot(db, batchId).ok).toBe(true);
   });
 });
