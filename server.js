@@ -517,7 +517,9 @@ const sweepParcelHolding = build.entry?.module?.sweepParcelHolding;
 // With several processes (WEB_CONCURRENCY, or several servers on one database) the sweep runs in
 // the one holding the lease (server/shared-state.js); SWEEP_INTERVAL_MS overrides the 10 minutes.
 const sweepIntervalMs = Number(process.env.SWEEP_INTERVAL_MS ?? 10 * 60_000);
-const sweepLease = createLease(sharedState, "parcel-holding", Math.round(sweepIntervalMs * 1.5));
+// The holder renews at every run; the margin covers a busy event loop delaying its timer, so the
+// lease changes hands only when the holder stopped (released) or died (expired).
+const sweepLease = createLease(sharedState, "parcel-holding", Math.round(sweepIntervalMs * 1.5) + 10_000);
 if (typeof sweepParcelHolding === "function") {
   setInterval(() => {
     try {
