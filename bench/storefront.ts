@@ -86,7 +86,7 @@ async function compare(appUrl: string, bareUrl: string): Promise<{ app: Throughp
   return { app: combine(appRuns), bare: combine(bareRuns) };
 }
 
-async function startApp(env: NodeJS.ProcessEnv, extra: NodeJS.ProcessEnv, log: string) {
+async function startApp(env: NodeJS.ProcessEnv, extra: Record<string, string>, log: string) {
   const port = await freePort();
   const child = startServer(process.execPath, ["server.js"], { ...env, ...extra, PORT: String(port) }, path.join(outDir, log));
   const base = `http://127.0.0.1:${port}`;
@@ -156,7 +156,7 @@ async function main() {
   await stopServer(bare);
 
   process.stderr.write("bench: logged-in listing page (1 process)…\n");
-  const mine = await get(app1.base + pages[3].path, { Cookie: cookie });
+  const mine = await get(app1.base + pages[3].path, { headers: { Cookie: cookie } });
   if (mine.status !== 200 || !mine.body.includes("/account/notices")) throw new Error("bench: the logged-in listing page lacks the user's header");
   const loggedIn1 = await load(app1.base + pages[3].path, SETTINGS.durationMs, { Cookie: cookie });
 

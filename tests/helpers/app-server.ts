@@ -57,7 +57,7 @@ export function freePort(): Promise<number> {
 export type RunningServer = { base: string; child: ChildProcess; output: () => string; stop: () => Promise<void> };
 
 /** `node server.js` on a free port; resolves once /healthz answers. */
-export async function startServer(env: AppEnv, extra: AppEnv = {}): Promise<RunningServer> {
+export async function startServer(env: AppEnv, extra: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
   const child = spawn(process.execPath, ["server.js"], { cwd: root, env: { ...env, ...extra, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
