@@ -402,14 +402,24 @@ function createStorefrontCache() {
     return `${url}\n${lng ?? ""}\n${acceptLanguage}\n${req.headers.host ?? ""}\n${https}`;
   }
 
+  /** The entry's response headers for one variant, built once (a hit then costs no string work). */
+  function headersFor(e, https, gz, state) {
+    const variant = `${https ? "s" : ""}${gz ? "z" : ""}${state}`;
+    let headers = e.sent.get(variant);
+    if (!headers) {
+      const security = baseSecurityHeaders(e.nonce, { ...headerOptions, https, html: true });
+      const all = { ...e.headers, ...security, "X-Cunpin-Cache": state, "Content-Length": String((gz ? e.gzip : e.body).length), Vary: "Accept-Encoding, Cookie, Accept-Language" };
+      if (gz) all["Content-Encoding"] = "gzip";
+      headers = Object.entries(all).flat();
+      e.sent.set(variant, headers);
+    }
+    return headers;
+  }
+
   function send(req, res, e, state) {
     const gz = e.gzip !== null && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
-    const body = gz ? e.gzip : e.body;
-    const security = baseSecurityHeaders(e.nonce, { ...headerOptions, https: requestIsHttps(req, trustProxy), html: true });
-    const headers = { ...e.headers, ...security, "X-Cunpin-Cache": state, "Content-Length": body.length, Vary: "Accept-Encoding, Cookie, Accept-Language" };
-    if (gz) headers["Content-Encoding"] = "gzip";
-    res.writeHead(200, headers);
-    res.end(body);
+    res.writeHead(200, headersFor(e, requestIsHttps(req, trustProxy), gz, state));
+    res.end(gz ? e.gzip : e.body);
   }
 
   function serveHit(req, res) {
@@ -479,7 +489,7 @@ function createStorefrontCache() {
       const body = Buffer.from(await response.arrayBuffer());
       const headers = Object.fromEntries([...response.headers].filter(([h]) => !SKIP_HEADERS.has(h)));
       const gzip = body.length > 1024 ? zlib.gzipSync(body, { level: 6 }) : null;
-      const e = { body, gzip, headers, nonce: res.locals.cspNonce, expires: Date.now() + ttlMs, bytes: body.length + (gzip?.length ?? 0) + key.length };
+      const e = { body, gzip, headers, sent: new Map(), nonce: res.locals.cspNonce, expires: Date.now() + ttlMs, bytes: body.length + (gzip?.length ?? 0) + key.length };
       // Not stored when something changed while it rendered (here or in another process).
       syncCaches();
       if (epoch === startEpoch) {

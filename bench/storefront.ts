@@ -147,6 +147,9 @@ async function main() {
   const bareBase = `http://127.0.0.1:${barePort}`;
   await waitForHealthy(`${bareBase}/healthz`, bare);
 
+  // Warm-up, untimed: the JIT of the app, the baseline and this load client.
+  for (const base of [app1.base, bareBase]) for (const page of pages) await load(base + page.path, 300);
+
   const results: { key: string; path: string; bytes: number; app: Throughput; bare: Throughput; ratio: number }[] = [];
   for (const page of pages) {
     process.stderr.write(`bench: ${page.path}: app vs bare node:http…\n`);
