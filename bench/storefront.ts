@@ -44,7 +44,7 @@ const SETTINGS = {
   concurrency: setting("BENCH_STOREFRONT_CONCURRENCY", 50, 200),
   /** Load per server and page, split into `rounds` slices alternating app and baseline. */
   durationMs: setting("BENCH_DURATION_MS", 4000, 60_000),
-  rounds: setting("BENCH_ROUNDS", 2, 20),
+  rounds: setting("BENCH_ROUNDS", 4, 20),
   maxRequests: 1_000_000,
   target: 0.5,
   soldOutTargetMs: 1000,
