@@ -67,6 +67,8 @@ function registerProducerOnce(db: Db, actor: Actor, input: ProducerInput): { id:
       .get();
     tx.insert(producerMembers).values({ producerId: id, userId: actor.id, role: "owner" }).run();
     tx.insert(userRoles).values({ userId: actor.id, role: "farmer" }).onConflictDoNothing().run();
+    // The villages pages list their producers.
+    storefrontChanged(db, { kind: "producer", producerId: id });
     return { id, status };
   });
 }
