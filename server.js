@@ -4,6 +4,8 @@ import { createRequestHandler } from "@remix-run/express";
 import { createRequestHandler as createFetchRequestHandler } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import cluster from "node:cluster";
+import { EventEmitter } from "node:events";
 import http from "node:http";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -18,6 +20,7 @@ import {
   securityHeaders,
   trustProxySetting,
 } from "./server/security.js";
+import { createGenerationWatch, createLease, openSharedState, runPrimary } from "./server/shared-state.js";
 
 const log = pino({ level: process.env.LOG_LEVEL ?? "info", base: { app: "cunpin", component: "http" } });
 // Production with the real Stripe API never starts on generated secrets (core/secrets.js).
@@ -27,6 +30,17 @@ try {
   log.fatal(error.message);
   process.exit(1);
 }
+// WEB_CONCURRENCY=N (default 1): N app processes on one port over the same database (issue 14 §4).
+// The primary only forks and supervises; awaiting runPrimary keeps it from loading the app.
+const webConcurrency = Math.max(1, Math.min(64, Number.parseInt(process.env.WEB_CONCURRENCY ?? "1", 10) || 1));
+if (webConcurrency > 1 && cluster.isPrimary) await runPrimary(webConcurrency, log);
+
+// Domain events (core/events.ts) and lot changes (traceability/store.ts) on one bus per process,
+// created here first so that this file and the app bundle share it.
+globalThis.__cunpinDomainBus ??= new EventEmitter();
+const sharedState = openSharedState(process.env.DATABASE_PATH ?? "data/cunpin.db");
+const generationWatch = createGenerationWatch(sharedState);
+
 const buildDir = process.env.CUNPIN_BUILD_DIR;
 const build = await import(path.resolve(buildDir ? `${buildDir}/index.js` : "build/index.js"));
 const port = Number(process.env.PORT ?? 3000);
@@ -80,7 +94,16 @@ app.use(
 );
 
 const traceCache = createTraceCache();
+const storefrontCache = createStorefrontCache();
+/** Before any cache answers: drop what another connection (another process) invalidated. */
+function syncCaches() {
+  for (const name of generationWatch.poll()) {
+    if (name === "trace") traceCache.dropAll();
+    else if (name === "storefront") storefrontCache.dropAll();
+  }
+}
 app.use(traceCache.middleware);
+app.use(storefrontCache.middleware);
 app.use(compression());
 
 app.use("/build", express.static(buildDir ? `${buildDir}/assets` : "public/build", { immutable: true, maxAge: "1y" }));
@@ -128,6 +151,8 @@ function createTraceCache() {
   const inflight = new Map();
   const counts = { hits: 0, misses: 0 };
   let bytes = 0;
+  /** Bumped when every entry is dropped (another process changed a lot), like a lot's generation. */
+  let epoch = 0;
   const renderRemix = createFetchRequestHandler(build, build.mode);
   const SKIP_HEADERS = new Set(["content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive", "date", "set-cookie", "x-cunpin-trace-batch"]);
 
@@ -148,6 +173,11 @@ function createTraceCache() {
       bytes = 0;
     },
     stats: () => ({ entries: entries.size, bytes, ...counts }),
+  };
+  const dropAll = () => {
+    epoch++;
+    entries.clear();
+    bytes = 0;
   };
   // Hits skip the access log; a summary line per minute says how the cache does.
   setInterval(() => {
@@ -198,6 +228,7 @@ function createTraceCache() {
     if (req.method !== "GET" || entries.size === 0) return false;
     const k = keyOf(req);
     if (!k) return false;
+    syncCaches();
     const hit = entries.get(k.key);
     if (!hit || hit.expires <= Date.now()) return false;
     entries.delete(k.key); // LRU: most recently used last
@@ -240,6 +271,7 @@ function createTraceCache() {
     if (!k) return next();
     const { key, lotKey, jsonld } = k;
 
+    syncCaches();
     const hit = entries.get(key);
     if (hit && hit.expires > Date.now()) {
       counts.hits++;
@@ -259,6 +291,7 @@ function createTraceCache() {
     }
     counts.misses++;
     const generation = generations.get(lotKey) ?? 0;
+    const startEpoch = epoch;
     let resolveEntry;
     inflight.set(key, new Promise((resolve) => (resolveEntry = resolve)));
     try {
@@ -282,7 +315,8 @@ function createTraceCache() {
         expires: Date.now() + ttlMs,
         bytes: body.length + (gzip?.length ?? 0) + key.length,
       };
-      if ((generations.get(lotKey) ?? 0) === generation) {
+      syncCaches();
+      if ((generations.get(lotKey) ?? 0) === generation && epoch === startEpoch) {
         remove(key);
         entries.set(key, e);
         bytes += e.bytes;
@@ -299,12 +333,188 @@ function createTraceCache() {
     }
   }
 
-  return { middleware, serveHit };
+  return { middleware, serveHit, dropAll };
+}
+
+// ─── storefront cache ────────────────────────────────────────────────────────
+// Issue 14 §1: the anonymous storefront (home, market and search, listing, producer, village,
+// villages) from an in-memory LRU of rendered documents ahead of Remix, hits answered straight
+// from node:http like the trace page. Keyed by path with query, locale inputs, host and scheme.
+// ONLY requests without a session cookie are cached: a logged-in buyer's document carries their
+// header (orders, notices, farm/admin links) and goes through Remix every time. A guest's cart
+// lives in its own cookie that these pages do not read, so guests with a cart share the cache.
+// Invalidation is coarse and immediate: any storefront change (core/events.ts: price, stock,
+// status, photos, a rating, a recall, a producer's review, a lot linked or appended to) drops
+// every entry, in this process through the domain bus and in the others through the
+// cache_generations row checked before every hit (syncCaches). Entries also expire after
+// STOREFRONT_CACHE_TTL_MS (default 60 s) for what changes with time alone.
+// STOREFRONT_CACHE=off disables it (bench/storefront.ts measures both).
+// Same nonce trade-off as the trace page: a cached document keeps the CSP nonce it was rendered
+// with; it holds no user data and renders no user input unescaped.
+function createStorefrontCache() {
+  const PATH = /^\/(?:listings(?:\/\d{1,10})?|producers\/\d{1,10}|villages(?:\/\d{1,10})?)?$/;
+  const enabled = !["off", "0", "false"].includes(String(process.env.STOREFRONT_CACHE ?? "on").toLowerCase());
+  const ttlMs = Number(process.env.STOREFRONT_CACHE_TTL_MS ?? 60_000);
+  const MAX_ENTRIES = 2000;
+  const MAX_BYTES = 128 * 1024 * 1024;
+  const entries = new Map();
+  const inflight = new Map();
+  const counts = { hits: 0, misses: 0, drops: 0 };
+  let bytes = 0;
+  let epoch = 0;
+  const renderRemix = createFetchRequestHandler(build, build.mode);
+  const SKIP_HEADERS = new Set(["content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive", "date", "set-cookie"]);
+
+  const remove = (key) => {
+    const e = entries.get(key);
+    if (!e) return;
+    bytes -= e.bytes;
+    entries.delete(key);
+  };
+  const dropAll = () => {
+    epoch++;
+    if (entries.size) counts.drops++;
+    entries.clear();
+    bytes = 0;
+  };
+  globalThis.__cunpinDomainBus.on("storefront", dropAll);
+  globalThis.__cunpinStorefrontCache = { dropAll, stats: () => ({ entries: entries.size, bytes, ...counts }) };
+  setInterval(() => {
+    if (counts.hits || counts.misses) log.info({ storefrontCache: { ...counts, entries: entries.size, bytes } }, "storefront cache");
+    counts.hits = counts.misses = counts.drops = 0;
+  }, 60_000).unref();
+
+  function keyOf(req) {
+    if (!enabled || req.method !== "GET") return null;
+    const url = req.originalUrl ?? req.url ?? "";
+    if (url.length > 512) return null;
+    const q = url.indexOf("?");
+    const pathname = q === -1 ? url : url.slice(0, q);
+    if (!PATH.test(pathname)) return null;
+    // Remix data requests (?_data=…) are JSON for client navigation, not documents.
+    if (q !== -1 && /[?&]_data=/.test(url)) return null;
+    const cookie = req.headers.cookie ?? "";
+    if (cookie.includes("cp_session=")) return null;
+    const lng = /(?:^|;\s*)lng=(zh|en)(?:;|$)/.exec(cookie)?.[1];
+    const acceptLanguage = lng ? "" : (req.headers["accept-language"] ?? "");
+    if (acceptLanguage.length > 100) return null;
+    const https = requestIsHttps(req, trustProxy) ? "s" : "";
+    return `${url}\n${lng ?? ""}\n${acceptLanguage}\n${req.headers.host ?? ""}\n${https}`;
+  }
+
+  /** The entry's response headers for one variant, built once (a hit then costs no string work). */
+  function headersFor(e, https, gz, state) {
+    const variant = `${https ? "s" : ""}${gz ? "z" : ""}${state}`;
+    let headers = e.sent.get(variant);
+    if (!headers) {
+      const security = baseSecurityHeaders(e.nonce, { ...headerOptions, https, html: true });
+      const all = { ...e.headers, ...security, "X-Cunpin-Cache": state, "Content-Length": String((gz ? e.gzip : e.body).length), Vary: "Accept-Encoding, Cookie, Accept-Language" };
+      if (gz) all["Content-Encoding"] = "gzip";
+      headers = Object.entries(all).flat();
+      e.sent.set(variant, headers);
+    }
+    return headers;
+  }
+
+  function send(req, res, e, state) {
+    const gz = e.gzip !== null && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
+    res.writeHead(200, headersFor(e, requestIsHttps(req, trustProxy), gz, state));
+    res.end(gz ? e.gzip : e.body);
+  }
+
+  function serveHit(req, res) {
+    if (req.method !== "GET" || entries.size === 0) return false;
+    const key = keyOf(req);
+    if (!key) return false;
+    syncCaches();
+    const hit = entries.get(key);
+    if (!hit || hit.expires <= Date.now()) return false;
+    entries.delete(key); // LRU: most recently used last
+    entries.set(key, hit);
+    counts.hits++;
+    send(req, res, hit, "hit");
+    return true;
+  }
+
+  async function render(req, res) {
+    const controller = new AbortController();
+    res.on("close", () => controller.abort());
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (Array.isArray(v)) for (const x of v) headers.append(k, x);
+      else if (v != null) headers.set(k, v);
+    }
+    const url = `${req.protocol}://${req.get("host") ?? "localhost"}${req.url}`;
+    return renderRemix(new Request(url, { method: "GET", headers, signal: controller.signal }), { cspNonce: res.locals.cspNonce });
+  }
+
+  async function sendResponse(res, response) {
+    res.statusCode = response.status;
+    for (const [k, v] of response.headers) if (k !== "set-cookie") res.setHeader(k, v);
+    const cookies = response.headers.getSetCookie();
+    if (cookies.length) res.setHeader("Set-Cookie", cookies);
+    if (response.body) Readable.fromWeb(response.body).pipe(res);
+    else res.end();
+  }
+
+  async function middleware(req, res, next) {
+    const key = keyOf(req);
+    if (!key) return next();
+    syncCaches();
+    const hit = entries.get(key);
+    if (hit && hit.expires > Date.now()) {
+      counts.hits++;
+      return send(req, res, hit, "hit");
+    }
+    if (hit) remove(key);
+    // One render per key at a time: the crowd arriving after a drop waits for it.
+    const pending = inflight.get(key);
+    if (pending) {
+      const e = await pending;
+      if (!e) return next();
+      counts.hits++;
+      return send(req, res, e, "hit");
+    }
+    counts.misses++;
+    const startEpoch = epoch;
+    let resolveEntry;
+    inflight.set(key, new Promise((resolve) => (resolveEntry = resolve)));
+    try {
+      const response = await render(req, res);
+      const type = response.headers.get("content-type") ?? "";
+      if (response.status !== 200 || !type.startsWith("text/html") || response.headers.has("set-cookie")) {
+        resolveEntry(null);
+        return await sendResponse(res, response);
+      }
+      const body = Buffer.from(await response.arrayBuffer());
+      const headers = Object.fromEntries([...response.headers].filter(([h]) => !SKIP_HEADERS.has(h)));
+      const gzip = body.length > 1024 ? zlib.gzipSync(body, { level: 6 }) : null;
+      const e = { body, gzip, headers, sent: new Map(), nonce: res.locals.cspNonce, expires: Date.now() + ttlMs, bytes: body.length + (gzip?.length ?? 0) + key.length };
+      // Not stored when something changed while it rendered (here or in another process).
+      syncCaches();
+      if (epoch === startEpoch) {
+        remove(key);
+        entries.set(key, e);
+        bytes += e.bytes;
+        while (entries.size > MAX_ENTRIES || bytes > MAX_BYTES) remove(entries.keys().next().value);
+      }
+      // Waiters get this render even when it was not stored: it is as fresh as their request.
+      resolveEntry(e);
+      return send(req, res, e, "miss");
+    } catch (err) {
+      resolveEntry(null);
+      return next(err);
+    } finally {
+      inflight.delete(key);
+    }
+  }
+
+  return { middleware, serveHit, dropAll };
 }
 
 // Cached trace pages are answered before Express sees the request; everything else goes to Express.
 const server = http.createServer((req, res) => {
-  if (!traceCache.serveHit(req, res)) app(req, res);
+  if (!traceCache.serveHit(req, res) && !storefrontCache.serveHit(req, res)) app(req, res);
 });
 server.listen(port, host, () => {
   log.info({ port: server.address().port }, `Cunpin listening on http://localhost:${server.address().port}`);
@@ -314,17 +524,31 @@ server.listen(port, host, () => {
 // day's joint-delivery manifests: every 10 minutes, never keeping the process alive;
 // `npm run payments:reconcile` runs the same holding sweep.
 const sweepParcelHolding = build.entry?.module?.sweepParcelHolding;
+// With several processes (WEB_CONCURRENCY, or several servers on one database) the sweep runs in
+// the one holding the lease (server/shared-state.js); SWEEP_INTERVAL_MS overrides the 10 minutes.
+const sweepIntervalMs = Number(process.env.SWEEP_INTERVAL_MS ?? 10 * 60_000);
+// The holder renews at every run; the margin covers a busy event loop delaying its timer, so the
+// lease changes hands only when the holder stopped (released) or died (expired).
+const sweepLease = createLease(sharedState, "parcel-holding", Math.round(sweepIntervalMs * 1.5) + 10_000);
 if (typeof sweepParcelHolding === "function") {
   setInterval(() => {
     try {
+      if (!sweepLease.acquire()) return;
       const r = sweepParcelHolding();
-      if (r.reminded || r.flagged || r.manifestsBuilt) log.info({ holding: r }, "parcel holding sweep");
+      // One line per run, naming the process that holds the lease (tests count them).
+      log.info({ holding: r, lease: sweepLease.holder }, "parcel holding sweep");
     } catch (err) {
       log.error({ err }, "parcel holding sweep failed");
     }
-  }, 10 * 60_000).unref();
+  }, sweepIntervalMs).unref();
 }
 
 for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, () => server.close(() => process.exit(0)));
+  process.on(signal, () => {
+    // Another process may take the sweeps over at once; this one's scan counts flush on 'exit'.
+    sweepLease.release();
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 5000).unref();
+  });
 }

@@ -1403,3 +1403,20 @@ export const formSubmissions = sqliteTable(
   },
   (t) => [index("form_submissions_created_at_idx").on(t.createdAt)],
 );
+
+/**
+ * Issue 14 §4: one row per page cache ("storefront", "trace"), bumped in the same transaction as
+ * any change those pages show (core/events.ts). Every app process compares it with what its cache
+ * was filled under (checking PRAGMA data_version first), so no process serves another's stale page.
+ */
+export const cacheGenerations = sqliteTable("cache_generations", {
+  name: text("name").primaryKey(),
+  generation: integer("generation").notNull(),
+});
+
+/** Issue 14 §4: who runs a background sweep (server.js), so N processes sweep once, not N times. */
+export const sweepLeases = sqliteTable("sweep_leases", {
+  name: text("name").primaryKey(),
+  holder: text("holder").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+});

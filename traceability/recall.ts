@@ -35,6 +35,7 @@ import type { Actor as AppActor } from "../core/permissions";
 import { hasRole } from "../core/permissions";
 import { maskPhone } from "../core/phone";
 import { ForbiddenError, NotFoundError } from "../core/errors";
+import { storefrontChanged } from "../core/events";
 import { encodeDigitalLinkValue } from "./gtin";
 import { recordPlatformEvent, TraceRuleError } from "./store";
 import type { StoredEventRecord } from "./types";
@@ -168,6 +169,8 @@ export function openRecall(db: Db, actor: AppActor, batchId: number, input: stri
         returning id`)
       .map((r) => r.id)
       .sort((a, b) => a - b);
+    // Recalled listings leave the storefront at once, in every process (committed with the recall).
+    storefrontChanged(db, { kind: "recall", batchId, listingIds });
     const heldLines = sqlite
       .prepare(`update order_lines set hold_reason = ? where batch_id = ? and picked_up_at is null and hold_reason is null`)
       .run(RECALL_HOLD, batchId).changes;

@@ -18,6 +18,7 @@ import { batches, categories, listingBatches, listings, plantings, plots, produc
 import { canEditListing, canManageProducer, type Actor as AppActor } from "../core/permissions";
 import { ForbiddenError, NotFoundError } from "../core/errors";
 import { once } from "../core/once";
+import { bumpCacheGeneration, storefrontChanged } from "../core/events";
 import { getEnv } from "../core/env";
 import type { AgriInputKind } from "../db/schema";
 import type { EventContent, NewEventContent, PayloadOf, StoredEventRecord, TraceEventType } from "./types";
@@ -233,7 +234,7 @@ function createBatchOnce(db: Db, actor: AppActor, input: BatchInput): { id: numb
     },
     { behavior: "immediate" },
   );
-  emitLotChanged({ gtin: result.gtin, lotCode: result.lotCode, batchId: result.id });
+  emitLotChanged(db, { gtin: result.gtin, lotCode: result.lotCode, batchId: result.id });
   return result;
 }
 
@@ -246,7 +247,7 @@ export function linkListingBatch(db: Db, actor: AppActor, listingId: number, bat
   if (batch.producerId !== listing.producerId) throw new TraceRuleError("trace.error.batchOtherProducer");
   if (batch.productId !== listing.productId) throw new TraceRuleError("trace.error.batchOtherProduct");
   db.insert(listingBatches).values({ listingId, batchId }).onConflictDoNothing().run();
-  emitLotChanged({ gtin: batch.gtin ?? "", lotCode: batch.lotCode, batchId });
+  emitLotChanged(db, { gtin: batch.gtin ?? "", lotCode: batch.lotCode, batchId });
 }
 
 // ─── events ──────────────────────────────────────────────────────────────────
@@ -507,7 +508,7 @@ function recordEventOnce(db: Db, actor: AppActor, batchId: number, event: NewPro
     },
     { behavior: "immediate" },
   );
-  emitLotChanged({ gtin: batch.gtin ?? "", lotCode: batch.lotCode, batchId });
+  emitLotChanged(db, { gtin: batch.gtin ?? "", lotCode: batch.lotCode, batchId });
   return record;
 }
 
@@ -591,7 +592,7 @@ export function recordPlatformEvent(db: Db, batchId: number, event: PlatformEven
     },
     { behavior: "immediate" },
   );
-  emitLotChanged({ gtin: batch.gtin ?? "", lotCode: batch.lotCode, batchId });
+  emitLotChanged(db, { gtin: batch.gtin ?? "", lotCode: batch.lotCode, batchId });
   return record;
 }
 
@@ -656,7 +657,14 @@ const g = globalThis as unknown as { __cunpinTraceBus?: EventEmitter };
 const bus = (g.__cunpinTraceBus ??= new EventEmitter());
 bus.setMaxListeners(0);
 
-function emitLotChanged(lot: LotChanged): void {
+function emitLotChanged(db: Db, lot: LotChanged): void {
+  // Other processes' caches (trace page, and storefront pages that show the lot) see the bump.
+  try {
+    bumpCacheGeneration(db, "trace");
+    storefrontChanged(db, { kind: "lot", batchId: lot.batchId });
+  } catch {
+    // After the commit: a failed bump must not fail the append (the caches' TTL bounds staleness).
+  }
   try {
     bus.emit("lot", lot);
   } catch {

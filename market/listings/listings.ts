@@ -17,6 +17,7 @@ import {
 } from "../../db/schema";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { once } from "../../core/once";
+import { storefrontChanged } from "../../core/events";
 import { canEditListing, canManageProducer, type Actor } from "../../core/permissions";
 import { tokenizeForIndex } from "../search/tokenize";
 import { ComplianceBlockedError, listingBlockers } from "../../traceability/store";
@@ -168,6 +169,7 @@ export function updateListing(
       for (const p of changes.addPhotos) tx.insert(listingPhotos).values({ listingId, ...p, position: position++ }).run();
     }
     indexListing(db, listingId);
+    storefrontChanged(db, { kind: "listing", listingIds: [listingId], what: "edited" });
   });
 }
 
@@ -200,6 +202,7 @@ export function setListingStatus(db: Db, actor: Actor, listingId: number, status
       })
       .where(eq(listings.id, listingId))
       .run();
+    storefrontChanged(db, { kind: "listing", listingIds: [listingId], what: "status" });
   });
 }
 

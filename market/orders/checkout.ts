@@ -16,6 +16,7 @@ import { normalisePhone } from "../../core/phone";
 import { DomainRuleError } from "../../core/errors";
 import { once } from "../../core/once";
 import { notifyProducerMembers } from "../notices/notices";
+import { storefrontChanged } from "../../core/events";
 import { lineTotalFen, splitOrder } from "./split";
 import { estimatePieceFen, PAY_AT_PICKUP_RESERVATION_MINUTES } from "./catch-weight";
 import { shipping } from "./shipping";
@@ -197,6 +198,8 @@ function placeOrder(db: Db, buyer: { id: number }, input: CheckoutInput, options
         if (batchId === undefined) throw new ListingUnavailableError(row.listingId, row.title);
         lines.push({ ...row, batchId, estimatedWeightG: weighed ? weighed.pieceWeightG * row.quantity : null });
       }
+      // Stock went down (maybe to sold out): cached storefront pages go, committed with the order.
+      storefrontChanged(db, { kind: "listing", listingIds: lines.map((l) => l.listingId), what: "stock" });
 
       const split = splitOrder(
         lines.map((l) => ({ producerId: l.producerId, quantity: l.quantity, unitPriceFen: l.priceFen })),

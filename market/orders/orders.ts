@@ -11,6 +11,7 @@ import type { OrderEventSource, OrderStatus } from "../../db/schema";
 import { shipping } from "./shipping";
 import { assertTransition, IllegalTransitionError } from "./state";
 import { notifyProducerMembers } from "../notices/notices";
+import { storefrontChanged } from "../../core/events";
 
 export type TransitionOptions = {
   actorUserId?: number | null;
@@ -96,13 +97,16 @@ export function transitionOrder(
 }
 
 /** Puts the order's units back on sale. Only for orders whose stock is still held (pending_payment). */
-function releaseStock(sqlite: Database.Database, orderId: number, now: number): number {
+function releaseStock(db: Db, orderId: number, now: number): number {
+  const sqlite: Database.Database = db.$client;
   const lines = sqlite.prepare(`select listing_id as listingId, quantity from order_lines where order_id = ?`).all(orderId) as {
     listingId: number;
     quantity: number;
   }[];
   const put = sqlite.prepare(`update listings set stock = stock + ?, updated_at = ? where id = ?`);
   for (const l of lines) put.run(l.quantity, now, l.listingId);
+  // A sold-out listing may be back on sale: cached storefront pages go (in this transaction).
+  if (lines.length) storefrontChanged(db, { kind: "listing", listingIds: lines.map((l) => l.listingId), what: "stock" });
   return lines.reduce((s, l) => s + l.quantity, 0);
 }
 
@@ -118,7 +122,7 @@ export function cancelUnpaidOrder(db: Db, orderId: number, source: OrderEventSou
     const row = sqlite.prepare(`select status from orders where id = ?`).get(orderId) as { status: OrderStatus } | undefined;
     if (row?.status !== "pending_payment") return false;
     transitionOrder(db, orderId, "cancelled", source, { ...options, now });
-    releaseStock(sqlite, orderId, now);
+    releaseStock(db, orderId, now);
     return true;
   })();
 }

@@ -6,6 +6,7 @@ import type { Db } from "../../db/client";
 import type { Actor } from "../../core/permissions";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { once } from "../../core/once";
+import { storefrontChanged } from "../../core/events";
 import { canOpenDispute, findDisputeIdBySubOrder, getSubOrderFacts, isPickedUp } from "./disputes";
 
 export const MAX_RATING_TEXT = 500;
@@ -23,11 +24,14 @@ export function rateSubOrder(db: Db, buyer: Actor, subOrderId: number, stars: nu
       if (!isPickedUp(sub)) throw new DomainRuleError("ratings.error.notPickedUp");
       const done = sqlite.prepare(`select id from ratings where sub_order_id = ?`).pluck().get(subOrderId);
       if (done != null) throw new DomainRuleError("ratings.error.exists");
-      return Number(
+      const id = Number(
         sqlite
           .prepare(`insert into ratings (sub_order_id, producer_id, buyer_id, stars, body, created_at) values (?, ?, ?, ?, ?, ?)`)
           .run(subOrderId, sub.producerId, buyer.id, stars, text, now).lastInsertRowid,
       );
+      // The producer's average shows on its listings and producer page.
+      storefrontChanged(db, { kind: "rating", producerId: sub.producerId });
+      return id;
     })
     .immediate());
 }

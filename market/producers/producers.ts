@@ -9,6 +9,7 @@ import { canRegisterProducer, canReviewProducers, type Actor } from "../../core/
 import { checkCreditCode, isVerifiedProducer } from "../../core/credit-code";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { once } from "../../core/once";
+import { storefrontChanged } from "../../core/events";
 
 export type ProducerInput = {
   kind: ProducerKind;
@@ -66,6 +67,8 @@ function registerProducerOnce(db: Db, actor: Actor, input: ProducerInput): { id:
       .get();
     tx.insert(producerMembers).values({ producerId: id, userId: actor.id, role: "owner" }).run();
     tx.insert(userRoles).values({ userId: actor.id, role: "farmer" }).onConflictDoNothing().run();
+    // The villages pages list their producers.
+    storefrontChanged(db, { kind: "producer", producerId: id });
     return { id, status };
   });
 }
@@ -86,6 +89,8 @@ export function reviewProducer(
     .set({ creditCodeStatus: decision, reviewedBy: actor.id, reviewedAt: Date.now(), reviewNote: note })
     .where(and(eq(producers.id, producerId), eq(producers.creditCodeStatus, "pending_review")))
     .run();
+  // A rejected producer's badge and listings change on every storefront page that shows them.
+  storefrontChanged(db, { kind: "producer", producerId });
 }
 
 export { isVerifiedProducer };
