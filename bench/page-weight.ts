@@ -241,7 +241,7 @@ async function main() {
     const added = await post(base, "/cart", { intent: "add", listingId: listingPath.split("/").pop()!, quantity: "1" }, sessions.buyer);
     sessions.buyer = mergeCookies(sessions.buyer, cookiesOf(added));
 
-    const results = [];
+    const results: (PageSpec & Awaited<ReturnType<typeof pageWeight>>)[] = [];
     for (const p of spec) {
       const w = await pageWeight(base, p.path, sessions[p.role]);
       results.push({ ...p, ...w });

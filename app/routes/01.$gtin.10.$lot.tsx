@@ -18,6 +18,7 @@ import { getEnv } from "~/kernel.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError } from "~/components/forms";
 import { StaticMap } from "~/components/static-map";
+import { printHref } from "~/components/print";
 import type { PageHandle } from "~/root";
 import { normalisePhone } from "../../core/phone";
 import { pick, type MessageKey } from "~/i18n/core";
@@ -524,7 +525,7 @@ export default function TracePageRoute() {
         <a href={`/epcis${path}`} type="application/ld+json">
           {t("tracePage.machineReadable")}
         </a>
-        <a href={`/label${path}`}>{t("tracePage.printLabel")}</a>
+        <a href={printHref(`/label${path}`)}>{t("tracePage.printLabel")}</a>
         <a href={`/qr${path}.png`}>{t("tracePage.qrPng")}</a>
         <a href={`/qr${path}.svg`}>{t("tracePage.qrSvg")}</a>
       </nav>
