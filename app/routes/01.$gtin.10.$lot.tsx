@@ -28,7 +28,7 @@ import { getDb } from "~/utils/db.server";
 import { localeFromMatches, pageTitle } from "~/utils/meta";
 import { publicOrigin } from "~/utils/public-origin.server";
 import { getClientIp, getOptionalUser } from "~/utils/session.server";
-import { PROBLEM_KINDS } from "../../db/schema";
+import { PROBLEM_KINDS } from "../../db/enums";
 import {
   submitProblemReport,
   decodeLotParam,

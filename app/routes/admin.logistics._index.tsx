@@ -17,7 +17,7 @@ import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
 import { hasRole } from "../../core/permissions";
-import { DELIVERY_POINT_KINDS } from "../../db/schema";
+import { DELIVERY_POINT_KINDS } from "../../db/enums";
 import { BUSY_PCT, networkOverview, OVERLOAD_PCT, type LoadLevel } from "~/logistics.server";
 
 // Leaflet is ~150 kB: load it only in the browser, after the page is usable.

@@ -9,7 +9,7 @@ import { useLocale, useT } from "~/i18n/react";
 import { getFilterOptions, searchListings } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
-import { CATEGORY_SLUGS, CERTIFICATION_KINDS, PRODUCER_KINDS } from "../../db/schema";
+import { CATEGORY_SLUGS, CERTIFICATION_KINDS, PRODUCER_KINDS } from "../../db/enums";
 
 // Every field falls back to "not set" rather than failing: a hand-edited or stale URL
 // (page=abc, category=bogus) shows the unfiltered market instead of an error.
