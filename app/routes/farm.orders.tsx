@@ -217,7 +217,7 @@ export default function FarmOrdersRoute() {
                       {p.status === "dispatched" ? (
                         <>
                           {" "}
-                          · <Link to={printHref(`/farm/parcels/${p.id}/label`)}>{t("parcelLabel.printOne")}</Link>
+                          · <Link className="target-link" to={printHref(`/farm/parcels/${p.id}/label`)}>{t("parcelLabel.printOne")}</Link>
                         </>
                       ) : null}
                     </li>
