@@ -62,7 +62,7 @@ function Header() {
         <img src="/favicon.svg" alt="" width={28} height={28} />
         <span>{t("app.name")}</span>
       </Link>
-      <nav aria-label="main" className="site-nav">
+      <nav aria-label={t("nav.mainLabel")} className="site-nav">
         <Link to="/listings">{t("nav.browse")}</Link>
         <Link to="/villages">{t("nav.villages")}</Link>
         {user && hasRole(user, "farmer", "coop_admin") ? <Link to="/farm">{t("nav.farm")}</Link> : null}

@@ -22,7 +22,7 @@ const TRACE_PAGE_BUDGET_BYTES = 100 * 1024;
 const ALLOWED_LATIN = new Set(
   [
     "Cunpin", "GTIN", "GS", "EPCIS", "QR", "PD", "PDF", "SVG", "PNG", "JPG", "JPEG", "HEIC", "WebP", "CSV", "SMS", "ID",
-    "kg", "g", "mm", "cm", "km", "ml", "L", "mu", "CNY", "GB", "T", "NY", "SB", "LS", "HACCP", "ISO", "GAP", "ChinaGAP",
+    "kg", "g", "mm", "C", "KB", "MB", "cm", "km", "ml", "L", "mu", "CNY", "GB", "T", "NY", "SB", "LS", "HACCP", "ISO", "GAP", "ChinaGAP",
     "Stripe", "OpenStreetMap", "Leaflet", "English", "EN",
   ].map((w) => w.toLowerCase()),
 );
