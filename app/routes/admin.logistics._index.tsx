@@ -39,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const filters = FiltersSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const overview = networkOverview(getDb(), user, { countyId: filters.county, kind: filters.kind, overloaded: filters.overloaded });
   const env = getEnv();
-  return { ...overview, filters, canManage: hasRole(user, "platform_admin"), tileUrl: env.TILE_URL ?? null, tileAttribution: env.TILE_ATTRIBUTION ?? null };
+  return { ...overview, filters, canManage: hasRole(user, "platform_admin"), tileUrl: env.TILE_URL ?? null, tileAttribution: env.TILE_ATTRIBUTION ?? null, pct: { busy: BUSY_PCT, overload: OVERLOAD_PCT } };
 }
 
 function useHydrated() {
@@ -54,7 +54,7 @@ export default function AdminLogisticsRoute() {
   const t = useT();
   const locale = useLocale();
   const hydrated = useHydrated();
-  const { points, overdue, counties, totals, filters, canManage, tileUrl, tileAttribution } = useLoaderData<typeof loader>();
+  const { points, overdue, counties, totals, filters, canManage, tileUrl, tileAttribution, pct } = useLoaderData<typeof loader>();
   const filtered = filters.county !== undefined || filters.kind !== undefined || Boolean(filters.overloaded);
 
   const mapPoints: NetworkMapPoint[] = points.map((p) => ({
@@ -114,7 +114,7 @@ export default function AdminLogisticsRoute() {
             <div className="field">
               <label>
                 <input type="checkbox" name="overloaded" value="1" defaultChecked={Boolean(filters.overloaded)} />{" "}
-                {t("networkAdmin.filter.overloaded", { pct: OVERLOAD_PCT })}
+                {t("networkAdmin.filter.overloaded", { pct: pct.overload })}
               </label>
             </div>
           </div>
@@ -139,9 +139,9 @@ export default function AdminLogisticsRoute() {
         </Suspense>
       ) : null}
       <p className="hint">
-        <span className={LEVEL_BADGE.low}>{t("networkAdmin.level.low", { pct: BUSY_PCT })}</span>
+        <span className={LEVEL_BADGE.low}>{t("networkAdmin.level.low", { pct: pct.busy })}</span>
         <span className={LEVEL_BADGE.medium}>{t("networkAdmin.level.medium")}</span>
-        <span className={LEVEL_BADGE.high}>{t("networkAdmin.level.high", { pct: OVERLOAD_PCT })}</span>
+        <span className={LEVEL_BADGE.high}>{t("networkAdmin.level.high", { pct: pct.overload })}</span>
       </p>
 
       {points.length === 0 ? (
