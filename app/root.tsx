@@ -8,6 +8,7 @@ import {
   Scripts,
   ScrollRestoration,
   useLocation,
+  useMatches,
   useRouteLoaderData,
 } from "@remix-run/react";
 import { useEffect, type ReactNode } from "react";
@@ -61,7 +62,7 @@ function Header() {
         <img src="/favicon.svg" alt="" width={28} height={28} />
         <span>{t("app.name")}</span>
       </Link>
-      <nav aria-label="main" className="site-nav">
+      <nav aria-label={t("nav.mainLabel")} className="site-nav">
         <Link to="/listings">{t("nav.browse")}</Link>
         <Link to="/villages">{t("nav.villages")}</Link>
         {user && hasRole(user, "farmer", "coop_admin") ? <Link to="/farm">{t("nav.farm")}</Link> : null}
@@ -99,30 +100,49 @@ function Header() {
   );
 }
 
+/**
+ * A route whose page works fully without JavaScript says `export const handle = { hydrate: false }`:
+ * its document then carries no script at all (no React, no Remix runtime, no message catalogue),
+ * a first load of a few KB on a phone over a weak network. Forms post and links navigate as plain
+ * HTML; enhancements such as pending buttons are simply absent there.
+ */
+export type PageHandle = { hydrate?: boolean };
+
+export function usePageHydrates(): boolean {
+  const matches = useMatches();
+  return !matches.some((m) => (m.handle as PageHandle | undefined)?.hydrate === false);
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData("root") as RootLoaderData | undefined;
   const nonce = useNonce();
+  const hydrates = usePageHydrates();
   // Marks the document once React has hydrated it: browser tests wait on this instead of sleeping.
   useEffect(() => {
     document.documentElement.dataset.hydrated = "true";
   }, []);
   return (
-    <html lang={data?.locale === "en" ? "en" : "zh-CN"}>
+    // data-static marks a page served without scripts (browser tests wait on hydration otherwise).
+    <html lang={data?.locale === "en" ? "en" : "zh-CN"} data-static={hydrates ? undefined : "true"}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         <Links />
         {/* Plain script before the app's deferred modules: the messages are there before hydration. */}
-        {data?.messagesUrl ? <script src={data.messagesUrl} nonce={nonce} /> : null}
+        {hydrates && data?.messagesUrl ? <script src={data.messagesUrl} nonce={nonce} /> : null}
       </head>
       <body>
         <Header />
         <main id="main" className="site-main">
           {children}
         </main>
-        <ScrollRestoration nonce={nonce} />
-        <Scripts nonce={nonce} />
+        {hydrates ? (
+          <>
+            <ScrollRestoration nonce={nonce} />
+            <Scripts nonce={nonce} />
+          </>
+        ) : null}
       </body>
     </html>
   );

@@ -13,9 +13,15 @@ export function formatFen(fen: number): string {
 /**
  * Parses what a person types as a yuan amount ("12.5", "12.50", "¥12", "１２.５") into fen,
  * exactly (no floating point). Returns null for anything else, including more than 2 decimals.
+ * A comma is a thousands separator only between groups of three digits ("1,250", "1,250.50");
+ * followed by one or two digits it is a decimal mark, as many phone keyboards offer it
+ * ("12,5" is ¥12.50, never ¥125.00); anywhere else the amount is refused.
  */
 export function parseYuanToFen(input: string): number | null {
-  const s = input.normalize("NFKC").trim().replace(/^[¥￥]/, "").replace(/,/g, "").trim();
+  let s = input.normalize("NFKC").trim().replace(/^[¥￥]/, "").trim();
+  if (/^\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?$/.test(s)) s = s.replace(/,/g, "");
+  else if (/^\d+,\d{1,2}$/.test(s)) s = s.replace(",", ".");
+  else if (s.includes(",")) return null;
   const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(s);
   if (!m) return null;
   return Number(m[1]) * 100 + Number((m[2] ?? "").padEnd(2, "0"));

@@ -28,6 +28,8 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
+import { PRODUCER_KINDS, CATEGORY_SLUGS, CERTIFICATION_KINDS, PROBLEM_KINDS, DELIVERY_POINT_KINDS, DISPUTE_KINDS } from "./enums";
+export { PRODUCER_KINDS, CATEGORY_SLUGS, CERTIFICATION_KINDS, PROBLEM_KINDS, DELIVERY_POINT_KINDS, DISPUTE_KINDS } from "./enums";
 
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 const createdAt = () => integer("created_at", { mode: "number" }).notNull().default(now);
@@ -163,7 +165,6 @@ export const villages = sqliteTable(
 
 // ─── producers ───────────────────────────────────────────────────────────────
 
-export const PRODUCER_KINDS = ["cooperative", "family_farm", "large_grower", "agribusiness"] as const;
 export type ProducerKind = (typeof PRODUCER_KINDS)[number];
 
 /**
@@ -233,16 +234,6 @@ export const producerMembers = sqliteTable(
 
 // ─── catalogue ───────────────────────────────────────────────────────────────
 
-export const CATEGORY_SLUGS = [
-  "fruit",
-  "vegetables",
-  "grain",
-  "tea",
-  "livestock_poultry",
-  "aquatic",
-  "forest",
-  "agri_inputs",
-] as const;
 export type CategorySlug = (typeof CATEGORY_SLUGS)[number];
 
 export const categories = sqliteTable(
@@ -349,12 +340,6 @@ export const listingPhotos = sqliteTable(
   (t) => [index("listing_photos_listing_idx").on(t.listingId, t.position)],
 );
 
-export const CERTIFICATION_KINDS = [
-  "green_food",
-  "organic",
-  "geographical_indication",
-  "pollution_free",
-] as const;
 export type CertificationKind = (typeof CERTIFICATION_KINDS)[number];
 
 export const listingCertifications = sqliteTable(
@@ -635,7 +620,6 @@ export const lotScans = sqliteTable(
   (t) => [primaryKey({ columns: [t.batchId, t.day] })],
 );
 
-export const PROBLEM_KINDS = ["quality", "label", "counterfeit", "safety", "other"] as const;
 export const PROBLEM_REPORT_STATUSES = ["open", "in_progress", "closed"] as const;
 export type ProblemReportStatus = (typeof PROBLEM_REPORT_STATUSES)[number];
 
@@ -762,7 +746,6 @@ export const courierRoutes = sqliteTable(
   (t) => [uniqueIndex("courier_routes_county_name_unique").on(t.countyId, t.name)],
 );
 
-export const DELIVERY_POINT_KINDS = ["locker", "village_station", "community", "school", "office"] as const;
 export type DeliveryPointKind = (typeof DELIVERY_POINT_KINDS)[number];
 
 /**
@@ -1122,7 +1105,6 @@ export const invoiceCounters = sqliteTable(
   (t) => [primaryKey({ columns: [t.producerId, t.year] })],
 );
 
-export const DISPUTE_KINDS = ["quality", "quantity", "not_received"] as const;
 export const DISPUTE_STATUSES = ["open", "answered", "refunded_full", "refunded_partial", "rejected"] as const;
 
 /** A buyer's dispute on a sub-order, within 7 days after pickup. */

@@ -8,6 +8,7 @@ import { Link } from "@remix-run/react";
 import type { ParcelLabel } from "../../logistics/labels";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
+import { PrintLink, usePrintOnLoad } from "~/components/print";
 
 /** Item rows that fit under the destination at a readable size; beyond that, one row says how many more (they are on the order). */
 const MAX_ITEM_ROWS = 4;
@@ -86,6 +87,7 @@ export function ParcelLabelCard({ label }: { label: PrintableLabel }) {
 /** The page: a heading and actions for the screen only, then one label per parcel (one per printed page). */
 export function ParcelLabelSheet({ title, labels }: { title: string; labels: PrintableLabel[] }) {
   const t = useT();
+  usePrintOnLoad();
   return (
     <section className="parcel-label-sheet">
       <div className="label-screen-only">
@@ -105,9 +107,7 @@ export function ParcelLabelSheet({ title, labels }: { title: string; labels: Pri
         {labels.length > 0 ? (
           <p className="button-row">
             {/* Without JavaScript the browser's own print does the same: the page is just the labels. */}
-            <button type="button" className="primary" onClick={() => window.print()}>
-              {t("parcelLabel.print")}
-            </button>
+            <PrintLink>{t("parcelLabel.print")}</PrintLink>
           </p>
         ) : null}
       </div>

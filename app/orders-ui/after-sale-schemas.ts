@@ -1,6 +1,6 @@
 /** Form schemas for disputes and ratings: messages are i18n keys (FieldError translates them). */
 import { z } from "zod";
-import { DISPUTE_KINDS } from "../../db/schema";
+import { DISPUTE_KINDS } from "../../db/enums";
 import { parseYuanToFen } from "../../core/money";
 
 /** The dispute kinds, for the form's options (safe in the browser, unlike ~/market.server). */

@@ -13,11 +13,13 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { lazy, Suspense, useEffect, useState } from "react";
 import { z } from "zod";
 import { getEnv } from "~/kernel.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError } from "~/components/forms";
+import { StaticMap } from "~/components/static-map";
+import { printHref } from "~/components/print";
+import type { PageHandle } from "~/root";
 import { normalisePhone } from "../../core/phone";
 import { pick, type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
@@ -26,8 +28,7 @@ import { getDb } from "~/utils/db.server";
 import { localeFromMatches, pageTitle } from "~/utils/meta";
 import { publicOrigin } from "~/utils/public-origin.server";
 import { getClientIp, getOptionalUser } from "~/utils/session.server";
-import leafletStyles from "leaflet/dist/leaflet.css";
-import { PROBLEM_KINDS } from "../../db/schema";
+import { PROBLEM_KINDS } from "../../db/enums";
 import {
   submitProblemReport,
   decodeLotParam,
@@ -42,13 +43,14 @@ import {
   type TimelineEntry,
 } from "~/traceability.server";
 
-// Leaflet is ~150 kB: load it (and its CSS) only in the browser, after the page is usable.
-const TraceMap = lazy(() => import("~/components/trace-map.client"));
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: traceStyles }];
 
-export const links: LinksFunction = () => [
-  { rel: "stylesheet", href: traceStyles },
-  { rel: "stylesheet", href: leafletStyles },
-];
+/**
+ * What every QR scan opens, on a phone over a weak network: the page works fully as HTML (the
+ * problem report is a plain form the server validates), so it ships no script at all (root.tsx).
+ * The map is tiles and a marker drawn without JavaScript (StaticMap).
+ */
+export const handle: PageHandle = { hydrate: false };
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data
@@ -135,13 +137,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return data({ result: submission.reply({ formErrors: ["traceReport.throttled"] }), sent: false }, { status: 429 });
   }
   return data({ result: submission.reply({ resetForm: true }), sent: true });
-}
-
-/** Mounted in the browser only (the map needs `window`). */
-function useHydrated() {
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
-  return hydrated;
 }
 
 function TimelineItem({ entry }: { entry: TimelineEntry }) {
@@ -279,7 +274,6 @@ function TimelineItem({ entry }: { entry: TimelineEntry }) {
 export default function TracePageRoute() {
   const t = useT();
   const locale = useLocale();
-  const hydrated = useHydrated();
   const { page, path, tileUrl, tileAttribution, deliveries } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm({
@@ -406,17 +400,15 @@ export default function TracePageRoute() {
             {locationText}
             {origin.village ? ` / ${name(origin.village.name)}` : ""}
           </p>
-          {hydrated && location ? (
-            <Suspense fallback={<div className="trace-map" />}>
-              <TraceMap
-                lat={location.lat}
-                lng={location.lng}
-                label={plot?.name ?? (origin.village ? name(origin.village.name) : name(producer.name))}
-                ariaLabel={t("tracePage.mapLabel")}
-                tileUrl={tileUrl}
-                tileAttribution={tileAttribution}
-              />
-            </Suspense>
+          {location ? (
+            <StaticMap
+              lat={location.lat}
+              lng={location.lng}
+              label={plot?.name ?? (origin.village ? name(origin.village.name) : name(producer.name))}
+              ariaLabel={t("tracePage.mapLabel")}
+              tileUrl={tileUrl}
+              tileAttribution={tileAttribution}
+            />
           ) : null}
         </section>
 
@@ -578,9 +570,9 @@ export default function TracePageRoute() {
         <a href={`/epcis${path}`} type="application/ld+json">
           {t("tracePage.machineReadable")}
         </a>
-        <a href={`/label${path}`}>{t("tracePage.printLabel")}</a>
-        <a href={`/qr${path}.png`}>QR (PNG)</a>
-        <a href={`/qr${path}.svg`}>QR (SVG)</a>
+        <a href={printHref(`/label${path}`)}>{t("tracePage.printLabel")}</a>
+        <a href={`/qr${path}.png`}>{t("tracePage.qrPng")}</a>
+        <a href={`/qr${path}.svg`}>{t("tracePage.qrSvg")}</a>
       </nav>
     </article>
   );

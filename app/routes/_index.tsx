@@ -7,6 +7,10 @@ import { useLocale, useT } from "~/i18n/react";
 import { getHomePage } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
+import type { PageHandle } from "~/root";
+
+/** Links and listings only: plain HTML, no script on a first visit from a phone (root.tsx). */
+export const handle: PageHandle = { hydrate: false };
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "app.tagline");
 

@@ -17,7 +17,7 @@ import { act } from "~/utils/http.server";
 import { AGRI_INPUT_KINDS, INTERVAL_ROWS, InputsFilterSchema, NewAgriInputSchema, TOXICITY_CLASSES } from "~/traceability-ui/schemas";
 import { addAgriInput, listAgriInputs } from "~/traceability.server";
 import traceStyles from "~/traceability-ui/trace-ui.css";
-import { CROPS, findCrop } from "../../traceability/crops";
+import { CROPS, cropDisplay, findCrop } from "../../traceability/crops";
 
 export const meta: MetaFunction = () => [{ title: "投入品目录 · 村品" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: traceStyles }];
@@ -75,6 +75,7 @@ type ActionData = { result: SubmissionResult<string[]> };
 
 function NewInputForm({ lastResult }: { lastResult?: SubmissionResult<string[]> }) {
   const t = useT();
+  const locale = useLocale();
   const [form, fields] = useForm({
     id: "new-input",
     lastResult,
@@ -118,7 +119,7 @@ function NewInputForm({ lastResult }: { lastResult?: SubmissionResult<string[]> 
       </div>
       <div className="field">
         <label htmlFor={fields.activeIngredient.id}>{t("farmTrace.field.activeIngredient")}</label>
-        <input {...getInputProps(fields.activeIngredient, { type: "text" })} placeholder="abamectin" />
+        <input {...getInputProps(fields.activeIngredient, { type: "text" })} placeholder={pick(locale, "阿维菌素", "abamectin")} />
         <FieldError id={fields.activeIngredient.errorId} errors={fields.activeIngredient.errors} />
       </div>
       <div className="field">
@@ -182,6 +183,10 @@ export default function AdminInputsRoute() {
   const t = useT();
   const locale = useLocale();
   const { inputs, filter } = useLoaderData<typeof loader>();
+  const cropName = (term: string) => {
+    const d = cropDisplay(term);
+    return pick(locale, d.zh, d.en);
+  };
   const actionData = useActionData<typeof action>() as unknown as ActionData | undefined;
   const [searchParams] = useSearchParams();
   const added = Number(searchParams.get("added")) || null;
@@ -228,7 +233,8 @@ export default function AdminInputsRoute() {
             <span className="meta">
               {t(`farmTrace.agriKind.${i.kind}`)}
               {i.registrationNo ? ` · ${i.registrationNo}` : ""}
-              {i.activeIngredient ? ` · ${i.activeIngredient}` : ""}
+              {/* The reference data names active ingredients in English only; a Chinese product name already contains its own. */}
+              {i.activeIngredient && locale === "en" ? ` · ${i.activeIngredient}` : ""}
               {i.maker ? ` · ${i.maker}` : ""}
               {i.toxicityClass ? ` · ${t(`trace.toxicity.${i.toxicityClass}`)}` : ""}
             </span>
@@ -238,7 +244,7 @@ export default function AdminInputsRoute() {
                 {i.intervals
                   .map(
                     (iv) =>
-                      `${iv.target} ${iv.prohibited ? t("farmTrace.admin.prohibited") : iv.intervalDays === null ? "—" : t("farmTrace.days", { days: iv.intervalDays })}${iv.maxApplications ? ` (≤${iv.maxApplications}×)` : ""}${iv.quality ? ` [${iv.quality}]` : ""}`,
+                      `${cropName(iv.target)} ${iv.prohibited ? t("farmTrace.admin.prohibited") : iv.intervalDays === null ? "—" : t("farmTrace.days", { days: iv.intervalDays })}${iv.maxApplications ? ` (≤${iv.maxApplications}×)` : ""}${iv.quality ? ` [${iv.quality}]` : ""}`,
                   )
                   .join("; ")}
               </span>

@@ -17,7 +17,7 @@ import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
 import { hasRole } from "../../core/permissions";
-import { DELIVERY_POINT_KINDS } from "../../db/schema";
+import { DELIVERY_POINT_KINDS } from "../../db/enums";
 import { networkOverview } from "~/logistics.server";
 import { BUSY_PCT, OVERLOAD_PCT, type LoadLevel } from "../../logistics/load-levels";
 
@@ -40,7 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const filters = FiltersSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const overview = networkOverview(getDb(), user, { countyId: filters.county, kind: filters.kind, overloaded: filters.overloaded });
   const env = getEnv();
-  return { ...overview, filters, canManage: hasRole(user, "platform_admin"), tileUrl: env.TILE_URL ?? null, tileAttribution: env.TILE_ATTRIBUTION ?? null };
+  return { ...overview, filters, canManage: hasRole(user, "platform_admin"), tileUrl: env.TILE_URL ?? null, tileAttribution: env.TILE_ATTRIBUTION ?? null, pct: { busy: BUSY_PCT, overload: OVERLOAD_PCT } };
 }
 
 function useHydrated() {
@@ -55,7 +55,7 @@ export default function AdminLogisticsRoute() {
   const t = useT();
   const locale = useLocale();
   const hydrated = useHydrated();
-  const { points, overdue, counties, totals, filters, canManage, tileUrl, tileAttribution } = useLoaderData<typeof loader>();
+  const { points, overdue, counties, totals, filters, canManage, tileUrl, tileAttribution, pct } = useLoaderData<typeof loader>();
   const filtered = filters.county !== undefined || filters.kind !== undefined || Boolean(filters.overloaded);
 
   const mapPoints: NetworkMapPoint[] = points.map((p) => ({
@@ -115,7 +115,7 @@ export default function AdminLogisticsRoute() {
             <div className="field">
               <label>
                 <input type="checkbox" name="overloaded" value="1" defaultChecked={Boolean(filters.overloaded)} />{" "}
-                {t("networkAdmin.filter.overloaded", { pct: OVERLOAD_PCT })}
+                {t("networkAdmin.filter.overloaded", { pct: pct.overload })}
               </label>
             </div>
           </div>
@@ -140,9 +140,9 @@ export default function AdminLogisticsRoute() {
         </Suspense>
       ) : null}
       <p className="hint">
-        <span className={LEVEL_BADGE.low}>{t("networkAdmin.level.low", { pct: BUSY_PCT })}</span>
+        <span className={LEVEL_BADGE.low}>{t("networkAdmin.level.low", { pct: pct.busy })}</span>
         <span className={LEVEL_BADGE.medium}>{t("networkAdmin.level.medium")}</span>
-        <span className={LEVEL_BADGE.high}>{t("networkAdmin.level.high", { pct: OVERLOAD_PCT })}</span>
+        <span className={LEVEL_BADGE.high}>{t("networkAdmin.level.high", { pct: pct.overload })}</span>
       </p>
 
       {points.length === 0 ? (

@@ -17,6 +17,7 @@ import { pageTitle } from "~/utils/meta";
 import { requireUser } from "~/utils/session.server";
 import { idParam, load } from "~/utils/http.server";
 import { getManifest } from "~/logistics.server";
+import { PrintLink, usePrintOnLoad } from "~/components/print";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data ? pageTitle(matches, "logisticsRoutes.manifestTitle", { route: data.manifest.routeName, date: data.manifest.serviceDate }) : pageTitle(matches, "error.notFound");
@@ -71,6 +72,7 @@ const PRINT_CSS = `
 export default function ManifestRoute() {
   const t = useT();
   const { manifest: m, qr, builtText, isAdmin } = useLoaderData<typeof loader>();
+  usePrintOnLoad();
   return (
     <article className="manifest">
       <style dangerouslySetInnerHTML={{ __html: PRINT_CSS }} />
@@ -101,9 +103,7 @@ export default function ManifestRoute() {
       </dl>
       <p className="no-print button-row">
         {/* A convenience with JavaScript; without it the browser's own print command uses the same print styles. */}
-        <button type="button" className="secondary" onClick={() => window.print()}>
-          {t("logisticsRoutes.print")}
-        </button>
+        <PrintLink className="button secondary">{t("logisticsRoutes.print")}</PrintLink>
       </p>
 
       <ol className="manifest-stops" style={{ listStyle: "none", padding: 0, margin: 0 }}>

@@ -7,6 +7,10 @@ import { useLocale, useT } from "~/i18n/react";
 import { getFarmOverview, photoUrl } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
+import type { PageHandle } from "~/root";
+
+/** An overview of links and figures: plain HTML, no script on a farmer's phone (root.tsx). */
+export const handle: PageHandle = { hydrate: false };
 
 export const meta: MetaFunction = () => [{ title: "我的农场 · 村品" }];
 

@@ -37,7 +37,7 @@ import { blockerViews, findingViews, lotView, type BlockerView } from "~/traceab
 import { AGRI_INPUT_KINDS, EVENT_SCHEMAS, isEventFormType, type EventFormType } from "~/traceability-ui/schemas";
 import traceStyles from "~/traceability-ui/trace-ui.css";
 import type { Db } from "../../db/client";
-import { users } from "../../db/schema";
+import { users } from "~/utils/schema.server";
 import { eq } from "drizzle-orm";
 import { cropDisplay, CROP_GROUPS, CROPS, cropTerms, findCrop, INPUT_KINDS_FOR_LOT, lotKindOf, type LotKind } from "../../traceability/crops";
 import type { PayloadOf } from "../../traceability/types";

@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { eq } from "drizzle-orm";
-import { categories } from "../../db/schema";
+import { categories } from "~/utils/schema.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";

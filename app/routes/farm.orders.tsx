@@ -7,6 +7,7 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatFen } from "../../core/money";
 import { useT } from "~/i18n/react";
+import { printHref } from "~/components/print";
 import { listProducerSubOrders, packingList, finalizeCatchWeight, listWeightLines, recordActualWeight, advanceSubOrder, getStripe, invoicesBySubOrder } from "~/market.server";
 import { dispatchableSubOrders, dispatchSubOrder, pendingChangesForOrders, producerParcels } from "~/logistics.server";
 import { logger } from "~/kernel.server";
@@ -231,7 +232,7 @@ export default function FarmOrdersRoute() {
                       {p.status === "dispatched" ? (
                         <>
                           {" "}
-                          · <Link to={`/farm/parcels/${p.id}/label`}>{t("parcelLabel.printOne")}</Link>
+                          · <Link className="target-link" to={printHref(`/farm/parcels/${p.id}/label`)}>{t("parcelLabel.printOne")}</Link>
                         </>
                       ) : null}
                     </li>
@@ -240,7 +241,7 @@ export default function FarmOrdersRoute() {
               ) : null}
               {parcels[s.id]?.some((p) => p.status === "dispatched") ? (
                 <p>
-                  <Link to={`/farm/sub-orders/${s.id}/labels`}>{t("parcelLabel.printAll")}</Link>
+                  <Link to={printHref(`/farm/sub-orders/${s.id}/labels`)}>{t("parcelLabel.printAll")}</Link>
                 </p>
               ) : null}
               {/* ── end W3 ── */}

@@ -8,6 +8,7 @@ import { useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { pick, type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
+import { PrintLink, usePrintOnLoad } from "~/components/print";
 import labelStyles from "~/styles/label.css";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
@@ -28,6 +29,7 @@ export default function LabelRoute() {
   const t = useT();
   const locale = useLocale();
   const { label, path } = useLoaderData<typeof loader>();
+  usePrintOnLoad();
   const { lot, product, producer, certificate: cert, origin } = label;
   const place = [origin.province, origin.county, origin.village?.name].filter(Boolean).map((n) => pick(locale, n!.zh, n!.en)).join("");
   return (
@@ -69,9 +71,7 @@ export default function LabelRoute() {
         {cert ? <div className="l-commit">{t("traceLabel.commitShort")}</div> : null}
       </div>
       <p className="label-actions button-row">
-        <button type="button" className="primary" onClick={() => window.print()}>
-          {t("traceLabel.print")}
-        </button>
+        <PrintLink>{t("traceLabel.print")}</PrintLink>
         <a href={path}>{t("tracePage.timeline")}</a>
       </p>
     </section>

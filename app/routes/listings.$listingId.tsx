@@ -11,8 +11,12 @@ import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { getOptionalUser } from "~/utils/session.server";
 import { listingLot, tracePath } from "~/traceability.server";
+import type { PageHandle } from "~/root";
 
 const ParamsSchema = z.object({ listingId: z.coerce.number().int().positive().max(2_147_483_647) });
+
+/** A listing: photos, details, and add-to-cart as a plain POST form; no script (root.tsx). */
+export const handle: PageHandle = { hydrate: false };
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data ? pageTitle(matches, { literal: data.listing.title }) : pageTitle(matches, "error.notFound");

@@ -9,7 +9,8 @@ import { useLocale, useT } from "~/i18n/react";
 import { getFilterOptions, searchListings } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
-import { CATEGORY_SLUGS, CERTIFICATION_KINDS, PRODUCER_KINDS } from "../../db/schema";
+import { CATEGORY_SLUGS, CERTIFICATION_KINDS, PRODUCER_KINDS } from "../../db/enums";
+import type { PageHandle } from "~/root";
 
 // Every field falls back to "not set" rather than failing: a hand-edited or stale URL
 // (page=abc, category=bogus) shows the unfiltered market instead of an error.
@@ -29,6 +30,9 @@ const BrowseSchema = z.object({
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 type Browse = z.infer<typeof BrowseSchema>;
+
+/** The market: a GET form for search and filters, links to listings; plain HTML, no script (root.tsx). */
+export const handle: PageHandle = { hydrate: false };
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data?.filters.q ? pageTitle(matches, "storefront.searchResultsFor", { q: data.filters.q }) : pageTitle(matches, "storefront.browseTitle");

@@ -23,6 +23,10 @@ import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
 import { act, load, type Refusal } from "~/utils/http.server";
 import { counterLookup, handOutBuyerParcels, type CounterLookup } from "~/logistics.server";
+import type { PageHandle } from "~/root";
+
+/** The counter works as plain HTML forms (arrive, hand out, return): no script on a station phone (root.tsx). */
+export const handle: PageHandle = { hydrate: false };
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "parcels.station.title");
 

@@ -8,9 +8,13 @@ import { useLocale, useT } from "~/i18n/react";
 import { getVillagePage } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
+import type { PageHandle } from "~/root";
 
 const ParamsSchema = z.object({ villageId: z.coerce.number().int().positive().max(2_147_483_647) });
 const PageSchema = z.coerce.number().int().min(1).max(10_000).catch(1);
+
+/** Plain HTML, no script (root.tsx). */
+export const handle: PageHandle = { hydrate: false };
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data ? pageTitle(matches, data.village.name) : pageTitle(matches, "error.notFound");

@@ -6,6 +6,10 @@ import { useLocale, useT } from "~/i18n/react";
 import { listVillages } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
+import type { PageHandle } from "~/root";
+
+/** Plain HTML, no script (root.tsx). */
+export const handle: PageHandle = { hydrate: false };
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "storefront.villagesTitle");
 

@@ -299,7 +299,7 @@ export function Timeline({ items, batchId }: { items: TimelineItemProps[]; batch
             ))}
             {batchId && CORRECTABLE.has(item.type) && !item.retracted ? (
               <p className="meta" style={{ margin: "0.25rem 0 0" }}>
-                <Link to={`/farm/batches/${batchId}/events/correction?seq=${item.seq}`}>{t("farmTrace.timeline.correctThis")}</Link>
+                <Link className="target-link" to={`/farm/batches/${batchId}/events/correction?seq=${item.seq}`}>{t("farmTrace.timeline.correctThis")}</Link>
               </p>
             ) : null}
           </li>

@@ -74,8 +74,11 @@ async function visit(page: Page, url: string, problems: Problems): Promise<numbe
   if (!type.includes("text/html")) return status;
   // Set by the root Layout's effect after hydration (app/root.tsx); hydration errors are reported by then.
   // A page whose scripts throw never gets there: that is a finding, not a reason to stop the crawl.
+  // A page served without scripts (route handle { hydrate: false }) says so with data-static instead.
   const hydrated = await page
-    .waitForFunction(() => document.documentElement.dataset.hydrated === "true", null, { timeout: 20_000 })
+    .waitForFunction(() => document.documentElement.dataset.hydrated === "true" || document.documentElement.dataset.static === "true", null, {
+      timeout: 20_000,
+    })
     .then(() => true, () => false);
   if (!hydrated) problems.push(`${url}: never hydrated`);
   const text = await page.locator("body").innerText();

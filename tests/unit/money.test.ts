@@ -35,11 +35,19 @@ describe("parseYuanToFen", () => {
     ["0.1", 10],
     ["19.99", 1999], // no floating-point drift (19.99 * 100 = 1998.9999…)
     ["999999999.99", 99999999999],
+    // A comma before one or two digits is a decimal mark (issue 13: "12,5" was saved as ¥125.00).
+    ["12,5", 1250],
+    ["12,50", 1250],
+    ["１２，５", 1250], // full-width comma from a Chinese IME
+    ["¥0,99", 99],
+    // Between groups of three digits it separates thousands.
+    ["1,250", 125000],
+    ["12,345,678.9", 1234567890],
   ])("%j → %i fen", (input, fen) => {
     expect(parseYuanToFen(input)).toBe(fen);
   });
 
-  test.each(["", " ", "abc", "12.345", "1.2.3", "-5", "12.", ".5", "1e3", "¥", "12元", "1234567890"])(
+  test.each(["", " ", "abc", "12.345", "1.2.3", "-5", "12.", ".5", "1e3", "¥", "12元", "1234567890", "12,5,0", "1,2345", "12,", ",5", "12,345,6", "1,250,5"])(
     "%j → null",
     (input) => {
       expect(parseYuanToFen(input)).toBeNull();

@@ -1,0 +1,30 @@
+/**
+ * The closed lists of the schema as plain constants, with no drizzle import: pages and forms in
+ * the browser import them from here (db/schema.ts re-exports them for server code), so the
+ * browser bundle never carries the table definitions and drizzle-orm.
+ */
+export const PRODUCER_KINDS = ["cooperative", "family_farm", "large_grower", "agribusiness"] as const;
+
+export const CATEGORY_SLUGS = [
+  "fruit",
+  "vegetables",
+  "grain",
+  "tea",
+  "livestock_poultry",
+  "aquatic",
+  "forest",
+  "agri_inputs",
+] as const;
+
+export const CERTIFICATION_KINDS = [
+  "green_food",
+  "organic",
+  "geographical_indication",
+  "pollution_free",
+] as const;
+
+export const PROBLEM_KINDS = ["quality", "label", "counterfeit", "safety", "other"] as const;
+
+export const DELIVERY_POINT_KINDS = ["locker", "village_station", "community", "school", "office"] as const;
+
+export const DISPUTE_KINDS = ["quality", "quantity", "not_received"] as const;
