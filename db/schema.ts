@@ -130,7 +130,7 @@ export const regions = sqliteTable(
     id: integer("id").primaryKey({ autoIncrement: true }),
     code: text("code").notNull(),
     level: text("level", { enum: REGION_LEVELS }).notNull(),
-    parentId: integer("parent_id").references((): any => regions.id),
+    parentId: integer("parent_id").references((): AnySQLiteColumn => regions.id),
     nameZh: text("name_zh").notNull(),
     nameEn: text("name_en").notNull(),
   },
@@ -377,8 +377,8 @@ export const batches = sqliteTable(
     lotCode: text("lot_code").notNull(),
     /** GTIN-14 of the trade item (the producer's own GS1 GTIN, or one from the platform prefix). */
     gtin: text("gtin"),
-    plotId: integer("plot_id").references((): any => plots.id),
-    plantingId: integer("planting_id").references((): any => plantings.id),
+    plotId: integer("plot_id").references((): AnySQLiteColumn => plots.id),
+    plantingId: integer("planting_id").references((): AnySQLiteColumn => plantings.id),
     /** Crop or animal (apple, kiwifruit, chicken): the key that intervals and crop bans are looked up by. */
     crop: text("crop"),
     status: text("status", { enum: BATCH_STATUSES }).notNull().default("growing"),
@@ -1035,7 +1035,7 @@ export const refunds = sqliteTable(
     reason: text("reason", { enum: ["dispute", "catch_weight", "cancelled", "goodwill", "recall", "other"] }).notNull(),
     note: text("note").notNull().default(""),
     requestedBy: integer("requested_by").references(() => users.id),
-    disputeId: integer("dispute_id").references((): any => disputes.id),
+    disputeId: integer("dispute_id").references((): AnySQLiteColumn => disputes.id),
     /** Unique per attempt: the Stripe idempotency key of the refund. */
     idempotencyKey: text("idempotency_key").notNull(),
     stripeRefundId: text("stripe_refund_id"),

@@ -12,7 +12,7 @@
 import type Database from "better-sqlite3";
 import type { Db } from "../db/client";
 import type { Actor } from "../core/permissions";
-import { DomainRuleError, ForbiddenError, NotFoundError } from "../core/errors";
+import { DomainRuleError, NotFoundError } from "../core/errors";
 import { addParcelEvent, isOperatorOf, notifyProducer } from "./holding";
 
 type Sqlite = Database.Database;

@@ -1,7 +1,8 @@
 // `npm test`: the one command that runs every test.
 //   1. scripts/ensure-tools.sh: Chromium and stripe-mock present (installed when possible)
-//   2. vitest: unit and integration tests
-//   3. Playwright: browser journeys against a freshly built and seeded server
+//   2. lint: ESLint and Prettier's check
+//   3. vitest: unit and integration tests
+//   4. Playwright: browser journeys against a freshly built and seeded server
 // Its last line is always `N passed, N failed` (vitest + Playwright). A runner that crashes,
 // or reports nothing, counts as a failure; the exit code is non-zero when anything failed.
 import { spawnSync } from "node:child_process";
@@ -52,7 +53,18 @@ if (process.env.STRIPE_MOCK_BIN) {
   process.env.PATH = `${path.dirname(process.env.STRIPE_MOCK_BIN)}${path.delimiter}${process.env.PATH}`;
 }
 
-// ── 2. vitest ─────────────────────────────────────────────────────────────
+// ── 2. lint ───────────────────────────────────────────────────────────────
+// ESLint and Prettier's check (`npm run lint`); a failure counts as one failed test.
+{
+  const lint = spawnSync("npm", ["run", "--silent", "lint"], { stdio: "inherit" });
+  if (lint.status === 0) console.log("lint: ok");
+  else {
+    console.log("lint: failed (run `npm run lint`; `npm run format` fixes formatting)");
+    failed += 1;
+  }
+}
+
+// ── 3. vitest ─────────────────────────────────────────────────────────────
 fs.rmSync(vitestJson, { force: true });
 const vitest = spawnSync(
   "npx",
@@ -78,7 +90,7 @@ const vitest = spawnSync(
   failed += f;
 }
 
-// ── 3. Playwright ─────────────────────────────────────────────────────────
+// ── 4. Playwright ─────────────────────────────────────────────────────────
 fs.rmSync(playwrightJson, { force: true });
 const playwright = spawnSync("npx", ["playwright", "test"], {
   stdio: "inherit",

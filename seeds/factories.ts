@@ -25,7 +25,7 @@ import {
   userRoles,
   users,
   villages,
-  REGION_LEVELS,
+  type REGION_LEVELS,
   type CategorySlug,
   type CertificationKind,
   type CreditCodeStatus,

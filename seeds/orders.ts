@@ -26,7 +26,6 @@ const DEMO_COMMISSION_BP = 500;
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-const CHINA_OFFSET = 8 * HOUR;
 
 export const DEMO_BUYER_PHONE = "13800000001";
 

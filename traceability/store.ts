@@ -10,6 +10,7 @@
  * them to 403/404), TraceRuleError (a rule of the domain; messageKey is a trace.* i18n key),
  * ComplianceBlockedError (the gate; describeBlockers() turns its blockers into sentences).
  */
+import type { Statement } from "better-sqlite3";
 import { shanghaiCompactDate } from "../core/clock";
 import { EventEmitter } from "node:events";
 import { and, asc, eq, sql } from "drizzle-orm";
@@ -276,7 +277,7 @@ function batchRow(db: Db, batchId: number): BatchRow {
 }
 
 /** One prepared statement per SQLite connection: verification reads a whole chain per call (hot path). */
-const readRecordsStatements = new WeakMap<object, import("better-sqlite3").Statement<[number], Omit<StoredEventRecord, "lotId">>>();
+const readRecordsStatements = new WeakMap<object, Statement<[number], Omit<StoredEventRecord, "lotId">>>();
 
 function readRecords(db: Db, batchId: number): StoredEventRecord[] {
   const lotId = String(batchId);

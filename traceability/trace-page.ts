@@ -18,7 +18,7 @@ import { takeRateLimit, type RateLimitRule } from "../core/rate-limit";
 import { cropDisplay, cropTerms, findCrop, labelCropTerm } from "./crops";
 import { buildEpcisDocument, type EpcisDocument } from "./epcis";
 import { encodeDigitalLinkValue, validateGtin14, validateLot } from "./gtin";
-import { inputContains, normaliseInputName, type InputsCatalogue } from "./inputs";
+import { inputContains, type InputsCatalogue } from "./inputs";
 import { registeredUseOf } from "./registered-use";
 import { getLotChain, loadCatalogue, lotCompliance, onLotChanged, verifyLot } from "./store";
 import { findingMessage, type Finding } from "./compliance";

@@ -9,7 +9,7 @@ import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { getLocale } from "~/utils/i18n.server";
 import { requireRole } from "~/utils/session.server";
-import { getFarmBatch, listingsForBatch, linkListingBatch, TraceRuleError } from "~/traceability.server";
+import { getFarmBatch, listingsForBatch, linkListingBatch } from "~/traceability.server";
 import { EventButtons, FindingsPanel, Timeline, VerifyBadge } from "~/traceability-ui/components";
 import { act, idParam, load } from "~/utils/http.server";
 import { lotView, reportsForProducer } from "~/traceability-ui/lot-view.server";

@@ -34,7 +34,7 @@ import {
 } from "~/traceability-ui/event-forms";
 import { act, idParam, load, refused, type Refusal } from "~/utils/http.server";
 import { blockerViews, findingViews, lotView, type BlockerView } from "~/traceability-ui/lot-view.server";
-import { AGRI_INPUT_KINDS, EVENT_SCHEMAS, isEventFormType, type EventFormType } from "~/traceability-ui/schemas";
+import { type AGRI_INPUT_KINDS, EVENT_SCHEMAS, isEventFormType, type EventFormType } from "~/traceability-ui/schemas";
 import traceStyles from "~/traceability-ui/trace-ui.css";
 import type { Db } from "../../db/client";
 import { users } from "~/utils/schema.server";
@@ -215,6 +215,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return { result: submission.reply(), formError: refusal.text, blockers: null };
   };
   const now = Date.now();
+  // One schema per event type (EventSchemas): each case below reads the fields its own schema validated.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const v = submission.value as Record<string, any>;
   const occurredAt = type === "correction" ? now : occurredAtOf(v.date, now);
 

@@ -16,7 +16,6 @@ import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
 import { filesOf, parseUploadForm, stagePhotos } from "~/utils/upload.server";
 import { act, formReply, refused } from "~/utils/http.server";
-import type { Db } from "../../db/client";
 
 export const meta: MetaFunction = () => [{ title: "发布新商品 · 村品" }];
 

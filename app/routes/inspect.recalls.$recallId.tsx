@@ -10,9 +10,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { ForbiddenError, NotFoundError } from "../../core/errors";
+
 import type { MessageKey } from "~/i18n/core";
-import { closeRecall, recordProducerStockDestroyed, TraceRuleError } from "~/inspect/inspect.server";
+import { closeRecall, recordProducerStockDestroyed } from "~/inspect/inspect.server";
 import { RecallActionSchema } from "~/inspect/schemas";
 import { getStripe, refundRecall } from "~/market.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";

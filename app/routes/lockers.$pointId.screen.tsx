@@ -73,6 +73,8 @@ export default function LockerScreenRoute() {
         <input type="hidden" name="device" value={device} />
         <div className="field">
           <label htmlFor="pickupCode">{t("parcels.locker.enterCode")}</label>
+          {/* The locker's screen exists to take a code: the keypad has the focus. */}
+          {/* eslint-disable-next-line jsx-a11y/no-autofocus */}
           <input id="pickupCode" name="pickupCode" inputMode="numeric" pattern="[0-9]{6}" maxLength={6} minLength={6} autoComplete="off" required autoFocus style={{ ...big, letterSpacing: "0.4em" }} />
         </div>
         <button type="submit" className="primary" style={big}>

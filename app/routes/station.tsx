@@ -312,7 +312,8 @@ export default function StationRoute() {
               <input
                 id="parcelCode"
                 name="parcelCode"
-                // A scanner is a keyboard: it types the code and presses Enter.
+                // A scanner is a keyboard: it types the code and presses Enter, so the box has the focus.
+                // eslint-disable-next-line jsx-a11y/no-autofocus
                 autoFocus
                 inputMode={"latin" as "text"}
                 autoCapitalize="characters"

@@ -36,7 +36,6 @@ let cleanup: () => void;
 let m: Market;
 let opA: Actor; // operator of m.pointId
 let opB: Actor; // operator of pointB only
-let pointB: number;
 const sms: { phone: string; text: string }[] = [];
 
 beforeAll(async () => {
@@ -46,7 +45,7 @@ beforeAll(async () => {
   const a = await createUser(db, { roles: ["delivery_operator"], displayName: "甲站长" });
   const b = await createUser(db, { roles: ["delivery_operator"], displayName: "乙站长" });
   db.$client.prepare(`insert into delivery_point_operators (delivery_point_id, user_id) values (?, ?)`).run(m.pointId, a.id);
-  pointB = createDeliveryPoint(db, { kind: "village_station", name: "乙村服务站", address: "乙村村委会", lat: 34.12, lng: 108.92, operatorUserIds: [b.id] });
+  createDeliveryPoint(db, { kind: "village_station", name: "乙村服务站", address: "乙村村委会", lat: 34.12, lng: 108.92, operatorUserIds: [b.id] });
   invalidateNetwork();
   opA = actorFor(db, a.id);
   opB = actorFor(db, b.id);
