@@ -10,6 +10,7 @@ export * from "../market/accounts/password";
 export * from "../market/invoices/invoices";
 export * from "../market/listings/listings";
 export * from "../market/listings/queries";
+export * from "../market/listings/tools";
 export * from "../market/notices/notices";
 export * from "../market/orders/cart";
 export * from "../market/orders/catch-weight";
