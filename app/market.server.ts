@@ -12,6 +12,7 @@ export * from "../market/listings/listings";
 export * from "../market/listings/queries";
 export * from "../market/listings/tools";
 export * from "../market/notices/notices";
+export * from "../market/orders/buyer-view";
 export * from "../market/orders/cart";
 export * from "../market/orders/catch-weight";
 export * from "../market/orders/checkout";

@@ -157,6 +157,11 @@ export async function refundSubOrder(
   const result = sqlite
     .transaction((): RefundResult => {
       sqlite.prepare(`update refunds set status = 'succeeded', stripe_refund_id = ? where id = ?`).run(stripeRefund.id, pending.id);
+      // The buyer hears of it (the order page lists it with the refunded total).
+      const buyerId = sqlite.prepare(`select buyer_id from orders where id = ?`).pluck().get(pending.sub.orderId) as number;
+      sqlite
+        .prepare(`insert into notifications (user_id, kind, message_key, params, link, created_at) values (?, 'refund', 'notices.refunded', ?, ?, ?)`)
+        .run(buyerId, JSON.stringify({ order: pending.sub.orderId, amount: (amountFen / 100).toFixed(2) }), `/orders/${pending.sub.orderId}`, now);
       const refunded = sqlite
         .prepare(`select coalesce(sum(amount_fen), 0) from refunds where sub_order_id = ? and status = 'succeeded' and ${COUNTS_AGAINST_SUBTOTAL}`)
         .pluck()
