@@ -216,9 +216,14 @@ export function getFarmOverview(db: Db, actor: Actor) {
   const listingRows = db.all<{
     id: number; producerId: number; title: string; productName: string; categorySlug: string; unit: Unit;
     priceFen: number; stock: number; status: ListingStatus; updatedAt: number; photoKey: string | null;
+    lowStockThreshold: number; hasVariants: number; packedQuantity: number | null;
   }>(sql`
     select l.id, l.producer_id as producerId, l.title, p.name_zh as productName, c.slug as categorySlug, l.unit,
-           l.price_fen as priceFen, l.stock, l.status, l.updated_at as updatedAt,
+           l.price_fen as priceFen, l.stock, l.status, l.updated_at as updatedAt, l.low_stock_threshold as lowStockThreshold,
+           exists (select 1 from listing_variants v where v.listing_id = l.id) as hasVariants,
+           -- What the listing's packed lots hold in its own unit: the figure its stock is drawn from.
+           (select sum(b.quantity) from listing_batches lb join batches b on b.id = lb.batch_id
+             where lb.listing_id = l.id and b.status = 'packed' and b.unit = l.unit) as packedQuantity,
            (select ph.file_key from listing_photos ph where ph.listing_id = l.id order by ph.position, ph.id limit 1) as photoKey
     from listings l
     join products p on p.id = l.product_id

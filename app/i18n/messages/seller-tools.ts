@@ -21,6 +21,11 @@ export const zh = {
   "variants.error.sold": "规格「{name}」已有订单，不能删除；可以把它的库存设为 0。",
   "variants.error.row": "第 {row} 行：请填写名称、价格和库存。",
 
+  "farm.listing.invalid": "请选择一个商品。",
+  "farm.photo.invalid": "请选择一张照片。",
+  "farm.notice.copied": "已复制为新的草稿（标题带“副本”），请检查后发布。",
+  "farm.notice.variants": "规格已保存。",
+  "farm.notice.photos": "照片顺序已更新。",
   "listingCopy.button": "复制",
   "listingCopy.done": "已复制为新的草稿，请检查后发布。",
 
@@ -96,6 +101,11 @@ export const en: Record<keyof typeof zh, string> = {
   "variants.error.sold": "Size “{name}” has orders and cannot be removed; set its stock to 0 instead.",
   "variants.error.row": "Row {row}: enter a name, a price and a stock.",
 
+  "farm.listing.invalid": "Choose a listing.",
+  "farm.photo.invalid": "Choose a photo.",
+  "farm.notice.copied": "Copied as a new draft (title ends in 副本); check it, then publish.",
+  "farm.notice.variants": "Sizes saved.",
+  "farm.notice.photos": "Photo order updated.",
   "listingCopy.button": "Copy",
   "listingCopy.done": "Copied as a new draft; check it, then publish.",
 
