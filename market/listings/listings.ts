@@ -142,6 +142,8 @@ export function updateListing(
     if (!canEditListing(actor, listing)) throw new ForbiddenError();
     assertCategory(db, input.categoryId);
     const productId = findOrCreateProduct(db, listing.producerId, input.categoryId, input.productName);
+    // With variants, price and stock are theirs (lowest price, summed stock): the main form does not overwrite them.
+    const hasVariants = db.get<{ one: number }>(sql`select 1 as one from listing_variants where listing_id = ${listingId} limit 1`);
     tx.update(listings)
       .set({
         productId,
@@ -149,8 +151,8 @@ export function updateListing(
         title: input.title,
         description: input.description,
         unit: input.unit,
-        priceFen: input.priceFen,
-        stock: input.stock,
+        priceFen: hasVariants ? listing.priceFen : input.priceFen,
+        stock: hasVariants ? listing.stock : input.stock,
         ...(input.storage !== undefined ? { storage: input.storage } : {}),
         ...(input.packageVolumeCm3 !== undefined ? { packageVolumeCm3: input.packageVolumeCm3 } : {}),
         updatedAt: Date.now(),
