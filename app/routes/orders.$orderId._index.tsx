@@ -8,7 +8,7 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatFen } from "../../core/money";
 import { useT } from "~/i18n/react";
-import { getOrderTimeline, getDeliveryPoint, lotCodes, listOrderInvoices, afterSaleForOrder, buyerParcels, pendingPointChanges, respondToPointChange } from "~/market.server";
+import { orderRefunds, getOrderTimeline, getDeliveryPoint, lotCodes, listOrderInvoices, afterSaleForOrder, buyerParcels, pendingPointChanges, respondToPointChange } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 // ── after sale (W1) ──
 import { RatingForm } from "~/orders-ui/rating-form";
@@ -33,6 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     lots,
     deliveryPoint: getDeliveryPoint(db, order.deliveryPointId),
     timeline: getOrderTimeline(db, order.id).map((e) => ({ ...e, atText: shanghaiDateTime(e.at) })),
+    refunds: refundsView(db, order.id),
     // ── after sale (W1) ──
     afterSale: afterSaleForOrder(db, order, user.id),
     // ── end after sale ──
@@ -43,6 +44,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ...(await parcelsFor(user, order.id, order.buyerId)),
     // ── end parcels ──
   };
+}
+
+/** The order's refunds with their dates in China time, and the refunded total. */
+function refundsView(db: ReturnType<typeof getDb>, orderId: number) {
+  const { refunds, refundedFen } = orderRefunds(db, orderId);
+  return { refundedFen, rows: refunds.map((r) => ({ ...r, dateText: shanghaiDateTime(r.createdAt) })) };
 }
 
 // ── parcels (issue 5) ──
@@ -160,7 +167,7 @@ function ParcelsSection({ parcels, pointChanges }: { parcels: LoadedParcel[]; po
 
 export default function OrderRoute() {
   const t = useT();
-  const { order, lots, deliveryPoint, timeline, invoices } = useLoaderData<typeof loader>();
+  const { order, lots, deliveryPoint, timeline, invoices, refunds } = useLoaderData<typeof loader>();
   const { afterSale } = useLoaderData<typeof loader>(); // after sale (W1)
   const { parcels, pointChanges } = useLoaderData<typeof loader>(); // parcels (issue 5)
   return (
@@ -186,11 +193,39 @@ export default function OrderRoute() {
         <dd>{order.createdAtText}</dd>
         <dt>{t("orders.total")}</dt>
         <dd className="price">{formatFen(order.totalFen)}</dd>
+        {refunds.refundedFen > 0 ? (
+          <>
+            <dt>{t("refundsView.total")}</dt>
+            <dd className="price" data-testid="refunded-total">
+              −{formatFen(refunds.refundedFen)}
+            </dd>
+          </>
+        ) : null}
         <dt>{t("orders.contactPhone")}</dt>
         <dd>{order.contactPhone}</dd>
         <dt>{t("orders.deliveryPoint")}</dt>
         <dd>{deliveryPoint ? `${deliveryPoint.name} · ${deliveryPoint.address}` : "—"}</dd>
       </dl>
+
+      {refunds.rows.length ? (
+        <section aria-labelledby="refunds-heading" className="panel" data-testid="order-refunds">
+          <h2 id="refunds-heading">{t("refundsView.title")}</h2>
+          {refunds.refundedFen > 0 ? (
+            <p className="notice" role="status">
+              {t("refundsView.notice", { amount: formatFen(refunds.refundedFen) })}
+            </p>
+          ) : null}
+          <ul>
+            {refunds.rows.map((r) => (
+              <li key={r.id} data-testid="refund">
+                {t("refundsView.row", { date: r.dateText, amount: formatFen(r.amountFen), reason: t(`refunds.reason.${r.reason}` as const) })}
+                {r.status === "pending" ? <span className="badge warn"> {t("refundsView.pending")}</span> : null}
+                {r.note ? <span className="meta"> · {r.note}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       <ParcelsSection parcels={parcels} pointChanges={pointChanges} />
 
@@ -219,6 +254,7 @@ export default function OrderRoute() {
                   <tr key={l.id}>
                     <td>
                       <Link to={`/listings/${l.listingId}`}>{l.title}</Link>
+                      {l.variantName ? <span className="badge muted"> {l.variantName}</span> : null}
                     </td>
                     <td className="mono" data-label={t("orders.lot")}>{lots[l.batchId] ?? "—"}</td>
                     <td data-label={t("orders.unitPrice")}>{formatFen(l.unitPriceFen)}</td>
@@ -235,7 +271,12 @@ export default function OrderRoute() {
           {/* ── after sale (W1) ── */}
           {afterSale[s.id] ? (
             <div className="after-sale" data-testid="after-sale">
-              {afterSale[s.id]!.rating ? <p className="meta">{t("ratings.yours", { stars: afterSale[s.id]!.rating!.stars })}</p> : null}
+              {afterSale[s.id]!.rating ? (
+                <div data-testid="my-rating">
+                  <p className="meta">{t("ratings.yours", { stars: afterSale[s.id]!.rating!.stars })}</p>
+                  {afterSale[s.id]!.rating!.body ? <blockquote className="rating-comment">{afterSale[s.id]!.rating!.body}</blockquote> : null}
+                </div>
+              ) : null}
               {afterSale[s.id]!.canRate ? (
                 <details>
                   <summary>{t("ratings.rate")}</summary>
