@@ -8,7 +8,7 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatFen } from "../../core/money";
 import { useT } from "~/i18n/react";
-import { orderRefunds, getOrderTimeline, getDeliveryPoint, lotCodes, listOrderInvoices, afterSaleForOrder, buyerParcels, pendingPointChanges, respondToPointChange } from "~/market.server";
+import { refundableFen, refundSubOrder, getStripe, orderRefunds, getOrderTimeline, getDeliveryPoint, lotCodes, listOrderInvoices, afterSaleForOrder, buyerParcels, pendingPointChanges, respondToPointChange } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 // ── after sale (W1) ──
 import { RatingForm } from "~/orders-ui/rating-form";
@@ -17,6 +17,8 @@ import { pageTitle } from "~/utils/meta";
 import { parseOrderId, requireOrderForViewer } from "~/utils/order-access.server";
 import { requireUser } from "~/utils/session.server";
 import { act, forbidden } from "~/utils/http.server";
+import { hasRole } from "../../core/permissions";
+import { PriceField } from "~/listings/schemas";
 // ── parcels (issue 5) ──
 // ── end parcels ──
 
@@ -34,6 +36,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     deliveryPoint: getDeliveryPoint(db, order.deliveryPointId),
     timeline: getOrderTimeline(db, order.id).map((e) => ({ ...e, atText: shanghaiDateTime(e.at) })),
     refunds: refundsView(db, order.id),
+    // The platform admin refunds from here (part of a sub-order, with a reason): what is left to refund per sub-order.
+    refundable: hasRole(user, "platform_admin") ? Object.fromEntries(order.subOrders.map((s) => [s.id, refundableFen(db, s.id)])) : null,
     // ── after sale (W1) ──
     afterSale: afterSaleForOrder(db, order, user.id),
     // ── end after sale ──
@@ -68,12 +72,36 @@ async function parcelsFor(user: Awaited<ReturnType<typeof requireUser>>, orderId
 }
 
 const PointChangeSchema = z.object({ intent: z.enum(["accept", "decline"]), changeId: z.coerce.number().int().positive() });
+const REFUND_REASONS = ["goodwill", "cancelled", "other"] as const;
+const RefundSchema = z.object({
+  intent: z.literal("refund"),
+  subOrderId: z.coerce.number().int().positive().max(2_147_483_647),
+  amount: PriceField,
+  reason: z.enum(REFUND_REASONS),
+  note: z.string().trim().max(200).default(""),
+});
 
 /** The buyer answers a proposed change of pickup point (同意 / 不同意). */
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const order = requireOrderForViewer(user, parseOrderId(params.orderId));
-  const parsed = PointChangeSchema.safeParse(Object.fromEntries(await request.formData()));
+  const form = Object.fromEntries(await request.formData());
+  if (form.intent === "refund") {
+    // A partial or full refund of one sub-order by the platform admin (refundSubOrder checks the role again).
+    if (!hasRole(user, "platform_admin")) forbidden();
+    const refund = RefundSchema.safeParse(form);
+    if (!refund.success) return data({ ok: false as const, message: refund.error.issues[0]?.message ?? "refunds.error.amount" }, { status: 400 });
+    const { subOrderId, amount, reason, note } = refund.data;
+    if (!order.subOrders.some((s) => s.id === subOrderId)) return data({ ok: false as const, message: "refunds.error.notRefundable" }, { status: 400 });
+    return act(
+      async () => {
+        await refundSubOrder(getDb(), getStripe(), user, subOrderId, amount, reason, note);
+        return { ok: true as const, message: "refundsView.done" };
+      },
+      { request, reply: (refusal) => ({ ok: false as const, message: refusal.messageKey }) },
+    );
+  }
+  const parsed = PointChangeSchema.safeParse(form);
   if (!parsed.success) return data({ ok: false as const, message: "parcels.error.changeAnswered" }, { status: 400 });
   if (order.buyerId !== user.id) forbidden();
   const { changeId, intent } = parsed.data;
@@ -167,7 +195,8 @@ function ParcelsSection({ parcels, pointChanges }: { parcels: LoadedParcel[]; po
 
 export default function OrderRoute() {
   const t = useT();
-  const { order, lots, deliveryPoint, timeline, invoices, refunds } = useLoaderData<typeof loader>();
+  const { order, lots, deliveryPoint, timeline, invoices, refunds, refundable } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   const { afterSale } = useLoaderData<typeof loader>(); // after sale (W1)
   const { parcels, pointChanges } = useLoaderData<typeof loader>(); // parcels (issue 5)
   return (
@@ -268,6 +297,40 @@ export default function OrderRoute() {
           <p>
             {t("orders.subtotal")}: <strong>{formatFen(s.subtotalFen)}</strong>
           </p>
+          {refundable && (refundable[s.id] ?? 0) > 0 ? (
+            <details className="admin-refund">
+              <summary style={{ minHeight: 44, display: "flex", alignItems: "center" }}>{t("refundsView.adminTitle")}</summary>
+              {result && !result.ok ? (
+                <p className="form-error" role="alert">
+                  {t.has(result.message) ? t(result.message) : result.message}
+                </p>
+              ) : null}
+              <Form method="post" className="form">
+                <input type="hidden" name="intent" value="refund" />
+                <input type="hidden" name="subOrderId" value={s.id} />
+                <p className="meta">{t("refundsView.left", { amount: formatFen(refundable[s.id]!) })}</p>
+                <div className="field">
+                  <label htmlFor={`refund-amount-${s.id}`}>{t("refundsView.amount")}</label>
+                  <input id={`refund-amount-${s.id}`} name="amount" inputMode="decimal" required />
+                </div>
+                <div className="field">
+                  <label htmlFor={`refund-reason-${s.id}`}>{t("refundsView.reason")}</label>
+                  <select id={`refund-reason-${s.id}`} name="reason" defaultValue="goodwill">
+                    <option value="goodwill">{t("refunds.reason.goodwill")}</option>
+                    <option value="cancelled">{t("refunds.reason.cancelled")}</option>
+                    <option value="other">{t("refunds.reason.other")}</option>
+                  </select>
+                </div>
+                <div className="field">
+                  <label htmlFor={`refund-note-${s.id}`}>{t("refundsView.note")}</label>
+                  <input id={`refund-note-${s.id}`} name="note" maxLength={200} />
+                </div>
+                <button type="submit" className="primary" style={{ minHeight: 44 }}>
+                  {t("refundsView.submit")}
+                </button>
+              </Form>
+            </details>
+          ) : null}
           {/* ── after sale (W1) ── */}
           {afterSale[s.id] ? (
             <div className="after-sale" data-testid="after-sale">
