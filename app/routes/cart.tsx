@@ -168,6 +168,8 @@ export default function CartRoute() {
                           {t("cart.quantity")}
                         </label>
                         <input
+                          // Keyed by the saved quantity: after a stepper tap the box shows the new figure (an uncontrolled input keeps its old one).
+                          key={line.quantity}
                           id={`qty-${line.listingId}-${line.variantId}`}
                           type="number"
                           name="quantity"
