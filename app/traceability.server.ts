@@ -7,3 +7,4 @@ export * from "../traceability/batches";
 export * from "../traceability/store";
 export { validateFertilizerRegistrationNo, validateRegistrationNo } from "../traceability/inputs";
 export * from "../traceability/trace-page";
+export * from "../traceability/plots";

@@ -311,6 +311,8 @@ export const listings = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull().default(now),
     publishedAt: integer("published_at"),
+    /** At or below this stock the producer's members get a notice (once per crossing) and /farm shows 库存低. */
+    lowStockThreshold: integer("low_stock_threshold").notNull().default(5),
   },
   (t) => [
     check("listings_price_nonneg", sql`${t.priceFen} >= 0`),
@@ -338,6 +340,31 @@ export const listingPhotos = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index("listing_photos_listing_idx").on(t.listingId, t.position)],
+);
+
+/**
+ * Sizes or weights of one listing (苹果 75 / 80 / 85 mm), each with its own price and stock. A listing
+ * with variants sells only through them, and its `stock` is kept equal to the sum of theirs (the
+ * storefront's filters and the low-stock notice read it); a listing without variants is unchanged.
+ */
+export const listingVariants = sqliteTable(
+  "listing_variants",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    listingId: integer("listing_id")
+      .notNull()
+      .references(() => listings.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    priceFen: integer("price_fen").notNull(),
+    stock: integer("stock").notNull(),
+    position: integer("position").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("listing_variants_listing_name_unique").on(t.listingId, t.name),
+    check("listing_variants_price_nonneg", sql`${t.priceFen} >= 0`),
+    check("listing_variants_stock_nonneg", sql`${t.stock} >= 0`),
+  ],
 );
 
 export type CertificationKind = (typeof CERTIFICATION_KINDS)[number];
@@ -539,6 +566,8 @@ export const plots = sqliteTable(
     lat: real("lat"),
     lng: real("lng"),
     villageId: integer("village_id").references(() => villages.id),
+    /** Retired: no longer offered for new lots; lots already harvested from it keep pointing at it. */
+    retiredAt: integer("retired_at"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("plots_producer_name_unique").on(t.producerId, t.name)],
@@ -855,12 +884,14 @@ export const cartItems = sqliteTable(
     listingId: integer("listing_id")
       .notNull()
       .references(() => listings.id, { onDelete: "cascade" }),
+    /** The listing_variants id, or 0 for a listing without variants (0, not null: it is part of the key). */
+    variantId: integer("variant_id").notNull().default(0),
     quantity: integer("quantity").notNull(),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull().default(now),
   },
   (t) => [
-    primaryKey({ columns: [t.userId, t.listingId] }),
+    primaryKey({ columns: [t.userId, t.listingId, t.variantId] }),
     check("cart_items_quantity_positive", sql`${t.quantity} > 0`),
   ],
 );
@@ -951,6 +982,8 @@ export const orderLines = sqliteTable(
     listingId: integer("listing_id")
       .notNull()
       .references(() => listings.id),
+    /** The size or weight bought, when the listing has variants. */
+    variantId: integer("variant_id").references(() => listingVariants.id),
     /** The lot the units came from: what a recall searches by. */
     batchId: integer("batch_id")
       .notNull()

@@ -79,7 +79,7 @@ export function actorProducts(db: Db, actor: Actor) {
 export function actorPlots(db: Db, actor: Actor) {
   if (!actor.producerIds.length) return [];
   return db
-    .select({ id: plots.id, producerId: plots.producerId, name: plots.name, areaMu: plots.areaMu, lat: plots.lat, lng: plots.lng })
+    .select({ id: plots.id, producerId: plots.producerId, name: plots.name, areaMu: plots.areaMu, lat: plots.lat, lng: plots.lng, retiredAt: plots.retiredAt })
     .from(plots)
     .where(inArray(plots.producerId, [...actor.producerIds]))
     .orderBy(plots.producerId, plots.name)

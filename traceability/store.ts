@@ -184,6 +184,7 @@ function createBatchOnce(db: Db, actor: AppActor, input: BatchInput): { id: numb
       if (input.plotId != null) {
         plot = db.select().from(plots).where(eq(plots.id, input.plotId)).get();
         if (!plot || plot.producerId !== input.producerId) throw new TraceRuleError("trace.error.plotNotFound");
+        if (plot.retiredAt != null) throw new TraceRuleError("trace.error.plotRetired");
       }
 
       const platformGtin = platformGtinFor(input.productId);

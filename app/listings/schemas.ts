@@ -207,3 +207,51 @@ export const ReviewProducerSchema = z
   })
   // A rejection is explained to the producer, so it needs a reason.
   .refine((v) => v.decision !== "rejected" || v.note.length > 0, { message: "admin.note.requiredForReject", path: ["note"] });
+
+// ─── listing tools (issue 13 §4) ─────────────────────────────────────────────
+
+const listingIdField = z.number({ invalid_type_error: "farm.listing.invalid" }).int().positive().max(2_147_483_647);
+
+/** The /farm table form: price and stock of several listings, saved together or not at all. */
+export const BulkPriceStockSchema = z.object({
+  intent: z.literal("bulk"),
+  rows: z
+    .array(z.object({ listingId: listingIdField, price: PriceField, stock: StockField }))
+    .min(1, "bulk.error.invalid")
+    .max(500, "bulk.error.invalid"),
+});
+
+export const CopyListingSchema = z.object({ intent: z.literal("copy"), listingId: listingIdField });
+
+/** The edit page's variants form: rows of name, price, stock; a row left wholly empty is ignored. */
+export const VariantsSchema = z.object({
+  intent: z.literal("variants"),
+  variants: z
+    .array(
+      z.object({
+        name: z.string().trim().max(20, "variants.error.name").optional(),
+        price: z.string().optional(),
+        stock: z.number({ invalid_type_error: "farm.stock.invalid" }).int("farm.stock.invalid").min(0, "farm.stock.negative").max(MAX_STOCK, "farm.stock.tooHigh").optional(),
+      }),
+    )
+    .max(20)
+    .default([])
+    .transform((rows, ctx) => {
+      const out: { name: string; priceFen: number; stock: number }[] = [];
+      rows.forEach((r, i) => {
+        if (!r.name && !r.price?.trim() && r.stock === undefined) return;
+        const price = r.price === undefined ? undefined : PriceField.safeParse(r.price);
+        if (!r.name || !price?.success || r.stock === undefined) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i], message: price && !price.success ? price.error.issues[0].message : "variants.error.row" });
+          return;
+        }
+        out.push({ name: r.name, priceFen: price.data, stock: r.stock });
+      });
+      return out;
+    }),
+});
+
+export const PhotoMoveSchema = z.object({
+  intent: z.enum(["photo_cover", "photo_up", "photo_down"]),
+  photoId: z.number({ invalid_type_error: "farm.photo.invalid" }).int().positive().max(2_147_483_647),
+});

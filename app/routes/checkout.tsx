@@ -19,7 +19,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigate } from "@remix-ru
 import type { LinksFunction } from "@remix-run/node";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
 import leafletStyles from "leaflet/dist/leaflet.css";
-import { lazy, Suspense, useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError, FormToken, SubmitButton } from "~/components/forms";
@@ -28,7 +28,7 @@ import { normalisePhone } from "../../core/phone";
 import { useLocale, useT } from "~/i18n/react";
 import { pick, type MessageKey } from "~/i18n/core";
 import type { Params } from "~/i18n/core";
-import { cartFingerprint, getCart, checkout, PointUnavailableError, createPaymentIntent, getStripe } from "~/market.server";
+import { cartFingerprint, getCart, checkout, PointUnavailableError, createPaymentIntent, getStripe, DELIVERY_FEE_FEN, expectedPickupDate } from "~/market.server";
 import { checkoutPointChoices } from "~/logistics.server";
 import { formTokenOf, getEnv, logger, newFormToken } from "~/kernel.server";
 import type { MapPoint } from "~/components/points-map.client";
@@ -90,7 +90,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
   const env = getEnv();
   // The form carries the cart it shows: checkout refuses to place a cart changed since (another tab).
-  return { cart, cartFingerprint: cartFingerprint(db, user.id), formToken: newFormToken(), phone: user.phone, ...choices, tileUrl: env.TILE_URL ?? null, tileAttribution: env.TILE_ATTRIBUTION ?? null };
+  return {
+    cart,
+    cartFingerprint: cartFingerprint(db, user.id),
+    formToken: newFormToken(),
+    phone: user.phone,
+    ...choices,
+    tileUrl: env.TILE_URL ?? null,
+    tileAttribution: env.TILE_ATTRIBUTION ?? null,
+    // What delivery costs (nothing today) and when the parcels can first be collected, said before paying.
+    deliveryFeeFen: DELIVERY_FEE_FEN,
+    pickup: expectedPickupDate(),
+  };
 }
 
 /** `reasonKey` is translated and passed as the {reason} parameter. */
@@ -135,7 +146,8 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function CheckoutRoute() {
   const t = useT();
   const locale = useLocale();
-  const { cart, cartFingerprint: shownFingerprint, formToken, points, phone, origin, needs, recommendedId, villages, tileUrl, tileAttribution } = useLoaderData<typeof loader>();
+  const { cart, cartFingerprint: shownFingerprint, formToken, points, phone, origin, needs, recommendedId, villages, tileUrl, tileAttribution, deliveryFeeFen, pickup } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const hydrated = useHydrated();
   const [form, fields] = useForm({
@@ -148,10 +160,18 @@ export default function CheckoutRoute() {
   });
   // The list is the source of truth; the map only sets this. Starts on the proposed point.
   const [selectedId, setSelectedId] = useState<number | null>(recommendedId);
+  // Where distances are measured from: a new origin ("使用我的位置", another village) selects the point it recommends.
+  const originKey = origin.kind === "none" ? "none" : `${origin.kind}:${origin.lat},${origin.lng}`;
+  const shownOrigin = useRef(originKey);
   useEffect(() => {
+    if (shownOrigin.current !== originKey) {
+      shownOrigin.current = originKey;
+      setSelectedId(recommendedId);
+      return;
+    }
     // After a refusal the list is reloaded: a choice that is no longer possible falls back to the proposal.
     setSelectedId((current) => (points.some((p) => p.id === current && p.feasibility.ok) ? current : recommendedId));
-  }, [points, recommendedId]);
+  }, [points, recommendedId, originKey]);
 
   const error = actionData?.error;
   // With JavaScript the page is not reloaded: bring a refusal (shown at the top) into view.
@@ -188,12 +208,23 @@ export default function CheckoutRoute() {
         <h2 id="summary-heading">{t("checkout.summary")}</h2>
         <ul>
           {cart.lines.map((l) => (
-            <li key={l.listingId}>
-              {l.title} × {l.quantity} <span className="meta">({l.producerName})</span> — {formatFen(l.lineTotalFen)}
+            <li key={`${l.listingId}-${l.variantId}`}>
+              {l.title}
+              {l.variantName ? ` ${l.variantName}` : ""} × {l.quantity} <span className="meta">({l.producerName})</span> — {formatFen(l.lineTotalFen)}
             </li>
           ))}
         </ul>
         <p className="meta">{t("cart.producerCount", { count: cart.producerCount })}</p>
+        <dl className="kv" data-testid="delivery-terms">
+          <dt>{t("checkoutDelivery.fee")}</dt>
+          <dd data-testid="delivery-fee">{deliveryFeeFen === 0 ? t("checkoutDelivery.free") : formatFen(deliveryFeeFen)}</dd>
+          <dt>{t("pointChoice.heading")}</dt>
+          <dd>
+            <span data-testid="pickup-estimate">{t("checkoutDelivery.pickup", { month: pickup.month, day: pickup.day })}</span>
+            <br />
+            <span className="hint">{t("checkoutDelivery.pickupWhy")}</span>
+          </dd>
+        </dl>
         <p className="price">
           {t("cart.total")}: {formatFen(cart.totalFen)}
         </p>
@@ -226,6 +257,8 @@ export default function CheckoutRoute() {
           <>
             <Suspense fallback={<div style={{ height: 260, background: "#e9ede6", borderRadius: 8, margin: "0.5rem 0" }} />}>
               <PointsMap
+                // A new origin is a new map: it fits the points near where the buyer now is.
+                key={originKey}
                 points={mapPoints}
                 fitIds={fitIds}
                 selectedId={selectedId}

@@ -1,10 +1,14 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { parseWithZod } from "@conform-to/zod";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { formatFen } from "../../core/money";
+import { fenToYuanInput, formatFen } from "../../core/money";
 import { pick, type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
-import { getFarmOverview, photoUrl } from "~/market.server";
+import { bulkUpdatePriceStock, copyListing, getFarmOverview, photoUrl } from "~/market.server";
+import { BulkPriceStockSchema, CopyListingSchema } from "~/listings/schemas";
+import { act } from "~/utils/http.server";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
 import type { PageHandle } from "~/root";
@@ -19,8 +23,49 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { producers, listings } = getFarmOverview(getDb(), user);
   return {
     producers,
-    listings: listings.map(({ photoKey, ...l }) => ({ ...l, photoUrl: photoKey ? photoUrl(photoKey) : null })),
+    listings: listings.map(({ photoKey, ...l }) => ({
+      ...l,
+      photoUrl: photoKey ? photoUrl(photoKey) : null,
+      lowStock: l.status === "published" && l.stock <= l.lowStockThreshold,
+      priceInput: fenToYuanInput(l.priceFen),
+    })),
   };
+}
+
+type ActionData = { error: string | null; params?: Record<string, string | number>; rowErrors?: Record<number, string> };
+
+/** Copy a listing (intent=copy) or save the bulk price/stock table (intent=bulk). Owner-only: the domain checks every listing. */
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, "farmer", "coop_admin");
+  const formData = await request.formData();
+  const db = getDb();
+  const reply = (refusal: { messageKey: string; params?: Record<string, string | number> }): ActionData => ({ error: refusal.messageKey, params: refusal.params });
+  if (formData.get("intent") === "copy") {
+    const parsed = CopyListingSchema.safeParse({ intent: "copy", listingId: Number(formData.get("listingId")) });
+    if (!parsed.success) return data<ActionData>({ error: "farm.listing.invalid" }, { status: 400 });
+    return act(() => redirect(`/farm/listings/${copyListing(db, user, parsed.data.listingId)}/edit?notice=copied`), { request, reply });
+  }
+  const submission = parseWithZod(formData, { schema: BulkPriceStockSchema });
+  if (submission.status !== "success") {
+    // Which rows are wrong: "rows[3].price" → row 3 gets its message.
+    const rowErrors: Record<number, string> = {};
+    for (const [name, messages] of Object.entries(submission.error ?? {})) {
+      const m = /^rows\[(\d+)\]/.exec(name);
+      if (m && messages?.length) rowErrors[Number(m[1])] = messages[0];
+    }
+    return data<ActionData>({ error: "bulk.error.invalid", rowErrors }, { status: 400 });
+  }
+  return act(
+    () => {
+      const count = bulkUpdatePriceStock(
+        db,
+        user,
+        submission.value.rows.map((r) => ({ listingId: r.listingId, priceFen: r.price, stock: r.stock })),
+      );
+      return redirect(`/farm?bulk=${count}`);
+    },
+    { request, reply },
+  );
 }
 
 const STATUS_BADGE = { published: "badge", paused: "badge warn", draft: "badge muted", recalled: "badge danger" } as const;
@@ -35,8 +80,10 @@ export default function FarmRoute() {
   const t = useT();
   const locale = useLocale();
   const { producers, listings } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as ActionData | undefined;
   const [searchParams] = useSearchParams();
   const registered = searchParams.get("registered");
+  const bulkSaved = searchParams.get("bulk");
 
   return (
     <section>
@@ -48,6 +95,16 @@ export default function FarmRoute() {
       ) : registered === "pending_review" ? (
         <p className="warning" role="status">
           {t("farm.notice.producerPending")}
+        </p>
+      ) : null}
+      {bulkSaved !== null && !actionData ? (
+        <p className="notice" role="status">
+          {t("bulk.saved", { count: Number(bulkSaved) || 0 })}
+        </p>
+      ) : null}
+      {actionData?.error ? (
+        <p className="form-error" role="alert">
+          {t.has(actionData.error) ? t(actionData.error as MessageKey, actionData.params) : actionData.error}
         </p>
       ) : null}
 
@@ -113,12 +170,28 @@ export default function FarmRoute() {
                           </div>
                           <div className="meta">
                             {t(`category.${l.categorySlug}` as MessageKey)} · {l.productName} · {t("farm.stockLabel", { stock: l.stock })}
+                            {l.packedQuantity != null ? ` · ${t("lowStock.packed", { quantity: l.packedQuantity })}` : ""}
+                            {l.lowStock ? (
+                              <>
+                                {" "}
+                                <span className="badge danger" data-testid="low-stock">
+                                  {t("lowStock.badge")}
+                                </span>
+                              </>
+                            ) : null}
                           </div>
                         </div>
                         <div className="farm-listing-actions">
                           <Link to={`/farm/listings/${l.id}/edit`} className="button secondary">
                             {t("farm.edit")}
                           </Link>
+                          <Form method="post">
+                            <input type="hidden" name="intent" value="copy" />
+                            <input type="hidden" name="listingId" value={l.id} />
+                            <button type="submit" className="secondary" style={{ minHeight: 44 }}>
+                              {t("listingCopy.button")}
+                            </button>
+                          </Form>
                           {l.status === "published" ? <Link to={`/listings/${l.id}`}>{t("farm.view")}</Link> : null}
                         </div>
                       </li>
@@ -128,8 +201,87 @@ export default function FarmRoute() {
               </section>
             );
           })}
+          {listings.length ? <BulkEdit listings={listings} rowErrors={actionData?.rowErrors ?? {}} /> : null}
         </>
       )}
+    </section>
+  );
+}
+
+type BulkListing = { id: number; title: string; priceInput: string; stock: number; hasVariants: number; lowStock: boolean };
+
+/** One row per listing; every row is sent, and the domain saves the changed ones in one transaction. */
+function BulkEdit({ listings, rowErrors }: { listings: BulkListing[]; rowErrors: Record<number, string> }) {
+  const t = useT();
+  let row = -1;
+  return (
+    <section aria-labelledby="bulk-heading" className="panel">
+      <h2 id="bulk-heading">{t("bulk.title")}</h2>
+      <p className="hint">{t("bulk.hint")}</p>
+      <Form method="post" data-testid="bulk-form">
+        <input type="hidden" name="intent" value="bulk" />
+        <div className="table-wrap">
+          <table className="stack-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("bulk.listing")}</th>
+                <th scope="col">{t("bulk.price")}</th>
+                <th scope="col">{t("bulk.stock")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {listings.map((l) => {
+                if (l.hasVariants) {
+                  return (
+                    <tr key={l.id}>
+                      <td>{l.title}</td>
+                      <td colSpan={2}>
+                        <Link to={`/farm/listings/${l.id}/edit#variants`}>{t("bulk.hasVariantsRow")}</Link>
+                      </td>
+                    </tr>
+                  );
+                }
+                row++;
+                const error = rowErrors[row];
+                return (
+                  <tr key={l.id} data-testid="bulk-row" data-listing-id={l.id} className={error ? "row-error" : undefined}>
+                    <td>
+                      <input type="hidden" name={`rows[${row}].listingId`} value={l.id} />
+                      {l.title}
+                      {error ? (
+                        <p className="form-error" role="alert">
+                          {t.has(error) ? t(error as MessageKey) : error}
+                        </p>
+                      ) : null}
+                    </td>
+                    <td data-label={t("bulk.price")}>
+                      <input
+                        name={`rows[${row}].price`}
+                        defaultValue={l.priceInput}
+                        inputMode="decimal"
+                        aria-label={`${l.title} ${t("bulk.price")}`}
+                        style={{ width: "7em", minHeight: 44 }}
+                      />
+                    </td>
+                    <td data-label={t("bulk.stock")}>
+                      <input
+                        name={`rows[${row}].stock`}
+                        defaultValue={l.stock}
+                        inputMode="numeric"
+                        aria-label={`${l.title} ${t("bulk.stock")}`}
+                        style={{ width: "6em", minHeight: 44 }}
+                      />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+        <button type="submit" className="primary" style={{ minHeight: 44 }}>
+          {t("bulk.save")}
+        </button>
+      </Form>
     </section>
   );
 }

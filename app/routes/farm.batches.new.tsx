@@ -37,7 +37,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     producers,
     products: products.map((p) => ({ id: p.id, producerId: p.producerId, nameZh: p.nameZh, nameEn: p.nameEn })),
-    plots: plots.map((p) => ({ id: p.id, producerId: p.producerId, name: p.name, areaMu: p.areaMu })),
+    // Retired plots are not offered for new lots.
+    plots: plots.filter((p) => p.retiredAt == null).map((p) => ({ id: p.id, producerId: p.producerId, name: p.name, areaMu: p.areaMu })),
     defaultProductId: products.length === 1 ? products[0].id : undefined,
     formToken: newFormToken(),
   };
@@ -63,7 +64,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const value = submission.value;
   const product = actorProducts(db, user).find((p) => p.id === value.productId);
   if (!product) return data({ result: submission.reply({ fieldErrors: { productId: ["farmTrace.batch.product.required"] } }) }, { status: 400 });
-  if (value.plotId !== undefined && !actorPlots(db, user).some((p) => p.id === value.plotId && p.producerId === product.producerId)) {
+  if (value.plotId !== undefined && !actorPlots(db, user).some((p) => p.id === value.plotId && p.producerId === product.producerId && p.retiredAt == null)) {
     return data({ result: submission.reply({ fieldErrors: { plotId: ["farmTrace.batch.plot.otherProducer"] } }) }, { status: 400 });
   }
   // "Automatic": the crop its name names ("红富士苹果" → apple), so the usual case needs no tap.

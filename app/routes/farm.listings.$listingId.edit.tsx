@@ -9,12 +9,13 @@ import type { ListingStatus } from "../../db/schema";
 import { categories } from "~/utils/schema.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { fenToYuanInput } from "../../core/money";
-import { getListingForEdit, setListingStatus, updateListing, MAX_PHOTOS_PER_LISTING, photoUrl } from "~/market.server";
+import { getListingForEdit, listVariants, movePhoto, setListingStatus, setListingVariants, updateListing, MAX_PHOTOS_PER_LISTING, photoUrl } from "~/market.server";
 import { getEnv } from "~/kernel.server";
 import { type MessageKey } from "~/i18n/core";
 import { useT } from "~/i18n/react";
 import { ListingForm } from "~/listings/form";
-import { EditListingSchema, ListingStatusSchema, STATUS_INTENTS } from "~/listings/schemas";
+import { EditListingSchema, ListingStatusSchema, PhotoMoveSchema, STATUS_INTENTS, VariantsSchema } from "~/listings/schemas";
+import { parseWithZod as parseTool } from "@conform-to/zod";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
 import { filesOf, parseUploadForm, stagePhotos, uploadTooLargeResult } from "~/utils/upload.server";
@@ -32,7 +33,8 @@ const INTENT_STATUS: Record<(typeof STATUS_INTENTS)[number], ListingStatus> = {
   pause: "paused",
   draft: "draft",
 };
-const NOTICES = ["created", "saved", "published", "paused", "draft"] as const;
+const NOTICES = ["created", "saved", "published", "paused", "draft", "copied", "variants", "photos"] as const;
+const PHOTO_MOVES = { photo_cover: "cover", photo_up: "up", photo_down: "down" } as const;
 
 /** The listing with its product, certifications and photos, if this user may edit it (else 403/404). */
 function loadForEdit(db: Db, user: Parameters<typeof getListingForEdit>[1], listingId: number) {
@@ -67,6 +69,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       packageVolumeCm3: listing.packageVolumeCm3 ?? undefined,
     },
     photos: photos.map((p) => ({ id: p.id, url: photoUrl(p.fileKey), width: p.width, height: p.height })),
+    variants: listVariants(db, listing.id).map((v) => ({ ...v, price: fenToYuanInput(v.priceFen) })),
   };
 }
 
@@ -80,8 +83,34 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const upload = await act(() => parseUploadForm(request), { request, reply: () => ({ result: uploadTooLargeResult(), statusError: null }) });
   if (refused(upload)) return upload;
 
-  // The status form: publish / pause / back to draft.
   const intent = upload.formData.get("intent");
+  // The photo order forms: make cover, move up or down.
+  if (typeof intent === "string" && intent in PHOTO_MOVES) {
+    const parsed = parseTool(upload.formData, { schema: PhotoMoveSchema });
+    if (parsed.status !== "success") return data({ result: null, statusError: "farm.photo.invalid" }, { status: 400 });
+    const moved = await act(() => movePhoto(db, user, listingId, parsed.value.photoId, PHOTO_MOVES[parsed.value.intent]), {
+      request,
+      notFound: { messageKey: "farm.photo.invalid", status: 400 },
+      reply: (refusal) => ({ result: null, statusError: refusal.messageKey }),
+    });
+    if (refused(moved)) return moved;
+    return redirect(`/farm/listings/${listingId}/edit?notice=photos#photo-order`);
+  }
+  // The variants form: sizes or weights, each with price and stock.
+  if (intent === "variants") {
+    const parsed = parseTool(upload.formData, { schema: VariantsSchema });
+    if (parsed.status !== "success") {
+      const first = Object.values(parsed.error ?? {}).flat()[0] ?? "variants.error.row";
+      return data({ result: null, statusError: null, variantsError: first }, { status: 400 });
+    }
+    const saved = await act(() => setListingVariants(db, user, listingId, parsed.value.variants), {
+      request,
+      reply: (refusal) => ({ result: null, statusError: null, variantsError: refusal.messageKey, variantsParams: refusal.params }),
+    });
+    if (refused(saved)) return saved;
+    return redirect(`/farm/listings/${listingId}/edit?notice=variants#variants`);
+  }
+  // The status form: publish / pause / back to draft.
   if (typeof intent === "string" && (STATUS_INTENTS as readonly string[]).includes(intent)) {
     const parsed = ListingStatusSchema.parse({ intent });
     const changed = await act(() => setListingStatus(db, user, listingId, INTENT_STATUS[parsed.intent]), {
@@ -160,11 +189,13 @@ type ActionData = {
   result: SubmissionResult<string[]> | null;
   statusError: string | null;
   gate?: { lines: string[]; lots: { batchId: number; lotCode: string }[] };
+  variantsError?: string;
+  variantsParams?: Record<string, string | number>;
 };
 
 export default function EditListingRoute() {
   const t = useT();
-  const { listing, defaultValue, photos } = useLoaderData<typeof loader>();
+  const { listing, defaultValue, photos, variants } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as unknown as ActionData | undefined;
   const [searchParams] = useSearchParams();
   const notice = searchParams.get("notice");
@@ -253,6 +284,82 @@ export default function EditListingRoute() {
         photos={photos}
         offerPublish={listing.status !== "published"}
       />
+
+      {photos.length > 1 ? (
+        <section className="panel" id="photo-order" aria-labelledby="photo-order-heading">
+          <h2 id="photo-order-heading">{t("photoOrder.title")}</h2>
+          <p className="hint">{t("photoOrder.hint")}</p>
+          <ol style={{ listStyle: "none", padding: 0, display: "grid", gap: "0.5rem" }} data-testid="photo-order">
+            {photos.map((p, i) => (
+              <li key={p.id} data-photo-id={p.id} style={{ display: "flex", gap: "0.5rem", alignItems: "center", flexWrap: "wrap" }}>
+                <img src={p.url} alt="" width={72} height={54} loading="lazy" style={{ objectFit: "cover" }} />
+                {i === 0 ? <span className="badge">{t("photoOrder.cover")}</span> : null}
+                <Form method="post" className="button-row" style={{ flexWrap: "wrap" }}>
+                  <input type="hidden" name="photoId" value={p.id} />
+                  {i > 0 ? (
+                    <button type="submit" name="intent" value="photo_cover" className="secondary" style={{ minHeight: 44 }}>
+                      {t("photoOrder.makeCover")}
+                    </button>
+                  ) : null}
+                  {i > 0 ? (
+                    <button type="submit" name="intent" value="photo_up" className="secondary" style={{ minHeight: 44 }}>
+                      {t("photoOrder.up")}
+                    </button>
+                  ) : null}
+                  {i < photos.length - 1 ? (
+                    <button type="submit" name="intent" value="photo_down" className="secondary" style={{ minHeight: 44 }}>
+                      {t("photoOrder.down")}
+                    </button>
+                  ) : null}
+                </Form>
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : null}
+
+      <section className="panel" id="variants" aria-labelledby="variants-heading">
+        <h2 id="variants-heading">{t("variants.title")}</h2>
+        <p className="hint">{t("variants.hint")}</p>
+        {actionData?.variantsError ? (
+          <p className="form-error" role="alert">
+            {t.has(actionData.variantsError) ? t(actionData.variantsError as MessageKey, actionData.variantsParams) : actionData.variantsError}
+          </p>
+        ) : null}
+        <Form method="post" key={variants.map((v) => `${v.id}:${v.price}:${v.stock}`).join(",")} data-testid="variants-form">
+          <input type="hidden" name="intent" value="variants" />
+          <div className="table-wrap">
+            <table className="stack-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("variants.name")}</th>
+                  <th scope="col">{t("variants.price")}</th>
+                  <th scope="col">{t("variants.stock")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {/* The current sizes and three empty rows to add more (no JavaScript needed). */}
+                {[...variants, ...Array.from({ length: 3 }, () => null)].map((v, i) => (
+                  <tr key={v ? v.id : `new-${i}`}>
+                    <td data-label={t("variants.name")}>
+                      <input name={`variants[${i}].name`} defaultValue={v?.name ?? ""} maxLength={20} aria-label={`${t("variants.name")} ${i + 1}`} style={{ minHeight: 44, width: "8em" }} />
+                    </td>
+                    <td data-label={t("variants.price")}>
+                      <input name={`variants[${i}].price`} defaultValue={v?.price ?? ""} inputMode="decimal" aria-label={`${t("variants.price")} ${i + 1}`} style={{ minHeight: 44, width: "6em" }} />
+                    </td>
+                    <td data-label={t("variants.stock")}>
+                      <input name={`variants[${i}].stock`} defaultValue={v?.stock ?? ""} inputMode="numeric" aria-label={`${t("variants.stock")} ${i + 1}`} style={{ minHeight: 44, width: "5em" }} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <button type="submit" className="primary" style={{ minHeight: 44 }}>
+            {t("variants.save")}
+          </button>
+        </Form>
+      </section>
     </section>
   );
 }

@@ -7,11 +7,12 @@ import { useEffect, useState } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError, FormErrors, FormToken, SubmitButton } from "~/components/forms";
 import { formTokenOf, newFormToken } from "~/kernel.server";
-import { pick } from "~/i18n/core";
+import { pick, type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
-import { actorPlots, actorProducers, createPlot } from "~/traceability.server";
+import { actorPlots, actorProducers, createPlot, retirePlot, updatePlot } from "~/traceability.server";
+import { z } from "zod";
 import { act } from "~/utils/http.server";
 import { PlotSchema } from "~/traceability-ui/schemas";
 import traceStyles from "~/traceability-ui/trace-ui.css";
@@ -34,9 +35,49 @@ const RULE_FIELD: Record<string, string> = {
   "trace.error.plotCoordinates": "lat",
 };
 
+const optionalNumber = (min: number, max: number, message: string) =>
+  z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : typeof v === "string" ? Number(v.trim()) : v),
+    z.number({ invalid_type_error: message }).min(min, message).max(max, message).optional(),
+  );
+const plotId = z.coerce.number().int().positive().max(2_147_483_647);
+/** Edit (name, area, position) or retire one plot; the domain checks the plot is the actor's. */
+const PlotChangeSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("edit"),
+    plotId,
+    name: z.string().trim().min(1, "farmTrace.plot.name.required").max(40, "farmTrace.plot.name.required"),
+    areaMu: optionalNumber(0.0001, 999_999, "trace.error.plotArea"),
+    lat: optionalNumber(-90, 90, "farmTrace.plot.lat.invalid"),
+    lng: optionalNumber(-180, 180, "farmTrace.plot.lng.invalid"),
+  }),
+  z.object({ intent: z.literal("retire"), plotId }),
+]);
+
+type ChangeData = { changeError: string; plotId?: number; params?: Record<string, string | number> };
+
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "farmer", "coop_admin");
   const formData = await request.formData();
+  const intent = formData.get("intent");
+  if (intent === "edit" || intent === "retire") {
+    const parsed = PlotChangeSchema.safeParse(Object.fromEntries(formData));
+    if (!parsed.success) return data<ChangeData>({ changeError: parsed.error.issues[0]?.message ?? "trace.error.plotName" }, { status: 400 });
+    const change = parsed.data;
+    const reply = (refusal: { messageKey: string; params?: Record<string, string | number> }): ChangeData => ({
+      changeError: refusal.messageKey,
+      params: refusal.params,
+      plotId: change.plotId,
+    });
+    return act(
+      () => {
+        if (change.intent === "retire") retirePlot(getDb(), user, change.plotId);
+        else updatePlot(getDb(), user, change.plotId, { name: change.name, areaMu: change.areaMu ?? null, lat: change.lat ?? null, lng: change.lng ?? null });
+        return redirect(`/farm/plots?notice=${change.intent === "retire" ? "retired" : "updated"}`);
+      },
+      { request, reply },
+    );
+  }
   const submission = parseWithZod(formData, { schema: PlotSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const value = submission.value;
@@ -52,7 +93,7 @@ export async function action({ request }: ActionFunctionArgs) {
   );
 }
 
-type ActionData = { result: SubmissionResult<string[]> };
+type ActionData = { result?: SubmissionResult<string[]>; changeError?: string; params?: Record<string, string | number> };
 
 /** Fills latitude and longitude from the phone's position; shown only when JavaScript and geolocation exist. */
 function UseMyLocation({ latId, lngId }: { latId: string; lngId: string }) {
@@ -121,18 +162,74 @@ export default function PlotsRoute() {
           {t("farmTrace.notice.plotCreated")}
         </p>
       ) : null}
+      {["updated", "retired"].includes(searchParams.get("notice") ?? "") && !actionData ? (
+        <p className="notice" role="status">
+          {t(searchParams.get("notice") === "retired" ? "plots.notice.retired" : "plots.notice.updated")}
+        </p>
+      ) : null}
+      {actionData?.changeError ? (
+        <p className="form-error" role="alert">
+          {t.has(actionData.changeError) ? t(actionData.changeError as MessageKey, actionData.params) : actionData.changeError}
+        </p>
+      ) : null}
       {plots.length === 0 ? (
         <p className="hint">{t("farmTrace.plots.empty")}</p>
       ) : (
         <ul className="tf-list">
           {plots.map((p) => (
-            <li key={p.id} className="tf-item">
-              <span className="title">{p.name}</span>
+            <li key={p.id} className="tf-item" data-testid="plot" data-plot-id={p.id}>
+              <span className="title">
+                {p.name}
+                {p.retiredAt != null ? (
+                  <>
+                    {" "}
+                    <span className="badge muted">{t("plots.retired")}</span>
+                  </>
+                ) : null}
+              </span>
               <span className="meta">
                 {producers.length > 1 ? `${producerName(p.producerId)} · ` : ""}
                 {p.areaMu !== null ? t("farmTrace.mu", { area: p.areaMu }) : t("farmTrace.plots.noArea")}
                 {p.lat !== null && p.lng !== null ? ` · ${p.lat.toFixed(4)}, ${p.lng.toFixed(4)}` : ""}
               </span>
+              {p.retiredAt == null ? (
+                <details>
+                  <summary style={{ minHeight: 44, display: "flex", alignItems: "center" }}>{t("plots.edit")}</summary>
+                  <Form method="post" className="form">
+                    <input type="hidden" name="intent" value="edit" />
+                    <input type="hidden" name="plotId" value={p.id} />
+                    <div className="field">
+                      <label htmlFor={`plot-${p.id}-name`}>{t("farmTrace.field.plotName")}</label>
+                      <input id={`plot-${p.id}-name`} name="name" defaultValue={p.name} required maxLength={40} />
+                    </div>
+                    <div className="field">
+                      <label htmlFor={`plot-${p.id}-area`}>{t("farmTrace.field.areaMu")}</label>
+                      <input id={`plot-${p.id}-area`} name="areaMu" defaultValue={p.areaMu ?? ""} inputMode="decimal" />
+                    </div>
+                    <div className="field-pair">
+                      <div className="field">
+                        <label htmlFor={`plot-${p.id}-lat`}>{t("farmTrace.field.lat")}</label>
+                        <input id={`plot-${p.id}-lat`} name="lat" defaultValue={p.lat ?? ""} inputMode="decimal" />
+                      </div>
+                      <div className="field">
+                        <label htmlFor={`plot-${p.id}-lng`}>{t("farmTrace.field.lng")}</label>
+                        <input id={`plot-${p.id}-lng`} name="lng" defaultValue={p.lng ?? ""} inputMode="decimal" />
+                      </div>
+                    </div>
+                    <button type="submit" className="primary" style={{ minHeight: 44 }}>
+                      {t("plots.saveEdit")}
+                    </button>
+                  </Form>
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="retire" />
+                    <input type="hidden" name="plotId" value={p.id} />
+                    <p className="hint">{t("plots.retiredHint")}</p>
+                    <button type="submit" className="secondary" style={{ minHeight: 44 }}>
+                      {t("plots.retire")}
+                    </button>
+                  </Form>
+                </details>
+              ) : null}
             </li>
           ))}
         </ul>

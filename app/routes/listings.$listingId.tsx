@@ -6,7 +6,8 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ListingGrid, usePriceText } from "~/components/listing-card";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
-import { getListingPage } from "~/market.server";
+import { getListingPage, listVariants } from "~/market.server";
+import { formatFen } from "../../core/money";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { getOptionalUser } from "~/utils/session.server";
@@ -30,14 +31,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!page) throw new Response("error.notFound", { status: 404 });
   // The lot it sells now (newest linked batch): one indexed lookup, the QR itself is a cached image.
   const lot = listingLot(db, page.listing.id);
-  return { ...page, trace: lot ? { lotCode: lot.lotCode, path: tracePath(lot.gtin, lot.lotCode) } : null };
+  return {
+    ...page,
+    variants: listVariants(db, page.listing.id),
+    trace: lot ? { lotCode: lot.lotCode, path: tracePath(lot.gtin, lot.lotCode) } : null,
+  };
 }
 
 export default function ListingPage() {
   const t = useT();
   const locale = useLocale();
   const price = usePriceText();
-  const { listing, product, category, producer, photos, certifications, batches, moreFromProducer, canEdit, trace } =
+  const { listing, product, category, producer, photos, certifications, batches, moreFromProducer, canEdit, trace, variants } =
     useLoaderData<typeof loader>();
   const unitName = t(`unit.${listing.unit}` as const);
   return (
@@ -76,7 +81,10 @@ export default function ListingPage() {
 
         <div className="listing-info">
           <h1>{listing.title}</h1>
-          <p className="price price-lg">{price(listing.priceFen, listing.unit)}</p>
+          <p className="price price-lg">
+            {price(listing.priceFen, listing.unit)}
+            {variants.length > 1 && new Set(variants.map((v) => v.priceFen)).size > 1 ? ` ${t("variants.from")}` : null}
+          </p>
           {certifications.length ? (
             <p aria-label={t("storefront.certifications")}>
               {certifications.map((c) => (
@@ -91,6 +99,28 @@ export default function ListingPage() {
             <Form method="post" action="/cart" className="form add-to-cart">
               <input type="hidden" name="intent" value="add" />
               <input type="hidden" name="listingId" value={listing.id} />
+              {variants.length ? (
+                // Radios, not a select: each size is a 44 px target and works without JavaScript.
+                <fieldset className="variant-choice" data-testid="variant-choice">
+                  <legend>{t("variants.choose")}</legend>
+                  {variants.map((v, i) => (
+                    <label key={v.id} style={{ display: "flex", alignItems: "center", gap: "0.5rem", minHeight: 44 }}>
+                      <input
+                        type="radio"
+                        name="variantId"
+                        value={v.id}
+                        required
+                        disabled={v.stock === 0}
+                        defaultChecked={i === variants.findIndex((x) => x.stock > 0)}
+                        style={{ width: 24, height: 24 }}
+                      />
+                      {v.stock > 0
+                        ? t("variants.option", { name: v.name, price: formatFen(v.priceFen), stock: v.stock })
+                        : t("variants.soldOut", { name: v.name })}
+                    </label>
+                  ))}
+                </fieldset>
+              ) : null}
               <div className="button-row" style={{ alignItems: "flex-end", flexWrap: "wrap" }}>
                 <label>
                   {t("cart.quantity")}{" "}

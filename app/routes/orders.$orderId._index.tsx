@@ -8,7 +8,7 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatFen } from "../../core/money";
 import { useT } from "~/i18n/react";
-import { getOrderTimeline, getDeliveryPoint, lotCodes, listOrderInvoices, afterSaleForOrder, orderRefunds } from "~/market.server";
+import { getOrderTimeline, getDeliveryPoint, lotCodes, listOrderInvoices, afterSaleForOrder, orderRefunds, refundableFen, refundSubOrder, getStripe } from "~/market.server";
 import { buyerParcels, pendingPointChanges, respondToPointChange } from "~/logistics.server";
 import { getDb } from "~/utils/db.server";
 // ── after sale (W1) ──
@@ -18,6 +18,8 @@ import { pageTitle } from "~/utils/meta";
 import { parseOrderId, requireOrderForViewer } from "~/utils/order-access.server";
 import { requireUser } from "~/utils/session.server";
 import { act, forbidden } from "~/utils/http.server";
+import { hasRole } from "../../core/permissions";
+import { PriceField } from "~/listings/schemas";
 // ── parcels (issue 5) ──
 // ── end parcels ──
 
@@ -34,6 +36,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     lots,
     deliveryPoint: getDeliveryPoint(db, order.deliveryPointId),
     timeline: getOrderTimeline(db, order.id).map((e) => ({ ...e, atText: shanghaiDateTime(e.at) })),
+    refunds: refundsView(db, order.id),
+    // The platform admin refunds from here (part of a sub-order, with a reason): what is left to refund per sub-order.
+    refundable: hasRole(user, "platform_admin") ? Object.fromEntries(order.subOrders.map((s) => [s.id, refundableFen(db, s.id)])) : null,
     // ── after sale (W1) ──
     afterSale: afterSaleForOrder(db, order, user.id),
     // ── end after sale ──
@@ -46,9 +51,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+/** The order's refunds with their dates in China time, and the refunded total. */
+function refundsView(db: ReturnType<typeof getDb>, orderId: number) {
+  const { refunds, refundedFen } = orderRefunds(db, orderId);
+  return { refundedFen, rows: refunds.map((r) => ({ ...r, dateText: shanghaiDateTime(r.paidOutAt ?? r.createdAt) })) };
+}
+
 // ── parcels (issue 5) ──
 async function parcelsFor(user: Awaited<ReturnType<typeof requireUser>>, orderId: number, buyerId: number) {
-  if (user.id !== buyerId) return { parcels: [], pointChanges: [], refunds: [] };
+  if (user.id !== buyerId) return { parcels: [], pointChanges: [] };
   const db = getDb();
   const parcels = await Promise.all(
     buyerParcels(db, user, orderId).map(async (p) => ({
@@ -58,17 +69,40 @@ async function parcelsFor(user: Awaited<ReturnType<typeof requireUser>>, orderId
       qrSvg: p.qrPayload ? await QRCode.toString(p.qrPayload, { type: "svg", errorCorrectionLevel: "M", margin: 2 }) : null,
     })),
   );
-  const refunds = orderRefunds(db, user, orderId).map((r) => ({ ...r, atText: shanghaiDateTime(r.paidOutAt ?? r.createdAt) }));
-  return { parcels, pointChanges: pendingPointChanges(db, user, orderId), refunds };
+  return { parcels, pointChanges: pendingPointChanges(db, user, orderId) };
 }
 
 const PointChangeSchema = z.object({ intent: z.enum(["accept", "decline"]), changeId: z.coerce.number().int().positive() });
+const REFUND_REASONS = ["goodwill", "cancelled", "other"] as const;
+const RefundSchema = z.object({
+  intent: z.literal("refund"),
+  subOrderId: z.coerce.number().int().positive().max(2_147_483_647),
+  amount: PriceField,
+  reason: z.enum(REFUND_REASONS),
+  note: z.string().trim().max(200).default(""),
+});
 
 /** The buyer answers a proposed change of pickup point (同意 / 不同意). */
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const order = requireOrderForViewer(user, parseOrderId(params.orderId));
-  const parsed = PointChangeSchema.safeParse(Object.fromEntries(await request.formData()));
+  const form = Object.fromEntries(await request.formData());
+  if (form.intent === "refund") {
+    // A partial or full refund of one sub-order by the platform admin (refundSubOrder checks the role again).
+    if (!hasRole(user, "platform_admin")) forbidden();
+    const refund = RefundSchema.safeParse(form);
+    if (!refund.success) return data({ ok: false as const, message: refund.error.issues[0]?.message ?? "refunds.error.amount" }, { status: 400 });
+    const { subOrderId, amount, reason, note } = refund.data;
+    if (!order.subOrders.some((s) => s.id === subOrderId)) return data({ ok: false as const, message: "refunds.error.notRefundable" }, { status: 400 });
+    return act(
+      async () => {
+        await refundSubOrder(getDb(), getStripe(), user, subOrderId, amount, reason, note);
+        return { ok: true as const, message: "refundsView.done" };
+      },
+      { request, reply: (refusal) => ({ ok: false as const, message: refusal.messageKey }) },
+    );
+  }
+  const parsed = PointChangeSchema.safeParse(form);
   if (!parsed.success) return data({ ok: false as const, message: "parcels.error.changeAnswered" }, { status: 400 });
   if (order.buyerId !== user.id) forbidden();
   const { changeId, intent } = parsed.data;
@@ -163,9 +197,10 @@ function ParcelsSection({ parcels, pointChanges }: { parcels: LoadedParcel[]; po
 
 export default function OrderRoute() {
   const t = useT();
-  const { order, lots, deliveryPoint, timeline, invoices } = useLoaderData<typeof loader>();
+  const { order, lots, deliveryPoint, timeline, invoices, refunds, refundable } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   const { afterSale } = useLoaderData<typeof loader>(); // after sale (W1)
-  const { parcels, pointChanges, refunds } = useLoaderData<typeof loader>(); // parcels (issue 5)
+  const { parcels, pointChanges } = useLoaderData<typeof loader>(); // parcels (issue 5)
   return (
     <article>
       <p>
@@ -189,34 +224,45 @@ export default function OrderRoute() {
         <dd>{order.createdAtText}</dd>
         <dt>{t("orders.total")}</dt>
         <dd className="price">{formatFen(order.totalFen)}</dd>
+        {refunds.refundedFen > 0 ? (
+          <>
+            <dt>{t("refundsView.total")}</dt>
+            <dd className="price" data-testid="refunded-total">
+              −{formatFen(refunds.refundedFen)}
+            </dd>
+          </>
+        ) : null}
         <dt>{t("orders.contactPhone")}</dt>
         <dd>{order.contactPhone}</dd>
         <dt>{t("orders.deliveryPoint")}</dt>
         <dd>{deliveryPoint ? `${deliveryPoint.name} · ${deliveryPoint.address}` : "—"}</dd>
       </dl>
 
-      <ParcelsSection parcels={parcels} pointChanges={pointChanges} />
-      {refunds.length ? (
-        <section aria-labelledby="refunds-heading" data-testid="order-refunds">
-          <h2 id="refunds-heading">{t("orders.refunds.title")}</h2>
+      {refunds.rows.length ? (
+        <section aria-labelledby="refunds-heading" className="panel" data-testid="order-refunds">
+          <h2 id="refunds-heading">{t("refundsView.title")}</h2>
+          {refunds.refundedFen > 0 ? (
+            <p className="notice" role="status">
+              {t("refundsView.notice", { amount: formatFen(refunds.refundedFen) })}
+            </p>
+          ) : null}
           <ul>
-            {refunds.map((r) => (
-              <li key={r.id} data-testid="order-refund">
-                {r.atText} · {formatFen(r.amountFen)} · {r.reason === "recall" ? t("orders.refunds.recall") : t("orders.refunds.other")} ·{" "}
-                {r.method === "cash"
-                  ? r.status === "succeeded"
-                    ? t("orders.refunds.cashPaid")
-                    : t("orders.refunds.cashDue")
-                  : r.status === "succeeded"
-                    ? t("orders.refunds.done")
-                    : r.status === "failed"
-                      ? t("orders.refunds.retrying")
-                      : t("orders.refunds.pending")}
+            {refunds.rows.map((r) => (
+              <li key={r.id} data-testid="refund">
+                {t("refundsView.row", { date: r.dateText, amount: formatFen(r.amountFen), reason: t(`refunds.reason.${r.reason}` as const) })}{" "}
+                <span className={r.status === "succeeded" ? "badge ok" : "badge warn"}>
+                  {r.method === "cash"
+                    ? t(r.status === "succeeded" ? "orders.refunds.cashPaid" : "orders.refunds.cashDue")
+                    : t(r.status === "succeeded" ? "orders.refunds.done" : r.status === "failed" ? "orders.refunds.retrying" : "orders.refunds.pending")}
+                </span>
+                {r.note ? <span className="meta"> · {r.note}</span> : null}
               </li>
             ))}
           </ul>
         </section>
       ) : null}
+
+      <ParcelsSection parcels={parcels} pointChanges={pointChanges} />
 
       <h2>
         {t("orders.subOrders")} ({order.subOrders.length})
@@ -243,6 +289,7 @@ export default function OrderRoute() {
                   <tr key={l.id}>
                     <td>
                       <Link to={`/listings/${l.listingId}`}>{l.title}</Link>
+                      {l.variantName ? <span className="badge muted"> {l.variantName}</span> : null}
                     </td>
                     <td className="mono" data-label={t("orders.lot")}>{lots[l.batchId] ?? "—"}</td>
                     <td data-label={t("orders.unitPrice")}>{formatFen(l.unitPriceFen)}</td>
@@ -256,10 +303,49 @@ export default function OrderRoute() {
           <p>
             {t("orders.subtotal")}: <strong>{formatFen(s.subtotalFen)}</strong>
           </p>
+          {refundable && (refundable[s.id] ?? 0) > 0 ? (
+            <details className="admin-refund">
+              <summary style={{ minHeight: 44, display: "flex", alignItems: "center" }}>{t("refundsView.adminTitle")}</summary>
+              {result && !result.ok ? (
+                <p className="form-error" role="alert">
+                  {t.has(result.message) ? t(result.message) : result.message}
+                </p>
+              ) : null}
+              <Form method="post" className="form">
+                <input type="hidden" name="intent" value="refund" />
+                <input type="hidden" name="subOrderId" value={s.id} />
+                <p className="meta">{t("refundsView.left", { amount: formatFen(refundable[s.id]!) })}</p>
+                <div className="field">
+                  <label htmlFor={`refund-amount-${s.id}`}>{t("refundsView.amount")}</label>
+                  <input id={`refund-amount-${s.id}`} name="amount" inputMode="decimal" required />
+                </div>
+                <div className="field">
+                  <label htmlFor={`refund-reason-${s.id}`}>{t("refundsView.reason")}</label>
+                  <select id={`refund-reason-${s.id}`} name="reason" defaultValue="goodwill">
+                    <option value="goodwill">{t("refunds.reason.goodwill")}</option>
+                    <option value="cancelled">{t("refunds.reason.cancelled")}</option>
+                    <option value="other">{t("refunds.reason.other")}</option>
+                  </select>
+                </div>
+                <div className="field">
+                  <label htmlFor={`refund-note-${s.id}`}>{t("refundsView.note")}</label>
+                  <input id={`refund-note-${s.id}`} name="note" maxLength={200} />
+                </div>
+                <button type="submit" className="primary" style={{ minHeight: 44 }}>
+                  {t("refundsView.submit")}
+                </button>
+              </Form>
+            </details>
+          ) : null}
           {/* ── after sale (W1) ── */}
           {afterSale[s.id] ? (
             <div className="after-sale" data-testid="after-sale">
-              {afterSale[s.id]!.rating ? <p className="meta">{t("ratings.yours", { stars: afterSale[s.id]!.rating!.stars })}</p> : null}
+              {afterSale[s.id]!.rating ? (
+                <div data-testid="my-rating">
+                  <p className="meta">{t("ratings.yours", { stars: afterSale[s.id]!.rating!.stars })}</p>
+                  {afterSale[s.id]!.rating!.body ? <blockquote className="rating-comment">{afterSale[s.id]!.rating!.body}</blockquote> : null}
+                </div>
+              ) : null}
               {afterSale[s.id]!.canRate ? (
                 <details>
                   <summary>{t("ratings.rate")}</summary>

@@ -5,7 +5,8 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { PagedListingSection } from "~/components/listing-card";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
-import { getProducerPage, producerRating } from "~/market.server";
+import { getProducerPage, producerRating, producerRatingComments } from "~/market.server";
+import { shanghaiDate } from "../../core/clock";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import type { PageHandle } from "~/root";
@@ -25,13 +26,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = PageSchema.parse(new URL(request.url).searchParams.get("page") ?? undefined);
   const data = getProducerPage(getDb(), parsed.data.producerId, page);
   if (!data) throw new Response("error.notFound", { status: 404 });
-  return { ...data, rating: producerRating(getDb(), parsed.data.producerId) }; // rating: W1
+  return {
+    ...data,
+    rating: producerRating(getDb(), parsed.data.producerId), // rating: W1
+    comments: producerRatingComments(getDb(), parsed.data.producerId).map((c) => ({ ...c, dateText: shanghaiDate(c.createdAt) })),
+  };
 }
 
 export default function ProducerPage() {
   const t = useT();
   const locale = useLocale();
-  const { producer, listings, rating } = useLoaderData<typeof loader>();
+  const { producer, listings, rating, comments } = useLoaderData<typeof loader>();
   const description = pick(locale, producer.description.zh, producer.description.en);
   return (
     <article>
@@ -85,6 +90,24 @@ export default function ProducerPage() {
       </header>
 
       <PagedListingSection id="producer-listings" title={t("storefront.producerListings")} listings={listings} />
+
+      {rating.count > 0 ? (
+        <section aria-labelledby="reviews-heading" data-testid="producer-reviews">
+          <h2 id="reviews-heading">{t("ratingsView.title")}</h2>
+          {comments.length === 0 ? <p className="meta">{t("ratingsView.none")}</p> : null}
+          <ul style={{ listStyle: "none", padding: 0, display: "grid", gap: "0.5rem" }}>
+            {comments.map((c, i) => (
+              <li key={i} className="panel" data-testid="review">
+                <p className="meta">
+                  {"★".repeat(c.stars)}
+                  {"☆".repeat(5 - c.stars)} <span className="sr-only">{t("ratingsView.stars", { stars: c.stars })}</span> · {c.dateText}
+                </p>
+                <p className="prewrap">{c.body}</p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </article>
   );
 }

@@ -143,6 +143,8 @@ export function updateListing(
     if (!canEditListing(actor, listing)) throw new ForbiddenError();
     assertCategory(db, input.categoryId);
     const productId = findOrCreateProduct(db, listing.producerId, input.categoryId, input.productName);
+    // With variants, price and stock are theirs (lowest price, summed stock): the main form does not overwrite them.
+    const hasVariants = db.get<{ one: number }>(sql`select 1 as one from listing_variants where listing_id = ${listingId} limit 1`);
     tx.update(listings)
       .set({
         productId,
@@ -150,8 +152,8 @@ export function updateListing(
         title: input.title,
         description: input.description,
         unit: input.unit,
-        priceFen: input.priceFen,
-        stock: input.stock,
+        priceFen: hasVariants ? listing.priceFen : input.priceFen,
+        stock: hasVariants ? listing.stock : input.stock,
         ...(input.storage !== undefined ? { storage: input.storage } : {}),
         ...(input.packageVolumeCm3 !== undefined ? { packageVolumeCm3: input.packageVolumeCm3 } : {}),
         updatedAt: Date.now(),
@@ -219,9 +221,14 @@ export function getFarmOverview(db: Db, actor: Actor) {
   const listingRows = db.all<{
     id: number; producerId: number; title: string; productName: string; categorySlug: string; unit: Unit;
     priceFen: number; stock: number; status: ListingStatus; updatedAt: number; photoKey: string | null;
+    lowStockThreshold: number; hasVariants: number; packedQuantity: number | null;
   }>(sql`
     select l.id, l.producer_id as producerId, l.title, p.name_zh as productName, c.slug as categorySlug, l.unit,
-           l.price_fen as priceFen, l.stock, l.status, l.updated_at as updatedAt,
+           l.price_fen as priceFen, l.stock, l.status, l.updated_at as updatedAt, l.low_stock_threshold as lowStockThreshold,
+           exists (select 1 from listing_variants v where v.listing_id = l.id) as hasVariants,
+           -- What the listing's packed lots hold in its own unit: the figure its stock is drawn from.
+           (select sum(b.quantity) from listing_batches lb join batches b on b.id = lb.batch_id
+             where lb.listing_id = l.id and b.status = 'packed' and b.unit = l.unit) as packedQuantity,
            (select ph.file_key from listing_photos ph where ph.listing_id = l.id order by ph.position, ph.id limit 1) as photoKey
     from listings l
     join products p on p.id = l.product_id

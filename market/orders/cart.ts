@@ -15,17 +15,41 @@ import { DomainRuleError, NotFoundError } from "../../core/errors";
 export const MAX_LINE_QUANTITY = 999;
 export const MAX_CART_LINES = 50;
 
-export type CartEntry = { listingId: number; quantity: number };
+/** variantId 0 (or absent): a listing without variants. */
+export type CartEntry = { listingId: number; quantity: number; variantId?: number };
+/** A cart line's key: a listing id (no variant) or a listing and one of its variants. */
+export type CartKey = number | { listingId: number; variantId: number };
+
+function keyOf(key: CartKey): { listingId: number; variantId: number } {
+  return typeof key === "number" ? { listingId: key, variantId: 0 } : key;
+}
 
 export const GuestCartSchema = z
-  .array(z.object({ listingId: z.number().int().positive(), quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY) }))
+  .array(
+    z.object({
+      listingId: z.number().int().positive(),
+      quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY),
+      variantId: z.number().int().nonnegative().optional(),
+    }),
+  )
   .max(MAX_CART_LINES);
 
 type ListingForCart = { id: number; status: string; stock: number; title: string };
 
-function listingForCart(db: Db, listingId: number): ListingForCart {
+/** The listing as a cart line sells it: with a variant, that variant's stock; a listing with variants needs one. */
+function listingForCart(db: Db, key: CartKey): ListingForCart {
+  const { listingId, variantId } = keyOf(key);
   const row = db.$client.prepare(`select id, status, stock, title from listings where id = ?`).get(listingId) as ListingForCart | undefined;
   if (!row) throw new NotFoundError("listing");
+  const sqlite = db.$client;
+  if (variantId) {
+    const v = sqlite.prepare(`select stock, name from listing_variants where id = ? and listing_id = ?`).get(variantId, listingId) as
+      | { stock: number; name: string }
+      | undefined;
+    if (!v) throw new DomainRuleError("cart.error.chooseVariant");
+    return { ...row, stock: v.stock, title: `${row.title} ${v.name}` };
+  }
+  if (sqlite.prepare(`select 1 from listing_variants where listing_id = ? limit 1`).get(listingId)) throw new DomainRuleError("cart.error.chooseVariant");
   return row;
 }
 
@@ -38,14 +62,18 @@ function assertSellable(listing: ListingForCart, quantity: number): void {
   if (quantity > listing.stock) throw new DomainRuleError("cart.error.notEnoughStock");
 }
 
-/** Adds units of a listing to the buyer's cart (adding to what is there). Returns the new quantity. */
-export function addToCart(db: Db, userId: number, listingId: number, quantity = 1, now = Date.now()): number {
+/** Adds units of a listing (or one of its variants) to the buyer's cart (adding to what is there). Returns the new quantity. */
+export function addToCart(db: Db, userId: number, key: CartKey, quantity = 1, now = Date.now()): number {
   assertQuantity(quantity);
+  const { listingId, variantId } = keyOf(key);
   const sqlite = db.$client;
   return sqlite.transaction(() => {
-    const listing = listingForCart(db, listingId);
+    const listing = listingForCart(db, key);
     const current =
-      (sqlite.prepare(`select quantity from cart_items where user_id = ? and listing_id = ?`).pluck().get(userId, listingId) as number | undefined) ?? 0;
+      (sqlite
+        .prepare(`select quantity from cart_items where user_id = ? and listing_id = ? and variant_id = ?`)
+        .pluck()
+        .get(userId, listingId, variantId) as number | undefined) ?? 0;
     const next = current + quantity;
     assertQuantity(next);
     assertSellable(listing, next);
@@ -53,10 +81,10 @@ export function addToCart(db: Db, userId: number, listingId: number, quantity = 
     if (current === 0 && lines >= MAX_CART_LINES) throw new DomainRuleError("cart.error.full");
     sqlite
       .prepare(
-        `insert into cart_items (user_id, listing_id, quantity, updated_at) values (?, ?, ?, ?)
-         on conflict (user_id, listing_id) do update set quantity = excluded.quantity, updated_at = excluded.updated_at`,
+        `insert into cart_items (user_id, listing_id, variant_id, quantity, updated_at) values (?, ?, ?, ?, ?)
+         on conflict (user_id, listing_id, variant_id) do update set quantity = excluded.quantity, updated_at = excluded.updated_at`,
       )
-      .run(userId, listingId, next, now);
+      .run(userId, listingId, variantId, next, now);
     return next;
     // IMMEDIATE: a deferred read-then-write transaction gets SQLITE_BUSY at once (no busy wait) when
     // another connection wrote meanwhile — 50 concurrent buyers hit it (bench/orders.ts).
@@ -64,22 +92,27 @@ export function addToCart(db: Db, userId: number, listingId: number, quantity = 
 }
 
 /** Sets a line's quantity; 0 removes it. */
-export function setCartQuantity(db: Db, userId: number, listingId: number, quantity: number, now = Date.now()): void {
-  if (quantity === 0) return removeFromCart(db, userId, listingId);
+export function setCartQuantity(db: Db, userId: number, key: CartKey, quantity: number, now = Date.now()): void {
+  if (quantity === 0) return removeFromCart(db, userId, key);
   assertQuantity(quantity);
-  assertSellable(listingForCart(db, listingId), quantity);
+  const { listingId, variantId } = keyOf(key);
+  assertSellable(listingForCart(db, key), quantity);
   const changed = db.$client
-    .prepare(`update cart_items set quantity = ?, updated_at = ? where user_id = ? and listing_id = ?`)
-    .run(quantity, now, userId, listingId).changes;
-  if (changed === 0) addToCart(db, userId, listingId, quantity, now);
+    .prepare(`update cart_items set quantity = ?, updated_at = ? where user_id = ? and listing_id = ? and variant_id = ?`)
+    .run(quantity, now, userId, listingId, variantId).changes;
+  if (changed === 0) addToCart(db, userId, key, quantity, now);
 }
 
-export function removeFromCart(db: Db, userId: number, listingId: number): void {
-  db.$client.prepare(`delete from cart_items where user_id = ? and listing_id = ?`).run(userId, listingId);
+export function removeFromCart(db: Db, userId: number, key: CartKey): void {
+  const { listingId, variantId } = keyOf(key);
+  db.$client.prepare(`delete from cart_items where user_id = ? and listing_id = ? and variant_id = ?`).run(userId, listingId, variantId);
 }
 
 export type CartLine = {
   listingId: number;
+  /** 0: the listing has no variants. */
+  variantId: number;
+  variantName: string | null;
   title: string;
   unit: Unit;
   priceFen: number;
@@ -87,6 +120,8 @@ export type CartLine = {
   status: string;
   producerId: number;
   producerName: string;
+  /** The listing's cover photo (file key), for the cart's thumbnail. */
+  photoKey: string | null;
   quantity: number;
   lineTotalFen: number;
   /** False when the listing went off sale or has less stock than wanted: checkout would refuse it. */
@@ -103,8 +138,18 @@ function describeCart(lines: CartLine[]): Cart {
   };
 }
 
-const CART_LINE_SELECT = `select l.id as listingId, l.title, l.unit, l.price_fen as priceFen, l.stock, l.status,
-  l.producer_id as producerId, p.name_zh as producerName`;
+/** A line's price and stock are its variant's when it names one. */
+const CART_LINE_SELECT = `select l.id as listingId, coalesce(v.id, 0) as variantId, v.name as variantName, l.title, l.unit,
+  coalesce(v.price_fen, l.price_fen) as priceFen, coalesce(v.stock, l.stock) as stock, l.status,
+  l.producer_id as producerId, p.name_zh as producerName,
+  (select ph.file_key from listing_photos ph where ph.listing_id = l.id order by ph.position, ph.id limit 1) as photoKey,
+  (v.id is null and exists (select 1 from listing_variants x where x.listing_id = l.id)) as needsVariant`;
+
+type LineRow = Omit<CartLine, "lineTotalFen" | "available"> & { needsVariant: number };
+
+function toLine({ needsVariant, ...r }: LineRow): CartLine {
+  return { ...r, lineTotalFen: r.quantity * r.priceFen, available: !needsVariant && r.status === "published" && r.stock >= r.quantity };
+}
 
 /** The buyer's cart with current prices, grouped by producer (ordered by producer, then listing). */
 export function getCart(db: Db, userId: number): Cart {
@@ -112,44 +157,50 @@ export function getCart(db: Db, userId: number): Cart {
     .prepare(
       `${CART_LINE_SELECT}, c.quantity
        from cart_items c join listings l on l.id = c.listing_id join producers p on p.id = l.producer_id
-       where c.user_id = ? order by l.producer_id, c.created_at, l.id`,
+       left join listing_variants v on v.id = c.variant_id and v.listing_id = l.id
+       where c.user_id = ? order by l.producer_id, c.created_at, l.id, c.variant_id`,
     )
-    .all(userId) as Omit<CartLine, "lineTotalFen" | "available">[];
-  return describeCart(
-    rows.map((r) => ({ ...r, lineTotalFen: r.quantity * r.priceFen, available: r.status === "published" && r.stock >= r.quantity })),
-  );
+    .all(userId) as LineRow[];
+  return describeCart(rows.map(toLine));
 }
 
 /** A guest cart (from the cookie) described like a buyer's cart; unknown listings are dropped. */
 export function describeGuestCart(db: Db, entries: CartEntry[]): Cart {
   if (!entries.length) return describeCart([]);
   const get = db.$client.prepare(
-    `${CART_LINE_SELECT} from listings l join producers p on p.id = l.producer_id where l.id = ?`,
+    `${CART_LINE_SELECT}, ? as quantity from listings l join producers p on p.id = l.producer_id
+     left join listing_variants v on v.id = ? and v.listing_id = l.id where l.id = ?`,
   );
   const lines: CartLine[] = [];
   for (const e of entries) {
-    const r = get.get(e.listingId) as Omit<CartLine, "lineTotalFen" | "available" | "quantity"> | undefined;
-    if (!r) continue;
-    lines.push({ ...r, quantity: e.quantity, lineTotalFen: e.quantity * r.priceFen, available: r.status === "published" && r.stock >= e.quantity });
+    const r = get.get(e.quantity, e.variantId ?? 0, e.listingId) as LineRow | undefined;
+    if (!r || (e.variantId && !r.variantId)) continue;
+    lines.push(toLine(r));
   }
   lines.sort((a, b) => a.producerId - b.producerId);
   return describeCart(lines);
 }
 
+const sameLine = (e: CartEntry, listingId: number, variantId: number) => e.listingId === listingId && (e.variantId ?? 0) === variantId;
+
 /** Pure: a guest cart with `quantity` more of a listing (checked against the listing by the caller). */
-export function addToGuestCart(entries: CartEntry[], listingId: number, quantity = 1): CartEntry[] {
+export function addToGuestCart(entries: CartEntry[], key: CartKey, quantity = 1): CartEntry[] {
   assertQuantity(quantity);
-  const existing = entries.find((e) => e.listingId === listingId);
+  const { listingId, variantId } = keyOf(key);
+  const existing = entries.find((e) => sameLine(e, listingId, variantId));
   if (!existing && entries.length >= MAX_CART_LINES) throw new DomainRuleError("cart.error.full");
   const next = (existing?.quantity ?? 0) + quantity;
   assertQuantity(next);
-  return existing ? entries.map((e) => (e.listingId === listingId ? { ...e, quantity: next } : e)) : [...entries, { listingId, quantity }];
+  return existing
+    ? entries.map((e) => (sameLine(e, listingId, variantId) ? { ...e, quantity: next } : e))
+    : [...entries, variantId ? { listingId, quantity, variantId } : { listingId, quantity }];
 }
 
 /** Checks a guest's add-to-cart against the listing (on sale, enough stock), then adds. */
-export function addToGuestCartChecked(db: Db, entries: CartEntry[], listingId: number, quantity = 1): CartEntry[] {
-  const next = addToGuestCart(entries, listingId, quantity);
-  assertSellable(listingForCart(db, listingId), next.find((e) => e.listingId === listingId)!.quantity);
+export function addToGuestCartChecked(db: Db, entries: CartEntry[], key: CartKey, quantity = 1): CartEntry[] {
+  const next = addToGuestCart(entries, key, quantity);
+  const { listingId, variantId } = keyOf(key);
+  assertSellable(listingForCart(db, key), next.find((e) => sameLine(e, listingId, variantId))!.quantity);
   return next;
 }
 
@@ -164,18 +215,24 @@ export function mergeGuestCart(db: Db, userId: number, guest: CartEntry[], now =
   const sqlite = db.$client;
   return sqlite.transaction(() => {
     let merged = 0;
-    const current = sqlite.prepare(`select quantity from cart_items where user_id = ? and listing_id = ?`).pluck();
+    const current = sqlite.prepare(`select quantity from cart_items where user_id = ? and listing_id = ? and variant_id = ?`).pluck();
     const upsert = sqlite.prepare(
-      `insert into cart_items (user_id, listing_id, quantity, updated_at) values (?, ?, ?, ?)
-       on conflict (user_id, listing_id) do update set quantity = excluded.quantity, updated_at = excluded.updated_at`,
+      `insert into cart_items (user_id, listing_id, variant_id, quantity, updated_at) values (?, ?, ?, ?, ?)
+       on conflict (user_id, listing_id, variant_id) do update set quantity = excluded.quantity, updated_at = excluded.updated_at`,
     );
     for (const e of entries.data) {
-      const listing = sqlite.prepare(`select status, stock from listings where id = ?`).get(e.listingId) as { status: string; stock: number } | undefined;
-      if (!listing || listing.status !== "published" || listing.stock <= 0) continue;
-      const have = (current.get(userId, e.listingId) as number | undefined) ?? 0;
+      const variantId = e.variantId ?? 0;
+      let listing: ListingForCart;
+      try {
+        listing = listingForCart(db, { listingId: e.listingId, variantId });
+      } catch {
+        continue; // gone, or a variant that no longer exists
+      }
+      if (listing.status !== "published" || listing.stock <= 0) continue;
+      const have = (current.get(userId, e.listingId, variantId) as number | undefined) ?? 0;
       const quantity = Math.min(have + e.quantity, listing.stock, MAX_LINE_QUANTITY);
       if (quantity <= have) continue;
-      upsert.run(userId, e.listingId, quantity, now);
+      upsert.run(userId, e.listingId, variantId, quantity, now);
       merged++;
     }
     return merged;

@@ -20,6 +20,7 @@ import { storefrontChanged } from "../../core/events";
 import { lineTotalFen, splitOrder } from "./split";
 import { estimatePieceFen, PAY_AT_PICKUP_RESERVATION_MINUTES } from "./catch-weight";
 import { shipping } from "./shipping";
+import { listingForStockNotice, noteStockChange } from "../listings/tools";
 
 
 export class SoldOutError extends DomainRuleError {
@@ -92,6 +93,10 @@ export type CheckoutResult = {
 
 type CartRow = {
   listingId: number;
+  /** 0: the listing has no variants (then needsVariant says whether it has gained some since). */
+  variantId: number;
+  variantName: string | null;
+  needsVariant: number;
   quantity: number;
   title: string;
   status: string;
@@ -114,13 +119,16 @@ export function checkout(db: Db, buyer: { id: number }, input: CheckoutInput, op
 }
 
 /** The buyer's cart as checkout reads it: what the fingerprint covers. */
-const CART_SQL = `select c.listing_id as listingId, c.quantity, l.title, l.status, l.price_fen as priceFen, l.producer_id as producerId,
-                  l.unit, l.sold_by_weight as soldByWeight, l.estimated_piece_weight_g as estimatedPieceWeightG
+const CART_SQL = `select c.listing_id as listingId, c.variant_id as variantId, v.name as variantName, c.quantity, l.title, l.status,
+                  coalesce(v.price_fen, l.price_fen) as priceFen, l.producer_id as producerId,
+                  l.unit, l.sold_by_weight as soldByWeight, l.estimated_piece_weight_g as estimatedPieceWeightG,
+                  (v.id is null and exists (select 1 from listing_variants x where x.listing_id = l.id)) as needsVariant
            from cart_items c join listings l on l.id = c.listing_id
-           where c.user_id = ? order by l.producer_id, l.id`;
+           left join listing_variants v on v.id = c.variant_id and v.listing_id = l.id
+           where c.user_id = ? order by l.producer_id, l.id, c.variant_id`;
 
 function fingerprintOf(cart: CartRow[]): string {
-  const canonical = cart.map((r) => [r.listingId, r.quantity, r.priceFen, r.soldByWeight ? 1 : 0, r.estimatedPieceWeightG ?? 0]);
+  const canonical = cart.map((r) => [r.listingId, r.variantId, r.quantity, r.priceFen, r.soldByWeight ? 1 : 0, r.estimatedPieceWeightG ?? 0]);
   return crypto.createHash("sha256").update(JSON.stringify(canonical)).digest("hex").slice(0, 32);
 }
 
@@ -170,6 +178,10 @@ function placeOrder(db: Db, buyer: { id: number }, input: CheckoutInput, options
         `update listings set stock = stock - ?, updated_at = ? where id = ? and status = 'published' and stock >= ?`,
       );
       const stockOf = sqlite.prepare(`select stock from listings where id = ?`).pluck();
+      // A variant's own stock is taken with the same guard; the listing's stock (the sum of its
+      // variants') follows in the same statement pair, so both stay consistent or neither changes.
+      const takeVariant = sqlite.prepare(`update listing_variants set stock = stock - ? where id = ? and listing_id = ? and stock >= ?`);
+      const variantStockOf = sqlite.prepare(`select stock from listing_variants where id = ?`).pluck();
       // The lot the units come from: the newest lot the listing sells from that is not recalled.
       const lotOf = sqlite
         .prepare(
@@ -180,15 +192,23 @@ function placeOrder(db: Db, buyer: { id: number }, input: CheckoutInput, options
         .pluck();
       const lines: (CartRow & { batchId: number; estimatedWeightG: number | null })[] = [];
       for (const cartRow of cart) {
-        if (cartRow.status !== "published") throw new ListingUnavailableError(cartRow.listingId, cartRow.title);
+        if (cartRow.status !== "published" || cartRow.needsVariant || (cartRow.variantId && cartRow.variantName === null)) {
+          throw new ListingUnavailableError(cartRow.listingId, cartRow.title);
+        }
+        const shownTitle = cartRow.variantName ? `${cartRow.title} ${cartRow.variantName}` : cartRow.title;
         // Catch weight: stock is reserved by pieces; the line is charged the estimate (one piece's
         // estimated weight × the price per kg or 斤), stored as the per-piece unit price.
         const weighed = cartRow.soldByWeight ? estimatePieceFen(cartRow) : null;
         const row = weighed ? { ...cartRow, priceFen: weighed.pieceFen } : cartRow;
         lineTotalFen(row.quantity, row.priceFen); // range check before anything is written
-        if (take.run(row.quantity, now, row.listingId, row.quantity).changes !== 1) {
-          throw new SoldOutError(row.listingId, row.title, stockOf.get(row.listingId) as number, row.quantity);
+        const before = stockOf.get(row.listingId) as number;
+        if (row.variantId && takeVariant.run(row.quantity, row.variantId, row.listingId, row.quantity).changes !== 1) {
+          throw new SoldOutError(row.listingId, shownTitle, variantStockOf.get(row.variantId) as number, row.quantity);
         }
+        if (take.run(row.quantity, now, row.listingId, row.quantity).changes !== 1) {
+          throw new SoldOutError(row.listingId, shownTitle, before, row.quantity);
+        }
+        noteStockChange(sqlite, listingForStockNotice(sqlite, row.listingId), before, before - row.quantity, now);
         // The last unit sold: the farmer hears of it at once (the listing can no longer be bought).
         if (stockOf.get(row.listingId) === 0) {
           const producerId = sqlite.prepare(`select producer_id from listings where id = ?`).pluck().get(row.listingId) as number;
@@ -245,11 +265,11 @@ function placeOrder(db: Db, buyer: { id: number }, input: CheckoutInput, options
         subOrders.push({ id, ...s });
       }
       const insertLine = sqlite.prepare(
-        `insert into order_lines (order_id, sub_order_id, producer_id, listing_id, batch_id, quantity, unit_price_fen, sold_by_weight, estimated_weight_g, created_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `insert into order_lines (order_id, sub_order_id, producer_id, listing_id, variant_id, batch_id, quantity, unit_price_fen, sold_by_weight, estimated_weight_g, created_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       for (const l of lines) {
-        insertLine.run(orderId, subIdByProducer.get(l.producerId)!, l.producerId, l.listingId, l.batchId, l.quantity, l.priceFen, l.soldByWeight ? 1 : 0, l.estimatedWeightG, now);
+        insertLine.run(orderId, subIdByProducer.get(l.producerId)!, l.producerId, l.listingId, l.variantId || null, l.batchId, l.quantity, l.priceFen, l.soldByWeight ? 1 : 0, l.estimatedWeightG, now);
       }
       // Every order placed here has parcels from the start (one producer per parcel).
       shipping().createParcels(db, orderId, now);

@@ -99,12 +99,17 @@ export function transitionOrder(
 /** Puts the order's units back on sale. Only for orders whose stock is still held (pending_payment). */
 function releaseStock(db: Db, orderId: number, now: number): number {
   const sqlite: Database.Database = db.$client;
-  const lines = sqlite.prepare(`select listing_id as listingId, quantity from order_lines where order_id = ?`).all(orderId) as {
+  const lines = sqlite.prepare(`select listing_id as listingId, variant_id as variantId, quantity from order_lines where order_id = ?`).all(orderId) as {
     listingId: number;
+    variantId: number | null;
     quantity: number;
   }[];
   const put = sqlite.prepare(`update listings set stock = stock + ?, updated_at = ? where id = ?`);
-  for (const l of lines) put.run(l.quantity, now, l.listingId);
+  const putVariant = sqlite.prepare(`update listing_variants set stock = stock + ? where id = ?`);
+  for (const l of lines) {
+    put.run(l.quantity, now, l.listingId);
+    if (l.variantId != null) putVariant.run(l.quantity, l.variantId);
+  }
   // A sold-out listing may be back on sale: cached storefront pages go (in this transaction).
   if (lines.length) storefrontChanged(db, { kind: "listing", listingIds: lines.map((l) => l.listingId), what: "stock" });
   return lines.reduce((s, l) => s + l.quantity, 0);
@@ -192,7 +197,7 @@ export type OrderDetail = {
     commissionFen: number;
     producerShareFen: number;
     stripeTransferId: string | null;
-    lines: { id: number; listingId: number; title: string; batchId: number; quantity: number; unitPriceFen: number }[];
+    lines: { id: number; listingId: number; title: string; variantName: string | null; batchId: number; quantity: number; unitPriceFen: number }[];
   }[];
 };
 
@@ -217,9 +222,10 @@ export function getOrderDetail(db: Db, orderId: number): OrderDetail | null {
     .all(orderId) as Omit<OrderDetail["subOrders"][number], "lines">[];
   const lines = sqlite
     .prepare(
-      `select ol.id, ol.sub_order_id as subOrderId, ol.listing_id as listingId, l.title, ol.batch_id as batchId, ol.quantity,
+      `select ol.id, ol.sub_order_id as subOrderId, ol.listing_id as listingId, l.title, v.name as variantName, ol.batch_id as batchId, ol.quantity,
               ol.unit_price_fen as unitPriceFen
-       from order_lines ol join listings l on l.id = ol.listing_id where ol.order_id = ? order by ol.id`,
+       from order_lines ol join listings l on l.id = ol.listing_id left join listing_variants v on v.id = ol.variant_id
+       where ol.order_id = ? order by ol.id`,
     )
     .all(orderId) as (OrderDetail["subOrders"][number]["lines"][number] & { subOrderId: number | null })[];
   return {

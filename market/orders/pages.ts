@@ -84,10 +84,13 @@ export function packingList(db: Db, producerIds: readonly number[]): PackingGrou
   if (!producerIds.length) return [];
   const rows = db.$client
     .prepare(
-      `select o.delivery_point_id as deliveryPointId, dp.name as deliveryPointName, ol.listing_id as listingId, l.title,
+      `select o.delivery_point_id as deliveryPointId, dp.name as deliveryPointName, ol.listing_id as listingId,
+              -- The size is part of what to pack: 75 mm and 85 mm apples are separate lines.
+              l.title || coalesce(' ' || v.name, '') as title,
               b.lot_code as lotCode, ol.quantity, ol.sub_order_id as subOrderId
        from order_lines ol join sub_orders s on s.id = ol.sub_order_id join orders o on o.id = ol.order_id
        join listings l on l.id = ol.listing_id join batches b on b.id = ol.batch_id
+       left join listing_variants v on v.id = ol.variant_id
        left join delivery_points dp on dp.id = o.delivery_point_id
        where s.producer_id in (${producerIds.map(() => "?").join(",")}) and s.status in ('paid', 'in_fulfilment')
          -- 发货 done: a sub-order whose parcels all left the farm is no longer to pack.
@@ -109,7 +112,7 @@ export function packingList(db: Db, producerIds: readonly number[]): PackingGrou
     const key = String(r.deliveryPointId);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { deliveryPointId: r.deliveryPointId, deliveryPointName: r.deliveryPointName, lines: [] }));
-    const line = g.lines.find((l) => l.listingId === r.listingId && l.lotCode === r.lotCode);
+    const line = g.lines.find((l) => l.listingId === r.listingId && l.lotCode === r.lotCode && l.title === r.title);
     if (line) {
       line.quantity += r.quantity;
       if (!line.subOrderIds.includes(r.subOrderId)) line.subOrderIds.push(r.subOrderId);

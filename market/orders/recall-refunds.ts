@@ -220,19 +220,3 @@ export function payOutCashRefund(db: Db, actor: Actor, refundId: number, now = D
     .immediate();
   return { orderId: row.orderId, amountFen: row.amountFen };
 }
-
-// ─── what the buyer sees ─────────────────────────────────────────────────────
-
-export type OrderRefundView = { id: number; amountFen: number; reason: string; method: "stripe" | "cash"; status: "pending" | "succeeded" | "failed"; recallId: number | null; createdAt: number; paidOutAt: number | null };
-
-/** Every refund of the buyer's order (recall refunds included), oldest first. */
-export function orderRefunds(db: Db, buyer: Actor, orderId: number): OrderRefundView[] {
-  const owner = db.$client.prepare(`select buyer_id from orders where id = ?`).pluck().get(orderId) as number | undefined;
-  if (owner === undefined || owner !== buyer.id) throw new NotFoundError("order");
-  return db.$client
-    .prepare(
-      `select r.id, r.amount_fen as amountFen, r.reason, r.method, r.status, r.recall_id as recallId, r.created_at as createdAt, r.paid_out_at as paidOutAt
-       from refunds r join sub_orders s on s.id = r.sub_order_id where s.order_id = ? and r.reason != 'catch_weight' order by r.id`,
-    )
-    .all(orderId) as OrderRefundView[];
-}

@@ -170,7 +170,18 @@ export function completeRefund(db: Db, refundId: number, stripeRefundId: string 
   const subOrderId = sqlite.prepare(`select sub_order_id from refunds where id = ?`).pluck().get(refundId) as number;
   return sqlite
     .transaction((): RefundResult => {
-      sqlite.prepare(`update refunds set status = 'succeeded', stripe_refund_id = coalesce(?, stripe_refund_id) where id = ?`).run(stripeRefundId, refundId);
+      const changed = sqlite
+        .prepare(`update refunds set status = 'succeeded', stripe_refund_id = coalesce(?, stripe_refund_id) where id = ? and status != 'succeeded'`)
+        .run(stripeRefundId, refundId).changes;
+      // The buyer hears of it (the order page lists it with the refunded total); a recall tells its buyers once per order itself.
+      if (changed === 1 && reason !== "recall") {
+        const r = sqlite
+          .prepare(`select o.id as orderId, o.buyer_id as buyerId, f.amount_fen as amountFen from refunds f join sub_orders s on s.id = f.sub_order_id join orders o on o.id = s.order_id where f.id = ?`)
+          .get(refundId) as { orderId: number; buyerId: number; amountFen: number };
+        sqlite
+          .prepare(`insert into notifications (user_id, kind, message_key, params, link, created_at) values (?, 'refund', 'notices.refunded', ?, ?, ?)`)
+          .run(r.buyerId, JSON.stringify({ order: r.orderId, amount: (r.amountFen / 100).toFixed(2) }), `/orders/${r.orderId}`, now);
+      }
       const refunded = sqlite
         .prepare(`select coalesce(sum(amount_fen), 0) from refunds where sub_order_id = ? and status = 'succeeded' and ${COUNTS_AGAINST_SUBTOTAL}`)
         .pluck()

@@ -102,3 +102,42 @@ test("without JavaScript the buyer picks the locker from the list", async ({ bro
   await placeOrderAndOpenIt(page);
   await context.close();
 });
+
+/**
+ * Issue 13 §5: a buyer whose last order went to another point taps 使用我的位置: the list is sorted
+ * from the phone and the radio moves to the point it recommends (it used to stay on the old one).
+ */
+test("使用我的位置 selects the point it recommends, not the last order's", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "zh-CN", geolocation: NEAR_LOCKER, permissions: ["geolocation"] });
+  const page = await context.newPage();
+  await page.goto("/signup");
+  await page.locator('input[name="phone"]').fill(`136${String(Date.now()).slice(-8)}`);
+  await page.locator('input[name="displayName"]').fill("定位买家");
+  await page.locator('input[name="password"]').fill("cunpin123");
+  await page.locator('input[name="passwordConfirm"]').fill("cunpin123");
+  await page.locator("main form").getByRole("button", { name: "注册" }).click();
+  await expect(page.getByRole("button", { name: "退出" })).toBeVisible();
+
+  // A first order to a point near the locker that is not the locker.
+  await addAnAppleToCart(page);
+  await page.goto("/checkout");
+  await page.getByRole("button", { name: "使用我的位置" }).click();
+  await expect(page).toHaveURL(/[?&]lat=/);
+  const lockerRadio = page.getByRole("radio", { name: new RegExp(LOCKER) });
+  await expect(lockerRadio).toBeChecked();
+  const other = page.locator('input[name="deliveryPointId"]:not([disabled])').nth(1);
+  await other.check();
+  const otherId = await other.getAttribute("value");
+  await page.getByRole("button", { name: /提交订单/ }).click();
+  await expect(page).toHaveURL(/\/orders\/\d+(\/pay)?$/);
+
+  // The next checkout starts from that point; the phone's location moves the choice to the locker.
+  await addAnAppleToCart(page);
+  await page.goto("/checkout");
+  await expect(page.locator(`input[name="deliveryPointId"][value="${otherId}"]`)).toBeChecked();
+  await page.getByRole("button", { name: "使用我的位置" }).click();
+  await expect(page.getByText("按与您当前位置的距离排序。")).toBeVisible();
+  await expect(lockerRadio).toBeChecked();
+  await expect(page.locator(`input[name="deliveryPointId"][value="${otherId}"]`)).not.toBeChecked();
+  await context.close();
+});

@@ -255,3 +255,50 @@ test.describe("a farmer with JavaScript: a form rendered once writes once", () =
     expect(await listingsTitled(page, token)).toBe(1);
   });
 });
+
+/**
+ * Issue 13 §4 at 360 px: the farmer copies a listing (a draft titled …副本) and edits prices and
+ * stock of several listings in one table form; a wrong row saves nothing, a right one saves all.
+ */
+test.describe("a farmer's listing tools on a phone", () => {
+  test.use({ viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true });
+
+  test("copies a listing and bulk-edits prices and stock", async ({ page }) => {
+    await login(page, DEMO.coopAdmin);
+    await page.goto("/farm");
+    const source = page.locator("li.farm-listing").filter({ hasNotText: "副本" }).first();
+    const sourceTitle = (await source.locator(".title").textContent())!.trim();
+    await source.getByRole("button", { name: "复制" }).click();
+    await expect(page).toHaveURL(/\/farm\/listings\/\d+\/edit\?notice=copied$/);
+    const copyId = /\/farm\/listings\/(\d+)\/edit/.exec(page.url())![1];
+    await expect(page.getByText("已复制为新的草稿")).toBeVisible();
+    await expect(page.locator('input[name="title"]')).toHaveValue(`${sourceTitle} 副本`);
+
+    await page.goto("/farm");
+    const copyCard = page.locator("li.farm-listing").filter({ has: page.locator(`a[href="/farm/listings/${copyId}/edit"]`) });
+    await expect(copyCard).toContainText("草稿");
+    const form = page.getByTestId("bulk-form");
+    const copyRow = form.locator(`tr[data-listing-id="${copyId}"]`);
+    const otherRow = form.getByTestId("bulk-row").filter({ hasNot: page.locator(`input[value="${copyId}"]`) }).first();
+    const otherPrice = await otherRow.locator('input[name$=".price"]').inputValue();
+
+    // One wrong row: nothing is saved, the row says why.
+    await otherRow.locator('input[name$=".price"]').fill("8.88");
+    await copyRow.locator('input[name$=".price"]').fill("12,345.6.7");
+    await form.getByRole("button", { name: "保存全部" }).click();
+    await expect(page.getByText("价格或库存有误，请检查标红的行。")).toBeVisible();
+    await expect(page.locator("tr.row-error")).toHaveCount(1);
+    await page.goto("/farm");
+    await expect(form.getByTestId("bulk-row").filter({ hasNot: page.locator(`input[value="${copyId}"]`) }).first().locator('input[name$=".price"]')).toHaveValue(otherPrice);
+
+    // Both rows right: both saved in one go.
+    await copyRow.locator('input[name$=".price"]').fill("12.80");
+    await copyRow.locator('input[name$=".stock"]').fill("33");
+    await form.getByRole("button", { name: "保存全部" }).click();
+    await expect(page).toHaveURL(/\/farm\?bulk=1$/);
+    await expect(page.getByText("已保存 1 个商品的价格和库存。")).toBeVisible();
+    await expect(copyCard).toContainText("¥12.80");
+    await expect(copyRow.locator('input[name$=".stock"]')).toHaveValue("33");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  });
+});

@@ -266,8 +266,8 @@ test("a recall while a parcel is on the road: the operator quarantines it and th
   await expect(buyer.getByTestId("parcel-quarantined")).toBeVisible();
   await expect(buyer.getByTestId("pickup-code")).toHaveCount(0);
   await expect(buyer.getByTestId("order-status")).toHaveText("已退款");
-  await expect(buyer.getByTestId("order-refund")).toContainText("召回退款");
-  await expect(buyer.getByTestId("order-refund")).toContainText("已原路退回");
+  await expect(buyer.getByTestId("refund")).toContainText("召回退款");
+  await expect(buyer.getByTestId("refund")).toContainText("已原路退回");
   await buyer.goto("/account/notices");
   await expect(buyer.getByText(/召回退款：订单 #\d+ 中被召回的商品已退款/).first()).toBeVisible();
 

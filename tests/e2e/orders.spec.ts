@@ -188,3 +188,101 @@ test("checking out more than is left shows the sold-out message and places nothi
   await expect(page.locator(`.cart-line input[name="quantity"]`)).toHaveValue(String(wanted));
   await emptyCart(page);
 });
+
+/**
+ * Issue 13 §4–§5 at 360 px: the apple farmer copies a listing and gives the copy sizes; a new buyer
+ * chooses a size, steps the cart's quantity, sees 免运费 and the pickup estimate, pays; the platform
+ * admin refunds ¥20 of it on the order page; the buyer sees the refund, the refunded total and a notice.
+ */
+test("a buyer buys a size and sees a partial refund on the order page", async ({ browser }) => {
+  const phone = () => browser.newContext({ viewport: { width: 360, height: 740 }, locale: "zh-CN" });
+
+  // The farmer: copy a listing on sale, give the copy two sizes, put it on sale.
+  const farm = await phone();
+  const fp = await farm.newPage();
+  await login(fp, DEMO.farmer);
+  await fp.goto("/farm");
+  const onSale = fp.locator("li.farm-listing").filter({ has: fp.getByRole("link", { name: "查看" }) }).filter({ hasNotText: "副本" }).first();
+  const sourceTitle = (await onSale.locator(".title").textContent())!.trim();
+  await onSale.getByRole("button", { name: "复制" }).click();
+  await expect(fp).toHaveURL(/\/farm\/listings\/\d+\/edit\?notice=copied$/);
+  const listingId = /\/farm\/listings\/(\d+)\/edit/.exec(fp.url())![1];
+  const sizes = fp.getByTestId("variants-form");
+  await sizes.locator('input[name="variants[0].name"]').fill("75mm");
+  await sizes.locator('input[name="variants[0].price"]').fill("29.90");
+  await sizes.locator('input[name="variants[0].stock"]').fill("5");
+  await sizes.locator('input[name="variants[1].name"]').fill("80mm");
+  await sizes.locator('input[name="variants[1].price"]').fill("34.90");
+  await sizes.locator('input[name="variants[1].stock"]').fill("5");
+  await sizes.getByRole("button", { name: "保存规格" }).click();
+  await expect(fp).toHaveURL(/notice=variants/);
+  await expect(fp.getByText("规格已保存。")).toBeVisible();
+  await fp.getByRole("button", { name: "上架销售" }).click();
+  await expect(fp).toHaveURL(/notice=published$/);
+  await farm.close();
+
+  // A new buyer: the size, the cart's steppers, the delivery terms before paying.
+  const shop = await phone();
+  const page = await shop.newPage();
+  const buyerPhone = `139${String(Date.now()).slice(-8)}`;
+  await page.goto("/signup");
+  await page.locator('input[name="phone"]').fill(buyerPhone);
+  await page.locator('input[name="displayName"]').fill("规格买家");
+  await page.locator('input[name="password"]').fill("cunpin123");
+  await page.locator('input[name="passwordConfirm"]').fill("cunpin123");
+  await page.locator("main form").getByRole("button", { name: "注册" }).click();
+  await expect(page.getByRole("button", { name: "退出" })).toBeVisible();
+
+  await page.goto(`/listings/${listingId}`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`${sourceTitle} 副本`);
+  await page.getByTestId("variant-choice").getByText(/^80mm/).click();
+  await page.locator("form.add-to-cart").getByRole("button", { name: "加入购物车" }).click();
+  await expect(page).toHaveURL(/\/cart\?added=1$/);
+  const line = page.locator(`li.cart-line[data-listing-id="${listingId}"]`);
+  await expect(line).toContainText("80mm");
+  await expect(line.locator("img")).toBeVisible();
+  await line.getByRole("button", { name: "增加一件" }).click();
+  await expect(line.getByTestId("cart-quantity")).toHaveValue("2");
+  await line.getByRole("button", { name: "减少一件" }).click();
+  await expect(line.getByTestId("cart-quantity")).toHaveValue("1");
+  await expect(page.getByTestId("cart-total")).toHaveText("¥34.90");
+
+  await page.getByRole("link", { name: "去结算" }).click();
+  await expect(page.getByTestId("delivery-fee")).toHaveText("免运费");
+  await expect(page.getByTestId("pickup-estimate")).toHaveText(/^预计 \d{1,2} 月 \d{1,2} 日起可取$/);
+  await page.locator('input[name="deliveryPointId"]:not([disabled])').first().check();
+  await page.getByRole("button", { name: /提交订单/ }).click();
+  await expect(page).toHaveURL(/\/orders\/\d+\/pay$/);
+  await page.getByTestId("test-mode").getByRole("button", { name: /模拟支付成功/ }).click();
+  await expect(page).toHaveURL(/\/orders\/\d+$/);
+  await expect(page.getByTestId("order-status")).toHaveText("已支付");
+  await expect(page.getByTestId("sub-order")).toContainText("80mm");
+  await expect(page.getByTestId("order-refunds")).toHaveCount(0);
+  const orderUrl = new URL(page.url()).pathname;
+
+  // The platform admin refunds ¥20 of it from the order page.
+  const office = await phone();
+  const ap = await office.newPage();
+  await login(ap, DEMO.platformAdmin);
+  await ap.goto(orderUrl);
+  await ap.getByText("退款（平台管理员）").click();
+  await ap.getByLabel("退款金额（元）").fill("20");
+  await ap.getByLabel("说明（买家可见）").fill("果径偏小");
+  await ap.getByRole("button", { name: "确认退款" }).click();
+  await expect(ap.getByTestId("refund")).toContainText("¥20.00");
+  await office.close();
+
+  // The buyer sees it: amount, reason, date, the refunded total, and a notice.
+  await page.reload();
+  const refund = page.getByTestId("refund");
+  await expect(refund).toHaveCount(1);
+  await expect(refund).toContainText("¥20.00");
+  await expect(refund).toContainText("补偿");
+  await expect(refund).toContainText(/\d{4}-\d{2}-\d{2}/);
+  await expect(refund).toContainText("果径偏小");
+  await expect(page.getByTestId("refunded-total")).toHaveText("−¥20.00");
+  await expect(page.getByText("本订单已退款 ¥20.00")).toBeVisible();
+  await page.goto("/account/notices");
+  await expect(page.getByText(/已退款 ¥20\.00/)).toBeVisible();
+  await shop.close();
+});

@@ -130,6 +130,8 @@ const RULES: Record<string, { route: Set<RoleName>; objects?: Set<RoleName> }> =
  * not succeed with them. Only for routes whose forms name such objects.
  */
 const FORM_OWNERS: Record<string, Set<RoleName>> = {
+  // Copy and the bulk price/stock table name producer A's listings.
+  "farm._index": tenantA,
   "farm.orders": tenantAOrAdmin,
   "farm.plots._index": tenantA,
   "farm.batches.new": tenantA,

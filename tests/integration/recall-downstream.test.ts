@@ -13,7 +13,8 @@ import { ForbiddenError } from "../../core/errors";
 import { actorFor, cachedPasswordHash, createCourierRoute, createTestDatabase, createUser, ensureTestRegions } from "../../seeds/factories";
 import { addToCart } from "../../market/orders/cart";
 import { checkout } from "../../market/orders/checkout";
-import { cashRefundsDue, orderRefunds, payOutCashRefund, refundRecall } from "../../market/orders/recall-refunds";
+import { cashRefundsDue, payOutCashRefund, refundRecall } from "../../market/orders/recall-refunds";
+import { orderRefunds } from "../../market/orders/buyer-view";
 import { reconcilePayments } from "../../market/payments/reconcile";
 import { createPaymentIntent, type Stripe } from "../../market/payments/stripe";
 import { applyPaymentOutcome } from "../../market/payments/settle";
@@ -233,7 +234,7 @@ describe("recall refunds", () => {
     expect(orderStatus(db, onRoad.orderId)).toBe("refunded");
     expect(orderStatus(db, atProducer.orderId)).toBe("refunded");
     expect(noticesOf(onRoad.buyer.id, "recall.notice.refunded")).toBe(1);
-    const refunds = orderRefunds(db, onRoad.buyer, onRoad.orderId);
+    const { refunds } = orderRefunds(db, onRoad.orderId);
     expect(refunds).toEqual([expect.objectContaining({ reason: "recall", method: "stripe", status: "succeeded", amountFen: onRoad.totalFen, recallId })]);
     // The parcel still at the producer is cancelled with the refund.
     expect(parcelsOf(atProducer.orderId)[0].status).toBe("cancelled");
@@ -263,7 +264,7 @@ describe("recall refunds", () => {
     expect(() => payOutCashRefund(db, op, mine.refundId)).toThrow(/alreadyPaidOut/);
     expect(cashRefundsDue(db, op, m.pointId).some((d) => d.refundId === mine.refundId)).toBe(false);
     expect(orderStatus(db, paidStation.orderId)).toBe("refunded");
-    expect(orderRefunds(db, paidStation.buyer, paidStation.orderId)[0]).toMatchObject({ method: "cash", status: "succeeded" });
+    expect(orderRefunds(db, paidStation.orderId).refunds[0]).toMatchObject({ method: "cash", status: "succeeded" });
     await refundRecall(db, stripe, recallId);
     expect(val<number>(`select count(*) from refunds where recall_id = ? and method = 'cash'`, recallId)).toBe(1);
   });
