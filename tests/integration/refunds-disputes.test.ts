@@ -20,7 +20,11 @@ import { applyPaymentOutcome } from "../../market/payments/settle";
 import { DomainRuleError, ForbiddenError } from "../../core/errors";
 import { cachedPasswordHash, createTestDatabase, createUser } from "../../seeds/factories";
 import { createBuyer, createMarket, orderStatus, type Market } from "../helpers/orders";
-import { testStripe } from "../helpers/stripe";
+import { signedEvent, testStripe, TEST_WEBHOOK_SECRET } from "../helpers/stripe";
+import { handleStripeWebhook } from "../../market/payments/webhooks";
+import { markReturned } from "../../logistics/holding";
+import { dispatchSubOrder, handOutParcel, markParcelArrived } from "../../logistics/parcels";
+import { pickupCode } from "../../logistics/pickup-code";
 
 let db: Db;
 let cleanup: () => void;
@@ -155,6 +159,91 @@ describe("refundSubOrder", () => {
     addToCart(db, b.id, m.apples, 1);
     const o = checkout(db, b, { contactPhone: b.phone, deliveryPointId: m.pointId });
     await expect(refundSubOrder(db, stripe, admin, o.subOrders[0]!.id, 100, "other")).rejects.toMatchObject({ messageKey: "refunds.error.notRefundable" });
+  });
+});
+
+describe("a full refund stops the sub-order's parcels", () => {
+  let operator: Actor;
+  beforeAll(async () => {
+    const op = await createUser(db, { roles: ["delivery_operator"], displayName: "退款测试站长" });
+    db.$client.prepare(`insert into delivery_point_operators (delivery_point_id, user_id) values (?, ?)`).run(m.pointId, op.id);
+    operator = actorOf(op.id);
+  });
+
+  type ParcelRow = { id: number; code: string; status: string; slotId: number | null; subOrderId: number };
+  const parcelsOf = (orderId: number) =>
+    db.$client.prepare(`select id, code, status, slot_id as slotId, sub_order_id as subOrderId from parcels where order_id = ? order by id`).all(orderId) as ParcelRow[];
+  const parcelOf = (orderId: number, subOrderId: number) => parcelsOf(orderId).find((p) => p.subOrderId === subOrderId)!;
+  const occupying = (slotId: number) =>
+    db.$client.prepare(`select count(*) from parcels where slot_id = ? and status in ('dispatched', 'arrived', 'return_flagged')`).pluck().get(slotId) as number;
+  const eventsOf = (parcelId: number) => db.$client.prepare(`select kind from parcel_events where parcel_id = ? order by id`).pluck().all(parcelId) as string[];
+
+  /** Checkout, then paid the way Stripe pays: a signed payment_intent.succeeded through the webhook handler. */
+  async function paidThroughWebhook() {
+    const b = await createBuyer(db);
+    addToCart(db, b.id, m.apples, 2); // 3980
+    addToCart(db, b.id, m.kiwis, 1); // 3333
+    const order = checkout(db, b, { contactPhone: b.phone, deliveryPointId: m.pointId });
+    const pi = await createPaymentIntent(db, stripe, order.orderId);
+    const object = { ...(await stripe.paymentIntents.retrieve(pi.id)), status: "succeeded", amount: order.totalFen, amount_received: order.totalFen, currency: "cny", metadata: { order_id: String(order.orderId) } };
+    const event = { id: `evt_refund_parcels_${order.orderId}`, object: "event", api_version: "2026-10-28.endive", created: Math.floor(Date.now() / 1000), livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type: "payment_intent.succeeded", data: { object } };
+    const { body, signature } = signedEvent(stripe, event, TEST_WEBHOOK_SECRET);
+    expect(await handleStripeWebhook(db, stripe, body, signature, TEST_WEBHOOK_SECRET)).toMatchObject({ status: 200, duplicate: false });
+    expect(orderStatus(db, order.orderId)).toBe("paid");
+    const subA = order.subOrders.find((s) => s.producerId === m.producerA)!;
+    const subB = order.subOrders.find((s) => s.producerId === m.producerB)!;
+    return { order, subA, subB };
+  }
+
+  it("a dispatched parcel is flagged for return and keeps its slot; one still at the producer is cancelled; the return frees the slot", async () => {
+    const { order, subA, subB } = await paidThroughWebhook();
+    expect(parcelsOf(order.orderId).map((p) => p.status)).toEqual(["awaiting_dispatch", "awaiting_dispatch"]);
+    // Producer A sends its box; producer B has not yet.
+    expect(dispatchSubOrder(db, farmerA, subA.id).dispatched).toHaveLength(1);
+    const dispatched = parcelOf(order.orderId, subA.id);
+    expect(dispatched).toMatchObject({ status: "dispatched" });
+    const slotId = dispatched.slotId!;
+    expect(slotId).not.toBeNull();
+    expect(occupying(slotId)).toBe(1);
+
+    const a = await refundSubOrder(db, stripe, admin, subA.id, 3980, "cancelled");
+    expect(a).toMatchObject({ subOrderRefunded: true, orderRefunded: false });
+    // The box exists and is on its way: flagged for return, its slot still taken.
+    expect(parcelOf(order.orderId, subA.id)).toMatchObject({ status: "return_flagged", slotId });
+    expect(occupying(slotId)).toBe(1);
+    expect(eventsOf(dispatched.id)).toContain("return_flagged");
+    expect(parcelOf(order.orderId, subB.id).status).toBe("awaiting_dispatch"); // the other producer's part goes on
+
+    const b = await refundSubOrder(db, stripe, admin, subB.id, 3333, "cancelled");
+    expect(b).toMatchObject({ subOrderRefunded: true, orderRefunded: true });
+    expect(orderStatus(db, order.orderId)).toBe("refunded");
+    // B's box never left the producer: cancelled, no slot.
+    expect(parcelOf(order.orderId, subB.id)).toMatchObject({ status: "cancelled", slotId: null });
+    expect(() => dispatchSubOrder(db, farmerB, subB.id)).toThrow();
+
+    // It cannot reach the buyer: not at the point (never arrived), nor arrive now.
+    expect(() => handOutParcel(db, operator, { parcelId: dispatched.id, pickupCode: "000000" })).toThrow(/notAtPoint/);
+    expect(() => markParcelArrived(db, operator, dispatched.code)).toThrow(/notDispatched/);
+    // The operator sends it back: the slot is free again.
+    markReturned(db, operator, dispatched.id);
+    expect(parcelOf(order.orderId, subA.id)).toMatchObject({ status: "returned", slotId });
+    expect(occupying(slotId)).toBe(0);
+  });
+
+  it("a parcel waiting at the point is not handed out, even with its right code, once its sub-order is refunded in full", async () => {
+    const { order, subA } = await paidThroughWebhook();
+    dispatchSubOrder(db, farmerA, subA.id);
+    const p = parcelOf(order.orderId, subA.id);
+    markParcelArrived(db, operator, p.code);
+    expect(parcelOf(order.orderId, subA.id).status).toBe("arrived");
+    const code = pickupCode(p.id, db.$client.prepare(`select pickup_code_nonce from parcels where id = ?`).pluck().get(p.id) as string);
+
+    await refundSubOrder(db, stripe, admin, subA.id, 3980, "goodwill");
+    expect(parcelOf(order.orderId, subA.id)).toMatchObject({ status: "return_flagged", slotId: p.slotId });
+    expect(() => handOutParcel(db, operator, { parcelId: p.id, pickupCode: code })).toThrow(/orderCancelled/);
+    expect(parcelOf(order.orderId, subA.id).status).toBe("return_flagged");
+    markReturned(db, operator, p.id);
+    expect(occupying(p.slotId!)).toBe(0);
   });
 });
 

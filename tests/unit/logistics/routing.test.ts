@@ -57,9 +57,10 @@ describe("tourLengthKm", () => {
     expect(tourLengthKm(depot, [a])).toBeCloseTo(2 * distanceKm(depot.lat, depot.lng, a.lat, a.lng), 12);
   });
 
-  it("matches a hand-computed figure: 1° of latitude is about 111.2 km", () => {
+  it("matches a hand-computed figure: 1° of latitude is 111.195 km", () => {
+    // Along a meridian haversine is exactly R · Δlat: 6371.0088 km × π / 180 = 111.195080 km; there and back 222.390160 km.
     const north = { id: 1, lat: depot.lat + 1, lng: depot.lng };
-    expect(tourLengthKm(depot, [north])).toBeCloseTo(2 * 111.195, 1);
+    expect(tourLengthKm(depot, [north])).toBeCloseTo(222.39016, 4);
   });
 });
 
@@ -171,6 +172,37 @@ describe("a known optimum", () => {
       return km + distanceKm(p.lat, p.lng, q.lat, q.lng);
     }, 0);
     expect(plan.improvedKm).toBeCloseTo(perimeter, 6);
+  });
+
+  it("a 2 × 3 grid at the equator: the perimeter, with a hand-computed length", () => {
+    // Depot at (0°, 0°) and five stops on a grid of 0.1° steps:
+    //   lat 0.1:  (5) ── (4) ── (3)
+    //   lat 0.0:  depot ─ (1) ── (2)      lng 0, 0.1, 0.2
+    // The only tour of a 2 × 3 grid using grid edges alone is its perimeter, and any other edge is at
+    // least a diagonal (≈ 15.7 km) against ≈ 11.1 km, so the optimum is depot 1 2 3 4 5 (or reversed).
+    // Along the equator and along a meridian the haversine distance is exactly R · Δangle:
+    //   R · 0.1° = 6371.0088 km × 0.1 × π / 180 = 11.119508 km   (bottom two edges, left and right side)
+    // Along the parallel at 0.1° the two top edges are a little shorter:
+    //   2R · asin(cos 0.1° · sin 0.05°) ≈ R · 0.1° · cos 0.1° = 11.119508 × (1 − (0.0017453)² / 2)
+    //   = 11.119508 × 0.99999848 = 11.119491 km
+    // Length = 4 × 11.119508 + 2 × 11.119491 = 44.478032 + 22.238982 = 66.717014 km.
+    const grid: Stop[] = [
+      { id: 1, lat: 0, lng: 0.1 },
+      { id: 2, lat: 0, lng: 0.2 },
+      { id: 3, lat: 0.1, lng: 0.2 },
+      { id: 4, lat: 0.1, lng: 0.1 },
+      { id: 5, lat: 0.1, lng: 0 },
+    ];
+    const origin = { lat: 0, lng: 0 };
+    const shuffled = [grid[3], grid[0], grid[4], grid[2], grid[1]]; // 4 1 5 3 2: crosses itself
+    const optimum = [[1, 2, 3, 4, 5], [5, 4, 3, 2, 1]];
+    const plan = planRoute(origin, shuffled);
+    expect(optimum).toContainEqual(plan.improved.map((s) => s.id));
+    expect(plan.improvedKm).toBeCloseTo(66.717014, 5);
+    expect(tourLengthKm(origin, grid)).toBeCloseTo(66.717014, 5);
+    // The shuffled order itself is longer, and 2-opt + Or-opt from it reach the perimeter too.
+    expect(tourLengthKm(origin, shuffled)).toBeGreaterThan(66.717014 + 5);
+    expect(optimum).toContainEqual(improveTour(origin, shuffled).map((s) => s.id));
   });
 
   it("a crossing tour on a square is uncrossed by 2-opt", () => {

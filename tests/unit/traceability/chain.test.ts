@@ -190,3 +190,52 @@ describe("verifyChain", () => {
     expect(verifyChainStrict(rs, keys)).toMatchObject({ ok: true, checked: 200, signaturesVerified: 200 });
   });
 });
+
+/**
+ * Known answers for one fixed event, computed once outside this code (shell, see each comment), so that a
+ * change to canonicalisation, hashing or signing shows up here rather than being recomputed away.
+ * The key is RFC 8032 §7.1 TEST 1 (a published test vector, not a secret): Ed25519 is deterministic, so
+ * the signature is a known answer too.
+ */
+describe("a fixed event (known answers)", () => {
+  // PKCS#8 DER = 302e020100300506032b657004220420 ‖ RFC 8032 TEST 1 secret key 9d61b1…7f60, base64.
+  const RFC8032_TEST1_PKCS8 = "MC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g";
+  // RFC 8032 TEST 1 public key d75a98…511a, base64.
+  const RFC8032_TEST1_PUBLIC = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
+  // printf d75a98…511a | xxd -r -p | sha256sum | cut -c1-32
+  const KEY_ID = "21fe31dfa154a261626bf854046fd227";
+  const signer = signerFromExported({ keyId: KEY_ID, owner: P, privateKeyPkcs8: RFC8032_TEST1_PKCS8 });
+
+  // 2026-04-01 08:00 and 09:00 Asia/Shanghai = 1775001600 and 1775005200 s since the epoch (date -u -d …).
+  const record = appendEvent(
+    null,
+    { lotId: "7", type: "planting", occurredAt: 1775001600000, recordedAt: 1775005200000, actor: P, payload: { variety: "红富士", crop: "apple" } },
+    signer,
+  );
+
+  it("derives the key id from the raw public key", () => {
+    expect(keyIdFor(Buffer.from(RFC8032_TEST1_PUBLIC, "base64"))).toBe(KEY_ID);
+  });
+
+  it("has a known canonical JSON, content hash, event hash and signature", () => {
+    // Keys sorted, no whitespace, seq and signerKeyId filled in, UTF-8 as is.
+    expect(record.content).toBe(
+      '{"actor":{"id":"1","kind":"producer"},"lotId":"7","occurredAt":1775001600000,"payload":{"crop":"apple","variety":"红富士"},"recordedAt":1775005200000,"seq":1,"signerKeyId":"21fe31dfa154a261626bf854046fd227","type":"planting"}',
+    );
+    // printf '%s' '<content above>' | sha256sum
+    expect(record.contentHash).toBe("2ea4843f8d50fc7fe3069e82770ce30c2aca10864c266e2ffd83ed362738d5e1");
+    expect(record.prevHash).toBe(GENESIS_HASH);
+    // 129 bytes: 01 ‖ 32 zero bytes (genesis) ‖ 64 zero bytes (no previous signature) ‖ contentHash, through
+    // xxd -r -p | sha256sum
+    expect(record.eventHash).toBe("e7b2018e644c3111e765276b098bf8549c57e233c3aad64740d4059e630340cd");
+    // openssl pkeyutl -sign -inkey <TEST 1 key> -rawin -in <the 32 raw bytes of eventHash> | base64
+    expect(record.signature).toBe("dE/2vscELTFAgGT8AKxnZSgHB5giQ/pQ52iHn6pUdhjVjlU0vkAwrLV6ROlxIKnaQ+sGXOIE34Qs5G/0vDDuDQ==");
+    expect(record.signerKeyId).toBe(KEY_ID);
+  });
+
+  it("verifies against the published public key", () => {
+    const trusted = new Map([[KEY_ID, { owner: P, publicKey: RFC8032_TEST1_PUBLIC }]]);
+    expect(verifyChain([record], trusted).ok).toBe(true);
+    expect(verifyChainStrict([record], trusted).ok).toBe(true);
+  });
+});

@@ -34,7 +34,9 @@ const fullLot = (): NewEventContent[] => [
 
 describe("EPCIS Event Hash ID", () => {
   it("reproduces GS1's reference implementation on its single-event vector", () => {
-    // RalphTro/epcis-event-hash-generator tests/examples/epcisDocWithSingleEvent.jsonld → .hashes
+    // RalphTro/epcis-event-hash-generator tests/examples/epcisDocWithSingleEvent.jsonld → .prehashes and
+    // .hashes (GS1's reference implementation of the CBV 2.0 event hash; checked: the .prehashes line
+    // piped through sha256sum gives the .hashes id)
     const event = {
       type: "ObjectEvent",
       action: "OBSERVE",
@@ -50,6 +52,60 @@ describe("EPCIS Event Hash ID", () => {
       "eventType=ObjectEventeventTime=2022-02-17T02:33:31.116ZeventTimeZoneOffset=-06:00epcListepc=https://id.gs1.org/01/10614141073464/21/2017epc=https://id.gs1.org/01/10614141073464/21/2018action=OBSERVEbizStep=https://ref.gs1.org/cbv/BizStep-shippingdisposition=https://ref.gs1.org/cbv/Disp-in_transitreadPointid=https://id.gs1.org/414/0614141073467/254/1234bizTransactionListbizTransaction=http://transaction.acme.com/po/12345678type=https://ref.gs1.org/cbv/BTT-po",
     );
     expect(epcisEventHashId(event)).toBe("ni:///sha-256;3e0f2437f4cb5e8a1b832b769c0eed1bf3e1421f14061132e9800ded03f10182?ver=CBV2.0");
+  });
+
+  it("gives a hand-derived pre-hash string and id for GS1's Example 9.6.2 object event", () => {
+    // The event of GS1's EPCIS 2.0 Example_9.6.2-ObjectEventWithDigitalLink.jsonld (../shared/data/epcis),
+    // without its eventID. That file's eventID (ni:///sha-256;115b1498…) is not reproducible from the
+    // event by the CBV 2.0 algorithm as published (nor are the other example files' ids), so the expected
+    // values below were derived by hand from the algorithm and hashed once with python3 hashlib.sha256:
+    //  1. fields in the algorithm's fixed order: eventType, eventTime, eventTimeZoneOffset, quantityList,
+    //     action, bizStep, disposition, readPoint, bizLocation, sourceList, destinationList, then extensions;
+    //  2. eventTime in UTC with exactly three decimals: 2013-06-08T14:58:56.591Z (already so);
+    //  3. bare CBV words become ref.gs1.org URIs: receiving → …/BizStep-receiving, in_progress →
+    //     …/Disp-in_progress, possessing_party → …/SDT-possessing_party;
+    //  4. SGLN URNs become Digital Links with the GLN's check digit, extension "0" dropped:
+    //     urn:epc:id:sgln:0614141.00777.0 → 061414100777 + check 6 → https://id.gs1.org/414/0614141007776
+    //     (check digit: weights 3,1,3… from the right, sum 94 → 10 − 4 = 6), likewise 0614141008889, 4012345000016,
+    //     4012345002256, 0614141000012;
+    //  5. list elements "source=…type=…" sorted as strings (…000016 before …002256; …000012 before …007776);
+    //  6. the extension example:myField expanded with the context's namespace: {http://ns.example.com/epcis/}myField.
+    const event = {
+      type: "ObjectEvent",
+      eventTime: "2013-06-08T14:58:56.591Z",
+      eventTimeZoneOffset: "+02:00",
+      action: "OBSERVE",
+      bizStep: "receiving",
+      disposition: "in_progress",
+      readPoint: { id: "urn:epc:id:sgln:0614141.00777.0" },
+      bizLocation: { id: "urn:epc:id:sgln:0614141.00888.0" },
+      quantityList: [{ epcClass: "https://id.gs1.org/01/70614141123451/10/998877", quantity: 200, uom: "KGM" }],
+      sourceList: [
+        { type: "possessing_party", source: "urn:epc:id:sgln:4012345.00001.0" },
+        { type: "location", source: "urn:epc:id:sgln:4012345.00225.0" },
+      ],
+      destinationList: [
+        { type: "owning_party", destination: "urn:epc:id:sgln:0614141.00001.0" },
+        { type: "location", destination: "urn:epc:id:sgln:0614141.00777.0" },
+      ],
+      "example:myField": "Example of a vendor/user extension",
+    };
+    const prefixes = prefixesFromContext(["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", { example: "http://ns.example.com/epcis/" }]);
+    expect(epcisPreHashString(event, prefixes)).toBe(
+      "eventType=ObjectEvent" +
+        "eventTime=2013-06-08T14:58:56.591Z" +
+        "eventTimeZoneOffset=+02:00" +
+        "quantityListquantityElementepcClass=https://id.gs1.org/01/70614141123451/10/998877quantity=200uom=KGM" +
+        "action=OBSERVE" +
+        "bizStep=https://ref.gs1.org/cbv/BizStep-receiving" +
+        "disposition=https://ref.gs1.org/cbv/Disp-in_progress" +
+        "readPointid=https://id.gs1.org/414/0614141007776" +
+        "bizLocationid=https://id.gs1.org/414/0614141008889" +
+        "sourceListsource=https://id.gs1.org/414/4012345000016type=https://ref.gs1.org/cbv/SDT-possessing_partysource=https://id.gs1.org/414/4012345002256type=https://ref.gs1.org/cbv/SDT-location" +
+        "destinationListdestination=https://id.gs1.org/414/0614141000012type=https://ref.gs1.org/cbv/SDT-owning_partydestination=https://id.gs1.org/414/0614141007776type=https://ref.gs1.org/cbv/SDT-location" +
+        "{http://ns.example.com/epcis/}myField=Example of a vendor/user extension",
+    );
+    expect(epcisEventHashId(event, prefixes)).toBe("ni:///sha-256;7a61681264bd7d600d6534cf5dcb07de6a11fd71b52074b73d6bbf7ff873dc2e?ver=CBV2.0");
   });
 
   it("normalises timestamps, EPC URNs and Digital Links", () => {
