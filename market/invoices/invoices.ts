@@ -303,14 +303,19 @@ function workerFile(): string {
 
 // ─── stored PDFs ─────────────────────────────────────────────────────────────
 // An issued invoice never changes, so its PDF is rendered once and kept next to the database
-// (<data folder>/invoices/<id>-<number>.pdf); the download serves the file. The order page
+// (data/cunpin-invoices/<id>-<number>.pdf); the download serves the file. The order page
 // starts the render on its first view and shows "being generated" until the file exists.
 
-/** Where the invoice PDFs of this database live: an "invoices" folder beside the database file. */
+/**
+ * Where the invoice PDFs of this database live: a folder beside the database file named after it
+ * (data/cunpin.db → data/cunpin-invoices), so that two databases in one folder (tests) never
+ * share invoice files.
+ */
 export function invoicePdfDir(db: Db): string {
   const file = db.$client.name;
   if (!file || file === ":memory:") return path.join(os.tmpdir(), `cunpin-invoices-${process.pid}`);
-  return path.join(path.dirname(path.resolve(file)), "invoices");
+  const abs = path.resolve(file);
+  return path.join(path.dirname(abs), `${path.basename(abs, path.extname(abs))}-invoices`);
 }
 
 function pdfFile(db: Db, inv: Pick<InvoiceRow, "id" | "number">): string {
