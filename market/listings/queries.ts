@@ -512,12 +512,15 @@ function loadCategories(db: Db) {
 }
 
 export function getHomePage(db: Db) {
-  // Covered by listings_category_status_idx: no table rows are read.
+  // One count per category on listings_category_status_idx (covering: no table rows read). A
+  // GROUP BY over listings let the planner take the status index and read every published row:
+  // 315 ms at 100,000 listings against 2 ms (issue 14 §5).
   const counts = new Map(
     db
       .all<{ categoryId: number; n: number }>(sql`
-        select category_id as categoryId, count(*) as n from listings
-        where status = 'published' group by category_id`)
+        select c.id as categoryId,
+               (select count(*) from listings l where l.category_id = c.id and l.status = 'published') as n
+        from categories c`)
       .map((r) => [r.categoryId, r.n]),
   );
   const categories = loadCategories(db).map((c) => ({ ...c, count: counts.get(c.id) ?? 0 }));
