@@ -192,7 +192,7 @@ export default function BrowseListings() {
       </ul>
 
       <p className="meta" role="status">
-        {t("storefront.resultCount", { count: result.total })}
+        {t(result.totalCapped ? "storefront.resultCountCapped" : "storefront.resultCount", { count: result.total })}
       </p>
       {result.items.length ? (
         <ListingGrid cards={result.items} />

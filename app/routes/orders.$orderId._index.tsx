@@ -8,7 +8,7 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatFen } from "../../core/money";
 import { useT } from "~/i18n/react";
-import { getOrderTimeline, getDeliveryPoint, lotCodes, listOrderInvoices, afterSaleForOrder, orderRefunds, refundableFen, refundSubOrder, getStripe } from "~/market.server";
+import { getOrderTimeline, getDeliveryPoint, lotCodes, listOrderInvoices, invoicePdfReady, prepareInvoicePdfs, afterSaleForOrder, orderRefunds, refundableFen, refundSubOrder, getStripe } from "~/market.server";
 import { buyerParcels, pendingPointChanges, respondToPointChange } from "~/logistics.server";
 import { getDb } from "~/utils/db.server";
 // ── after sale (W1) ──
@@ -25,6 +25,11 @@ import { PriceField } from "~/listings/schemas";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data ? pageTitle(matches, "orders.orderNo", { id: data.order.id }) : pageTitle(matches, "error.notFound");
+
+function withPdfsStarted<T extends { id: number; number: string }>(db: ReturnType<typeof getDb>, invoices: T[]): T[] {
+  prepareInvoicePdfs(db, invoices);
+  return invoices;
+}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -43,7 +48,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     afterSale: afterSaleForOrder(db, order, user.id),
     // ── end after sale ──
     // ── invoices (W2) ──
-    invoices: listOrderInvoices(db, order.id).map((i) => ({ id: i.id, subOrderId: i.subOrderId, number: i.number, vatTreatment: i.vatTreatment, vatRateBp: i.vatRateBp, vatFen: i.vatFen })),
+    // PDFs are rendered off the event loop and stored (issue 14 §3): the first view starts them.
+    invoices: withPdfsStarted(db, listOrderInvoices(db, order.id)).map((i) => ({
+      id: i.id,
+      subOrderId: i.subOrderId,
+      number: i.number,
+      vatTreatment: i.vatTreatment,
+      vatRateBp: i.vatRateBp,
+      vatFen: i.vatFen,
+      pdfReady: invoicePdfReady(db, i),
+    })),
     // ── end invoices ──
     // ── parcels (issue 5): the pickup code and its QR only for the buyer's own order ──
     ...(await parcelsFor(user, order.id, order.buyerId)),
@@ -382,6 +396,11 @@ export default function OrderRoute() {
             </li>
           ))}
         </ul>
+        {invoices.some((i) => !i.pdfReady) ? (
+          <p className="meta" data-testid="invoices-pending" role="status">
+            {t("invoices.pending")} <a href={`/orders/${order.id}`}>{t("invoices.refresh")}</a>
+          </p>
+        ) : null}
       </section>
       {/* ── end invoices ── */}
 

@@ -5,7 +5,7 @@
  * React Router has no partial dynamic segments, so the ".pdf" is parsed here.)
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { canViewInvoice, getInvoice, loadInvoiceDocument, renderInvoicePdf } from "~/market.server";
+import { canViewInvoice, getInvoice, invoicePdf } from "~/market.server";
 import { getDb } from "~/utils/db.server";
 import { parseOrderId } from "~/utils/order-access.server";
 import { requireUser } from "~/utils/session.server";
@@ -20,7 +20,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const invoice = getInvoice(db, invoiceId);
   if (!invoice || invoice.orderId !== orderId) throw new Response("error.notFound", { status: 404 });
   if (!canViewInvoice(user, invoice)) throw new Response("error.forbidden", { status: 403 });
-  const pdf = await renderInvoicePdf(loadInvoiceDocument(db, invoiceId)!);
+  // The stored PDF, or rendered now in the PDF worker (the event loop stays free meanwhile).
+  const pdf = (await invoicePdf(db, invoiceId))!;
   const name = `${invoice.number}.pdf`;
   return new Response(new Uint8Array(pdf), {
     headers: {

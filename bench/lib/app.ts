@@ -31,6 +31,8 @@ export function prepareAppRun(root: string, name: string): AppRun {
   };
   if (buildIsStale(root, buildDir)) runStep(`build into ${path.relative(root, buildDir)}`, "npx", ["remix", "build"], env);
   else process.stderr.write(`bench: reusing the build in ${path.relative(root, buildDir)}\n`);
-  runStep(`migrate and seed the ${dataSet} data set`, "npx", ["tsx", "seeds/cli.ts", ...(dataSet === "small" ? ["--small"] : [])], env);
+  // BENCH_LISTINGS=N adds N generated listings (seeds/bulk-data.ts): the page benches at 10×, 100× data.
+  const bulk = process.env.BENCH_LISTINGS ? ["--listings", String(Number(process.env.BENCH_LISTINGS))] : [];
+  runStep(`migrate and seed the ${dataSet} data set${bulk.length ? ` + ${bulk[1]} listings` : ""}`, "npx", ["tsx", "seeds/cli.ts", ...(dataSet === "small" ? ["--small"] : []), ...bulk], env);
   return { env, runDir, buildDir, dataSet, cleanup };
 }

@@ -14,8 +14,11 @@
  */
 import { shanghaiDate, shanghaiYear } from "../../core/clock";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import PDFDocument from "pdfkit";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { findCjkFont, fontCandidates, layoutInvoicePdf, type InvoicePrintout } from "./invoice-pdf.mjs";
 import type { Db } from "../../db/client";
 import type { ProducerKind } from "../../db/schema";
 import type { Actor } from "../../core/permissions";
@@ -193,125 +196,171 @@ export function loadInvoiceDocument(db: Db, invoiceId: number): InvoiceDocument 
   return { ...inv, seller, buyer, lines };
 }
 
-/**
- * The CJK font: CUNPIN_CJK_FONT (a .ttf/.otf/.ttc), else Debian's fonts-noto-cjk, else a font
- * shipped in public/fonts (Noto is SIL OFL 1.1, which allows bundling). Without any of them the
- * PDF falls back to Helvetica and prints non-Latin-1 characters as "?" — readable numbers and
- * amounts, but no Chinese; a warning is logged once, and the operator installs fonts-noto-cjk
- * (scripts/ensure-tools.sh and .ci/run do).
- */
-const FONT_CANDIDATES: { file: string; family?: string }[] = [
-  { file: "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", family: "NotoSansCJKsc-Regular" },
-  { file: "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", family: "NotoSansCJKsc-Regular" },
-  { file: path.join(process.cwd(), "public/fonts/NotoSansSC-Regular.otf") },
-  { file: "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", family: "WenQuanYi Micro Hei" },
-];
-
-type CjkFont = { buffer: Buffer; family?: string } | null;
-let cjkFont: CjkFont | undefined;
-
-function findCjkFont(): CjkFont {
-  if (cjkFont !== undefined) return cjkFont;
-  const fromEnv = process.env.CUNPIN_CJK_FONT;
-  const candidates = fromEnv ? [{ file: fromEnv, family: process.env.CUNPIN_CJK_FONT_FAMILY }, ...FONT_CANDIDATES] : FONT_CANDIDATES;
-  for (const c of candidates) {
-    try {
-      // Read once per process: the TTC is ~20 MB, pdfkit embeds only the glyphs used (subset).
-      cjkFont = { buffer: fs.readFileSync(c.file), family: c.family };
-      return cjkFont;
-    } catch {
-      // try the next one
-    }
-  }
-  cjkFont = null;
-  logger.warn({ tried: candidates.map((c) => c.file) }, "no CJK font for invoice PDFs: Chinese prints as '?' (install fonts-noto-cjk)");
-  return cjkFont;
-}
-
-/** Whether Chinese text can be printed (tests and health output). */
+/** Whether Chinese text can be printed (tests and health output); warns once when it cannot. */
 export function hasCjkFont(): boolean {
-  return findCjkFont() !== null;
+  const found = findCjkFont() !== null;
+  if (!found && !fontWarned) {
+    fontWarned = true;
+    logger.warn({ tried: fontCandidates().map((c) => c.file) }, "no CJK font for invoice PDFs: Chinese prints as '?' (install fonts-noto-cjk)");
+  }
+  return found;
+}
+let fontWarned = false;
+
+/** What the PDF prints, every value formatted here (money, China date), so the layout needs no domain code. */
+export function invoicePrintout(doc: InvoiceDocument): InvoicePrintout {
+  const totals: [string, string][] = [["价税合计 Total (VAT incl.)", formatFen(doc.totalFen)]];
+  if (doc.vatTreatment === "exempt") {
+    totals.push(["增值税 VAT", "免税 exempt (农业生产者销售自产农产品 / farmer selling own produce)"]);
+  } else {
+    totals.push(["不含税金额 Net", formatFen(doc.totalFen - doc.vatFen)]);
+    totals.push([`增值税 VAT ${((doc.vatRateBp ?? 0) / 100).toFixed(0)}%`, formatFen(doc.vatFen)]);
+  }
+  return {
+    number: doc.number,
+    issuedAt: doc.issuedAt,
+    issuedDate: shanghaiDate(doc.issuedAt),
+    orderId: doc.orderId,
+    subOrderId: doc.subOrderId,
+    seller: {
+      name: doc.seller.nameEn ? `${doc.seller.nameZh} (${doc.seller.nameEn})` : doc.seller.nameZh,
+      creditCode: doc.seller.creditCode,
+      address: doc.seller.address,
+    },
+    buyer: doc.buyer,
+    lines: doc.lines.map((l) => ({ title: l.title, quantity: String(l.quantity), unitPrice: formatFen(l.unitPriceFen), total: formatFen(l.totalFen) })),
+    totals,
+  };
 }
 
 /**
- * The invoice as PDF bytes. Bilingual labels (Chinese first). The invoice number is also written
- * to the document info (Title/Subject), which stays uncompressed: searchable in the raw bytes.
+ * The invoice as PDF bytes, laid out in a worker thread (issue 14 §3): a PDF with the CJK font
+ * costs 0.5–1.3 s of CPU, which on the main thread would stall every other request. One worker
+ * per process, started on first use, jobs queued in order; it does not keep the process alive.
  */
 export function renderInvoicePdf(doc: InvoiceDocument, opts: { compress?: boolean } = {}): Promise<Buffer> {
-  const font = findCjkFont();
-  const pdf = new PDFDocument({
-    size: "A4",
-    margin: 50,
-    compress: opts.compress ?? true,
-    info: { Title: `Invoice ${doc.number}`, Subject: doc.number, Author: "Cunpin", Producer: "Cunpin", CreationDate: new Date(doc.issuedAt) },
-  });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on("data", (c: Buffer) => chunks.push(c));
-    pdf.on("end", () => resolve(Buffer.concat(chunks)));
-    pdf.on("error", reject);
-  });
-  let text = (s: string) => s;
-  if (font) {
-    pdf.registerFont("cjk", font.buffer, font.family as string);
-    pdf.font("cjk");
-  } else {
-    pdf.font("Helvetica");
-    text = (s: string) => s.replace(/[^\x20-\xff]/g, "?");
-  }
-  const left = 50;
-  const width = pdf.page.width - 100;
+  hasCjkFont();
+  return pdfWorker().render(invoicePrintout(doc), opts.compress ?? true);
+}
 
-  pdf.fontSize(18).text(text("电子发票 / Invoice"), { align: "center" });
-  pdf.moveDown(0.5);
-  pdf.fontSize(10);
-  const kv = (label: string, value: string) => pdf.text(text(`${label}: ${value}`));
-  kv("发票号码 Invoice No.", doc.number);
-  kv("开票日期 Date", shanghaiDate(doc.issuedAt));
-  kv("订单 Order", `#${doc.orderId} / ${doc.subOrderId}`);
-  pdf.moveDown(0.5);
-  pdf.fontSize(11).text(text("销售方 Seller"));
-  pdf.fontSize(10);
-  kv("名称 Name", doc.seller.nameEn ? `${doc.seller.nameZh} (${doc.seller.nameEn})` : doc.seller.nameZh);
-  kv("统一社会信用代码 Credit code", doc.seller.creditCode);
-  kv("地址 Address", doc.seller.address);
-  pdf.moveDown(0.5);
-  pdf.fontSize(11).text(text("购买方 Buyer"));
-  pdf.fontSize(10);
-  kv("名称 Name", doc.buyer.displayName);
-  kv("手机 Phone", doc.buyer.phone);
-  pdf.moveDown(0.8);
+/** The same layout on the calling thread: only for the bench's with/without comparison. */
+export function renderInvoicePdfOnThisThread(doc: InvoiceDocument, opts: { compress?: boolean } = {}): Promise<Buffer> {
+  return layoutInvoicePdf(invoicePrintout(doc), opts);
+}
 
-  // Lines table: four columns.
-  const cols = [left, left + width * 0.5, left + width * 0.65, left + width * 0.82];
-  const row = (cells: string[]) => {
-    const y = pdf.y;
-    let bottom = y;
-    cells.forEach((c, i) => {
-      pdf.text(text(c), cols[i], y, { width: (cols[i + 1] ?? left + width) - cols[i] - 6, align: i === 0 ? "left" : "right" });
-      bottom = Math.max(bottom, pdf.y); // a long item name wraps: the next row starts below it
-    });
-    pdf.x = left;
-    pdf.y = bottom;
-    pdf.moveDown(0.3);
+type Pending = { resolve: (b: Buffer) => void; reject: (e: Error) => void };
+let worker: { render: (printout: InvoicePrintout, compress: boolean) => Promise<Buffer> } | null = null;
+
+function pdfWorker() {
+  if (worker) return worker;
+  const w = new Worker(workerFile());
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  const fail = (error: Error) => {
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+    if (worker === handle) worker = null; // the next render starts a fresh worker
   };
-  row(["商品 Item", "数量 Qty", "单价 Unit", "金额 Amount"]);
-  pdf.moveTo(left, pdf.y).lineTo(left + width, pdf.y).stroke();
-  pdf.moveDown(0.3);
-  for (const l of doc.lines) row([l.title, String(l.quantity), formatFen(l.unitPriceFen), formatFen(l.totalFen)]);
-  pdf.moveTo(left, pdf.y).lineTo(left + width, pdf.y).stroke();
-  pdf.moveDown(0.5);
+  w.on("message", (m: { id: number; pdf?: Uint8Array; error?: string }) => {
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (m.pdf) p.resolve(Buffer.from(m.pdf.buffer, m.pdf.byteOffset, m.pdf.byteLength));
+    else p.reject(new Error(`invoice PDF: ${m.error}`));
+    if (!pending.size) w.unref();
+  });
+  w.on("error", fail);
+  w.on("exit", (code) => fail(new Error(`invoice PDF worker exited with code ${code}`)));
+  w.unref();
+  const handle = {
+    render(printout: InvoicePrintout, compress: boolean): Promise<Buffer> {
+      const id = nextId++;
+      w.ref(); // a render in progress keeps the process alive until its bytes arrive
+      return new Promise<Buffer>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        w.postMessage({ id, printout, compress });
+      });
+    },
+  };
+  worker = handle;
+  return handle;
+}
 
-  const net = doc.totalFen - doc.vatFen;
-  kv("价税合计 Total (VAT incl.)", formatFen(doc.totalFen));
-  if (doc.vatTreatment === "exempt") {
-    kv("增值税 VAT", "免税 exempt (农业生产者销售自产农产品 / farmer selling own produce)");
-  } else {
-    kv("不含税金额 Net", formatFen(net));
-    kv(`增值税 VAT ${((doc.vatRateBp ?? 0) / 100).toFixed(0)}%`, formatFen(doc.vatFen));
+/**
+ * pdf-worker.mjs next to this module when running from source (tsx, vitest); from the Remix
+ * server bundle (build/index.js) this module has no folder of its own, so the source tree
+ * under the working directory, where the server runs.
+ */
+function workerFile(): string {
+  const candidates = [
+    path.join(path.dirname(fileURLToPath(import.meta.url)), "pdf-worker.mjs"),
+    path.join(process.cwd(), "market/invoices/pdf-worker.mjs"),
+  ];
+  const found = candidates.find((f) => fs.existsSync(f));
+  if (!found) throw new Error(`invoice PDF worker not found (tried ${candidates.join(", ")})`);
+  return found;
+}
+
+// ─── stored PDFs ─────────────────────────────────────────────────────────────
+// An issued invoice never changes, so its PDF is rendered once and kept next to the database
+// (data/cunpin-invoices/<id>-<number>.pdf); the download serves the file. The order page
+// starts the render on its first view and shows "being generated" until the file exists.
+
+/**
+ * Where the invoice PDFs of this database live: a folder beside the database file named after it
+ * (data/cunpin.db → data/cunpin-invoices), so that two databases in one folder (tests) never
+ * share invoice files.
+ */
+export function invoicePdfDir(db: Db): string {
+  const file = db.$client.name;
+  if (!file || file === ":memory:") return path.join(os.tmpdir(), `cunpin-invoices-${process.pid}`);
+  const abs = path.resolve(file);
+  return path.join(path.dirname(abs), `${path.basename(abs, path.extname(abs))}-invoices`);
+}
+
+function pdfFile(db: Db, inv: Pick<InvoiceRow, "id" | "number">): string {
+  return path.join(invoicePdfDir(db), `${inv.id}-${inv.number}.pdf`);
+}
+
+export function invoicePdfReady(db: Db, inv: Pick<InvoiceRow, "id" | "number">): boolean {
+  return fs.existsSync(pdfFile(db, inv));
+}
+
+const rendering = new Map<string, Promise<Buffer>>();
+
+/** The stored PDF of an invoice, rendered in the worker and stored first when it is not there yet. */
+export async function invoicePdf(db: Db, invoiceId: number): Promise<Buffer | null> {
+  const doc = loadInvoiceDocument(db, invoiceId);
+  if (!doc) return null;
+  const file = pdfFile(db, doc);
+  try {
+    return await fs.promises.readFile(file);
+  } catch {
+    // not rendered yet
   }
-  pdf.moveDown(1);
-  pdf.fontSize(8).fillColor("#555").text(text("本发票由村品平台根据已支付订单生成。 Issued by Cunpin for a paid order."));
-  pdf.end();
-  return done;
+  let job = rendering.get(file);
+  if (!job) {
+    job = renderInvoicePdf(doc).then(async (pdf) => {
+      await fs.promises.mkdir(path.dirname(file), { recursive: true });
+      // Write then rename: another process (or a reader) never sees half a file.
+      const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      await fs.promises.writeFile(tmp, pdf);
+      await fs.promises.rename(tmp, file);
+      return pdf;
+    });
+    rendering.set(file, job);
+    job.then(
+      () => rendering.delete(file),
+      () => rendering.delete(file),
+    );
+  }
+  return job;
+}
+
+/** Starts rendering the invoices whose PDF is not stored yet (the order page); errors are logged, not thrown. */
+export function prepareInvoicePdfs(db: Db, invoices: readonly Pick<InvoiceRow, "id" | "number">[]): void {
+  for (const inv of invoices) {
+    if (invoicePdfReady(db, inv)) continue;
+    invoicePdf(db, inv.id).catch((error: unknown) => logger.error({ err: error, invoiceId: inv.id }, "invoice PDF render failed"));
+  }
 }

@@ -44,20 +44,34 @@ export function tokenizeForIndex(text: string): Tokens {
  * match as prefixes ("app" finds "apple").
  */
 export function buildMatchQuery(query: string): string | null {
+  return matchQuery(query, "{title_grams body_grams}");
+}
+
+/**
+ * The same query with every term in the title (the first ranking tier of a search), or null
+ * when it cannot be said of the title alone: no terms, or a single character (the `chars`
+ * column mixes title and body).
+ */
+export function buildTitleMatchQuery(query: string): string | null {
+  return matchQuery(query, "{title_grams}");
+}
+
+function matchQuery(query: string, columns: string): string | null {
   const parts: string[] = [];
   for (const run of query.normalize("NFKC").toLowerCase().match(RUN) ?? []) {
     if (isCjk(run)) {
       const cs = Array.from(run);
       if (cs.length === 1) {
+        if (columns !== "{title_grams body_grams}") return null;
         parts.push(`chars : "${cs[0]}"`);
       } else {
         const bigrams: string[] = [];
         for (let i = 0; i + 1 < cs.length; i++) bigrams.push(cs[i] + cs[i + 1]);
-        parts.push(`{title_grams body_grams} : "${bigrams.join(" ")}"`);
+        parts.push(`${columns} : "${bigrams.join(" ")}"`);
       }
     } else {
       // Only letters and digits reach here, so quoting is safe.
-      parts.push(`{title_grams body_grams} : "${run}"*`);
+      parts.push(`${columns} : "${run}"*`);
     }
     if (parts.length >= 8) break; // bound the work a long query can cause
   }

@@ -13,7 +13,7 @@ import { checkout } from "../../market/orders/checkout";
 import { transitionOrder } from "../../market/orders/orders";
 import { createPaymentIntent, type Stripe } from "../../market/payments/stripe";
 import { handleStripeWebhook } from "../../market/payments/webhooks";
-import { formatInvoiceNumber, issueInvoice, issueMissingInvoices, issueOrderInvoices, listOrderInvoices, loadInvoiceDocument, renderInvoicePdf, vatFor, hasCjkFont } from "../../market/invoices/invoices";
+import { formatInvoiceNumber, issueInvoice, issueMissingInvoices, issueOrderInvoices, listOrderInvoices, loadInvoiceDocument, renderInvoicePdf, renderInvoicePdfOnThisThread, invoicePdf, invoicePdfReady, vatFor, hasCjkFont } from "../../market/invoices/invoices";
 import { loader as invoicePdfLoader } from "~/routes/orders.$orderId.invoices.$file";
 import { startSession } from "~/utils/session.server";
 import { closeDb } from "../../db/client";
@@ -209,6 +209,42 @@ describe("PDF", () => {
     // The document info (Subject) holds the number as a plain PDF string, compressed or not.
     const raw = await renderInvoicePdf(loadInvoiceDocument(db, invoices[0].id)!, { compress: false });
     expect(raw.toString("latin1")).toContain(`(${invoices[0].number})`);
+  });
+});
+
+describe("PDF off the event loop (issue 14 §3)", () => {
+  /** Starts `render`, then a small request (a timer tick and a query); which one finishes first? */
+  async function race(render: () => Promise<unknown>): Promise<string[]> {
+    const finished: string[] = [];
+    const pdf = render().then(() => finished.push("pdf"));
+    const small = new Promise((r) => setTimeout(r, 1)).then(() => {
+      db.$client.prepare(`select count(*) from invoices`).get();
+      finished.push("small request");
+    });
+    await Promise.all([pdf, small]);
+    return finished;
+  }
+
+  it("a small request completes while a PDF renders in the worker; on the calling thread it would wait", async () => {
+    const { orderId } = await paidOrder([[m.apples, 2]]);
+    const [inv] = issueOrderInvoices(db, orderId);
+    const doc = loadInvoiceDocument(db, inv.id)!;
+    await renderInvoicePdf(doc); // the worker and its font are loaded: measure a render, not a start-up
+    expect(await race(() => renderInvoicePdf(doc))).toEqual(["small request", "pdf"]);
+    // The control: the same layout on this thread blocks the small request until the PDF is done.
+    expect(await race(() => renderInvoicePdfOnThisThread(doc))).toEqual(["pdf", "small request"]);
+  });
+
+  it("is rendered once and stored: the order page shows it pending until the file exists, then the download serves the file", async () => {
+    const { orderId } = await paidOrder([[m.kiwis, 1]]);
+    const [inv] = issueOrderInvoices(db, orderId);
+    expect(invoicePdfReady(db, inv)).toBe(false);
+    const first = (await invoicePdf(db, inv.id))!;
+    expect(first.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    expect(invoicePdfReady(db, inv)).toBe(true);
+    const again = (await invoicePdf(db, inv.id))!;
+    expect(again.equals(first)).toBe(true); // the stored file
+    expect(await invoicePdf(db, 999_999)).toBeNull();
   });
 });
 

@@ -227,6 +227,26 @@ describe("searchListings: Chinese text search", () => {
   });
 });
 
+describe("searchListings: top results and an honest count at capped size (issue 14 §2)", () => {
+  it("returns title matches first, newest first within a tier, and counts exactly below the cap", () => {
+    const r = searchListings(db, { q: "苹果" });
+    // The title match, then the co-op's other listings (its name has 苹果), newest first.
+    expect(titles(r)).toEqual(["洛川红富士苹果 脆甜多汁", "陕北枣花茶", "洋槐蜂蜜 500克"]);
+    expect(r).toMatchObject({ total: 3, totalCapped: false, pages: 1 });
+  });
+
+  it("above the cap says 'more than N', pages only through the N ranked results, in rank order", () => {
+    const full = titles(searchListings(db, { q: "苹果" }));
+    const capped = searchListings(db, { q: "苹果", resultCap: 2, pageSize: 1 });
+    expect(capped).toMatchObject({ total: 2, totalCapped: true, pages: 2 });
+    expect(titles(capped)).toEqual(full.slice(0, 1));
+    expect(titles(searchListings(db, { q: "苹果", resultCap: 2, pageSize: 1, page: 2 }))).toEqual(full.slice(1, 2));
+    expect(titles(searchListings(db, { q: "苹果", resultCap: 2, pageSize: 1, page: 3 }))).toEqual([]);
+    // Exactly at the cap is not "more than".
+    expect(searchListings(db, { q: "苹果", resultCap: 3 })).toMatchObject({ total: 3, totalCapped: false });
+  });
+});
+
 describe("searchListings: browse, filters, pagination", () => {
   it("lists newest published first without a query", () => {
     const r = searchListings(db, {});
