@@ -244,7 +244,7 @@ export default function AdminInputsRoute() {
                 {i.intervals
                   .map(
                     (iv) =>
-                      `${cropName(iv.target)} ${iv.prohibited ? t("farmTrace.admin.prohibited") : iv.intervalDays === null ? "—" : t("farmTrace.days", { days: iv.intervalDays })}${iv.maxApplications ? ` (≤${iv.maxApplications}×)` : ""}${iv.quality ? ` [${iv.quality}]` : ""}`,
+                      `${cropName(iv.target)} ${iv.prohibited ? t("farmTrace.admin.prohibited") : iv.intervalDays === null ? "—" : t("farmTrace.days", { days: iv.intervalDays })}${iv.maxApplications ? ` (≤${iv.maxApplications}×)` : ""}${iv.quality ? `（${iv.quality === "label" ? t("farmTrace.admin.qualityLabel") : t("farmTrace.admin.quality", { grade: iv.quality })}）` : ""}`,
                   )
                   .join("; ")}
               </span>

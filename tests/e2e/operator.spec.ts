@@ -250,7 +250,7 @@ test("a recall while a parcel is on the road: the operator quarantines it and th
   await op.goto("/station");
   await op.getByLabel("自提点").selectOption({ label: STATION });
   await op.getByRole("button", { name: "切换" }).click();
-  const box = op.getByLabel("扫码或输入包裹码");
+  const box = op.getByLabel("包裹码 / 取件码 / 手机尾号 / 扫码");
   await box.fill(parcelCode);
   await box.press("Enter");
   await expect(op.getByTestId("station-ok")).toContainText(`包裹 ${parcelCode} 已登记隔离`);

@@ -51,7 +51,7 @@ async function addPesticideToCatalogue(page: Page, token: string): Promise<strin
   await form.getByRole("button", { name: "添加到目录" }).click();
   await expect(page.getByRole("status").first()).toHaveText("已添加到目录。");
   const entry = page.locator(".tf-item").filter({ hasText: name });
-  await expect(entry).toContainText("apple 14 天");
+  await expect(entry).toContainText("苹果 14 天");
   await expectNoHorizontalOverflow(page);
   await logout(page);
   return name;

@@ -460,6 +460,8 @@ export const zh = {
   "farmTrace.admin.days.required": "请填写天数",
   // ─── registered uses, toxicity, chronology (issue 10 part 2) ───
   "farmTrace.admin.prohibited": "禁用",
+  "farmTrace.admin.quality": "来源等级 {grade}",
+  "farmTrace.admin.qualityLabel": "标签",
   "farmTrace.admin.toxicity": "毒性（按标签）",
   "trace.toxicity.extremely_toxic": "剧毒",
   "trace.toxicity.highly_toxic": "高毒",
@@ -944,6 +946,8 @@ export const en: Record<keyof typeof zh, string> = {
   "farmTrace.admin.days.required": "Enter the days",
   // ─── registered uses, toxicity, chronology (issue 10 part 2) ───
   "farmTrace.admin.prohibited": "prohibited",
+  "farmTrace.admin.quality": "source grade {grade}",
+  "farmTrace.admin.qualityLabel": "label",
   "farmTrace.admin.toxicity": "Toxicity (label)",
   "trace.toxicity.extremely_toxic": "extremely toxic",
   "trace.toxicity.highly_toxic": "highly toxic",
