@@ -36,10 +36,7 @@ export default defineConfig({
   forbidOnly: isCI,
   retries: isCI ? 1 : 0,
   workers: isCI ? 1 : 2,
-  reporter: [
-    ["list"],
-    ["json", { outputFile: process.env.CUNPIN_PLAYWRIGHT_JSON ?? ".cache/test-reports/playwright.json" }],
-  ],
+  reporter: [["list"], ["json", { outputFile: process.env.CUNPIN_PLAYWRIGHT_JSON ?? ".cache/test-reports/playwright.json" }]],
   globalSetup: "./tests/e2e/global-setup.ts",
   globalTeardown: "./tests/e2e/global-teardown.ts",
   use: {
@@ -56,14 +53,7 @@ export default defineConfig({
         ...devices["Desktop Chrome"],
         launchOptions: {
           executablePath: chromiumPath,
-          args: [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-          ],
+          args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         },
       },
     },

@@ -12,14 +12,7 @@ import { Readable } from "node:stream";
 import zlib from "node:zlib";
 import pino from "pino";
 import { requireSecrets } from "./core/secrets.js";
-import {
-  baseSecurityHeaders,
-  bodyLimit,
-  requestIsHttps,
-  sameOriginGuard,
-  securityHeaders,
-  trustProxySetting,
-} from "./server/security.js";
+import { baseSecurityHeaders, bodyLimit, requestIsHttps, sameOriginGuard, securityHeaders, trustProxySetting } from "./server/security.js";
 import { createGenerationWatch, createLease, openSharedState, runPrimary } from "./server/shared-state.js";
 
 const log = pino({ level: process.env.LOG_LEVEL ?? "info", base: { app: "cunpin", component: "http" } });
@@ -154,7 +147,16 @@ function createTraceCache() {
   /** Bumped when every entry is dropped (another process changed a lot), like a lot's generation. */
   let epoch = 0;
   const renderRemix = createFetchRequestHandler(build, build.mode);
-  const SKIP_HEADERS = new Set(["content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive", "date", "set-cookie", "x-cunpin-trace-batch"]);
+  const SKIP_HEADERS = new Set([
+    "content-length",
+    "content-encoding",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "date",
+    "set-cookie",
+    "x-cunpin-trace-batch",
+  ]);
 
   const remove = (key) => {
     const e = entries.get(key);
@@ -408,7 +410,13 @@ function createStorefrontCache() {
     let headers = e.sent.get(variant);
     if (!headers) {
       const security = baseSecurityHeaders(e.nonce, { ...headerOptions, https, html: true });
-      const all = { ...e.headers, ...security, "X-Cunpin-Cache": state, "Content-Length": String((gz ? e.gzip : e.body).length), Vary: "Accept-Encoding, Cookie, Accept-Language" };
+      const all = {
+        ...e.headers,
+        ...security,
+        "X-Cunpin-Cache": state,
+        "Content-Length": String((gz ? e.gzip : e.body).length),
+        Vary: "Accept-Encoding, Cookie, Accept-Language",
+      };
       if (gz) all["Content-Encoding"] = "gzip";
       headers = Object.entries(all).flat();
       e.sent.set(variant, headers);
@@ -489,7 +497,15 @@ function createStorefrontCache() {
       const body = Buffer.from(await response.arrayBuffer());
       const headers = Object.fromEntries([...response.headers].filter(([h]) => !SKIP_HEADERS.has(h)));
       const gzip = body.length > 1024 ? zlib.gzipSync(body, { level: 6 }) : null;
-      const e = { body, gzip, headers, sent: new Map(), nonce: res.locals.cspNonce, expires: Date.now() + ttlMs, bytes: body.length + (gzip?.length ?? 0) + key.length };
+      const e = {
+        body,
+        gzip,
+        headers,
+        sent: new Map(),
+        nonce: res.locals.cspNonce,
+        expires: Date.now() + ttlMs,
+        bytes: body.length + (gzip?.length ?? 0) + key.length,
+      };
       // Not stored when something changed while it rendered (here or in another process).
       syncCaches();
       if (epoch === startEpoch) {

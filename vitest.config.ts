@@ -11,12 +11,7 @@ export default defineConfig({
     alias: { "~": path.join(root, "app") },
   },
   test: {
-    include: [
-      "tests/unit/**/*.test.ts",
-      "tests/integration/**/*.test.ts",
-      "app/**/*.test.ts",
-      "app/**/*.test.tsx",
-    ],
+    include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts", "app/**/*.test.ts", "app/**/*.test.tsx"],
     exclude: ["node_modules/**", "build/**", ".cache/**", ".scratch/**", "tests/e2e/**"],
     environment: "node",
     // Separate processes: native better-sqlite3 handles and the process-wide db client stay per file.

@@ -114,9 +114,20 @@ export async function run() {
     }
     await stopAll();
     console.log(`\nLighthouse ${VERSION}, mobile, ${CHROME_PATH} (${CHROME_FLAGS})\n`);
-    console.log(formatTable(["page", "performance", "accessibility"], results.map((r) => [`${r.page} ${r.url}`, String(r.performance), String(r.accessibility)])));
+    console.log(
+      formatTable(
+        ["page", "performance", "accessibility"],
+        results.map((r) => [`${r.page} ${r.url}`, String(r.performance), String(r.accessibility)]),
+      ),
+    );
     const rows = results.flatMap((r) =>
-      (["performance", "accessibility"] as const).map((c) => [`lighthouse: ${r.page} page, mobile ${c}`, String(r[c]), "", `≥ ${TARGET}`, r[c] >= TARGET ? "yes" : "NO"]),
+      (["performance", "accessibility"] as const).map((c) => [
+        `lighthouse: ${r.page} page, mobile ${c}`,
+        String(r[c]),
+        "",
+        `≥ ${TARGET}`,
+        r[c] >= TARGET ? "yes" : "NO",
+      ]),
     );
     return { name: "lighthouse", version: VERSION, chrome: CHROME_PATH, results, summary: { header, rows } };
   } finally {

@@ -32,7 +32,6 @@ import { prepareAppRun } from "./lib/app";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
 
-
 const SETTINGS = {
   sequentialRequests: setting("BENCH_SEQUENTIAL", 200, 5000),
   warmupRequests: 20,
@@ -198,7 +197,12 @@ async function main() {
   fs.writeFileSync(routesFile, JSON.stringify(routes));
 
   const barePort = await freePort();
-  const bare = startServer(process.execPath, [path.join(root, "bench/lib/bare-server.mjs"), String(barePort), routesFile], env, path.join(outDir, "bare-server.log"));
+  const bare = startServer(
+    process.execPath,
+    [path.join(root, "bench/lib/bare-server.mjs"), String(barePort), routesFile],
+    env,
+    path.join(outDir, "bare-server.log"),
+  );
   const bareBase = `http://127.0.0.1:${barePort}`;
   await waitForHealthy(`${bareBase}/healthz`, bare);
 
@@ -267,7 +271,13 @@ async function main() {
   const report = {
     name: "listing-page",
     at: new Date().toISOString(),
-    machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadavg: os.loadavg() },
+    machine: {
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      loadavg: os.loadavg(),
+    },
     settings: { ...SETTINGS, logLevel: LOG_LEVEL, buildDir: path.relative(root, buildDir), dataSet: DATA_SET },
     pages: results,
     summary,

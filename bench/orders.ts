@@ -42,7 +42,10 @@ async function concurrentCheckout(): Promise<{ placed: number; errors: number; s
   const children = buyers.map((buyer) =>
     fork(script, [], {
       execArgv: ["--import", "tsx"],
-      env: { ...process.env, BENCH_ORDER_WORKER: JSON.stringify({ file, buyer, listings: [m.apples, m.kiwis], pointId: m.pointId, orders: SETTINGS.ordersPerBuyer }) },
+      env: {
+        ...process.env,
+        BENCH_ORDER_WORKER: JSON.stringify({ file, buyer, listings: [m.apples, m.kiwis], pointId: m.pointId, orders: SETTINGS.ordersPerBuyer }),
+      },
     }),
   );
   const runs = children.map((child) => {
@@ -74,8 +77,12 @@ async function rawInserts(): Promise<{ placed: number; seconds: number }> {
     `insert into orders (buyer_id, status, total_fen, contact_phone, delivery_point_id, commission_bp, idempotency_key, reserved_until, created_at)
      values (?, 'pending_payment', ?, ?, ?, 500, ?, ?, ?)`,
   );
-  const sub = s.prepare(`insert into sub_orders (order_id, producer_id, status, subtotal_fen, commission_fen, producer_share_fen, created_at) values (?, ?, 'pending_payment', ?, ?, ?, ?)`);
-  const line = s.prepare(`insert into order_lines (order_id, sub_order_id, producer_id, listing_id, batch_id, quantity, unit_price_fen, created_at) values (?, ?, ?, ?, ?, 1, ?, ?)`);
+  const sub = s.prepare(
+    `insert into sub_orders (order_id, producer_id, status, subtotal_fen, commission_fen, producer_share_fen, created_at) values (?, ?, 'pending_payment', ?, ?, ?, ?)`,
+  );
+  const line = s.prepare(
+    `insert into order_lines (order_id, sub_order_id, producer_id, listing_id, batch_id, quantity, unit_price_fen, created_at) values (?, ?, ?, ?, ?, 1, ?, ?)`,
+  );
   const place = s.transaction((i: number) => {
     const now = Date.now();
     take.run(now, m.apples);

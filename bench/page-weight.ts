@@ -141,13 +141,26 @@ async function pageWeight(base: string, pagePath: string, cookie: string) {
     seen.add(asset.url);
     const reply = await request(asset.url, { headers });
     if (reply.status !== 200) throw new Error(`bench: ${asset.url} (from ${pagePath}) answered ${reply.status}`);
-    files.push({ url: asset.url.slice(base.length), kind: asset.kind, bytes: reply.body.length, encoding: String(reply.headers["content-encoding"] ?? "identity") });
+    files.push({
+      url: asset.url.slice(base.length),
+      kind: asset.kind,
+      bytes: reply.body.length,
+      encoding: String(reply.headers["content-encoding"] ?? "identity"),
+    });
     if (asset.kind === "js") {
       for (const spec of staticImports(decode(reply).toString("utf8"))) queue.push({ url: new URL(spec, asset.url).toString(), kind: "js" });
     }
   }
   const by = (kind: Kind) => files.filter((f) => f.kind === kind).reduce((s, f) => s + f.bytes, 0);
-  return { files, html: by("html"), js: by("js"), css: by("css"), img: by("img"), total: files.reduce((s, f) => s + f.bytes, 0), scripts: files.filter((f) => f.kind === "js").length };
+  return {
+    files,
+    html: by("html"),
+    js: by("js"),
+    css: by("css"),
+    img: by("img"),
+    total: files.reduce((s, f) => s + f.bytes, 0),
+    scripts: files.filter((f) => f.kind === "js").length,
+  };
 }
 
 function decode(reply: Reply): Buffer {
@@ -170,7 +183,9 @@ function ids(dbPath: string) {
                                             where lb.batch_id = b.id and l.status = 'published')
        order by (select count(*) from trace_events e where e.batch_id = b.id) desc, b.id limit 1`,
     );
-    const listing = one<{ id: number; producerId: number }>(`select id, producer_id as producerId from listings where status = 'published' and stock > 0 order by id limit 1`);
+    const listing = one<{ id: number; producerId: number }>(
+      `select id, producer_id as producerId from listings where status = 'published' and stock > 0 order by id limit 1`,
+    );
     const farmerBatch = one<{ id: number }>(
       `select b.id from batches b join producer_members m on m.producer_id = b.producer_id join users u on u.id = m.user_id
        where u.phone = ? order by b.id limit 1`,

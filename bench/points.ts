@@ -29,7 +29,6 @@ import { formatTable, ms, ratio } from "./lib/table";
 import { mulberry32 as rng } from "../seeds/random";
 import { runIfMain } from "./lib/main";
 
-
 const SETTINGS = {
   points: setting("BENCH_POINTS", 10_000, 1_000_000),
   queries: setting("BENCH_QUERIES", 5_000, 1_000_000),
@@ -42,7 +41,6 @@ const SETTINGS = {
   targetSpeedup: 20,
   seed: 20260305,
 };
-
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
@@ -74,10 +72,7 @@ function networkPoints(r: Rand, seats: LatLng[], n: number): PointToFill[] {
           [0, 0, 0],
           [0, 0, 0],
         ]
-      : [
-          [int(r, 0, 6), int(r, 0, 4), int(r, 0, 2)],
-          chilled ? [int(r, 0, 3), int(r, 0, 2), int(r, 0, 1)] : [0, 0, 0],
-        ];
+      : [[int(r, 0, 6), int(r, 0, 4), int(r, 0, 2)], chilled ? [int(r, 0, 3), int(r, 0, 2), int(r, 0, 1)] : [0, 0, 0]];
     return { id: i + 1, ...around(r, pick(r, seats)), free, capacity: null };
   });
 }
@@ -125,9 +120,21 @@ function nearestFeasible() {
       out[i] = hit ? hit.point.id : 0;
     }
   };
-  const filterRun = run(viaFilter, (q, test) => index.nearest(q.lat, q.lng, { limit: 1, filter: test }), () => filterCalls++);
-  const acceptRun = run(viaAccept, (q, test) => index.nearest(q.lat, q.lng, { limit: 1, accept: test }), () => acceptCalls++);
-  const scanRun = run(viaScan, (q, test) => nearestLinear(points, q.lat, q.lng, { limit: 1, filter: test }), () => scanCalls++);
+  const filterRun = run(
+    viaFilter,
+    (q, test) => index.nearest(q.lat, q.lng, { limit: 1, filter: test }),
+    () => filterCalls++,
+  );
+  const acceptRun = run(
+    viaAccept,
+    (q, test) => index.nearest(q.lat, q.lng, { limit: 1, accept: test }),
+    () => acceptCalls++,
+  );
+  const scanRun = run(
+    viaScan,
+    (q, test) => nearestLinear(points, q.lat, q.lng, { limit: 1, filter: test }),
+    () => scanCalls++,
+  );
 
   // Warm-up, then interleaved rounds, so a busy moment on the machine hurts all three alike.
   filterRun();
@@ -170,14 +177,8 @@ function assignment() {
     const staffed = r() < 0.4; // village stations: shelves, a parcel capacity; lockers: compartments only
     const chilled = r() < 0.5;
     const free: SlotCounts = staffed
-      ? [
-          [int(r, 4, 12), int(r, 2, 8), int(r, 1, 4)],
-          chilled ? [int(r, 1, 3), int(r, 0, 2), int(r, 0, 1)] : [0, 0, 0],
-        ]
-      : [
-          [int(r, 0, 5), int(r, 0, 3), int(r, 0, 2)],
-          chilled ? [int(r, 0, 2), int(r, 0, 2), int(r, 0, 1)] : [0, 0, 0],
-        ];
+      ? [[int(r, 4, 12), int(r, 2, 8), int(r, 1, 4)], chilled ? [int(r, 1, 3), int(r, 0, 2), int(r, 0, 1)] : [0, 0, 0]]
+      : [[int(r, 0, 5), int(r, 0, 3), int(r, 0, 2)], chilled ? [int(r, 0, 2), int(r, 0, 2), int(r, 0, 1)] : [0, 0, 0]];
     return { id: i + 1, ...around(r, pick(r, seats)), free, capacity: staffed ? int(r, 6, 20) : null };
   });
   // Demand is uneven: some counties order far more than others.
@@ -188,7 +189,11 @@ function assignment() {
     for (let i = 0; i < seats.length; i++) if ((x -= weights[i]) <= 0) return seats[i];
     return seats[seats.length - 1];
   };
-  const parcels: ParcelToPlace[] = Array.from({ length: SETTINGS.assignParcels }, (_, i) => ({ id: i + 1, ...around(r, busySeat(), 0.15), need: randomNeed(r) }));
+  const parcels: ParcelToPlace[] = Array.from({ length: SETTINGS.assignParcels }, (_, i) => ({
+    id: i + 1,
+    ...around(r, busySeat(), 0.15),
+    need: randomNeed(r),
+  }));
 
   const t0 = process.hrtime.bigint();
   const index = new PointIndex(points);
@@ -287,8 +292,20 @@ export function run() {
         `${ratio(speedFilter)} faster`,
         `≥ ${SETTINGS.targetSpeedup}× ${met ? "met" : "NOT met"}`,
       ],
-      [`points: same, lazy accept`, `${us(q.indexAccept.cpuMs)}/query`, `linear ${us(q.linear.cpuMs)}`, `${ratio(speedAccept)} faster`, a.mismatches === 0 ? "same answers" : "MISMATCH"],
-      [`points: assign ${b.parcels} → ${b.points}`, ms(b.indexed.cpuMs), `linear ${ms(b.linear.cpuMs)}`, `${ratio(speedAssign)} faster`, b.mismatches === 0 ? "same answers" : "MISMATCH"],
+      [
+        `points: same, lazy accept`,
+        `${us(q.indexAccept.cpuMs)}/query`,
+        `linear ${us(q.linear.cpuMs)}`,
+        `${ratio(speedAccept)} faster`,
+        a.mismatches === 0 ? "same answers" : "MISMATCH",
+      ],
+      [
+        `points: assign ${b.parcels} → ${b.points}`,
+        ms(b.indexed.cpuMs),
+        `linear ${ms(b.linear.cpuMs)}`,
+        `${ratio(speedAssign)} faster`,
+        b.mismatches === 0 ? "same answers" : "MISMATCH",
+      ],
       [
         `points: assign mean distance`,
         `${b.meanKm.toFixed(2)} km`,

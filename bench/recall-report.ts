@@ -25,8 +25,6 @@ import { setting } from "./lib/settings";
 import { formatTable, ms, ratio } from "./lib/table";
 import { runIfMain } from "./lib/main";
 
-
-
 const SETTINGS = {
   orderLines: setting("BENCH_ORDER_LINES", 1_000_000, 5_000_000),
   lots: setting("BENCH_LOTS", 3000, 100_000),
@@ -52,7 +50,12 @@ function time(runs: number, warmups: number, fn: () => unknown): Timing {
     samples.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   samples.sort((a, b) => a - b);
-  return { median: samples[Math.floor(samples.length / 2)], p95: samples[Math.min(samples.length - 1, Math.floor(samples.length * 0.95))], min: samples[0], runs };
+  return {
+    median: samples[Math.floor(samples.length / 2)],
+    p95: samples[Math.min(samples.length - 1, Math.floor(samples.length * 0.95))],
+    min: samples[0],
+    runs,
+  };
 }
 
 /** Deterministic pseudo-random numbers (xorshift32), so every run builds the same data. */
@@ -83,7 +86,9 @@ export function generate(db: ReturnType<typeof openDatabase>, s = SETTINGS): { l
   sqlite.pragma("synchronous = OFF");
   sqlite.pragma("foreign_keys = OFF");
   const regionId = (code: string, level: string, zh: string, parent: number | null) =>
-    Number(sqlite.prepare(`insert into regions (code, level, parent_id, name_zh, name_en) values (?, ?, ?, ?, ?)`).run(code, level, parent, zh, zh).lastInsertRowid);
+    Number(
+      sqlite.prepare(`insert into regions (code, level, parent_id, name_zh, name_en) values (?, ?, ?, ?, ?)`).run(code, level, parent, zh, zh).lastInsertRowid,
+    );
   const lotIds: number[] = [];
   sqlite.transaction(() => {
     const province = regionId("610000", "province", "陕西省", null);

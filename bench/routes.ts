@@ -19,7 +19,6 @@ import { formatTable, ms } from "./lib/table";
 import { mulberry32 as rng } from "../seeds/random";
 import { runIfMain } from "./lib/main";
 
-
 const SETTINGS = {
   instances: setting("BENCH_INSTANCES", 200, 10_000),
   stops: setting("BENCH_STOPS", 50, 2000),
@@ -29,7 +28,6 @@ const SETTINGS = {
   sendProbability: 0.4,
   targetPercent: 15,
 };
-
 
 /** A depot near Luochuan and n stops uniform in a 0.4° square around it (~45 × 36 km). */
 function instance(seed: number, n: number) {
@@ -152,7 +150,10 @@ export function run() {
     machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadavg: os.loadavg() },
     settings: SETTINGS,
     tours: Object.fromEntries(
-      Object.entries(methods).map(([k, m]) => [k, { label: m.label, meanKm: m.km / SETTINGS.instances, avgShorter: avg(m), worstShorter: m.worst, medianMs: median(m.ms) }]),
+      Object.entries(methods).map(([k, m]) => [
+        k,
+        { label: m.label, meanKm: m.km / SETTINGS.instances, avgShorter: avg(m), worstShorter: m.worst, medianMs: median(m.ms) },
+      ]),
     ),
     constructionWins: wins,
     neverLonger,

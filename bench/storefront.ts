@@ -143,7 +143,12 @@ async function main() {
   const routesFile = path.join(runDir, "routes.json");
   fs.writeFileSync(routesFile, JSON.stringify(routes));
   const barePort = await freePort();
-  const bare = startServer(process.execPath, [path.join(root, "bench/lib/bare-server.mjs"), String(barePort), routesFile], env, path.join(outDir, "bare-server.log"));
+  const bare = startServer(
+    process.execPath,
+    [path.join(root, "bench/lib/bare-server.mjs"), String(barePort), routesFile],
+    env,
+    path.join(outDir, "bare-server.log"),
+  );
   const bareBase = `http://127.0.0.1:${barePort}`;
   await waitForHealthy(`${bareBase}/healthz`, bare);
 
@@ -219,14 +224,19 @@ async function main() {
     ratio(r.ratio),
     r.ratio >= SETTINGS.target ? `≥ ${SETTINGS.target} ok` : `< ${SETTINGS.target} MISSED`,
   ]);
-  console.log(`\nAnonymous storefront pages, cached (req/s, ${SETTINGS.concurrency} connections, ${SETTINGS.durationMs / 1000} s each in ${SETTINGS.rounds} alternating slices; ${os.cpus().length} CPUs shared by client and servers)\n`);
+  console.log(
+    `\nAnonymous storefront pages, cached (req/s, ${SETTINGS.concurrency} connections, ${SETTINGS.durationMs / 1000} s each in ${SETTINGS.rounds} alternating slices; ${os.cpus().length} CPUs shared by client and servers)\n`,
+  );
   console.log(formatTable(["page", "HTML", "app req/s", "bare req/s", "ratio", "target"], rows));
   const extraRows = [
     ["listing, logged in (Remix render, own header), 1 process", loggedIn1.rps.toFixed(0)],
     ["listing, anonymous (cache), 1 process", listingResult.app.rps.toFixed(0)],
     ["listing, anonymous (cache), 2 processes", anon2.rps.toFixed(0)],
     ["listing, logged in, 2 processes", loggedIn2.rps.toFixed(0)],
-    [`sold-out shown after (under ${SETTINGS.concurrency} connections, ${soldOutLoad.rps.toFixed(0)} req/s)`, `${ms(soldOutMs)} (target < ${SETTINGS.soldOutTargetMs} ms, ${polls} polls)`],
+    [
+      `sold-out shown after (under ${SETTINGS.concurrency} connections, ${soldOutLoad.rps.toFixed(0)} req/s)`,
+      `${ms(soldOutMs)} (target < ${SETTINGS.soldOutTargetMs} ms, ${polls} polls)`,
+    ],
   ];
   console.log("\nLogged in, sold-out, 1 vs 2 processes\n");
   console.log(formatTable(["measure", "value"], extraRows));

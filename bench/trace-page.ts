@@ -33,7 +33,6 @@ import { prepareAppRun } from "./lib/app";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
 
-
 const SETTINGS = {
   sequentialRequests: setting("BENCH_SEQUENTIAL", 200, 5000),
   warmupRequests: 100,
@@ -132,9 +131,19 @@ async function main() {
   const scansBefore = persistedScans(lot.batchId);
 
   const cachedPort = await freePort();
-  const cached = startServer(process.execPath, ["server.js"], { ...env, PORT: String(cachedPort), TRACE_PAGE_CACHE: "on" }, path.join(outDir, "trace-server.log"));
+  const cached = startServer(
+    process.execPath,
+    ["server.js"],
+    { ...env, PORT: String(cachedPort), TRACE_PAGE_CACHE: "on" },
+    path.join(outDir, "trace-server.log"),
+  );
   const uncachedPort = await freePort();
-  const uncached = startServer(process.execPath, ["server.js"], { ...env, PORT: String(uncachedPort), TRACE_PAGE_CACHE: "off" }, path.join(outDir, "trace-server-nocache.log"));
+  const uncached = startServer(
+    process.execPath,
+    ["server.js"],
+    { ...env, PORT: String(uncachedPort), TRACE_PAGE_CACHE: "off" },
+    path.join(outDir, "trace-server-nocache.log"),
+  );
   const cachedBase = `http://127.0.0.1:${cachedPort}`;
   const uncachedBase = `http://127.0.0.1:${uncachedPort}`;
   await waitForHealthy(`${cachedBase}/healthz`, cached);
@@ -155,7 +164,12 @@ async function main() {
   const routesFile = path.join(runDir, "routes.json");
   fs.writeFileSync(routesFile, JSON.stringify({ [pagePath]: htmlFile }));
   const barePort = await freePort();
-  const bare = startServer(process.execPath, [path.join(root, "bench/lib/bare-server.mjs"), String(barePort), routesFile], env, path.join(outDir, "bare-server.log"));
+  const bare = startServer(
+    process.execPath,
+    [path.join(root, "bench/lib/bare-server.mjs"), String(barePort), routesFile],
+    env,
+    path.join(outDir, "bare-server.log"),
+  );
   const bareBase = `http://127.0.0.1:${barePort}`;
   await waitForHealthy(`${bareBase}/healthz`, bare);
   process.stderr.write(`bench: lot ${lot.gtin}/${lot.lotCode} (${lot.events} events), page ${kb(first.body.length)}\n`);
@@ -229,13 +243,27 @@ async function main() {
     header: ["benchmark", "app req/s", "bare req/s", "req/s ratio", "median ratio", "HTML gzip", "JS gzip"],
     rows: [
       ["trace-page: /01/…/10/… cached", app.throughput.rps.toFixed(0), baseline.throughput.rps.toFixed(0), ratio(r.rps), ratio(r.latencyMedian), "", ""],
-      ["trace-page: /01/…/10/… no cache", noCache.throughput.rps.toFixed(0), baseline.throughput.rps.toFixed(0), ratio(r.noCacheRps), ratio(r.noCacheLatencyMedian), "", ""],
+      [
+        "trace-page: /01/…/10/… no cache",
+        noCache.throughput.rps.toFixed(0),
+        baseline.throughput.rps.toFixed(0),
+        ratio(r.noCacheRps),
+        ratio(r.noCacheLatencyMedian),
+        "",
+        "",
+      ],
     ],
   };
   const report = {
     name: "trace-page",
     at: new Date().toISOString(),
-    machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadavg: os.loadavg() },
+    machine: {
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      loadavg: os.loadavg(),
+    },
     settings: { ...SETTINGS, logLevel: LOG_LEVEL, buildDir: path.relative(root, buildDir), dataSet: DATA_SET },
     lot: { ...lot, path: pagePath, htmlBytes: first.body.length },
     app,

@@ -23,7 +23,6 @@ import { setting } from "./lib/settings";
 import { formatTable, ms, ratio } from "./lib/table";
 import { runIfMain } from "./lib/main";
 
-
 const SETTINGS = { events: setting("BENCH_EVENTS", 200, 5000), runs: setting("BENCH_RUNS", 200, 10_000), warmups: 20, targetMs: 5 };
 
 type Timing = { median: number; p95: number; min: number; cpuMs: number; signatures: number };
@@ -68,8 +67,22 @@ function libraryChain(n: number) {
     const t = t0 + i * 3_600_000;
     const platform = i % 10 === 9;
     const content: NewEventContent = platform
-      ? { lotId: "1", type: "inspection", occurredAt: t, recordedAt: t, actor: ck.owner, payload: { result: "pass", kind: "platform_audit", reportNo: `R-${i}` } }
-      : { lotId: "1", type: "input_application", occurredAt: t, recordedAt: t, actor: pk.owner, payload: { inputKind: "fertilizer", productName: `复合肥 15-15-15 第${i}次`, dose: "40 kg/亩" } };
+      ? {
+          lotId: "1",
+          type: "inspection",
+          occurredAt: t,
+          recordedAt: t,
+          actor: ck.owner,
+          payload: { result: "pass", kind: "platform_audit", reportNo: `R-${i}` },
+        }
+      : {
+          lotId: "1",
+          type: "input_application",
+          occurredAt: t,
+          recordedAt: t,
+          actor: pk.owner,
+          payload: { inputKind: "fertilizer", productName: `复合肥 15-15-15 第${i}次`, dose: "40 kg/亩" },
+        };
     records.push(appendEvent(records[records.length - 1] ?? null, content, platform ? signers.platform : signers.producer));
   }
   return { records, keys };
@@ -126,7 +139,9 @@ export function run() {
     store.cleanup();
   }
 
-  console.log(`\nFull verification of a ${n}-event lot (${SETTINGS.runs} runs after ${SETTINGS.warmups} warm-ups; store lot: ${store.count} events, built in ${(buildMs / 1000).toFixed(1)} s)\n`);
+  console.log(
+    `\nFull verification of a ${n}-event lot (${SETTINGS.runs} runs after ${SETTINGS.warmups} warm-ups; store lot: ${store.count} events, built in ${(buildMs / 1000).toFixed(1)} s)\n`,
+  );
   const row = (label: string, t: Timing) => [label, ms(t.median), ms(t.p95), ms(t.cpuMs), String(t.signatures)];
   console.log(
     formatTable(
@@ -147,8 +162,20 @@ export function run() {
   const summary = {
     header: ["benchmark", "result", "baseline", "ratio", "target"],
     rows: [
-      [`verify: ${n}-event lot, library`, ms(libFast.median), `strict ${ms(libStrict.median)}`, `${ratio(libStrict.median / libFast.median)} faster`, `< ${SETTINGS.targetMs} ms ${libFast.median < SETTINGS.targetMs ? "met" : "NOT met"}`],
-      [`verify: ${store.count}-event lot, store+DB`, ms(dbFast.median), `strict ${ms(dbStrict.median)}`, `${ratio(dbStrict.median / dbFast.median)} faster`, `< ${SETTINGS.targetMs} ms ${dbFast.median < SETTINGS.targetMs ? "met" : "NOT met"}`],
+      [
+        `verify: ${n}-event lot, library`,
+        ms(libFast.median),
+        `strict ${ms(libStrict.median)}`,
+        `${ratio(libStrict.median / libFast.median)} faster`,
+        `< ${SETTINGS.targetMs} ms ${libFast.median < SETTINGS.targetMs ? "met" : "NOT met"}`,
+      ],
+      [
+        `verify: ${store.count}-event lot, store+DB`,
+        ms(dbFast.median),
+        `strict ${ms(dbStrict.median)}`,
+        `${ratio(dbStrict.median / dbFast.median)} faster`,
+        `< ${SETTINGS.targetMs} ms ${dbFast.median < SETTINGS.targetMs ? "met" : "NOT met"}`,
+      ],
     ],
   };
   return {

@@ -14,15 +14,11 @@ const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 const FORMAT = /^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
 
 export type CreditCodeResult =
-  | { ok: true; code: string; checkPasses: boolean; expectedCheck: string }
-  | { ok: false; reason: "length" | "characters" | "division" };
+  { ok: true; code: string; checkPasses: boolean; expectedCheck: string } | { ok: false; reason: "length" | "characters" | "division" };
 
 /** Upper-cases, drops spaces and dashes people type, and converts full-width characters. */
 export function normaliseCreditCode(input: string): string {
-  return input
-    .normalize("NFKC")
-    .replace(/[\s-]/g, "")
-    .toUpperCase();
+  return input.normalize("NFKC").replace(/[\s-]/g, "").toUpperCase();
 }
 
 export function creditCodeCheckCharacter(first17: string): string {

@@ -15,7 +15,10 @@ const EnvSchema = z.object({
   /** Seed data set size when `npm start` seeds an empty database: full demo or small (CI). */
   SEED_MODE: z.enum(["demo", "small"]).default("demo"),
   /** GS1 company prefix the platform assigns GTINs from when a producer has none of its own. */
-  PLATFORM_GS1_PREFIX: z.string().regex(/^\d{7,11}$/).default("6975000"),
+  PLATFORM_GS1_PREFIX: z
+    .string()
+    .regex(/^\d{7,11}$/)
+    .default("6975000"),
   /** Encrypts the Ed25519 private keys that sign trace events; never change it once keys exist. */
   TRACE_KEY_SECRET: z.string().min(16).optional(),
   /** HMAC key of the 6-digit pickup codes (logistics/pickup-code.ts); codes are derived, never stored. Unset: derived from SESSION_SECRET when that is set, else the secrets file. */
@@ -23,7 +26,10 @@ const EnvSchema = z.object({
   /** Public origin printed in QR codes (GS1 Digital Link), e.g. https://cunpin.example; default: the request's origin. */
   PUBLIC_ORIGIN: z.string().url().optional(),
   /** After this time of day (Asia/Shanghai) the server builds the day's joint-delivery manifests once. */
-  MANIFEST_CUTOFF: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).default("14:00"),
+  MANIFEST_CUTOFF: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
+    .default("14:00"),
   /** Map tiles for the checkout's points map, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png; unset: markers on a plain background (offline). */
   TILE_URL: z.string().min(1).optional(),
   /** Attribution the tile provider requires (HTML), shown with TILE_URL. */
@@ -38,7 +44,12 @@ const EnvSchema = z.object({
   /** Platform commission in basis points of each sub-order (500 = 5 %). */
   PLATFORM_COMMISSION_BP: z.coerce.number().int().min(0).max(10_000).default(500),
   /** How long checkout holds stock for an unpaid order. */
-  RESERVATION_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
+  RESERVATION_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(30),
   /** Set to "true" in tests to relax login throttling windows; never in production. */
   CI: z.string().optional(),
 });

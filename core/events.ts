@@ -28,11 +28,7 @@ bus.setMaxListeners(0);
 
 /** Bumps a cache's generation on `db`'s connection (inside the caller's transaction, if any). */
 export function bumpCacheGeneration(db: Db, name: CacheName): void {
-  db.$client
-    .prepare(
-      "insert into cache_generations (name, generation) values (?, 1) on conflict (name) do update set generation = generation + 1",
-    )
-    .run(name);
+  db.$client.prepare("insert into cache_generations (name, generation) values (?, 1) on conflict (name) do update set generation = generation + 1").run(name);
 }
 
 /** A storefront page may have changed: every process drops its cached storefront documents. */

@@ -18,7 +18,11 @@ export function formatFen(fen: number): string {
  * ("12,5" is ¥12.50, never ¥125.00); anywhere else the amount is refused.
  */
 export function parseYuanToFen(input: string): number | null {
-  let s = input.normalize("NFKC").trim().replace(/^[¥￥]/, "").trim();
+  let s = input
+    .normalize("NFKC")
+    .trim()
+    .replace(/^[¥￥]/, "")
+    .trim();
   if (/^\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?$/.test(s)) s = s.replace(/,/g, "");
   else if (/^\d+,\d{1,2}$/.test(s)) s = s.replace(",", ".");
   else if (s.includes(",")) return null;

@@ -68,7 +68,9 @@ export function once<T>(db: Db, claim: FormClaim, create: () => T): T {
       if (prior) return prior.result;
       const result = create();
       // A create with nothing to return (a message added) is recorded as null.
-      tx.insert(formSubmissions).values({ token, actorUserId: claim.actorId, kind: claim.kind, result: result ?? null }).run();
+      tx.insert(formSubmissions)
+        .values({ token, actorUserId: claim.actorId, kind: claim.kind, result: result ?? null })
+        .run();
       return result;
     },
     { behavior: "immediate" },

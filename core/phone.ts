@@ -1,6 +1,9 @@
 /** Mainland China mobile numbers: 11 digits starting 1[3-9]; +86 / 0086 and separators are dropped. */
 export function normalisePhone(input: string): string | null {
-  const digits = input.normalize("NFKC").replace(/[\s\-()]/g, "").replace(/^(\+86|0086|86(?=1\d{10}$))/, "");
+  const digits = input
+    .normalize("NFKC")
+    .replace(/[\s\-()]/g, "")
+    .replace(/^(\+86|0086|86(?=1\d{10}$))/, "");
   return /^1[3-9]\d{9}$/.test(digits) ? digits : null;
 }
 

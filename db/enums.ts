@@ -5,23 +5,9 @@
  */
 export const PRODUCER_KINDS = ["cooperative", "family_farm", "large_grower", "agribusiness"] as const;
 
-export const CATEGORY_SLUGS = [
-  "fruit",
-  "vegetables",
-  "grain",
-  "tea",
-  "livestock_poultry",
-  "aquatic",
-  "forest",
-  "agri_inputs",
-] as const;
+export const CATEGORY_SLUGS = ["fruit", "vegetables", "grain", "tea", "livestock_poultry", "aquatic", "forest", "agri_inputs"] as const;
 
-export const CERTIFICATION_KINDS = [
-  "green_food",
-  "organic",
-  "geographical_indication",
-  "pollution_free",
-] as const;
+export const CERTIFICATION_KINDS = ["green_food", "organic", "geographical_indication", "pollution_free"] as const;
 
 export const PROBLEM_KINDS = ["quality", "label", "counterfeit", "safety", "other"] as const;
 

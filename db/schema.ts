@@ -17,17 +17,7 @@
  * add tables that point at these; columns they will need are marked "later".
  */
 import { sql } from "drizzle-orm";
-import {
-  type AnySQLiteColumn,
-  check,
-  index,
-  integer,
-  primaryKey,
-  real,
-  sqliteTable,
-  text,
-  uniqueIndex,
-} from "drizzle-orm/sqlite-core";
+import { type AnySQLiteColumn, check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { PRODUCER_KINDS, CATEGORY_SLUGS, CERTIFICATION_KINDS, PROBLEM_KINDS, DELIVERY_POINT_KINDS, DISPUTE_KINDS } from "./enums";
 export { PRODUCER_KINDS, CATEGORY_SLUGS, CERTIFICATION_KINDS, PROBLEM_KINDS, DELIVERY_POINT_KINDS, DISPUTE_KINDS } from "./enums";
 
@@ -36,14 +26,7 @@ const createdAt = () => integer("created_at", { mode: "number" }).notNull().defa
 
 // ─── people ──────────────────────────────────────────────────────────────────
 
-export const ROLES = [
-  "buyer",
-  "farmer",
-  "coop_admin",
-  "delivery_operator",
-  "inspector",
-  "platform_admin",
-] as const;
+export const ROLES = ["buyer", "farmer", "coop_admin", "delivery_operator", "inspector", "platform_admin"] as const;
 export type Role = (typeof ROLES)[number];
 
 export const users = sqliteTable(
@@ -142,9 +125,15 @@ export const villages = sqliteTable(
   "villages",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    provinceId: integer("province_id").notNull().references(() => regions.id),
-    countyId: integer("county_id").notNull().references(() => regions.id),
-    townshipId: integer("township_id").notNull().references(() => regions.id),
+    provinceId: integer("province_id")
+      .notNull()
+      .references(() => regions.id),
+    countyId: integer("county_id")
+      .notNull()
+      .references(() => regions.id),
+    townshipId: integer("township_id")
+      .notNull()
+      .references(() => regions.id),
     nameZh: text("name_zh").notNull(),
     nameEn: text("name_en").notNull(),
     signatureProductZh: text("signature_product_zh").notNull(),
@@ -192,8 +181,12 @@ export const producers = sqliteTable(
     descriptionEn: text("description_en").notNull().default(""),
     contactPhone: text("contact_phone"),
     address: text("address").notNull(),
-    provinceId: integer("province_id").notNull().references(() => regions.id),
-    countyId: integer("county_id").notNull().references(() => regions.id),
+    provinceId: integer("province_id")
+      .notNull()
+      .references(() => regions.id),
+    countyId: integer("county_id")
+      .notNull()
+      .references(() => regions.id),
     townshipId: integer("township_id").references(() => regions.id),
     villageId: integer("village_id").references(() => villages.id),
     lat: real("lat"),
@@ -263,10 +256,7 @@ export const products = sqliteTable(
     nameEn: text("name_en").notNull().default(""),
     createdAt: createdAt(),
   },
-  (t) => [
-    uniqueIndex("products_producer_name_unique").on(t.producerId, t.nameZh),
-    index("products_category_idx").on(t.categoryId),
-  ],
+  (t) => [uniqueIndex("products_producer_name_unique").on(t.producerId, t.nameZh), index("products_category_idx").on(t.categoryId)],
 );
 
 export const UNITS = ["jin", "kg", "box", "each", "bag", "bottle", "dozen"] as const;
@@ -304,7 +294,9 @@ export const listings = sqliteTable(
     soldByWeight: integer("sold_by_weight", { mode: "boolean" }).notNull().default(false),
     estimatedPieceWeightG: integer("estimated_piece_weight_g"),
     /** `chilled`: needs a 0–4 °C compartment or shelf from packing to pickup. */
-    storage: text("storage", { enum: ["ambient", "chilled"] }).notNull().default("ambient"),
+    storage: text("storage", { enum: ["ambient", "chilled"] })
+      .notNull()
+      .default("ambient"),
     /** Packed volume of one unit in cm³, to size parcels; null = the category's default (logistics/sizes.ts). */
     packageVolumeCm3: integer("package_volume_cm3"),
     createdBy: integer("created_by").references(() => users.id),
@@ -378,10 +370,7 @@ export const listingCertifications = sqliteTable(
     kind: text("kind", { enum: CERTIFICATION_KINDS }).notNull(),
     certificateNo: text("certificate_no"),
   },
-  (t) => [
-    primaryKey({ columns: [t.listingId, t.kind] }),
-    index("listing_certifications_kind_idx").on(t.kind, t.listingId),
-  ],
+  (t) => [primaryKey({ columns: [t.listingId, t.kind] }), index("listing_certifications_kind_idx").on(t.kind, t.listingId)],
 );
 
 // ─── lots ────────────────────────────────────────────────────────────────────
@@ -464,7 +453,9 @@ export const agriInputs = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex("agri_inputs_registration_unique").on(t.registrationNo).where(sql`registration_no is not null`),
+    uniqueIndex("agri_inputs_registration_unique")
+      .on(t.registrationNo)
+      .where(sql`registration_no is not null`),
     uniqueIndex("agri_inputs_name_unique").on(t.kind, t.nameZh),
     index("agri_inputs_ingredient_idx").on(t.activeIngredient),
   ],
@@ -699,7 +690,9 @@ export const recalls = sqliteTable(
     closeNote: text("close_note"),
   },
   (t) => [
-    uniqueIndex("recalls_open_batch_unique").on(t.batchId).where(sql`closed_at is null`),
+    uniqueIndex("recalls_open_batch_unique")
+      .on(t.batchId)
+      .where(sql`closed_at is null`),
     index("recalls_opened_idx").on(t.openedAt),
     check("recalls_grade_range", sql`${t.grade} between 1 and 3`),
   ],
@@ -739,7 +732,10 @@ export const notifications = sqliteTable(
     kind: text("kind").notNull(),
     /** i18n key and its parameters, so the notice shows in the reader's language. */
     messageKey: text("message_key").notNull(),
-    params: text("params", { mode: "json" }).$type<Record<string, string | number>>().notNull().default(sql`'{}'`),
+    params: text("params", { mode: "json" })
+      .$type<Record<string, string | number>>()
+      .notNull()
+      .default(sql`'{}'`),
     link: text("link"),
     readAt: integer("read_at"),
     createdAt: createdAt(),
@@ -862,16 +858,7 @@ export const storageSlots = sqliteTable(
  * cancelled (unpaid: reservation expired or payment failed) and refunded. The transition table
  * is in app/orders/state.ts; every change is a row in order_status_history.
  */
-export const ORDER_STATUSES = [
-  "pending_payment",
-  "paid",
-  "in_fulfilment",
-  "ready_for_pickup",
-  "picked_up",
-  "completed",
-  "cancelled",
-  "refunded",
-] as const;
+export const ORDER_STATUSES = ["pending_payment", "paid", "in_fulfilment", "ready_for_pickup", "picked_up", "completed", "cancelled", "refunded"] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** The cart of a logged-in buyer (a guest's cart lives in a signed cookie until login merges it). */
@@ -890,10 +877,7 @@ export const cartItems = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull().default(now),
   },
-  (t) => [
-    primaryKey({ columns: [t.userId, t.listingId, t.variantId] }),
-    check("cart_items_quantity_positive", sql`${t.quantity} > 0`),
-  ],
+  (t) => [primaryKey({ columns: [t.userId, t.listingId, t.variantId] }), check("cart_items_quantity_positive", sql`${t.quantity} > 0`)],
 );
 
 export const orders = sqliteTable(
@@ -1072,7 +1056,9 @@ export const refunds = sqliteTable(
     /** Unique per attempt: the Stripe idempotency key of the refund. */
     idempotencyKey: text("idempotency_key").notNull(),
     stripeRefundId: text("stripe_refund_id"),
-    status: text("status", { enum: ["pending", "succeeded", "failed"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "succeeded", "failed"] })
+      .notNull()
+      .default("pending"),
     /** The producer's part of the refund, taken back from its transfer (pro rata to its share). */
     reversedFen: integer("reversed_fen"),
     stripeTransferReversalId: text("stripe_transfer_reversal_id"),
@@ -1080,14 +1066,18 @@ export const refunds = sqliteTable(
     recallId: integer("recall_id"),
     orderLineId: integer("order_line_id"),
     /** `stripe`, or `cash` for a 到站付款 order: pending = due at the point, succeeded = paid out. */
-    method: text("method", { enum: ["stripe", "cash"] }).notNull().default("stripe"),
+    method: text("method", { enum: ["stripe", "cash"] })
+      .notNull()
+      .default("stripe"),
     paidOutBy: integer("paid_out_by").references(() => users.id),
     paidOutAt: integer("paid_out_at"),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex("refunds_idempotency_unique").on(t.idempotencyKey),
-    uniqueIndex("refunds_recall_line_unique").on(t.recallId, t.orderLineId).where(sql`recall_id is not null`),
+    uniqueIndex("refunds_recall_line_unique")
+      .on(t.recallId, t.orderLineId)
+      .where(sql`recall_id is not null`),
     index("refunds_sub_order_idx").on(t.subOrderId),
     check("refunds_amount_positive", sql`${t.amountFen} > 0`),
   ],
@@ -1174,7 +1164,10 @@ export const disputeMessages = sqliteTable(
     role: text("role", { enum: ["buyer", "producer", "platform"] }).notNull(),
     body: text("body").notNull(),
     /** Photo file keys (app/photos), JSON array. */
-    photos: text("photos", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    photos: text("photos", { mode: "json" })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
     createdAt: createdAt(),
   },
   (t) => [index("dispute_messages_dispute_idx").on(t.disputeId, t.createdAt)],
@@ -1215,7 +1208,17 @@ export const ratings = sqliteTable(
  * dispatched/arrived → quarantined (holds a recalled lot: kept apart at the point, no slot, no code)
  * → returned (to the producer) or destroyed.
  */
-export const PARCEL_STATUSES = ["awaiting_dispatch", "dispatched", "arrived", "picked_up", "return_flagged", "returned", "cancelled", "quarantined", "destroyed"] as const;
+export const PARCEL_STATUSES = [
+  "awaiting_dispatch",
+  "dispatched",
+  "arrived",
+  "picked_up",
+  "return_flagged",
+  "returned",
+  "cancelled",
+  "quarantined",
+  "destroyed",
+] as const;
 export type ParcelStatus = (typeof PARCEL_STATUSES)[number];
 /** The states in which a parcel occupies its slot (on its way to it, or there). Keep parcels_slot_occupied_unique in step. */
 export const PARCEL_STATUSES_IN_SLOT = ["dispatched", "arrived", "return_flagged"] as const satisfies readonly ParcelStatus[];
@@ -1294,7 +1297,11 @@ export const parcelItems = sqliteTable(
       .references(() => orderLines.id),
     quantity: integer("quantity").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.parcelId, t.orderLineId] }), index("parcel_items_line_idx").on(t.orderLineId), check("parcel_items_quantity_positive", sql`${t.quantity} > 0`)],
+  (t) => [
+    primaryKey({ columns: [t.parcelId, t.orderLineId] }),
+    index("parcel_items_line_idx").on(t.orderLineId),
+    check("parcel_items_quantity_positive", sql`${t.quantity} > 0`),
+  ],
 );
 
 export const PARCEL_EVENT_KINDS = [

@@ -12,7 +12,6 @@ import type { Db } from "../db/client";
 import { createParcelsForOrder } from "./order-parcels";
 import { newPickupNonce } from "./pickup-code";
 
-
 export function backfillParcels(db: Db, now = Date.now()): { orders: number; parcels: number } {
   const sqlite = db.$client;
   return sqlite
@@ -31,7 +30,9 @@ export function backfillParcels(db: Db, now = Date.now()): { orders: number; par
          from parcels p join delivery_points dp on dp.id = p.delivery_point_id where p.id = ?`,
       );
       const arrive = sqlite.prepare(`update parcels set status = 'arrived', arrived_at = ?, pickup_code_nonce = ?, hold_until = ? where id = ?`);
-      const event = sqlite.prepare(`insert into parcel_events (parcel_id, kind, note, at) values (?, 'arrived', 'backfilled: order was waiting at the point', ?)`);
+      const event = sqlite.prepare(
+        `insert into parcel_events (parcel_id, kind, note, at) values (?, 'arrived', 'backfilled: order was waiting at the point', ?)`,
+      );
       let parcels = 0;
       for (const o of orders) {
         const { parcelIds } = createParcelsForOrder(db, o.id, now);

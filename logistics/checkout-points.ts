@@ -42,8 +42,7 @@ export function resolveOrigin(db: Db, buyerId: number, q: OriginQuery): PointOri
   if (q.lat !== undefined && q.lng !== undefined) return { kind: "location", lat: q.lat, lng: q.lng };
   if (q.villageId !== undefined) {
     const v = sqlite.prepare(`select id, name_zh as nameZh, name_en as nameEn, lat, lng from villages where id = ?`).get(q.villageId) as
-      | { id: number; nameZh: string; nameEn: string; lat: number; lng: number }
-      | undefined;
+      { id: number; nameZh: string; nameEn: string; lat: number; lng: number } | undefined;
     if (v) return { kind: "village", villageId: v.id, nameZh: v.nameZh, nameEn: v.nameEn, lat: v.lat, lng: v.lng };
   }
   if (q.noVillage) return { kind: "none" };

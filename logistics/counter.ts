@@ -61,7 +61,19 @@ export type CounterLookup =
 
 const WAITING = `('arrived', 'return_flagged')`;
 
-type WaitingRow = { id: number; code: string; nonce: string; buyerId: number; slotCode: string | null; status: string; orderId: number; phone: string; buyerName: string; recallHold: number; payDueFen: number | null };
+type WaitingRow = {
+  id: number;
+  code: string;
+  nonce: string;
+  buyerId: number;
+  slotCode: string | null;
+  status: string;
+  orderId: number;
+  phone: string;
+  buyerName: string;
+  recallHold: number;
+  payDueFen: number | null;
+};
 
 function waitingAt(sqlite: Sqlite, pointId: number, where = "", ...args: unknown[]): WaitingRow[] {
   return sqlite
@@ -107,12 +119,15 @@ function assertOperator(sqlite: Sqlite, actor: Actor, pointId: number) {
 
 /** A code that matched nothing: recorded against the point (its 20-in-15-minutes lockout), then refused. */
 function countMiss(sqlite: Sqlite, pointId: number, operatorUserId: number | null, now: number): PickupRefusedError {
-  sqlite.prepare(`insert into pickup_attempts (delivery_point_id, parcel_id, operator_user_id, success, at) values (?, null, ?, 0, ?)`).run(pointId, operatorUserId, now);
+  sqlite
+    .prepare(`insert into pickup_attempts (delivery_point_id, parcel_id, operator_user_id, success, at) values (?, null, ?, 0, ?)`)
+    .run(pointId, operatorUserId, now);
   return new PickupRefusedError("parcels.error.noParcelForCode", { left: Math.max(0, MAX_POINT_FAILURES - pointFailures(sqlite, pointId, now)) });
 }
 
 function assertPointOpen(sqlite: Sqlite, pointId: number, now: number) {
-  if (pointFailures(sqlite, pointId, now) >= MAX_POINT_FAILURES) throw new PickupRefusedError("parcels.error.pointLocked", { minutes: POINT_WINDOW_MS / 60_000 });
+  if (pointFailures(sqlite, pointId, now) >= MAX_POINT_FAILURES)
+    throw new PickupRefusedError("parcels.error.pointLocked", { minutes: POINT_WINDOW_MS / 60_000 });
 }
 
 /** Reads what was typed or scanned in the counter box at one of the operator's points. Nothing is handed out here. */
@@ -151,7 +166,8 @@ export function counterLookup(db: Db, actor: Actor, pointId: number, text: strin
   }
   const code = normaliseParcelCode(input);
   if (!code) throw new DomainRuleError("parcels.error.badCounterInput");
-  const p = sqlite.prepare(`select status, delivery_point_id as pointId from parcels where code = ?`).get(code) as { status: string; pointId: number } | undefined;
+  const p = sqlite.prepare(`select status, delivery_point_id as pointId from parcels where code = ?`).get(code) as
+    { status: string; pointId: number } | undefined;
   // Another point's parcel does not exist for this operator.
   if (!p || p.pointId !== pointId) throw new NotFoundError("parcel");
   if (p.status === "dispatched") return { kind: "arrive", parcelCode: code };
@@ -173,7 +189,15 @@ export type GroupHandOutResult = {
  * is matched as at the counter (a miss counts against the point's lockout); 到站付款 due on any of
  * the orders must be confirmed. operatorUserId null: a locker (the pickup event names no operator).
  */
-function handOutGroup(db: Db, operatorUserId: number | null, pointId: number, typedCode: string, confirmPayment: boolean, now: number, shownParcelId?: number): GroupHandOutResult {
+function handOutGroup(
+  db: Db,
+  operatorUserId: number | null,
+  pointId: number,
+  typedCode: string,
+  confirmPayment: boolean,
+  now: number,
+  shownParcelId?: number,
+): GroupHandOutResult {
   const sqlite = db.$client;
   const typed = normalisePickupCode(typedCode);
   if (!typed) throw new DomainRuleError("parcels.error.badPickupCode");
@@ -186,7 +210,9 @@ function handOutGroup(db: Db, operatorUserId: number | null, pointId: number, ty
       // The code must be the buyer's whose parcels the operator was shown (a phone tail lists several buyers).
       const shownBuyer = shownParcelId === undefined ? undefined : rows.find((x) => x.id === shownParcelId)?.buyerId;
       if (!hit || (shownParcelId !== undefined && hit.buyerId !== shownBuyer)) return countMiss(sqlite, pointId, operatorUserId, now);
-      sqlite.prepare(`insert into pickup_attempts (delivery_point_id, parcel_id, operator_user_id, success, at) values (?, ?, ?, 1, ?)`).run(pointId, hit.id, operatorUserId, now);
+      sqlite
+        .prepare(`insert into pickup_attempts (delivery_point_id, parcel_id, operator_user_id, success, at) values (?, ?, ?, 1, ?)`)
+        .run(pointId, hit.id, operatorUserId, now);
       const mine = rows.filter((x) => x.buyerId === hit.buyerId);
       const out: GroupHandOutResult = { handedOut: [], keptBack: [], slots: [] };
       for (const row of mine) {
@@ -241,8 +267,7 @@ export type LockerScreen = { pointId: number; name: string; openingHours: string
 /** The locker point behind a screen request, or not found (a wrong token, a point that is no locker). */
 export function lockerForDevice(db: Db, pointId: number, token: string): LockerScreen {
   const point = db.$client.prepare(`select id, name, kind, active, opening_hours as openingHours from delivery_points where id = ?`).get(pointId) as
-    | { id: number; name: string; kind: string; active: number; openingHours: string }
-    | undefined;
+    { id: number; name: string; kind: string; active: number; openingHours: string } | undefined;
   const expected = Buffer.from(lockerDeviceToken(pointId));
   const given = Buffer.from(token.padEnd(expected.length, "\0").slice(0, 64));
   const ok = given.length === expected.length && crypto.timingSafeEqual(given, expected);

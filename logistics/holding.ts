@@ -36,7 +36,15 @@ export function addParcelEvent(sqlite: Sqlite, parcelId: number, kind: string, a
 }
 
 /** An in-app notice: an i18n key (app/i18n/messages/logistics-parcels.ts) and its parameters, never a pickup code (derived when read: counter.ts withPickupCodes). */
-export function notify(sqlite: Sqlite, userId: number, kind: string, messageKey: string, params: Record<string, string | number>, link: string | null, now: number) {
+export function notify(
+  sqlite: Sqlite,
+  userId: number,
+  kind: string,
+  messageKey: string,
+  params: Record<string, string | number>,
+  link: string | null,
+  now: number,
+) {
   sqlite
     .prepare(`insert into notifications (user_id, kind, message_key, params, link, created_at) values (?, ?, ?, ?, ?, ?)`)
     .run(userId, kind, messageKey, JSON.stringify(params), link, now);
@@ -76,18 +84,43 @@ export function sweepHolding(db: Db, now = Date.now()): SweepResult {
   const result = sqlite
     .transaction((): SweepResult => {
       const remind = sqlite
-        .prepare(`${HELD_SELECT} where p.status = 'arrived' and p.reminder_sent_at is null and p.hold_until > ? and p.hold_until <= ? and not ${recallHeldSql("p")} order by p.id`)
+        .prepare(
+          `${HELD_SELECT} where p.status = 'arrived' and p.reminder_sent_at is null and p.hold_until > ? and p.hold_until <= ? and not ${recallHeldSql("p")} order by p.id`,
+        )
         .all(now, now + REMINDER_BEFORE_MS) as HeldRow[];
       for (const p of remind) {
         if (sqlite.prepare(`update parcels set reminder_sent_at = ? where id = ? and reminder_sent_at is null`).run(now, p.id).changes !== 1) continue;
         addParcelEvent(sqlite, p.id, "reminded", null, now);
-        notify(sqlite, p.buyerId, "parcel_reminder", "parcels.notice.reminder", { parcel: p.code, parcelId: p.id, point: p.pointName, hours: p.openingHours, deadline: shanghaiDateTime(p.holdUntil) }, `/orders/${p.orderId}`, now);
-        if (p.nonce) sms.push({ phone: p.phone, text: reminderSms({ pointName: p.pointName, openingHours: p.openingHours, code: pickupCode(p.id, p.nonce), holdUntil: p.holdUntil, parcelCode: p.code }) });
+        notify(
+          sqlite,
+          p.buyerId,
+          "parcel_reminder",
+          "parcels.notice.reminder",
+          { parcel: p.code, parcelId: p.id, point: p.pointName, hours: p.openingHours, deadline: shanghaiDateTime(p.holdUntil) },
+          `/orders/${p.orderId}`,
+          now,
+        );
+        if (p.nonce)
+          sms.push({
+            phone: p.phone,
+            text: reminderSms({
+              pointName: p.pointName,
+              openingHours: p.openingHours,
+              code: pickupCode(p.id, p.nonce),
+              holdUntil: p.holdUntil,
+              parcelCode: p.code,
+            }),
+          });
       }
       // A recalled parcel is never reminded of nor flagged: the operator quarantines it.
-      const overdue = sqlite.prepare(`${HELD_SELECT} where p.status = 'arrived' and p.hold_until <= ? and not ${recallHeldSql("p")} order by p.id`).all(now) as HeldRow[];
+      const overdue = sqlite
+        .prepare(`${HELD_SELECT} where p.status = 'arrived' and p.hold_until <= ? and not ${recallHeldSql("p")} order by p.id`)
+        .all(now) as HeldRow[];
       for (const p of overdue) {
-        if (sqlite.prepare(`update parcels set status = 'return_flagged', return_flagged_at = ? where id = ? and status = 'arrived'`).run(now, p.id).changes !== 1) continue;
+        if (
+          sqlite.prepare(`update parcels set status = 'return_flagged', return_flagged_at = ? where id = ? and status = 'arrived'`).run(now, p.id).changes !== 1
+        )
+          continue;
         addParcelEvent(sqlite, p.id, "return_flagged", null, now);
         const params = { parcel: p.code, point: p.pointName, orderId: p.orderId };
         notify(sqlite, p.buyerId, "parcel_return_flagged", "parcels.notice.returnFlagged", params, `/orders/${p.orderId}`, now);
@@ -126,7 +159,12 @@ export function markReturned(db: Db, actor: Actor, parcelId: number, now = Date.
  * handed out. Runs in the caller's transaction (transitionOrder, refunds). A parcel holding a
  * recalled lot that left the producer is left to the recall: the point quarantines it on arrival.
  */
-export function cancelOrderParcels(sqlite: Sqlite, where: { orderId: number } | { subOrderId: number }, now: number, actorUserId: number | null = null): number {
+export function cancelOrderParcels(
+  sqlite: Sqlite,
+  where: { orderId: number } | { subOrderId: number },
+  now: number,
+  actorUserId: number | null = null,
+): number {
   const [column, id] = "orderId" in where ? ["order_id", where.orderId] : ["sub_order_id", where.subOrderId];
   const ids = sqlite
     .prepare(

@@ -33,7 +33,6 @@ import type { LatLng } from "./geo";
 import { planJointDelivery } from "./routing";
 import { recallHeldSql } from "./occupancy";
 
-
 export type ManifestSummary = {
   id: number;
   courierRouteId: number;
@@ -79,9 +78,10 @@ export function buildDailyManifests(db: Db, serviceDate: string, now: number = D
 
   sqlite
     .transaction(() => {
-      const existing = sqlite
-        .prepare(`select id, courier_route_id as routeId from route_manifests where service_date = ?`)
-        .all(serviceDate) as { id: number; routeId: number }[];
+      const existing = sqlite.prepare(`select id, courier_route_id as routeId from route_manifests where service_date = ?`).all(serviceDate) as {
+        id: number;
+        routeId: number;
+      }[];
       const existingIds = existing.map((m) => m.id);
 
       const rows = sqlite
@@ -267,17 +267,13 @@ export function getManifest(db: Db, actor: Actor, manifestId: number): ManifestD
   const order = JSON.parse(m.stops) as number[];
   let visible = order;
   if (!isAdmin) {
-    const mine = new Set(
-      sqlite.prepare(`select delivery_point_id from delivery_point_operators where user_id = ?`).pluck().all(actor.id) as number[],
-    );
+    const mine = new Set(sqlite.prepare(`select delivery_point_id from delivery_point_operators where user_id = ?`).pluck().all(actor.id) as number[]);
     visible = order.filter((id) => mine.has(id));
     if (visible.length === 0) throw new ForbiddenError();
   }
 
   const pointRows = sqlite
-    .prepare(
-      `select id, name, address, kind, township, opening_hours as openingHours from delivery_points where id in (select value from json_each(?))`,
-    )
+    .prepare(`select id, name, address, kind, township, opening_hours as openingHours from delivery_points where id in (select value from json_each(?))`)
     .all(JSON.stringify(visible)) as (Omit<ManifestStop, "seq" | "pointId" | "parcels"> & { id: number })[];
   const pointById = new Map(pointRows.map((p) => [p.id, p]));
 
@@ -348,4 +344,3 @@ export function buildDueManifests(db: Db, cutoff: string, now: number = Date.now
   buildDailyManifests(db, today, now);
   return today;
 }
-

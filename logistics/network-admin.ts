@@ -86,7 +86,6 @@ export function canReadNetwork(actor: Actor | null | undefined): boolean {
 
 const emptyTally = (): SlotTally => ({ small: 0, medium: 0, large: 0, chilled: 0 });
 
-
 /** The network with each point's load and the overdue parcels, filtered by county and kind (and overload). */
 export function networkOverview(db: Db, actor: Actor, filters: NetworkFilters = {}, now: number = Date.now()): NetworkOverview {
   if (!canReadNetwork(actor)) throw new ForbiddenError();
@@ -223,20 +222,27 @@ export function networkOverview(db: Db, actor: Actor, filters: NetworkFilters = 
            ${where.length ? `and ${where.join(" and ")}` : ""}
          order by x.hold_until, x.id`,
       )
-      .all(now, ...params) as { parcelId: number; code: string; orderId: number; pointId: number; pointName: string; status: "arrived" | "return_flagged"; holdUntil: number | null; phone: string }[]
-  ).map(
-    (r): OverdueParcel => ({
-      parcelId: r.parcelId,
-      code: r.code,
-      orderId: r.orderId,
-      pointId: r.pointId,
-      pointName: r.pointName,
-      status: r.status,
-      holdUntil: r.holdUntil ?? now,
-      daysOverdue: Math.max(1, Math.ceil((now - (r.holdUntil ?? now)) / DAY)),
-      buyerPhoneMasked: maskPhone(r.phone),
-    }),
-  );
+      .all(now, ...params) as {
+      parcelId: number;
+      code: string;
+      orderId: number;
+      pointId: number;
+      pointName: string;
+      status: "arrived" | "return_flagged";
+      holdUntil: number | null;
+      phone: string;
+    }[]
+  ).map((r): OverdueParcel => ({
+    parcelId: r.parcelId,
+    code: r.code,
+    orderId: r.orderId,
+    pointId: r.pointId,
+    pointName: r.pointName,
+    status: r.status,
+    holdUntil: r.holdUntil ?? now,
+    daysOverdue: Math.max(1, Math.ceil((now - (r.holdUntil ?? now)) / DAY)),
+    buyerPhoneMasked: maskPhone(r.phone),
+  }));
 
   const counties = sqlite
     .prepare(

@@ -69,7 +69,6 @@ export type PointLoad = {
   parcelCapacity: number | null;
 };
 
-
 type SlotClassRow = { chilled: number; size: SlotLike["size"]; n: number };
 
 /** Slots in service by class, and those of them a parcel occupies: two grouped index scans, no per-slot work. */

@@ -94,8 +94,7 @@ export function createParcelsForOrder(db: Db, orderId: number, now: number): { p
   return sqlite
     .transaction(() => {
       const order = sqlite.prepare(`select id, buyer_id as buyerId, delivery_point_id as pointId from orders where id = ?`).get(orderId) as
-        | { id: number; buyerId: number; pointId: number | null }
-        | undefined;
+        { id: number; buyerId: number; pointId: number | null } | undefined;
       if (!order) throw new Error(`order ${orderId} not found`);
       if (order.pointId === null) throw new Error(`order ${orderId} has no delivery point`);
       const existing = sqlite.prepare(`select id from parcels where order_id = ? order by id`).pluck().all(orderId) as number[];
@@ -127,8 +126,18 @@ export function createParcelsForOrder(db: Db, orderId: number, now: number): { p
           // 45 random bits: a collision is astronomically rare, but the unique index would abort the checkout.
           while (codeTaken.get(code)) code = newParcelCode();
           const parcelId = Number(
-            insertParcel.run(code, orderId, subOrderId, producerOfSub.get(subOrderId)!, order.pointId, plan.size, plan.chilled ? 1 : 0, plan.fresh ? 1 : 0, plan.volumeCm3, now)
-              .lastInsertRowid,
+            insertParcel.run(
+              code,
+              orderId,
+              subOrderId,
+              producerOfSub.get(subOrderId)!,
+              order.pointId,
+              plan.size,
+              plan.chilled ? 1 : 0,
+              plan.fresh ? 1 : 0,
+              plan.volumeCm3,
+              now,
+            ).lastInsertRowid,
           );
           for (const item of plan.items) insertItem.run(parcelId, item.orderLineId, item.quantity);
           insertEvent.run(parcelId, order.buyerId, now);

@@ -58,7 +58,15 @@ export class PickupRefusedError extends DomainRuleError {
 const ORDER_STEPS: OrderStatus[] = ["paid", "in_fulfilment", "ready_for_pickup", "picked_up"];
 
 /** Moves the order forward step by step (each step a history row) up to `to`, when it is behind. */
-function walkOrderTo(db: Db, orderId: number, to: OrderStatus, actorUserId: number | null, now: number, note: string, source: "operator" | "producer" = "operator") {
+function walkOrderTo(
+  db: Db,
+  orderId: number,
+  to: OrderStatus,
+  actorUserId: number | null,
+  now: number,
+  note: string,
+  source: "operator" | "producer" = "operator",
+) {
   const current = () => db.$client.prepare(`select status from orders where id = ?`).pluck().get(orderId) as OrderStatus;
   let at = current();
   while (ORDER_STEPS.indexOf(at) >= 0 && ORDER_STEPS.indexOf(at) < ORDER_STEPS.indexOf(to)) {
@@ -74,7 +82,14 @@ function walkOrderTo(db: Db, orderId: number, to: OrderStatus, actorUserId: numb
  * Moves one sub-order to `to`, and the order too when none of its sub-orders is behind. The
  * producer's own step (in_fulfilment) and the parcels' (ready_for_pickup) share it.
  */
-export function moveSubOrder(db: Db, subOrderId: number, to: "in_fulfilment" | "ready_for_pickup", source: "producer" | "operator", actorUserId: number | null, now: number): OrderStatus {
+export function moveSubOrder(
+  db: Db,
+  subOrderId: number,
+  to: "in_fulfilment" | "ready_for_pickup",
+  source: "producer" | "operator",
+  actorUserId: number | null,
+  now: number,
+): OrderStatus {
   const sqlite = db.$client;
   const sub = sqlite.prepare(`select order_id as orderId, status from sub_orders where id = ?`).get(subOrderId) as { orderId: number; status: OrderStatus };
   if (sub.status !== to) {
@@ -92,7 +107,14 @@ export function moveSubOrder(db: Db, subOrderId: number, to: "in_fulfilment" | "
 }
 
 /** Appends a platform event to every lot in the parcel; a chain that refuses it is logged, never fatal. */
-function appendToLots(db: Db, parcelId: number, event: { type: "arrival"; payload: { receivedBy: string; orderId: string; place?: { lat: number; lng: number; name?: string } } } | { type: "pickup"; payload: { orderId: string; pickupPoint: string } }, now: number) {
+function appendToLots(
+  db: Db,
+  parcelId: number,
+  event:
+    | { type: "arrival"; payload: { receivedBy: string; orderId: string; place?: { lat: number; lng: number; name?: string } } }
+    | { type: "pickup"; payload: { orderId: string; pickupPoint: string } },
+  now: number,
+) {
   const batchIds = db.$client
     .prepare(`select distinct ol.batch_id from parcel_items pi join order_lines ol on ol.id = pi.order_line_id where pi.parcel_id = ? order by ol.batch_id`)
     .pluck()
@@ -139,7 +161,10 @@ type AwaitingParcel = { id: number; code: string; size: SlotSize; chilled: numbe
  * within the point's parcel capacity. Returns the parcels that found no place.
  */
 function allocateSlots(sqlite: Sqlite, parcels: AwaitingParcel[], pointId: number, actorUserId: number | null, now: number) {
-  const point = sqlite.prepare(`select active, parcel_capacity as capacity from delivery_points where id = ?`).get(pointId) as { active: number; capacity: number | null };
+  const point = sqlite.prepare(`select active, parcel_capacity as capacity from delivery_points where id = ?`).get(pointId) as {
+    active: number;
+    capacity: number | null;
+  };
   let held = parcelsHeldAt(sqlite, pointId);
   const free = point.active ? freeSlots(sqlite, pointId) : [];
   const placed: DispatchResult["dispatched"] = [];
@@ -184,12 +209,24 @@ export function dispatchSubOrder(db: Db, actor: Actor, subOrderId: number, now =
            from sub_orders s join orders o on o.id = s.order_id where s.id = ?`,
         )
         .get(subOrderId) as
-        | { id: number; orderId: number; producerId: number; status: OrderStatus; orderStatus: OrderStatus; payAtPickup: number; buyerId: number; pointId: number | null }
+        | {
+            id: number;
+            orderId: number;
+            producerId: number;
+            status: OrderStatus;
+            orderStatus: OrderStatus;
+            payAtPickup: number;
+            buyerId: number;
+            pointId: number | null;
+          }
         | undefined;
       if (!sub) throw new NotFoundError("sub-order");
       if (!canManageProducer(actor, sub.producerId)) throw new ForbiddenError();
       if (!dispatchableStatus(sub)) throw new DomainRuleError("parcels.error.notDispatchable");
-      const unweighed = sqlite.prepare(`select count(*) from order_lines where sub_order_id = ? and sold_by_weight = 1 and weighed_total_fen is null`).pluck().get(sub.id) as number;
+      const unweighed = sqlite
+        .prepare(`select count(*) from order_lines where sub_order_id = ? and sold_by_weight = 1 and weighed_total_fen is null`)
+        .pluck()
+        .get(sub.id) as number;
       if (unweighed > 0) throw new DomainRuleError("fulfilment.error.notAllWeighed");
 
       // A parcel holding a recalled lot never leaves the producer.
@@ -218,7 +255,14 @@ export function dispatchSubOrder(db: Db, actor: Actor, subOrderId: number, now =
       let proposal: DispatchResult["proposal"] = null;
       if (waiting.length > 0) proposal = proposePointChange(db, sub.orderId, sub.buyerId, waiting, now);
 
-      if (dispatched.length > 0) recordShipping(db, actor, sub.orderId, dispatched.map((d) => d.parcelId), now);
+      if (dispatched.length > 0)
+        recordShipping(
+          db,
+          actor,
+          sub.orderId,
+          dispatched.map((d) => d.parcelId),
+          now,
+        );
 
       let subOrderStatus = sub.status;
       if (dispatched.length > 0 && sub.status === "paid") {
@@ -246,7 +290,11 @@ function recordShipping(db: Db, actor: Actor, orderId: number, parcelIds: number
     .all(...parcelIds) as { batchId: number; pointName: string }[];
   for (const r of rows) {
     try {
-      recordEvent(db, actor, r.batchId, { type: "shipping", occurredAt: now, payload: { carrier: "村品配送", orderId: String(orderId), destination: r.pointName.slice(0, 200) } });
+      recordEvent(db, actor, r.batchId, {
+        type: "shipping",
+        occurredAt: now,
+        payload: { carrier: "村品配送", orderId: String(orderId), destination: r.pointName.slice(0, 200) },
+      });
     } catch (err) {
       logger.warn({ err, orderId, batchId: r.batchId }, "dispatch: shipping event not appended");
     }
@@ -306,7 +354,18 @@ export function respondToPointChange(db: Db, buyer: Actor, changeId: number, acc
            from delivery_point_changes c join orders o on o.id = c.order_id join delivery_points p on p.id = c.to_point_id where c.id = ?`,
         )
         .get(changeId) as
-        | { id: number; orderId: number; fromPointId: number; toPointId: number; consentedAt: number | null; declinedAt: number | null; buyerId: number; orderStatus: OrderStatus; toPointName: string; toActive: number }
+        | {
+            id: number;
+            orderId: number;
+            fromPointId: number;
+            toPointId: number;
+            consentedAt: number | null;
+            declinedAt: number | null;
+            buyerId: number;
+            orderStatus: OrderStatus;
+            toPointName: string;
+            toActive: number;
+          }
         | undefined;
       // Someone else's proposal does not exist for this buyer.
       if (!c || c.buyerId !== buyer.id) throw new NotFoundError("point change");
@@ -320,16 +379,16 @@ export function respondToPointChange(db: Db, buyer: Actor, changeId: number, acc
       sqlite.prepare(`update delivery_point_changes set consented_by = ?, consented_at = ? where id = ?`).run(buyer.id, now, c.id);
       sqlite.prepare(`update orders set delivery_point_id = ?, delivery_point_chosen_at = ? where id = ?`).run(c.toPointId, now, c.orderId);
       const moving = sqlite
-        .prepare(`select id, code, size, chilled, delivery_point_id as pointId from parcels where order_id = ? and status = 'awaiting_dispatch' and delivery_point_id = ? order by id`)
+        .prepare(
+          `select id, code, size, chilled, delivery_point_id as pointId from parcels where order_id = ? and status = 'awaiting_dispatch' and delivery_point_id = ? order by id`,
+        )
         .all(c.orderId, c.fromPointId) as AwaitingParcel[];
       for (const p of moving) {
         sqlite.prepare(`update parcels set delivery_point_id = ? where id = ?`).run(c.toPointId, p.id);
         addParcelEvent(sqlite, p.id, "point_changed", buyer.id, now, c.toPointName);
       }
       // Nothing is dispatched on the buyer's behalf: each producer sends its parcels (发货) again, now to the new point.
-      const producers = new Set(
-        moving.map((p) => sqlite.prepare(`select producer_id from parcels where id = ?`).pluck().get(p.id) as number),
-      );
+      const producers = new Set(moving.map((p) => sqlite.prepare(`select producer_id from parcels where id = ?`).pluck().get(p.id) as number));
       for (const producerId of producers) {
         notifyProducer(sqlite, producerId, "point_change_accepted", "parcels.notice.changeAccepted", { orderId: c.orderId, to: c.toPointName }, now);
       }
@@ -430,7 +489,15 @@ export function markParcelArrived(db: Db, actor: Actor, parcelCode: string, now 
         `/orders/${p.orderId}`,
         now,
       );
-      appendToLots(db, p.id, { type: "arrival", payload: { receivedBy: p.pointName.slice(0, 100), orderId: String(p.orderId), place: { lat: p.lat, lng: p.lng, name: p.pointName.slice(0, 100) } } }, now);
+      appendToLots(
+        db,
+        p.id,
+        {
+          type: "arrival",
+          payload: { receivedBy: p.pointName.slice(0, 100), orderId: String(p.orderId), place: { lat: p.lat, lng: p.lng, name: p.pointName.slice(0, 100) } },
+        },
+        now,
+      );
 
       // Every parcel of the sub-order here (or further) → the sub-order is ready for pickup.
       const notYet = sqlite
@@ -440,7 +507,10 @@ export function markParcelArrived(db: Db, actor: Actor, parcelCode: string, now 
       const subStatus = sqlite.prepare(`select status from sub_orders where id = ?`).pluck().get(p.subOrderId) as OrderStatus;
       if (notYet === 0 && canTransition(subStatus, "ready_for_pickup")) moveSubOrder(db, p.subOrderId, "ready_for_pickup", "operator", actor.id, now);
 
-      sms = { phone: p.phone, text: arrivalSms({ pointName: p.pointName, openingHours: p.openingHours, code: pickupCode(p.id, nonce), holdUntil, parcelCode: p.code }) };
+      sms = {
+        phone: p.phone,
+        text: arrivalSms({ pointName: p.pointName, openingHours: p.openingHours, code: pickupCode(p.id, nonce), holdUntil, parcelCode: p.code }),
+      };
       return { parcelId: p.id, code: p.code, orderId: p.orderId, slotCode: p.slotCode, holdUntil, buyerName: p.buyerName, quarantined: false };
     })
     .immediate();
@@ -476,7 +546,12 @@ export function pointFailures(sqlite: Sqlite, pointId: number, now: number): num
  * counted (committed, then refused). 到站付款: the operator must confirm the payment, which marks the
  * order paid (invoices issued after commit).
  */
-export function handOutParcel(db: Db, actor: Actor, input: { parcelId: number; pickupCode: string; confirmPayment?: boolean }, now = Date.now()): HandOutResult {
+export function handOutParcel(
+  db: Db,
+  actor: Actor,
+  input: { parcelId: number; pickupCode: string; confirmPayment?: boolean },
+  now = Date.now(),
+): HandOutResult {
   const sqlite = db.$client;
   let refusal: PickupRefusedError | null = null;
   const result = sqlite
@@ -486,7 +561,8 @@ export function handOutParcel(db: Db, actor: Actor, input: { parcelId: number; p
       if (!isOperatorOf(sqlite, actor, p.pointId)) throw new ForbiddenError();
       if ((p.status !== "arrived" && p.status !== "return_flagged") || !p.nonce) throw new DomainRuleError("parcels.error.notAtPoint");
       assertNotHeldOrCancelled(sqlite, p.id);
-      if (pointFailures(sqlite, p.pointId, now) >= MAX_POINT_FAILURES) throw new PickupRefusedError("parcels.error.pointLocked", { minutes: POINT_WINDOW_MS / 60_000 });
+      if (pointFailures(sqlite, p.pointId, now) >= MAX_POINT_FAILURES)
+        throw new PickupRefusedError("parcels.error.pointLocked", { minutes: POINT_WINDOW_MS / 60_000 });
       if (p.lockedUntil !== null && p.lockedUntil > now) {
         throw new PickupRefusedError("parcels.error.parcelLocked", { minutes: Math.ceil((p.lockedUntil - now) / 60_000) });
       }
@@ -540,7 +616,10 @@ export function assertNotHeldOrCancelled(sqlite: Sqlite, parcelId: number): void
 export function assertPayable(sqlite: Sqlite, p: { orderId: number; payAtPickup: number; orderStatus: OrderStatus }, confirmPayment: boolean): boolean {
   const mustPay = p.payAtPickup === 1 && p.orderStatus === "pending_payment";
   if (mustPay) {
-    const unweighed = sqlite.prepare(`select count(*) from order_lines where order_id = ? and sold_by_weight = 1 and weighed_total_fen is null`).pluck().get(p.orderId) as number;
+    const unweighed = sqlite
+      .prepare(`select count(*) from order_lines where order_id = ? and sold_by_weight = 1 and weighed_total_fen is null`)
+      .pluck()
+      .get(p.orderId) as number;
     if (unweighed > 0) throw new DomainRuleError("fulfilment.error.notAllWeighed");
     if (!confirmPayment) throw new DomainRuleError("parcels.error.confirmPayment");
   }
@@ -581,10 +660,7 @@ export function releaseParcel(db: Db, actorUserId: number | null, p: ParcelAtPoi
     .run(now, p.id);
   appendToLots(db, p.id, { type: "pickup", payload: { orderId: String(p.orderId), pickupPoint: p.pointName.slice(0, 200) } }, now);
 
-  const left = sqlite
-    .prepare(`select count(*) from parcels where order_id = ? and status not in ('picked_up', 'cancelled')`)
-    .pluck()
-    .get(p.orderId) as number;
+  const left = sqlite.prepare(`select count(*) from parcels where order_id = ? and status not in ('picked_up', 'cancelled')`).pluck().get(p.orderId) as number;
   let orderPickedUp = false;
   if (left === 0) {
     orderPickedUp = walkOrderTo(db, p.orderId, "picked_up", actorUserId, now, "every parcel picked up") === "picked_up";
@@ -633,7 +709,11 @@ export function buyerParcels(db: Db, buyer: Actor, orderId: number): BuyerParcel
        left join storage_slots s on s.id = x.slot_id
        where x.order_id = ? order by x.id`,
     )
-    .all(orderId) as (Omit<BuyerParcel, "chilled" | "recallHold" | "pickupCode" | "qrPayload" | "items"> & { chilled: number; recallHold: number; nonce: string | null })[];
+    .all(orderId) as (Omit<BuyerParcel, "chilled" | "recallHold" | "pickupCode" | "qrPayload" | "items"> & {
+    chilled: number;
+    recallHold: number;
+    nonce: string | null;
+  })[];
   const items = sqlite.prepare(
     `select l.title, pi.quantity from parcel_items pi join order_lines ol on ol.id = pi.order_line_id join listings l on l.id = ol.listing_id where pi.parcel_id = ? order by ol.id`,
   );
@@ -706,16 +786,16 @@ export function operatorParcels(db: Db, actor: Actor, opts: { pointId?: number; 
   const sqlite = db.$client;
   if (!hasRole(actor, "delivery_operator")) throw new ForbiddenError();
   const points = sqlite
-    .prepare(
-      `select p.id, p.name from delivery_points p join delivery_point_operators o on o.delivery_point_id = p.id where o.user_id = ? order by p.id`,
-    )
+    .prepare(`select p.id, p.name from delivery_points p join delivery_point_operators o on o.delivery_point_id = p.id where o.user_id = ? order by p.id`)
     .all(actor.id) as { id: number; name: string }[];
   const date = opts.date && /^\d{4}-\d{2}-\d{2}$/.test(opts.date) ? opts.date : shanghaiDate(now);
   const empty = { points, point: null, date, expected: [], arrived: [], overdue: [], flagged: [], quarantined: [] };
   if (opts.pointId !== undefined && !points.some((p) => p.id === opts.pointId)) throw new ForbiddenError();
   const pointId = opts.pointId ?? points[0]?.id;
   if (pointId === undefined) return empty;
-  const point = sqlite.prepare(`select id, name, address, opening_hours as openingHours from delivery_points where id = ?`).get(pointId) as OperatorView["point"];
+  const point = sqlite
+    .prepare(`select id, name, address, opening_hours as openingHours from delivery_points where id = ?`)
+    .get(pointId) as OperatorView["point"];
   const endOfDate = Date.parse(`${date}T00:00:00+08:00`) + DAY_MS;
   const rows = sqlite
     .prepare(
@@ -739,7 +819,14 @@ export function operatorParcels(db: Db, actor: Actor, opts: { pointId?: number; 
   })[];
   const view: OperatorView = { ...empty, point };
   for (const { phone, ...r } of rows) {
-    const parcel: OperatorParcel = { ...r, chilled: r.chilled === 1, recallHold: r.recallHold === 1, unweighed: r.unweighed === 1, locked: r.locked === 1, maskedPhone: maskPhone(phone) };
+    const parcel: OperatorParcel = {
+      ...r,
+      chilled: r.chilled === 1,
+      recallHold: r.recallHold === 1,
+      unweighed: r.unweighed === 1,
+      locked: r.locked === 1,
+      maskedPhone: maskPhone(phone),
+    };
     if (r.status === "quarantined") view.quarantined.push(parcel);
     else if (r.status === "dispatched") {
       if ((r.dispatchedAt ?? 0) < endOfDate) view.expected.push(parcel);
@@ -750,7 +837,16 @@ export function operatorParcels(db: Db, actor: Actor, opts: { pointId?: number; 
   return view;
 }
 
-export type ProducerParcel = { id: number; code: string; subOrderId: number; status: ParcelStatus; slotCode: string | null; pointName: string; size: SlotSize; chilled: boolean };
+export type ProducerParcel = {
+  id: number;
+  code: string;
+  subOrderId: number;
+  status: ParcelStatus;
+  slotCode: string | null;
+  pointName: string;
+  size: SlotSize;
+  chilled: boolean;
+};
 
 /** The producer's parcels per sub-order (labels to write, slots they go to). */
 export function producerParcels(db: Db, producerIds: readonly number[], subOrderIds: readonly number[]): Record<number, ProducerParcel[]> {
@@ -796,4 +892,3 @@ export function pendingChangesForOrders(db: Db, orderIds: readonly number[]): Re
   for (const r of rows) out[r.orderId] = r.toPointName;
   return out;
 }
-

@@ -38,7 +38,6 @@ import { IN_SLOT_SQL, parcelsHeldAt } from "./occupancy";
 
 export { isStaffedKind, validOpeningHours };
 
-
 export type PointInput = {
   kind: DeliveryPointKind;
   name: string;
@@ -116,10 +115,12 @@ function checkPointInput(db: Db, input: PointInput): PointInput {
 /** A new point, without slots (add them with addSlots) or operators. Returns its id. */
 export function createPoint(db: Db, actor: Actor, input: PointInput, formToken?: string): number {
   requireAdmin(actor);
-  return write(db, () => once(db, { actorId: actor.id, token: formToken, kind: "delivery_point" }, () => {
-    const p = checkPointInput(db, input);
-    return insertDeliveryPoint(db, { ...p, parcelCapacity: isStaffedKind(p.kind) ? p.parcelCapacity : null });
-  }));
+  return write(db, () =>
+    once(db, { actorId: actor.id, token: formToken, kind: "delivery_point" }, () => {
+      const p = checkPointInput(db, input);
+      return insertDeliveryPoint(db, { ...p, parcelCapacity: isStaffedKind(p.kind) ? p.parcelCapacity : null });
+    }),
+  );
 }
 
 /**
@@ -168,14 +169,16 @@ export function addSlots(db: Db, actor: Actor, pointId: number, spec: { size: Sl
   if (!Number.isInteger(spec.count) || spec.count < SLOTS_PER_CALL.min || spec.count > SLOTS_PER_CALL.max) {
     throw new DomainRuleError("pointsAdmin.error.slotCount");
   }
-  return write(db, () => once(db, { actorId: actor.id, token: formToken, kind: "slots" }, () => {
-    const point = loadPoint(db, pointId);
-    if (point.kind === "locker" && !spec.chilled) {
-      const ambient = db.$client.prepare(`select count(*) from storage_slots where delivery_point_id = ? and chilled = 0`).pluck().get(pointId) as number;
-      if (ambient + spec.count > MAX_LOCKER_AMBIENT_SLOTS) throw new DomainRuleError("pointsAdmin.error.lockerFull");
-    }
-    return insertStandardSlots(db, pointId, point.kind, [spec]);
-  }));
+  return write(db, () =>
+    once(db, { actorId: actor.id, token: formToken, kind: "slots" }, () => {
+      const point = loadPoint(db, pointId);
+      if (point.kind === "locker" && !spec.chilled) {
+        const ambient = db.$client.prepare(`select count(*) from storage_slots where delivery_point_id = ? and chilled = 0`).pluck().get(pointId) as number;
+        if (ambient + spec.count > MAX_LOCKER_AMBIENT_SLOTS) throw new DomainRuleError("pointsAdmin.error.lockerFull");
+      }
+      return insertStandardSlots(db, pointId, point.kind, [spec]);
+    }),
+  );
 }
 
 /** Takes a slot out of service (refused while a parcel occupies it) or back into service. */
@@ -209,18 +212,20 @@ export function addOperator(db: Db, actor: Actor, pointId: number, phone: string
   requireAdmin(actor);
   const normalised = normalisePhone(phone);
   if (!normalised) throw new DomainRuleError("pointsAdmin.error.phone");
-  return write(db, () => once(db, { actorId: actor.id, token: formToken, kind: "point_operator" }, () => {
-    loadPoint(db, pointId);
-    const sqlite = db.$client;
-    const userId = sqlite.prepare(`select id from users where phone = ?`).pluck().get(normalised) as number | undefined;
-    if (userId === undefined) throw new DomainRuleError("pointsAdmin.error.unknownUser");
-    const isOperator = sqlite.prepare(`select 1 from user_roles where user_id = ? and role = 'delivery_operator'`).get(userId);
-    if (!isOperator) throw new DomainRuleError("pointsAdmin.error.notOperator");
-    const already = sqlite.prepare(`select 1 from delivery_point_operators where delivery_point_id = ? and user_id = ?`).get(pointId, userId);
-    if (already) throw new DomainRuleError("pointsAdmin.error.alreadyOperator");
-    sqlite.prepare(`insert into delivery_point_operators (delivery_point_id, user_id) values (?, ?)`).run(pointId, userId);
-    return userId;
-  }));
+  return write(db, () =>
+    once(db, { actorId: actor.id, token: formToken, kind: "point_operator" }, () => {
+      loadPoint(db, pointId);
+      const sqlite = db.$client;
+      const userId = sqlite.prepare(`select id from users where phone = ?`).pluck().get(normalised) as number | undefined;
+      if (userId === undefined) throw new DomainRuleError("pointsAdmin.error.unknownUser");
+      const isOperator = sqlite.prepare(`select 1 from user_roles where user_id = ? and role = 'delivery_operator'`).get(userId);
+      if (!isOperator) throw new DomainRuleError("pointsAdmin.error.notOperator");
+      const already = sqlite.prepare(`select 1 from delivery_point_operators where delivery_point_id = ? and user_id = ?`).get(pointId, userId);
+      if (already) throw new DomainRuleError("pointsAdmin.error.alreadyOperator");
+      sqlite.prepare(`insert into delivery_point_operators (delivery_point_id, user_id) values (?, ?)`).run(pointId, userId);
+      return userId;
+    }),
+  );
 }
 
 /** The user stops operating the point (their role stays; parcels at the point stay). */

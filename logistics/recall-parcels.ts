@@ -39,7 +39,16 @@ export function parcelHoldsRecall(sqlite: Sqlite, parcelId: number): boolean {
   );
 }
 
-function record(sqlite: Sqlite, parcelId: number, pointId: number, kind: "quarantined" | "returned" | "destroyed", actorId: number, now: number, quantityOf: (units: number) => number, note = "") {
+function record(
+  sqlite: Sqlite,
+  parcelId: number,
+  pointId: number,
+  kind: "quarantined" | "returned" | "destroyed",
+  actorId: number,
+  now: number,
+  quantityOf: (units: number) => number,
+  note = "",
+) {
   const insert = sqlite.prepare(
     `insert into recall_dispositions (recall_id, parcel_id, delivery_point_id, kind, quantity, actor_user_id, note, at) values (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
@@ -112,11 +121,20 @@ export function disposeRecalledParcel(db: Db, actor: Actor, parcelId: number, di
         addParcelEvent(sqlite, p.id, "destroyed", actor.id, now, `${q}${disposal.note ? ` · ${disposal.note.slice(0, 200)}` : ""}`);
         // One lot per parcel is the rule; with several, the quantity is split in their order.
         let left = q;
-        record(sqlite, p.id, p.pointId, "destroyed", actor.id, now, (u) => {
-          const take = Math.min(u, left);
-          left -= take;
-          return take;
-        }, disposal.note?.slice(0, 200) ?? "");
+        record(
+          sqlite,
+          p.id,
+          p.pointId,
+          "destroyed",
+          actor.id,
+          now,
+          (u) => {
+            const take = Math.min(u, left);
+            left -= take;
+            return take;
+          },
+          disposal.note?.slice(0, 200) ?? "",
+        );
         notifyProducer(sqlite, p.producerId, "parcel_destroyed", "parcels.notice.recallDestroyed", { parcel: p.code, quantity: q }, now);
       }
       return { code: p.code };

@@ -63,7 +63,9 @@ export type ParcelPlan = {
 export function planParcels(lines: LineToPack[]): ParcelPlan[] {
   const plans: ParcelPlan[] = [];
   for (const chilled of [true, false]) {
-    const group = lines.filter((l) => l.chilled === chilled && l.quantity > 0).sort((a, b) => b.unitVolumeCm3 - a.unitVolumeCm3 || a.orderLineId - b.orderLineId);
+    const group = lines
+      .filter((l) => l.chilled === chilled && l.quantity > 0)
+      .sort((a, b) => b.unitVolumeCm3 - a.unitVolumeCm3 || a.orderLineId - b.orderLineId);
     const open: ParcelPlan[] = [];
     for (const line of group) {
       for (let u = 0; u < line.quantity; u++) {

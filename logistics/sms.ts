@@ -67,4 +67,3 @@ export function arrivalSms(p: { pointName: string; openingHours: string; code: s
 export function reminderSms(p: { pointName: string; openingHours: string; code: string; holdUntil: number; parcelCode: string }): string {
   return `【村品】提醒：您在${p.pointName}（营业时间${p.openingHours}）的包裹${p.parcelCode}将于${shanghaiDateTime(p.holdUntil)}超期退回，取件码${p.code}，请尽快取件。`;
 }
-

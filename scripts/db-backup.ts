@@ -34,9 +34,7 @@ export function isCunpinDatabase(file: string): boolean {
   let db: Database.Database | null = null;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
-    const names = new Set(
-      (db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map((r) => r.name),
-    );
+    const names = new Set((db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map((r) => r.name));
     return names.has("__drizzle_migrations") && names.has("users");
   } catch {
     return false;
@@ -46,7 +44,10 @@ export function isCunpinDatabase(file: string): boolean {
 }
 
 export function timestamp(date = new Date()): string {
-  return date.toISOString().replace(/\.\d+Z$/, "Z").replace(/[:]/g, "-");
+  return date
+    .toISOString()
+    .replace(/\.\d+Z$/, "Z")
+    .replace(/[:]/g, "-");
 }
 
 export function defaultBackupPath(databasePath: string, date = new Date()): string {

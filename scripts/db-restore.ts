@@ -54,11 +54,7 @@ export function processesUsing(file: string): number[] {
 
 export type RestoreResult = { target: string; previousBackup: string | null; bytes: number };
 
-export async function restoreDatabase(
-  file: string,
-  target: string,
-  opts: { force?: boolean; keepPrevious?: boolean } = {},
-): Promise<RestoreResult> {
+export async function restoreDatabase(file: string, target: string, opts: { force?: boolean; keepPrevious?: boolean } = {}): Promise<RestoreResult> {
   const source = path.resolve(file);
   const dest = path.resolve(target);
   if (!fs.existsSync(source)) throw new RestoreError(`backup file not found: ${file}`);
@@ -71,9 +67,7 @@ export async function restoreDatabase(
   if (!opts.force) {
     const pids = processesUsing(dest);
     if (pids.length) {
-      throw new RestoreError(
-        `${target} is open in process ${pids.join(", ")}: stop the server first (or pass --force if you are sure)`,
-      );
+      throw new RestoreError(`${target} is open in process ${pids.join(", ")}: stop the server first (or pass --force if you are sure)`);
     }
   }
 

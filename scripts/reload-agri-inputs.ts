@@ -7,4 +7,6 @@ import { getDb } from "../db/client";
 import { seedInputsCatalogue } from "../traceability/catalogue-db";
 
 const totals = seedInputsCatalogue(getDb(), undefined);
-console.log(`agri inputs: ${totals.banned} banned, ${totals.restricted} restricted, ${totals.inputs} inputs with ${totals.intervals} uses and withdrawal periods`);
+console.log(
+  `agri inputs: ${totals.banned} banned, ${totals.restricted} restricted, ${totals.inputs} inputs with ${totals.intervals} uses and withdrawal periods`,
+);

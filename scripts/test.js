@@ -66,11 +66,7 @@ if (process.env.STRIPE_MOCK_BIN) {
 
 // ── 3. vitest ─────────────────────────────────────────────────────────────
 fs.rmSync(vitestJson, { force: true });
-const vitest = spawnSync(
-  "npx",
-  ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`],
-  { stdio: "inherit" },
-);
+const vitest = spawnSync("npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`], { stdio: "inherit" });
 {
   const report = readJson(vitestJson);
   let p = 0;

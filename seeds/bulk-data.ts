@@ -22,7 +22,7 @@ function makeRng(seed: number) {
   return {
     next,
     int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T,>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
   };
 }
 type Rng = ReturnType<typeof makeRng>;
@@ -59,21 +59,93 @@ const PROVINCES: [code: string, zh: string, short: string, en: string][] = [
 
 // Syllables for generated place names, with pinyin for the English names.
 const FIRST: [string, string][] = [
-  ["青", "Qing"], ["白", "Bai"], ["红", "Hong"], ["金", "Jin"], ["石", "Shi"], ["清", "Qing"], ["平", "Ping"],
-  ["安", "An"], ["永", "Yong"], ["长", "Chang"], ["新", "Xin"], ["丰", "Feng"], ["富", "Fu"], ["兴", "Xing"],
-  ["和", "He"], ["东", "Dong"], ["西", "Xi"], ["南", "Nan"], ["北", "Bei"], ["上", "Shang"], ["下", "Xia"],
-  ["大", "Da"], ["小", "Xiao"], ["高", "Gao"], ["桃", "Tao"], ["柳", "Liu"], ["杏", "Xing"], ["枫", "Feng"],
-  ["松", "Song"], ["梅", "Mei"], ["龙", "Long"], ["凤", "Feng"], ["云", "Yun"], ["泉", "Quan"], ["黄", "Huang"],
+  ["青", "Qing"],
+  ["白", "Bai"],
+  ["红", "Hong"],
+  ["金", "Jin"],
+  ["石", "Shi"],
+  ["清", "Qing"],
+  ["平", "Ping"],
+  ["安", "An"],
+  ["永", "Yong"],
+  ["长", "Chang"],
+  ["新", "Xin"],
+  ["丰", "Feng"],
+  ["富", "Fu"],
+  ["兴", "Xing"],
+  ["和", "He"],
+  ["东", "Dong"],
+  ["西", "Xi"],
+  ["南", "Nan"],
+  ["北", "Bei"],
+  ["上", "Shang"],
+  ["下", "Xia"],
+  ["大", "Da"],
+  ["小", "Xiao"],
+  ["高", "Gao"],
+  ["桃", "Tao"],
+  ["柳", "Liu"],
+  ["杏", "Xing"],
+  ["枫", "Feng"],
+  ["松", "Song"],
+  ["梅", "Mei"],
+  ["龙", "Long"],
+  ["凤", "Feng"],
+  ["云", "Yun"],
+  ["泉", "Quan"],
+  ["黄", "Huang"],
 ];
 const SECOND: [string, string][] = [
-  ["山", "shan"], ["河", "he"], ["川", "chuan"], ["阳", "yang"], ["江", "jiang"], ["水", "shui"], ["田", "tian"],
-  ["源", "yuan"], ["溪", "xi"], ["林", "lin"], ["坪", "ping"], ["岭", "ling"], ["湾", "wan"], ["塘", "tang"],
-  ["沟", "gou"], ["坡", "po"], ["庄", "zhuang"], ["口", "kou"], ["桥", "qiao"], ["堡", "bao"], ["寨", "zhai"],
-  ["峪", "yu"], ["泽", "ze"], ["丘", "qiu"], ["原", "yuan"],
+  ["山", "shan"],
+  ["河", "he"],
+  ["川", "chuan"],
+  ["阳", "yang"],
+  ["江", "jiang"],
+  ["水", "shui"],
+  ["田", "tian"],
+  ["源", "yuan"],
+  ["溪", "xi"],
+  ["林", "lin"],
+  ["坪", "ping"],
+  ["岭", "ling"],
+  ["湾", "wan"],
+  ["塘", "tang"],
+  ["沟", "gou"],
+  ["坡", "po"],
+  ["庄", "zhuang"],
+  ["口", "kou"],
+  ["桥", "qiao"],
+  ["堡", "bao"],
+  ["寨", "zhai"],
+  ["峪", "yu"],
+  ["泽", "ze"],
+  ["丘", "qiu"],
+  ["原", "yuan"],
 ];
 
 const SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高"];
-const GIVEN = ["建国", "秀英", "志强", "桂兰", "春生", "玉兰", "德福", "明华", "海燕", "国庆", "红梅", "长青", "永福", "丽娟", "军", "伟", "芳", "勇", "静", "磊"];
+const GIVEN = [
+  "建国",
+  "秀英",
+  "志强",
+  "桂兰",
+  "春生",
+  "玉兰",
+  "德福",
+  "明华",
+  "海燕",
+  "国庆",
+  "红梅",
+  "长青",
+  "永福",
+  "丽娟",
+  "军",
+  "伟",
+  "芳",
+  "勇",
+  "静",
+  "磊",
+];
 
 type ProductBase = { zh: string; en: string; units: Unit[]; price: [number, number]; art: ArtSpec };
 
@@ -356,7 +428,13 @@ export async function seedBulkData(db: Db, options: BulkOptions): Promise<BulkRe
       const countyEn = `${FIRST[(countyIndex * 13 + pcode.charCodeAt(1)) % FIRST.length][1]}${SECOND[(countyIndex * 17 + 1) % SECOND.length][1]}`;
       const countyId = ensureRegion(db, { code: countyCode, level: "county", nameZh: `${countyZh}县`, nameEn: `${countyEn} County`, parentId: prefectureId });
       const townshipCode = countyCode + String(101 + (Math.floor(i / (PROVINCES.length * 60)) % 99)).padStart(3, "0");
-      const townshipId = ensureRegion(db, { code: townshipCode, level: "township", nameZh: `${s1}${f1}镇`, nameEn: `${s1en[0].toUpperCase()}${s1en.slice(1)}${f1en.toLowerCase()} Town`, parentId: countyId });
+      const townshipId = ensureRegion(db, {
+        code: townshipCode,
+        level: "township",
+        nameZh: `${s1}${f1}镇`,
+        nameEn: `${s1en[0].toUpperCase()}${s1en.slice(1)}${f1en.toLowerCase()} Town`,
+        parentId: countyId,
+      });
       const category = pickCategory(r);
       const signature = r.pick(PRODUCTS[category]);
       const nameZh = `${f1}${s1}村`;
@@ -376,7 +454,19 @@ export async function seedBulkData(db: Db, options: BulkOptions): Promise<BulkRe
         lat,
         lng,
       ) as { id: number };
-      places.push({ provinceId, countyId, townshipId, villageId: id, villageZh: nameZh, signatureZh: `${countyZh}${signature.zh}`, countyCode, label: `${pzh}${countyZh}县${s1}${f1}镇${nameZh}`, countyShort: countyZh, lat, lng });
+      places.push({
+        provinceId,
+        countyId,
+        townshipId,
+        villageId: id,
+        villageZh: nameZh,
+        signatureZh: `${countyZh}${signature.zh}`,
+        countyCode,
+        label: `${pzh}${countyZh}县${s1}${f1}镇${nameZh}`,
+        countyShort: countyZh,
+        lat,
+        lng,
+      });
     }
   })();
 
@@ -490,8 +580,21 @@ export async function seedBulkData(db: Db, options: BulkOptions): Promise<BulkRe
         const stock = status === "paused" && r.next() < 0.5 ? 0 : r.int(5, 5000);
         const publishedAt = status === "draft" ? null : createdAt + r.int(0, 48) * 3_600_000;
         const id = Number(
-          insertListing.run(productId, producer.id, categoryIds[category], title, description, unit, priceFen, stock, status, producer.ownerId, createdAt, publishedAt ?? createdAt, publishedAt)
-            .lastInsertRowid,
+          insertListing.run(
+            productId,
+            producer.id,
+            categoryIds[category],
+            title,
+            description,
+            unit,
+            priceFen,
+            stock,
+            status,
+            producer.ownerId,
+            createdAt,
+            publishedAt ?? createdAt,
+            publishedAt,
+          ).lastInsertRowid,
         );
         const photos = photoFor(category, base.art);
         const photo = photos[idx % photos.length];

@@ -9,7 +9,17 @@
 import { shanghaiDate } from "../core/clock";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { listingCertifications, listings, products, type CategorySlug, type CertificationKind, type ListingStatus, type ProducerKind, type Role, type Unit } from "../db/schema";
+import {
+  listingCertifications,
+  listings,
+  products,
+  type CategorySlug,
+  type CertificationKind,
+  type ListingStatus,
+  type ProducerKind,
+  type Role,
+  type Unit,
+} from "../db/schema";
 import { createListing as createListingRecord, setListingStatus, type PhotoRecord } from "../market/listings/listings";
 import { storeListingPhoto } from "../market/photos/photos";
 import { makeCreditCode } from "../core/credit-code";
@@ -79,7 +89,8 @@ const VILLAGES: VillageSpec[] = [
     signatureEn: "Red Fuji apples",
     category: "fruit",
     descriptionZh: "地处黄土高原塬面，海拔一千一百米，昼夜温差大、光照足，家家户户种苹果，洛川苹果是国家地理标志产品。",
-    descriptionEn: "On the Loess Plateau at 1,100 m, with wide day–night temperature swings and long sunshine; nearly every household grows apples. Luochuan apples are a national geographical-indication product.",
+    descriptionEn:
+      "On the Loess Plateau at 1,100 m, with wide day–night temperature swings and long sunshine; nearly every household grows apples. Luochuan apples are a national geographical-indication product.",
     lat: 35.7786,
     lng: 109.4512,
     small: true,
@@ -96,7 +107,8 @@ const VILLAGES: VillageSpec[] = [
     signatureEn: "Red-heart kiwifruit",
     category: "fruit",
     descriptionZh: "成都平原西南的浅丘茶园与果园之间，酸性紫色土适宜猕猴桃生长，红心猕猴桃果肉细嫩、糖度高。",
-    descriptionEn: "Among the low hills south-west of the Chengdu plain; the acidic purple soil suits kiwifruit, and the red-heart variety is tender and very sweet.",
+    descriptionEn:
+      "Among the low hills south-west of the Chengdu plain; the acidic purple soil suits kiwifruit, and the red-heart variety is tender and very sweet.",
     lat: 30.1389,
     lng: 103.4317,
     small: true,
@@ -113,7 +125,8 @@ const VILLAGES: VillageSpec[] = [
     signatureEn: "West Lake Longjing tea",
     category: "tea",
     descriptionZh: "西湖西南群山环抱，云雾缭绕，是西湖龙井的核心产区，清明前后手工炒制，色绿、香郁、味甘、形美。",
-    descriptionEn: "In the misty hills south-west of West Lake, the heart of Longjing production; picked around Qingming and pan-fired by hand — green, fragrant, sweet and flat.",
+    descriptionEn:
+      "In the misty hills south-west of West Lake, the heart of Longjing production; picked around Qingming and pan-fired by hand — green, fragrant, sweet and flat.",
     lat: 30.2237,
     lng: 120.1237,
     small: true,
@@ -146,7 +159,8 @@ const VILLAGES: VillageSpec[] = [
     signatureEn: "Wuchang rice",
     category: "grain",
     descriptionZh: "拉林河畔黑土地，一年一季稻，生长期长，稻花香2号米粒饱满、米香浓郁，是朝鲜族村民世代种稻的地方。",
-    descriptionEn: "Black soil by the Lalin River with one long rice season a year; Daohuaxiang No. 2 rice is plump and fragrant, grown here by Korean-Chinese villagers for generations.",
+    descriptionEn:
+      "Black soil by the Lalin River with one long rice season a year; Daohuaxiang No. 2 rice is plump and fragrant, grown here by Korean-Chinese villagers for generations.",
     lat: 44.9512,
     lng: 127.0468,
   },
@@ -162,7 +176,8 @@ const VILLAGES: VillageSpec[] = [
     signatureEn: "Zhongning goji berries",
     category: "forest",
     descriptionZh: "黄河冲积平原，引黄灌溉，日照长、干燥少雨，中宁枸杞颗粒大、肉厚、糖分高，素有“中宁枸杞甲天下”之称。",
-    descriptionEn: "Yellow River flood plain, irrigated from the river, dry and sunny: Zhongning goji berries are large, fleshy and sweet — reputedly the best in China.",
+    descriptionEn:
+      "Yellow River flood plain, irrigated from the river, dry and sunny: Zhongning goji berries are large, fleshy and sweet — reputedly the best in China.",
     lat: 37.4986,
     lng: 105.7226,
   },
@@ -194,7 +209,8 @@ const VILLAGES: VillageSpec[] = [
     signatureEn: "Qianjiang crayfish",
     category: "aquatic",
     descriptionZh: "江汉平原腹地，“虾稻共作”的发源地之一：稻田里养小龙虾，虾粪肥田，稻谷不打农药。",
-    descriptionEn: "In the heart of the Jianghan plain, one of the birthplaces of rice–crayfish co-culture: crayfish live in the paddies, their waste feeds the rice, and the rice needs no pesticide.",
+    descriptionEn:
+      "In the heart of the Jianghan plain, one of the birthplaces of rice–crayfish co-culture: crayfish live in the paddies, their waste feeds the rice, and the rice needs no pesticide.",
     lat: 30.3589,
     lng: 112.7812,
   },
@@ -210,7 +226,8 @@ const VILLAGES: VillageSpec[] = [
     signatureEn: "Changbai Mountain ginseng",
     category: "forest",
     descriptionZh: "长白山西麓的“人参之乡”，林下参在原始林下自然生长十年以上，也出产秋木耳和椴树蜜。",
-    descriptionEn: "The 'home of ginseng' on the western slopes of Changbai Mountain: forest ginseng grows wild under old trees for ten years or more; also autumn wood ear and linden honey.",
+    descriptionEn:
+      "The 'home of ginseng' on the western slopes of Changbai Mountain: forest ginseng grows wild under old trees for ten years or more; also autumn wood ear and linden honey.",
     lat: 42.4463,
     lng: 127.3016,
   },
@@ -1215,10 +1232,7 @@ export type DemoSeedResult = {
 };
 
 /** Seeds the demo data set into a migrated database (categories are added if missing). */
-export async function seedDemoData(
-  db: Db,
-  options: { small?: boolean; uploadDir: string; now?: number },
-): Promise<DemoSeedResult> {
+export async function seedDemoData(db: Db, options: { small?: boolean; uploadDir: string; now?: number }): Promise<DemoSeedResult> {
   const started = Date.now();
   const small = options.small ?? false;
   const now = options.now ?? Date.now();
@@ -1234,9 +1248,7 @@ export async function seedDemoData(
       const seed = base?.seed ?? 100 + i;
       const specs = [{ ...(base ?? { shape: "fruit" as const }), seed }];
       if (listing.twoPhotos) specs.push({ ...specs[0], seed: seed + 1000 });
-      return Promise.all(
-        specs.map(async (spec) => storeListingPhoto(await renderListingArt(listing.category, base ? spec : undefined), options.uploadDir)),
-      );
+      return Promise.all(specs.map(async (spec) => storeListingPhoto(await renderListingArt(listing.category, base ? spec : undefined), options.uploadDir)));
     }),
   );
   const hash = await passwordHash;

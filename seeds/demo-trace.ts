@@ -60,7 +60,13 @@ const registeredFertilizer = (days: number, name: string, registrationNo: string
   method: "soil",
   daysBeforeHarvest: days,
 });
-const feed = (days: number, name = "玉米豆粕配合饲料"): LotInputSpec => ({ productName: name, inputKind: "feed", dose: "按日定量饲喂", method: "oral", daysBeforeHarvest: days });
+const feed = (days: number, name = "玉米豆粕配合饲料"): LotInputSpec => ({
+  productName: name,
+  inputKind: "feed",
+  dose: "按日定量饲喂",
+  method: "oral",
+  daysBeforeHarvest: days,
+});
 const drug = (productName: string, activeIngredient: string, dose: string, days: number, method: "oral" | "injection" = "oral"): LotInputSpec => ({
   productName,
   activeIngredient,
@@ -105,7 +111,10 @@ const kiwi = (variety: string): TraceProfile => ({
   plot: "明月村猕猴桃园",
   areaMu: 8,
   seasonDays: 180,
-  inputs: [manure(170, "腐熟有机肥", "2000公斤/亩"), spray("1.8%阿维菌素乳油", "abamectin", "3000倍液", 50, { crop: "kiwifruit", days: 14, max: 2, declared: true })],
+  inputs: [
+    manure(170, "腐熟有机肥", "2000公斤/亩"),
+    spray("1.8%阿维菌素乳油", "abamectin", "3000倍液", 50, { crop: "kiwifruit", days: 14, max: 2, declared: true }),
+  ],
   inspection: rapid("蒲江县农产品质量安全监测站"),
 });
 const tea = (variety: string, organic: boolean): TraceProfile => ({
@@ -143,7 +152,9 @@ const rice = (variety: string | undefined, plot: string, organic: boolean): Trac
   plot,
   areaMu: 50,
   seasonDays: 150,
-  inputs: organic ? [manure(140, "腐熟有机肥", "1500公斤/亩")] : [manure(140, "腐熟有机肥", "1500公斤/亩"), spray("25%噻嗪酮可湿性粉剂", "buprofezin", "1500倍液", 45, { crop: "rice", days: 14, max: 2 })],
+  inputs: organic
+    ? [manure(140, "腐熟有机肥", "1500公斤/亩")]
+    : [manure(140, "腐熟有机肥", "1500公斤/亩"), spray("25%噻嗪酮可湿性粉剂", "buprofezin", "1500倍液", 45, { crop: "rice", days: 14, max: 2 })],
   inspection: lab("五常市农产品质量检测中心", "农药残留和重金属检测：合格"),
 });
 const goji: TraceProfile = {
@@ -230,13 +241,42 @@ export function traceProfile(product: string, organic: boolean): TraceProfile {
     case "枸杞原浆":
       return goji;
     case "长白山人参":
-      return { crop: "ginseng", plot: "万良镇参园", areaMu: 5, seasonDays: 200, inputs: [manure(180, "腐熟落叶土", "覆盖")], inspection: lab("吉林省农产品质量安全检测中心", "农药残留和重金属检测：合格") };
+      return {
+        crop: "ginseng",
+        plot: "万良镇参园",
+        areaMu: 5,
+        seasonDays: 200,
+        inputs: [manure(180, "腐熟落叶土", "覆盖")],
+        inspection: lab("吉林省农产品质量安全检测中心", "农药残留和重金属检测：合格"),
+      };
     case "林下参":
-      return { crop: "ginseng", variety: "林下山参", plot: "万良镇林下参园", areaMu: 30, seasonDays: 200, inputs: [], inspection: lab("吉林省农产品质量安全检测中心", "农药残留和重金属检测：合格") };
+      return {
+        crop: "ginseng",
+        variety: "林下山参",
+        plot: "万良镇林下参园",
+        areaMu: 30,
+        seasonDays: 200,
+        inputs: [],
+        inspection: lab("吉林省农产品质量安全检测中心", "农药残留和重金属检测：合格"),
+      };
     case "黑木耳":
-      return { crop: "黑木耳", plot: "万良镇木耳基地", areaMu: 10, seasonDays: 120, inputs: [{ productName: "阔叶木屑菌棒", inputKind: "other", dose: "每亩1万棒", method: "other", daysBeforeHarvest: 110 }], inspection: lab("吉林省农产品质量安全检测中心", "重金属和二氧化硫检测：合格") };
+      return {
+        crop: "黑木耳",
+        plot: "万良镇木耳基地",
+        areaMu: 10,
+        seasonDays: 120,
+        inputs: [{ productName: "阔叶木屑菌棒", inputKind: "other", dose: "每亩1万棒", method: "other", daysBeforeHarvest: 110 }],
+        inspection: lab("吉林省农产品质量安全检测中心", "重金属和二氧化硫检测：合格"),
+      };
     case "椴树蜜":
-      return { crop: "椴树蜜", plot: "万良镇椴树林蜂场", areaMu: 100, seasonDays: 60, inputs: [], inspection: lab("吉林省农产品质量安全检测中心", "兽药残留检测：未检出") };
+      return {
+        crop: "椴树蜜",
+        plot: "万良镇椴树林蜂场",
+        areaMu: 100,
+        seasonDays: 60,
+        inputs: [],
+        inspection: lab("吉林省农产品质量安全检测中心", "兽药残留检测：未检出"),
+      };
     case "散养土鸡":
       return poultry("chickens", [drug("马杜霉素预混剂", "maduramicin", "每吨饲料5克", 20)]);
     case "土鸡蛋":
@@ -263,9 +303,17 @@ export function traceProfile(product: string, organic: boolean): TraceProfile {
     case "西兰花":
       return greenhouse("西兰花", undefined, [spray("20%啶虫脒乳油", "acetamiprid", "8000倍液", 14, { crop: "西兰花", days: 7, declared: true })]);
     case "生物有机肥":
-      return workshop("生物有机肥", [{ productName: "枯草芽孢杆菌菌剂", inputKind: "other", dose: "每吨2公斤", method: "other", daysBeforeHarvest: 30 }], "有效活菌数、有机质含量自检：合格");
+      return workshop(
+        "生物有机肥",
+        [{ productName: "枯草芽孢杆菌菌剂", inputKind: "other", dose: "每吨2公斤", method: "other", daysBeforeHarvest: 30 }],
+        "有效活菌数、有机质含量自检：合格",
+      );
     case "羊粪有机肥":
-      return workshop("羊粪有机肥", [{ productName: "发酵腐熟剂", inputKind: "other", dose: "每吨1公斤", method: "other", daysBeforeHarvest: 40 }], "有机质含量、含水率自检：合格");
+      return workshop(
+        "羊粪有机肥",
+        [{ productName: "发酵腐熟剂", inputKind: "other", dose: "每吨1公斤", method: "other", daysBeforeHarvest: 40 }],
+        "有机质含量、含水率自检：合格",
+      );
     case "苹果套袋":
       return workshop("果袋纸", [], "透气性、耐水性自检：合格");
     default:
@@ -309,10 +357,7 @@ export function seedDemoFertilizers(db: Db): void {
       if (!check.ok) throw new Error(`demo fertiliser ${f.nameZh}: bad registration number ${registrationNo}`);
       registrationNo = check.normalised;
     }
-    db.insert(agriInputs)
-      .values({ kind: "fertilizer", nameZh: f.nameZh, nameEn: f.nameEn, registrationNo, maker: f.maker })
-      .onConflictDoNothing()
-      .run();
+    db.insert(agriInputs).values({ kind: "fertilizer", nameZh: f.nameZh, nameEn: f.nameEn, registrationNo, maker: f.maker }).onConflictDoNothing().run();
   }
 }
 

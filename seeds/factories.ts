@@ -173,10 +173,7 @@ export type UserInput = {
   passwordHash?: string;
 };
 
-export async function createUser(
-  db: Db,
-  input: UserInput = {},
-): Promise<{ id: number; phone: string; password: string }> {
+export async function createUser(db: Db, input: UserInput = {}): Promise<{ id: number; phone: string; password: string }> {
   const phone = input.phone ?? uniquePhone(db);
   const password = input.password ?? DEFAULT_TEST_PASSWORD;
   const displayName = input.displayName ?? `用户${phone.slice(-4)}`;
@@ -188,10 +185,7 @@ export async function createUser(
 }
 
 /** Synchronous user insert with a ready hash; roles always include buyer, like sign-up. */
-export function insertUserWithHash(
-  db: Db,
-  input: { phone: string; displayName: string; passwordHash: string; roles?: Role[] },
-): number {
+export function insertUserWithHash(db: Db, input: { phone: string; displayName: string; passwordHash: string; roles?: Role[] }): number {
   return db.transaction((tx) => {
     const { id } = tx
       .insert(users)
@@ -656,16 +650,22 @@ export function createLotWithChain(db: Db, input: LotChainInput): LotWithChain {
     const p = input.plot ?? {};
     // A named plot is reused when the producer already has it (several lots from one orchard).
     const existing = p.name
-      ? db.select({ id: plots.id }).from(plots).where(and(eq(plots.producerId, input.producerId), eq(plots.name, p.name))).get()
+      ? db
+          .select({ id: plots.id })
+          .from(plots)
+          .where(and(eq(plots.producerId, input.producerId), eq(plots.name, p.name)))
+          .get()
       : undefined;
-    plotId = existing?.id ?? createPlot(db, actor, {
-      producerId: input.producerId,
-      name: p.name ?? `地块${++plotCounter}-${Date.now().toString(36)}`,
-      areaMu: p.areaMu ?? 12,
-      lat: p.lat ?? producer.lat ?? 35.77,
-      lng: p.lng ?? producer.lng ?? 109.45,
-      villageId: p.villageId ?? producer.villageId,
-    });
+    plotId =
+      existing?.id ??
+      createPlot(db, actor, {
+        producerId: input.producerId,
+        name: p.name ?? `地块${++plotCounter}-${Date.now().toString(36)}`,
+        areaMu: p.areaMu ?? 12,
+        lat: p.lat ?? producer.lat ?? 35.77,
+        lng: p.lng ?? producer.lng ?? 109.45,
+        villageId: p.villageId ?? producer.villageId,
+      });
   }
   const lotCrop = input.crop ?? DEFAULT_CROP[category];
   const lot = createLot(db, actor, {
@@ -769,12 +769,13 @@ export function createLotWithChain(db: Db, input: LotChainInput): LotWithChain {
 
 /** 产地 as on the certificate: province + prefecture + county (+ village). */
 function originOf(db: Db, producer: typeof producers.$inferSelect): string {
-  const name = (id: number | null) => (id ? db.select({ n: regions.nameZh, p: regions.parentId, l: regions.level }).from(regions).where(eq(regions.id, id)).get() : undefined);
+  const name = (id: number | null) =>
+    id ? db.select({ n: regions.nameZh, p: regions.parentId, l: regions.level }).from(regions).where(eq(regions.id, id)).get() : undefined;
   const county = name(producer.countyId);
   const prefecture = county?.p ? name(county.p) : undefined;
   const parts = [name(producer.provinceId)?.n, prefecture?.l === "prefecture" ? prefecture.n : undefined, county?.n];
   const village = producer.villageId ? db.select({ n: villages.nameZh }).from(villages).where(eq(villages.id, producer.villageId)).get()?.n : undefined;
-  return (parts.filter(Boolean).join("") + (village ?? "")) || producer.address;
+  return parts.filter(Boolean).join("") + (village ?? "") || producer.address;
 }
 
 /** Links an existing batch to a listing. */
@@ -799,8 +800,7 @@ let dbCounter = 0;
 
 /** A fresh migrated SQLite file with the categories, for one test file or suite. */
 export function createTestDatabase(file?: string): { db: Db; file: string; cleanup: () => void } {
-  const target =
-    file ?? path.join(os.tmpdir(), `cunpin-test-${process.pid}-${Date.now().toString(36)}-${++dbCounter}.sqlite`);
+  const target = file ?? path.join(os.tmpdir(), `cunpin-test-${process.pid}-${Date.now().toString(36)}-${++dbCounter}.sqlite`);
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(target + suffix, { force: true });
   const db = openDatabase(target);
   migrateDatabase(db);

@@ -45,11 +45,12 @@ export const DEFAULT_ART: Record<CategorySlug, ArtSpec> = {
   agri_inputs: { shape: "sack", color: "#8d6e63" },
 };
 
-
 function shade(hex: string, amount: number): string {
   const n = parseInt(hex.slice(1), 16);
   const f = (v: number) => Math.max(0, Math.min(255, Math.round(amount < 0 ? v * (1 + amount) : v + (255 - v) * amount)));
-  const r = f((n >> 16) & 255), g = f((n >> 8) & 255), b = f(n & 255);
+  const r = f((n >> 16) & 255),
+    g = f((n >> 8) & 255),
+    b = f(n & 255);
   return `#${((r << 16) | (g << 8) | b).toString(16).padStart(6, "0")}`;
 }
 
@@ -93,7 +94,9 @@ function kiwi(r: () => number, color: string): string {
   for (let i = 0; i < 28; i++) {
     const a = (i / 28) * Math.PI * 2 + r() * 0.1;
     const d = 62 + r() * 8;
-    seeds.push(`<ellipse cx="${400 + Math.cos(a) * d}" cy="${300 + Math.sin(a) * d}" rx="4" ry="8" fill="#212121" transform="rotate(${(a * 180) / Math.PI + 90} ${400 + Math.cos(a) * d} ${300 + Math.sin(a) * d})"/>`);
+    seeds.push(
+      `<ellipse cx="${400 + Math.cos(a) * d}" cy="${300 + Math.sin(a) * d}" rx="4" ry="8" fill="#212121" transform="rotate(${(a * 180) / Math.PI + 90} ${400 + Math.cos(a) * d} ${300 + Math.sin(a) * d})"/>`,
+    );
   }
   return `<ellipse cx="600" cy="420" rx="110" ry="22" fill="#000" opacity="0.12"/>
     <ellipse cx="600" cy="330" rx="120" ry="100" fill="#8d6e63"/>
@@ -126,7 +129,9 @@ function bowl(r: () => number): string {
     const d = r();
     const x = 400 + Math.cos(a) * 200 * d * (r() > 0.5 ? 1 : -1);
     const y = 300 - Math.sin(a) * 90 * d;
-    grains.push(`<ellipse cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" rx="9" ry="4.5" fill="#fffef5" stroke="#e0dccc" stroke-width="1" transform="rotate(${Math.floor(r() * 180)} ${x.toFixed(1)} ${y.toFixed(1)})"/>`);
+    grains.push(
+      `<ellipse cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" rx="9" ry="4.5" fill="#fffef5" stroke="#e0dccc" stroke-width="1" transform="rotate(${Math.floor(r() * 180)} ${x.toFixed(1)} ${y.toFixed(1)})"/>`,
+    );
   }
   return `<ellipse cx="400" cy="500" rx="230" ry="26" fill="#000" opacity="0.12"/>
     <ellipse cx="400" cy="300" rx="220" ry="90" fill="#f3efe0"/>${grains.join("")}
@@ -162,7 +167,9 @@ function eggs(r: () => number, color: string): string {
   for (let i = 0; i < 60; i++) {
     const x = 190 + r() * 420;
     const y = 380 + r() * 70;
-    straws.push(`<path d="M${x} ${y} q ${20 + r() * 30} ${-10 + r() * 20} ${50 + r() * 40} ${-5 + r() * 10}" stroke="${r() > 0.5 ? "#c49a6c" : "#a1783f"}" stroke-width="5" fill="none" stroke-linecap="round"/>`);
+    straws.push(
+      `<path d="M${x} ${y} q ${20 + r() * 30} ${-10 + r() * 20} ${50 + r() * 40} ${-5 + r() * 10}" stroke="${r() > 0.5 ? "#c49a6c" : "#a1783f"}" stroke-width="5" fill="none" stroke-linecap="round"/>`,
+    );
   }
   return `<ellipse cx="400" cy="470" rx="250" ry="40" fill="#000" opacity="0.12"/>
     <ellipse cx="400" cy="410" rx="230" ry="70" fill="#8d6e63"/>${out.join("")}${straws.join("")}`;
@@ -211,7 +218,9 @@ function berries(r: () => number, color: string): string {
     const x = 400 + Math.cos(a) * 210 * d;
     const y = 330 + Math.sin(a) * 110 * d;
     const c = r() > 0.3 ? color : shade(color, -0.2);
-    out.push(`<ellipse cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" rx="20" ry="11" fill="${c}" transform="rotate(${Math.floor(r() * 180)} ${x.toFixed(1)} ${y.toFixed(1)})"/>`);
+    out.push(
+      `<ellipse cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" rx="20" ry="11" fill="${c}" transform="rotate(${Math.floor(r() * 180)} ${x.toFixed(1)} ${y.toFixed(1)})"/>`,
+    );
   }
   return `<ellipse cx="400" cy="470" rx="270" ry="30" fill="#000" opacity="0.12"/>
     <ellipse cx="400" cy="350" rx="260" ry="120" fill="#f5f0e1"/>${out.join("")}
@@ -224,7 +233,9 @@ function mushroom(r: () => number, color: string): string {
     const x = 220 + r() * 360;
     const y = 230 + r() * 190;
     const rx = 60 + r() * 40;
-    out.push(`<path d="M${x - rx} ${y} q ${rx * 0.5} ${-rx * 0.9} ${rx} ${-rx * 0.2} q ${rx * 0.6} ${-rx * 0.7} ${rx} ${rx * 0.2} q ${-rx * 0.2} ${rx * 0.8} ${-rx} ${rx * 0.6} q ${-rx * 0.8} ${rx * 0.1} ${-rx} ${-rx * 0.6} Z" fill="${r() > 0.5 ? color : shade(color, 0.15)}" stroke="${shade(color, -0.4)}" stroke-width="3"/>`);
+    out.push(
+      `<path d="M${x - rx} ${y} q ${rx * 0.5} ${-rx * 0.9} ${rx} ${-rx * 0.2} q ${rx * 0.6} ${-rx * 0.7} ${rx} ${rx * 0.2} q ${-rx * 0.2} ${rx * 0.8} ${-rx} ${rx * 0.6} q ${-rx * 0.8} ${rx * 0.1} ${-rx} ${-rx * 0.6} Z" fill="${r() > 0.5 ? color : shade(color, 0.15)}" stroke="${shade(color, -0.4)}" stroke-width="3"/>`,
+    );
   }
   return `<ellipse cx="400" cy="470" rx="270" ry="30" fill="#000" opacity="0.12"/>
     <rect x="130" y="380" width="540" height="70" rx="30" fill="#8d6e63"/>
@@ -280,7 +291,9 @@ export function listingArtSvg(category: CategorySlug, spec: ArtSpec = DEFAULT_AR
   const [from, to] = BACKGROUNDS[category];
   const bokeh: string[] = [];
   for (let i = 0; i < 8; i++) {
-    bokeh.push(`<circle cx="${Math.floor(r() * 800)}" cy="${Math.floor(r() * 600)}" r="${30 + Math.floor(r() * 90)}" fill="#fff" opacity="${(0.08 + r() * 0.15).toFixed(2)}"/>`);
+    bokeh.push(
+      `<circle cx="${Math.floor(r() * 800)}" cy="${Math.floor(r() * 600)}" r="${30 + Math.floor(r() * 90)}" fill="#fff" opacity="${(0.08 + r() * 0.15).toFixed(2)}"/>`,
+    );
   }
   const color = spec.color ?? DEFAULT_ART[category].color ?? "#888888";
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 800 600" preserveAspectRatio="xMidYMid slice">

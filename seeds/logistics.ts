@@ -448,7 +448,13 @@ export function seedDeliveryNetwork(db: Db, options: { small?: boolean } = {}): 
     for (const c of CITY_NETWORK) {
       if (options.small && !c.small) continue;
       const provinceId = ensureRegion(db, { code: c.province[0], level: "province", nameZh: c.province[1], nameEn: c.province[2] });
-      const prefectureId = ensureRegion(db, { code: c.prefecture[0], level: "prefecture", nameZh: c.prefecture[1], nameEn: c.prefecture[2], parentId: provinceId });
+      const prefectureId = ensureRegion(db, {
+        code: c.prefecture[0],
+        level: "prefecture",
+        nameZh: c.prefecture[1],
+        nameEn: c.prefecture[2],
+        parentId: provinceId,
+      });
       const countyId = ensureRegion(db, { code: c.county[0], level: "county", nameZh: c.county[1], nameEn: c.county[2], parentId: prefectureId });
       addPoint(c.point, countyId, null, routeFor(countyId, c.depot));
     }

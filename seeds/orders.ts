@@ -60,7 +60,9 @@ export function seedDemoOrders(db: Db, options: { now?: number } = {}): DemoOrde
     for (const b of [...GENERATED_BUYERS, ...NEW_BUYERS]) {
       let id = userId(b.phone);
       if (!id) {
-        id = Number(sqlite.prepare(`insert into users (phone, password_hash, display_name) values (?, ?, ?)`).run(b.phone, hash, b.displayName).lastInsertRowid);
+        id = Number(
+          sqlite.prepare(`insert into users (phone, password_hash, display_name) values (?, ?, ?)`).run(b.phone, hash, b.displayName).lastInsertRowid,
+        );
         sqlite.prepare(`insert or ignore into user_roles (user_id, role) values (?, 'buyer')`).run(id);
       }
       buyers.push({ id, phone: b.phone });
@@ -81,7 +83,10 @@ export function seedDemoOrders(db: Db, options: { now?: number } = {}): DemoOrde
     const zhaoPoints = (
       zhaoId === undefined
         ? []
-        : (sqlite.prepare(`select delivery_point_id from delivery_point_operators where user_id = ? order by delivery_point_id`).pluck().all(zhaoId) as number[])
+        : (sqlite
+            .prepare(`select delivery_point_id from delivery_point_operators where user_id = ? order by delivery_point_id`)
+            .pluck()
+            .all(zhaoId) as number[])
     ).filter((id) => pointById.has(id));
     const operatorOf = (pointId: number) =>
       (sqlite.prepare(`select min(user_id) from delivery_point_operators where delivery_point_id = ?`).pluck().get(pointId) as number | null) ?? null;
@@ -117,10 +122,7 @@ export function seedDemoOrders(db: Db, options: { now?: number } = {}): DemoOrde
       if (!free) {
         free = listFreeSlots(sqlite, pointId);
         freeSlots.set(pointId, free);
-        held.set(
-          pointId,
-          parcelsHeldAt(sqlite, pointId),
-        );
+        held.set(pointId, parcelsHeldAt(sqlite, pointId));
       }
       return free;
     };
@@ -160,7 +162,10 @@ export function seedDemoOrders(db: Db, options: { now?: number } = {}): DemoOrde
       const point = pointById.get(pointId)!;
       const pickedUpAt = state === "picked_up" ? Math.min(at + 2 * DAY + 5 * HOUR, now - HOUR) : null;
       // The same per-producer split as checkout (app/orders/split.ts), so demo orders look like real ones.
-      const split = splitOrder(items.map((i) => ({ producerId: i.s.producerId, quantity: i.qty, unitPriceFen: i.s.priceFen })), DEMO_COMMISSION_BP);
+      const split = splitOrder(
+        items.map((i) => ({ producerId: i.s.producerId, quantity: i.qty, unitPriceFen: i.s.priceFen })),
+        DEMO_COMMISSION_BP,
+      );
       const orderId = Number(insertOrder.run(buyer.id, state, split.totalFen, buyer.phone, pointId, at, DEMO_COMMISSION_BP, at + HOUR / 6, at).lastInsertRowid);
       const subOrderIds = new Map<number, number>();
       for (const so of split.subOrders) {

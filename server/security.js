@@ -56,14 +56,21 @@ export function trustProxySetting(value) {
 export function requestIsHttps(req, trustProxy) {
   if (req.socket?.encrypted) return true;
   if (!trustProxy) return false;
-  const proto = String(req.headers["x-forwarded-proto"] ?? "").split(",")[0].trim().toLowerCase();
+  const proto = String(req.headers["x-forwarded-proto"] ?? "")
+    .split(",")[0]
+    .trim()
+    .toLowerCase();
   return proto === "https";
 }
 
 /** The origins this request may come from: its own (scheme + Host), and PUBLIC_ORIGIN. */
 export function ownOrigins(req, { trustProxy, publicOrigin }) {
   const origins = new Set();
-  const forwardedHost = trustProxy ? String(req.headers["x-forwarded-host"] ?? "").split(",")[0].trim() : "";
+  const forwardedHost = trustProxy
+    ? String(req.headers["x-forwarded-host"] ?? "")
+        .split(",")[0]
+        .trim()
+    : "";
   const host = forwardedHost || req.headers.host;
   if (host) origins.add(`${requestIsHttps(req, trustProxy) ? "https" : "http"}://${host}`.toLowerCase());
   if (publicOrigin) {

@@ -5,18 +5,7 @@
  */
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/client";
-import {
-  batches,
-  categories,
-  listingBatches,
-  listings,
-  plots,
-  producers,
-  products,
-  regions,
-  villages,
-  type CategorySlug,
-} from "../db/schema";
+import { batches, categories, listingBatches, listings, plots, producers, products, regions, villages, type CategorySlug } from "../db/schema";
 import { canManageProducer, type Actor } from "../core/permissions";
 import { ForbiddenError, NotFoundError } from "../core/errors";
 
@@ -131,13 +120,21 @@ export function getFarmBatch(db: Db, actor: Actor, batchId: number) {
 /** 产地 for the certificate: province, prefecture, county, township and village, as far as known. */
 export function producerOrigin(db: Db, producerId: number): string {
   const p = db
-    .select({ provinceId: producers.provinceId, countyId: producers.countyId, townshipId: producers.townshipId, villageId: producers.villageId, address: producers.address })
+    .select({
+      provinceId: producers.provinceId,
+      countyId: producers.countyId,
+      townshipId: producers.townshipId,
+      villageId: producers.villageId,
+      address: producers.address,
+    })
     .from(producers)
     .where(eq(producers.id, producerId))
     .get();
   if (!p) return "";
   const region = (id: number | null) =>
-    id === null ? undefined : db.select({ nameZh: regions.nameZh, parentId: regions.parentId, level: regions.level }).from(regions).where(eq(regions.id, id)).get();
+    id === null
+      ? undefined
+      : db.select({ nameZh: regions.nameZh, parentId: regions.parentId, level: regions.level }).from(regions).where(eq(regions.id, id)).get();
   const province = region(p.provinceId);
   const county = region(p.countyId);
   const prefecture = county?.parentId ? region(county.parentId) : undefined;
@@ -170,5 +167,11 @@ export function listingsForBatch(db: Db, batch: { id: number; producerId: number
 
 /** Does this plot belong to this producer? */
 export function plotOfProducer(db: Db, plotId: number, producerId: number): boolean {
-  return Boolean(db.select({ id: plots.id }).from(plots).where(and(eq(plots.id, plotId), eq(plots.producerId, producerId))).get());
+  return Boolean(
+    db
+      .select({ id: plots.id })
+      .from(plots)
+      .where(and(eq(plots.id, plotId), eq(plots.producerId, producerId)))
+      .get(),
+  );
 }

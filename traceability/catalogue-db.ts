@@ -9,7 +9,18 @@ import { agriInputs, bannedSubstances, inputIntervals, restrictedSubstances, tox
 import { hasRole, type Actor as AppActor } from "../core/permissions";
 import { ForbiddenError } from "../core/errors";
 import { TraceRuleError } from "./errors";
-import { inputContains, isHighToxicity, listedNames, loadInputsCatalogue, normaliseInputName, parseForbiddenOn, validateFertilizerRegistrationNo, validateRegistrationNo, type InputsCatalogue, type ToxicityClass } from "./inputs";
+import {
+  inputContains,
+  isHighToxicity,
+  listedNames,
+  loadInputsCatalogue,
+  normaliseInputName,
+  parseForbiddenOn,
+  validateFertilizerRegistrationNo,
+  validateRegistrationNo,
+  type InputsCatalogue,
+  type ToxicityClass,
+} from "./inputs";
 
 // Cache per connection; `data_version` changes when another connection (another process: the
 // seed CLI, an admin on another server) commits, and our own writes clear the entry explicitly.
@@ -135,7 +146,13 @@ export function seedInputsCatalogue(db: Db, dir?: string): { inputs: number; int
       db.insert(bannedSubstances).values(values).onConflictDoUpdate({ target: bannedSubstances.nameZh, set: values }).run();
     }
     for (const r of ref.restricted) {
-      const forbiddenOn = r.allUses ? (r.exceptMethod === "seed_coating" ? "all uses except seed coating" : r.exceptMethod === "fumigation" ? "all uses except soil fumigation" : "all uses") : r.forbiddenOn.join(";");
+      const forbiddenOn = r.allUses
+        ? r.exceptMethod === "seed_coating"
+          ? "all uses except seed coating"
+          : r.exceptMethod === "fumigation"
+            ? "all uses except soil fumigation"
+            : "all uses"
+        : r.forbiddenOn.join(";");
       const values = { nameZh: r.nameZh, nameEn: r.nameEn, cas: r.cas, forbiddenOn, since: r.since, note: r.note, source: r.source, sourceUrl: r.sourceUrl };
       db.insert(restrictedSubstances).values(values).onConflictDoUpdate({ target: restrictedSubstances.nameZh, set: values }).run();
     }
@@ -144,7 +161,10 @@ export function seedInputsCatalogue(db: Db, dir?: string): { inputs: number; int
       db.insert(toxicSubstances).values(values).onConflictDoUpdate({ target: toxicSubstances.nameZh, set: values }).run();
     }
     const inputId = (kind: AgriInputKind, nameZh: string, nameEn: string, activeIngredient: string | null) => {
-      db.insert(agriInputs).values({ kind, nameZh, nameEn, activeIngredient }).onConflictDoNothing({ target: [agriInputs.kind, agriInputs.nameZh] }).run();
+      db.insert(agriInputs)
+        .values({ kind, nameZh, nameEn, activeIngredient })
+        .onConflictDoNothing({ target: [agriInputs.kind, agriInputs.nameZh] })
+        .run();
       return db
         .select({ id: agriInputs.id })
         .from(agriInputs)
@@ -229,14 +249,10 @@ export function addAgriInput(db: Db, actor: AppActor, input: AgriInputInput): nu
   const taken = db
     .select({ id: agriInputs.id })
     .from(agriInputs)
-    .where(
-      or(
-        and(eq(agriInputs.kind, input.kind), eq(agriInputs.nameZh, nameZh)),
-        registrationNo ? eq(agriInputs.registrationNo, registrationNo) : sql`0`,
-      ),
-    )
+    .where(or(and(eq(agriInputs.kind, input.kind), eq(agriInputs.nameZh, nameZh)), registrationNo ? eq(agriInputs.registrationNo, registrationNo) : sql`0`))
     .get();
-  if (taken) throw new TraceRuleError(registrationNo && !sameName(db, taken.id, input.kind, nameZh) ? "trace.error.registrationTaken" : "trace.error.inputNameTaken");
+  if (taken)
+    throw new TraceRuleError(registrationNo && !sameName(db, taken.id, input.kind, nameZh) ? "trace.error.registrationTaken" : "trace.error.inputNameTaken");
   const id = db.transaction(() => {
     const { id } = db
       .insert(agriInputs)
@@ -254,7 +270,14 @@ export function addAgriInput(db: Db, actor: AppActor, input: AgriInputInput): nu
       .get();
     for (const i of input.intervals ?? []) {
       db.insert(inputIntervals)
-        .values({ inputId: id, target: i.target.trim().toLowerCase(), intervalDays: i.intervalDays, maxApplications: i.maxApplications ?? null, source: "label", quality: "label" })
+        .values({
+          inputId: id,
+          target: i.target.trim().toLowerCase(),
+          intervalDays: i.intervalDays,
+          maxApplications: i.maxApplications ?? null,
+          source: "label",
+          quality: "label",
+        })
         .run();
     }
     return id;
@@ -269,7 +292,14 @@ function sameName(db: Db, id: number, kind: AgriInputKind, nameZh: string): bool
 }
 
 /** One registered use (or withdrawal period) of a catalogue product, with where it comes from. */
-export type AgriInputUse = { target: string; intervalDays: number | null; maxApplications: number | null; prohibited: boolean; source: string; quality: string | null };
+export type AgriInputUse = {
+  target: string;
+  intervalDays: number | null;
+  maxApplications: number | null;
+  prohibited: boolean;
+  source: string;
+  quality: string | null;
+};
 
 export function listAgriInputs(db: Db, filter: { kind?: AgriInputKind; q?: string } = {}) {
   const q = filter.q?.trim();
@@ -295,7 +325,14 @@ export function listAgriInputs(db: Db, filter: { kind?: AgriInputKind; q?: strin
   const byInput = new Map<number, AgriInputUse[]>();
   for (const i of intervals) {
     const l = byInput.get(i.inputId) ?? [];
-    l.push({ target: i.target, intervalDays: i.intervalDays, maxApplications: i.maxApplications, prohibited: i.prohibited, source: i.source, quality: i.quality });
+    l.push({
+      target: i.target,
+      intervalDays: i.intervalDays,
+      maxApplications: i.maxApplications,
+      prohibited: i.prohibited,
+      source: i.source,
+      quality: i.quality,
+    });
     byInput.set(i.inputId, l);
   }
   const cat = loadCatalogue(db);
@@ -311,7 +348,10 @@ export function listAgriInputs(db: Db, filter: { kind?: AgriInputKind; q?: strin
     maker: r.maker,
     banned: banned.some((b) => inputContains({ productName: r.nameZh, activeIngredient: r.activeIngredient ?? undefined }, b, names)),
     /** The label's class, or 高毒/剧毒 when the product contains a substance of the toxicity list. */
-    toxicityClass: r.toxicityClass ?? toxic.find((t) => inputContains({ productName: r.nameZh, activeIngredient: r.activeIngredient ?? undefined }, t, names))?.toxicityClass ?? null,
+    toxicityClass:
+      r.toxicityClass ??
+      toxic.find((t) => inputContains({ productName: r.nameZh, activeIngredient: r.activeIngredient ?? undefined }, t, names))?.toxicityClass ??
+      null,
     intervals: byInput.get(r.id) ?? [],
   }));
 }

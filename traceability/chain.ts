@@ -16,23 +16,9 @@
  * verify.ts sound. The content itself names the seq, lot, actor and signer key, so an
  * event cannot be moved to another position, another lot or another signer unnoticed.
  */
-import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  sign,
-  type KeyObject,
-} from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { canonicalize, stripUndefined } from "./canonical";
-import {
-  eventContentSchema,
-  payloadSchemas,
-  type Actor,
-  type EventContent,
-  type NewEventContent,
-  type StoredEventRecord,
-} from "./types";
+import { eventContentSchema, payloadSchemas, type Actor, type EventContent, type NewEventContent, type StoredEventRecord } from "./types";
 
 export const GENESIS_HASH = "0".repeat(64);
 export const CHAIN_FORMAT_VERSION = 1;

@@ -41,12 +41,15 @@ export function chronologyProblem(others: readonly EffectiveEvent[], event: { ty
   }
   switch (event.type) {
     case "planting": {
-      const earlier = others.filter((e) => e.type !== "planting" && e.type !== "correction" && shanghaiDay(e.occurredAt) < day).sort((a, b) => a.occurredAt - b.occurredAt)[0];
+      const earlier = others
+        .filter((e) => e.type !== "planting" && e.type !== "correction" && shanghaiDay(e.occurredAt) < day)
+        .sort((a, b) => a.occurredAt - b.occurredAt)[0];
       if (earlier) return { messageKey: "trace.error.beforePlanting", params: { date: isoDay(shanghaiDay(earlier.occurredAt)), plantedOn: date } };
       return null;
     }
     case "input_application":
-      if (firstHarvest !== null && day > firstHarvest) return { messageKey: "trace.error.inputAfterHarvest", params: { date, harvestOn: isoDay(firstHarvest) } };
+      if (firstHarvest !== null && day > firstHarvest)
+        return { messageKey: "trace.error.inputAfterHarvest", params: { date, harvestOn: isoDay(firstHarvest) } };
       return null;
     case "harvest": {
       const later = inputs.filter((i) => i.day > day).sort((a, b) => b.day - a.day)[0];

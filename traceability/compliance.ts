@@ -46,8 +46,6 @@ export function certificateRequired(category: CategorySlugLike, now: number): bo
   return now >= CERTIFICATE_IN_FORCE_FROM && CERTIFICATE_REQUIRED_CATEGORIES.includes(category);
 }
 
-
-
 export interface ComplianceInput {
   category: CategorySlugLike;
   /** Crop or animal of the lot (key, English or Chinese name); defaults to the planting event's crop. */
@@ -114,13 +112,24 @@ export function checkCompliance(input: ComplianceInput): Finding[] {
     }
     // 剧毒/高毒 never on vegetables, fruit, tea, fungi, herbs or aquatic plants, listed or not, before any ban date.
     if (!banned && protectedGroup && p.inputKind !== "veterinary_drug") {
-      const toxic = isHighToxicity(p.toxicityClass) ? { nameZh: p.productName, nameEn: p.productName } : cat.toxic.find((t) => isHighToxicity(t.toxicityClass) && inputContains(p, t, names));
+      const toxic = isHighToxicity(p.toxicityClass)
+        ? { nameZh: p.productName, nameEn: p.productName }
+        : cat.toxic.find((t) => isHighToxicity(t.toxicityClass) && inputContains(p, t, names));
       if (toxic) {
         const group = cropDisplay(protectedGroup);
         findings.push({
           code: "highly_toxic_on_crop",
           eventSeq: app.seq,
-          params: { seq: app.seq, input: p.productName, substanceZh: toxic.nameZh, substanceEn: toxic.nameEn || toxic.nameZh, cropZh, cropEn, groupZh: group.zh, groupEn: group.en },
+          params: {
+            seq: app.seq,
+            input: p.productName,
+            substanceZh: toxic.nameZh,
+            substanceEn: toxic.nameEn || toxic.nameZh,
+            cropZh,
+            cropEn,
+            groupZh: group.zh,
+            groupEn: group.en,
+          },
         });
       }
     }
@@ -187,7 +196,9 @@ export function checkCompliance(input: ComplianceInput): Finding[] {
     }
   }
   const intervalFinding = (kind: "pre_harvest" | "withdrawal", days: number, apps: Application[], declared = false) => {
-    const last = apps.reduce((a, b) => (shanghaiDay(b.occurredAt) > shanghaiDay(a.occurredAt) || (shanghaiDay(b.occurredAt) === shanghaiDay(a.occurredAt) && b.seq > a.seq) ? b : a));
+    const last = apps.reduce((a, b) =>
+      shanghaiDay(b.occurredAt) > shanghaiDay(a.occurredAt) || (shanghaiDay(b.occurredAt) === shanghaiDay(a.occurredAt) && b.seq > a.seq) ? b : a,
+    );
     const lastDay = shanghaiDay(last.occurredAt);
     if (harvestDay - lastDay >= days) return;
     findings.push({
@@ -209,7 +220,11 @@ export function checkCompliance(input: ComplianceInput): Finding[] {
     if (g.days > 0) intervalFinding("pre_harvest", g.days, g.apps, g.declared);
     if (g.max !== null && g.apps.length > g.max) {
       const last = g.apps[g.apps.length - 1];
-      findings.push({ code: "too_many_applications", eventSeq: last.seq, params: { seq: last.seq, input: last.payload.productName, count: g.apps.length, max: g.max } });
+      findings.push({
+        code: "too_many_applications",
+        eventSeq: last.seq,
+        params: { seq: last.seq, input: last.payload.productName, count: g.apps.length, max: g.max },
+      });
     }
   }
   for (const g of byDrug.values()) intervalFinding("withdrawal", g.days, g.apps);
@@ -224,9 +239,7 @@ export function checkCompliance(input: ComplianceInput): Finding[] {
   }
 
   if (input.requireInspection ?? category !== "agri_inputs") {
-    const inspections = events
-      .filter((e) => e.type === "inspection")
-      .sort((a, b) => a.occurredAt - b.occurredAt || a.seq - b.seq);
+    const inspections = events.filter((e) => e.type === "inspection").sort((a, b) => a.occurredAt - b.occurredAt || a.seq - b.seq);
     const latest = inspections[inspections.length - 1];
     if (!latest) findings.push({ code: "no_passing_inspection", eventSeq: null, params: { reason: "none" } });
     else if ((latest.payload as PayloadOf<"inspection">).result !== "pass") {
@@ -286,9 +299,10 @@ export function findingMessage(f: Finding, locale: TraceLocale): string {
             : "trace.finding.no_passing_inspection";
       break;
     case "missing_certificate": {
-      const fields = String(f.params.missing ?? "certificate").split(",").filter(Boolean);
-      const label = (l: TraceLocale) =>
-        fields.map((x) => formatMessage(l, `trace.cert.${x}` as TraceMessageKey)).join(l === "zh" ? "、" : ", ");
+      const fields = String(f.params.missing ?? "certificate")
+        .split(",")
+        .filter(Boolean);
+      const label = (l: TraceLocale) => fields.map((x) => formatMessage(l, `trace.cert.${x}` as TraceMessageKey)).join(l === "zh" ? "、" : ", ");
       params.missingZh = label("zh");
       params.missingEn = label("en");
       key = "trace.finding.missing_certificate";

@@ -53,7 +53,10 @@ export function correctionViews(contents: EventContent[]): Map<number, Correctio
     if (p.retract) kinds.push("retract");
     if (p.occurredAt !== undefined) kinds.push("redate");
     if (p.replacement) kinds.push("replace");
-    const product = p.replacement && typeof (p.replacement as { productName?: unknown }).productName === "string" ? String((p.replacement as { productName: string }).productName) : null;
+    const product =
+      p.replacement && typeof (p.replacement as { productName?: unknown }).productName === "string"
+        ? String((p.replacement as { productName: string }).productName)
+        : null;
     const view: CorrectionView = {
       seq: c.seq,
       correctsSeq: c.correctsSeq,

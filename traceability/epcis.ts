@@ -99,7 +99,12 @@ function extensions(c: EventContent): EpcisEvent {
   const ext: Record<string, Json | undefined> = {};
   switch (c.type) {
     case "planting":
-      Object.assign(ext, { "cunpin:crop": c.payload.crop, "cunpin:variety": c.payload.variety, "cunpin:plot": c.payload.plot, "cunpin:areaMu": c.payload.areaMu });
+      Object.assign(ext, {
+        "cunpin:crop": c.payload.crop,
+        "cunpin:variety": c.payload.variety,
+        "cunpin:plot": c.payload.plot,
+        "cunpin:areaMu": c.payload.areaMu,
+      });
       break;
     case "input_application":
       Object.assign(ext, {
@@ -179,7 +184,9 @@ function toEpcisEvent(c: EventContent, eventHash: string, lot: EpcisLotInfo, rec
         if (outGtin !== lot.gtin14 || outLot !== lot.lotCode) {
           e.type = "TransformationEvent";
           e.inputQuantityList = [quantityElement(lotClass)];
-          e.outputQuantityList = [quantityElement(canonicalLotUri(outGtin, outLot), p.packageCount ?? p.quantity, p.packageCount !== undefined ? "each" : p.unit)];
+          e.outputQuantityList = [
+            quantityElement(canonicalLotUri(outGtin, outLot), p.packageCount ?? p.quantity, p.packageCount !== undefined ? "each" : p.unit),
+          ];
           ilmd = { "cbvmda:lotNumber": outLot, "cbvmda:countryOfOrigin": lot.countryOfOrigin ?? "CN" };
         }
       } else if (p.quantity !== undefined) {
@@ -395,10 +402,35 @@ function extensionStrings(key: string, value: unknown, prefixes: Record<string, 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0); // code-unit order (= UTF-8 byte order for BMP text)
 
 const STANDARD_KEYS = new Set([
-  "@context", "type", "eventTime", "recordTime", "eventTimeZoneOffset", "eventID", "certificationInfo", "errorDeclaration",
-  "epcList", "parentID", "inputEPCList", "childEPCs", "quantityList", "childQuantityList", "inputQuantityList",
-  "outputEPCList", "outputQuantityList", "action", "transformationID", "bizStep", "disposition", "persistentDisposition",
-  "readPoint", "bizLocation", "bizTransactionList", "sourceList", "destinationList", "sensorElementList", "ilmd",
+  "@context",
+  "type",
+  "eventTime",
+  "recordTime",
+  "eventTimeZoneOffset",
+  "eventID",
+  "certificationInfo",
+  "errorDeclaration",
+  "epcList",
+  "parentID",
+  "inputEPCList",
+  "childEPCs",
+  "quantityList",
+  "childQuantityList",
+  "inputQuantityList",
+  "outputEPCList",
+  "outputQuantityList",
+  "action",
+  "transformationID",
+  "bizStep",
+  "disposition",
+  "persistentDisposition",
+  "readPoint",
+  "bizLocation",
+  "bizTransactionList",
+  "sourceList",
+  "destinationList",
+  "sensorElementList",
+  "ilmd",
 ]);
 
 /** The CBV 2.0 pre-hash string of an EPCIS event (JSON-LD form). */
@@ -407,7 +439,14 @@ export function epcisPreHashString(event: Record<string, unknown>, prefixes: Rec
   const str = (v: unknown) => String(v).trim();
   const list = (name: string, child: string) => {
     const v = event[name];
-    if (Array.isArray(v) && v.length > 0) out.push(name + v.map((x) => `${child}=${normaliseEpcUri(str(x))}`).sort(cmp).join(""));
+    if (Array.isArray(v) && v.length > 0)
+      out.push(
+        name +
+          v
+            .map((x) => `${child}=${normaliseEpcUri(str(x))}`)
+            .sort(cmp)
+            .join(""),
+      );
   };
   const qlist = (name: string) => {
     const v = event[name];
@@ -424,7 +463,9 @@ export function epcisPreHashString(event: Record<string, unknown>, prefixes: Rec
     const v = event[name];
     if (!Array.isArray(v) || v.length === 0) return;
     const kind = name === "bizTransactionList" ? "bizTransactionType" : "sourceDestType";
-    const items = v.map((x: Record<string, unknown>) => `${field}=${normaliseEpcUri(str(x[field]))}` + (x.type !== undefined ? `type=${cbvUri(str(x.type), kind)}` : ""));
+    const items = v.map(
+      (x: Record<string, unknown>) => `${field}=${normaliseEpcUri(str(x[field]))}` + (x.type !== undefined ? `type=${cbvUri(str(x.type), kind)}` : ""),
+    );
     out.push(name + items.sort(cmp).join(""));
   };
   const idField = (name: string) => {
@@ -456,7 +497,11 @@ export function epcisPreHashString(event: Record<string, unknown>, prefixes: Rec
   if (event.disposition !== undefined) out.push(`disposition=${cbvUri(str(event.disposition), "disposition")}`);
   const pd = event.persistentDisposition as { set?: string[]; unset?: string[] } | undefined;
   if (pd) {
-    const part = (k: "set" | "unset") => (pd[k] ?? []).map((d) => `${k}=${cbvUri(d, "disposition")}`).sort(cmp).join("");
+    const part = (k: "set" | "unset") =>
+      (pd[k] ?? [])
+        .map((d) => `${k}=${cbvUri(d, "disposition")}`)
+        .sort(cmp)
+        .join("");
     out.push(`persistentDisposition${part("set")}${part("unset")}`);
   }
   idField("readPoint");
@@ -466,7 +511,13 @@ export function epcisPreHashString(event: Record<string, unknown>, prefixes: Rec
   typedList("destinationList", "destination");
   const ilmd = event.ilmd as Record<string, unknown> | undefined;
   if (ilmd && Object.keys(ilmd).length > 0) {
-    out.push("ilmd" + Object.entries(ilmd).flatMap(([k, v]) => extensionStrings(k, v, prefixes)).sort(cmp).join(""));
+    out.push(
+      "ilmd" +
+        Object.entries(ilmd)
+          .flatMap(([k, v]) => extensionStrings(k, v, prefixes))
+          .sort(cmp)
+          .join(""),
+    );
   }
   const ext = Object.entries(event)
     .filter(([k]) => !STANDARD_KEYS.has(k))

@@ -16,8 +16,7 @@ export function hasValidCheckDigit(code: string): boolean {
 }
 
 export type GtinResult =
-  | { ok: true; gtin14: string; kind: "GTIN-8" | "GTIN-12" | "GTIN-13" | "GTIN-14" }
-  | { ok: false; reason: "not_digits" | "length" | "check_digit" };
+  { ok: true; gtin14: string; kind: "GTIN-8" | "GTIN-12" | "GTIN-13" | "GTIN-14" } | { ok: false; reason: "not_digits" | "length" | "check_digit" };
 
 /**
  * Validates a GTIN-8/12/13/14 (spaces and hyphens ignored) and returns it as GTIN-14

@@ -94,7 +94,10 @@ export interface InputsCatalogue {
 // ─── CSV ─────────────────────────────────────────────────────────────────────
 
 export class CsvError extends Error {
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super(`${message} (line ${line})`);
     this.name = "CsvError";
   }
@@ -376,10 +379,7 @@ const MICROBIAL = /^微生物肥\((\d{4})\)(准|临)字\((\d{1,6})\)号?$/;
  * brackets and spaces are tolerated and normalised to the half-width form.
  */
 export function validateFertilizerRegistrationNo(input: string): FertilizerRegistrationCheck {
-  const normalised = normaliseInputName(input)
-    .replace(/[（]/g, "(")
-    .replace(/[）]/g, ")")
-    .replace(/\s+/g, "");
+  const normalised = normaliseInputName(input).replace(/[（]/g, "(").replace(/[）]/g, ")").replace(/\s+/g, "");
   if (normalised === "") return { ok: false, normalised, reason: "empty" };
   const f = FERTILIZER.exec(normalised);
   if (f) return { ok: true, normalised, kind: "fertilizer", tier: f[3] === "准" ? "formal" : "temporary", year: Number(f[2]) };

@@ -137,7 +137,10 @@ export function trustedKeysForBatch(db: Db, batchId: number): Map<string, Truste
     .where(
       or(
         eq(traceKeys.ownerKind, "platform"),
-        and(eq(traceKeys.ownerKind, "producer"), eq(traceKeys.producerId, sql`(select ${batches.producerId} from ${batches} where ${batches.id} = ${batchId})`)),
+        and(
+          eq(traceKeys.ownerKind, "producer"),
+          eq(traceKeys.producerId, sql`(select ${batches.producerId} from ${batches} where ${batches.id} = ${batchId})`),
+        ),
       ),
     )
     .all();

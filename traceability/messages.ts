@@ -75,11 +75,13 @@ export const en: Record<keyof typeof zh, string> = {
   "trace.finding.withdrawal_violated":
     "Record {seq}: the veterinary drug {input} was last given on {appliedOn}; its withdrawal period is {days} days, so slaughter or sale may start on {earliestOn}, but the date is {harvestOn}.",
   "trace.finding.too_many_applications": "{input} was applied {count} times to this lot; the label allows at most {max}.",
-  "trace.finding.missing_certificate": "This category must carry a commitment compliance certificate (承诺达标合格证); this lot has no valid one yet (missing: {missingEn}).",
+  "trace.finding.missing_certificate":
+    "This category must carry a commitment compliance certificate (承诺达标合格证); this lot has no valid one yet (missing: {missingEn}).",
   "trace.finding.no_passing_inspection": "This lot has no passing test or inspection yet.",
   "trace.finding.failed_inspection": "Record {seq}: the latest test failed; the lot needs a passing test before it can be sold.",
   "trace.finding.inputs_after_inspection": "Record {seq}: an input was applied after the latest passing test; the lot needs to be tested again.",
-  "trace.finding.no_batch": "This listing has no lot yet. Every listing must carry a complete trace chain: create a lot and record planting, inputs, harvest, testing and packing (with the certificate).",
+  "trace.finding.no_batch":
+    "This listing has no lot yet. Every listing must carry a complete trace chain: create a lot and record planting, inputs, harvest, testing and packing (with the certificate).",
   "trace.finding.chain_broken": "This lot's trace chain failed verification: {reason}",
   "trace.finding.lot_recalled": "This lot has been recalled and cannot be offered for sale.",
   "trace.blocked.lot": "Lot {lotCode}: {message}",

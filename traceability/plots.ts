@@ -12,8 +12,7 @@ export type PlotEdit = { name: string; areaMu: number | null; lat: number | null
 
 function ownedPlot(db: Db, actor: Actor, plotId: number) {
   const plot = db.$client.prepare(`select id, producer_id as producerId, retired_at as retiredAt from plots where id = ?`).get(plotId) as
-    | { id: number; producerId: number; retiredAt: number | null }
-    | undefined;
+    { id: number; producerId: number; retiredAt: number | null } | undefined;
   if (!plot) throw new NotFoundError("plot");
   if (!canManageProducer(actor, plot.producerId)) throw new ForbiddenError();
   return plot;

@@ -140,7 +140,8 @@ export function openRecall(db: Db, actor: AppActor, batchId: number, input: stri
   const why = reason.trim();
   if (!why || why.length > RECALL_REASON_MAX) throw new TraceRuleError("recall.error.reason", { max: RECALL_REASON_MAX });
   if (!RECALL_GRADES.includes(grade)) throw new TraceRuleError("recall.error.grade");
-  if (deadlineIn != null && (!Number.isFinite(deadlineIn) || deadlineIn <= now || deadlineIn > now + 366 * DAY_MS)) throw new TraceRuleError("recall.error.deadline");
+  if (deadlineIn != null && (!Number.isFinite(deadlineIn) || deadlineIn <= now || deadlineIn > now + 366 * DAY_MS))
+    throw new TraceRuleError("recall.error.deadline");
   const deadlineAt = deadlineIn ?? now + RECALL_DEADLINE_DAYS[grade] * DAY_MS;
   const sqlite = db.$client;
 
@@ -163,10 +164,12 @@ export function openRecall(db: Db, actor: AppActor, batchId: number, input: stri
 
     db.run(sql`update batches set status = 'recalled' where id = ${batchId}`);
     const listingIds = db
-      .all<{ id: number }>(sql`
+      .all<{ id: number }>(
+        sql`
         update listings set status = 'recalled', updated_at = ${now}
         where id in (select listing_id from listing_batches where batch_id = ${batchId})
-        returning id`)
+        returning id`,
+      )
       .map((r) => r.id)
       .sort((a, b) => a - b);
     // Recalled listings leave the storefront at once, in every process (committed with the recall).
@@ -183,9 +186,7 @@ export function openRecall(db: Db, actor: AppActor, batchId: number, input: stri
     };
     // Notices link to the lot's public trace page, which says "recalled" first, in red.
     const traceLink = tracePath(lot);
-    const insertNotice = sqlite.prepare(
-      `insert into notifications (user_id, kind, message_key, params, link, created_at) values (?, ?, ?, ?, ?, ?)`,
-    );
+    const insertNotice = sqlite.prepare(`insert into notifications (user_id, kind, message_key, params, link, created_at) values (?, ?, ?, ?, ?, ?)`);
     // Buyers: every buyer of the lot, picked up or not, once each.
     const buyers = sqlite
       .prepare(
@@ -213,9 +214,7 @@ export function openRecall(db: Db, actor: AppActor, batchId: number, input: stri
       insertNotice.run(op.id, "recall", "recall.notice.operator", JSON.stringify({ ...params, lines: op.lines, points: op.points }), null, now);
     }
     // The producer's members learn it from the platform, not from their customers.
-    const members = sqlite
-      .prepare(`select user_id as id from producer_members where producer_id = ? order by user_id`)
-      .all(lot.producerId) as { id: number }[];
+    const members = sqlite.prepare(`select user_id as id from producer_members where producer_id = ? order by user_id`).all(lot.producerId) as { id: number }[];
     for (const m of members) {
       insertNotice.run(m.id, "recall", "recall.notice.producer", JSON.stringify(params), traceLink, now);
     }
@@ -462,7 +461,9 @@ export function recallProgress(db: Db, recallId: number, now = Date.now()): Reca
   for (const p of points.values()) p.quarantined = Math.max(0, p.quarantined - p.returned - p.destroyed);
   const byPoint = [...points.values()].sort((a, b) => a.pointName.localeCompare(b.pointName) || a.pointId - b.pointId);
   const sold = sqlite
-    .prepare(`select coalesce(sum(quantity), 0) as sold, coalesce(sum(case when picked_up_at is not null then quantity else 0 end), 0) as pickedUp from order_lines where batch_id = ?`)
+    .prepare(
+      `select coalesce(sum(quantity), 0) as sold, coalesce(sum(case when picked_up_at is not null then quantity else 0 end), 0) as pickedUp from order_lines where batch_id = ?`,
+    )
     .get(recall.batchId) as { sold: number; pickedUp: number };
   const lot = getRecallLot(db, recall.batchId)!;
   const listed = sqlite
@@ -472,7 +473,14 @@ export function recallProgress(db: Db, recallId: number, now = Date.now()): Reca
   const sum = (k: "held" | "quarantined" | "returned" | "destroyed") => byPoint.reduce((n, p) => n + p[k], 0);
   return {
     byPoint,
-    totals: { sold: sold.sold, pickedUp: sold.pickedUp, held: sum("held"), quarantined: sum("quarantined"), returned: sum("returned"), destroyed: sum("destroyed") },
+    totals: {
+      sold: sold.sold,
+      pickedUp: sold.pickedUp,
+      held: sum("held"),
+      quarantined: sum("quarantined"),
+      returned: sum("returned"),
+      destroyed: sum("destroyed"),
+    },
     producerStock: {
       harvested: lot.quantity,
       sold: sold.sold,
@@ -500,7 +508,13 @@ export function recordProducerStockDestroyed(db: Db, actor: AppActor, recallId: 
  * The inspector closes the recall with a note: recorded on the recall and as a platform-signed
  * `recall` event (phase closed) on the lot's chain. The lot stays recalled; the holds stay.
  */
-export function closeRecall(db: Db, actor: AppActor, recallId: number, note: string, now = Date.now()): { event: StoredEventRecord | null; chainError: string | null } {
+export function closeRecall(
+  db: Db,
+  actor: AppActor,
+  recallId: number,
+  note: string,
+  now = Date.now(),
+): { event: StoredEventRecord | null; chainError: string | null } {
   if (!canRecall(actor)) throw new ForbiddenError();
   const text = note.trim();
   if (!text || text.length > RECALL_NOTE_MAX) throw new TraceRuleError("recall.error.note", { max: RECALL_NOTE_MAX });

@@ -97,9 +97,10 @@ export function openRecallFromReport(db: Db, actor: AppActor, reportId: number, 
     try {
       result = openRecall(db, actor, report.batchId, reason, now);
     } catch (e) {
-      const open = e instanceof TraceRuleError && e.messageKey === "recall.error.alreadyOpen"
-        ? db.get<{ id: number }>(sql`select id from recalls where batch_id = ${report.batchId} and closed_at is null`)
-        : undefined;
+      const open =
+        e instanceof TraceRuleError && e.messageKey === "recall.error.alreadyOpen"
+          ? db.get<{ id: number }>(sql`select id from recalls where batch_id = ${report.batchId} and closed_at is null`)
+          : undefined;
       if (!open) throw e;
       result = { recallId: open.id };
     }

@@ -118,12 +118,23 @@ function createPlotOnce(db: Db, actor: AppActor, input: PlotInput): number {
   if (taken) throw new TraceRuleError("trace.error.plotNameTaken", { name });
   return db
     .insert(plots)
-    .values({ producerId: input.producerId, name, areaMu: input.areaMu ?? null, lat: input.lat ?? null, lng: input.lng ?? null, villageId: input.villageId ?? null })
+    .values({
+      producerId: input.producerId,
+      name,
+      areaMu: input.areaMu ?? null,
+      lat: input.lat ?? null,
+      lng: input.lng ?? null,
+      villageId: input.villageId ?? null,
+    })
     .returning({ id: plots.id })
     .get().id;
 }
 
-export function listPlots(db: Db, actor: AppActor, producerId: number): { id: number; name: string; areaMu: number | null; lat: number | null; lng: number | null }[] {
+export function listPlots(
+  db: Db,
+  actor: AppActor,
+  producerId: number,
+): { id: number; name: string; areaMu: number | null; lat: number | null; lng: number | null }[] {
   if (!canManageProducer(actor, producerId)) throw new ForbiddenError();
   return db
     .select({ id: plots.id, name: plots.name, areaMu: plots.areaMu, lat: plots.lat, lng: plots.lng })
@@ -133,11 +144,8 @@ export function listPlots(db: Db, actor: AppActor, producerId: number): { id: nu
     .all();
 }
 
-
 function lotTaken(db: Db, producerId: number, gtin: string, lotCode: string): boolean {
-  return Boolean(
-    db.get(sql`select 1 from batches where (producer_id = ${producerId} or gtin = ${gtin}) and lot_code = ${lotCode} limit 1`),
-  );
+  return Boolean(db.get(sql`select 1 from batches where (producer_id = ${producerId} or gtin = ${gtin}) and lot_code = ${lotCode} limit 1`));
 }
 
 /** The platform GTIN of a product: company prefix + the product id as item reference. */

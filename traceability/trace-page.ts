@@ -116,7 +116,15 @@ export type TimelineDetails =
       use: UseCheck | null;
     }
   | { type: "harvest"; quantity: number; unit: Unit; lotCode: string; hasCertificate: boolean }
-  | { type: "inspection"; result: "pass" | "fail"; kind: PayloadOf<"inspection">["kind"]; inspector: string | null; reportNo: string | null; notes: string | null; certificatePhoto: string | null }
+  | {
+      type: "inspection";
+      result: "pass" | "fail";
+      kind: PayloadOf<"inspection">["kind"];
+      inspector: string | null;
+      reportNo: string | null;
+      notes: string | null;
+      certificatePhoto: string | null;
+    }
   | { type: "packing"; quantity: number | null; unit: Unit | null; packageCount: number | null; hasCertificate: boolean }
   | { type: "shipping"; carrier: string | null; destination: string | null }
   | { type: "arrival" }
@@ -128,7 +136,16 @@ export type TraceVerification =
   | { ok: false; checked: number; failedAt: number; reason: VerifyFailureReason };
 
 export type TracePage = {
-  lot: { batchId: number; gtin: string; lotCode: string; status: string; crop: string | null; harvestedAt: number | null; quantity: number | null; unit: Unit | null };
+  lot: {
+    batchId: number;
+    gtin: string;
+    lotCode: string;
+    status: string;
+    crop: string | null;
+    harvestedAt: number | null;
+    quantity: number | null;
+    unit: Unit | null;
+  };
   product: { id: number; name: Name };
   category: { slug: CategorySlug; name: Name };
   producer: { id: number; name: Name; kind: ProducerKind; verified: boolean; creditCode: string };
@@ -159,7 +176,6 @@ export const PRIVATE_EVENT_TYPES: ReadonlySet<TraceEventType> = new Set(["arriva
 
 /** Findings that do not speak to whether inputs were used safely (paperwork, not yet inspected). */
 const NOT_A_SAFETY_FINDING = new Set(["missing_certificate", "no_batch"]);
-
 
 type LotRow = {
   id: number;
@@ -249,7 +265,8 @@ function toDetails(e: EffectiveEvent, terms: Set<string>, cat: InputsCatalogue |
       const rule = cat ? applicationInterval(p, terms, cat) : null;
       const gap = harvestDay === null ? null : harvestDay - shanghaiDay(e.occurredAt);
       let interval: IntervalCheck | null = null;
-      if (rule) interval = { kind: rule.kind, intervalDays: rule.days, daysBeforeHarvest: gap, respected: gap === null ? null : gap >= rule.days, source: rule.source };
+      if (rule)
+        interval = { kind: rule.kind, intervalDays: rule.days, daysBeforeHarvest: gap, respected: gap === null ? null : gap >= rule.days, source: rule.source };
       let use: UseCheck | null = null;
       if (cat && p.inputKind === "pesticide") {
         const u = registeredUseOf(p, terms, cat);
@@ -280,7 +297,15 @@ function toDetails(e: EffectiveEvent, terms: Set<string>, cat: InputsCatalogue |
     }
     case "inspection": {
       const p = e.payload as PayloadOf<"inspection">;
-      return { type: "inspection", result: p.result, kind: p.kind, inspector: opt(p.inspector), reportNo: opt(p.reportNo), notes: opt(p.notes), certificatePhoto: opt(p.certificatePhoto) };
+      return {
+        type: "inspection",
+        result: p.result,
+        kind: p.kind,
+        inspector: opt(p.inspector),
+        reportNo: opt(p.reportNo),
+        notes: opt(p.notes),
+        certificatePhoto: opt(p.certificatePhoto),
+      };
     }
     case "packing": {
       const p = e.payload as PayloadOf<"packing">;
@@ -325,16 +350,18 @@ export function getTracePage(db: Db, gtin: string, lot: string, now = Date.now()
   const row = loadLotRow(db, ref.batchId);
   if (!row) return null;
 
-  const plot = row.plotId != null
-    ? db.get<{ name: string; areaMu: number | null; lat: number | null; lng: number | null; villageId: number | null }>(sql`
-        select name, area_mu as areaMu, lat, lng, village_id as villageId from plots where id = ${row.plotId}`) ?? null
-    : null;
+  const plot =
+    row.plotId != null
+      ? (db.get<{ name: string; areaMu: number | null; lat: number | null; lng: number | null; villageId: number | null }>(sql`
+        select name, area_mu as areaMu, lat, lng, village_id as villageId from plots where id = ${row.plotId}`) ?? null)
+      : null;
   const villageId = plot?.villageId ?? row.producerVillageId;
-  const village = villageId != null
-    ? db.get<{ id: number; zh: string; en: string; lat: number; lng: number; provinceId: number; countyId: number; townshipId: number }>(sql`
+  const village =
+    villageId != null
+      ? (db.get<{ id: number; zh: string; en: string; lat: number; lng: number; provinceId: number; countyId: number; townshipId: number }>(sql`
         select id, name_zh as zh, name_en as en, lat, lng, province_id as provinceId, county_id as countyId, township_id as townshipId
-        from villages where id = ${villageId}`) ?? null
-    : null;
+        from villages where id = ${villageId}`) ?? null)
+      : null;
 
   let location: TracePage["location"] = null;
   if (plot?.lat != null && plot.lng != null) location = { lat: plot.lat, lng: plot.lng, source: "plot" };
@@ -363,7 +390,15 @@ export function getTracePage(db: Db, gtin: string, lot: string, now = Date.now()
     if (c.type === "correction" || c.type === "correction_review") continue;
     if (PRIVATE_EVENT_TYPES.has(c.type)) continue;
     const current = effectiveBySeq.get(c.seq);
-    const e: EffectiveEvent = current ?? { seq: c.seq, type: c.type, occurredAt: c.occurredAt, recordedAt: c.recordedAt, actor: c.actor, payload: c.payload, correctedBy: [] };
+    const e: EffectiveEvent = current ?? {
+      seq: c.seq,
+      type: c.type,
+      occurredAt: c.occurredAt,
+      recordedAt: c.recordedAt,
+      actor: c.actor,
+      payload: c.payload,
+      correctedBy: [],
+    };
     const details = toDetails(e, terms, catalogueForAll, harvestDay);
     if (!details) continue;
     timeline.push({
@@ -414,7 +449,8 @@ export function getTracePage(db: Db, gtin: string, lot: string, now = Date.now()
   );
   const reasons: Name[] = [];
   if (recall) reasons.push({ zh: `已召回：${recall.reason}`, en: `Recalled: ${recall.reason}` });
-  if (!verification.ok) reasons.push({ zh: `记录链校验失败（第 ${verification.failedAt} 条）`, en: `The record chain fails verification (record ${verification.failedAt})` });
+  if (!verification.ok)
+    reasons.push({ zh: `记录链校验失败（第 ${verification.failedAt} 条）`, en: `The record chain fails verification (record ${verification.failedAt})` });
   for (const f of findings) reasons.push({ zh: findingMessage(f, "zh"), en: findingMessage(f, "en") });
   const verdict = { ok: reasons.length === 0, reasons };
 

@@ -112,7 +112,10 @@ export const payloadSchemas = {
       labelMaxApplications: z.number().int().positive().max(100).optional(),
       intervalSource: z.enum(INTERVAL_SOURCES).optional(),
       /** Photo of the product label: the stored file's content-hash name (app/photos). */
-      labelPhoto: z.string().regex(/^[0-9a-f]{32}\.webp$/).optional(),
+      labelPhoto: z
+        .string()
+        .regex(/^[0-9a-f]{32}\.webp$/)
+        .optional(),
       /** The label's toxicity class, when known. */
       toxicityClass: z.enum(TOXICITY_CLASSES).optional(),
     })
@@ -122,7 +125,10 @@ export const payloadSchemas = {
       quantity: z.number().positive(),
       unit: z.enum(TRACE_UNITS),
       lotCode: text(20),
-      gtin: z.string().regex(/^\d{14}$/).optional(),
+      gtin: z
+        .string()
+        .regex(/^\d{14}$/)
+        .optional(),
       place: placeSchema.optional(),
       certificate: certificateSchema.optional(),
     })
@@ -135,7 +141,10 @@ export const payloadSchemas = {
       reportNo: text(60).optional(),
       notes: text(500).optional(),
       /** Photo of the test report or certificate: the stored file's content-hash name (app/photos). */
-      certificatePhoto: z.string().regex(/^[0-9a-f]{32}\.webp$/).optional(),
+      certificatePhoto: z
+        .string()
+        .regex(/^[0-9a-f]{32}\.webp$/)
+        .optional(),
       place: placeSchema.optional(),
     })
     .strict(),
@@ -145,7 +154,10 @@ export const payloadSchemas = {
       unit: z.enum(TRACE_UNITS).optional(),
       packageCount: z.number().int().positive().optional(),
       /** Set when packing gives the goods a new identity (retail packs with their own GTIN/lot). */
-      outputGtin: z.string().regex(/^\d{14}$/).optional(),
+      outputGtin: z
+        .string()
+        .regex(/^\d{14}$/)
+        .optional(),
       outputLotCode: text(20).optional(),
       place: placeSchema.optional(),
       certificate: certificateSchema.optional(),
@@ -189,7 +201,10 @@ export const payloadSchemas = {
        */
       inspectorReview: z.literal(true).optional(),
       /** Evidence for the correction: the stored photo's content-hash name (app/photos). */
-      evidencePhoto: z.string().regex(/^[0-9a-f]{32}\.webp$/).optional(),
+      evidencePhoto: z
+        .string()
+        .regex(/^[0-9a-f]{32}\.webp$/)
+        .optional(),
     })
     .strict()
     .refine((p) => p.retract === true || p.replacement !== undefined || p.occurredAt !== undefined, {
@@ -277,8 +292,5 @@ const contentSchemaFor = <T extends TraceEventType>(type: T) =>
 
 export const eventContentSchema = z.discriminatedUnion(
   "type",
-  TRACE_EVENT_TYPES.map((t) => contentSchemaFor(t)) as unknown as [
-    ReturnType<typeof contentSchemaFor>,
-    ...ReturnType<typeof contentSchemaFor>[],
-  ],
+  TRACE_EVENT_TYPES.map((t) => contentSchemaFor(t)) as unknown as [ReturnType<typeof contentSchemaFor>, ...ReturnType<typeof contentSchemaFor>[]],
 );

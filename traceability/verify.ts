@@ -90,7 +90,12 @@ type Step = { ok: true } | { ok: false; reason: VerifyFailureReason };
 const OK: Step = { ok: true };
 
 /** Every check of one record except its signature. */
-function checkStructure(records: readonly StoredEventRecord[], i: number, lookup: (id: string) => TrustedKey | undefined, getKey: (id: string) => KeyObject | null): Step {
+function checkStructure(
+  records: readonly StoredEventRecord[],
+  i: number,
+  lookup: (id: string) => TrustedKey | undefined,
+  getKey: (id: string) => KeyObject | null,
+): Step {
   const r = records[i];
   const expectedSeq = i + 1;
   if (r.seq !== expectedSeq) return { ok: false, reason: "seq_gap" };

@@ -2,7 +2,6 @@
 import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
 import { useT } from "~/i18n/react";
 
-
 export function GeneralErrorBoundary() {
   const error = useRouteError();
   const t = useT();

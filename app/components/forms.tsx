@@ -4,7 +4,6 @@ import { useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState, type ButtonHTMLAttributes, type ReactNode } from "react";
 import { useT } from "~/i18n/react";
 
-
 export function FieldError({ id, errors }: { id?: string; errors?: string[] | null }) {
   const t = useT();
   if (!errors?.length) return null;

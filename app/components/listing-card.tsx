@@ -22,14 +22,7 @@ export function ListingCard({ card, lazy = true }: { card: Card; lazy?: boolean 
     <li className="card">
       <Link to={`/listings/${card.id}`}>
         {card.photo ? (
-          <img
-            src={card.photo.url}
-            width={card.photo.width}
-            height={card.photo.height}
-            alt=""
-            loading={lazy ? "lazy" : undefined}
-            decoding="async"
-          />
+          <img src={card.photo.url} width={card.photo.width} height={card.photo.height} alt="" loading={lazy ? "lazy" : undefined} decoding="async" />
         ) : (
           <span className="photo-placeholder">{t("storefront.noPhoto")}</span>
         )}

@@ -47,7 +47,12 @@ export default function PointsMap({ points, fitIds, selectedId, onSelect, origin
   }, []);
   if (points.length === 0) return null;
   return (
-    <div className="points-map" role="region" aria-label={ariaLabel} style={{ height: 260, width: "100%", background: "#e9ede6", borderRadius: 8, overflow: "hidden", margin: "0.5rem 0" }}>
+    <div
+      className="points-map"
+      role="region"
+      aria-label={ariaLabel}
+      style={{ height: 260, width: "100%", background: "#e9ede6", borderRadius: 8, overflow: "hidden", margin: "0.5rem 0" }}
+    >
       <MapContainer
         bounds={bounds}
         boundsOptions={{ padding: [28, 28], maxZoom: 15 }}
@@ -57,7 +62,12 @@ export default function PointsMap({ points, fitIds, selectedId, onSelect, origin
       >
         {tileUrl ? <TileLayer url={tileUrl} attribution={tileAttribution ?? ""} maxZoom={18} /> : null}
         {origin ? (
-          <CircleMarker center={[origin.lat, origin.lng]} radius={6} pathOptions={{ color: "#0d47a1", weight: 2, fillColor: "#42a5f5", fillOpacity: 0.9 }} interactive={false} />
+          <CircleMarker
+            center={[origin.lat, origin.lng]}
+            radius={6}
+            pathOptions={{ color: "#0d47a1", weight: 2, fillColor: "#42a5f5", fillOpacity: 0.9 }}
+            interactive={false}
+          />
         ) : null}
         {points.map((p) => (
           <Marker

@@ -25,8 +25,46 @@ import * as sellerTools from "./messages/seller-tools";
 
 import type { Locale } from "./format";
 
-const zh = { ...common.zh, ...auth.zh, ...storefront.zh, ...farm.zh, ...admin.zh, ...traceRecall.zh, ...trace.zh, ...orders.zh, ...afterSale.zh, ...fulfilment.zh, ...invoices.zh, ...logisticsNetwork.zh, ...logisticsParcels.zh, ...logisticsRoutes.zh, ...logisticsAdmin.zh, ...logisticsLabels.zh, ...logisticsPoints.zh, ...sellerTools.zh };
-const en: Record<keyof typeof zh, string> = { ...common.en, ...auth.en, ...storefront.en, ...farm.en, ...admin.en, ...traceRecall.en, ...trace.en, ...orders.en, ...afterSale.en, ...fulfilment.en, ...invoices.en, ...logisticsNetwork.en, ...logisticsParcels.en, ...logisticsRoutes.en, ...logisticsAdmin.en, ...logisticsLabels.en, ...logisticsPoints.en, ...sellerTools.en };
+const zh = {
+  ...common.zh,
+  ...auth.zh,
+  ...storefront.zh,
+  ...farm.zh,
+  ...admin.zh,
+  ...traceRecall.zh,
+  ...trace.zh,
+  ...orders.zh,
+  ...afterSale.zh,
+  ...fulfilment.zh,
+  ...invoices.zh,
+  ...logisticsNetwork.zh,
+  ...logisticsParcels.zh,
+  ...logisticsRoutes.zh,
+  ...logisticsAdmin.zh,
+  ...logisticsLabels.zh,
+  ...logisticsPoints.zh,
+  ...sellerTools.zh,
+};
+const en: Record<keyof typeof zh, string> = {
+  ...common.en,
+  ...auth.en,
+  ...storefront.en,
+  ...farm.en,
+  ...admin.en,
+  ...traceRecall.en,
+  ...trace.en,
+  ...orders.en,
+  ...afterSale.en,
+  ...fulfilment.en,
+  ...invoices.en,
+  ...logisticsNetwork.en,
+  ...logisticsParcels.en,
+  ...logisticsRoutes.en,
+  ...logisticsAdmin.en,
+  ...logisticsLabels.en,
+  ...logisticsPoints.en,
+  ...sellerTools.en,
+};
 
 export type MessageKey = keyof typeof zh;
 export const messages: Record<Locale, Record<MessageKey, string>> = { zh, en };

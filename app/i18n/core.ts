@@ -12,7 +12,6 @@ export type { MessageKey };
 export { DEFAULT_LOCALE, formatMessage, LOCALES, type Locale, type Params } from "./format";
 export type Messages = Partial<Record<MessageKey, string>>;
 
-
 /** Shown when even the root loader failed, so that the error page still speaks Chinese. */
 const FALLBACK: Messages = {
   "error.title": "出错了",

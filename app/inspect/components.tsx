@@ -6,7 +6,6 @@ import { useLocale, useT } from "~/i18n/react";
 import type { RecallAffected } from "../../traceability/recall";
 import { formatDateTime } from "./format";
 
-
 export function AffectedTotals({ affected }: { affected: RecallAffected }) {
   const t = useT();
   const tot = affected.totals;
@@ -61,9 +60,7 @@ export function AffectedOrders({ affected }: { affected: RecallAffected }) {
           </tbody>
         </table>
       </div>
-      {affected.orders.length < affected.totals.lines ? (
-        <p className="hint">{t("recall.page.truncated", { shown: affected.orders.length })}</p>
-      ) : null}
+      {affected.orders.length < affected.totals.lines ? <p className="hint">{t("recall.page.truncated", { shown: affected.orders.length })}</p> : null}
     </>
   );
 }

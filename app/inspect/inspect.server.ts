@@ -28,10 +28,7 @@ export {
 export { TraceRuleError } from "../../traceability/store";
 
 export type ChainStatus =
-  | { state: "ok"; checked: number; message: string }
-  | { state: "failed"; failedAt: number; message: string }
-  | { state: "empty" }
-  | { state: "unavailable" };
+  { state: "ok"; checked: number; message: string } | { state: "failed"; failedAt: number; message: string } | { state: "empty" } | { state: "unavailable" };
 
 /** Everything the lot page shows. Verification is strict here: an inspector's check is an audit. */
 export function inspectLot(db: Db, batchId: number, locale: Locale) {
@@ -41,7 +38,8 @@ export function inspectLot(db: Db, batchId: number, locale: Locale) {
   try {
     const r = verifyLot(db, batchId, { strict: true });
     if (r.ok) {
-      chain = r.checked === 0 ? { state: "empty" } : { state: "ok", checked: r.checked, message: formatMessage(locale, "trace.verify.ok", { checked: r.checked }) };
+      chain =
+        r.checked === 0 ? { state: "empty" } : { state: "ok", checked: r.checked, message: formatMessage(locale, "trace.verify.ok", { checked: r.checked }) };
     } else {
       chain = {
         state: "failed",
@@ -81,8 +79,7 @@ export function recallView(db: Db, recallId: number) {
   const recall = getRecall(db, recallId);
   if (!recall) return null;
   const lot = getRecallLot(db, recall.batchId)!;
-  const chainRecorded =
-    db.$client.prepare(`select 1 from trace_events where type = 'recall' and batch_id = ? limit 1`).get(recall.batchId) !== undefined;
+  const chainRecorded = db.$client.prepare(`select 1 from trace_events where type = 'recall' and batch_id = ? limit 1`).get(recall.batchId) !== undefined;
   // Recall refunds, by state (market/orders/recall-refunds.ts writes them; read here as plain rows).
   const refunds = db.$client
     .prepare(

@@ -32,7 +32,11 @@ export const RecallActionSchema = z.discriminatedUnion("intent", [
   }),
   z.object({
     intent: z.literal("stockDestroyed"),
-    quantity: z.coerce.number({ invalid_type_error: "recall.error.quantity" }).int("recall.error.quantity").min(1, "recall.error.quantity").max(10_000_000, "recall.error.quantity"),
+    quantity: z.coerce
+      .number({ invalid_type_error: "recall.error.quantity" })
+      .int("recall.error.quantity")
+      .min(1, "recall.error.quantity")
+      .max(10_000_000, "recall.error.quantity"),
     note: z.string().trim().max(200).default(""),
   }),
   z.object({ intent: z.literal("refunds") }),
@@ -49,11 +53,7 @@ export const ReviewCorrectionSchema = z.object({
   batchId: z.coerce.number().int().positive(),
   correctionSeq: z.coerce.number().int().positive(),
   decision: z.enum(["accepted", "rejected"], { errorMap: () => ({ message: "correctionReview.error.note" }) }),
-  note: z
-    .string({ required_error: "correctionReview.error.note" })
-    .trim()
-    .min(1, "correctionReview.error.note")
-    .max(500, "correctionReview.error.note"),
+  note: z.string({ required_error: "correctionReview.error.note" }).trim().min(1, "correctionReview.error.note").max(500, "correctionReview.error.note"),
 });
 
 /** POST /inspect intent=report: a consumer report's status and note. */

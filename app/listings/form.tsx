@@ -3,15 +3,7 @@
  * A plain multipart POST (works without JavaScript); Conform adds instant field errors when
  * JavaScript runs. One column, big touch targets, usable at 360 px.
  */
-import {
-  getCollectionProps,
-  getFormProps,
-  getInputProps,
-  getSelectProps,
-  getTextareaProps,
-  useForm,
-  type SubmissionResult,
-} from "@conform-to/react";
+import { getCollectionProps, getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { Form } from "@remix-run/react";
 import { FieldError, FormErrors, FormToken, SubmitButton } from "~/components/forms";
@@ -106,9 +98,7 @@ export function ListingForm({ mode, lastResult, producers = [], defaultValue, ph
           </div>
         )
       ) : null}
-      {mode === "new" && producers.length === 1 && producerField?.errors ? (
-        <FieldError id={producerField.errorId} errors={producerField.errors} />
-      ) : null}
+      {mode === "new" && producers.length === 1 && producerField?.errors ? <FieldError id={producerField.errorId} errors={producerField.errors} /> : null}
 
       <div className="field">
         <label htmlFor={fields.category.id}>{t("farm.field.category")}</label>
@@ -185,8 +175,7 @@ export function ListingForm({ mode, lastResult, producers = [], defaultValue, ph
       {/* Logistics: which slot the parcels need (chilled) and how big they are (volume per unit). */}
       <div className="field">
         <label htmlFor={fields.chilled.id}>
-          <input {...getInputProps(fields.chilled, { type: "checkbox" })} aria-describedby={`${fields.chilled.id}-hint`} />{" "}
-          {t("listingPack.chilled")}
+          <input {...getInputProps(fields.chilled, { type: "checkbox" })} aria-describedby={`${fields.chilled.id}-hint`} /> {t("listingPack.chilled")}
         </label>
         <p className="hint" id={`${fields.chilled.id}-hint`}>
           {t("listingPack.chilledHint")}

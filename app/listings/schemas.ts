@@ -23,12 +23,7 @@ export const CATEGORY_SLUGS = [
   "forest",
   "agri_inputs",
 ] as const satisfies readonly CategorySlug[];
-export const CERTIFICATION_KINDS = [
-  "green_food",
-  "organic",
-  "geographical_indication",
-  "pollution_free",
-] as const satisfies readonly CertificationKind[];
+export const CERTIFICATION_KINDS = ["green_food", "organic", "geographical_indication", "pollution_free"] as const satisfies readonly CertificationKind[];
 export const PRODUCER_KINDS = ["cooperative", "family_farm", "large_grower", "agribusiness"] as const satisfies readonly ProducerKind[];
 // `satisfies` checks that each entry exists in the database enumeration; these check that none is missing.
 type Complete<All, Listed> = Exclude<All, Listed> extends never ? true : never;
@@ -54,29 +49,30 @@ export const MAX_PACKAGE_VOLUME_CM3 = 1_000_000;
  * A yuan amount as typed ("12.5", "¥12.50", "１２.５") → integer fen, with a specific message for
  * each way it can be wrong, so a farmer knows what to fix.
  */
-export const PriceField = z
-  .string({ required_error: "farm.price.required", invalid_type_error: "farm.price.required" })
-  .transform((raw, ctx) => {
-    const s = raw.normalize("NFKC").trim();
-    const fen = parseYuanToFen(s);
-    if (fen === null) {
-      const bare = s.replace(/^[¥￥]/, "").replace(/,/g, "").trim();
-      const message = /^-/.test(bare)
-        ? "farm.price.negative"
-        : /^\d+\.\d{3,}$/.test(bare)
-          ? "farm.price.decimals"
-          : /^\d{10,}(\.\d*)?$/.test(bare)
-            ? "farm.price.tooHigh"
-            : "farm.price.invalid";
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message });
-      return z.NEVER;
-    }
-    if (fen > MAX_PRICE_FEN) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "farm.price.tooHigh" });
-      return z.NEVER;
-    }
-    return fen;
-  });
+export const PriceField = z.string({ required_error: "farm.price.required", invalid_type_error: "farm.price.required" }).transform((raw, ctx) => {
+  const s = raw.normalize("NFKC").trim();
+  const fen = parseYuanToFen(s);
+  if (fen === null) {
+    const bare = s
+      .replace(/^[¥￥]/, "")
+      .replace(/,/g, "")
+      .trim();
+    const message = /^-/.test(bare)
+      ? "farm.price.negative"
+      : /^\d+\.\d{3,}$/.test(bare)
+        ? "farm.price.decimals"
+        : /^\d{10,}(\.\d*)?$/.test(bare)
+          ? "farm.price.tooHigh"
+          : "farm.price.invalid";
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+    return z.NEVER;
+  }
+  if (fen > MAX_PRICE_FEN) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: "farm.price.tooHigh" });
+    return z.NEVER;
+  }
+  return fen;
+});
 
 export const StockField = z
   .number({ required_error: "farm.stock.required", invalid_type_error: "farm.stock.invalid" })
@@ -89,16 +85,8 @@ const PhotoFile = z.instanceof(File, { message: "photo.notImage" });
 
 const listingFields = {
   category: z.enum(CATEGORY_SLUGS, { errorMap: () => ({ message: "farm.category.required" }) }),
-  productName: z
-    .string({ required_error: "farm.productName.required" })
-    .trim()
-    .min(1, "farm.productName.required")
-    .max(40, "farm.productName.tooLong"),
-  title: z
-    .string({ required_error: "farm.title.required" })
-    .trim()
-    .min(2, "farm.title.tooShort")
-    .max(60, "farm.title.tooLong"),
+  productName: z.string({ required_error: "farm.productName.required" }).trim().min(1, "farm.productName.required").max(40, "farm.productName.tooLong"),
+  title: z.string({ required_error: "farm.title.required" }).trim().min(2, "farm.title.tooShort").max(60, "farm.title.tooLong"),
   description: z.string().trim().max(2000, "farm.description.tooLong").default(""),
   unit: z.enum(UNITS, { errorMap: () => ({ message: "farm.unit.required" }) }),
   price: PriceField,
@@ -153,32 +141,22 @@ export type EditListingValue = z.infer<typeof EditListingSchema>;
  * farmer sees the mistake next to the field; a failed check character is NOT an error here:
  * the domain accepts it for manual review.
  */
-export const CreditCodeField = z
-  .string({ required_error: "producer.creditCode.length" })
-  .transform((raw, ctx) => {
-    const result = checkCreditCode(raw);
-    if (!result.ok) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `producer.creditCode.${result.reason}` });
-      return z.NEVER;
-    }
-    return result.code;
-  });
+export const CreditCodeField = z.string({ required_error: "producer.creditCode.length" }).transform((raw, ctx) => {
+  const result = checkCreditCode(raw);
+  if (!result.ok) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `producer.creditCode.${result.reason}` });
+    return z.NEVER;
+  }
+  return result.code;
+});
 
 const optionalId = z.number({ invalid_type_error: "farm.region.invalid" }).int().positive().optional();
 
 export const RegisterProducerSchema = z.object({
   kind: z.enum(PRODUCER_KINDS, { errorMap: () => ({ message: "producer.kind.required" }) }),
-  nameZh: z
-    .string({ required_error: "producer.name.required" })
-    .trim()
-    .min(2, "producer.name.tooShort")
-    .max(60, "producer.name.tooLong"),
+  nameZh: z.string({ required_error: "producer.name.required" }).trim().min(2, "producer.name.tooShort").max(60, "producer.name.tooLong"),
   creditCode: CreditCodeField,
-  address: z
-    .string({ required_error: "producer.address.required" })
-    .trim()
-    .min(4, "producer.address.required")
-    .max(120, "producer.address.tooLong"),
+  address: z.string({ required_error: "producer.address.required" }).trim().min(4, "producer.address.required").max(120, "producer.address.tooLong"),
   provinceId: z.number({ required_error: "producer.province.required", invalid_type_error: "producer.province.required" }).int().positive(),
   countyId: z.number({ required_error: "producer.county.required", invalid_type_error: "producer.county.required" }).int().positive(),
   villageId: optionalId,
@@ -231,7 +209,12 @@ export const VariantsSchema = z.object({
       z.object({
         name: z.string().trim().max(20, "variants.error.name").optional(),
         price: z.string().optional(),
-        stock: z.number({ invalid_type_error: "farm.stock.invalid" }).int("farm.stock.invalid").min(0, "farm.stock.negative").max(MAX_STOCK, "farm.stock.tooHigh").optional(),
+        stock: z
+          .number({ invalid_type_error: "farm.stock.invalid" })
+          .int("farm.stock.invalid")
+          .min(0, "farm.stock.negative")
+          .max(MAX_STOCK, "farm.stock.tooHigh")
+          .optional(),
       }),
     )
     .max(20)

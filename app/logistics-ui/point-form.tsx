@@ -142,19 +142,11 @@ export function PointForm({
         </select>
       </Field>
 
-      <Field
-        field={fields.township}
-        label={t("pointsAdmin.field.township")}
-        hint={t("pointsAdmin.field.optional")}
-      >
+      <Field field={fields.township} label={t("pointsAdmin.field.township")} hint={t("pointsAdmin.field.optional")}>
         <input {...getInputProps(fields.township, { type: "text" })} autoComplete="off" />
       </Field>
 
-      <Field
-        field={fields.village}
-        label={t("pointsAdmin.field.village")}
-        hint={t("pointsAdmin.field.villageHint")}
-      >
+      <Field field={fields.village} label={t("pointsAdmin.field.village")} hint={t("pointsAdmin.field.villageHint")}>
         <select {...getSelectProps(fields.village)}>
           <option value="">{t("pointsAdmin.noVillage")}</option>
           {byCounty(places.villages).map(([countyId, villages]) => (
@@ -178,43 +170,25 @@ export function PointForm({
         </Field>
       </div>
 
-      <Field
-        field={fields.parcelCapacity}
-        label={t("pointsAdmin.field.capacity")}
-        hint={t("pointsAdmin.field.capacityHint")}
-      >
+      <Field field={fields.parcelCapacity} label={t("pointsAdmin.field.capacity")} hint={t("pointsAdmin.field.capacityHint")}>
         <input {...getInputProps(fields.parcelCapacity, { type: "number" })} inputMode="numeric" step={1} />
       </Field>
 
-      <Field
-        field={fields.openingHours}
-        label={t("pointsAdmin.field.hours")}
-        hint={t("pointsAdmin.field.hoursHint")}
-      >
+      <Field field={fields.openingHours} label={t("pointsAdmin.field.hours")} hint={t("pointsAdmin.field.hoursHint")}>
         <input {...getInputProps(fields.openingHours, { type: "text" })} autoComplete="off" placeholder="08:00-20:00" />
       </Field>
 
       <div className="field-pair">
-        <Field
-          field={fields.holdingDaysFresh}
-          label={t("pointsAdmin.field.holdingFresh")}
-        >
+        <Field field={fields.holdingDaysFresh} label={t("pointsAdmin.field.holdingFresh")}>
           <input {...getInputProps(fields.holdingDaysFresh, { type: "number" })} inputMode="numeric" step={1} />
         </Field>
-        <Field
-          field={fields.holdingDaysOther}
-          label={t("pointsAdmin.field.holdingOther")}
-        >
+        <Field field={fields.holdingDaysOther} label={t("pointsAdmin.field.holdingOther")}>
           <input {...getInputProps(fields.holdingDaysOther, { type: "number" })} inputMode="numeric" step={1} />
         </Field>
       </div>
       <p className="hint">{t("pointsAdmin.field.holdingHint", HOLDING_DAYS)}</p>
 
-      <Field
-        field={fields.route}
-        label={t("pointsAdmin.field.route")}
-        hint={t("pointsAdmin.field.routeHint")}
-      >
+      <Field field={fields.route} label={t("pointsAdmin.field.route")} hint={t("pointsAdmin.field.routeHint")}>
         <select {...getSelectProps(fields.route)}>
           <option value="">{t("pointsAdmin.noRoute")}</option>
           {byCounty(places.routes).map(([countyId, routes]) => (

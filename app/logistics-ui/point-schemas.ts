@@ -31,11 +31,7 @@ export const PointSchema = z
   .object({
     kind: z.enum(POINT_KINDS, { errorMap: () => ({ message: "pointsAdmin.error.kind" }) }),
     name: z.string({ required_error: "pointsAdmin.error.name" }).trim().min(1, "pointsAdmin.error.name").max(NAME_MAX, "pointsAdmin.error.name"),
-    address: z
-      .string({ required_error: "pointsAdmin.error.address" })
-      .trim()
-      .min(1, "pointsAdmin.error.address")
-      .max(ADDRESS_MAX, "pointsAdmin.error.address"),
+    address: z.string({ required_error: "pointsAdmin.error.address" }).trim().min(1, "pointsAdmin.error.address").max(ADDRESS_MAX, "pointsAdmin.error.address"),
     county: id("pointsAdmin.error.county"),
     township: z.string().trim().max(TOWNSHIP_MAX, "pointsAdmin.error.township").optional(),
     village: id("pointsAdmin.error.villageCounty").optional(),
@@ -53,10 +49,7 @@ export const PointSchema = z
       .positive("pointsAdmin.error.capacity")
       .max(MAX_PARCEL_CAPACITY, "pointsAdmin.error.capacity")
       .optional(),
-    openingHours: z
-      .string({ required_error: "pointsAdmin.error.hours" })
-      .trim()
-      .refine(validOpeningHours, "pointsAdmin.error.hours"),
+    openingHours: z.string({ required_error: "pointsAdmin.error.hours" }).trim().refine(validOpeningHours, "pointsAdmin.error.hours"),
     holdingDaysFresh: holding,
     holdingDaysOther: holding,
     route: id("pointsAdmin.error.route").optional(),

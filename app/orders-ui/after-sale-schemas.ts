@@ -6,11 +6,7 @@ import { parseYuanToFen } from "../../core/money";
 /** The dispute kinds, for the form's options (safe in the browser, unlike ~/market.server). */
 export { DISPUTE_KINDS };
 
-const Body = z
-  .string({ required_error: "disputes.error.body" })
-  .trim()
-  .min(1, "disputes.error.body")
-  .max(2000, "disputes.error.bodyLong");
+const Body = z.string({ required_error: "disputes.error.body" }).trim().min(1, "disputes.error.body").max(2000, "disputes.error.bodyLong");
 
 export const OpenDisputeSchema = z.object({
   kind: z.enum(DISPUTE_KINDS, { errorMap: () => ({ message: "disputes.error.kind" }) }),

@@ -19,4 +19,3 @@ export function DisputeList({ disputes, base }: { disputes: (DisputeListItem & {
     </ul>
   );
 }
-

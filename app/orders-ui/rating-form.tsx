@@ -39,4 +39,3 @@ export function RatingForm({ orderId, subOrderId, lastResult }: { orderId: numbe
     </Form>
   );
 }
-

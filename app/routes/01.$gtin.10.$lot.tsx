@@ -103,11 +103,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 const ReportSchema = z.object({
   kind: z.enum(PROBLEM_KINDS, { errorMap: () => ({ message: "traceReport.kindRequired" }) }),
-  message: z
-    .string({ required_error: "traceReport.messageTooShort" })
-    .trim()
-    .min(4, "traceReport.messageTooShort")
-    .max(1000, "traceReport.messageTooLong"),
+  message: z.string({ required_error: "traceReport.messageTooShort" }).trim().min(4, "traceReport.messageTooShort").max(1000, "traceReport.messageTooLong"),
   phone: z
     .string()
     .trim()
@@ -161,13 +157,17 @@ function TimelineItem({ entry }: { entry: TimelineEntry }) {
       // Pesticides: the registered use first (off-label or unstated is a violation in itself).
       const use = d.use;
       if (use?.status === "off_label") {
-        lines.push({ text: t("traceEvent.offLabel", { crop: use.labelCrop ? pick(locale, use.labelCrop.zh, use.labelCrop.en) : "?" }), className: "interval-bad" });
+        lines.push({
+          text: t("traceEvent.offLabel", { crop: use.labelCrop ? pick(locale, use.labelCrop.zh, use.labelCrop.en) : "?" }),
+          className: "interval-bad",
+        });
       } else if (use?.status === "unknown") {
         lines.push({ text: t("traceEvent.useUnknown"), className: "interval-bad" });
       } else if (use?.declared && use.labelCrop) {
         lines.push({ text: t("traceEvent.labelCropDeclared", { crop: pick(locale, use.labelCrop.zh, use.labelCrop.en) }), className: "meta" });
       }
-      if (!iv && d.daysBeforeHarvest !== null && !use) lines.push({ text: t("traceEvent.daysBeforeHarvest", { days: d.daysBeforeHarvest }), className: "meta" });
+      if (!iv && d.daysBeforeHarvest !== null && !use)
+        lines.push({ text: t("traceEvent.daysBeforeHarvest", { days: d.daysBeforeHarvest }), className: "meta" });
       if (iv) {
         const params = { days: iv.daysBeforeHarvest ?? 0, interval: iv.intervalDays };
         if (iv.respected === null) lines.push({ text: t("traceEvent.intervalPending", params), className: "meta" });
@@ -285,7 +285,10 @@ export default function TracePageRoute() {
   });
   const { lot, product, producer, origin, plot, location, verification, recall, certificate } = page;
   const name = (n: { zh: string; en: string }) => pick(locale, n.zh, n.en);
-  const place = [origin.province, origin.county, origin.township].filter(Boolean).map((n) => name(n!)).join(" · ");
+  const place = [origin.province, origin.county, origin.township]
+    .filter(Boolean)
+    .map((n) => name(n!))
+    .join(" · ");
   const fixed = (x: number) => x.toFixed(5);
   const locationText = location
     ? t(location.source === "plot" ? "tracePage.location" : location.source === "village" ? "tracePage.locationVillage" : "tracePage.locationProducer", {
@@ -435,7 +438,9 @@ export default function TracePageRoute() {
           <p>{t("tracePage.distributionBody", { units: page.distribution.units, points: page.distribution.points })}</p>
           {deliveries ? (
             <>
-              <p className="meta">{t(deliveries.all ? "tracePage.deliveriesAll" : "tracePage.deliveriesOwn", { shown: deliveries.rows.length, total: deliveries.total })}</p>
+              <p className="meta">
+                {t(deliveries.all ? "tracePage.deliveriesAll" : "tracePage.deliveriesOwn", { shown: deliveries.rows.length, total: deliveries.total })}
+              </p>
               <ul id="private-deliveries">
                 {deliveries.rows.map((d) => (
                   <li key={d.parcelCode}>

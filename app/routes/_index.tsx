@@ -43,9 +43,7 @@ export default function Index() {
         <ul className="chips">
           {categories.map((c) => (
             <li key={c.slug}>
-              <Link to={`/listings?category=${c.slug}`}>
-                {t("storefront.categoryCount", { name: pick(locale, c.name.zh, c.name.en), count: c.count })}
-              </Link>
+              <Link to={`/listings?category=${c.slug}`}>{t("storefront.categoryCount", { name: pick(locale, c.name.zh, c.name.en), count: c.count })}</Link>
             </li>
           ))}
         </ul>

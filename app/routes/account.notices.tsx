@@ -63,13 +63,7 @@ export default function NoticesRoute() {
                   </p>
                   <p>{text}</p>
                   <div className="button-row">
-                    {n.link ? (
-                      n.link.startsWith("/01/") ? (
-                        <a href={n.link}>{t("notices.open")}</a>
-                      ) : (
-                        <Link to={n.link}>{t("notices.open")}</Link>
-                      )
-                    ) : null}
+                    {n.link ? n.link.startsWith("/01/") ? <a href={n.link}>{t("notices.open")}</a> : <Link to={n.link}>{t("notices.open")}</Link> : null}
                     {n.readAt == null ? (
                       <Form method="post" className="inline-form">
                         <input type="hidden" name="id" value={n.id} />

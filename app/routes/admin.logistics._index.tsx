@@ -40,7 +40,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const filters = FiltersSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const overview = networkOverview(getDb(), user, { countyId: filters.county, kind: filters.kind, overloaded: filters.overloaded });
   const env = getEnv();
-  return { ...overview, filters, canManage: hasRole(user, "platform_admin"), tileUrl: env.TILE_URL ?? null, tileAttribution: env.TILE_ATTRIBUTION ?? null, pct: { busy: BUSY_PCT, overload: OVERLOAD_PCT } };
+  return {
+    ...overview,
+    filters,
+    canManage: hasRole(user, "platform_admin"),
+    tileUrl: env.TILE_URL ?? null,
+    tileAttribution: env.TILE_ATTRIBUTION ?? null,
+    pct: { busy: BUSY_PCT, overload: OVERLOAD_PCT },
+  };
 }
 
 function useHydrated() {

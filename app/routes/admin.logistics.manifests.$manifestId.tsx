@@ -20,7 +20,9 @@ import { getManifest } from "~/logistics.server";
 import { PrintLink, usePrintOnLoad } from "~/components/print";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
-  data ? pageTitle(matches, "logisticsRoutes.manifestTitle", { route: data.manifest.routeName, date: data.manifest.serviceDate }) : pageTitle(matches, "error.notFound");
+  data
+    ? pageTitle(matches, "logisticsRoutes.manifestTitle", { route: data.manifest.routeName, date: data.manifest.serviceDate })
+    : pageTitle(matches, "error.notFound");
 
 /** Parcel codes are short and fixed: level M, a 1-module margin, as an inline SVG data URI (no extra request). */
 async function qrDataUri(code: string): Promise<string> {
@@ -94,7 +96,8 @@ export default function ManifestRoute() {
         <dd>{t("logisticsRoutes.lengthValue", { km: km(m.lengthM), nn: km(m.constructionLengthM) })}</dd>
         <dt>{t("logisticsRoutes.col.separate")}</dt>
         <dd>
-          {t("logisticsRoutes.km", { km: km(m.separateLengthM) })} ({t("logisticsRoutes.col.saving")} {t("logisticsRoutes.percent", { value: m.savingPercent })})
+          {t("logisticsRoutes.km", { km: km(m.separateLengthM) })} ({t("logisticsRoutes.col.saving")} {t("logisticsRoutes.percent", { value: m.savingPercent })}
+          )
         </dd>
         <dt>{t("logisticsRoutes.parcelCount")}</dt>
         <dd>{m.parcelCount}</dd>
@@ -173,9 +176,7 @@ export default function ManifestRoute() {
           </ul>
         </section>
       ) : null}
-      {m.complete ? (
-        <p className="meta manifest-return">{t("logisticsRoutes.returnToDepot", { depot: m.depotName })}</p>
-      ) : null}
+      {m.complete ? <p className="meta manifest-return">{t("logisticsRoutes.returnToDepot", { depot: m.depotName })}</p> : null}
       <p className="sign-line">
         <span>{t("logisticsRoutes.courier")}</span>
       </p>

@@ -38,7 +38,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     return data({ today, dateInput: raw ?? "", dateError: "logisticsRoutes.error.date", list: null, built: null }, { status: 400 });
   }
   const date = parsed.data.date ?? today;
-  return { today, dateInput: date, dateError: null, list: listManifests(getDb(), user, { date }), built: Number.isInteger(built) && url.searchParams.has("built") ? built : null };
+  return {
+    today,
+    dateInput: date,
+    dateError: null,
+    list: listManifests(getDb(), user, { date }),
+    built: Number.isInteger(built) && url.searchParams.has("built") ? built : null,
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -20,11 +20,21 @@ import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
 import { act, formReply, idParam, load } from "~/utils/http.server";
 import { SIZES, SLOTS_PER_CALL } from "../../logistics/point-rules";
-import { addOperator, addSlots, deleteSlot, lockerDeviceToken, placeOptions, pointForAdmin, removeOperator, setSlotInService, slotPointId, updatePoint } from "~/logistics.server";
+import {
+  addOperator,
+  addSlots,
+  deleteSlot,
+  lockerDeviceToken,
+  placeOptions,
+  pointForAdmin,
+  removeOperator,
+  setSlotInService,
+  slotPointId,
+  updatePoint,
+} from "~/logistics.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   pageTitle(matches, "pointsAdmin.editTitle", { name: (data as { view?: { point: { name: string } } } | undefined)?.view?.point.name ?? "" });
-
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "platform_admin");
@@ -40,9 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 type FormName = "point" | "addSlots" | "addOperator";
 /** Typed by hand: env.d.ts does not declare the single-fetch Future flag. */
-type ActionData =
-  | { form: FormName; result: SubmissionResult<string[]> }
-  | { form: "slot" | "operator"; id: number; error: string };
+type ActionData = { form: FormName; result: SubmissionResult<string[]> } | { form: "slot" | "operator"; id: number; error: string };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "platform_admin");
@@ -57,19 +65,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const submission = parseWithZod(formData, { schema });
     if (submission.status !== "success") return data<ActionData>({ form: intent, result: submission.reply() }, { status: 400 });
     const field = (key: string) => (intent === "point" ? POINT_RULE_FIELD[key] : intent === "addSlots" ? "count" : "phone");
-    return act(() => {
-      if (intent === "point") {
-        updatePoint(db, user, pointId, pointInputFromForm(submission.value as ReturnType<typeof PointSchema.parse>));
-        return back("saved");
-      }
-      if (intent === "addSlots") {
-        const v = submission.value as ReturnType<typeof AddSlotsSchema.parse>;
-        const codes = addSlots(db, user, pointId, { size: v.size, chilled: v.chilled ?? false, count: v.count }, formTokenOf(formData));
-        return back("slotsAdded", `&first=${encodeURIComponent(codes[0])}&last=${encodeURIComponent(codes[codes.length - 1])}`);
-      }
-      addOperator(db, user, pointId, (submission.value as ReturnType<typeof AddOperatorSchema.parse>).phone, formTokenOf(formData));
-      return back("operatorAdded");
-    }, { request, fieldOf: field, reply: (refusal): ActionData => ({ form: intent, result: formReply(submission, refusal) }) });
+    return act(
+      () => {
+        if (intent === "point") {
+          updatePoint(db, user, pointId, pointInputFromForm(submission.value as ReturnType<typeof PointSchema.parse>));
+          return back("saved");
+        }
+        if (intent === "addSlots") {
+          const v = submission.value as ReturnType<typeof AddSlotsSchema.parse>;
+          const codes = addSlots(db, user, pointId, { size: v.size, chilled: v.chilled ?? false, count: v.count }, formTokenOf(formData));
+          return back("slotsAdded", `&first=${encodeURIComponent(codes[0])}&last=${encodeURIComponent(codes[codes.length - 1])}`);
+        }
+        addOperator(db, user, pointId, (submission.value as ReturnType<typeof AddOperatorSchema.parse>).phone, formTokenOf(formData));
+        return back("operatorAdded");
+      },
+      { request, fieldOf: field, reply: (refusal): ActionData => ({ form: intent, result: formReply(submission, refusal) }) },
+    );
   }
 
   if (intent === "slotOut" || intent === "slotIn" || intent === "slotDelete") {
@@ -198,12 +209,15 @@ export default function PointAdminRoute() {
   const errorOf = (form: "slot" | "operator", id: number) =>
     actionData && actionData.form === form && "error" in actionData && actionData.id === id ? actionData.error : null;
   const say = (key: string) => (t.has(key) ? t(key) : key);
-  const totals = slotGroups.reduce((a, g) => ({ total: a.total + g.total, free: a.free + g.free, occupied: a.occupied + g.occupied, out: a.out + g.outOfService }), {
-    total: 0,
-    free: 0,
-    occupied: 0,
-    out: 0,
-  });
+  const totals = slotGroups.reduce(
+    (a, g) => ({ total: a.total + g.total, free: a.free + g.free, occupied: a.occupied + g.occupied, out: a.out + g.outOfService }),
+    {
+      total: 0,
+      free: 0,
+      occupied: 0,
+      out: 0,
+    },
+  );
 
   return (
     <section className="point-admin">
@@ -218,7 +232,10 @@ export default function PointAdminRoute() {
       </p>
       {lockerScreen ? (
         <p className="meta" data-testid="locker-screen">
-          {t("parcels.locker.deviceToken")}: <a href={lockerScreen} className="mono">{lockerScreen}</a>
+          {t("parcels.locker.deviceToken")}:{" "}
+          <a href={lockerScreen} className="mono">
+            {lockerScreen}
+          </a>
         </p>
       ) : null}
       {notice ? (
@@ -237,7 +254,9 @@ export default function PointAdminRoute() {
               {t(`pointsAdmin.size.${g.size}`)}
               {g.chilled ? ` · ${t("pointsAdmin.slots.chilledShort")}` : ""}
             </strong>{" "}
-            <span data-testid="group-counts">{t("pointsAdmin.slots.groupCounts", { total: g.total, free: g.free, occupied: g.occupied, out: g.outOfService })}</span>
+            <span data-testid="group-counts">
+              {t("pointsAdmin.slots.groupCounts", { total: g.total, free: g.free, occupied: g.occupied, out: g.outOfService })}
+            </span>
           </summary>
           <div className="table-wrap">
             <table>

@@ -63,32 +63,41 @@ export async function action({ request }: ActionFunctionArgs) {
   const db = getDb();
   const key = { listingId: input.listingId, variantId: input.variantId };
   const isLine = (e: CartEntry) => e.listingId === key.listingId && (e.variantId ?? 0) === key.variantId;
-  return act(async () => {
-    if (user) {
-      if (input.intent === "add") addToCart(db, user.id, key, input.quantity);
-      else if (input.intent === "set") setCartQuantity(db, user.id, key, input.quantity);
-      else if (input.intent === "inc") addToCart(db, user.id, key, 1);
-      else if (input.intent === "dec") {
-        const line = getCart(db, user.id).lines.find((l) => l.listingId === key.listingId && l.variantId === key.variantId);
-        if (line) setCartQuantity(db, user.id, key, line.quantity - 1);
-      } else removeFromCart(db, user.id, key);
-      return redirect(input.intent === "add" ? "/cart?added=1" : "/cart");
-    }
-    // A guest: the cart lives in the signed cookie.
-    let entries = await readGuestCart(request);
-    const have = entries.find(isLine)?.quantity ?? 0;
-    const wanted =
-      input.intent === "set" ? input.quantity : input.intent === "inc" ? have + 1 : input.intent === "dec" ? have - 1 : input.intent === "remove" ? 0 : null;
-    if (input.intent === "add") entries = addToGuestCartChecked(db, entries, key, input.quantity);
-    else if (wanted !== null && wanted <= 0) entries = entries.filter((e) => !isLine(e));
-    else if (wanted !== null) entries = addToGuestCartChecked(db, entries.filter((e) => !isLine(e)), key, wanted);
-    return redirect(input.intent === "add" ? "/cart?added=1" : "/cart", { headers: { "Set-Cookie": await writeGuestCart(entries) } });
-  }, {
-    request,
-    // A listing gone from the catalogue is, to the buyer, one that is no longer on sale.
-    notFound: { messageKey: "cart.error.unavailable", status: 400 },
-    reply: (refusal) => ({ error: refusal.messageKey }),
-  });
+  return act(
+    async () => {
+      if (user) {
+        if (input.intent === "add") addToCart(db, user.id, key, input.quantity);
+        else if (input.intent === "set") setCartQuantity(db, user.id, key, input.quantity);
+        else if (input.intent === "inc") addToCart(db, user.id, key, 1);
+        else if (input.intent === "dec") {
+          const line = getCart(db, user.id).lines.find((l) => l.listingId === key.listingId && l.variantId === key.variantId);
+          if (line) setCartQuantity(db, user.id, key, line.quantity - 1);
+        } else removeFromCart(db, user.id, key);
+        return redirect(input.intent === "add" ? "/cart?added=1" : "/cart");
+      }
+      // A guest: the cart lives in the signed cookie.
+      let entries = await readGuestCart(request);
+      const have = entries.find(isLine)?.quantity ?? 0;
+      const wanted =
+        input.intent === "set" ? input.quantity : input.intent === "inc" ? have + 1 : input.intent === "dec" ? have - 1 : input.intent === "remove" ? 0 : null;
+      if (input.intent === "add") entries = addToGuestCartChecked(db, entries, key, input.quantity);
+      else if (wanted !== null && wanted <= 0) entries = entries.filter((e) => !isLine(e));
+      else if (wanted !== null)
+        entries = addToGuestCartChecked(
+          db,
+          entries.filter((e) => !isLine(e)),
+          key,
+          wanted,
+        );
+      return redirect(input.intent === "add" ? "/cart?added=1" : "/cart", { headers: { "Set-Cookie": await writeGuestCart(entries) } });
+    },
+    {
+      request,
+      // A listing gone from the catalogue is, to the buyer, one that is no longer on sale.
+      notFound: { messageKey: "cart.error.unavailable", status: 400 },
+      reply: (refusal) => ({ error: refusal.messageKey }),
+    },
+  );
 }
 
 type ShownLine = { producerId: number; producerName: string };
@@ -161,7 +170,14 @@ export default function CartRoute() {
                         <button type="submit" name="intent" value="set" className="secondary" style={{ minHeight: 44, order: 4 }}>
                           {t("cart.update")}
                         </button>
-                        <button type="submit" name="intent" value="dec" className="secondary stepper" aria-label={t("cart.decrease")} style={{ minWidth: 44, minHeight: 44, order: 1 }}>
+                        <button
+                          type="submit"
+                          name="intent"
+                          value="dec"
+                          className="secondary stepper"
+                          aria-label={t("cart.decrease")}
+                          style={{ minWidth: 44, minHeight: 44, order: 1 }}
+                        >
                           −
                         </button>
                         <label className="sr-only" htmlFor={`qty-${line.listingId}-${line.variantId}`}>
@@ -180,7 +196,14 @@ export default function CartRoute() {
                           data-testid="cart-quantity"
                           style={{ width: "4em", minHeight: 44, textAlign: "center", order: 2 }}
                         />
-                        <button type="submit" name="intent" value="inc" className="secondary stepper" aria-label={t("cart.increase")} style={{ minWidth: 44, minHeight: 44, order: 3 }}>
+                        <button
+                          type="submit"
+                          name="intent"
+                          value="inc"
+                          className="secondary stepper"
+                          aria-label={t("cart.increase")}
+                          style={{ minWidth: 44, minHeight: 44, order: 3 }}
+                        >
                           ＋
                         </button>
                         <button type="submit" name="intent" value="remove" className="link-button" style={{ minHeight: 44, order: 5 }}>

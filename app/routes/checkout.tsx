@@ -28,7 +28,16 @@ import { normalisePhone } from "../../core/phone";
 import { useLocale, useT } from "~/i18n/react";
 import { pick, type MessageKey } from "~/i18n/core";
 import type { Params } from "~/i18n/core";
-import { cartFingerprint, getCart, checkout, PointUnavailableError, createPaymentIntent, getStripe, DELIVERY_FEE_FEN, expectedPickupDate } from "~/market.server";
+import {
+  cartFingerprint,
+  getCart,
+  checkout,
+  PointUnavailableError,
+  createPaymentIntent,
+  getStripe,
+  DELIVERY_FEE_FEN,
+  expectedPickupDate,
+} from "~/market.server";
 import { checkoutPointChoices } from "~/logistics.server";
 import { formTokenOf, getEnv, logger, newFormToken } from "~/kernel.server";
 import type { MapPoint } from "~/components/points-map.client";
@@ -116,20 +125,24 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const db = getDb();
   const shown = formData.get("cartFingerprint");
-  const orderId = await act(() => checkout(db, user, {
-    ...submission.value,
-    payAtPickup: submission.value.payAtPickup === "on",
-    formToken: formTokenOf(formData),
-    cartFingerprint: typeof shown === "string" ? shown : undefined,
-  }).orderId, {
-    request,
-    // The page words the message with its params (and, for a point that cannot take the parcels, why not).
-    reply: ({ messageKey, params, error }) => {
-      const e: CheckoutError = { key: messageKey, params };
-      if (error instanceof PointUnavailableError) e.reasonKey = `pointChoice.reason.${error.reason}`;
-      return { result: submission.reply(), error: e };
+  const orderId = await act(
+    () =>
+      checkout(db, user, {
+        ...submission.value,
+        payAtPickup: submission.value.payAtPickup === "on",
+        formToken: formTokenOf(formData),
+        cartFingerprint: typeof shown === "string" ? shown : undefined,
+      }).orderId,
+    {
+      request,
+      // The page words the message with its params (and, for a point that cannot take the parcels, why not).
+      reply: ({ messageKey, params, error }) => {
+        const e: CheckoutError = { key: messageKey, params };
+        if (error instanceof PointUnavailableError) e.reasonKey = `pointChoice.reason.${error.reason}`;
+        return { result: submission.reply(), error: e };
+      },
     },
-  });
+  );
   if (refused(orderId)) return orderId;
   // 到站付款: no PaymentIntent; the station's operator confirms the payment at pickup.
   if (submission.value.payAtPickup === "on") return redirect(`/orders/${orderId}`);
@@ -146,8 +159,21 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function CheckoutRoute() {
   const t = useT();
   const locale = useLocale();
-  const { cart, cartFingerprint: shownFingerprint, formToken, points, phone, origin, needs, recommendedId, villages, tileUrl, tileAttribution, deliveryFeeFen, pickup } =
-    useLoaderData<typeof loader>();
+  const {
+    cart,
+    cartFingerprint: shownFingerprint,
+    formToken,
+    points,
+    phone,
+    origin,
+    needs,
+    recommendedId,
+    villages,
+    tileUrl,
+    tileAttribution,
+    deliveryFeeFen,
+    pickup,
+  } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const hydrated = useHydrated();
   const [form, fields] = useForm({
@@ -179,7 +205,14 @@ export default function CheckoutRoute() {
     if (error) document.getElementById("checkout-error")?.scrollIntoView({ block: "center" });
   }, [error]);
   const reasonText = (reason: string) => t(`pointChoice.reason.${reason}` as MessageKey);
-  const mapPoints: MapPoint[] = points.map((p) => ({ id: p.id, lat: p.lat, lng: p.lng, name: p.name, feasible: p.feasibility.ok, recommended: p.id === recommendedId }));
+  const mapPoints: MapPoint[] = points.map((p) => ({
+    id: p.id,
+    lat: p.lat,
+    lng: p.lng,
+    name: p.name,
+    feasible: p.feasibility.ok,
+    recommended: p.id === recommendedId,
+  }));
   const mapOrigin = origin.kind === "none" ? null : { lat: origin.lat, lng: origin.lng };
   // The map opens on what is near (points within MAP_FIT_KM and the proposed one), else on the nearest three.
   const near = points.filter((p) => p.km !== null && (p.km <= MAP_FIT_KM || p.id === recommendedId));
@@ -199,7 +232,10 @@ export default function CheckoutRoute() {
       {error ? (
         <p className="form-error" role="alert" id="checkout-error">
           {t.has(error.key)
-            ? t(error.key as MessageKey, { ...error.params, ...(error.reasonKey && t.has(error.reasonKey) ? { reason: t(error.reasonKey as MessageKey) } : {}) })
+            ? t(error.key as MessageKey, {
+                ...error.params,
+                ...(error.reasonKey && t.has(error.reasonKey) ? { reason: t(error.reasonKey as MessageKey) } : {}),
+              })
             : error.key}
         </p>
       ) : null}
@@ -322,8 +358,7 @@ export default function CheckoutRoute() {
                       style={{ marginTop: "0.3rem", width: "1.2rem", height: "1.2rem", flex: "none" }}
                     />
                     <span style={{ minWidth: 0, overflowWrap: "anywhere" }}>
-                      <strong>{p.name}</strong>{" "}
-                      {p.id === recommendedId ? <span className="badge">{t("pointChoice.recommended")}</span> : null}
+                      <strong>{p.name}</strong> {p.id === recommendedId ? <span className="badge">{t("pointChoice.recommended")}</span> : null}
                       <br />
                       <span className="meta">
                         {t(`pointChoice.kind.${p.kind}`)}

@@ -39,7 +39,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "farmer", "coop_admin");
   const formData = await request.formData();
   const db = getDb();
-  const reply = (refusal: { messageKey: string; params?: Record<string, string | number> }): ActionData => ({ error: refusal.messageKey, params: refusal.params });
+  const reply = (refusal: { messageKey: string; params?: Record<string, string | number> }): ActionData => ({
+    error: refusal.messageKey,
+    params: refusal.params,
+  });
   if (formData.get("intent") === "copy") {
     const parsed = CopyListingSchema.safeParse({ intent: "copy", listingId: Number(formData.get("listingId")) });
     if (!parsed.success) return data<ActionData>({ error: "farm.listing.invalid" }, { status: 400 });
@@ -164,9 +167,7 @@ export default function FarmRoute() {
                           <div className="title">{l.title}</div>
                           <div>
                             <span className={STATUS_BADGE[l.status]}>{t(`status.${l.status}`)}</span>
-                            <span className="price">
-                              {t("price.per", { price: formatFen(l.priceFen), unit: t(`unit.${l.unit}`) })}
-                            </span>
+                            <span className="price">{t("price.per", { price: formatFen(l.priceFen), unit: t(`unit.${l.unit}`) })}</span>
                           </div>
                           <div className="meta">
                             {t(`category.${l.categorySlug}` as MessageKey)} · {l.productName} · {t("farm.stockLabel", { stock: l.stock })}

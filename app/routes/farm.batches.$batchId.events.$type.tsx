@@ -18,7 +18,17 @@ import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
 import { filesOf, parseUploadForm, stagePhotos, uploadTooLargeResult } from "~/utils/upload.server";
-import { getFarmBatch, producerOrigin, type FarmBatch, listAgriInputs, lotCompliance, recordEvent, validateRegistrationNo, validateFertilizerRegistrationNo, type NewProducerEvent } from "~/traceability.server";
+import {
+  getFarmBatch,
+  producerOrigin,
+  type FarmBatch,
+  listAgriInputs,
+  lotCompliance,
+  recordEvent,
+  validateRegistrationNo,
+  validateFertilizerRegistrationNo,
+  type NewProducerEvent,
+} from "~/traceability.server";
 import { BlockersList, FindingsPanel } from "~/traceability-ui/components";
 import {
   CorrectionForm,
@@ -96,18 +106,22 @@ function catalogueFor(db: Db, batch: FarmBatch, locale: Locale): CatalogueGroup[
         .filter((i) => i.kind === kind)
         .map((i) => {
           const use = kind === "pesticide" ? catalogueUse(i, terms) : null;
-          const withdrawal = kind === "veterinary_drug" ? Math.max(-1, ...i.intervals.filter((iv) => terms.has(iv.target) && iv.intervalDays !== null).map((iv) => iv.intervalDays!)) : -1;
+          const withdrawal =
+            kind === "veterinary_drug"
+              ? Math.max(-1, ...i.intervals.filter((iv) => terms.has(iv.target) && iv.intervalDays !== null).map((iv) => iv.intervalDays!))
+              : -1;
           const crop = use ? cropDisplay(use.target) : null;
           return {
             id: i.id,
             label: `${pick(locale, i.nameZh, i.nameEn)}${i.registrationNo ? ` ${i.registrationNo}` : ""}`,
             banned: i.banned,
             highlyToxic: i.toxicityClass === "highly_toxic" || i.toxicityClass === "extremely_toxic",
-            use: use && crop
-              ? translate(locale, "farmTrace.input.catalogueUse", { crop: pick(locale, crop.zh, crop.en), days: use.days })
-              : withdrawal >= 0
-                ? translate(locale, "farmTrace.input.withdrawalDays", { days: withdrawal })
-                : null,
+            use:
+              use && crop
+                ? translate(locale, "farmTrace.input.catalogueUse", { crop: pick(locale, crop.zh, crop.en), days: use.days })
+                : withdrawal >= 0
+                  ? translate(locale, "farmTrace.input.withdrawalDays", { days: withdrawal })
+                  : null,
             noUse: kind === "pesticide" && !use,
           };
         }),
@@ -174,7 +188,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       const view = lotView(db, batchId, locale);
       const events = view.timeline
         .filter((e) => e.type !== "correction" && !e.retracted && e.type !== "arrival" && e.type !== "pickup" && e.type !== "recall")
-        .map((e) => ({ seq: e.seq, label: `${translate(locale, "farmTrace.recordNo", { seq: e.seq })} · ${translate(locale, `farmTrace.event.${e.type}` as MessageKey)} · ${e.correctedDate ?? e.date}${typeof e.payload.productName === "string" ? ` · ${e.payload.productName}` : ""}` }));
+        .map((e) => ({
+          seq: e.seq,
+          label: `${translate(locale, "farmTrace.recordNo", { seq: e.seq })} · ${translate(locale, `farmTrace.event.${e.type}` as MessageKey)} · ${e.correctedDate ?? e.date}${typeof e.payload.productName === "string" ? ` · ${e.payload.productName}` : ""}`,
+        }));
       const seq = Number(new URL(request.url).searchParams.get("seq")) || null;
       return { ...base, events, seq: events.some((e) => e.seq === seq) ? seq : null };
     }
@@ -208,10 +225,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (submission.status !== "success") return reply400(submission.reply());
   /** A refusal: the gate's blocking lots, a message on its field, or the form's message. */
   const reply = (refusal: Refusal): ActionData => {
-    if (refusal.kind === "blocked")
-      return { result: submission.reply(), formError: null, blockers: blockerViews(refusal.blockers ?? [], locale) };
-    if (refusal.field)
-      return { result: submission.reply({ fieldErrors: { [refusal.field]: [refusal.text] } }), formError: null, blockers: null };
+    if (refusal.kind === "blocked") return { result: submission.reply(), formError: null, blockers: blockerViews(refusal.blockers ?? [], locale) };
+    if (refusal.field) return { result: submission.reply({ fieldErrors: { [refusal.field]: [refusal.text] } }), formError: null, blockers: null };
     return { result: submission.reply(), formError: refusal.text, blockers: null };
   };
   const now = Date.now();
@@ -230,7 +245,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         fromCatalogue = listAgriInputs(db).find((i) => i.id === v.inputId);
         if (!fromCatalogue) return reply400(submission.reply({ fieldErrors: { inputId: ["farmTrace.input.unknown"] } }));
         // Only inputs for the lot's kind: no veterinary drug on an apple lot, no pesticide on a pig.
-        if (!CATALOGUE_KINDS_FOR_LOT[lotKind].includes(fromCatalogue.kind)) return reply400(submission.reply({ fieldErrors: { inputId: ["farmTrace.input.wrongKind"] } }));
+        if (!CATALOGUE_KINDS_FOR_LOT[lotKind].includes(fromCatalogue.kind))
+          return reply400(submission.reply({ fieldErrors: { inputId: ["farmTrace.input.wrongKind"] } }));
       }
       const inputKind = fromCatalogue ? INPUT_KIND_OF[fromCatalogue.kind] : (v.inputKind as PayloadOf<"input_application">["inputKind"]);
       if (!INPUT_KINDS_FOR_LOT[lotKind].includes(inputKind)) return reply400(submission.reply({ fieldErrors: { inputKind: ["farmTrace.input.wrongKind"] } }));
@@ -249,7 +265,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
       let use: Pick<PayloadOf<"input_application">, "registeredCrop" | "labelIntervalDays" | "labelMaxApplications" | "intervalSource"> = {};
       if (inputKind === "pesticide") {
         if (v.registeredCrop) {
-          use = { registeredCrop: v.registeredCrop, labelIntervalDays: v.labelIntervalDays, labelMaxApplications: v.labelMaxApplications, intervalSource: "declared" };
+          use = {
+            registeredCrop: v.registeredCrop,
+            labelIntervalDays: v.labelIntervalDays,
+            labelMaxApplications: v.labelMaxApplications,
+            intervalSource: "declared",
+          };
         } else {
           const known = fromCatalogue ? catalogueUse(fromCatalogue, cropTerms(batch.crop, batch.categorySlug)) : null;
           if (!known) {

@@ -71,16 +71,21 @@ export async function action({ request }: ActionFunctionArgs) {
   const crop = value.cropValue ?? cropOfProductName(product.nameZh);
   if (!crop) return data({ result: submission.reply({ fieldErrors: { crop: ["farmTrace.batch.crop.required"] } }) }, { status: 400 });
   const create = () =>
-    createBatch(db, user, {
-      producerId: product.producerId,
-      productId: product.id,
-      plotId: value.plotId ?? null,
-      crop,
-      variety: value.variety || null,
-      plantedAt: occurredAtOf(value.plantedAt),
-      lotCode: value.lotCode || null,
-      gtin: value.gtin14,
-    }, formTokenOf(formData));
+    createBatch(
+      db,
+      user,
+      {
+        producerId: product.producerId,
+        productId: product.id,
+        plotId: value.plotId ?? null,
+        crop,
+        variety: value.variety || null,
+        plantedAt: occurredAtOf(value.plantedAt),
+        lotCode: value.lotCode || null,
+        gtin: value.gtin14,
+      },
+      formTokenOf(formData),
+    );
   const created = await act(create, { request, submission, fieldOf: RULE_FIELD });
   if (refused(created)) return created;
   return redirect(`/farm/batches/${created.id}?notice=created`);
@@ -211,7 +216,12 @@ export default function NewBatchRoute() {
           </div>
           <div className="field">
             <label htmlFor={fields.lotCode.id}>{t("farmTrace.field.ownLotCode")}</label>
-            <input {...getInputProps(fields.lotCode, { type: "text" })} autoCapitalize="characters" autoComplete="off" aria-describedby={`${fields.lotCode.id}-hint`} />
+            <input
+              {...getInputProps(fields.lotCode, { type: "text" })}
+              autoCapitalize="characters"
+              autoComplete="off"
+              aria-describedby={`${fields.lotCode.id}-hint`}
+            />
             <p className="hint" id={`${fields.lotCode.id}-hint`}>
               {t("farmTrace.field.ownLotCodeHint")}
             </p>

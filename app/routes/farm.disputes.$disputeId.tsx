@@ -18,7 +18,6 @@ import { act, forbidden, idParam, load } from "~/utils/http.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "disputes.farmTitle");
 
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "farmer", "coop_admin");
   const { dispute, role } = await load(() => getDisputeForViewer(getDb(), user, idParam(params.disputeId)));

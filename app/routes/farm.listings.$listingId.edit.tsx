@@ -9,7 +9,16 @@ import type { ListingStatus } from "../../db/schema";
 import { categories } from "~/utils/schema.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { fenToYuanInput } from "../../core/money";
-import { getListingForEdit, listVariants, movePhoto, setListingStatus, setListingVariants, updateListing, MAX_PHOTOS_PER_LISTING, photoUrl } from "~/market.server";
+import {
+  getListingForEdit,
+  listVariants,
+  movePhoto,
+  setListingStatus,
+  setListingVariants,
+  updateListing,
+  MAX_PHOTOS_PER_LISTING,
+  photoUrl,
+} from "~/market.server";
 import { getEnv } from "~/kernel.server";
 import { type MessageKey } from "~/i18n/core";
 import { useT } from "~/i18n/react";
@@ -129,10 +138,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const oversize = upload.oversizeFields.includes("photos") ? ["photo.tooLarge"] : [];
   if (submission.status !== "success" || oversize.length) {
     const photoErrors = [...((submission.status === "error" ? submission.error?.photos : undefined) ?? []), ...oversize];
-    return data(
-      { result: submission.reply(photoErrors.length ? { fieldErrors: { photos: photoErrors } } : undefined), statusError: null },
-      { status: 400 },
-    );
+    return data({ result: submission.reply(photoErrors.length ? { fieldErrors: { photos: photoErrors } } : undefined), statusError: null }, { status: 400 });
   }
   const value = submission.value;
   const category = db.select({ id: categories.id }).from(categories).where(eq(categories.slug, value.category)).get();
@@ -176,8 +182,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     fieldOf: RULE_FIELD,
     onError: () => staged.discard(),
     // "Save and publish" refused by the traceability gate: nothing was saved; same answer as the publish button.
-    reply: (refusal) =>
-      refusal.kind === "blocked" ? { result: submission.reply(), statusError: refusal.messageKey, gate: gateOf(refusal) } : onForm(refusal),
+    reply: (refusal) => (refusal.kind === "blocked" ? { result: submission.reply(), statusError: refusal.messageKey, gate: gateOf(refusal) } : onForm(refusal)),
   });
   if (refused(saved)) return saved;
   await staged.commit();
@@ -342,13 +347,31 @@ export default function EditListingRoute() {
                 {[...variants, ...Array.from({ length: 3 }, () => null)].map((v, i) => (
                   <tr key={v ? v.id : `new-${i}`}>
                     <td data-label={t("variants.name")}>
-                      <input name={`variants[${i}].name`} defaultValue={v?.name ?? ""} maxLength={20} aria-label={`${t("variants.name")} ${i + 1}`} style={{ minHeight: 44, width: "8em" }} />
+                      <input
+                        name={`variants[${i}].name`}
+                        defaultValue={v?.name ?? ""}
+                        maxLength={20}
+                        aria-label={`${t("variants.name")} ${i + 1}`}
+                        style={{ minHeight: 44, width: "8em" }}
+                      />
                     </td>
                     <td data-label={t("variants.price")}>
-                      <input name={`variants[${i}].price`} defaultValue={v?.price ?? ""} inputMode="decimal" aria-label={`${t("variants.price")} ${i + 1}`} style={{ minHeight: 44, width: "6em" }} />
+                      <input
+                        name={`variants[${i}].price`}
+                        defaultValue={v?.price ?? ""}
+                        inputMode="decimal"
+                        aria-label={`${t("variants.price")} ${i + 1}`}
+                        style={{ minHeight: 44, width: "6em" }}
+                      />
                     </td>
                     <td data-label={t("variants.stock")}>
-                      <input name={`variants[${i}].stock`} defaultValue={v?.stock ?? ""} inputMode="numeric" aria-label={`${t("variants.stock")} ${i + 1}`} style={{ minHeight: 44, width: "5em" }} />
+                      <input
+                        name={`variants[${i}].stock`}
+                        defaultValue={v?.stock ?? ""}
+                        inputMode="numeric"
+                        aria-label={`${t("variants.stock")} ${i + 1}`}
+                        style={{ minHeight: 44, width: "5em" }}
+                      />
                     </td>
                   </tr>
                 ))}

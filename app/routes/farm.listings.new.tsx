@@ -41,10 +41,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const oversize = upload.oversizeFields.includes("photos") ? ["photo.tooLarge"] : [];
   if (submission.status !== "success" || oversize.length) {
     const photoErrors = [...((submission.status === "error" ? submission.error?.photos : undefined) ?? []), ...oversize];
-    return data(
-      { result: submission.reply(photoErrors.length ? { fieldErrors: { photos: photoErrors } } : undefined) },
-      { status: 400 },
-    );
+    return data({ result: submission.reply(photoErrors.length ? { fieldErrors: { photos: photoErrors } } : undefined) }, { status: 400 });
   }
   const value = submission.value;
   // A forged producer id never reaches the database: the domain refuses it too, but say so here.

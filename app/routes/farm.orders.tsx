@@ -8,7 +8,16 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatFen } from "../../core/money";
 import { useT } from "~/i18n/react";
 import { printHref } from "~/components/print";
-import { listProducerSubOrders, packingList, finalizeCatchWeight, listWeightLines, recordActualWeight, advanceSubOrder, getStripe, invoicesBySubOrder } from "~/market.server";
+import {
+  listProducerSubOrders,
+  packingList,
+  finalizeCatchWeight,
+  listWeightLines,
+  recordActualWeight,
+  advanceSubOrder,
+  getStripe,
+  invoicesBySubOrder,
+} from "~/market.server";
 import { dispatchableSubOrders, dispatchSubOrder, pendingChangesForOrders, producerParcels } from "~/logistics.server";
 import { logger } from "~/kernel.server";
 import { getDb } from "~/utils/db.server";
@@ -28,12 +37,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     subOrders: subs.map((s) => ({ ...s, createdAtText: shanghaiDateTime(s.createdAt) })),
     // Parcels (issue 5): 发货 allocates slots; each parcel's label code and slot.
-    parcels: producerParcels(db, user.producerIds, subs.map((s) => s.id)),
+    parcels: producerParcels(
+      db,
+      user.producerIds,
+      subs.map((s) => s.id),
+    ),
     dispatchable: dispatchableSubOrders(db, user.producerIds),
     pointChanges: pendingChangesForOrders(db, [...new Set(subs.map((s) => s.orderId))]),
-    invoices: invoicesBySubOrder(db, listProducerSubOrders(db, user.producerIds).map((s) => s.id)), // W2
+    invoices: invoicesBySubOrder(
+      db,
+      listProducerSubOrders(db, user.producerIds).map((s) => s.id),
+    ), // W2
     packing: packingList(db, user.producerIds),
-    progress: subOrderProgress(db, subs.map((s) => s.id)),
+    progress: subOrderProgress(
+      db,
+      subs.map((s) => s.id),
+    ),
     weightLines: listWeightLines(db, user.producerIds), // W3
   };
 }
@@ -50,26 +69,29 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) return data({ ok: false as const, error: "fulfilment.error.weight", params: {} }, { status: 400 });
   const db = getDb();
   const { data: input } = parsed;
-  return act(async () => {
-    if (input.intent === "weigh") {
-      const r = recordActualWeight(db, user, input.lineId, input.actualWeightG);
-      if (r.allWeighed) {
-        const orderId = db.$client.prepare(`select order_id from order_lines where id = ?`).pluck().get(input.lineId) as number;
-        // Capture / refund of the difference; a Stripe failure leaves the weights saved and is retried on the next save.
-        await finalizeCatchWeight(db, getStripe(), orderId).catch((err) => logger.error({ err, orderId }, "catch weight: settlement failed"));
+  return act(
+    async () => {
+      if (input.intent === "weigh") {
+        const r = recordActualWeight(db, user, input.lineId, input.actualWeightG);
+        if (r.allWeighed) {
+          const orderId = db.$client.prepare(`select order_id from order_lines where id = ?`).pluck().get(input.lineId) as number;
+          // Capture / refund of the difference; a Stripe failure leaves the weights saved and is retried on the next save.
+          await finalizeCatchWeight(db, getStripe(), orderId).catch((err) => logger.error({ err, orderId }, "catch weight: settlement failed"));
+        }
+      } else if (input.intent === "dispatch") {
+        const r = dispatchSubOrder(db, user, input.subOrderId);
+        const notes: { key: string; params: Record<string, string | number> }[] = [];
+        if (r.dispatched.length) notes.push({ key: "parcels.farm.dispatched", params: { count: r.dispatched.length } });
+        if (r.waiting.length) notes.push({ key: "parcels.farm.waiting", params: { count: r.waiting.length } });
+        if (r.proposal) notes.push({ key: "parcels.farm.proposed", params: { to: r.proposal.toPointName } });
+        return { ok: true as const, error: null, notes };
+      } else {
+        advanceSubOrder(db, user, input.subOrderId, input.intent);
       }
-    } else if (input.intent === "dispatch") {
-      const r = dispatchSubOrder(db, user, input.subOrderId);
-      const notes: { key: string; params: Record<string, string | number> }[] = [];
-      if (r.dispatched.length) notes.push({ key: "parcels.farm.dispatched", params: { count: r.dispatched.length } });
-      if (r.waiting.length) notes.push({ key: "parcels.farm.waiting", params: { count: r.waiting.length } });
-      if (r.proposal) notes.push({ key: "parcels.farm.proposed", params: { to: r.proposal.toPointName } });
-      return { ok: true as const, error: null, notes };
-    } else {
-      advanceSubOrder(db, user, input.subOrderId, input.intent);
-    }
-    return { ok: true as const, error: null, notes: [] as { key: string; params: Record<string, string | number> }[] };
-  }, { request, reply: (refusal) => ({ ok: false as const, error: refusal.messageKey, params: refusal.params }) });
+      return { ok: true as const, error: null, notes: [] as { key: string; params: Record<string, string | number> }[] };
+    },
+    { request, reply: (refusal) => ({ ok: false as const, error: refusal.messageKey, params: refusal.params }) },
+  );
 }
 // ── end W3 ──
 
@@ -122,7 +144,16 @@ export default function FarmOrdersRoute() {
               <input type="hidden" name="lineId" value={l.id} />
               <div className="field">
                 <label htmlFor={`w-${l.id}`}>{t("fulfilment.actualWeightG")}</label>
-                <input id={`w-${l.id}`} name="actualWeightG" type="number" inputMode="numeric" min={1} step={1} required defaultValue={l.actualWeightG ?? undefined} />
+                <input
+                  id={`w-${l.id}`}
+                  name="actualWeightG"
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  step={1}
+                  required
+                  defaultValue={l.actualWeightG ?? undefined}
+                />
               </div>
               <button type="submit" className="secondary">
                 {t("fulfilment.saveWeight")}
@@ -166,7 +197,12 @@ export default function FarmOrdersRoute() {
                 </span>
               </p>
               {progress[s.id]?.steps.length ? (
-                <ol className="meta" aria-label={t("farmOrders.history")} data-testid="sub-order-history" style={{ display: "flex", gap: "0.75rem", flexWrap: "wrap", listStyle: "none", padding: 0 }}>
+                <ol
+                  className="meta"
+                  aria-label={t("farmOrders.history")}
+                  data-testid="sub-order-history"
+                  style={{ display: "flex", gap: "0.75rem", flexWrap: "wrap", listStyle: "none", padding: 0 }}
+                >
                   {progress[s.id].steps.map((st) => (
                     <li key={st.step}>
                       {t(`farmOrders.step.${st.step}` as const)} {shanghaiDateTime(st.at).slice(5, 16)}
@@ -232,7 +268,10 @@ export default function FarmOrdersRoute() {
                       {p.status === "dispatched" ? (
                         <>
                           {" "}
-                          · <Link className="target-link" to={printHref(`/farm/parcels/${p.id}/label`)}>{t("parcelLabel.printOne")}</Link>
+                          ·{" "}
+                          <Link className="target-link" to={printHref(`/farm/parcels/${p.id}/label`)}>
+                            {t("parcelLabel.printOne")}
+                          </Link>
                         </>
                       ) : null}
                     </li>

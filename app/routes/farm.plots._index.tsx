@@ -86,7 +86,12 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   return act(
     () => {
-      createPlot(getDb(), user, { producerId: value.producerId, name: value.name, areaMu: value.areaMu ?? null, lat: value.lat ?? null, lng: value.lng ?? null }, formTokenOf(formData));
+      createPlot(
+        getDb(),
+        user,
+        { producerId: value.producerId, name: value.name, areaMu: value.areaMu ?? null, lat: value.lat ?? null, lng: value.lng ?? null },
+        formTokenOf(formData),
+      );
       return redirect("/farm/plots?notice=created");
     },
     { request, submission, fieldOf: RULE_FIELD },

@@ -34,23 +34,31 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!place.ok) {
     return data({ result: submission.reply({ fieldErrors: { [place.field]: [place.messageKey] } }) }, { status: 400 });
   }
-  return act(() => {
-    const { status } = registerProducer(db, user, {
-      kind: value.kind,
-      nameZh: value.nameZh,
-      creditCode: value.creditCode,
-      address: value.address,
-      provinceId: value.provinceId,
-      countyId: value.countyId,
-      townshipId: place.townshipId,
-      villageId: value.villageId ?? null,
-      lat: place.lat,
-      lng: place.lng,
-      contactPhone: value.contactPhone,
-      descriptionZh: value.descriptionZh,
-    }, formTokenOf(formData));
-    return redirect(`/farm?registered=${status}`);
-  }, { request, submission, fieldOf: (key) => (key.startsWith("producer.creditCode.") ? "creditCode" : undefined) });
+  return act(
+    () => {
+      const { status } = registerProducer(
+        db,
+        user,
+        {
+          kind: value.kind,
+          nameZh: value.nameZh,
+          creditCode: value.creditCode,
+          address: value.address,
+          provinceId: value.provinceId,
+          countyId: value.countyId,
+          townshipId: place.townshipId,
+          villageId: value.villageId ?? null,
+          lat: place.lat,
+          lng: place.lng,
+          contactPhone: value.contactPhone,
+          descriptionZh: value.descriptionZh,
+        },
+        formTokenOf(formData),
+      );
+      return redirect(`/farm?registered=${status}`);
+    },
+    { request, submission, fieldOf: (key) => (key.startsWith("producer.creditCode.") ? "creditCode" : undefined) },
+  );
 }
 
 /** Typed by hand: env.d.ts does not declare the single-fetch Future flag. */
@@ -104,13 +112,7 @@ export default function RegisterProducerRoute() {
 
         <div className="field">
           <label htmlFor={fields.creditCode.id}>{t("producer.field.creditCode")}</label>
-          <input
-            {...getInputProps(fields.creditCode, { type: "text" })}
-            autoCapitalize="characters"
-            autoComplete="off"
-            spellCheck={false}
-            className="mono"
-          />
+          <input {...getInputProps(fields.creditCode, { type: "text" })} autoCapitalize="characters" autoComplete="off" spellCheck={false} className="mono" />
           <p className="hint">{t("producer.field.creditCodeHint")}</p>
           <FieldError id={fields.creditCode.errorId} errors={fields.creditCode.errors} />
         </div>

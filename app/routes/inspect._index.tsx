@@ -16,15 +16,7 @@ import { getDb } from "~/utils/db.server";
 import { act, ruleText } from "~/utils/http.server";
 import { getLocale } from "~/utils/i18n.server";
 import { requireRole } from "~/utils/session.server";
-import {
-  correctionReviewQueue,
-  listRecalls,
-  openRecallFromReport,
-  reportInbox,
-  reviewCorrection,
-  searchLots,
-  updateReport,
-} from "~/inspect/inspect.server";
+import { correctionReviewQueue, listRecalls, openRecallFromReport, reportInbox, reviewCorrection, searchLots, updateReport } from "~/inspect/inspect.server";
 
 export const meta: MetaFunction = () => [{ title: "批次监管与召回 · 村品" }];
 
@@ -73,10 +65,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const [path, messages] = Object.entries(submission.error ?? {}).find(([, m]) => m && m.length) ?? ["", ["error.badRequest"]];
     const key = messages![0];
     const field = FIELD_OF_MESSAGE[key] ?? (path === "note" || path === "status" || path === "reason" ? path : null);
-    return data<{ error: InboxError }>(
-      { error: { form, field, text: ruleText(key, { max: 500 }, locale) } },
-      { status: 400 },
-    );
+    return data<{ error: InboxError }>({ error: { form, field, text: ruleText(key, { max: 500 }, locale) } }, { status: 400 });
   }
   const v = submission.value;
   const db = getDb();
@@ -173,7 +162,13 @@ export default function InspectRoute() {
               {c.correction.evidencePhoto ? (
                 <p>
                   <a href={`/uploads/${c.correction.evidencePhoto}`}>
-                    <img className="evidence-photo" src={`/uploads/${c.correction.evidencePhoto}`} alt={t("inspect.corrections.evidence")} loading="lazy" style={{ maxWidth: "100%", maxHeight: "12rem" }} />
+                    <img
+                      className="evidence-photo"
+                      src={`/uploads/${c.correction.evidencePhoto}`}
+                      alt={t("inspect.corrections.evidence")}
+                      loading="lazy"
+                      style={{ maxWidth: "100%", maxHeight: "12rem" }}
+                    />
                   </a>
                 </p>
               ) : null}
@@ -323,9 +318,7 @@ export default function InspectRoute() {
                       <td>{r.producerZh}</td>
                       <td>{formatDate(r.harvestedAt, locale)}</td>
                       <td>
-                        <span className={r.status === "recalled" ? "badge danger" : "badge muted"}>
-                          {t(`inspect.batchStatus.${r.status}` as MessageKey)}
-                        </span>
+                        <span className={r.status === "recalled" ? "badge danger" : "badge muted"}>{t(`inspect.batchStatus.${r.status}` as MessageKey)}</span>
                       </td>
                     </tr>
                   ))}

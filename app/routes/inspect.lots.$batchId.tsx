@@ -24,9 +24,7 @@ import { getLocale } from "~/utils/i18n.server";
 import { requireRole } from "~/utils/session.server";
 import { act } from "~/utils/http.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data && "lot" in data ? data.lot.lotCode : ""} · 批次监管 · 村品` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data && "lot" in data ? data.lot.lotCode : ""} · 批次监管 · 村品` }];
 
 const BatchId = z.coerce.number().int().positive();
 
@@ -257,7 +255,9 @@ export default function InspectLotRoute() {
                           <a href={`/uploads/${c.evidencePhoto}`}>{t("inspect.corrections.evidence")}</a>
                         </p>
                       ) : null}
-                      {c.review ? <p className="meta">{t("tracePage.correction.review", { at: formatDateTime(c.review.recordedAt, locale), note: c.review.note })}</p> : null}
+                      {c.review ? (
+                        <p className="meta">{t("tracePage.correction.review", { at: formatDateTime(c.review.recordedAt, locale), note: c.review.note })}</p>
+                      ) : null}
                       {c.status === "pending" ? (
                         <p>
                           <Link to="/inspect#corrections">{t("inspect.corrections.title")}</Link>

@@ -23,9 +23,7 @@ import { recallView } from "~/inspect/inspect.server";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data && "lot" in data ? `召回 ${data.lot.lotCode}` : "召回"} · 村品` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data && "lot" in data ? `召回 ${data.lot.lotCode}` : "召回"} · 村品` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, "inspector", "platform_admin");

@@ -31,7 +31,10 @@ export default function LabelRoute() {
   const { label, path } = useLoaderData<typeof loader>();
   usePrintOnLoad();
   const { lot, product, producer, certificate: cert, origin } = label;
-  const place = [origin.province, origin.county, origin.village?.name].filter(Boolean).map((n) => pick(locale, n!.zh, n!.en)).join("");
+  const place = [origin.province, origin.county, origin.village?.name]
+    .filter(Boolean)
+    .map((n) => pick(locale, n!.zh, n!.en))
+    .join("");
   return (
     <section className="label-sheet">
       <h1 className="sr-only">{t("traceLabel.title", { lot: lot.lotCode })}</h1>

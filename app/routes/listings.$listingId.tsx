@@ -42,8 +42,7 @@ export default function ListingPage() {
   const t = useT();
   const locale = useLocale();
   const price = usePriceText();
-  const { listing, product, category, producer, photos, certifications, batches, moreFromProducer, canEdit, trace, variants } =
-    useLoaderData<typeof loader>();
+  const { listing, product, category, producer, photos, certifications, batches, moreFromProducer, canEdit, trace, variants } = useLoaderData<typeof loader>();
   const unitName = t(`unit.${listing.unit}` as const);
   return (
     <article>
@@ -124,7 +123,15 @@ export default function ListingPage() {
               <div className="button-row" style={{ alignItems: "flex-end", flexWrap: "wrap" }}>
                 <label>
                   {t("cart.quantity")}{" "}
-                  <input type="number" name="quantity" min={1} max={Math.min(listing.stock, 999)} defaultValue={1} inputMode="numeric" style={{ width: "5em" }} />
+                  <input
+                    type="number"
+                    name="quantity"
+                    min={1}
+                    max={Math.min(listing.stock, 999)}
+                    defaultValue={1}
+                    inputMode="numeric"
+                    style={{ width: "5em" }}
+                  />
                 </label>
                 <button type="submit" className="primary">
                   {t("cart.add")}

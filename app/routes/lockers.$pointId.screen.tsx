@@ -31,7 +31,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { locker, device: d.device };
 }
 
-const PickupSchema = z.object({ pickupCode: z.string().trim().regex(/^\d{6}$/, "parcels.error.badPickupCode") });
+const PickupSchema = z.object({
+  pickupCode: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, "parcels.error.badPickupCode"),
+});
 
 type Result = { ok: true; slots: string[] } | { ok: false; error: string; params: Record<string, string | number> };
 
@@ -74,8 +79,19 @@ export default function LockerScreenRoute() {
         <div className="field">
           <label htmlFor="pickupCode">{t("parcels.locker.enterCode")}</label>
           {/* The locker's screen exists to take a code: the keypad has the focus. */}
-          {/* eslint-disable-next-line jsx-a11y/no-autofocus */}
-          <input id="pickupCode" name="pickupCode" inputMode="numeric" pattern="[0-9]{6}" maxLength={6} minLength={6} autoComplete="off" required autoFocus style={{ ...big, letterSpacing: "0.4em" }} />
+          <input
+            id="pickupCode"
+            name="pickupCode"
+            inputMode="numeric"
+            pattern="[0-9]{6}"
+            maxLength={6}
+            minLength={6}
+            autoComplete="off"
+            required
+            // eslint-disable-next-line jsx-a11y/no-autofocus
+            autoFocus
+            style={{ ...big, letterSpacing: "0.4em" }}
+          />
         </div>
         <button type="submit" className="primary" style={big}>
           {t("parcels.locker.open")}

@@ -28,14 +28,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const { phone, password, redirectTo } = submission.value;
   const result = await login(getDb(), { phone, password, ip: getClientIp(request) });
   if (!result.ok) {
-    const message =
-      result.reason === "throttled"
-        ? `auth.throttled|${Math.ceil(result.retryAfterMs / 60000)}`
-        : "auth.badCredentials";
-    return data(
-      { result: submission.reply({ formErrors: [message], hideFields: ["password"] }) },
-      { status: result.reason === "throttled" ? 429 : 400 },
-    );
+    const message = result.reason === "throttled" ? `auth.throttled|${Math.ceil(result.retryAfterMs / 60000)}` : "auth.badCredentials";
+    return data({ result: submission.reply({ formErrors: [message], hideFields: ["password"] }) }, { status: result.reason === "throttled" ? 429 : 400 });
   }
   // The guest's cart (cookie) joins the buyer's saved cart: a cart survives login.
   return mergeGuestCartAtLogin(request, result.userId, await startSession(result.userId, safeRedirect(redirectTo)));

@@ -8,7 +8,19 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatFen } from "../../core/money";
 import { useT } from "~/i18n/react";
-import { getOrderTimeline, getDeliveryPoint, lotCodes, listOrderInvoices, invoicePdfReady, prepareInvoicePdfs, afterSaleForOrder, orderRefunds, refundableFen, refundSubOrder, getStripe } from "~/market.server";
+import {
+  getOrderTimeline,
+  getDeliveryPoint,
+  lotCodes,
+  listOrderInvoices,
+  invoicePdfReady,
+  prepareInvoicePdfs,
+  afterSaleForOrder,
+  orderRefunds,
+  refundableFen,
+  refundSubOrder,
+  getStripe,
+} from "~/market.server";
 import { buyerParcels, pendingPointChanges, respondToPointChange } from "~/logistics.server";
 import { getDb } from "~/utils/db.server";
 // ── after sale (W1) ──
@@ -35,7 +47,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const order = requireOrderForViewer(user, parseOrderId(params.orderId));
   const db = getDb();
-  const lots = lotCodes(db, order.subOrders.flatMap((s) => s.lines.map((l) => l.batchId)));
+  const lots = lotCodes(
+    db,
+    order.subOrders.flatMap((s) => s.lines.map((l) => l.batchId)),
+  );
   return {
     order: { ...order, createdAtText: shanghaiDateTime(order.createdAt) },
     lots,
@@ -185,7 +200,11 @@ function ParcelsSection({ parcels, pointChanges }: { parcels: LoadedParcel[]; po
             </p>
             {p.status === "awaiting_dispatch" ? <p className="meta">{t("parcels.buyer.waitingDispatch")}</p> : null}
             {p.recallHold ? <p className="form-error">{t("parcels.recallHold")}</p> : null}
-            {p.status === "quarantined" ? <p className="warning" data-testid="parcel-quarantined">{t("parcels.quarantine.buyer")}</p> : null}
+            {p.status === "quarantined" ? (
+              <p className="warning" data-testid="parcel-quarantined">
+                {t("parcels.quarantine.buyer")}
+              </p>
+            ) : null}
             {p.pickupCode ? (
               <div data-testid="pickup">
                 <p className="meta">{t("parcels.buyer.showCode")}</p>
@@ -196,7 +215,12 @@ function ParcelsSection({ parcels, pointChanges }: { parcels: LoadedParcel[]; po
                   </strong>
                 </p>
                 {p.qrSvg ? (
-                  <div role="img" aria-label={t("parcels.buyer.qrAlt")} style={{ width: "12rem", maxWidth: "100%" }} dangerouslySetInnerHTML={{ __html: p.qrSvg }} />
+                  <div
+                    role="img"
+                    aria-label={t("parcels.buyer.qrAlt")}
+                    style={{ width: "12rem", maxWidth: "100%" }}
+                    dangerouslySetInnerHTML={{ __html: p.qrSvg }}
+                  />
                 ) : null}
                 {p.holdUntilText ? <p className="warning">{t("parcels.holdUntil", { deadline: p.holdUntilText })}</p> : null}
               </div>
@@ -284,8 +308,7 @@ export default function OrderRoute() {
       {order.subOrders.map((s) => (
         <section key={s.id} className="panel sub-order" data-testid="sub-order" aria-label={t("orders.subOrder", { id: s.id, producer: s.producerName })}>
           <h3>
-            {t("orders.subOrder", { id: s.id, producer: s.producerName })}{" "}
-            <span className="badge">{t(`orders.status.${s.status}` as const)}</span>
+            {t("orders.subOrder", { id: s.id, producer: s.producerName })} <span className="badge">{t(`orders.status.${s.status}` as const)}</span>
           </h3>
           <div className="table-wrap">
             <table className="stack-table">
@@ -305,7 +328,9 @@ export default function OrderRoute() {
                       <Link to={`/listings/${l.listingId}`}>{l.title}</Link>
                       {l.variantName ? <span className="badge muted"> {l.variantName}</span> : null}
                     </td>
-                    <td className="mono" data-label={t("orders.lot")}>{lots[l.batchId] ?? "—"}</td>
+                    <td className="mono" data-label={t("orders.lot")}>
+                      {lots[l.batchId] ?? "—"}
+                    </td>
                     <td data-label={t("orders.unitPrice")}>{formatFen(l.unitPriceFen)}</td>
                     <td data-label={t("orders.quantity")}>{l.quantity}</td>
                     <td data-label={t("orders.subtotal")}>{formatFen(l.unitPriceFen * l.quantity)}</td>

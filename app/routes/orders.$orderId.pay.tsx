@@ -55,14 +55,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const order = requireOrderForViewer(user, orderId);
   // Only the buyer pays, and only against stripe-mock: otherwise this action does not exist.
   if (order.buyerId !== user.id || !isStripeTestMode()) notFound();
-  return act(async () => {
-    const result = await simulateTestPayment(getDb(), getStripe(), orderId, webhookSecret());
-    if (result.status !== 200) {
-      logger.error({ orderId, error: result.error }, "test-mode payment: webhook refused the event");
-      return data({ error: "pay.failed" as const }, { status: 500 });
-    }
-    return redirect(`/orders/${orderId}`);
-  }, { request, reply: () => ({ error: "orders.error.notPayable" as const }) });
+  return act(
+    async () => {
+      const result = await simulateTestPayment(getDb(), getStripe(), orderId, webhookSecret());
+      if (result.status !== 200) {
+        logger.error({ orderId, error: result.error }, "test-mode payment: webhook refused the event");
+        return data({ error: "pay.failed" as const }, { status: 500 });
+      }
+      return redirect(`/orders/${orderId}`);
+    },
+    { request, reply: () => ({ error: "orders.error.notPayable" as const }) },
+  );
 }
 
 export default function PayRoute() {

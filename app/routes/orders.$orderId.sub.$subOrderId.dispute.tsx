@@ -10,7 +10,16 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError, FormErrors, FormToken, SubmitButton } from "~/components/forms";
-import { threadOf, addBuyerMessage, canOpenDispute, findDisputeIdBySubOrder, getDisputeForViewer, getSubOrderFacts, MAX_DISPUTE_PHOTOS, openDispute } from "~/market.server";
+import {
+  threadOf,
+  addBuyerMessage,
+  canOpenDispute,
+  findDisputeIdBySubOrder,
+  getDisputeForViewer,
+  getSubOrderFacts,
+  MAX_DISPUTE_PHOTOS,
+  openDispute,
+} from "~/market.server";
 import { formTokenOf, getEnv, newFormToken } from "~/kernel.server";
 import { useT } from "~/i18n/react";
 // The kinds come from the form schema, not ~/market.server: that module is empty in the browser, and
@@ -42,10 +51,28 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (disputeId != null) {
     const { dispute, role } = await load(() => getDisputeForViewer(db, user, disputeId));
     const canReply = isBuyer && (dispute.status === "open" || dispute.status === "answered");
-    return { orderId: order.id, subOrderId: sub.id, producerName: sub.producerName, dispute: threadOf(dispute), role, canReply, canOpen: false, formToken: newFormToken() };
+    return {
+      orderId: order.id,
+      subOrderId: sub.id,
+      producerName: sub.producerName,
+      dispute: threadOf(dispute),
+      role,
+      canReply,
+      canOpen: false,
+      formToken: newFormToken(),
+    };
   }
   const facts = getSubOrderFacts(db, sub.id)!;
-  return { orderId: order.id, subOrderId: sub.id, producerName: sub.producerName, dispute: null, role: null, canReply: false, canOpen: isBuyer && canOpenDispute(facts), formToken: newFormToken() };
+  return {
+    orderId: order.id,
+    subOrderId: sub.id,
+    producerName: sub.producerName,
+    dispute: null,
+    role: null,
+    canReply: false,
+    canOpen: isBuyer && canOpenDispute(facts),
+    formToken: newFormToken(),
+  };
 }
 
 type ActionData = { result: SubmissionResult<string[]> };

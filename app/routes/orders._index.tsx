@@ -32,8 +32,7 @@ export default function OrdersRoute() {
           {orders.map((o) => (
             <li key={o.id} className="panel" data-order-id={o.id}>
               <p>
-                <Link to={`/orders/${o.id}`}>{t("orders.orderNo", { id: o.id })}</Link>{" "}
-                <span className="badge">{t(`orders.status.${o.status}` as const)}</span>
+                <Link to={`/orders/${o.id}`}>{t("orders.orderNo", { id: o.id })}</Link> <span className="badge">{t(`orders.status.${o.status}` as const)}</span>
               </p>
               <p className="meta">
                 {o.createdAtText} · {t("orders.subOrderCount", { count: o.subOrderCount })} · {formatFen(o.totalFen)}

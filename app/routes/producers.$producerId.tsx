@@ -17,8 +17,7 @@ const PageSchema = z.coerce.number().int().min(1).max(10_000).catch(1);
 /** Plain HTML, no script (root.tsx). */
 export const handle: PageHandle = { hydrate: false };
 
-export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
-  data ? pageTitle(matches, data.producer.name) : pageTitle(matches, "error.notFound");
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) => (data ? pageTitle(matches, data.producer.name) : pageTitle(matches, "error.notFound"));
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const parsed = ParamsSchema.safeParse(params);

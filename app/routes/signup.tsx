@@ -41,10 +41,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return startSession(result.userId, safeRedirect(redirectTo));
   } catch (error) {
     if (error instanceof PhoneTakenError) {
-      return data(
-        { result: submission.reply({ fieldErrors: { phone: ["auth.phoneTaken"] }, hideFields: ["password", "passwordConfirm"] }) },
-        { status: 400 },
-      );
+      return data({ result: submission.reply({ fieldErrors: { phone: ["auth.phoneTaken"] }, hideFields: ["password", "passwordConfirm"] }) }, { status: 400 });
     }
     throw error;
   }

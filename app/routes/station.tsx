@@ -17,7 +17,17 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatFen } from "../../core/money";
 import { useT } from "~/i18n/react";
 import { cashRefundsDue, payOutCashRefund } from "~/market.server";
-import { disposeRecalledParcel, quarantineParcel, handOutParcel, markParcelArrived, markReturned, operatorParcels, parcelIdForOperator, parsePickupQrPayload, type OperatorParcel } from "~/logistics.server";
+import {
+  disposeRecalledParcel,
+  quarantineParcel,
+  handOutParcel,
+  markParcelArrived,
+  markReturned,
+  operatorParcels,
+  parcelIdForOperator,
+  parsePickupQrPayload,
+  type OperatorParcel,
+} from "~/logistics.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireRole } from "~/utils/session.server";
@@ -59,13 +69,19 @@ const ActionSchema = z.discriminatedUnion("intent", [
     intent: z.literal("handoutAll"),
     point: z.coerce.number().int().positive(),
     shownParcelId: z.coerce.number().int().positive(),
-    pickupCode: z.string().trim().regex(/^\d{6}$/, "parcels.error.badPickupCode"),
+    pickupCode: z
+      .string()
+      .trim()
+      .regex(/^\d{6}$/, "parcels.error.badPickupCode"),
     confirmPayment: z.literal("on").optional(),
   }),
   z.object({
     intent: z.literal("handout"),
     parcelId: z.coerce.number().int().positive(),
-    pickupCode: z.string().trim().regex(/^\d{6}$/, "parcels.error.badPickupCode"),
+    pickupCode: z
+      .string()
+      .trim()
+      .regex(/^\d{6}$/, "parcels.error.badPickupCode"),
     confirmPayment: z.literal("on").optional(),
   }),
   z.object({ intent: z.literal("return"), parcelId: z.coerce.number().int().positive() }),
@@ -74,14 +90,25 @@ const ActionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("destroy"),
     parcelId: z.coerce.number().int().positive(),
-    quantity: z.coerce.number({ invalid_type_error: "parcels.error.destroyQuantity" }).int("parcels.error.destroyQuantity").min(1, "parcels.error.destroyQuantity").max(100_000, "parcels.error.destroyQuantity"),
+    quantity: z.coerce
+      .number({ invalid_type_error: "parcels.error.destroyQuantity" })
+      .int("parcels.error.destroyQuantity")
+      .min(1, "parcels.error.destroyQuantity")
+      .max(100_000, "parcels.error.destroyQuantity"),
     note: z.string().trim().max(200).optional(),
   }),
   z.object({ intent: z.literal("cashRefund"), refundId: z.coerce.number().int().positive() }),
 ]);
 
 type ActionResult =
-  | { ok: true; message: string; params: Record<string, string | number>; parcelId: number | null; lookup?: CounterLookup; keptBack?: { code: string; reason: string }[] }
+  | {
+      ok: true;
+      message: string;
+      params: Record<string, string | number>;
+      parcelId: number | null;
+      lookup?: CounterLookup;
+      keptBack?: { code: string; reason: string }[];
+    }
   | { ok: false; error: string; params: Record<string, string | number>; parcelId: number | null };
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -95,7 +122,13 @@ export async function action({ request }: ActionFunctionArgs) {
     const parcelId = Number(form.parcelId) || null;
     const known = issue === "parcels.error.badPickupCode" || issue === "parcels.error.destroyQuantity";
     return fail(
-      known ? issue! : form.intent === "arrive" ? "parcels.error.badParcelCode" : form.intent === "lookup" ? "parcels.error.badCounterInput" : "parcels.error.badPickupCode",
+      known
+        ? issue!
+        : form.intent === "arrive"
+          ? "parcels.error.badParcelCode"
+          : form.intent === "lookup"
+            ? "parcels.error.badCounterInput"
+            : "parcels.error.badPickupCode",
       400,
       {},
       parcelId,
@@ -109,65 +142,98 @@ export async function action({ request }: ActionFunctionArgs) {
     notFound: { messageKey: "parcels.error.parcelNotFound", status: 404 },
     reply: (r: Refusal): ActionResult => ({ ok: false, error: r.messageKey, params: r.params, parcelId }),
   });
-  return act(async () => {
-    if (input.intent === "arrive") {
-      // The buyer's QR in the scan box: hand-out with the code it carries.
-      const qr = parsePickupQrPayload(input.parcelCode);
-      if (qr) {
-        const parcelId = parcelIdForOperator(db, user, qr.parcelCode);
-        return act(() => {
-          const r = handOutParcel(db, user, { parcelId, pickupCode: qr.code });
-          return data<ActionResult>({ ok: true, message: r.paidAtPickup ? "parcels.station.paidAndHandedOut" : "parcels.station.handedOut", params: { parcel: r.code }, parcelId });
-        }, refusedFor(parcelId));
-      }
-      const r = markParcelArrived(db, user, input.parcelCode);
-      // A recalled lot: quarantine shelf, not a slot; the buyer is not called to collect it.
-      if (r.quarantined) return data<ActionResult>({ ok: true, message: "parcels.quarantine.done", params: { parcel: r.code }, parcelId: r.parcelId });
-      return data<ActionResult>({ ok: true, message: "parcels.station.arrivedOk", params: { parcel: r.code, slot: r.slotCode ?? "—", buyer: r.buyerName }, parcelId: r.parcelId });
-    }
-    if (input.intent === "quarantine") {
-      const { code } = quarantineParcel(db, user, input.parcelId);
-      return data<ActionResult>({ ok: true, message: "parcels.quarantine.done", params: { parcel: code }, parcelId: input.parcelId });
-    }
-    if (input.intent === "recallReturn") {
-      const { code } = disposeRecalledParcel(db, user, input.parcelId, { kind: "returned" });
-      return data<ActionResult>({ ok: true, message: "parcels.quarantine.returned", params: { parcel: code }, parcelId: input.parcelId });
-    }
-    if (input.intent === "destroy") {
-      const { code } = disposeRecalledParcel(db, user, input.parcelId, { kind: "destroyed", quantity: input.quantity, note: input.note });
-      return data<ActionResult>({ ok: true, message: "parcels.quarantine.destroyed", params: { parcel: code }, parcelId: input.parcelId });
-    }
-    if (input.intent === "cashRefund") {
-      const r = payOutCashRefund(db, user, input.refundId);
-      return data<ActionResult>({ ok: true, message: "parcels.station.cashRefunded", params: { amount: formatFen(r.amountFen), orderId: r.orderId }, parcelId: null });
-    }
-    if (input.intent === "lookup") {
-      const found = counterLookup(db, user, input.point, input.parcelCode);
-      if (found.kind === "arrive") {
-        const r = markParcelArrived(db, user, found.parcelCode);
+  return act(
+    async () => {
+      if (input.intent === "arrive") {
+        // The buyer's QR in the scan box: hand-out with the code it carries.
+        const qr = parsePickupQrPayload(input.parcelCode);
+        if (qr) {
+          const parcelId = parcelIdForOperator(db, user, qr.parcelCode);
+          return act(() => {
+            const r = handOutParcel(db, user, { parcelId, pickupCode: qr.code });
+            return data<ActionResult>({
+              ok: true,
+              message: r.paidAtPickup ? "parcels.station.paidAndHandedOut" : "parcels.station.handedOut",
+              params: { parcel: r.code },
+              parcelId,
+            });
+          }, refusedFor(parcelId));
+        }
+        const r = markParcelArrived(db, user, input.parcelCode);
         // A recalled lot: quarantine shelf, not a slot; the buyer is not called to collect it.
         if (r.quarantined) return data<ActionResult>({ ok: true, message: "parcels.quarantine.done", params: { parcel: r.code }, parcelId: r.parcelId });
-        return data<ActionResult>({ ok: true, message: "parcels.station.arrivedOk", params: { parcel: r.code, slot: r.slotCode ?? "—", buyer: r.buyerName }, parcelId: r.parcelId });
+        return data<ActionResult>({
+          ok: true,
+          message: "parcels.station.arrivedOk",
+          params: { parcel: r.code, slot: r.slotCode ?? "—", buyer: r.buyerName },
+          parcelId: r.parcelId,
+        });
       }
-      return data<ActionResult>({ ok: true, message: "", params: {}, parcelId: null, lookup: found });
-    }
-    if (input.intent === "handoutAll") {
-      const r = handOutBuyerParcels(db, user, { pointId: input.point, pickupCode: input.pickupCode, confirmPayment: input.confirmPayment === "on", parcelId: input.shownParcelId });
-      return data<ActionResult>({
-        ok: true,
-        message: "parcels.counter.handedOutAll",
-        params: { count: r.handedOut.length, slots: r.slots.join("、") || "—" },
-        parcelId: null,
-        keptBack: r.keptBack,
-      });
-    }
-    if (input.intent === "handout") {
-      const r = handOutParcel(db, user, { parcelId: input.parcelId, pickupCode: input.pickupCode, confirmPayment: input.confirmPayment === "on" });
-      return data<ActionResult>({ ok: true, message: r.paidAtPickup ? "parcels.station.paidAndHandedOut" : "parcels.station.handedOut", params: { parcel: r.code }, parcelId: r.parcelId });
-    }
-    const { code } = markReturned(db, user, input.parcelId);
-    return data<ActionResult>({ ok: true, message: "parcels.station.returned", params: { parcel: code }, parcelId: input.parcelId });
-  }, refusedFor("parcelId" in input ? input.parcelId : null));
+      if (input.intent === "quarantine") {
+        const { code } = quarantineParcel(db, user, input.parcelId);
+        return data<ActionResult>({ ok: true, message: "parcels.quarantine.done", params: { parcel: code }, parcelId: input.parcelId });
+      }
+      if (input.intent === "recallReturn") {
+        const { code } = disposeRecalledParcel(db, user, input.parcelId, { kind: "returned" });
+        return data<ActionResult>({ ok: true, message: "parcels.quarantine.returned", params: { parcel: code }, parcelId: input.parcelId });
+      }
+      if (input.intent === "destroy") {
+        const { code } = disposeRecalledParcel(db, user, input.parcelId, { kind: "destroyed", quantity: input.quantity, note: input.note });
+        return data<ActionResult>({ ok: true, message: "parcels.quarantine.destroyed", params: { parcel: code }, parcelId: input.parcelId });
+      }
+      if (input.intent === "cashRefund") {
+        const r = payOutCashRefund(db, user, input.refundId);
+        return data<ActionResult>({
+          ok: true,
+          message: "parcels.station.cashRefunded",
+          params: { amount: formatFen(r.amountFen), orderId: r.orderId },
+          parcelId: null,
+        });
+      }
+      if (input.intent === "lookup") {
+        const found = counterLookup(db, user, input.point, input.parcelCode);
+        if (found.kind === "arrive") {
+          const r = markParcelArrived(db, user, found.parcelCode);
+          // A recalled lot: quarantine shelf, not a slot; the buyer is not called to collect it.
+          if (r.quarantined) return data<ActionResult>({ ok: true, message: "parcels.quarantine.done", params: { parcel: r.code }, parcelId: r.parcelId });
+          return data<ActionResult>({
+            ok: true,
+            message: "parcels.station.arrivedOk",
+            params: { parcel: r.code, slot: r.slotCode ?? "—", buyer: r.buyerName },
+            parcelId: r.parcelId,
+          });
+        }
+        return data<ActionResult>({ ok: true, message: "", params: {}, parcelId: null, lookup: found });
+      }
+      if (input.intent === "handoutAll") {
+        const r = handOutBuyerParcels(db, user, {
+          pointId: input.point,
+          pickupCode: input.pickupCode,
+          confirmPayment: input.confirmPayment === "on",
+          parcelId: input.shownParcelId,
+        });
+        return data<ActionResult>({
+          ok: true,
+          message: "parcels.counter.handedOutAll",
+          params: { count: r.handedOut.length, slots: r.slots.join("、") || "—" },
+          parcelId: null,
+          keptBack: r.keptBack,
+        });
+      }
+      if (input.intent === "handout") {
+        const r = handOutParcel(db, user, { parcelId: input.parcelId, pickupCode: input.pickupCode, confirmPayment: input.confirmPayment === "on" });
+        return data<ActionResult>({
+          ok: true,
+          message: r.paidAtPickup ? "parcels.station.paidAndHandedOut" : "parcels.station.handedOut",
+          params: { parcel: r.code },
+          parcelId: r.parcelId,
+        });
+      }
+      const { code } = markReturned(db, user, input.parcelId);
+      return data<ActionResult>({ ok: true, message: "parcels.station.returned", params: { parcel: code }, parcelId: input.parcelId });
+    },
+    refusedFor("parcelId" in input ? input.parcelId : null),
+  );
 }
 
 const big = { minHeight: "3rem", fontSize: "1.1rem" } as const;
@@ -275,7 +341,9 @@ export default function StationRoute() {
   );
 
   const scanError =
-    result && !result.ok && (result.parcelId === null || ![...view.arrived, ...view.overdue, ...view.flagged, ...view.quarantined].some((p) => p.id === result.parcelId));
+    result &&
+    !result.ok &&
+    (result.parcelId === null || ![...view.arrived, ...view.overdue, ...view.flagged, ...view.quarantined].some((p) => p.id === result.parcelId));
 
   return (
     <section>
@@ -424,7 +492,11 @@ function CounterResult({ lookup, pointId, busy }: { lookup: Exclude<CounterLooku
     <section className="panel" data-testid="counter-result" aria-live="polite">
       {lookup.kind === "tail" ? (
         <>
-          <h2>{groups.length ? t("parcels.counter.tailResults", { tail: lookup.tail, count: groups.length }) : t("parcels.counter.tailNone", { tail: lookup.tail })}</h2>
+          <h2>
+            {groups.length
+              ? t("parcels.counter.tailResults", { tail: lookup.tail, count: groups.length })
+              : t("parcels.counter.tailNone", { tail: lookup.tail })}
+          </h2>
           {groups.length ? <p className="meta">{t("parcels.counter.tailNeedsCode")}</p> : null}
         </>
       ) : null}

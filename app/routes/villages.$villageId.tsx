@@ -16,8 +16,7 @@ const PageSchema = z.coerce.number().int().min(1).max(10_000).catch(1);
 /** Plain HTML, no script (root.tsx). */
 export const handle: PageHandle = { hydrate: false };
 
-export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
-  data ? pageTitle(matches, data.village.name) : pageTitle(matches, "error.notFound");
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) => (data ? pageTitle(matches, data.village.name) : pageTitle(matches, "error.notFound"));
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const parsed = ParamsSchema.safeParse(params);
@@ -42,13 +41,9 @@ export default function VillagePage() {
       </nav>
       <header className="village-hero">
         <h1>{pick(locale, village.name.zh, village.name.en)}</h1>
-        <p className="meta">
-          {[village.province, village.county, village.township].map((r) => pick(locale, r.zh, r.en)).join(" · ")}
-        </p>
+        <p className="meta">{[village.province, village.county, village.township].map((r) => pick(locale, r.zh, r.en)).join(" · ")}</p>
         <p>
-          <span className="badge">
-            {t("storefront.signatureBadge", { product: pick(locale, village.signatureProduct.zh, village.signatureProduct.en) })}
-          </span>
+          <span className="badge">{t("storefront.signatureBadge", { product: pick(locale, village.signatureProduct.zh, village.signatureProduct.en) })}</span>
           {village.signatureCategory ? (
             <Link to={`/listings?category=${village.signatureCategory.slug}&village=${village.id}`}>
               {pick(locale, village.signatureCategory.name.zh, village.signatureCategory.name.en)}

@@ -42,7 +42,9 @@ export function FindingsPanel({ findings, batchId, title }: { findings: FindingP
         {findings.map((f, i) => (
           <li key={i}>
             {f.text}{" "}
-            {f.seq !== null ? <a href={`${batchId ? `/farm/batches/${batchId}` : ""}#event-${f.seq}`}>{t("farmTrace.compliance.seeRecord", { seq: f.seq })}</a> : null}
+            {f.seq !== null ? (
+              <a href={`${batchId ? `/farm/batches/${batchId}` : ""}#event-${f.seq}`}>{t("farmTrace.compliance.seeRecord", { seq: f.seq })}</a>
+            ) : null}
           </li>
         ))}
       </ul>
@@ -119,7 +121,6 @@ export type TimelineItemProps = {
   findings: string[];
 };
 
-
 function useRows() {
   const t = useT();
   const locale = useLocale();
@@ -151,7 +152,12 @@ function useRows() {
         add("farmTrace.field.method", label("farmTrace.method", p.method));
         // The registered use the record relies on; a declared one says so.
         const labelCrop = typeof p.registeredCrop === "string" ? cropDisplay(labelCropTerm(p.registeredCrop)) : null;
-        add("farmTrace.field.registeredCrop", labelCrop ? `${pick(locale, labelCrop.zh, labelCrop.en)}${p.intervalSource === "declared" ? (locale === "zh" ? `（${t("farmTrace.input.declared")}）` : ` (${t("farmTrace.input.declared")})`) : ""}` : null);
+        add(
+          "farmTrace.field.registeredCrop",
+          labelCrop
+            ? `${pick(locale, labelCrop.zh, labelCrop.en)}${p.intervalSource === "declared" ? (locale === "zh" ? `（${t("farmTrace.input.declared")}）` : ` (${t("farmTrace.input.declared")})`) : ""}`
+            : null,
+        );
         add("farmTrace.field.labelIntervalDays", str(p.labelIntervalDays));
         add("farmTrace.field.labelMaxApplications", str(p.labelMaxApplications));
         if (str(p.labelPhoto)) {
@@ -217,7 +223,16 @@ function useRows() {
       case "correction":
         add("farmTrace.field.corrects", item.correctsSeq !== null ? t("farmTrace.recordNo", { seq: item.correctsSeq }) : null);
         add("farmTrace.field.reason", str(p.reason));
-        add("farmTrace.field.change", p.retract ? t("farmTrace.correction.retracted") : typeof p.occurredAt === "number" ? t("farmTrace.correction.redatedTo", { date: shanghaiDate(p.occurredAt) }) : p.replacement ? t("farmTrace.correction.replaced") : null);
+        add(
+          "farmTrace.field.change",
+          p.retract
+            ? t("farmTrace.correction.retracted")
+            : typeof p.occurredAt === "number"
+              ? t("farmTrace.correction.redatedTo", { date: shanghaiDate(p.occurredAt) })
+              : p.replacement
+                ? t("farmTrace.correction.replaced")
+                : null,
+        );
         if (str(p.evidencePhoto)) {
           add(
             "farmTrace.field.evidencePhoto",
@@ -235,14 +250,17 @@ function useRows() {
         if (item.review)
           add(
             "farmTrace.field.reason",
-            t("farmTrace.review", { seq: item.review.correctionSeq, decision: t(`farmTrace.correctionStatus.${item.review.decision}` as MessageKey), note: item.review.note }),
+            t("farmTrace.review", {
+              seq: item.review.correctionSeq,
+              decision: t(`farmTrace.correctionStatus.${item.review.decision}` as MessageKey),
+              note: item.review.note,
+            }),
           );
         break;
     }
     return rows.filter((r): r is [string, ReactNode] => r[1] !== null && r[1] !== "");
   };
 }
-
 
 const CORRECTABLE = new Set(["planting", "input_application", "harvest", "inspection", "packing", "shipping"]);
 
@@ -299,7 +317,9 @@ export function Timeline({ items, batchId }: { items: TimelineItemProps[]; batch
             ))}
             {batchId && CORRECTABLE.has(item.type) && !item.retracted ? (
               <p className="meta" style={{ margin: "0.25rem 0 0" }}>
-                <Link className="target-link" to={`/farm/batches/${batchId}/events/correction?seq=${item.seq}`}>{t("farmTrace.timeline.correctThis")}</Link>
+                <Link className="target-link" to={`/farm/batches/${batchId}/events/correction?seq=${item.seq}`}>
+                  {t("farmTrace.timeline.correctThis")}
+                </Link>
               </p>
             ) : null}
           </li>

@@ -87,7 +87,11 @@ export type CatalogueGroup = {
 };
 
 /** Choices for the label's registered crop: this lot's crop first, then crops and crop groups. */
-export type CropChoices = { lotCrop: { value: string; label: string } | null; crops: { value: string; label: string }[]; groups: { value: string; label: string }[] };
+export type CropChoices = {
+  lotCrop: { value: string; label: string } | null;
+  crops: { value: string; label: string }[];
+  groups: { value: string; label: string }[];
+};
 
 export function InputApplicationForm({
   lastResult,
@@ -340,15 +344,7 @@ export type CertificateDefaults = {
   entityContact: string;
 };
 
-export function PackingForm({
-  lastResult,
-  formError,
-  cert,
-}: {
-  lastResult: FormResult;
-  formError?: string | null;
-  cert: CertificateDefaults;
-}) {
+export function PackingForm({ lastResult, formError, cert }: { lastResult: FormResult; formError?: string | null; cert: CertificateDefaults }) {
   const t = useT();
   const [form, fields] = useEventForm("packing", PackingSchema, lastResult, {
     date: shanghaiToday(),
@@ -362,7 +358,16 @@ export function PackingForm({
     commitIntervals: true,
     commitResidue: true,
   });
-  const certFields = [fields.certProductName, fields.certQuantity, fields.certUnit, fields.certOrigin, fields.certEntityName, fields.certEntityContact, fields.date, fields.packageCount];
+  const certFields = [
+    fields.certProductName,
+    fields.certQuantity,
+    fields.certUnit,
+    fields.certOrigin,
+    fields.certEntityName,
+    fields.certEntityContact,
+    fields.date,
+    fields.packageCount,
+  ];
   const editOpen = certFields.some((f) => f.errors?.length) || cert.quantity === null || !cert.entityContact;
   const commits = [
     [fields.commitNoBanned, "farmTrace.cert.commit.noBanned"],

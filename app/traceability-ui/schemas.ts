@@ -52,7 +52,11 @@ export const PlotSchema = z
     name: requiredText(40, "farmTrace.plot.name.required"),
     areaMu: optionalPositive(1_000_000),
     lat: z.number({ invalid_type_error: "farmTrace.plot.lat.invalid" }).min(-90, "farmTrace.plot.lat.invalid").max(90, "farmTrace.plot.lat.invalid").optional(),
-    lng: z.number({ invalid_type_error: "farmTrace.plot.lng.invalid" }).min(-180, "farmTrace.plot.lng.invalid").max(180, "farmTrace.plot.lng.invalid").optional(),
+    lng: z
+      .number({ invalid_type_error: "farmTrace.plot.lng.invalid" })
+      .min(-180, "farmTrace.plot.lng.invalid")
+      .max(180, "farmTrace.plot.lng.invalid")
+      .optional(),
   })
   .superRefine((v, ctx) => {
     if ((v.lat === undefined) !== (v.lng === undefined)) {
@@ -143,7 +147,8 @@ export const InputApplicationSchema = z
     // A typed-in pesticide: the label's registered crop and interval, always.
     if (v.inputId === undefined && v.productName && v.inputKind === "pesticide") {
       if (!v.registeredCrop) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["registeredCrop"], message: "farmTrace.input.registeredCrop.required" });
-      if (v.labelIntervalDays === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["labelIntervalDays"], message: "farmTrace.input.labelInterval.required" });
+      if (v.labelIntervalDays === undefined)
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["labelIntervalDays"], message: "farmTrace.input.labelInterval.required" });
     }
     // Half a declaration is no declaration.
     if (v.registeredCrop && v.labelIntervalDays === undefined) {
@@ -177,7 +182,12 @@ const commitment = z
 
 export const PackingSchema = z.object({
   date: DateField,
-  packageCount: z.number({ invalid_type_error: "farmTrace.number.invalid" }).int("farmTrace.number.invalid").positive("farmTrace.number.positive").max(10_000_000, "farmTrace.number.tooLarge").optional(),
+  packageCount: z
+    .number({ invalid_type_error: "farmTrace.number.invalid" })
+    .int("farmTrace.number.invalid")
+    .positive("farmTrace.number.positive")
+    .max(10_000_000, "farmTrace.number.tooLarge")
+    .optional(),
   certProductName: requiredText(100, "farmTrace.cert.productName.required"),
   certQuantity: positive("farmTrace.quantity.required"),
   certUnit: z.enum(UNITS, { required_error: "farmTrace.unit.required", invalid_type_error: "farmTrace.unit.required" }),
@@ -226,8 +236,18 @@ export const INTERVAL_ROWS = 3;
 
 const intervalRow = z.object({
   target: text(60).optional(),
-  intervalDays: z.number({ invalid_type_error: "farmTrace.number.invalid" }).int("farmTrace.number.invalid").min(0, "farmTrace.number.invalid").max(3650, "farmTrace.number.tooLarge").optional(),
-  maxApplications: z.number({ invalid_type_error: "farmTrace.number.invalid" }).int("farmTrace.number.invalid").positive("farmTrace.number.positive").max(100, "farmTrace.number.tooLarge").optional(),
+  intervalDays: z
+    .number({ invalid_type_error: "farmTrace.number.invalid" })
+    .int("farmTrace.number.invalid")
+    .min(0, "farmTrace.number.invalid")
+    .max(3650, "farmTrace.number.tooLarge")
+    .optional(),
+  maxApplications: z
+    .number({ invalid_type_error: "farmTrace.number.invalid" })
+    .int("farmTrace.number.invalid")
+    .positive("farmTrace.number.positive")
+    .max(100, "farmTrace.number.tooLarge")
+    .optional(),
 });
 
 export const NewAgriInputSchema = z
@@ -248,7 +268,8 @@ export const NewAgriInputSchema = z
       const filled = row.target !== undefined || row.intervalDays !== undefined || row.maxApplications !== undefined;
       if (!filled) return;
       if (!row.target) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["intervals", i, "target"], message: "farmTrace.admin.target.required" });
-      if (row.intervalDays === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["intervals", i, "intervalDays"], message: "farmTrace.admin.days.required" });
+      if (row.intervalDays === undefined)
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["intervals", i, "intervalDays"], message: "farmTrace.admin.days.required" });
     });
   })
   .transform((v) => ({

@@ -17,11 +17,7 @@ export function localeFromMatches(matches: readonly Match[]): Locale {
  * `[{ title: "<page> · 村品" }]`. `page` is a message key, literal text (a listing title),
  * or a bilingual database name ({zh, en}) picked for the locale.
  */
-export function pageTitle(
-  matches: readonly Match[],
-  page: MessageKey | { literal: string } | { zh: string; en: string },
-  params?: Params,
-) {
+export function pageTitle(matches: readonly Match[], page: MessageKey | { literal: string } | { zh: string; en: string }, params?: Params) {
   const locale = localeFromMatches(matches);
   const t = makeTranslator(messagesFor(locale));
   const text = typeof page === "string" ? t(page, params) : "literal" in page ? page.literal : pick(locale, page.zh, page.en);

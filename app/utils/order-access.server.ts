@@ -15,4 +15,3 @@ export function requireOrderForViewer(user: Actor, orderId: number): OrderDetail
   if (order.buyerId !== user.id && !hasRole(user, "platform_admin")) throw new Response("error.forbidden", { status: 403 });
   return order;
 }
-

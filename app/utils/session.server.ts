@@ -2,14 +2,7 @@
 import { createCookieSessionStorage, redirect } from "@remix-run/node";
 import { getEnv } from "../../core/env";
 import { getDb } from "~/utils/db.server";
-import {
-  createSession,
-  deleteSession,
-  getSessionUserId,
-  loadAuthUser,
-  SESSION_TTL_MS,
-  type AuthUser,
-} from "../../market/accounts/accounts";
+import { createSession, deleteSession, getSessionUserId, loadAuthUser, SESSION_TTL_MS, type AuthUser } from "../../market/accounts/accounts";
 import type { Role } from "../../db/schema";
 import { hasRole } from "../../core/permissions";
 import { safeRedirect } from "~/utils/safe-redirect";

@@ -33,6 +33,11 @@ export function prepareAppRun(root: string, name: string): AppRun {
   else process.stderr.write(`bench: reusing the build in ${path.relative(root, buildDir)}\n`);
   // BENCH_LISTINGS=N adds N generated listings (seeds/bulk-data.ts): the page benches at 10×, 100× data.
   const bulk = process.env.BENCH_LISTINGS ? ["--listings", String(Number(process.env.BENCH_LISTINGS))] : [];
-  runStep(`migrate and seed the ${dataSet} data set${bulk.length ? ` + ${bulk[1]} listings` : ""}`, "npx", ["tsx", "seeds/cli.ts", ...(dataSet === "small" ? ["--small"] : []), ...bulk], env);
+  runStep(
+    `migrate and seed the ${dataSet} data set${bulk.length ? ` + ${bulk[1]} listings` : ""}`,
+    "npx",
+    ["tsx", "seeds/cli.ts", ...(dataSet === "small" ? ["--small"] : []), ...bulk],
+    env,
+  );
   return { env, runDir, buildDir, dataSet, cleanup };
 }

@@ -26,7 +26,12 @@ export function bulkDatabase(root: string, listings: number): string {
     SESSION_SECRET: crypto.randomBytes(24).toString("hex"),
     TRACE_KEY_SECRET: crypto.randomBytes(24).toString("hex"),
   };
-  runStep(`seed the demo data and ${listings} generated listings into ${path.relative(root, file)}`, "npx", ["tsx", "seeds/cli.ts", "--listings", String(listings)], env);
+  runStep(
+    `seed the demo data and ${listings} generated listings into ${path.relative(root, file)}`,
+    "npx",
+    ["tsx", "seeds/cli.ts", "--listings", String(listings)],
+    env,
+  );
   return file;
 }
 

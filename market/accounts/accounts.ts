@@ -26,19 +26,12 @@ export class PhoneTakenError extends Error {
   }
 }
 
-export async function createUser(
-  db: Db,
-  input: { phone: string; password: string; displayName: string; roles?: Role[] },
-): Promise<number> {
+export async function createUser(db: Db, input: { phone: string; password: string; displayName: string; roles?: Role[] }): Promise<number> {
   const passwordHash = await hashPassword(input.password);
   return db.transaction((tx) => {
     const existing = tx.select({ id: users.id }).from(users).where(eq(users.phone, input.phone)).get();
     if (existing) throw new PhoneTakenError();
-    const row = tx
-      .insert(users)
-      .values({ phone: input.phone, passwordHash, displayName: input.displayName })
-      .returning({ id: users.id })
-      .get();
+    const row = tx.insert(users).values({ phone: input.phone, passwordHash, displayName: input.displayName }).returning({ id: users.id }).get();
     const roles = new Set<Role>(["buyer", ...(input.roles ?? [])]);
     for (const role of roles) tx.insert(userRoles).values({ userId: row.id, role }).run();
     return row.id;
@@ -46,25 +39,14 @@ export async function createUser(
 }
 
 export function loadAuthUser(db: Db, userId: number): AuthUser | null {
-  const user = db
-    .select({ id: users.id, phone: users.phone, displayName: users.displayName })
-    .from(users)
-    .where(eq(users.id, userId))
-    .get();
+  const user = db.select({ id: users.id, phone: users.phone, displayName: users.displayName }).from(users).where(eq(users.id, userId)).get();
   if (!user) return null;
   const roles = db.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId)).all();
-  const members = db
-    .select({ producerId: producerMembers.producerId })
-    .from(producerMembers)
-    .where(eq(producerMembers.userId, userId))
-    .all();
+  const members = db.select({ producerId: producerMembers.producerId }).from(producerMembers).where(eq(producerMembers.userId, userId)).all();
   return { ...user, roles: roles.map((r) => r.role), producerIds: members.map((m) => m.producerId) };
 }
 
-export type LoginResult =
-  | { ok: true; userId: number }
-  | { ok: false; reason: "bad_credentials" }
-  | { ok: false; reason: "throttled"; retryAfterMs: number };
+export type LoginResult = { ok: true; userId: number } | { ok: false; reason: "bad_credentials" } | { ok: false; reason: "throttled"; retryAfterMs: number };
 
 /**
  * Login throttling (README "Limits"). Keyed by the phone typed (an account, or a phone that has
@@ -151,11 +133,7 @@ export async function login(
     })
     .immediate();
   if (gate.attemptId === null) return { ok: false, reason: "throttled", retryAfterMs: gate.delay };
-  const user = db
-    .select({ id: users.id, passwordHash: users.passwordHash })
-    .from(users)
-    .where(eq(users.phone, input.phone))
-    .get();
+  const user = db.select({ id: users.id, passwordHash: users.passwordHash }).from(users).where(eq(users.phone, input.phone)).get();
   // Unknown phones cost a hash too, so the answer time does not tell which phones have accounts.
   const valid = await verifyPassword(input.password, user?.passwordHash ?? (await getDummyHash()));
   if (user && valid) {
@@ -214,7 +192,11 @@ export function deleteSession(db: Db, sessionId: string): void {
  */
 export function pruneAuthTables(db: Db, now = Date.now()): void {
   db.delete(sessions).where(lt(sessions.expiresAt, now)).run();
-  db.delete(loginAttempts).where(and(eq(loginAttempts.succeeded, false), lt(loginAttempts.at, now - LOGIN_LIMITS.pairMemoryMs))).run();
-  db.delete(loginAttempts).where(lt(loginAttempts.at, now - LOGIN_LIMITS.knownAddressMs)).run();
+  db.delete(loginAttempts)
+    .where(and(eq(loginAttempts.succeeded, false), lt(loginAttempts.at, now - LOGIN_LIMITS.pairMemoryMs)))
+    .run();
+  db.delete(loginAttempts)
+    .where(lt(loginAttempts.at, now - LOGIN_LIMITS.knownAddressMs))
+    .run();
   pruneRateLimitHits(db.$client, now);
 }

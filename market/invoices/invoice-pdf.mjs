@@ -123,10 +123,16 @@ export function layoutInvoicePdf(doc, opts = {}) {
     pdf.moveDown(0.3);
   };
   row(["商品 Item", "数量 Qty", "单价 Unit", "金额 Amount"]);
-  pdf.moveTo(left, pdf.y).lineTo(left + width, pdf.y).stroke();
+  pdf
+    .moveTo(left, pdf.y)
+    .lineTo(left + width, pdf.y)
+    .stroke();
   pdf.moveDown(0.3);
   for (const l of doc.lines) row([l.title, l.quantity, l.unitPrice, l.total]);
-  pdf.moveTo(left, pdf.y).lineTo(left + width, pdf.y).stroke();
+  pdf
+    .moveTo(left, pdf.y)
+    .lineTo(left + width, pdf.y)
+    .stroke();
   pdf.moveDown(0.5);
 
   for (const [label, value] of doc.totals) kv(label, value);

@@ -63,8 +63,7 @@ const INVOICE_COLUMNS = `i.id, i.sub_order_id as subOrderId, s.order_id as order
 export function getInvoice(db: Db, invoiceId: number): InvoiceRow | null {
   return (
     (db.$client.prepare(`select ${INVOICE_COLUMNS} from invoices i join sub_orders s on s.id = i.sub_order_id where i.id = ?`).get(invoiceId) as
-      | InvoiceRow
-      | undefined) ?? null
+      InvoiceRow | undefined) ?? null
   );
 }
 
@@ -109,8 +108,7 @@ export function issueInvoice(db: Db, subOrderId: number, now = Date.now()): Invo
            from sub_orders s join orders o on o.id = s.order_id join producers p on p.id = s.producer_id where s.id = ?`,
         )
         .get(subOrderId) as
-        | { id: number; producerId: number; status: string; subtotalFen: number; buyerId: number; kind: ProducerKind; vatRateBp: number | null }
-        | undefined;
+        { id: number; producerId: number; status: string; subtotalFen: number; buyerId: number; kind: ProducerKind; vatRateBp: number | null } | undefined;
       if (!sub || !INVOICEABLE.has(sub.status)) return null;
       // Catch weight: the invoice states what is finally charged, so it waits until every
       // sold-by-weight line is weighed; the amount is the sum of the lines (weighed totals).
@@ -292,10 +290,7 @@ function pdfWorker() {
  * under the working directory, where the server runs.
  */
 function workerFile(): string {
-  const candidates = [
-    path.join(path.dirname(fileURLToPath(import.meta.url)), "pdf-worker.mjs"),
-    path.join(process.cwd(), "market/invoices/pdf-worker.mjs"),
-  ];
+  const candidates = [path.join(path.dirname(fileURLToPath(import.meta.url)), "pdf-worker.mjs"), path.join(process.cwd(), "market/invoices/pdf-worker.mjs")];
   const found = candidates.find((f) => fs.existsSync(f));
   if (!found) throw new Error(`invoice PDF worker not found (tried ${candidates.join(", ")})`);
   return found;

@@ -14,6 +14,6 @@ port.on("message", async (/** @type {{ id: number; printout: import("./invoice-p
     const bytes = new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength).slice();
     port.postMessage({ id: job.id, pdf: bytes }, [bytes.buffer]);
   } catch (error) {
-    port.postMessage({ id: job.id, error: error instanceof Error ? error.stack ?? error.message : String(error) });
+    port.postMessage({ id: job.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   }
 });

@@ -42,7 +42,15 @@ export type PhotoRecord = { fileKey: string; width: number; height: number; byte
 
 /** Rewrites a listing's search row from its current title, description, product, producer and village. */
 export function indexListing(db: Db, listingId: number): void {
-  const row = db.get<{ title: string; description: string; product: string; productEn: string; producer: string; village: string | null; signature: string | null }>(sql`
+  const row = db.get<{
+    title: string;
+    description: string;
+    product: string;
+    productEn: string;
+    producer: string;
+    village: string | null;
+    signature: string | null;
+  }>(sql`
     select l.title, l.description, p.name_zh as product, p.name_en as productEn, pr.name_zh as producer,
            v.name_zh as village, v.signature_product_zh as signature
     from listings l
@@ -77,42 +85,43 @@ function assertCategory(db: Db, categoryId: number) {
   }
 }
 
-export function createListing(
-  db: Db,
-  actor: Actor,
-  input: ListingInput,
-  photos: PhotoRecord[] = [],
-  formToken?: string,
-): number {
+export function createListing(db: Db, actor: Actor, input: ListingInput, photos: PhotoRecord[] = [], formToken?: string): number {
   if (!canManageProducer(actor, input.producerId)) throw new ForbiddenError();
-  return once(db, { actorId: actor.id, token: formToken, kind: "listing" }, () => db.transaction((tx) => {
-    const producer = tx.select({ id: producers.id }).from(producers).where(eq(producers.id, input.producerId)).get();
-    if (!producer) throw new NotFoundError("producer");
-    assertCategory(db, input.categoryId);
-    const productId = findOrCreateProduct(db, input.producerId, input.categoryId, input.productName);
-    const { id } = tx
-      .insert(listings)
-      .values({
-        productId,
-        producerId: input.producerId,
-        categoryId: input.categoryId,
-        title: input.title,
-        description: input.description,
-        unit: input.unit,
-        priceFen: input.priceFen,
-        stock: input.stock,
-        storage: input.storage ?? "ambient",
-        packageVolumeCm3: input.packageVolumeCm3 ?? null,
-        status: "draft",
-        createdBy: actor.id,
-      })
-      .returning({ id: listings.id })
-      .get();
-    for (const kind of new Set(input.certifications)) tx.insert(listingCertifications).values({ listingId: id, kind }).run();
-    photos.forEach((p, position) => tx.insert(listingPhotos).values({ listingId: id, ...p, position }).run());
-    indexListing(db, id);
-    return id;
-  }));
+  return once(db, { actorId: actor.id, token: formToken, kind: "listing" }, () =>
+    db.transaction((tx) => {
+      const producer = tx.select({ id: producers.id }).from(producers).where(eq(producers.id, input.producerId)).get();
+      if (!producer) throw new NotFoundError("producer");
+      assertCategory(db, input.categoryId);
+      const productId = findOrCreateProduct(db, input.producerId, input.categoryId, input.productName);
+      const { id } = tx
+        .insert(listings)
+        .values({
+          productId,
+          producerId: input.producerId,
+          categoryId: input.categoryId,
+          title: input.title,
+          description: input.description,
+          unit: input.unit,
+          priceFen: input.priceFen,
+          stock: input.stock,
+          storage: input.storage ?? "ambient",
+          packageVolumeCm3: input.packageVolumeCm3 ?? null,
+          status: "draft",
+          createdBy: actor.id,
+        })
+        .returning({ id: listings.id })
+        .get();
+      for (const kind of new Set(input.certifications)) tx.insert(listingCertifications).values({ listingId: id, kind }).run();
+      photos.forEach((p, position) =>
+        tx
+          .insert(listingPhotos)
+          .values({ listingId: id, ...p, position })
+          .run(),
+      );
+      indexListing(db, id);
+      return id;
+    }),
+  );
 }
 
 export function getListingForEdit(db: Db, actor: Actor, listingId: number) {
@@ -121,12 +130,7 @@ export function getListingForEdit(db: Db, actor: Actor, listingId: number) {
   if (!canEditListing(actor, listing)) throw new ForbiddenError();
   const product = db.select().from(products).where(eq(products.id, listing.productId)).get()!;
   const certs = db.select().from(listingCertifications).where(eq(listingCertifications.listingId, listingId)).all();
-  const photos = db
-    .select()
-    .from(listingPhotos)
-    .where(eq(listingPhotos.listingId, listingId))
-    .orderBy(listingPhotos.position)
-    .all();
+  const photos = db.select().from(listingPhotos).where(eq(listingPhotos.listingId, listingId)).orderBy(listingPhotos.position).all();
   return { listing, product, certifications: certs.map((c) => c.kind), photos };
 }
 
@@ -163,12 +167,17 @@ export function updateListing(
     tx.delete(listingCertifications).where(eq(listingCertifications.listingId, listingId)).run();
     for (const kind of new Set(input.certifications)) tx.insert(listingCertifications).values({ listingId, kind }).run();
     for (const photoId of changes.removePhotoIds ?? []) {
-      tx.delete(listingPhotos).where(and(eq(listingPhotos.id, photoId), eq(listingPhotos.listingId, listingId))).run();
+      tx.delete(listingPhotos)
+        .where(and(eq(listingPhotos.id, photoId), eq(listingPhotos.listingId, listingId)))
+        .run();
     }
     if (changes.addPhotos?.length) {
       const last = tx.get<{ p: number | null }>(sql`select max(position) as p from listing_photos where listing_id = ${listingId}`);
       let position = (last?.p ?? -1) + 1;
-      for (const p of changes.addPhotos) tx.insert(listingPhotos).values({ listingId, ...p, position: position++ }).run();
+      for (const p of changes.addPhotos)
+        tx.insert(listingPhotos)
+          .values({ listingId, ...p, position: position++ })
+          .run();
     }
     indexListing(db, listingId);
     storefrontChanged(db, { kind: "listing", listingIds: [listingId], what: "edited" });
@@ -214,14 +223,28 @@ export function setListingStatus(db: Db, actor: Actor, listingId: number, status
  */
 export function getFarmOverview(db: Db, actor: Actor) {
   if (!actor.producerIds.length) return { producers: [], listings: [] };
-  const ids = sql.join(actor.producerIds.map((id) => sql`${id}`), sql`, `);
+  const ids = sql.join(
+    actor.producerIds.map((id) => sql`${id}`),
+    sql`, `,
+  );
   const producerRows = db.all<{ id: number; kind: string; nameZh: string; nameEn: string; creditCodeStatus: string }>(sql`
     select id, kind, name_zh as nameZh, name_en as nameEn, credit_code_status as creditCodeStatus
     from producers where id in (${ids}) order by name_zh`);
   const listingRows = db.all<{
-    id: number; producerId: number; title: string; productName: string; categorySlug: string; unit: Unit;
-    priceFen: number; stock: number; status: ListingStatus; updatedAt: number; photoKey: string | null;
-    lowStockThreshold: number; hasVariants: number; packedQuantity: number | null;
+    id: number;
+    producerId: number;
+    title: string;
+    productName: string;
+    categorySlug: string;
+    unit: Unit;
+    priceFen: number;
+    stock: number;
+    status: ListingStatus;
+    updatedAt: number;
+    photoKey: string | null;
+    lowStockThreshold: number;
+    hasVariants: number;
+    packedQuantity: number | null;
   }>(sql`
     select l.id, l.producer_id as producerId, l.title, p.name_zh as productName, c.slug as categorySlug, l.unit,
            l.price_fen as priceFen, l.stock, l.status, l.updated_at as updatedAt, l.low_stock_threshold as lowStockThreshold,

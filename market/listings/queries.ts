@@ -59,7 +59,11 @@ export const MAX_SEARCH_RESULTS = 1000;
 export const DEFAULT_PAGE_SIZE = 24;
 const MAX_PAGE_SIZE = 100;
 
-const inList = (ids: readonly number[]) => sql.join(ids.map((id) => sql`${id}`), sql`, `);
+const inList = (ids: readonly number[]) =>
+  sql.join(
+    ids.map((id) => sql`${id}`),
+    sql`, `,
+  );
 
 // ─── cards ───────────────────────────────────────────────────────────────────
 
@@ -218,8 +222,10 @@ export function searchListings(db: Db, filters: ListingFilters): SearchResult {
     const from = sql`from listings l ${producerJoin} where ${whereSql}`;
     total = db.get<{ n: number }>(sql`select count(*) as n ${from}`)!.n;
     ids = db
-      .all<{ id: number }>(sql`select l.id as id ${from}
-        order by l.published_at desc, l.id desc limit ${pageSize} offset ${offset}`)
+      .all<{ id: number }>(
+        sql`select l.id as id ${from}
+        order by l.published_at desc, l.id desc limit ${pageSize} offset ${offset}`,
+      )
       .map((r) => r.id);
   }
   const pages = Math.max(1, Math.ceil(total / pageSize));
@@ -262,9 +268,11 @@ export function getListingPage(db: Db, listingId: number, viewer?: Actor | null)
 
   const producer = loadProducerSummary(db, row.producerId)!;
   const photos: (PhotoRef & { id: number })[] = db
-    .all<Omit<PhotoRef, "url"> & { id: number }>(sql`
+    .all<Omit<PhotoRef, "url"> & { id: number }>(
+      sql`
       select id, file_key as fileKey, width, height from listing_photos
-      where listing_id = ${listingId} order by position, id`)
+      where listing_id = ${listingId} order by position, id`,
+    )
     .map((ph) => ({ ...ph, url: photoUrl(ph.fileKey) }));
   const certifications = db.all<{ kind: CertificationKind; certificateNo: string | null }>(sql`
     select kind, certificate_no as certificateNo from listing_certifications
@@ -275,10 +283,12 @@ export function getListingPage(db: Db, listingId: number, viewer?: Actor | null)
     where lb.listing_id = ${listingId}
     order by b.harvested_at desc, b.id desc`);
   const moreIds = db
-    .all<{ id: number }>(sql`
+    .all<{ id: number }>(
+      sql`
       select id from listings
       where producer_id = ${row.producerId} and status = 'published' and id <> ${listingId}
-      order by published_at desc, id desc limit 4`)
+      order by published_at desc, id desc limit 4`,
+    )
     .map((r) => r.id);
 
   return {
@@ -517,17 +527,17 @@ export function getHomePage(db: Db) {
   // 315 ms at 100,000 listings against 2 ms (issue 14 §5).
   const counts = new Map(
     db
-      .all<{ categoryId: number; n: number }>(sql`
+      .all<{ categoryId: number; n: number }>(
+        sql`
         select c.id as categoryId,
                (select count(*) from listings l where l.category_id = c.id and l.status = 'published') as n
-        from categories c`)
+        from categories c`,
+      )
       .map((r) => [r.categoryId, r.n]),
   );
   const categories = loadCategories(db).map((c) => ({ ...c, count: counts.get(c.id) ?? 0 }));
   // Featured 一村一品 villages: the ones with the most producers on the platform.
-  const featuredVillages = db
-    .all<VillageRow>(sql`${villageSelect} order by producerCount desc, v.id limit 6`)
-    .map(toVillageSummary);
+  const featuredVillages = db.all<VillageRow>(sql`${villageSelect} order by producerCount desc, v.id limit 6`).map(toVillageSummary);
   const newest = searchListings(db, { page: 1, pageSize: 8 });
   return { categories, featuredVillages, newestListings: newest.items, totalListings: newest.total };
 }
@@ -536,21 +546,27 @@ export function getHomePage(db: Db) {
 export function getFilterOptions(db: Db) {
   const categories = loadCategories(db);
   const provinces = db
-    .all<{ id: number; nameZh: string; nameEn: string }>(sql`
+    .all<{ id: number; nameZh: string; nameEn: string }>(
+      sql`
       select r.id, r.name_zh as nameZh, r.name_en as nameEn from regions r
-      where r.id in (select province_id from producers) order by r.code`)
+      where r.id in (select province_id from producers) order by r.code`,
+    )
     .map((r) => ({ id: r.id, name: { zh: r.nameZh, en: r.nameEn } }));
   const counties = db
-    .all<{ id: number; provinceId: number; nameZh: string; nameEn: string }>(sql`
+    .all<{ id: number; provinceId: number; nameZh: string; nameEn: string }>(
+      sql`
       select r.id, min(p.province_id) as provinceId, r.name_zh as nameZh, r.name_en as nameEn
       from regions r join producers p on p.county_id = r.id
-      group by r.id order by r.code`)
+      group by r.id order by r.code`,
+    )
     .map((r) => ({ id: r.id, provinceId: r.provinceId, name: { zh: r.nameZh, en: r.nameEn } }));
   const villages = db
-    .all<{ id: number; countyId: number; nameZh: string; nameEn: string }>(sql`
+    .all<{ id: number; countyId: number; nameZh: string; nameEn: string }>(
+      sql`
       select v.id, v.county_id as countyId, v.name_zh as nameZh, v.name_en as nameEn
       from villages v where v.id in (select village_id from producers where village_id is not null)
-      order by v.county_id, v.name_zh`)
+      order by v.county_id, v.name_zh`,
+    )
     .map((v) => ({ id: v.id, countyId: v.countyId, name: { zh: v.nameZh, en: v.nameEn } }));
   return {
     categories,

@@ -64,7 +64,9 @@ export function copyListing(db: Db, actor: Actor, listingId: number, now = Date.
           .run(title, actor.id, now, now, listingId).lastInsertRowid,
       );
       sqlite
-        .prepare(`insert into listing_certifications (listing_id, kind, certificate_no) select ?, kind, certificate_no from listing_certifications where listing_id = ?`)
+        .prepare(
+          `insert into listing_certifications (listing_id, kind, certificate_no) select ?, kind, certificate_no from listing_certifications where listing_id = ?`,
+        )
         .run(id, listingId);
       sqlite
         .prepare(
@@ -158,7 +160,10 @@ export function bulkUpdatePriceStock(db: Db, actor: Actor, rows: BulkRow[], now 
       for (const row of rows) {
         const listing = ownedListing(sqlite, actor, row.listingId);
         const hasVariants = sqlite.prepare(`select 1 from listing_variants where listing_id = ? limit 1`).get(row.listingId);
-        const current = sqlite.prepare(`select price_fen as priceFen, stock from listings where id = ?`).get(row.listingId) as { priceFen: number; stock: number };
+        const current = sqlite.prepare(`select price_fen as priceFen, stock from listings where id = ?`).get(row.listingId) as {
+          priceFen: number;
+          stock: number;
+        };
         if (current.priceFen === row.priceFen && current.stock === row.stock) continue;
         if (hasVariants) throw new DomainRuleError("bulk.error.hasVariants", { title: listing.title });
         sqlite.prepare(`update listings set price_fen = ?, stock = ?, updated_at = ? where id = ?`).run(row.priceFen, row.stock, now, row.listingId);
@@ -218,7 +223,10 @@ export function noteStockChange(
 
 /** For checkout: the listing's fields noteStockChange needs. */
 export function listingForStockNotice(sqlite: Sqlite, listingId: number) {
-  return sqlite
-    .prepare(`select id, producer_id as producerId, title, low_stock_threshold as lowStockThreshold from listings where id = ?`)
-    .get(listingId) as { id: number; producerId: number; title: string; lowStockThreshold: number };
+  return sqlite.prepare(`select id, producer_id as producerId, title, low_stock_threshold as lowStockThreshold from listings where id = ?`).get(listingId) as {
+    id: number;
+    producerId: number;
+    title: string;
+    lowStockThreshold: number;
+  };
 }

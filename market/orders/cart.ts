@@ -44,8 +44,7 @@ function listingForCart(db: Db, key: CartKey): ListingForCart {
   const sqlite = db.$client;
   if (variantId) {
     const v = sqlite.prepare(`select stock, name from listing_variants where id = ? and listing_id = ?`).get(variantId, listingId) as
-      | { stock: number; name: string }
-      | undefined;
+      { stock: number; name: string } | undefined;
     if (!v) throw new DomainRuleError("cart.error.chooseVariant");
     return { ...row, stock: v.stock, title: `${row.title} ${v.name}` };
   }
@@ -67,28 +66,28 @@ export function addToCart(db: Db, userId: number, key: CartKey, quantity = 1, no
   assertQuantity(quantity);
   const { listingId, variantId } = keyOf(key);
   const sqlite = db.$client;
-  return sqlite.transaction(() => {
-    const listing = listingForCart(db, key);
-    const current =
-      (sqlite
-        .prepare(`select quantity from cart_items where user_id = ? and listing_id = ? and variant_id = ?`)
-        .pluck()
-        .get(userId, listingId, variantId) as number | undefined) ?? 0;
-    const next = current + quantity;
-    assertQuantity(next);
-    assertSellable(listing, next);
-    const lines = sqlite.prepare(`select count(*) from cart_items where user_id = ?`).pluck().get(userId) as number;
-    if (current === 0 && lines >= MAX_CART_LINES) throw new DomainRuleError("cart.error.full");
-    sqlite
-      .prepare(
-        `insert into cart_items (user_id, listing_id, variant_id, quantity, updated_at) values (?, ?, ?, ?, ?)
+  return sqlite
+    .transaction(() => {
+      const listing = listingForCart(db, key);
+      const current =
+        (sqlite.prepare(`select quantity from cart_items where user_id = ? and listing_id = ? and variant_id = ?`).pluck().get(userId, listingId, variantId) as
+          number | undefined) ?? 0;
+      const next = current + quantity;
+      assertQuantity(next);
+      assertSellable(listing, next);
+      const lines = sqlite.prepare(`select count(*) from cart_items where user_id = ?`).pluck().get(userId) as number;
+      if (current === 0 && lines >= MAX_CART_LINES) throw new DomainRuleError("cart.error.full");
+      sqlite
+        .prepare(
+          `insert into cart_items (user_id, listing_id, variant_id, quantity, updated_at) values (?, ?, ?, ?, ?)
          on conflict (user_id, listing_id, variant_id) do update set quantity = excluded.quantity, updated_at = excluded.updated_at`,
-      )
-      .run(userId, listingId, variantId, next, now);
-    return next;
-    // IMMEDIATE: a deferred read-then-write transaction gets SQLITE_BUSY at once (no busy wait) when
-    // another connection wrote meanwhile — 50 concurrent buyers hit it (bench/orders.ts).
-  }).immediate();
+        )
+        .run(userId, listingId, variantId, next, now);
+      return next;
+      // IMMEDIATE: a deferred read-then-write transaction gets SQLITE_BUSY at once (no busy wait) when
+      // another connection wrote meanwhile — 50 concurrent buyers hit it (bench/orders.ts).
+    })
+    .immediate();
 }
 
 /** Sets a line's quantity; 0 removes it. */
@@ -213,28 +212,30 @@ export function mergeGuestCart(db: Db, userId: number, guest: CartEntry[], now =
   const entries = GuestCartSchema.safeParse(guest);
   if (!entries.success || entries.data.length === 0) return 0;
   const sqlite = db.$client;
-  return sqlite.transaction(() => {
-    let merged = 0;
-    const current = sqlite.prepare(`select quantity from cart_items where user_id = ? and listing_id = ? and variant_id = ?`).pluck();
-    const upsert = sqlite.prepare(
-      `insert into cart_items (user_id, listing_id, variant_id, quantity, updated_at) values (?, ?, ?, ?, ?)
+  return sqlite
+    .transaction(() => {
+      let merged = 0;
+      const current = sqlite.prepare(`select quantity from cart_items where user_id = ? and listing_id = ? and variant_id = ?`).pluck();
+      const upsert = sqlite.prepare(
+        `insert into cart_items (user_id, listing_id, variant_id, quantity, updated_at) values (?, ?, ?, ?, ?)
        on conflict (user_id, listing_id, variant_id) do update set quantity = excluded.quantity, updated_at = excluded.updated_at`,
-    );
-    for (const e of entries.data) {
-      const variantId = e.variantId ?? 0;
-      let listing: ListingForCart;
-      try {
-        listing = listingForCart(db, { listingId: e.listingId, variantId });
-      } catch {
-        continue; // gone, or a variant that no longer exists
+      );
+      for (const e of entries.data) {
+        const variantId = e.variantId ?? 0;
+        let listing: ListingForCart;
+        try {
+          listing = listingForCart(db, { listingId: e.listingId, variantId });
+        } catch {
+          continue; // gone, or a variant that no longer exists
+        }
+        if (listing.status !== "published" || listing.stock <= 0) continue;
+        const have = (current.get(userId, e.listingId, variantId) as number | undefined) ?? 0;
+        const quantity = Math.min(have + e.quantity, listing.stock, MAX_LINE_QUANTITY);
+        if (quantity <= have) continue;
+        upsert.run(userId, e.listingId, variantId, quantity, now);
+        merged++;
       }
-      if (listing.status !== "published" || listing.stock <= 0) continue;
-      const have = (current.get(userId, e.listingId, variantId) as number | undefined) ?? 0;
-      const quantity = Math.min(have + e.quantity, listing.stock, MAX_LINE_QUANTITY);
-      if (quantity <= have) continue;
-      upsert.run(userId, e.listingId, variantId, quantity, now);
-      merged++;
-    }
-    return merged;
-  }).immediate();
+      return merged;
+    })
+    .immediate();
 }

@@ -66,7 +66,13 @@ const WEIGHABLE = new Set(["pending_payment", "paid", "in_fulfilment"]);
  * Records the actual weight of one sold-by-weight line (the producer, at packing). Re-weighing is
  * allowed until the order is finalised. Returns whether the order became fully weighed.
  */
-export function recordActualWeight(db: Db, actor: Actor, lineId: number, actualWeightG: number, now = Date.now()): { weighedTotalFen: number; estimateFen: number; allWeighed: boolean } {
+export function recordActualWeight(
+  db: Db,
+  actor: Actor,
+  lineId: number,
+  actualWeightG: number,
+  now = Date.now(),
+): { weighedTotalFen: number; estimateFen: number; allWeighed: boolean } {
   if (!Number.isSafeInteger(actualWeightG) || actualWeightG <= 0 || actualWeightG > 1_000_000) throw new DomainRuleError("fulfilment.error.weight");
   const sqlite = db.$client;
   return sqlite
@@ -93,14 +99,15 @@ export function recordActualWeight(db: Db, actor: Actor, lineId: number, actualW
 }
 
 export function unweighedLines(db: Db, orderId: number): number {
-  return db.$client.prepare(`select count(*) from order_lines where order_id = ? and sold_by_weight = 1 and weighed_total_fen is null`).pluck().get(orderId) as number;
+  return db.$client
+    .prepare(`select count(*) from order_lines where order_id = ? and sold_by_weight = 1 and weighed_total_fen is null`)
+    .pluck()
+    .get(orderId) as number;
 }
 
 /** Finalised = a catch_weight settlement was recorded in the history (capture or refund done). */
 export function isOrderFinalised(db: Db, orderId: number): boolean {
-  return (
-    db.$client.prepare(`select 1 from order_status_history where order_id = ? and note like 'catch weight final%' limit 1`).get(orderId) !== undefined
-  );
+  return db.$client.prepare(`select 1 from order_status_history where order_id = ? and note like 'catch weight final%' limit 1`).get(orderId) !== undefined;
 }
 
 export type CatchWeightFinal = {
@@ -123,13 +130,20 @@ export async function finalizeCatchWeight(db: Db, stripe: Stripe, orderId: numbe
       `select id, status, total_fen as totalFen, commission_bp as commissionBp, capture_method as captureMethod,
               pay_at_pickup as payAtPickup, stripe_payment_intent_id as pi from orders where id = ?`,
     )
-    .get(orderId) as { id: number; status: string; totalFen: number; commissionBp: number | null; captureMethod: string | null; payAtPickup: number; pi: string | null } | undefined;
+    .get(orderId) as
+    | { id: number; status: string; totalFen: number; commissionBp: number | null; captureMethod: string | null; payAtPickup: number; pi: string | null }
+    | undefined;
   if (!order) throw new NotFoundError("order");
   if (unweighedLines(db, orderId) > 0) throw new DomainRuleError("fulfilment.error.notAllWeighed");
-  const subs = sqlite.prepare(`select id, subtotal_fen as subtotalFen from sub_orders where order_id = ? order by id`).all(orderId) as { id: number; subtotalFen: number }[];
+  const subs = sqlite.prepare(`select id, subtotal_fen as subtotalFen from sub_orders where order_id = ? order by id`).all(orderId) as {
+    id: number;
+    subtotalFen: number;
+  }[];
   const newSubtotal = (subId: number) =>
     sqlite
-      .prepare(`select coalesce(sum(case when sold_by_weight = 1 then weighed_total_fen else quantity * unit_price_fen end), 0) from order_lines where sub_order_id = ?`)
+      .prepare(
+        `select coalesce(sum(case when sold_by_weight = 1 then weighed_total_fen else quantity * unit_price_fen end), 0) from order_lines where sub_order_id = ?`,
+      )
       .pluck()
       .get(subId) as number;
   const estimateFen = subs.reduce((s, x) => s + x.subtotalFen, 0);
@@ -156,7 +170,9 @@ export async function finalizeCatchWeight(db: Db, stripe: Stripe, orderId: numbe
         if (diff <= 0) continue;
         const key = `catch_weight_sub_${p.id}`;
         sqlite
-          .prepare(`insert or ignore into refunds (sub_order_id, amount_fen, reason, note, idempotency_key, status, created_at) values (?, ?, 'catch_weight', ?, ?, 'pending', ?)`)
+          .prepare(
+            `insert or ignore into refunds (sub_order_id, amount_fen, reason, note, idempotency_key, status, created_at) values (?, ?, 'catch_weight', ?, ?, 'pending', ?)`,
+          )
           .run(p.id, diff, `estimate ${p.subtotalFen}, weighed ${p.finalFen}`, key, now);
         const refund = await stripe.refunds.create(
           { payment_intent: order.pi, amount: diff, metadata: { order_id: String(orderId), sub_order_id: String(p.id), why: "catch_weight" } },

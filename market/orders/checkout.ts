@@ -22,7 +22,6 @@ import { estimatePieceFen, PAY_AT_PICKUP_RESERVATION_MINUTES } from "./catch-wei
 import { shipping } from "./shipping";
 import { listingForStockNotice, noteStockChange } from "../listings/tools";
 
-
 export class SoldOutError extends DomainRuleError {
   constructor(
     public readonly listingId: number,
@@ -146,7 +145,8 @@ function placeOrder(db: Db, buyer: { id: number }, input: CheckoutInput, options
   const commissionBp = options.commissionBp ?? env.PLATFORM_COMMISSION_BP;
   const payAtPickup = input.payAtPickup === true;
   const reservedUntil =
-    now + (options.reservationMinutes ?? (payAtPickup ? Math.max(PAY_AT_PICKUP_RESERVATION_MINUTES, env.RESERVATION_MINUTES) : env.RESERVATION_MINUTES)) * 60_000;
+    now +
+    (options.reservationMinutes ?? (payAtPickup ? Math.max(PAY_AT_PICKUP_RESERVATION_MINUTES, env.RESERVATION_MINUTES) : env.RESERVATION_MINUTES)) * 60_000;
   const phone = normalisePhone(input.contactPhone);
   if (!phone) throw new DomainRuleError("orders.error.phone");
   const sqlite = db.$client;
@@ -174,9 +174,7 @@ function placeOrder(db: Db, buyer: { id: number }, input: CheckoutInput, options
       const refusal = shipping().refusalOfPoint(db, buyer.id, point);
       if (refusal) throw new PointUnavailableError(point.id, refusal.reason, refusal.suggestion);
 
-      const take = sqlite.prepare(
-        `update listings set stock = stock - ?, updated_at = ? where id = ? and status = 'published' and stock >= ?`,
-      );
+      const take = sqlite.prepare(`update listings set stock = stock - ?, updated_at = ? where id = ? and status = 'published' and stock >= ?`);
       const stockOf = sqlite.prepare(`select stock from listings where id = ?`).pluck();
       // A variant's own stock is taken with the same guard; the listing's stock (the sum of its
       // variants') follows in the same statement pair, so both stay consistent or neither changes.
@@ -212,7 +210,15 @@ function placeOrder(db: Db, buyer: { id: number }, input: CheckoutInput, options
         // The last unit sold: the farmer hears of it at once (the listing can no longer be bought).
         if (stockOf.get(row.listingId) === 0) {
           const producerId = sqlite.prepare(`select producer_id from listings where id = ?`).pluck().get(row.listingId) as number;
-          notifyProducerMembers(sqlite, producerId, "stock_zero", "farmNotice.stockZero", { title: row.title, listingId: row.listingId }, `/farm/listings/${row.listingId}/edit`, now);
+          notifyProducerMembers(
+            sqlite,
+            producerId,
+            "stock_zero",
+            "farmNotice.stockZero",
+            { title: row.title, listingId: row.listingId },
+            `/farm/listings/${row.listingId}/edit`,
+            now,
+          );
         }
         const batchId = lotOf.get(row.listingId) as number | undefined;
         if (batchId === undefined) throw new ListingUnavailableError(row.listingId, row.title);
@@ -250,8 +256,7 @@ function placeOrder(db: Db, buyer: { id: number }, input: CheckoutInput, options
             captureMethod,
             payAtPickup ? 1 : 0,
             now,
-          )
-          .lastInsertRowid,
+          ).lastInsertRowid,
       );
       const insertSub = sqlite.prepare(
         `insert into sub_orders (order_id, producer_id, status, subtotal_fen, commission_fen, producer_share_fen, created_at)
@@ -269,12 +274,26 @@ function placeOrder(db: Db, buyer: { id: number }, input: CheckoutInput, options
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       for (const l of lines) {
-        insertLine.run(orderId, subIdByProducer.get(l.producerId)!, l.producerId, l.listingId, l.variantId || null, l.batchId, l.quantity, l.priceFen, l.soldByWeight ? 1 : 0, l.estimatedWeightG, now);
+        insertLine.run(
+          orderId,
+          subIdByProducer.get(l.producerId)!,
+          l.producerId,
+          l.listingId,
+          l.variantId || null,
+          l.batchId,
+          l.quantity,
+          l.priceFen,
+          l.soldByWeight ? 1 : 0,
+          l.estimatedWeightG,
+          now,
+        );
       }
       // Every order placed here has parcels from the start (one producer per parcel).
       shipping().createParcels(db, orderId, now);
       sqlite
-        .prepare(`insert into order_status_history (order_id, from_status, to_status, source, actor_user_id, at) values (?, null, 'pending_payment', 'checkout', ?, ?)`)
+        .prepare(
+          `insert into order_status_history (order_id, from_status, to_status, source, actor_user_id, at) values (?, null, 'pending_payment', 'checkout', ?, ?)`,
+        )
         .run(orderId, buyer.id, now);
       sqlite.prepare(`delete from cart_items where user_id = ?`).run(buyer.id);
       return { orderId, totalFen: split.totalFen, commissionFen: split.commissionFen, reservedUntil, idempotencyKey, subOrders };
@@ -283,4 +302,3 @@ function placeOrder(db: Db, buyer: { id: number }, input: CheckoutInput, options
 }
 
 // ─── the checkout page's list of points ──────────────────────────────────────
-

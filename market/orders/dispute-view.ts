@@ -13,6 +13,13 @@ export function threadOf(d: DisputeView) {
     status: d.status,
     subtotalFen: d.subtotalFen,
     refundableFen: d.refundableFen,
-    messages: d.messages.map((m) => ({ id: m.id, role: m.role, authorName: m.authorName, body: m.body, photoUrls: m.photos.map(photoUrl), atText: shanghaiDateTime(m.createdAt) })),
+    messages: d.messages.map((m) => ({
+      id: m.id,
+      role: m.role,
+      authorName: m.authorName,
+      body: m.body,
+      photoUrls: m.photos.map(photoUrl),
+      atText: shanghaiDateTime(m.createdAt),
+    })),
   };
 }

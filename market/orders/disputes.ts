@@ -68,28 +68,38 @@ export type DisputeInput = { kind: DisputeKind; body: string; photos?: string[] 
 /** The buyer opens a dispute: one per sub-order. Returns the dispute id. */
 export function openDispute(db: Db, buyer: Actor, subOrderId: number, input: DisputeInput, now = Date.now(), formToken?: string): number {
   const sqlite = db.$client;
-  return once(db, { actorId: buyer.id, token: formToken, kind: "dispute" }, () => sqlite
-    .transaction(() => {
-      const sub = getSubOrderFacts(db, subOrderId);
-      if (!sub) throw new NotFoundError("sub_order");
-      if (sub.buyerId !== buyer.id) throw new ForbiddenError();
-      if (!DISPUTE_KINDS.includes(input.kind)) throw new DomainRuleError("disputes.error.kind");
-      const body = input.body.trim();
-      if (!body) throw new DomainRuleError("disputes.error.body");
-      if (!isPickedUp(sub)) throw new DomainRuleError("disputes.error.notPickedUp");
-      if (now - sub.pickedUpAt! > DISPUTE_WINDOW_MS) throw new DomainRuleError("disputes.error.tooLate");
-      const existing = sqlite.prepare(`select id from disputes where sub_order_id = ?`).pluck().get(subOrderId);
-      if (existing != null) throw new DomainRuleError("disputes.error.exists");
-      const id = Number(
-        sqlite
-          .prepare(`insert into disputes (sub_order_id, buyer_id, kind, status, opened_at) values (?, ?, ?, 'open', ?)`)
-          .run(subOrderId, buyer.id, input.kind, now).lastInsertRowid,
-      );
-      addMessage(db, id, buyer.id, "buyer", body, input.photos ?? [], now);
-      notifyProducerMembers(sqlite, sub.producerId, "dispute_opened", "farmNotice.dispute", { orderId: sub.orderId, subOrderId }, `/farm/disputes/${id}`, now);
-      return id;
-    })
-    .immediate());
+  return once(db, { actorId: buyer.id, token: formToken, kind: "dispute" }, () =>
+    sqlite
+      .transaction(() => {
+        const sub = getSubOrderFacts(db, subOrderId);
+        if (!sub) throw new NotFoundError("sub_order");
+        if (sub.buyerId !== buyer.id) throw new ForbiddenError();
+        if (!DISPUTE_KINDS.includes(input.kind)) throw new DomainRuleError("disputes.error.kind");
+        const body = input.body.trim();
+        if (!body) throw new DomainRuleError("disputes.error.body");
+        if (!isPickedUp(sub)) throw new DomainRuleError("disputes.error.notPickedUp");
+        if (now - sub.pickedUpAt! > DISPUTE_WINDOW_MS) throw new DomainRuleError("disputes.error.tooLate");
+        const existing = sqlite.prepare(`select id from disputes where sub_order_id = ?`).pluck().get(subOrderId);
+        if (existing != null) throw new DomainRuleError("disputes.error.exists");
+        const id = Number(
+          sqlite
+            .prepare(`insert into disputes (sub_order_id, buyer_id, kind, status, opened_at) values (?, ?, ?, 'open', ?)`)
+            .run(subOrderId, buyer.id, input.kind, now).lastInsertRowid,
+        );
+        addMessage(db, id, buyer.id, "buyer", body, input.photos ?? [], now);
+        notifyProducerMembers(
+          sqlite,
+          sub.producerId,
+          "dispute_opened",
+          "farmNotice.dispute",
+          { orderId: sub.orderId, subOrderId },
+          `/farm/disputes/${id}`,
+          now,
+        );
+        return id;
+      })
+      .immediate(),
+  );
 }
 
 function addMessage(db: Db, disputeId: number, authorUserId: number, role: "buyer" | "producer" | "platform", body: string, photos: string[], now: number) {
@@ -134,34 +144,38 @@ export function disputeRoleOf(actor: Actor, dispute: { buyerId: number }, produc
 /** The producer (a member who manages it) answers; the first answer moves open → answered. */
 export function answerDispute(db: Db, actor: Actor, disputeId: number, body: string, photos: string[] = [], now = Date.now(), formToken?: string): void {
   const sqlite = db.$client;
-  once(db, { actorId: actor.id, token: formToken, kind: "dispute_message" }, () => sqlite
-    .transaction(() => {
-      const d = getDisputeRow(db, disputeId);
-      if (!d) throw new NotFoundError("dispute");
-      const sub = getSubOrderFacts(db, d.subOrderId)!;
-      if (!canManageProducer(actor, sub.producerId)) throw new ForbiddenError();
-      if (!UNDECIDED.includes(d.status)) throw new DomainRuleError("disputes.error.decided");
-      const text = body.trim();
-      if (!text) throw new DomainRuleError("disputes.error.body");
-      addMessage(db, disputeId, actor.id, "producer", text, photos, now);
-      sqlite.prepare(`update disputes set status = 'answered' where id = ? and status = 'open'`).run(disputeId);
-    })
-    .immediate());
+  once(db, { actorId: actor.id, token: formToken, kind: "dispute_message" }, () =>
+    sqlite
+      .transaction(() => {
+        const d = getDisputeRow(db, disputeId);
+        if (!d) throw new NotFoundError("dispute");
+        const sub = getSubOrderFacts(db, d.subOrderId)!;
+        if (!canManageProducer(actor, sub.producerId)) throw new ForbiddenError();
+        if (!UNDECIDED.includes(d.status)) throw new DomainRuleError("disputes.error.decided");
+        const text = body.trim();
+        if (!text) throw new DomainRuleError("disputes.error.body");
+        addMessage(db, disputeId, actor.id, "producer", text, photos, now);
+        sqlite.prepare(`update disputes set status = 'answered' where id = ? and status = 'open'`).run(disputeId);
+      })
+      .immediate(),
+  );
 }
 
 /** The buyer adds to their claim while it is undecided. */
 export function addBuyerMessage(db: Db, actor: Actor, disputeId: number, body: string, photos: string[] = [], now = Date.now(), formToken?: string): void {
-  once(db, { actorId: actor.id, token: formToken, kind: "dispute_message" }, () => db.$client
-    .transaction(() => {
-      const d = getDisputeRow(db, disputeId);
-      if (!d) throw new NotFoundError("dispute");
-      if (d.buyerId !== actor.id) throw new ForbiddenError();
-      if (!UNDECIDED.includes(d.status)) throw new DomainRuleError("disputes.error.decided");
-      const text = body.trim();
-      if (!text) throw new DomainRuleError("disputes.error.body");
-      addMessage(db, disputeId, actor.id, "buyer", text, photos, now);
-    })
-    .immediate());
+  once(db, { actorId: actor.id, token: formToken, kind: "dispute_message" }, () =>
+    db.$client
+      .transaction(() => {
+        const d = getDisputeRow(db, disputeId);
+        if (!d) throw new NotFoundError("dispute");
+        if (d.buyerId !== actor.id) throw new ForbiddenError();
+        if (!UNDECIDED.includes(d.status)) throw new DomainRuleError("disputes.error.decided");
+        const text = body.trim();
+        if (!text) throw new DomainRuleError("disputes.error.body");
+        addMessage(db, disputeId, actor.id, "buyer", text, photos, now);
+      })
+      .immediate(),
+  );
 }
 
 export type Decision = { outcome: "full" } | { outcome: "partial"; amountFen: number } | { outcome: "reject" };
@@ -184,7 +198,9 @@ export async function decideDispute(db: Db, stripe: Stripe, admin: Actor, disput
         if (!Number.isSafeInteger(decision.amountFen) || decision.amountFen <= 0) throw new DomainRuleError("refunds.error.amount");
         if (decision.amountFen > left) throw new DomainRuleError("refunds.error.tooMuch");
       }
-      sqlite.prepare(`update disputes set status = ?, decided_at = ?, decided_by = ? where id = ? and status = ?`).run(status, now, admin.id, disputeId, d.status);
+      sqlite
+        .prepare(`update disputes set status = ?, decided_at = ?, decided_by = ? where id = ? and status = ?`)
+        .run(status, now, admin.id, disputeId, d.status);
       return d;
     })
     .immediate();
@@ -253,7 +269,15 @@ export function findDisputeIdBySubOrder(db: Db, subOrderId: number): number | nu
   return (db.$client.prepare(`select id from disputes where sub_order_id = ?`).pluck().get(subOrderId) as number | undefined) ?? null;
 }
 
-export type DisputeListItem = { id: number; subOrderId: number; orderId: number; producerName: string; kind: DisputeKind; status: DisputeStatus; openedAt: number };
+export type DisputeListItem = {
+  id: number;
+  subOrderId: number;
+  orderId: number;
+  producerName: string;
+  kind: DisputeKind;
+  status: DisputeStatus;
+  openedAt: number;
+};
 
 const LIST_SQL = `select d.id, d.sub_order_id as subOrderId, s.order_id as orderId, p.name_zh as producerName, d.kind, d.status, d.opened_at as openedAt
   from disputes d join sub_orders s on s.id = d.sub_order_id join producers p on p.id = s.producer_id`;
@@ -261,7 +285,9 @@ const LIST_SQL = `select d.id, d.sub_order_id as subOrderId, s.order_id as order
 /** The admin queue: undecided first (oldest first), then the latest decided. */
 export function listDisputesForAdmin(db: Db, limit = 100): DisputeListItem[] {
   return db.$client
-    .prepare(`${LIST_SQL} order by case when d.status in ('open','answered') then 0 else 1 end, case when d.status in ('open','answered') then d.opened_at else -d.opened_at end limit ?`)
+    .prepare(
+      `${LIST_SQL} order by case when d.status in ('open','answered') then 0 else 1 end, case when d.status in ('open','answered') then d.opened_at else -d.opened_at end limit ?`,
+    )
     .all(limit) as DisputeListItem[];
 }
 

@@ -29,9 +29,8 @@ export function advanceSubOrder(db: Db, actor: Actor, subOrderId: number, to: Fu
   const sqlite = db.$client;
   return sqlite
     .transaction(() => {
-      const sub = sqlite
-        .prepare(`select id, order_id as orderId, producer_id as producerId, status from sub_orders where id = ?`)
-        .get(subOrderId) as { id: number; orderId: number; producerId: number; status: OrderStatus } | undefined;
+      const sub = sqlite.prepare(`select id, order_id as orderId, producer_id as producerId, status from sub_orders where id = ?`).get(subOrderId) as
+        { id: number; orderId: number; producerId: number; status: OrderStatus } | undefined;
       if (!sub) throw new NotFoundError("sub-order");
       if (!canManageProducer(actor, sub.producerId)) throw new ForbiddenError();
       if (!canTransition(sub.status, to)) throw new DomainRuleError("orders.error.illegalTransition");
@@ -49,9 +48,7 @@ export function advanceSubOrder(db: Db, actor: Actor, subOrderId: number, to: Fu
         throw new DomainRuleError("orders.error.illegalTransition");
       }
       const order = sqlite.prepare(`select status from orders where id = ?`).get(sub.orderId) as { status: OrderStatus };
-      const behind = (sqlite.prepare(`select status from sub_orders where order_id = ?`).pluck().all(sub.orderId) as string[]).some(
-        (s) => rank(s) < rank(to),
-      );
+      const behind = (sqlite.prepare(`select status from sub_orders where order_id = ?`).pluck().all(sub.orderId) as string[]).some((s) => rank(s) < rank(to));
       let orderStatus = order.status;
       if (!behind && canTransition(order.status, to)) {
         transitionOrder(db, sub.orderId, to, "producer", { actorUserId: actor.id, now, note: `sub-order #${sub.id}` });
@@ -70,7 +67,6 @@ export function offersPayAtPickup(db: Db, deliveryPointId: number): boolean {
         `select 1 from delivery_points p where id = ? and kind = 'village_station'
          and exists (select 1 from delivery_point_operators o where o.delivery_point_id = p.id)`,
       )
-      .get(deliveryPointId) !==
-    undefined
+      .get(deliveryPointId) !== undefined
   );
 }

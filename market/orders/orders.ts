@@ -43,9 +43,12 @@ function notifyPaidSubOrders(sqlite: Database.Database, orderId: number, now: nu
   const prepaid = sqlite.prepare(`select pay_at_pickup from orders where id = ?`).pluck().get(orderId) === 0;
   if (!prepaid) return;
   const subs = sqlite
-    .prepare(`select s.id, s.producer_id as producerId, (select coalesce(sum(quantity), 0) from order_lines where sub_order_id = s.id) as items from sub_orders s where s.order_id = ?`)
+    .prepare(
+      `select s.id, s.producer_id as producerId, (select coalesce(sum(quantity), 0) from order_lines where sub_order_id = s.id) as items from sub_orders s where s.order_id = ?`,
+    )
     .all(orderId) as { id: number; producerId: number; items: number }[];
-  for (const s of subs) notifyProducerMembers(sqlite, s.producerId, "order_paid", "farmNotice.paidOrder", { orderId, subOrderId: s.id, items: s.items }, "/farm/orders", now);
+  for (const s of subs)
+    notifyProducerMembers(sqlite, s.producerId, "order_paid", "farmNotice.paidOrder", { orderId, subOrderId: s.id, items: s.items }, "/farm/orders", now);
 }
 
 function moveSubOrders(sqlite: Database.Database, orderId: number, from: OrderStatus, to: OrderStatus) {

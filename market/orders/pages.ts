@@ -34,9 +34,10 @@ export function listBuyerOrders(db: Db, buyerId: number, limit = 100): BuyerOrde
 export function lotCodes(db: Db, batchIds: number[]): Record<number, string> {
   if (!batchIds.length) return {};
   const unique = [...new Set(batchIds)];
-  const rows = db.$client
-    .prepare(`select id, lot_code as lotCode from batches where id in (${unique.map(() => "?").join(",")})`)
-    .all(...unique) as { id: number; lotCode: string }[];
+  const rows = db.$client.prepare(`select id, lot_code as lotCode from batches where id in (${unique.map(() => "?").join(",")})`).all(...unique) as {
+    id: number;
+    lotCode: string;
+  }[];
   return Object.fromEntries(rows.map((r) => [r.id, r.lotCode]));
 }
 

@@ -13,27 +13,29 @@ export const MAX_RATING_TEXT = 500;
 
 export function rateSubOrder(db: Db, buyer: Actor, subOrderId: number, stars: number, body = "", now = Date.now(), formToken?: string): number {
   const sqlite = db.$client;
-  return once(db, { actorId: buyer.id, token: formToken, kind: "rating" }, () => sqlite
-    .transaction(() => {
-      const sub = getSubOrderFacts(db, subOrderId);
-      if (!sub) throw new NotFoundError("sub_order");
-      if (sub.buyerId !== buyer.id) throw new ForbiddenError();
-      if (!Number.isInteger(stars) || stars < 1 || stars > 5) throw new DomainRuleError("ratings.error.stars");
-      const text = body.trim();
-      if (text.length > MAX_RATING_TEXT) throw new DomainRuleError("ratings.error.body");
-      if (!isPickedUp(sub)) throw new DomainRuleError("ratings.error.notPickedUp");
-      const done = sqlite.prepare(`select id from ratings where sub_order_id = ?`).pluck().get(subOrderId);
-      if (done != null) throw new DomainRuleError("ratings.error.exists");
-      const id = Number(
-        sqlite
-          .prepare(`insert into ratings (sub_order_id, producer_id, buyer_id, stars, body, created_at) values (?, ?, ?, ?, ?, ?)`)
-          .run(subOrderId, sub.producerId, buyer.id, stars, text, now).lastInsertRowid,
-      );
-      // The producer's average shows on its listings and producer page.
-      storefrontChanged(db, { kind: "rating", producerId: sub.producerId });
-      return id;
-    })
-    .immediate());
+  return once(db, { actorId: buyer.id, token: formToken, kind: "rating" }, () =>
+    sqlite
+      .transaction(() => {
+        const sub = getSubOrderFacts(db, subOrderId);
+        if (!sub) throw new NotFoundError("sub_order");
+        if (sub.buyerId !== buyer.id) throw new ForbiddenError();
+        if (!Number.isInteger(stars) || stars < 1 || stars > 5) throw new DomainRuleError("ratings.error.stars");
+        const text = body.trim();
+        if (text.length > MAX_RATING_TEXT) throw new DomainRuleError("ratings.error.body");
+        if (!isPickedUp(sub)) throw new DomainRuleError("ratings.error.notPickedUp");
+        const done = sqlite.prepare(`select id from ratings where sub_order_id = ?`).pluck().get(subOrderId);
+        if (done != null) throw new DomainRuleError("ratings.error.exists");
+        const id = Number(
+          sqlite
+            .prepare(`insert into ratings (sub_order_id, producer_id, buyer_id, stars, body, created_at) values (?, ?, ?, ?, ?, ?)`)
+            .run(subOrderId, sub.producerId, buyer.id, stars, text, now).lastInsertRowid,
+        );
+        // The producer's average shows on its listings and producer page.
+        storefrontChanged(db, { kind: "rating", producerId: sub.producerId });
+        return id;
+      })
+      .immediate(),
+  );
 }
 
 /** Average stars (one decimal; null without ratings) and count. */

@@ -147,7 +147,13 @@ export async function refundRecall(db: Db, stripe: Stripe, recallId: number, now
           payment_intent: row.paymentIntentId,
           amount: row.amountFen,
           reason: "requested_by_customer",
-          metadata: { order_id: String(row.orderId), sub_order_id: String(row.subOrderId), refund_id: String(row.id), why: "recall", recall_id: String(recallId) },
+          metadata: {
+            order_id: String(row.orderId),
+            sub_order_id: String(row.subOrderId),
+            refund_id: String(row.id),
+            why: "recall",
+            recall_id: String(recallId),
+          },
         },
         { idempotencyKey: key },
       );
@@ -214,7 +220,9 @@ export function payOutCashRefund(db: Db, actor: Actor, refundId: number, now = D
       if (changed !== 1) throw new DomainRuleError("refunds.error.alreadyPaidOut");
       completeRefund(db, refundId, null, actor, "recall", now);
       sqlite
-        .prepare(`insert into notifications (user_id, kind, message_key, params, link, created_at) values (?, 'recall_refund', 'recall.notice.cashRefunded', ?, ?, ?)`)
+        .prepare(
+          `insert into notifications (user_id, kind, message_key, params, link, created_at) values (?, 'recall_refund', 'recall.notice.cashRefunded', ?, ?, ?)`,
+        )
         .run(row.buyerId, JSON.stringify({ orderId: row.orderId, amount: (row.amountFen / 100).toFixed(2) }), `/orders/${row.orderId}`, now);
     })
     .immediate();

@@ -165,7 +165,14 @@ export async function refundSubOrder(
  * handed out are cancelled), the order following when every sub-order is refunded. Idempotent:
  * a row already succeeded changes nothing.
  */
-export function completeRefund(db: Db, refundId: number, stripeRefundId: string | null, actor: RefundActor, reason: RefundReason, now = Date.now()): RefundResult {
+export function completeRefund(
+  db: Db,
+  refundId: number,
+  stripeRefundId: string | null,
+  actor: RefundActor,
+  reason: RefundReason,
+  now = Date.now(),
+): RefundResult {
   const sqlite = db.$client;
   const subOrderId = sqlite.prepare(`select sub_order_id from refunds where id = ?`).pluck().get(refundId) as number;
   return sqlite
@@ -176,7 +183,9 @@ export function completeRefund(db: Db, refundId: number, stripeRefundId: string 
       // The buyer hears of it (the order page lists it with the refunded total); a recall tells its buyers once per order itself.
       if (changed === 1 && reason !== "recall") {
         const r = sqlite
-          .prepare(`select o.id as orderId, o.buyer_id as buyerId, f.amount_fen as amountFen from refunds f join sub_orders s on s.id = f.sub_order_id join orders o on o.id = s.order_id where f.id = ?`)
+          .prepare(
+            `select o.id as orderId, o.buyer_id as buyerId, f.amount_fen as amountFen from refunds f join sub_orders s on s.id = f.sub_order_id join orders o on o.id = s.order_id where f.id = ?`,
+          )
           .get(refundId) as { orderId: number; buyerId: number; amountFen: number };
         sqlite
           .prepare(`insert into notifications (user_id, kind, message_key, params, link, created_at) values (?, 'refund', 'notices.refunded', ?, ?, ?)`)
@@ -195,10 +204,7 @@ export function completeRefund(db: Db, refundId: number, stripeRefundId: string 
         // Its parcels: cancelled while still at the producer, flagged for return (keeping their slot) once dispatched.
         shipping().stopParcels(sqlite, { subOrderId }, now, actor === "system" ? null : actor.id);
         subOrderRefunded = true;
-        const left = sqlite
-          .prepare(`select count(*) from sub_orders where order_id = ? and status != 'refunded'`)
-          .pluck()
-          .get(sub.orderId) as number;
+        const left = sqlite.prepare(`select count(*) from sub_orders where order_id = ? and status != 'refunded'`).pluck().get(sub.orderId) as number;
         const orderStatus = sqlite.prepare(`select status from orders where id = ?`).pluck().get(sub.orderId) as OrderStatus;
         if (left === 0 && canTransition(orderStatus, "refunded")) {
           transitionOrder(db, sub.orderId, "refunded", actor === "system" ? "system" : "admin", {
@@ -228,8 +234,7 @@ export async function reverseProducerShare(db: Db, stripe: Stripe, refundId: num
        from refunds r join sub_orders s on s.id = r.sub_order_id where r.id = ? and r.status = 'succeeded'`,
     )
     .get(refundId) as
-    | { amountFen: number; reason: RefundReason; reversalId: string | null; transferId: string | null; subtotalFen: number; shareFen: number }
-    | undefined;
+    { amountFen: number; reason: RefundReason; reversalId: string | null; transferId: string | null; subtotalFen: number; shareFen: number } | undefined;
   // Catch-weight refunds happen before any payout, which already follows the weighed amount.
   if (!row || row.reversalId || !row.transferId || row.reason === "catch_weight" || row.subtotalFen <= 0) return 0;
   const reversedFen = Math.floor((row.amountFen * row.shareFen) / row.subtotalFen);
@@ -240,9 +245,7 @@ export async function reverseProducerShare(db: Db, stripe: Stripe, refundId: num
       { amount: reversedFen, metadata: { refund_id: String(refundId) } },
       { idempotencyKey: `reversal_${refundId}` },
     );
-    db.$client
-      .prepare(`update refunds set reversed_fen = ?, stripe_transfer_reversal_id = ? where id = ?`)
-      .run(reversedFen, reversal.id, refundId);
+    db.$client.prepare(`update refunds set reversed_fen = ?, stripe_transfer_reversal_id = ? where id = ?`).run(reversedFen, reversal.id, refundId);
     return reversedFen;
   } catch (error) {
     logger.error({ err: error, refundId }, "transfer reversal failed; retry with reverseProducerShare");

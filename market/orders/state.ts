@@ -57,9 +57,7 @@ export function assertTransition(orderId: number, from: string, to: OrderStatus)
  * As SQL over `orders` aliased `order`; `status` is the column whose paid states count (the
  * order's, or a sub-order's), `paidStates` the states that mean paid.
  */
-export function paidOrPayAtPickupSql(
-  opts: { order?: string; status?: string; paidStates?: readonly OrderStatus[] } = {},
-): string {
+export function paidOrPayAtPickupSql(opts: { order?: string; status?: string; paidStates?: readonly OrderStatus[] } = {}): string {
   const o = opts.order ?? "o";
   const status = opts.status ?? `${o}.status`;
   const paid = (opts.paidStates ?? ["paid", "in_fulfilment"]).map((s) => `'${s}'`).join(", ");

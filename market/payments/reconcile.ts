@@ -63,7 +63,20 @@ export async function reconcilePayments(db: Db, stripe: Stripe, options: Reconci
   const now = options.now ?? Date.now();
   const retrieve = options.retrieveIntent ?? ((id: string) => stripe.paymentIntents.retrieve(id));
   const sqlite = db.$client;
-  const report: ReconcileReport = { checked: 0, settled: [], expired: [], lateRefunds: [], accountsCreated: 0, transfers: 0, reversedFen: 0, completed: [], invoicesIssued: 0, recallRefunds: 0, transferFailures: [], errors: [] };
+  const report: ReconcileReport = {
+    checked: 0,
+    settled: [],
+    expired: [],
+    lateRefunds: [],
+    accountsCreated: 0,
+    transfers: 0,
+    reversedFen: 0,
+    completed: [],
+    invoicesIssued: 0,
+    recallRefunds: 0,
+    transferFailures: [],
+    errors: [],
+  };
 
   // 1. missed webhooks
   const pending = sqlite
@@ -75,7 +88,7 @@ export async function reconcilePayments(db: Db, stripe: Stripe, options: Reconci
       const intent = await retrieve(o.pi);
       const result = await settlePayment(db, stripe, {
         paymentIntentId: intent.id,
-        amount: intent.status === "succeeded" ? (intent.amount_received || intent.amount) : null,
+        amount: intent.status === "succeeded" ? intent.amount_received || intent.amount : null,
         currency: intent.currency,
         outcome: outcomeOfIntentStatus(intent.status),
         source: "reconcile",

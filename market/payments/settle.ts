@@ -94,7 +94,8 @@ export function applyPaymentOutcome(db: Db, input: SettleInput): SettleResult {
       if (input.outcome === "succeeded" || input.outcome === "authorised") {
         // Catch weight: a payment that succeeded outright (Alipay / WeChat Pay) charged the estimate;
         // the difference is refunded after weighing instead of captured (catch-weight.server.ts).
-        if (input.outcome === "succeeded") sqlite.prepare(`update orders set capture_method = 'automatic' where id = ? and capture_method = 'manual'`).run(order);
+        if (input.outcome === "succeeded")
+          sqlite.prepare(`update orders set capture_method = 'automatic' where id = ? and capture_method = 'manual'`).run(order);
         if (row.status === "pending_payment") {
           if ((input.amount != null && input.amount !== row.totalFen) || (input.currency != null && input.currency.toLowerCase() !== "cny")) {
             // Never mark an order paid for a different amount; the admin looks at it (history note).

@@ -9,9 +9,7 @@ import type { Db } from "../../db/client";
 import { outcomeOfEventType, settlePayment, type SettleOutcome } from "./settle";
 import type { Stripe } from "./stripe";
 
-export type WebhookResult =
-  | { status: 400; error: string }
-  | { status: 200; eventId: string; type: string; duplicate: boolean; settle: SettleOutcome | null };
+export type WebhookResult = { status: 400; error: string } | { status: 200; eventId: string; type: string; duplicate: boolean; settle: SettleOutcome | null };
 
 export async function handleStripeWebhook(
   db: Db,

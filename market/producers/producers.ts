@@ -74,13 +74,7 @@ function registerProducerOnce(db: Db, actor: Actor, input: ProducerInput): { id:
 }
 
 /** A platform admin approves or rejects a producer whose credit code failed the check. */
-export function reviewProducer(
-  db: Db,
-  actor: Actor,
-  producerId: number,
-  decision: "approved" | "rejected",
-  note: string,
-): void {
+export function reviewProducer(db: Db, actor: Actor, producerId: number, decision: "approved" | "rejected", note: string): void {
   if (!canReviewProducers(actor)) throw new ForbiddenError();
   const producer = db.select().from(producers).where(eq(producers.id, producerId)).get();
   if (!producer) throw new NotFoundError("producer");

@@ -79,7 +79,10 @@ async function visit(page: Page, url: string, problems: Problems): Promise<numbe
     .waitForFunction(() => document.documentElement.dataset.hydrated === "true" || document.documentElement.dataset.static === "true", null, {
       timeout: 20_000,
     })
-    .then(() => true, () => false);
+    .then(
+      () => true,
+      () => false,
+    );
   if (!hydrated) problems.push(`${url}: never hydrated`);
   const text = await page.locator("body").innerText();
   const keys = [...new Set(text.match(RAW_KEY) ?? [])];
@@ -96,7 +99,20 @@ for (const role of ROLES) {
     if (role.phone) await login(page, role.phone);
 
     const origin = new URL(baseURL!).origin;
-    const start = ["/", "/listings", "/villages", "/cart", "/orders", "/account/notices", "/farm", "/station", "/inspect", "/admin/producers", "/admin/disputes", "/admin/logistics"];
+    const start = [
+      "/",
+      "/listings",
+      "/villages",
+      "/cart",
+      "/orders",
+      "/account/notices",
+      "/farm",
+      "/station",
+      "/inspect",
+      "/admin/producers",
+      "/admin/disputes",
+      "/admin/logistics",
+    ];
     const queue: string[] = [...start];
     const seen = new Set<string>(start);
     const shapes = new Map<string, number>();
@@ -158,9 +174,9 @@ test("the buyer's after-sale page works with JavaScript on", async ({ page, base
   watch(page, problems, () => current, new URL(baseURL!).origin);
   await login(page, DEMO.buyer);
   await page.goto("/orders");
-  const orderLinks = await page.locator('main a[href^="/orders/"]').evaluateAll((as) =>
-    [...new Set(as.map((a) => (a as HTMLAnchorElement).pathname).filter((p) => /^\/orders\/\d+$/.test(p)))],
-  );
+  const orderLinks = await page
+    .locator('main a[href^="/orders/"]')
+    .evaluateAll((as) => [...new Set(as.map((a) => (a as HTMLAnchorElement).pathname).filter((p) => /^\/orders\/\d+$/.test(p)))]);
   // The first order with a 申请售后 link (the seed has picked-up orders for the demo buyer).
   let disputeHref: string | null = null;
   for (const href of orderLinks.slice(0, 30)) {

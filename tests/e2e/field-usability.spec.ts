@@ -21,9 +21,48 @@ const TRACE_PAGE_BUDGET_BYTES = 100 * 1024;
  */
 const ALLOWED_LATIN = new Set(
   [
-    "Cunpin", "GTIN", "GS", "EPCIS", "QR", "PD", "PDF", "SVG", "PNG", "JPG", "JPEG", "HEIC", "WebP", "CSV", "SMS", "ID",
-    "kg", "g", "mm", "C", "KB", "MB", "cm", "km", "ml", "L", "mu", "CNY", "GB", "T", "NY", "SB", "LS", "HACCP", "ISO", "GAP", "ChinaGAP",
-    "Stripe", "OpenStreetMap", "Leaflet", "English", "EN",
+    "Cunpin",
+    "GTIN",
+    "GS",
+    "EPCIS",
+    "QR",
+    "PD",
+    "PDF",
+    "SVG",
+    "PNG",
+    "JPG",
+    "JPEG",
+    "HEIC",
+    "WebP",
+    "CSV",
+    "SMS",
+    "ID",
+    "kg",
+    "g",
+    "mm",
+    "C",
+    "KB",
+    "MB",
+    "cm",
+    "km",
+    "ml",
+    "L",
+    "mu",
+    "CNY",
+    "GB",
+    "T",
+    "NY",
+    "SB",
+    "LS",
+    "HACCP",
+    "ISO",
+    "GAP",
+    "ChinaGAP",
+    "Stripe",
+    "OpenStreetMap",
+    "Leaflet",
+    "English",
+    "EN",
   ].map((w) => w.toLowerCase()),
 );
 
@@ -59,7 +98,11 @@ async function smallTargets(page: Page): Promise<Small[]> {
       const height = Math.max(...rects.map((r) => r.height));
       if (width < min - 0.5 || height < min - 0.5) {
         const text = (el.textContent ?? "").trim().slice(0, 30) || el.getAttribute("aria-label") || el.getAttribute("name") || el.tagName;
-        out.push({ what: `${el.tagName.toLowerCase()}${el instanceof HTMLInputElement ? `[${el.type}]` : ""} "${text}"`, width: Math.round(width), height: Math.round(height) });
+        out.push({
+          what: `${el.tagName.toLowerCase()}${el instanceof HTMLInputElement ? `[${el.type}]` : ""} "${text}"`,
+          width: Math.round(width),
+          height: Math.round(height),
+        });
       }
     }
     return out;

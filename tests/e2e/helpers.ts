@@ -18,7 +18,10 @@ export async function login(page: Page, phone: string, password = DEMO_PASSWORD,
   await page.goto(redirectTo ? `/login?redirectTo=${encodeURIComponent(redirectTo)}` : "/login");
   await page.locator('input[name="phone"]').fill(phone);
   await page.locator('input[name="password"]').fill(password);
-  await page.locator('form button[type="submit"]').filter({ hasText: /登录|Log in/ }).click();
+  await page
+    .locator('form button[type="submit"]')
+    .filter({ hasText: /登录|Log in/ })
+    .click();
   await expect(page).not.toHaveURL(/\/login(\?|$)/);
 }
 

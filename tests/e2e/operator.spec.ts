@@ -53,7 +53,10 @@ async function orderAndDispatch(browser: Browser, buyerPhone: string): Promise<{
   const row = farmer.getByTestId("inbox-sub-order").filter({ hasText: new RegExp(`· 订单 #${orderId} ·`) });
   await row.getByRole("button", { name: "发货" }).click();
   await expect(farmer.getByTestId("farm-result")).toContainText("已发货 1 个包裹");
-  const parcel = farmer.getByTestId("inbox-sub-order").filter({ hasText: new RegExp(`· 订单 #${orderId} ·`) }).getByTestId("farm-parcel");
+  const parcel = farmer
+    .getByTestId("inbox-sub-order")
+    .filter({ hasText: new RegExp(`· 订单 #${orderId} ·`) })
+    .getByTestId("farm-parcel");
   await expect(parcel).toContainText("运输中");
   const parcelCode = (await parcel.getAttribute("data-parcel-code"))!;
   expect(parcelCode).toMatch(/^P[0-9A-Z]{9}$/);
@@ -218,7 +221,10 @@ test("a recall while a parcel is on the road: the operator quarantines it and th
   await buyer.getByRole("radio", { name: new RegExp(STATION) }).check();
   await buyer.getByRole("button", { name: /提交订单/ }).click();
   await expect(buyer).toHaveURL(/\/orders\/\d+\/pay$/);
-  await buyer.getByTestId("test-mode").getByRole("button", { name: /模拟支付成功/ }).click();
+  await buyer
+    .getByTestId("test-mode")
+    .getByRole("button", { name: /模拟支付成功/ })
+    .click();
   await expect(buyer).toHaveURL(/\/orders\/\d+$/);
   await expect(buyer.getByTestId("order-status")).toHaveText("已支付");
   const orderId = buyer.url().split("/").pop()!;
@@ -229,7 +235,10 @@ test("a recall while a parcel is on the road: the operator quarantines it and th
   const row = farmer.getByTestId("inbox-sub-order").filter({ hasText: new RegExp(`· 订单 #${orderId} ·`) });
   await row.getByRole("button", { name: "发货" }).click();
   await expect(farmer.getByTestId("farm-result")).toContainText("已发货 1 个包裹");
-  const parcel = farmer.getByTestId("inbox-sub-order").filter({ hasText: new RegExp(`· 订单 #${orderId} ·`) }).getByTestId("farm-parcel");
+  const parcel = farmer
+    .getByTestId("inbox-sub-order")
+    .filter({ hasText: new RegExp(`· 订单 #${orderId} ·`) })
+    .getByTestId("farm-parcel");
   const parcelCode = (await parcel.getAttribute("data-parcel-code"))!;
   await farmer.context().close();
 

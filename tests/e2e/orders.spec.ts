@@ -202,7 +202,11 @@ test("a buyer buys a size and sees a partial refund on the order page", async ({
   const fp = await farm.newPage();
   await login(fp, DEMO.farmer);
   await fp.goto("/farm");
-  const onSale = fp.locator("li.farm-listing").filter({ has: fp.getByRole("link", { name: "查看" }) }).filter({ hasNotText: "副本" }).first();
+  const onSale = fp
+    .locator("li.farm-listing")
+    .filter({ has: fp.getByRole("link", { name: "查看" }) })
+    .filter({ hasNotText: "副本" })
+    .first();
   const sourceTitle = (await onSale.locator(".title").textContent())!.trim();
   await onSale.getByRole("button", { name: "复制" }).click();
   await expect(fp).toHaveURL(/\/farm\/listings\/\d+\/edit\?notice=copied$/);
@@ -253,7 +257,10 @@ test("a buyer buys a size and sees a partial refund on the order page", async ({
   await page.locator('input[name="deliveryPointId"]:not([disabled])').first().check();
   await page.getByRole("button", { name: /提交订单/ }).click();
   await expect(page).toHaveURL(/\/orders\/\d+\/pay$/);
-  await page.getByTestId("test-mode").getByRole("button", { name: /模拟支付成功/ }).click();
+  await page
+    .getByTestId("test-mode")
+    .getByRole("button", { name: /模拟支付成功/ })
+    .click();
   await expect(page).toHaveURL(/\/orders\/\d+$/);
   await expect(page.getByTestId("order-status")).toHaveText("已支付");
   await expect(page.getByTestId("sub-order")).toContainText("80mm");

@@ -106,7 +106,10 @@ test("a form auto-submitted from another site neither logs the buyer out nor swi
 });
 
 test("login and the language switch never redirect off the site", async ({ page }) => {
-  await page.route((url) => url.hostname.endsWith("evil.example"), (route) => route.abort());
+  await page.route(
+    (url) => url.hostname.endsWith("evil.example"),
+    (route) => route.abort(),
+  );
   await page.goto("/");
   const origin = new URL(page.url()).origin;
   for (const to of ["/\t/evil.example", "/\\evil.example", "//evil.example", "https://evil.example/"]) {

@@ -98,7 +98,8 @@ test("an inspector recalls a lot: off the storefront, affected orders listed, CS
   const csv = (await res.text()).replace(/^\uFEFF/, "");
   const lines = csv.trimEnd().split("\r\n");
   expect(lines[0]).toContain("商品条码(GTIN)");
-  for (const kde of ["召回编号", "召回级别", "召回原因", "包裹码", "发货时间", "到站时间", "取货时间", "经手站点人员", "发票号码"]) expect(lines[0]).toContain(kde);
+  for (const kde of ["召回编号", "召回级别", "召回原因", "包裹码", "发货时间", "到站时间", "取货时间", "经手站点人员", "发票号码"])
+    expect(lines[0]).toContain(kde);
   expect(lines.length).toBe(1 + (await orders.count()));
   for (const line of lines.slice(1)) expect(line).toContain(lotCode);
   for (const line of lines.slice(1)) expect(line).toContain(REASON);

@@ -31,13 +31,28 @@ try {
       result = createListing(
         db,
         actor,
-        { producerId: job.producerId, categoryId: job.categoryId, productName: "并发苹果", title: "并发测试苹果", description: "", unit: "jin", priceFen: 1000, stock: 5, certifications: [] },
+        {
+          producerId: job.producerId,
+          categoryId: job.categoryId,
+          productName: "并发苹果",
+          title: "并发测试苹果",
+          description: "",
+          unit: "jin",
+          priceFen: 1000,
+          stock: 5,
+          certifications: [],
+        },
         [],
         job.token,
       );
       break;
     case "lot":
-      result = createBatch(db, actor, { producerId: job.producerId, productId: job.productId, crop: "apple", plantedAt: Date.now() - 86_400_000 }, job.token).id;
+      result = createBatch(
+        db,
+        actor,
+        { producerId: job.producerId, productId: job.productId, crop: "apple", plantedAt: Date.now() - 86_400_000 },
+        job.token,
+      ).id;
       break;
     case "event":
       result = recordEvent(db, actor, job.batchId, { type: "shipping", occurredAt: Date.now(), payload: { carrier: "顺丰" } }, job.token).seq;

@@ -1,7 +1,16 @@
 /** A small marketplace for the orders and payments tests: two producers, their listings, a pickup point, buyers. */
 import type { Db } from "../../db/client";
 import type { SlotSpec } from "../../seeds/factories";
-import { cachedPasswordHash, createDeliveryPoint, createListing, createProducer, createUser, createVillage, insertUserWithHash, uniquePhone } from "../../seeds/factories";
+import {
+  cachedPasswordHash,
+  createDeliveryPoint,
+  createListing,
+  createProducer,
+  createUser,
+  createVillage,
+  insertUserWithHash,
+  uniquePhone,
+} from "../../seeds/factories";
 
 export type Market = {
   producerA: number;
@@ -20,9 +29,29 @@ export async function createMarket(db: Db, opts: { stockA?: number; stockB?: num
   const farmerB = await createUser(db, { roles: ["farmer"], passwordHash: await cachedPasswordHash() });
   const producerA = createProducer(db, { ownerUserId: farmerA.id, villageId: village, nameZh: "订单测试苹果合作社" });
   const producerB = createProducer(db, { ownerUserId: farmerB.id, villageId: village, kind: "family_farm", nameZh: "订单测试猕猴桃农场" });
-  const apples = await createListing(db, { producerId: producerA, title: "订单测试苹果 5斤装", productName: "订单测试苹果", priceFen: 1990, stock: opts.stockA ?? 100 });
-  const kiwis = await createListing(db, { producerId: producerB, title: "订单测试猕猴桃 3斤装", productName: "订单测试猕猴桃", priceFen: 3333, stock: opts.stockB ?? 100 });
-  const pointId = createDeliveryPoint(db, { kind: "village_station", name: "测试村服务站", address: "测试村委会旁", villageId: village, lat: 34.1, lng: 108.9, slots: opts.pointSlots });
+  const apples = await createListing(db, {
+    producerId: producerA,
+    title: "订单测试苹果 5斤装",
+    productName: "订单测试苹果",
+    priceFen: 1990,
+    stock: opts.stockA ?? 100,
+  });
+  const kiwis = await createListing(db, {
+    producerId: producerB,
+    title: "订单测试猕猴桃 3斤装",
+    productName: "订单测试猕猴桃",
+    priceFen: 3333,
+    stock: opts.stockB ?? 100,
+  });
+  const pointId = createDeliveryPoint(db, {
+    kind: "village_station",
+    name: "测试村服务站",
+    address: "测试村委会旁",
+    villageId: village,
+    lat: 34.1,
+    lng: 108.9,
+    slots: opts.pointSlots,
+  });
   const buyer = await createBuyer(db);
   return { producerA, producerB, apples, kiwis, pointId, buyer };
 }

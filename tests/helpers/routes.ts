@@ -11,16 +11,7 @@ import { seedDemoData } from "../../seeds/demo-data";
 import { createSession } from "../../market/accounts/accounts";
 import { sessionStorage } from "~/utils/session.server";
 
-export type RoleName =
-  | "anonymous"
-  | "buyer"
-  | "farmerA"
-  | "farmerB"
-  | "coopAdminA"
-  | "operator"
-  | "otherOperator"
-  | "inspector"
-  | "platformAdmin";
+export type RoleName = "anonymous" | "buyer" | "farmerA" | "farmerB" | "coopAdminA" | "operator" | "otherOperator" | "inspector" | "platformAdmin";
 
 /** The demo accounts (README): producer A is 洛川县苹果专业合作社, producer B 张家猕猴桃家庭农场. */
 export const ROLE_PHONES: Record<Exclude<RoleName, "anonymous">, string> = {
@@ -95,19 +86,21 @@ export async function seedWithSessions(uploadDir: string): Promise<Seeded> {
     session.set("sessionId", createSession(db, id).id);
     cookies[role] = (await sessionStorage.commitSession(session)).split(";")[0];
   }
-  const producerA = sqlite.prepare("select producer_id from producer_members where user_id = ? order by producer_id limit 1").pluck().get(userIds.farmerA) as number;
-  const producerB = sqlite.prepare("select producer_id from producer_members where user_id = ? order by producer_id limit 1").pluck().get(userIds.farmerB) as number;
+  const producerA = sqlite
+    .prepare("select producer_id from producer_members where user_id = ? order by producer_id limit 1")
+    .pluck()
+    .get(userIds.farmerA) as number;
+  const producerB = sqlite
+    .prepare("select producer_id from producer_members where user_id = ? order by producer_id limit 1")
+    .pluck()
+    .get(userIds.farmerB) as number;
   return { userIds, cookies, producerA, producerB };
 }
 
 export type Outcome = { status: number; location: string | null; thrown: boolean; error?: unknown; body?: unknown };
 
 /** Runs a loader or action as Remix would and reduces what came back (returned or thrown) to a status. */
-export async function callRoute(
-  fn: NonNullable<RouteModule["loader"]>,
-  request: Request,
-  params: Record<string, string>,
-): Promise<Outcome> {
+export async function callRoute(fn: NonNullable<RouteModule["loader"]>, request: Request, params: Record<string, string>): Promise<Outcome> {
   try {
     return toOutcome(await fn({ request, params, context: {} }), false);
   } catch (error) {
@@ -134,11 +127,7 @@ export function isLoginRedirect(o: Outcome): boolean {
 }
 
 /** A request as a browser on this site sends it (same origin, the socket address server.js sets). */
-export function makeRequest(
-  path: string,
-  cookie: string | null,
-  init: { method?: string; body?: URLSearchParams | FormData } = {},
-): Request {
+export function makeRequest(path: string, cookie: string | null, init: { method?: string; body?: URLSearchParams | FormData } = {}): Request {
   const headers = new Headers({ Origin: "http://localhost", "x-cunpin-remote-address": "203.0.113.7" });
   if (cookie) headers.set("Cookie", cookie);
   return new Request(`http://localhost${path}`, { method: init.method ?? "GET", headers, body: init.body });

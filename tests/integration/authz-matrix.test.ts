@@ -145,7 +145,10 @@ let routes: Map<string, RouteModule>;
 const sources = new Map<string, string>();
 
 function one<T>(sql: string, ...args: unknown[]): T {
-  const v = getDb().$client.prepare(sql).pluck().get(...args) as T | undefined;
+  const v = getDb()
+    .$client.prepare(sql)
+    .pluck()
+    .get(...args) as T | undefined;
   if (v === undefined || v === null) throw new Error(`seed has nothing for: ${sql}`);
   return v;
 }
@@ -182,21 +185,28 @@ beforeAll(async () => {
       A,
       seeded.userIds.operator,
     ),
-    disputeA: getDb().$client.prepare("select d.id from disputes d join sub_orders s on s.id = d.sub_order_id where s.producer_id = ? limit 1").pluck().get(A) as number ?? 999_999,
-    pointOfOperator: one("select delivery_point_id from delivery_point_operators where user_id = ? order by delivery_point_id limit 1", seeded.userIds.operator),
-    manifest: getDb().$client
-      .prepare(
-        `select m.id from route_manifests m
+    disputeA:
+      (getDb()
+        .$client.prepare("select d.id from disputes d join sub_orders s on s.id = d.sub_order_id where s.producer_id = ? limit 1")
+        .pluck()
+        .get(A) as number) ?? 999_999,
+    pointOfOperator: one(
+      "select delivery_point_id from delivery_point_operators where user_id = ? order by delivery_point_id limit 1",
+      seeded.userIds.operator,
+    ),
+    manifest:
+      (getDb()
+        .$client.prepare(
+          `select m.id from route_manifests m
           where exists (select 1 from json_each(m.stops) j join delivery_point_operators o on o.delivery_point_id = j.value where o.user_id = ?)
             and not exists (select 1 from json_each(m.stops) j join delivery_point_operators o on o.delivery_point_id = j.value where o.user_id = ?)
           limit 1`,
-      )
-      .pluck()
-      .get(seeded.userIds.operator, seeded.userIds.otherOperator) as number ?? 999_999,
+        )
+        .pluck()
+        .get(seeded.userIds.operator, seeded.userIds.otherOperator) as number) ?? 999_999,
     recall: (getDb().$client.prepare("select id from recalls order by id limit 1").pluck().get() as number) ?? 999_999,
     villageA: one("select village_id from producers where id = ?", A),
   };
-
 }, 120_000);
 
 function paramsFor(routeId: string): Record<string, string> {
@@ -258,7 +268,8 @@ const refused = (o: Outcome, role: RoleName) =>
   role === "anonymous" ? isLoginRedirect(o) || o.status === 403 || o.status === 404 : o.status === 403 || o.status === 404;
 const succeeded = (o: Outcome) => (o.status >= 200 && o.status < 300 && !isErrorData(o)) || (o.status >= 300 && o.status < 400 && !isLoginRedirect(o));
 /** Some actions answer a refused form with 200 and the error in the data. */
-const isErrorData = (o: Outcome) => !!o.body && typeof o.body === "object" && ("error" in o.body || "result" in o.body && (o.body as { result?: { error?: unknown } }).result?.error != null);
+const isErrorData = (o: Outcome) =>
+  !!o.body && typeof o.body === "object" && ("error" in o.body || ("result" in o.body && (o.body as { result?: { error?: unknown } }).result?.error != null));
 
 describe("authorization matrix: every loader and action × every role", () => {
   it("covers every route module that has a loader or an action", () => {
@@ -277,9 +288,16 @@ describe("authorization matrix: every loader and action × every role", () => {
         const o = await callRoute(mod.loader, makeRequest(url, seeded.cookies[role]), params);
         calls++;
         const where = `GET ${url} (${id}) as ${role}: ${o.status}${o.location ? ` → ${o.location}` : ""}`;
-        if (o.status >= 500) findings.push(`${where} ${String((o.error as Error)?.stack ?? "").split("\n").slice(0, 3).join(" ")}`);
+        if (o.status >= 500)
+          findings.push(
+            `${where} ${String((o.error as Error)?.stack ?? "")
+              .split("\n")
+              .slice(0, 3)
+              .join(" ")}`,
+          );
         else if (!rule.route.has(role) && !refused(o, role)) findings.push(`${where}: expected a refusal (no role)`);
-        else if (rule.route.has(role) && rule.objects && !rule.objects.has(role) && !refused(o, role)) findings.push(`${where}: expected a refusal (not the owner)`);
+        else if (rule.route.has(role) && rule.objects && !rule.objects.has(role) && !refused(o, role))
+          findings.push(`${where}: expected a refusal (not the owner)`);
       }
     }
     expect(calls).toBeGreaterThan(40 * ROLES.length);
@@ -300,10 +318,18 @@ describe("authorization matrix: every loader and action × every role", () => {
           const o = await callRoute(mod.action, makeRequest(url, seeded.cookies[role], { method: "POST", body: hostileForm(intent) }), params);
           calls++;
           const where = `POST ${url} intent=${intent} (${id}) as ${role}: ${o.status}${o.location ? ` → ${o.location}` : ""}`;
-          if (o.status >= 500) findings.push(`${where} ${String((o.error as Error)?.stack ?? o.error).split("\n").slice(0, 3).join(" ")}`);
+          if (o.status >= 500)
+            findings.push(
+              `${where} ${String((o.error as Error)?.stack ?? o.error)
+                .split("\n")
+                .slice(0, 3)
+                .join(" ")}`,
+            );
           else if (!rule.route.has(role) && !refused(o, role)) findings.push(`${where}: expected a refusal (no role)`);
-          else if (rule.route.has(role) && rule.objects && !rule.objects.has(role) && !refused(o, role)) findings.push(`${where}: expected a refusal (not the owner)`);
-          else if (rule.route.has(role) && FORM_OWNERS[id] && !FORM_OWNERS[id].has(role) && succeeded(o)) findings.push(`${where}: succeeded with another tenant's objects`);
+          else if (rule.route.has(role) && rule.objects && !rule.objects.has(role) && !refused(o, role))
+            findings.push(`${where}: expected a refusal (not the owner)`);
+          else if (rule.route.has(role) && FORM_OWNERS[id] && !FORM_OWNERS[id].has(role) && succeeded(o))
+            findings.push(`${where}: succeeded with another tenant's objects`);
         }
       }
     }

@@ -88,13 +88,27 @@ async function deliver(type: string, piId: string, orderId: number, amount: numb
     currency: "cny",
     metadata: { order_id: String(orderId) },
   };
-  const event = { id: `evt_cw_${orderId}_${type}_${Date.now()}`, object: "event", api_version: "2026-10-28.endive", created: Math.floor(Date.now() / 1000), livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type, data: { object } };
+  const event = {
+    id: `evt_cw_${orderId}_${type}_${Date.now()}`,
+    object: "event",
+    api_version: "2026-10-28.endive",
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type,
+    data: { object },
+  };
   const { body, signature } = signedEvent(stripe, event, TEST_WEBHOOK_SECRET);
   return handleStripeWebhook(db, stripe, body, signature, TEST_WEBHOOK_SECRET);
 }
 
 const lineOf = (orderId: number) =>
-  db.$client.prepare(`select id, quantity, unit_price_fen as unitPriceFen, estimated_weight_g as est, weighed_total_fen as weighed from order_lines where order_id = ? and sold_by_weight = 1`).get(orderId) as {
+  db.$client
+    .prepare(
+      `select id, quantity, unit_price_fen as unitPriceFen, estimated_weight_g as est, weighed_total_fen as weighed from order_lines where order_id = ? and sold_by_weight = 1`,
+    )
+    .get(orderId) as {
     id: number;
     quantity: number;
     unitPriceFen: number;
@@ -103,8 +117,17 @@ const lineOf = (orderId: number) =>
   };
 const subOf = (orderId: number, producerId: number) =>
   db.$client
-    .prepare(`select id, status, subtotal_fen as subtotalFen, commission_fen as commissionFen, producer_share_fen as producerShareFen, stripe_transfer_id as transferId from sub_orders where order_id = ? and producer_id = ?`)
-    .get(orderId, producerId) as { id: number; status: string; subtotalFen: number; commissionFen: number; producerShareFen: number; transferId: string | null };
+    .prepare(
+      `select id, status, subtotal_fen as subtotalFen, commission_fen as commissionFen, producer_share_fen as producerShareFen, stripe_transfer_id as transferId from sub_orders where order_id = ? and producer_id = ?`,
+    )
+    .get(orderId, producerId) as {
+    id: number;
+    status: string;
+    subtotalFen: number;
+    commissionFen: number;
+    producerShareFen: number;
+    transferId: string | null;
+  };
 
 describe("catch weight", () => {
   it("clamps the weighed amount to the estimate", () => {
@@ -164,7 +187,10 @@ describe("catch weight", () => {
     // Transfers now run, for the captured amounts' shares.
     const payout = await payoutOrder(db, stripe, order.orderId);
     expect(payout.failed).toEqual([]);
-    const amounts = calls.filter((c) => c.method === "transfers.create").map((c) => c.params.amount).sort((a, b) => a - b);
+    const amounts = calls
+      .filter((c) => c.method === "transfers.create")
+      .map((c) => c.params.amount)
+      .sort((a, b) => a - b);
     expect(amounts).toEqual([subOf(order.orderId, m.producerB).producerShareFen, subA.producerShareFen].sort((a, b) => a - b));
     // Finalising again does nothing more.
     calls.length = 0;
@@ -190,7 +216,9 @@ describe("catch weight", () => {
     const refundCall = calls.find((c) => c.method === "refunds.create")!;
     expect(refundCall.params).toMatchObject({ payment_intent: pi.id, amount: 1000 });
     const sub = subOf(order.orderId, m.producerA);
-    const row = db.$client.prepare(`select amount_fen as amountFen, reason, status, stripe_refund_id as refundId from refunds where sub_order_id = ?`).get(sub.id);
+    const row = db.$client
+      .prepare(`select amount_fen as amountFen, reason, status, stripe_refund_id as refundId from refunds where sub_order_id = ?`)
+      .get(sub.id);
     expect(row).toMatchObject({ amountFen: 1000, reason: "catch_weight", status: "succeeded", refundId: expect.stringMatching(/^re_/) });
     expect(sub.subtotalFen).toBe(5000);
     expect(sub.commissionFen + sub.producerShareFen).toBe(5000);
@@ -215,7 +243,10 @@ function arriveAll(orderId: number) {
   const op = actorFor(db, operator.id);
   const rows = db.$client.prepare(`select id, code from parcels where order_id = ? order by id`).all(orderId) as { id: number; code: string }[];
   for (const r of rows) markParcelArrived(db, op, r.code);
-  return rows.map((r) => ({ ...r, pickupCode: pickupCode(r.id, db.$client.prepare(`select pickup_code_nonce from parcels where id = ?`).pluck().get(r.id) as string) }));
+  return rows.map((r) => ({
+    ...r,
+    pickupCode: pickupCode(r.id, db.$client.prepare(`select pickup_code_nonce from parcels where id = ?`).pluck().get(r.id) as string),
+  }));
 }
 
 describe("fulfilment", () => {
@@ -260,7 +291,9 @@ describe("pay at pickup (到站付款)", () => {
   it("skips Stripe, holds the stock longer, and the operator confirms payment at handover", async () => {
     const before = Date.now();
     const order = await placeOrder({ chickens: 0, kiwis: 2, payAtPickup: true });
-    const row = db.$client.prepare(`select status, pay_at_pickup as p, capture_method as c, reserved_until as r from orders where id = ?`).get(order.orderId) as {
+    const row = db.$client
+      .prepare(`select status, pay_at_pickup as p, capture_method as c, reserved_until as r from orders where id = ?`)
+      .get(order.orderId) as {
       status: string;
       p: number;
       c: string | null;
@@ -281,7 +314,10 @@ describe("pay at pickup (到站付款)", () => {
     // Payment must be confirmed before the parcel leaves.
     expect(() => handOutParcel(db, op, { parcelId: parcel.id, pickupCode: parcel.pickupCode })).toThrow(/confirmPayment/);
     expect(orderStatus(db, order.orderId)).toBe("pending_payment");
-    expect(handOutParcel(db, op, { parcelId: parcel.id, pickupCode: parcel.pickupCode, confirmPayment: true })).toMatchObject({ paidAtPickup: true, orderPickedUp: true });
+    expect(handOutParcel(db, op, { parcelId: parcel.id, pickupCode: parcel.pickupCode, confirmPayment: true })).toMatchObject({
+      paidAtPickup: true,
+      orderPickedUp: true,
+    });
     expect(orderStatus(db, order.orderId)).toBe("picked_up");
     expect(db.$client.prepare(`select pay_at_pickup_confirmed_by from orders where id = ?`).pluck().get(order.orderId)).toBe(operator.id);
     const history = db.$client.prepare(`select to_status from order_status_history where order_id = ? order by id`).pluck().all(order.orderId);

@@ -52,10 +52,19 @@ beforeEach(() => {
   sms.length = 0;
 });
 
-const val = <T>(sql: string, ...args: unknown[]) => db.$client.prepare(sql).pluck().get(...args) as T;
+const val = <T>(sql: string, ...args: unknown[]) =>
+  db.$client
+    .prepare(sql)
+    .pluck()
+    .get(...args) as T;
 const ownerOf = (producerId: number) => actorFor(db, val<number>(`select user_id from producer_members where producer_id = ? and role = 'owner'`, producerId));
-const subsOf = (orderId: number) => db.$client.prepare(`select id, producer_id as producerId from sub_orders where order_id = ? order by id`).all(orderId) as { id: number; producerId: number }[];
-const parcelsOf = (orderId: number) => db.$client.prepare(`select id, code, status from parcels where order_id = ? order by id`).all(orderId) as { id: number; code: string; status: string }[];
+const subsOf = (orderId: number) =>
+  db.$client.prepare(`select id, producer_id as producerId from sub_orders where order_id = ? order by id`).all(orderId) as {
+    id: number;
+    producerId: number;
+  }[];
+const parcelsOf = (orderId: number) =>
+  db.$client.prepare(`select id, code, status from parcels where order_id = ? order by id`).all(orderId) as { id: number; code: string; status: string }[];
 const codeOf = (parcelId: number) => pickupCode(parcelId, val<string>(`select pickup_code_nonce from parcels where id = ?`, parcelId));
 
 /** A prepaid order (through transitionOrder, as the payment webhook does), dispatched and arrived at `pointId`. */
@@ -126,7 +135,9 @@ describe("the counter box", () => {
     expect(counterLookup(db, op, m.pointId, "0000")).toMatchObject({ kind: "tail" });
     // The group shown is this buyer's: another buyer's valid code does not hand it out (counted as a miss).
     const stranger = await waitingOrder({});
-    expect(() => handOutBuyerParcels(db, op, { pointId: m.pointId, pickupCode: codeOf(stranger.parcels[0].id), parcelId: o.parcels[0].id })).toThrow(/noParcelForCode/);
+    expect(() => handOutBuyerParcels(db, op, { pointId: m.pointId, pickupCode: codeOf(stranger.parcels[0].id), parcelId: o.parcels[0].id })).toThrow(
+      /noParcelForCode/,
+    );
     expect(parcelsOf(stranger.orderId)[0].status).toBe("arrived");
     handOutBuyerParcels(db, op, { pointId: m.pointId, pickupCode: codeOf(o.parcels[1].id), parcelId: o.parcels[0].id });
     expect(parcelsOf(o.orderId).every((p) => p.status === "picked_up")).toBe(true);
@@ -192,7 +203,10 @@ describe("the locker screen", () => {
     expect(r.slots).toHaveLength(1);
     expect(parcelsOf(o.orderId)[0].status).toBe("picked_up");
     expect(val<number | null>(`select picked_up_by from parcels where id = ?`, o.parcels[0].id)).toBeNull();
-    const batchId = val<number>(`select ol.batch_id from parcel_items pi join order_lines ol on ol.id = pi.order_line_id where pi.parcel_id = ?`, o.parcels[0].id);
+    const batchId = val<number>(
+      `select ol.batch_id from parcel_items pi join order_lines ol on ol.id = pi.order_line_id where pi.parcel_id = ?`,
+      o.parcels[0].id,
+    );
     const types = getLotChain(db, batchId).contents.map((c) => c.type);
     expect(types).toContain("pickup");
     expect(verifyLot(db, batchId).ok).toBe(true);

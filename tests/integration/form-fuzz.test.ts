@@ -63,7 +63,10 @@ const sources = new Map<string, string>();
 const ids: Record<string, string> = {};
 
 function one(sql: string, ...args: unknown[]): string {
-  const v = getDb().$client.prepare(sql).pluck().get(...args);
+  const v = getDb()
+    .$client.prepare(sql)
+    .pluck()
+    .get(...args);
   return v == null ? "999999" : String(v);
 }
 
@@ -146,7 +149,12 @@ describe("form fuzz: every action, hostile values", () => {
         const form = new URLSearchParams();
         for (const f of fields) {
           if (random() < 0.15) continue; // sometimes missing
-          const value = f === "intent" && intents.length && random() < 0.7 ? pick(intents) : round < VALUES.length ? VALUES[(round + fields.indexOf(f)) % VALUES.length] : pick(VALUES);
+          const value =
+            f === "intent" && intents.length && random() < 0.7
+              ? pick(intents)
+              : round < VALUES.length
+                ? VALUES[(round + fields.indexOf(f)) % VALUES.length]
+                : pick(VALUES);
           form.append(f, value);
           if (random() < 0.1) form.append(f, pick(VALUES)); // a field sent twice
         }
@@ -155,7 +163,12 @@ describe("form fuzz: every action, hostile values", () => {
         const o = await callRoute(mod.action, makeRequest(url, seeded.cookies[role], { method: "POST", body }), params);
         posts++;
         if (o.status >= 500) {
-          findings.push(`POST ${url} (${id}) as ${role} ${shorten(form)}: ${o.status} ${String((o.error as Error)?.stack ?? o.error).split("\n").slice(0, 4).join(" | ")}`);
+          findings.push(
+            `POST ${url} (${id}) as ${role} ${shorten(form)}: ${o.status} ${String((o.error as Error)?.stack ?? o.error)
+              .split("\n")
+              .slice(0, 4)
+              .join(" | ")}`,
+          );
         }
       }
     }
@@ -199,7 +212,14 @@ async function renderRoute(routeId: string, url: string, params: Record<string, 
       path: "/",
       loader: () => ({ locale: "zh", messagesUrl: "", user: null, unreadNotices: 0 }),
       element: createElement(Outlet),
-      children: [{ id: `routes/${routeId}`, path: url.slice(1), loader: (() => mod.loader!({ request: makeRequest(url, null), params, context: {} })) as LoaderFunction, element: createElement(mod.default) }],
+      children: [
+        {
+          id: `routes/${routeId}`,
+          path: url.slice(1),
+          loader: (() => mod.loader!({ request: makeRequest(url, null), params, context: {} })) as LoaderFunction,
+          element: createElement(mod.default),
+        },
+      ],
     },
   ];
   const handler = createStaticHandler(dataRoutes);
@@ -207,5 +227,7 @@ async function renderRoute(routeId: string, url: string, params: Record<string, 
   if (context instanceof Response) throw new Error(`render ${url}: ${context.status}`);
   const router = createStaticRouter(handler.dataRoutes, context);
   const remix = { manifest: { routes: {}, entry: { module: "", imports: [] }, url: "", version: "" }, routeModules: {}, future: {}, isSpaMode: false };
-  return renderToString(createElement(RemixContext.Provider, { value: remix as never }, createElement(StaticRouterProvider, { router, context, hydrate: false })));
+  return renderToString(
+    createElement(RemixContext.Provider, { value: remix as never }, createElement(StaticRouterProvider, { router, context, hydrate: false })),
+  );
 }

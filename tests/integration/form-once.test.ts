@@ -45,7 +45,11 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup());
 
-const count = (sqlText: string, ...args: unknown[]) => db.$client.prepare(sqlText).pluck().get(...args) as number;
+const count = (sqlText: string, ...args: unknown[]) =>
+  db.$client
+    .prepare(sqlText)
+    .pluck()
+    .get(...args) as number;
 const listingInput = (title: string): ListingInput => ({
   producerId,
   categoryId: fruit,
@@ -62,7 +66,11 @@ const listingInput = (title: string): ListingInput => ({
 async function race(jobs: OnceJob[]): Promise<{ result?: unknown; error?: string }[]> {
   const script = fileURLToPath(new URL("../helpers/once-worker.ts", import.meta.url));
   const children = jobs.map((job) =>
-    fork(script, [], { execArgv: ["--import", "tsx"], env: { ...process.env, ONCE_WORKER_INPUT: JSON.stringify({ file, job }) }, stdio: ["ignore", "inherit", "inherit", "ipc"] }),
+    fork(script, [], {
+      execArgv: ["--import", "tsx"],
+      env: { ...process.env, ONCE_WORKER_INPUT: JSON.stringify({ file, job }) },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    }),
   );
   const settled = children.map((child) => {
     let onReady!: () => void;
@@ -136,7 +144,9 @@ describe("lot and chain event", () => {
     expect(count(`select count(*) from trace_events where batch_id = ?`, first.id)).toBe(1);
 
     const raced = newFormToken();
-    const results = await race(Array.from({ length: WORKERS }, () => ({ kind: "lot" as const, userId: farmer.id, token: raced, producerId, productId: lot.productId })));
+    const results = await race(
+      Array.from({ length: WORKERS }, () => ({ kind: "lot" as const, userId: farmer.id, token: raced, producerId, productId: lot.productId })),
+    );
     expect(results.filter((r) => r.error)).toEqual([]);
     expect(new Set(results.map((r) => r.result)).size).toBe(1);
     expect(count(`select count(*) from batches where producer_id = ?`, producerId)).toBe(before + 2);

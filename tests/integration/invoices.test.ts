@@ -13,7 +13,20 @@ import { checkout } from "../../market/orders/checkout";
 import { transitionOrder } from "../../market/orders/orders";
 import { createPaymentIntent, type Stripe } from "../../market/payments/stripe";
 import { handleStripeWebhook } from "../../market/payments/webhooks";
-import { formatInvoiceNumber, issueInvoice, issueMissingInvoices, issueOrderInvoices, listOrderInvoices, loadInvoiceDocument, renderInvoicePdf, renderInvoicePdfOnThisThread, invoicePdf, invoicePdfReady, vatFor, hasCjkFont } from "../../market/invoices/invoices";
+import {
+  formatInvoiceNumber,
+  issueInvoice,
+  issueMissingInvoices,
+  issueOrderInvoices,
+  listOrderInvoices,
+  loadInvoiceDocument,
+  renderInvoicePdf,
+  renderInvoicePdfOnThisThread,
+  invoicePdf,
+  invoicePdfReady,
+  vatFor,
+  hasCjkFont,
+} from "../../market/invoices/invoices";
 import { loader as invoicePdfLoader } from "~/routes/orders.$orderId.invoices.$file";
 import { startSession } from "~/utils/session.server";
 import { closeDb } from "../../db/client";
@@ -96,7 +109,16 @@ describe("issuing", () => {
       pending_webhooks: 1,
       request: { id: null, idempotency_key: null },
       type: "payment_intent.succeeded",
-      data: { object: { ...intent, status: "succeeded", amount: order.totalFen, amount_received: order.totalFen, currency: "cny", metadata: { order_id: String(order.orderId) } } },
+      data: {
+        object: {
+          ...intent,
+          status: "succeeded",
+          amount: order.totalFen,
+          amount_received: order.totalFen,
+          currency: "cny",
+          metadata: { order_id: String(order.orderId) },
+        },
+      },
     };
     const { body, signature } = signedEvent(stripe, event);
     const result = await handleStripeWebhook(db, stripe, body, signature, TEST_WEBHOOK_SECRET);
@@ -112,7 +134,11 @@ describe("issuing", () => {
 
     // A replayed webhook, and a second call, issue nothing new.
     await handleStripeWebhook(db, stripe, body, signature, TEST_WEBHOOK_SECRET);
-    expect(issueOrderInvoices(db, order.orderId).map((i) => i.id).sort()).toEqual(invoices.map((i) => i.id).sort());
+    expect(
+      issueOrderInvoices(db, order.orderId)
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual(invoices.map((i) => i.id).sort());
     expect(listOrderInvoices(db, order.orderId)).toHaveLength(2);
   });
 
@@ -184,7 +210,9 @@ describe("numbering", () => {
     expect(rows).toHaveLength(60);
     expect(new Set(rows.map((r) => r.number)).size).toBe(60);
     for (const producerId of [m.producerB, agri.producerId]) {
-      const all = (db.$client.prepare(`select number from invoices where producer_id = ?`).pluck().all(producerId) as string[]).map(seqOf).sort((a, b) => a - b);
+      const all = (db.$client.prepare(`select number from invoices where producer_id = ?`).pluck().all(producerId) as string[])
+        .map(seqOf)
+        .sort((a, b) => a - b);
       // 1, 2, 3 … n: no gap, no repeat, and the counter agrees.
       expect(all).toEqual(Array.from({ length: all.length }, (_, i) => i + 1));
       const counter = db.$client.prepare(`select sum(last_seq) from invoice_counters where producer_id = ?`).pluck().get(producerId);
@@ -309,7 +337,11 @@ describe("a stop between the payment's commit and the invoice", () => {
     expect(subs).toHaveLength(2);
     expect(listOrderInvoices(db, orderId)).toEqual([]);
     expect(issueMissingInvoices(db)).toEqual(expect.arrayContaining(subs));
-    expect(listOrderInvoices(db, orderId).map((i) => i.subOrderId).sort()).toEqual([...subs].sort());
+    expect(
+      listOrderInvoices(db, orderId)
+        .map((i) => i.subOrderId)
+        .sort(),
+    ).toEqual([...subs].sort());
     expect(issueMissingInvoices(db)).toEqual([]);
   });
 });

@@ -43,7 +43,9 @@ const checked = (results: ({ ok: true } | { ok: false; reason: string })[]) => r
 describe("login throttle", () => {
   it(`100 parallel wrong passwords from one address (one process): at most ${THROTTLE_MAX_FAILURES} are checked`, async () => {
     const u = await account();
-    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => login(db, { phone: u.phone, password: `guess-${i}`, ip: "198.51.100.7" }, { now: T0 })));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => login(db, { phone: u.phone, password: `guess-${i}`, ip: "198.51.100.7" }, { now: T0 })),
+    );
     expect(checked(results)).toBe(THROTTLE_MAX_FAILURES);
     expect(results.filter((r) => !r.ok && r.reason === "throttled")).toHaveLength(100 - THROTTLE_MAX_FAILURES);
   });
@@ -79,7 +81,9 @@ describe("login throttle", () => {
     expect(results.filter((r) => !r.ok && r.reason === "error")).toEqual([]);
     expect(checked(results)).toBe(THROTTLE_MAX_FAILURES);
     // And the database agrees: five attempts were recorded for that pair, no more.
-    expect(db.$client.prepare(`select count(*) from login_attempts where phone = ? and ip = ?`).pluck().get(u.phone, "198.51.100.8")).toBe(THROTTLE_MAX_FAILURES);
+    expect(db.$client.prepare(`select count(*) from login_attempts where phone = ? and ip = ?`).pluck().get(u.phone, "198.51.100.8")).toBe(
+      THROTTLE_MAX_FAILURES,
+    );
   }, 60_000);
 
   it("a stranger's failures do not lock the owner out at another address", async () => {
@@ -97,7 +101,8 @@ describe("login throttle", () => {
     const u = await account();
     const ip = "198.51.100.20";
     let now = T0;
-    for (let i = 0; i < THROTTLE_MAX_FAILURES; i++) expect(await login(db, { phone: u.phone, password: "nope", ip }, { now: now++ })).toMatchObject({ reason: "bad_credentials" });
+    for (let i = 0; i < THROTTLE_MAX_FAILURES; i++)
+      expect(await login(db, { phone: u.phone, password: "nope", ip }, { now: now++ })).toMatchObject({ reason: "bad_credentials" });
     const waits: number[] = [];
     for (let round = 0; round < 8; round++) {
       const refused = await login(db, { phone: u.phone, password: u.password, ip }, { now });

@@ -14,7 +14,15 @@ import { addToCart } from "../../market/orders/cart";
 import { checkout } from "../../market/orders/checkout";
 import { buildDailyManifests, buildDueManifests, buildManifestsAs, getManifest, listManifests } from "../../logistics/manifests";
 import { planRoute } from "../../logistics/routing";
-import { actorFor, cachedPasswordHash, createCourierRoute, createDeliveryPoint, createTestDatabase, createUser, ensureTestRegions } from "../../seeds/factories";
+import {
+  actorFor,
+  cachedPasswordHash,
+  createCourierRoute,
+  createDeliveryPoint,
+  createTestDatabase,
+  createUser,
+  ensureTestRegions,
+} from "../../seeds/factories";
 import { createBuyer, createMarket, type Market } from "../helpers/orders";
 
 let db: Db;
@@ -34,7 +42,11 @@ const NOON = Date.parse(`${DATE}T12:00:00+08:00`);
 const depot = { lat: 35.76, lng: 109.42 };
 
 const q = <T>(sql: string, ...args: unknown[]) => db.$client.prepare(sql).all(...args) as T[];
-const one = <T>(sql: string, ...args: unknown[]) => db.$client.prepare(sql).pluck().get(...args) as T;
+const one = <T>(sql: string, ...args: unknown[]) =>
+  db.$client
+    .prepare(sql)
+    .pluck()
+    .get(...args) as T;
 
 let codeNo = 0;
 /**
@@ -45,7 +57,12 @@ let codeNo = 0;
 async function dispatchedOrder(pointId: number, which: ("A" | "B")[], dispatchedAt = NOON, status = "dispatched"): Promise<Record<number, number[]>> {
   const b = await createBuyer(db);
   for (const w of which) addToCart(db, b.id, w === "A" ? m.apples : m.kiwis, 1, dispatchedAt - 3_600_000);
-  const order = checkout(db, b, { contactPhone: b.phone, deliveryPointId: pointId }, { now: dispatchedAt - 3_600_000, commissionBp: 500, reservationMinutes: 30 });
+  const order = checkout(
+    db,
+    b,
+    { contactPhone: b.phone, deliveryPointId: pointId },
+    { now: dispatchedAt - 3_600_000, commissionBp: 500, reservationMinutes: 30 },
+  );
   let parcelRows = q<{ id: number; producerId: number }>(`select id, producer_id as producerId from parcels where order_id = ?`, order.orderId);
   if (parcelRows.length === 0) {
     for (const so of order.subOrders) {
@@ -55,7 +72,9 @@ async function dispatchedOrder(pointId: number, which: ("A" | "B")[], dispatched
     }
     parcelRows = q(`select id, producer_id as producerId from parcels where order_id = ?`, order.orderId);
   }
-  db.$client.prepare(`update parcels set status = ?, dispatched_at = ? where order_id = ?`).run(status, status === "awaiting_dispatch" ? null : dispatchedAt, order.orderId);
+  db.$client
+    .prepare(`update parcels set status = ?, dispatched_at = ? where order_id = ?`)
+    .run(status, status === "awaiting_dispatch" ? null : dispatchedAt, order.orderId);
   const out: Record<number, number[]> = {};
   for (const p of parcelRows) (out[p.producerId] ??= []).push(p.id);
   return out;
@@ -145,7 +164,13 @@ describe("buildDailyManifests", () => {
     expect(s.parcelCount).toBe(onRoute.length);
     expect(s.producerCount).toBe(2);
 
-    const row = db.$client.prepare(`select * from route_manifests where id = ?`).get(s.id) as { stops: string; length_m: number; construction_length_m: number; separate_length_m: number; service_date: string };
+    const row = db.$client.prepare(`select * from route_manifests where id = ?`).get(s.id) as {
+      stops: string;
+      length_m: number;
+      construction_length_m: number;
+      separate_length_m: number;
+      service_date: string;
+    };
     expect(row.service_date).toBe(DATE);
     const stops = JSON.parse(row.stops) as number[];
     expect(stops.slice().sort((a, b) => a - b)).toEqual(points.slice().sort((a, b) => a - b));
@@ -169,7 +194,9 @@ describe("buildDailyManifests", () => {
   });
 
   it("is idempotent for a day, and a rebuild takes in newly dispatched parcels and drops cancelled ones", async () => {
-    const before = q<{ id: number; stops: string; length_m: number; separate_length_m: number }>(`select id, stops, length_m, separate_length_m from route_manifests`);
+    const before = q<{ id: number; stops: string; length_m: number; separate_length_m: number }>(
+      `select id, stops, length_m, separate_length_m from route_manifests`,
+    );
     const parcelsBefore = q<{ id: number; manifest_id: number | null }>(`select id, manifest_id from parcels order by id`);
     buildDailyManifests(db, DATE, NOON + 7_200_000);
     expect(q(`select id, stops, length_m, separate_length_m from route_manifests`)).toEqual(before);

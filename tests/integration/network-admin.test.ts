@@ -49,7 +49,11 @@ function slotOf(pointId: number, size: SlotSize, chilled: boolean, nth = 0): num
 }
 
 /** An order of the buyer at the point with one parcel in the given state. */
-function parcel(pointId: number, status: ParcelStatus, opts: { slotId?: number | null; holdUntil?: number | null; size?: SlotSize; chilled?: boolean } = {}): string {
+function parcel(
+  pointId: number,
+  status: ParcelStatus,
+  opts: { slotId?: number | null; holdUntil?: number | null; size?: SlotSize; chilled?: boolean } = {},
+): string {
   const sqlite = db.$client;
   const orderId = Number(
     sqlite
@@ -58,7 +62,9 @@ function parcel(pointId: number, status: ParcelStatus, opts: { slotId?: number |
   );
   const subOrderId = Number(
     sqlite
-      .prepare(`insert into sub_orders (order_id, producer_id, status, subtotal_fen, commission_fen, producer_share_fen) values (?, ?, 'ready_for_pickup', 1000, 50, 950)`)
+      .prepare(
+        `insert into sub_orders (order_id, producer_id, status, subtotal_fen, commission_fen, producer_share_fen) values (?, ?, 'ready_for_pickup', 1000, 50, 950)`,
+      )
       .run(orderId, producerId).lastInsertRowid,
   );
   const c = `PTEST${String(++seq).padStart(5, "0")}`;

@@ -24,7 +24,11 @@ beforeAll(async () => {
 afterAll(() => cleanup());
 
 const NOW = Date.UTC(2025, 5, 1, 2, 0, 0);
-const count = (sql: string, ...args: unknown[]) => db.$client.prepare(sql).pluck().get(...args) as number;
+const count = (sql: string, ...args: unknown[]) =>
+  db.$client
+    .prepare(sql)
+    .pluck()
+    .get(...args) as number;
 
 /** Each test gets its own patch of map (1° apart) so that other tests' points are never nearest. */
 let patch = 0;
@@ -71,8 +75,17 @@ describe("feasibility", () => {
     // Fill its one slot with a parcel that arrived there.
     const other = await buyerWith([[m.apples, 1]]);
     checkout(db, other, { contactPhone: other.phone, deliveryPointId: tiny }, { now: NOW });
-    db.$client.prepare(`update parcels set status = 'arrived', slot_id = (select id from storage_slots where delivery_point_id = ?) where delivery_point_id = ?`).run(tiny, tiny);
-    expect(pointLoad(db, tiny)).toMatchObject({ parcelsHeld: 1, committed: [], freeSlots: [[0, 0, 0], [0, 0, 0]] });
+    db.$client
+      .prepare(`update parcels set status = 'arrived', slot_id = (select id from storage_slots where delivery_point_id = ?) where delivery_point_id = ?`)
+      .run(tiny, tiny);
+    expect(pointLoad(db, tiny)).toMatchObject({
+      parcelsHeld: 1,
+      committed: [],
+      freeSlots: [
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+    });
     expect(canTakeParcels(db, tiny, need)).toEqual({ ok: false, reason: "full" });
     const found = findFeasiblePoints(db, { lat: at.lat, lng: at.lng }, need, { limit: 2 });
     expect(found.map((f) => f.point.id).slice(0, 1)).toEqual([next]);
@@ -89,7 +102,10 @@ describe("feasibility", () => {
     const load = pointLoad(db, p);
     expect(load.committed).toEqual([{ size: "medium", chilled: false }]);
     expect(load.parcelsHeld).toBe(0);
-    expect(load.freeSlots).toEqual([[0, 1, 0], [0, 0, 0]]);
+    expect(load.freeSlots).toEqual([
+      [0, 1, 0],
+      [0, 0, 0],
+    ]);
     expect(canTakeParcels(db, p, [{ size: "small", chilled: false }])).toEqual({ ok: false, reason: "full" });
     db.$client.prepare(`update orders set status = 'cancelled' where id = ?`).run(orderId);
     expect(canTakeParcels(db, p, [{ size: "small", chilled: false }])).toEqual({ ok: true });
@@ -98,19 +114,37 @@ describe("feasibility", () => {
   it("a chilled parcel skips points without chilled slots (no_chilled) for the nearest with one", async () => {
     const at = area();
     const ambientOnly = point(at, 0, { slots: [{ size: "large", count: 5 }] });
-    const withFridge = point(at, 0.02, { slots: [{ size: "small", count: 1 }, { size: "medium", chilled: true, count: 1 }] });
+    const withFridge = point(at, 0.02, {
+      slots: [
+        { size: "small", count: 1 },
+        { size: "medium", chilled: true, count: 1 },
+      ],
+    });
     const chilled = [{ size: "small" as const, chilled: true }];
     expect(canTakeParcels(db, ambientOnly, chilled)).toEqual({ ok: false, reason: "no_chilled" });
     expect(canTakeParcels(db, withFridge, chilled)).toEqual({ ok: true });
     expect(findFeasiblePoints(db, at, chilled, { limit: 1 }).map((f) => f.point.id)).toEqual([withFridge]);
     // Ambient parcels may use the chilled slot when nothing else is free: two small ambient parcels fit.
-    expect(canTakeParcels(db, withFridge, [{ size: "small", chilled: false }, { size: "small", chilled: false }])).toEqual({ ok: true });
-    expect(canTakeParcels(db, withFridge, [...chilled, { size: "small", chilled: false }, { size: "small", chilled: false }])).toEqual({ ok: false, reason: "full" });
+    expect(
+      canTakeParcels(db, withFridge, [
+        { size: "small", chilled: false },
+        { size: "small", chilled: false },
+      ]),
+    ).toEqual({ ok: true });
+    expect(canTakeParcels(db, withFridge, [...chilled, { size: "small", chilled: false }, { size: "small", chilled: false }])).toEqual({
+      ok: false,
+      reason: "full",
+    });
   });
 
   it("a parcel bigger than any slot is too_big; a slot out of service makes the point full, not too small", async () => {
     const at = area();
-    const small = point(at, 0, { slots: [{ size: "small", count: 4 }, { size: "large", count: 1 }] });
+    const small = point(at, 0, {
+      slots: [
+        { size: "small", count: 4 },
+        { size: "large", count: 1 },
+      ],
+    });
     const large = [{ size: "large" as const, chilled: false }];
     expect(canTakeParcels(db, small, large)).toEqual({ ok: true });
     db.$client.prepare(`update storage_slots set out_of_service = 1 where delivery_point_id = ? and size = 'large'`).run(small);
@@ -153,7 +187,12 @@ describe("checkout and parcels", () => {
       [m.apples, 6],
       [m.kiwis, 1],
     ]);
-    const before = { apples: stockOf(db, m.apples), kiwis: stockOf(db, m.kiwis), orders: count(`select count(*) from orders`), parcels: count(`select count(*) from parcels`) };
+    const before = {
+      apples: stockOf(db, m.apples),
+      kiwis: stockOf(db, m.kiwis),
+      orders: count(`select count(*) from orders`),
+      parcels: count(`select count(*) from parcels`),
+    };
     let error: unknown;
     try {
       checkout(db, b, { contactPhone: b.phone, deliveryPointId: full }, { now: NOW });
@@ -166,7 +205,12 @@ describe("checkout and parcels", () => {
     expect(e.messageKey).toBe("pointChoice.error.unavailableTry");
     expect(e.suggestion).toMatchObject({ id: alt, name: `替代快递柜${patch}` });
     expect(e.suggestion!.km).toBeCloseTo(3.34, 1);
-    expect({ apples: stockOf(db, m.apples), kiwis: stockOf(db, m.kiwis), orders: count(`select count(*) from orders`), parcels: count(`select count(*) from parcels`) }).toEqual(before);
+    expect({
+      apples: stockOf(db, m.apples),
+      kiwis: stockOf(db, m.kiwis),
+      orders: count(`select count(*) from orders`),
+      parcels: count(`select count(*) from parcels`),
+    }).toEqual(before);
     expect(getCart(db, b.id).lines.map((l) => [l.listingId, l.quantity])).toEqual([
       [m.apples, 6],
       [m.kiwis, 1],
@@ -183,11 +227,26 @@ describe("checkout and parcels", () => {
         [m.kiwis, 2], // chilled: its own parcel
       ]);
       const result = checkout(db, b, { contactPhone: b.phone, deliveryPointId: m.pointId }, { now: NOW });
-      const order = db.$client.prepare(`select delivery_point_id as pointId, delivery_point_chosen_at as chosenAt from orders where id = ?`).get(result.orderId);
+      const order = db.$client
+        .prepare(`select delivery_point_id as pointId, delivery_point_chosen_at as chosenAt from orders where id = ?`)
+        .get(result.orderId);
       expect(order).toEqual({ pointId: m.pointId, chosenAt: NOW });
       const parcels = db.$client
-        .prepare(`select id, code, sub_order_id as subOrderId, producer_id as producerId, delivery_point_id as pointId, size, chilled, fresh, volume_cm3 as volume, status from parcels where order_id = ? order by id`)
-        .all(result.orderId) as { id: number; code: string; subOrderId: number; producerId: number; pointId: number; size: string; chilled: number; fresh: number; volume: number; status: string }[];
+        .prepare(
+          `select id, code, sub_order_id as subOrderId, producer_id as producerId, delivery_point_id as pointId, size, chilled, fresh, volume_cm3 as volume, status from parcels where order_id = ? order by id`,
+        )
+        .all(result.orderId) as {
+        id: number;
+        code: string;
+        subOrderId: number;
+        producerId: number;
+        pointId: number;
+        size: string;
+        chilled: number;
+        fresh: number;
+        volume: number;
+        status: string;
+      }[];
       expect(parcels.map((p) => [p.producerId, p.size, p.chilled, p.volume])).toEqual([
         [m.producerA, "large", 0, 72_000],
         [m.producerA, "small", 0, 9_000],

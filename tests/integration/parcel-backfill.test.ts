@@ -37,13 +37,9 @@ function oldOrder(status: string): number {
       .prepare(`insert into sub_orders (order_id, producer_id, status, subtotal_fen, commission_fen, producer_share_fen) values (?, ?, ?, 3980, 199, 3781)`)
       .run(orderId, m.producerA, status).lastInsertRowid,
   );
-  s.prepare(`insert into order_lines (order_id, sub_order_id, producer_id, listing_id, batch_id, quantity, unit_price_fen) values (?, ?, ?, ?, ?, 2, 1990)`).run(
-    orderId,
-    sub,
-    m.producerA,
-    m.apples,
-    batchId,
-  );
+  s.prepare(
+    `insert into order_lines (order_id, sub_order_id, producer_id, listing_id, batch_id, quantity, unit_price_fen) values (?, ?, ?, ?, ?, 2, 1990)`,
+  ).run(orderId, sub, m.producerA, m.apples, batchId);
   return orderId;
 }
 

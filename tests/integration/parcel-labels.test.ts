@@ -46,7 +46,10 @@ beforeAll(async () => {
   addToCart(db, buyer.id, m.kiwis, 1);
   const placed = checkout(db, buyer, { contactPhone: buyer.phone, deliveryPointId: m.pointId, payAtPickup: true });
   order = { orderId: placed.orderId, buyer: actorFor(db, buyer.id), phone: buyer.phone };
-  const subs = db.$client.prepare(`select id, producer_id as producerId from sub_orders where order_id = ?`).all(order.orderId) as { id: number; producerId: number }[];
+  const subs = db.$client.prepare(`select id, producer_id as producerId from sub_orders where order_id = ?`).all(order.orderId) as {
+    id: number;
+    producerId: number;
+  }[];
   subA = subs.find((s) => s.producerId === m.producerA)!.id;
   subB = subs.find((s) => s.producerId === m.producerB)!.id;
   dispatchSubOrder(db, ownerOf(m.producerA), subA);
@@ -71,7 +74,14 @@ describe("parcel labels", () => {
     const label = parcelLabel(db, ownerOf(m.producerA), parcel.id);
     expect(label.code).toBe(parcel.code);
     expect(label.code).toMatch(/^P[0-9A-HJKMNP-TV-Z]{9}$/);
-    expect(label).toMatchObject({ status: "dispatched", size: parcel.size, chilled: parcel.chilled === 1, fresh: parcel.fresh === 1, orderId: order.orderId, subOrderId: subA });
+    expect(label).toMatchObject({
+      status: "dispatched",
+      size: parcel.size,
+      chilled: parcel.chilled === 1,
+      fresh: parcel.fresh === 1,
+      orderId: order.orderId,
+      subOrderId: subA,
+    });
     expect(label.point).toMatchObject({ id: m.pointId, name: "测试村服务站", address: "测试村委会旁", kind: "village_station" });
     expect(label.point.openingHours).toBeTruthy();
     expect(label.routeName).toBe("洛川北线");

@@ -61,7 +61,11 @@ beforeEach(() => {
 const ownerOf = (producerId: number) =>
   actorFor(db, db.$client.prepare(`select user_id from producer_members where producer_id = ? and role = 'owner'`).pluck().get(producerId) as number);
 const one = <T>(sql: string, ...args: unknown[]) => db.$client.prepare(sql).get(...args) as T;
-const val = <T>(sql: string, ...args: unknown[]) => db.$client.prepare(sql).pluck().get(...args) as T;
+const val = <T>(sql: string, ...args: unknown[]) =>
+  db.$client
+    .prepare(sql)
+    .pluck()
+    .get(...args) as T;
 
 /** A 到站付款 order (no Stripe needed; pending_payment until the operator collects) or a paid one. */
 async function placeOrder(opts: { apples?: number; kiwis?: number; pointId?: number; paid?: boolean } = {}) {
@@ -77,7 +81,11 @@ async function placeOrder(opts: { apples?: number; kiwis?: number; pointId?: num
   return { ...order, buyer: actorFor(db, buyer.id), phone: buyer.phone };
 }
 
-const subsOf = (orderId: number) => db.$client.prepare(`select id, producer_id as producerId from sub_orders where order_id = ? order by id`).all(orderId) as { id: number; producerId: number }[];
+const subsOf = (orderId: number) =>
+  db.$client.prepare(`select id, producer_id as producerId from sub_orders where order_id = ? order by id`).all(orderId) as {
+    id: number;
+    producerId: number;
+  }[];
 const parcelsOf = (orderId: number) =>
   db.$client.prepare(`select id, code, status, slot_id as slotId, delivery_point_id as pointId from parcels where order_id = ? order by id`).all(orderId) as {
     id: number;
@@ -135,7 +143,11 @@ describe("dispatch and arrival", () => {
 
     // The buyer sees the code; another buyer does not see the order at all.
     const seen = buyerParcels(db, order.buyer, order.orderId);
-    expect(seen.find((p) => p.id === first.id)).toMatchObject({ status: "arrived", pickupCode: codeOf(first.id), qrPayload: `CUNPIN-PICKUP:${first.code}:${codeOf(first.id)}` });
+    expect(seen.find((p) => p.id === first.id)).toMatchObject({
+      status: "arrived",
+      pickupCode: codeOf(first.id),
+      qrPayload: `CUNPIN-PICKUP:${first.code}:${codeOf(first.id)}`,
+    });
     expect(() => buyerParcels(db, m.buyer as unknown as Actor, order.orderId)).toThrow(NotFoundError);
   });
 
@@ -151,7 +163,9 @@ describe("dispatch and arrival", () => {
     dispatchAll(order.orderId);
     const t0 = Date.UTC(2026, 10, 27, 2, 0, 0);
     arriveAll(order.orderId, opA, t0);
-    const rows = db.$client.prepare(`select fresh, hold_until as holdUntil, arrived_at as arrivedAt from parcels where order_id = ? order by fresh`).all(order.orderId) as {
+    const rows = db.$client
+      .prepare(`select fresh, hold_until as holdUntil, arrived_at as arrivedAt from parcels where order_id = ? order by fresh`)
+      .all(order.orderId) as {
       fresh: number;
       holdUntil: number;
       arrivedAt: number;
@@ -254,7 +268,10 @@ describe("hand-out rules", () => {
     const [p1, p2] = parcelsOf(order.orderId);
     expect(operatorParcels(db, opA).arrived.find((x) => x.id === p1.id)?.payDueFen).toBe(order.totalFen);
     expect(() => handOutParcel(db, opA, { parcelId: p1.id, pickupCode: codeOf(p1.id) })).toThrow(/confirmPayment/);
-    expect(handOutParcel(db, opA, { parcelId: p1.id, pickupCode: codeOf(p1.id), confirmPayment: true })).toMatchObject({ paidAtPickup: true, orderPickedUp: false });
+    expect(handOutParcel(db, opA, { parcelId: p1.id, pickupCode: codeOf(p1.id), confirmPayment: true })).toMatchObject({
+      paidAtPickup: true,
+      orderPickedUp: false,
+    });
     expect(orderStatus(db, order.orderId)).toBe("ready_for_pickup");
     expect(val<number>(`select pay_at_pickup_confirmed_by from orders where id = ?`, order.orderId)).toBe(opA.id);
     expect(val<number>(`select count(*) from invoices i join sub_orders s on s.id = i.sub_order_id where s.order_id = ?`, order.orderId)).toBe(2);
@@ -301,13 +318,20 @@ describe("holding period", () => {
     expect(parcelsOf(order.orderId)[0].status).toBe("arrived");
     sweepHolding(db, holdUntil - 22 * HOUR);
     expect(reminderAt()).toBe(holdUntil - 23 * HOUR); // once
-    expect(sms.filter((s) => s.phone === order.phone).map((s) => s.text).join()).toContain(codeOf(p.id));
+    expect(
+      sms
+        .filter((s) => s.phone === order.phone)
+        .map((s) => s.text)
+        .join(),
+    ).toContain(codeOf(p.id));
     expect(val<number>(`select count(*) from notifications where user_id = ? and message_key = 'parcels.notice.reminder'`, order.buyer.id)).toBe(1);
 
     expect(sweepHolding(db, holdUntil + 1).flagged).toBeGreaterThanOrEqual(1);
     expect(parcelsOf(order.orderId)[0].status).toBe("return_flagged");
     expect(val<number>(`select count(*) from notifications where user_id = ? and message_key = 'parcels.notice.returnFlagged'`, order.buyer.id)).toBe(1);
-    expect(val<number>(`select count(*) from notifications where user_id = ? and message_key = 'parcels.notice.returnFlaggedProducer'`, ownerOf(m.producerA).id)).toBeGreaterThan(0);
+    expect(
+      val<number>(`select count(*) from notifications where user_id = ? and message_key = 'parcels.notice.returnFlaggedProducer'`, ownerOf(m.producerA).id),
+    ).toBeGreaterThan(0);
     expect(operatorParcels(db, opA, {}, holdUntil + 2).flagged.map((x) => x.id)).toContain(p.id);
 
     // The slot stays taken until the parcel leaves.
@@ -362,7 +386,9 @@ describe("a full point", () => {
     // Nothing moved.
     expect(parcelsOf(second.orderId)[0]).toMatchObject({ status: "awaiting_dispatch", pointId: tiny, slotId: null });
     expect(val<number>(`select delivery_point_id from orders where id = ?`, second.orderId)).toBe(tiny);
-    expect(one<{ link: string }>(`select link from notifications where user_id = ? and message_key = 'parcels.notice.pointChange'`, second.buyer.id).link).toBe(`/orders/${second.orderId}`);
+    expect(one<{ link: string }>(`select link from notifications where user_id = ? and message_key = 'parcels.notice.pointChange'`, second.buyer.id).link).toBe(
+      `/orders/${second.orderId}`,
+    );
     // Dispatching again does not propose twice.
     expect(dispatchAll(second.orderId)[0].proposal?.changeId).toBe(change.id);
     expect(val<number>(`select count(*) from delivery_point_changes where order_id = ?`, second.orderId)).toBe(1);
@@ -372,7 +398,10 @@ describe("a full point", () => {
     expect(pendingPointChanges(db, second.buyer, second.orderId).map((c) => c.id)).toEqual([change.id]);
     respondToPointChange(db, second.buyer, change.id, true);
     expect(() => respondToPointChange(db, second.buyer, change.id, true)).toThrow(/changeAnswered/);
-    expect(one(`select consented_by as by, consented_at is not null as at from delivery_point_changes where id = ?`, change.id)).toEqual({ by: second.buyer.id, at: 1 });
+    expect(one(`select consented_by as by, consented_at is not null as at from delivery_point_changes where id = ?`, change.id)).toEqual({
+      by: second.buyer.id,
+      at: 1,
+    });
     expect(val<number>(`select delivery_point_id from orders where id = ?`, second.orderId)).toBe(change.toPointId);
     expect(parcelsOf(second.orderId)[0]).toMatchObject({ status: "awaiting_dispatch", pointId: change.toPointId });
     expect(val<number>(`select count(*) from parcel_events where parcel_id = ? and kind = 'point_changed'`, parcelsOf(second.orderId)[0].id)).toBe(1);
@@ -382,7 +411,15 @@ describe("a full point", () => {
   });
 
   it("a declined proposal leaves the parcel waiting for its own point until space frees up", async () => {
-    const tiny = createDeliveryPoint(db, { kind: "village_station", name: "戊村小站", address: "戊村", lat: 34.4, lng: 108.7, operatorUserIds: [opA.id], slots: [{ size: "large", count: 2 }] });
+    const tiny = createDeliveryPoint(db, {
+      kind: "village_station",
+      name: "戊村小站",
+      address: "戊村",
+      lat: 34.4,
+      lng: 108.7,
+      operatorUserIds: [opA.id],
+      slots: [{ size: "large", count: 2 }],
+    });
     invalidateNetwork();
     const first = await placeOrder({ paid: true, pointId: tiny });
     const second = await placeOrder({ paid: true, pointId: tiny });

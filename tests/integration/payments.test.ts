@@ -55,7 +55,14 @@ async function placeOrder(opts: { now?: number; apples?: number; kiwis?: number 
 /** The event Stripe would send for this intent, with the intent's state at that moment. */
 async function intentEvent(type: string, piId: string, order: { id: number; totalFen: number }, status: Stripe.PaymentIntent.Status) {
   const pi = await stripe.paymentIntents.retrieve(piId); // a real stripe-mock object, then Stripe's state for it
-  const object = { ...pi, status, amount: order.totalFen, amount_received: status === "succeeded" ? order.totalFen : 0, currency: "cny", metadata: { order_id: String(order.id) } };
+  const object = {
+    ...pi,
+    status,
+    amount: order.totalFen,
+    amount_received: status === "succeeded" ? order.totalFen : 0,
+    currency: "cny",
+    metadata: { order_id: String(order.id) },
+  };
   return {
     id: `evt_${type.replace(/\W/g, "_")}_${order.id}_${Date.now()}`,
     object: "event",

@@ -108,7 +108,9 @@ function parcelInSlot(pointId: number, slot: number, status: "arrived" | "picked
   );
   const subOrderId = Number(
     s
-      .prepare(`insert into sub_orders (order_id, producer_id, status, subtotal_fen, commission_fen, producer_share_fen) values (?, ?, 'ready_for_pickup', 1000, 50, 950)`)
+      .prepare(
+        `insert into sub_orders (order_id, producer_id, status, subtotal_fen, commission_fen, producer_share_fen) values (?, ?, 'ready_for_pickup', 1000, 50, 950)`,
+      )
       .run(orderId, producerId).lastInsertRowid,
   );
   return Number(
@@ -154,7 +156,13 @@ describe("creating points and adding slots", () => {
     const locker = createPoint(db, admin, lockerInput());
     const station = createPoint(db, admin, stationInput());
     expect(codesOf(locker)).toEqual([]);
-    expect(pointForAdmin(db, admin, station).point).toMatchObject({ kind: "village_station", parcelCapacity: 30, villageId, courierRouteId: routeId, active: true });
+    expect(pointForAdmin(db, admin, station).point).toMatchObject({
+      kind: "village_station",
+      parcelCapacity: 30,
+      villageId,
+      courierRouteId: routeId,
+      active: true,
+    });
     expect(pointForAdmin(db, admin, locker).point.parcelCapacity).toBeNull();
 
     expect(addSlots(db, admin, locker, { size: "small", chilled: false, count: 19 })).toHaveLength(19);
@@ -174,7 +182,14 @@ describe("creating points and adding slots", () => {
   });
 
   it("continues the numbering of a point the seeds' factory made (shared slot-making code)", () => {
-    const seeded = createDeliveryPoint(db, { kind: "village_station", countyId, slots: [{ size: "small", count: 21 }, { size: "medium", chilled: true, count: 1 }] });
+    const seeded = createDeliveryPoint(db, {
+      kind: "village_station",
+      countyId,
+      slots: [
+        { size: "small", count: 21 },
+        { size: "medium", chilled: true, count: 1 },
+      ],
+    });
     expect(codesOf(seeded).slice(19)).toEqual(["1-20", "2-01", "冷柜-01"]);
     expect(addSlots(db, admin, seeded, { size: "small", chilled: false, count: 2 })).toEqual(["2-02", "2-03"]);
     expect(addSlots(db, admin, seeded, { size: "small", chilled: true, count: 1 })).toEqual(["冷柜-02"]);

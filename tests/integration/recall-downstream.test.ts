@@ -41,7 +41,11 @@ let farmerA: Actor;
 let batchId: number;
 const sms: { phone: string; text: string }[] = [];
 
-const val = <T>(sql: string, ...args: unknown[]) => db.$client.prepare(sql).pluck().get(...args) as T;
+const val = <T>(sql: string, ...args: unknown[]) =>
+  db.$client
+    .prepare(sql)
+    .pluck()
+    .get(...args) as T;
 const parcelsOf = (orderId: number) =>
   db.$client.prepare(`select id, code, status, slot_id as slotId, pickup_code_nonce as nonce from parcels where order_id = ? order by id`).all(orderId) as {
     id: number;
@@ -138,7 +142,9 @@ describe("a recall while parcels are on the road", () => {
     const code = parcelsOf(onRoad.orderId)[0].code;
     const manifestId = Number(
       db.$client
-        .prepare(`insert into route_manifests (courier_route_id, service_date, stops, construction_length_m, length_m, separate_length_m, created_at) values ((select courier_route_id from delivery_points where id = ?), '2000-01-01', ?, 0, 0, 0, ?)`)
+        .prepare(
+          `insert into route_manifests (courier_route_id, service_date, stops, construction_length_m, length_m, separate_length_m, created_at) values ((select courier_route_id from delivery_points where id = ?), '2000-01-01', ?, 0, 0, 0, ?)`,
+        )
         .run(m.pointId, JSON.stringify([m.pointId]), Date.now()).lastInsertRowid,
     );
     db.$client.prepare(`update parcels set manifest_id = ? where order_id = ?`).run(manifestId, onRoad.orderId);
@@ -221,13 +227,16 @@ describe("recall refunds", () => {
     expect(second.succeeded).toBe(0);
     expect(second.failed).toHaveLength(1);
     const rows = db.$client
-      .prepare(`select order_line_id as lineId, count(*) as n, sum(status = 'succeeded') as ok from refunds where recall_id = ? and method = 'stripe' group by order_line_id`)
+      .prepare(
+        `select order_line_id as lineId, count(*) as n, sum(status = 'succeeded') as ok from refunds where recall_id = ? and method = 'stripe' group by order_line_id`,
+      )
       .all(recallId) as { lineId: number; n: number; ok: number }[];
     expect(rows).toHaveLength(4); // onRoad, atProducer, onShelf, later
     const laterLine = val<number>(`select id from order_lines where order_id = ?`, later.orderId);
     for (const r of rows) expect(r).toMatchObject({ n: 1, ok: r.lineId === laterLine ? 0 : 1 });
     // Each call carried the deterministic per-line key, so a crash between Stripe and us is replayed, not doubled.
-    for (const call of spy.mock.calls) expect((call[1] as { idempotencyKey: string }).idempotencyKey).toMatch(new RegExp(`^recall_${recallId}_line_\\d+(_\\d)?$`));
+    for (const call of spy.mock.calls)
+      expect((call[1] as { idempotencyKey: string }).idempotencyKey).toMatch(new RegExp(`^recall_${recallId}_line_\\d+(_\\d)?$`));
     spy.mockRestore();
 
     // The whole order was the recalled lot: refunded in full, order refunded, buyer told once, visible on the order.
@@ -274,7 +283,8 @@ describe("the recall report and the recall's end", () => {
   it("carries the regulator's KDEs; the buyer's full phone for inspectors only", () => {
     const full = recallReportFor(db, inspector, recallId).csv;
     const [header, ...rows] = full.slice(1).trimEnd().split("\r\n");
-    for (const col of ["召回编号", "召回级别", "召回原因", "包裹码", "自提点", "经手站点人员", "发货时间", "到站时间", "取货时间", "发票号码", "买家电话"]) expect(header).toContain(col);
+    for (const col of ["召回编号", "召回级别", "召回原因", "包裹码", "自提点", "经手站点人员", "发货时间", "到站时间", "取货时间", "发票号码", "买家电话"])
+      expect(header).toContain(col);
     expect(header).not.toContain("脱敏");
     const line = rows.find((r) => r.includes(parcelsOf(onRoad.orderId)[0].code))!;
     expect(line).toContain(onRoad.phone);

@@ -9,7 +9,16 @@ import { loadAuthUser } from "../../market/accounts/accounts";
 import type { Actor } from "../../core/permissions";
 import { addToCart } from "../../market/orders/cart";
 import { checkout } from "../../market/orders/checkout";
-import { answerDispute, completeOrdersPastDisputeWindow, decideDispute, getDispute, getDisputeForViewer, listDisputesForAdmin, openDispute, DISPUTE_WINDOW_MS } from "../../market/orders/disputes";
+import {
+  answerDispute,
+  completeOrdersPastDisputeWindow,
+  decideDispute,
+  getDispute,
+  getDisputeForViewer,
+  listDisputesForAdmin,
+  openDispute,
+  DISPUTE_WINDOW_MS,
+} from "../../market/orders/disputes";
 import { transitionOrder } from "../../market/orders/orders";
 import { producerRating, rateSubOrder } from "../../market/orders/ratings";
 import { listRefunds, refundableFen, refundSubOrder } from "../../market/orders/refunds";
@@ -61,7 +70,9 @@ async function paidOrder(until: "paid" | "picked_up" = "paid", pickedUpAt = Date
   addToCart(db, b.id, m.kiwis, 1); // 3333
   const order = checkout(db, b, { contactPhone: b.phone, deliveryPointId: m.pointId });
   const pi = await createPaymentIntent(db, stripe, order.orderId);
-  expect(applyPaymentOutcome(db, { paymentIntentId: pi.id, outcome: "succeeded", amount: order.totalFen, currency: "cny", source: "webhook" }).action).toBe("paid");
+  expect(applyPaymentOutcome(db, { paymentIntentId: pi.id, outcome: "succeeded", amount: order.totalFen, currency: "cny", source: "webhook" }).action).toBe(
+    "paid",
+  );
   if (until === "picked_up") {
     transitionOrder(db, order.orderId, "in_fulfilment", "producer");
     transitionOrder(db, order.orderId, "ready_for_pickup", "producer");
@@ -109,11 +120,16 @@ describe("refundSubOrder", () => {
     expect(payout.transferred.length).toBe(2);
     const spy = vi.spyOn(stripe.transfers, "createReversal");
     const r = await refundSubOrder(db, stripe, admin, subA.id, 1000, "goodwill");
-    const share = db.$client.prepare(`select producer_share_fen as share, subtotal_fen as subtotal, stripe_transfer_id as tr from sub_orders where id = ?`).get(subA.id) as { share: number; subtotal: number; tr: string };
+    const share = db.$client
+      .prepare(`select producer_share_fen as share, subtotal_fen as subtotal, stripe_transfer_id as tr from sub_orders where id = ?`)
+      .get(subA.id) as { share: number; subtotal: number; tr: string };
     const expected = Math.floor((1000 * share.share) / share.subtotal);
     expect(spy).toHaveBeenCalledWith(share.tr, expect.objectContaining({ amount: expected }), { idempotencyKey: `reversal_${r.refundId}` });
     spy.mockRestore();
-    const row = db.$client.prepare(`select reversed_fen as reversed, stripe_transfer_reversal_id as id from refunds where id = ?`).get(r.refundId) as { reversed: number; id: string };
+    const row = db.$client.prepare(`select reversed_fen as reversed, stripe_transfer_reversal_id as id from refunds where id = ?`).get(r.refundId) as {
+      reversed: number;
+      id: string;
+    };
     expect(row.reversed).toBe(expected);
     expect(row.id).toMatch(/^trr_/);
     // Reconcile does not reverse this refund a second time.
@@ -149,7 +165,9 @@ describe("refundSubOrder", () => {
     const c = await refundSubOrder(db, stripe, admin, subB.id, 2000, "cancelled");
     expect(c).toMatchObject({ subOrderRefunded: true, orderRefunded: true });
     expect(orderStatus(db, order.orderId)).toBe("refunded");
-    const last = db.$client.prepare(`select from_status, to_status, source from order_status_history where order_id = ? order by id desc limit 1`).get(order.orderId);
+    const last = db.$client
+      .prepare(`select from_status, to_status, source from order_status_history where order_id = ? order by id desc limit 1`)
+      .get(order.orderId);
     expect(last).toEqual({ from_status: "paid", to_status: "refunded", source: "admin" });
     await expect(refundSubOrder(db, stripe, admin, subB.id, 1, "other")).rejects.toBeInstanceOf(DomainRuleError);
   });
@@ -172,10 +190,15 @@ describe("a full refund stops the sub-order's parcels", () => {
 
   type ParcelRow = { id: number; code: string; status: string; slotId: number | null; subOrderId: number };
   const parcelsOf = (orderId: number) =>
-    db.$client.prepare(`select id, code, status, slot_id as slotId, sub_order_id as subOrderId from parcels where order_id = ? order by id`).all(orderId) as ParcelRow[];
+    db.$client
+      .prepare(`select id, code, status, slot_id as slotId, sub_order_id as subOrderId from parcels where order_id = ? order by id`)
+      .all(orderId) as ParcelRow[];
   const parcelOf = (orderId: number, subOrderId: number) => parcelsOf(orderId).find((p) => p.subOrderId === subOrderId)!;
   const occupying = (slotId: number) =>
-    db.$client.prepare(`select count(*) from parcels where slot_id = ? and status in ('dispatched', 'arrived', 'return_flagged')`).pluck().get(slotId) as number;
+    db.$client
+      .prepare(`select count(*) from parcels where slot_id = ? and status in ('dispatched', 'arrived', 'return_flagged')`)
+      .pluck()
+      .get(slotId) as number;
   const eventsOf = (parcelId: number) => db.$client.prepare(`select kind from parcel_events where parcel_id = ? order by id`).pluck().all(parcelId) as string[];
 
   /** Checkout, then paid the way Stripe pays: a signed payment_intent.succeeded through the webhook handler. */
@@ -185,8 +208,25 @@ describe("a full refund stops the sub-order's parcels", () => {
     addToCart(db, b.id, m.kiwis, 1); // 3333
     const order = checkout(db, b, { contactPhone: b.phone, deliveryPointId: m.pointId });
     const pi = await createPaymentIntent(db, stripe, order.orderId);
-    const object = { ...(await stripe.paymentIntents.retrieve(pi.id)), status: "succeeded", amount: order.totalFen, amount_received: order.totalFen, currency: "cny", metadata: { order_id: String(order.orderId) } };
-    const event = { id: `evt_refund_parcels_${order.orderId}`, object: "event", api_version: "2026-10-28.endive", created: Math.floor(Date.now() / 1000), livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type: "payment_intent.succeeded", data: { object } };
+    const object = {
+      ...(await stripe.paymentIntents.retrieve(pi.id)),
+      status: "succeeded",
+      amount: order.totalFen,
+      amount_received: order.totalFen,
+      currency: "cny",
+      metadata: { order_id: String(order.orderId) },
+    };
+    const event = {
+      id: `evt_refund_parcels_${order.orderId}`,
+      object: "event",
+      api_version: "2026-10-28.endive",
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      type: "payment_intent.succeeded",
+      data: { object },
+    };
     const { body, signature } = signedEvent(stripe, event, TEST_WEBHOOK_SECRET);
     expect(await handleStripeWebhook(db, stripe, body, signature, TEST_WEBHOOK_SECRET)).toMatchObject({ status: 200, duplicate: false });
     expect(orderStatus(db, order.orderId)).toBe("paid");
@@ -276,9 +316,14 @@ describe("disputes", () => {
   it("partial refund and rejection", async () => {
     const one = await paidOrder("picked_up");
     const d1 = openDispute(db, one.buyer, one.subB.id, { kind: "quantity", body: "少了一个" });
-    await expect(decideDispute(db, stripe, admin, d1, { outcome: "partial", amountFen: 99999 }, "")).rejects.toMatchObject({ messageKey: "refunds.error.tooMuch" });
+    await expect(decideDispute(db, stripe, admin, d1, { outcome: "partial", amountFen: 99999 }, "")).rejects.toMatchObject({
+      messageKey: "refunds.error.tooMuch",
+    });
     expect(getDispute(db, d1)!.status).toBe("open");
-    expect(await decideDispute(db, stripe, admin, d1, { outcome: "partial", amountFen: 1111 }, "退一个")).toEqual({ status: "refunded_partial", refundedFen: 1111 });
+    expect(await decideDispute(db, stripe, admin, d1, { outcome: "partial", amountFen: 1111 }, "退一个")).toEqual({
+      status: "refunded_partial",
+      refundedFen: 1111,
+    });
     expect(refundableFen(db, one.subB.id)).toBe(3333 - 1111);
 
     const two = await paidOrder("picked_up");
@@ -300,12 +345,18 @@ describe("disputes", () => {
 
   it("only the buyer, only after pickup, only within 7 days", async () => {
     const notYet = await paidOrder("paid");
-    expect(() => openDispute(db, notYet.buyer, notYet.subA.id, { kind: "quality", body: "x" })).toThrow(expect.objectContaining({ messageKey: "disputes.error.notPickedUp" }));
+    expect(() => openDispute(db, notYet.buyer, notYet.subA.id, { kind: "quality", body: "x" })).toThrow(
+      expect.objectContaining({ messageKey: "disputes.error.notPickedUp" }),
+    );
     const old = await paidOrder("picked_up", Date.now() - DISPUTE_WINDOW_MS - 60_000);
-    expect(() => openDispute(db, old.buyer, old.subA.id, { kind: "quality", body: "x" })).toThrow(expect.objectContaining({ messageKey: "disputes.error.tooLate" }));
+    expect(() => openDispute(db, old.buyer, old.subA.id, { kind: "quality", body: "x" })).toThrow(
+      expect.objectContaining({ messageKey: "disputes.error.tooLate" }),
+    );
     const fresh = await paidOrder("picked_up");
     expect(() => openDispute(db, farmerA, fresh.subA.id, { kind: "quality", body: "x" })).toThrow(ForbiddenError);
-    expect(() => openDispute(db, fresh.buyer, fresh.subA.id, { kind: "quality", body: "  " })).toThrow(expect.objectContaining({ messageKey: "disputes.error.body" }));
+    expect(() => openDispute(db, fresh.buyer, fresh.subA.id, { kind: "quality", body: "  " })).toThrow(
+      expect.objectContaining({ messageKey: "disputes.error.body" }),
+    );
   });
 });
 

@@ -113,7 +113,13 @@ describe("production with the real Stripe API", () => {
     expect(() => requireSecrets({ ...live, SESSION_SECRET: "s".repeat(32), TRACE_KEY_SECRET: "t".repeat(32) })).toThrow(/^STRIPE_WEBHOOK_SECRET must be set/);
     expect(fs.existsSync(dir)).toBe(false);
     // All three set: it starts (the pickup-code key is derived from the session secret, no file).
-    const set = { ...live, DATABASE_PATH: path.join(dir, "cunpin.db"), SESSION_SECRET: "s".repeat(32), TRACE_KEY_SECRET: "t".repeat(32), STRIPE_WEBHOOK_SECRET: "whsec_from_dashboard" };
+    const set = {
+      ...live,
+      DATABASE_PATH: path.join(dir, "cunpin.db"),
+      SESSION_SECRET: "s".repeat(32),
+      TRACE_KEY_SECRET: "t".repeat(32),
+      STRIPE_WEBHOOK_SECRET: "whsec_from_dashboard",
+    };
     expect(resolveSecrets(set)).toMatchObject({ STRIPE_WEBHOOK_SECRET: "whsec_from_dashboard" });
     expect(fs.existsSync(dir)).toBe(false);
     // stripe-mock (the demo), or no Stripe key at all: generated secrets are fine.
@@ -171,10 +177,24 @@ describe("POST /webhooks/stripe without STRIPE_WEBHOOK_SECRET set", () => {
         pending_webhooks: 1,
         request: { id: null, idempotency_key: null },
         type: "payment_intent.succeeded",
-        data: { object: { ...(await stripe.paymentIntents.retrieve(pi.id)), id: pi.id, status: "succeeded", amount: order.totalFen, amount_received: order.totalFen, currency: "cny", metadata: { order_id: String(order.orderId) } } },
+        data: {
+          object: {
+            ...(await stripe.paymentIntents.retrieve(pi.id)),
+            id: pi.id,
+            status: "succeeded",
+            amount: order.totalFen,
+            amount_received: order.totalFen,
+            currency: "cny",
+            metadata: { order_id: String(order.orderId) },
+          },
+        },
       };
       const { body, signature } = signedEvent(stripe, forged, OLD_PUBLIC_WEBHOOK_SECRET);
-      const request = new Request("http://localhost/webhooks/stripe", { method: "POST", body, headers: { "content-type": "application/json", "stripe-signature": signature } });
+      const request = new Request("http://localhost/webhooks/stripe", {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/json", "stripe-signature": signature },
+      });
       const res = (await action({ request, params: {}, context: {} })) as Response;
       expect(res.status).toBe(400);
       expect(orderStatus(db, order.orderId)).toBe("pending_payment");

@@ -37,7 +37,11 @@ let farmerB: Actor;
 
 const ownerOf = (producerId: number) =>
   db.$client.prepare(`select user_id from producer_members where producer_id = ? order by user_id limit 1`).pluck().get(producerId) as number;
-const count = (sql: string, ...args: unknown[]) => db.$client.prepare(sql).pluck().get(...args) as number;
+const count = (sql: string, ...args: unknown[]) =>
+  db.$client
+    .prepare(sql)
+    .pluck()
+    .get(...args) as number;
 
 beforeAll(async () => {
   ({ db, file, cleanup } = createTestDatabase());
@@ -81,7 +85,9 @@ describe("copy a listing", () => {
       ["75mm", 2990, 4],
       ["80mm", 3490, 6],
     ]);
-    expect(count(`select count(*) from listing_batches where listing_id = ?`, copy)).toBe(count(`select count(*) from listing_batches where listing_id = ?`, source));
+    expect(count(`select count(*) from listing_batches where listing_id = ?`, copy)).toBe(
+      count(`select count(*) from listing_batches where listing_id = ?`, source),
+    );
   });
 
   it("refuses another producer's listing and copies nothing", () => {
@@ -158,7 +164,12 @@ describe("variants", () => {
     expect(() => setListingVariants(db, farmerA, listing, [{ name: "10斤", priceFen: 5000, stock: 2 }])).toThrow(DomainRuleError);
     expect(listVariants(db, listing).map((x) => x.name)).toEqual(["5斤"]);
     expect(() => setListingVariants(db, farmerB, listing, [])).toThrow(ForbiddenError);
-    expect(() => setListingVariants(db, farmerA, listing, [{ name: "a", priceFen: 1, stock: 1 }, { name: "a", priceFen: 2, stock: 1 }])).toThrow(DomainRuleError);
+    expect(() =>
+      setListingVariants(db, farmerA, listing, [
+        { name: "a", priceFen: 1, stock: 1 },
+        { name: "a", priceFen: 2, stock: 1 },
+      ]),
+    ).toThrow(DomainRuleError);
   });
 
   it("listings without variants keep working unchanged", async () => {
@@ -224,7 +235,12 @@ describe("bulk price and stock", () => {
   it("saves every row in one transaction", () => {
     const a = appleListing(10);
     const b = appleListing(20);
-    expect(bulkUpdatePriceStock(db, farmerA, [{ listingId: a, priceFen: 1234, stock: 11 }, { listingId: b, priceFen: 5678, stock: 22 }])).toBe(2);
+    expect(
+      bulkUpdatePriceStock(db, farmerA, [
+        { listingId: a, priceFen: 1234, stock: 11 },
+        { listingId: b, priceFen: 5678, stock: 22 },
+      ]),
+    ).toBe(2);
     expect(db.$client.prepare(`select price_fen, stock from listings where id in (?, ?) order by id`).raw().all(a, b)).toEqual([
       [1234, 11],
       [5678, 22],
@@ -234,7 +250,12 @@ describe("bulk price and stock", () => {
   it("one listing of another producer in the rows: forbidden and nothing changes", () => {
     const a = appleListing(10);
     const price = count(`select price_fen from listings where id = ?`, a);
-    expect(() => bulkUpdatePriceStock(db, farmerA, [{ listingId: a, priceFen: 1, stock: 1 }, { listingId: m.kiwis, priceFen: 1, stock: 1 }])).toThrow(ForbiddenError);
+    expect(() =>
+      bulkUpdatePriceStock(db, farmerA, [
+        { listingId: a, priceFen: 1, stock: 1 },
+        { listingId: m.kiwis, priceFen: 1, stock: 1 },
+      ]),
+    ).toThrow(ForbiddenError);
     expect(count(`select price_fen from listings where id = ?`, a)).toBe(price);
     expect(count(`select stock from listings where id = ?`, a)).toBe(10);
   });
@@ -244,7 +265,10 @@ describe("bulk price and stock", () => {
     const withSizes = appleListing();
     setListingVariants(db, farmerA, withSizes, [{ name: "1斤", priceFen: 1000, stock: 3 }]);
     expect(() =>
-      bulkUpdatePriceStock(db, farmerA, [{ listingId: a, priceFen: 999, stock: 9 }, { listingId: withSizes, priceFen: 1, stock: 50 }]),
+      bulkUpdatePriceStock(db, farmerA, [
+        { listingId: a, priceFen: 999, stock: 9 },
+        { listingId: withSizes, priceFen: 1, stock: 50 },
+      ]),
     ).toThrow(DomainRuleError);
     expect(count(`select stock from listings where id = ?`, a)).toBe(10);
     expect(count(`select stock from listings where id = ?`, withSizes)).toBe(3);
@@ -342,4 +366,3 @@ describe("the order page's refunds", () => {
     expect(expectedPickupDate(Date.UTC(2026, 2, 30, 23, 30))).toEqual({ iso: "2026-04-02", month: 4, day: 2 });
   });
 });
-

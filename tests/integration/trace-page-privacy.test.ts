@@ -28,9 +28,15 @@ async function lotWithSales(name: string, parcels: number, onChain: number, buye
   const lot = createLotWithChain(db, { producerId, productName: name });
   const s = db.$client;
   const listingId = await createListing(db, { producerId, title: `${name} 5斤装`, productName: name, batch: false, status: "draft" });
-  const insertOrder = s.prepare(`insert into orders (buyer_id, status, total_fen, contact_phone, delivery_point_id) values (?, 'picked_up', 1000, '13800000000', ?)`);
-  const insertSub = s.prepare(`insert into sub_orders (order_id, producer_id, status, subtotal_fen, commission_fen, producer_share_fen) values (?, ?, 'picked_up', 1000, 50, 950)`);
-  const insertLine = s.prepare(`insert into order_lines (order_id, sub_order_id, producer_id, listing_id, batch_id, quantity, unit_price_fen, picked_up_at) values (?, ?, ?, ?, ?, 1, 1000, ?)`);
+  const insertOrder = s.prepare(
+    `insert into orders (buyer_id, status, total_fen, contact_phone, delivery_point_id) values (?, 'picked_up', 1000, '13800000000', ?)`,
+  );
+  const insertSub = s.prepare(
+    `insert into sub_orders (order_id, producer_id, status, subtotal_fen, commission_fen, producer_share_fen) values (?, ?, 'picked_up', 1000, 50, 950)`,
+  );
+  const insertLine = s.prepare(
+    `insert into order_lines (order_id, sub_order_id, producer_id, listing_id, batch_id, quantity, unit_price_fen, picked_up_at) values (?, ?, ?, ?, ?, 1, 1000, ?)`,
+  );
   const insertParcel = s.prepare(
     `insert into parcels (code, order_id, sub_order_id, producer_id, delivery_point_id, size, volume_cm3, status, dispatched_at, arrived_at, picked_up_at) values (?, ?, ?, ?, ?, 'small', 1000, 'picked_up', ?, ?, ?)`,
   );
@@ -47,7 +53,11 @@ async function lotWithSales(name: string, parcels: number, onChain: number, buye
     }
   })();
   for (let i = 0; i < onChain; i++) {
-    recordPlatformEvent(db, lot.batchId, { type: "arrival", occurredAt: t - 1_800_000, payload: { receivedBy: "隐私测试服务站", orderId: String(i + 1), place: { lat: POINT_LAT, lng: 109.4, name: "隐私测试服务站" } } });
+    recordPlatformEvent(db, lot.batchId, {
+      type: "arrival",
+      occurredAt: t - 1_800_000,
+      payload: { receivedBy: "隐私测试服务站", orderId: String(i + 1), place: { lat: POINT_LAT, lng: 109.4, name: "隐私测试服务站" } },
+    });
     recordPlatformEvent(db, lot.batchId, { type: "pickup", occurredAt: t, payload: { orderId: String(i + 1), pickupPoint: "隐私测试服务站" } });
   }
   return lot;
@@ -64,7 +74,9 @@ beforeAll(async () => {
   farmerId = (await createUser(db, { roles: ["farmer"] })).id;
   producerId = createProducer(db, { ownerUserId: farmerId, villageId: village, nameZh: "隐私测试合作社" });
   pointId = Number(
-    db.$client.prepare(`insert into delivery_points (kind, name, address, lat, lng) values ('village_station', '隐私测试服务站', '村委会旁', ?, 109.4)`).run(POINT_LAT).lastInsertRowid,
+    db.$client
+      .prepare(`insert into delivery_points (kind, name, address, lat, lng) values ('village_station', '隐私测试服务站', '村委会旁', ?, 109.4)`)
+      .run(POINT_LAT).lastInsertRowid,
   );
   buyerA = { id: (await createUser(db, { roles: ["buyer"] })).id, roles: ["buyer"] };
   buyerB = { id: (await createUser(db, { roles: ["buyer"] })).id, roles: ["buyer"] };

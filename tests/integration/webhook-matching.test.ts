@@ -65,7 +65,11 @@ async function deliver(type: string, intent: Partial<Stripe.PaymentIntent> & { i
   };
   const { body, signature } = signedEvent(stripe, event, webhookSecret());
   const headers = new Headers({ "content-type": "application/json", "stripe-signature": signature });
-  const res = (await webhookAction({ request: new Request("http://localhost/webhooks/stripe", { method: "POST", body, headers }), params: {}, context: {} })) as Response;
+  const res = (await webhookAction({
+    request: new Request("http://localhost/webhooks/stripe", { method: "POST", body, headers }),
+    params: {},
+    context: {},
+  })) as Response;
   return { res, eventId: event.id };
 }
 
@@ -166,7 +170,13 @@ describe("payment_intent.amount_capturable_updated", () => {
 
     // Reconcile reading the same authorisation from Stripe does not pay it either.
     const report = await reconcilePayments(db, stripe, {
-      retrieveIntent: async (id) => ({ ...(await stripe.paymentIntents.retrieve(id)), id, status: "requires_capture", amount: order.totalFen, currency: "cny" }),
+      retrieveIntent: async (id) => ({
+        ...(await stripe.paymentIntents.retrieve(id)),
+        id,
+        status: "requires_capture",
+        amount: order.totalFen,
+        currency: "cny",
+      }),
     });
     expect(report.settled.find((s) => s.orderId === order.orderId)).toMatchObject({ action: "refused" });
     expect(orderStatus(db, order.orderId)).toBe("pending_payment");

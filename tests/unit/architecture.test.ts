@@ -49,7 +49,13 @@ function sourceFiles(dir: string): string[] {
 type Import = { spec: string; target: string | null; typeOnly: boolean; names: { name: string; typeOnly: boolean }[] };
 
 function parse(file: string): ts.SourceFile {
-  return ts.createSourceFile(file, fs.readFileSync(path.join(root, file), "utf8"), ts.ScriptTarget.ES2022, true, file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  return ts.createSourceFile(
+    file,
+    fs.readFileSync(path.join(root, file), "utf8"),
+    ts.ScriptTarget.ES2022,
+    true,
+    file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
 }
 
 function resolve(from: string, spec: string): string | null {
@@ -146,7 +152,10 @@ describe("the layering rule", () => {
   it("catches an arrow up and a circle (the checks themselves can fail)", () => {
     const tmp = fs.mkdtempSync(path.join(root, "core", ".arch-"));
     try {
-      fs.writeFileSync(path.join(tmp, "a.ts"), 'import { b } from "./b";\nimport type { Db } from "../../db/client";\nimport { x } from "../../app/root";\nexport const a = 1;\n');
+      fs.writeFileSync(
+        path.join(tmp, "a.ts"),
+        'import { b } from "./b";\nimport type { Db } from "../../db/client";\nimport { x } from "../../app/root";\nexport const a = 1;\n',
+      );
       fs.writeFileSync(path.join(tmp, "b.ts"), 'import { a } from "./a";\nexport const b = a;\n');
       const rel = path.relative(root, tmp);
       const imports = importsOf(path.join(rel, "a.ts"));
@@ -160,7 +169,18 @@ describe("the layering rule", () => {
 });
 
 /** The route exports that run in the browser. */
-const CLIENT_EXPORTS = new Set(["default", "meta", "links", "ErrorBoundary", "handle", "shouldRevalidate", "clientLoader", "clientAction", "HydrateFallback", "Layout"]);
+const CLIENT_EXPORTS = new Set([
+  "default",
+  "meta",
+  "links",
+  "ErrorBoundary",
+  "handle",
+  "shouldRevalidate",
+  "clientLoader",
+  "clientAction",
+  "HydrateFallback",
+  "Layout",
+]);
 
 /** Top-level declarations of a module and the identifiers each one uses. */
 function topLevelUses(source: ts.SourceFile) {
@@ -173,7 +193,11 @@ function topLevelUses(source: ts.SourceFile) {
       // A name that is only a property (`x.checkout`, `{ checkout: 1 }`, `<a checkout>`) is not a use of an import.
       const p = n.parent;
       const isPropertyName =
-        p && ((ts.isPropertyAccessExpression(p) && p.name === n) || (ts.isPropertyAssignment(p) && p.name === n) || ts.isJsxAttribute(p) || (ts.isBindingElement(p) && p.propertyName === n));
+        p &&
+        ((ts.isPropertyAccessExpression(p) && p.name === n) ||
+          (ts.isPropertyAssignment(p) && p.name === n) ||
+          ts.isJsxAttribute(p) ||
+          (ts.isBindingElement(p) && p.propertyName === n));
       if (ts.isIdentifier(n) && !isPropertyName) into.add(n.text);
       ts.forEachChild(n, walk);
     };
@@ -182,7 +206,7 @@ function topLevelUses(source: ts.SourceFile) {
   for (const stmt of source.statements) {
     const isExport = ts.canHaveModifiers(stmt) && ts.getModifiers(stmt)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
     const isDefault = ts.canHaveModifiers(stmt) && ts.getModifiers(stmt)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
-    if ((ts.isFunctionDeclaration(stmt) || ts.isClassDeclaration(stmt)) ) {
+    if (ts.isFunctionDeclaration(stmt) || ts.isClassDeclaration(stmt)) {
       const name = stmt.name?.text ?? "default";
       const uses = new Set<string>();
       collect(stmt, uses);

@@ -48,7 +48,13 @@ describe("db:backup and db:restore", () => {
 
     // The app can open and use the restored file.
     const db = openDatabase(target);
-    expect(db.select().from(users).all().map((u) => u.displayName)).toEqual(["王小美", "李建国"]);
+    expect(
+      db
+        .select()
+        .from(users)
+        .all()
+        .map((u) => u.displayName),
+    ).toEqual(["王小美", "李建国"]);
     db.$client.close();
   });
 
@@ -108,9 +114,7 @@ describe("db:backup and db:restore", () => {
     // child process, which must report us — as db:restore would report a running server.
     const { execFileSync } = await import("node:child_process");
     const script = `import(${JSON.stringify(path.resolve("scripts/db-restore.ts"))}).then(m => console.log(JSON.stringify(m.processesUsing(${JSON.stringify(t.file)}))))`;
-    const seen = JSON.parse(
-      execFileSync(process.execPath, ["--import", "tsx", "-e", script], { encoding: "utf8" }).trim().split("\n").pop()!,
-    ) as number[];
+    const seen = JSON.parse(execFileSync(process.execPath, ["--import", "tsx", "-e", script], { encoding: "utf8" }).trim().split("\n").pop()!) as number[];
     if (process.platform === "linux") expect(seen).toContain(process.pid);
     expect(processesUsing(path.join(out.dir, "nobody.db"))).toEqual([]);
   });

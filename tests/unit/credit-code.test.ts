@@ -1,10 +1,5 @@
 import { describe, expect, test } from "vitest";
-import {
-  checkCreditCode,
-  creditCodeCheckCharacter,
-  makeCreditCode,
-  normaliseCreditCode,
-} from "../../core/credit-code";
+import { checkCreditCode, creditCodeCheckCharacter, makeCreditCode, normaliseCreditCode } from "../../core/credit-code";
 
 describe("unified social credit code (GB 32100-2015)", () => {
   test.each(["91350100M000100Y43", "91110000600037341L"])("real code %s passes the check", (code) => {

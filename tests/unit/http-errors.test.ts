@@ -168,4 +168,3 @@ describe("actions: a refused form keeps what was typed and says why, translated"
     expect(cleaned).toBe(0);
   });
 });
-

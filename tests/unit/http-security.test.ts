@@ -10,15 +10,7 @@ import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  bodyLimit,
-  contentSecurityPolicy,
-  FORM_BODY_LIMIT,
-  sameOriginGuard,
-  securityHeaders,
-  tileOrigins,
-  trustProxySetting,
-} from "../../server/security.js";
+import { bodyLimit, contentSecurityPolicy, FORM_BODY_LIMIT, sameOriginGuard, securityHeaders, tileOrigins, trustProxySetting } from "../../server/security.js";
 import { safeRedirect } from "~/utils/safe-redirect";
 
 const UPLOAD_LIMIT = 61 * 1024 * 1024;
@@ -110,9 +102,21 @@ describe("cross-site requests", () => {
     expect((await fetch(`${app.base}/login`, form({ "sec-fetch-site": "same-origin" }))).status).toBe(200);
     expect((await fetch(`${app.base}/login`, form())).status).toBe(200);
     expect((await fetch(`${app.base}/listings`, { headers: { origin: "https://evil.example" } })).status).toBe(200);
-    const webhook = await fetch(`${app.base}/webhooks/stripe`, { method: "POST", headers: { origin: "https://evil.example", "content-type": "application/json" }, body: "{}" });
+    const webhook = await fetch(`${app.base}/webhooks/stripe`, {
+      method: "POST",
+      headers: { origin: "https://evil.example", "content-type": "application/json" },
+      body: "{}",
+    });
     expect(webhook.status).toBe(200);
-    expect(app.reached.slice(before)).toEqual(["POST /logout", "POST /set-locale", "POST /login", "POST /login", "POST /login", "GET /listings", "POST /webhooks/stripe"]);
+    expect(app.reached.slice(before)).toEqual([
+      "POST /logout",
+      "POST /set-locale",
+      "POST /login",
+      "POST /login",
+      "POST /login",
+      "GET /listings",
+      "POST /webhooks/stripe",
+    ]);
   });
 });
 
@@ -172,10 +176,18 @@ describe("request bodies", () => {
     expect((await oversizePost(app.port, "/farm/listings/new", UPLOAD_LIMIT + 1, multipart)).head).toMatch(/^HTTP\/1\.1 413 /);
     expect((await oversizePost(app.port, "/account", FORM_BODY_LIMIT + 1, multipart)).head).toMatch(/^HTTP\/1\.1 413 /);
     // Within the limits: the route runs and reads it all.
-    const photo = await fetch(`${app.base}/farm/listings/12/edit`, { method: "POST", headers: { "content-type": multipart }, body: Buffer.alloc(2 * 1024 * 1024) });
+    const photo = await fetch(`${app.base}/farm/listings/12/edit`, {
+      method: "POST",
+      headers: { "content-type": multipart },
+      body: Buffer.alloc(2 * 1024 * 1024),
+    });
     expect(photo.status).toBe(200);
     expect(await photo.text()).toContain(String(2 * 1024 * 1024));
-    const small = await fetch(`${app.base}/login`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "x".repeat(FORM_BODY_LIMIT) });
+    const small = await fetch(`${app.base}/login`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "x".repeat(FORM_BODY_LIMIT),
+    });
     expect(small.status).toBe(200);
     const chunked = await fetch(`${app.base}/login`, {
       method: "POST",

@@ -16,7 +16,8 @@ describe("order state machine", () => {
     for (const s of ["paid", "in_fulfilment", "ready_for_pickup", "picked_up", "completed", "refunded"] as const) {
       expect(canTransition(s, "cancelled")).toBe(false);
     }
-    for (const s of ["paid", "in_fulfilment", "ready_for_pickup", "picked_up", "completed", "cancelled"] as const) expect(canTransition(s, "refunded")).toBe(true);
+    for (const s of ["paid", "in_fulfilment", "ready_for_pickup", "picked_up", "completed", "cancelled"] as const)
+      expect(canTransition(s, "refunded")).toBe(true);
     expect(canTransition("pending_payment", "refunded")).toBe(false);
   });
 

@@ -1,12 +1,5 @@
 import { describe, expect, test } from "vitest";
-import {
-  canEditListing,
-  canManageProducer,
-  canRegisterProducer,
-  canReviewProducers,
-  hasRole,
-  type Actor,
-} from "../../core/permissions";
+import { canEditListing, canManageProducer, canRegisterProducer, canReviewProducers, hasRole, type Actor } from "../../core/permissions";
 
 const actor = (roles: Actor["roles"], producerIds: number[] = []): Actor => ({ id: 1, roles, producerIds });
 const listing = { producerId: 7 };

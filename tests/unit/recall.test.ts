@@ -11,15 +11,7 @@ import { searchListings } from "../../market/listings/queries";
 import { listNotices, markNoticesRead, unreadNoticeCount } from "../../market/notices/notices";
 import { actorFor, createListing, createProducer, createTestDatabase, createUser, createVillage, linkBatch } from "../../seeds/factories";
 import { buildEpcisDocument } from "../../traceability/epcis";
-import {
-  csvCell,
-  listRecalls,
-  openRecall,
-  recallAffected,
-  recallReportCsv,
-  RECALL_REPORT_COLUMNS,
-  searchLots,
-} from "../../traceability/recall";
+import { csvCell, listRecalls, openRecall, recallAffected, recallReportCsv, RECALL_REPORT_COLUMNS, searchLots } from "../../traceability/recall";
 import { getLotChain, TraceRuleError, verifyLot } from "../../traceability/store";
 
 let db: Db;
@@ -82,8 +74,9 @@ beforeAll(async () => {
   ({ gtin, lotCode } = lot);
 
   pointId = Number(
-    db.$client.prepare(`insert into delivery_points (kind, name, address, lat, lng) values ('village_station', '召回测试村服务站', '村委会旁', 35.7, 109.4)`).run()
-      .lastInsertRowid,
+    db.$client
+      .prepare(`insert into delivery_points (kind, name, address, lat, lng) values ('village_station', '召回测试村服务站', '村委会旁', 35.7, 109.4)`)
+      .run().lastInsertRowid,
   );
   db.$client.prepare(`insert into delivery_point_operators (delivery_point_id, user_id) values (?, ?)`).run(pointId, users.operator.id);
   order(users.buyer1, [
@@ -206,7 +199,22 @@ describe("recallReportCsv", () => {
     expect(rows.pop()).toBe("");
     expect(rows).toHaveLength(1 + 3);
     const header = rows[0];
-    for (const label of ["商品条码(GTIN)", "批次号", "产品", "数量", "单位", "采收日期", "销售时间", "取货时间", "生产者", "统一社会信用代码", "产地", "自提点", "买家", "买家电话(脱敏)"]) {
+    for (const label of [
+      "商品条码(GTIN)",
+      "批次号",
+      "产品",
+      "数量",
+      "单位",
+      "采收日期",
+      "销售时间",
+      "取货时间",
+      "生产者",
+      "统一社会信用代码",
+      "产地",
+      "自提点",
+      "买家",
+      "买家电话(脱敏)",
+    ]) {
       expect(header).toContain(label);
     }
     expect(header.split(",")).toHaveLength(RECALL_REPORT_COLUMNS.length);

@@ -10,27 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
 import { createLotWithChain } from "../../seeds/factories";
-import {
-  categories,
-  producerMembers,
-  producers,
-  regions,
-  users,
-  villages,
-  type CertificationKind,
-  type ProducerKind,
-} from "../../db/schema";
+import { categories, producerMembers, producers, regions, users, villages, type CertificationKind, type ProducerKind } from "../../db/schema";
 import type { Actor } from "../../core/permissions";
 import { createListing, setListingStatus } from "../../market/listings/listings";
-import {
-  getFilterOptions,
-  getHomePage,
-  getListingPage,
-  getProducerPage,
-  getVillagePage,
-  listVillages,
-  searchListings,
-} from "../../market/listings/queries";
+import { getFilterOptions, getHomePage, getListingPage, getProducerPage, getVillagePage, listVillages, searchListings } from "../../market/listings/queries";
 
 let dir: string;
 let db: Db;
@@ -43,7 +26,13 @@ function region(code: string, level: "province" | "prefecture" | "county" | "tow
   return db.insert(regions).values({ code, level, parentId, nameZh, nameEn }).returning({ id: regions.id }).get().id;
 }
 
-function producer(key: string, kind: ProducerKind, nameZh: string, creditCode: string, at: { province: number; county: number; township: number; village: number }) {
+function producer(
+  key: string,
+  kind: ProducerKind,
+  nameZh: string,
+  creditCode: string,
+  at: { province: number; county: number; township: number; village: number },
+) {
   const userId = db
     .insert(users)
     .values({ phone: `1390000${String(Object.keys(actors).length).padStart(4, "0")}`, passwordHash: "x", displayName: key })
@@ -159,11 +148,29 @@ beforeAll(() => {
   place.kiwiVillage = village("明月村", "Mingyue", "红心猕猴桃", "Red-heart kiwi", place.sichuan, place.pujiang, hexing, "fruit");
   place.teaVillage = village("龙井村", "Longjing", "西湖龙井", "West Lake Longjing", place.zhejiang, place.xihu, xihuTown, "tea");
 
-  producer("coop", "cooperative", "洛川县苹果专业合作社", "93610629MA6YXXXX1A", { province: place.shaanxi, county: place.luochuan, township: fengqi, village: place.apVillage });
-  producer("farm", "family_farm", "蒲江县张家猕猴桃家庭农场", "92510131MA6YXXXX2B", { province: place.sichuan, county: place.pujiang, township: hexing, village: place.kiwiVillage });
-  producer("biz", "agribusiness", "杭州龙井茶业有限公司", "91330106MA6YXXXX3C", { province: place.zhejiang, county: place.xihu, township: xihuTown, village: place.teaVillage });
+  producer("coop", "cooperative", "洛川县苹果专业合作社", "93610629MA6YXXXX1A", {
+    province: place.shaanxi,
+    county: place.luochuan,
+    township: fengqi,
+    village: place.apVillage,
+  });
+  producer("farm", "family_farm", "蒲江县张家猕猴桃家庭农场", "92510131MA6YXXXX2B", {
+    province: place.sichuan,
+    county: place.pujiang,
+    township: hexing,
+    village: place.kiwiVillage,
+  });
+  producer("biz", "agribusiness", "杭州龙井茶业有限公司", "91330106MA6YXXXX3C", {
+    province: place.zhejiang,
+    county: place.xihu,
+    township: xihuTown,
+    village: place.teaVillage,
+  });
 
-  listing("apple", "coop", "fruit", "红富士苹果", "洛川红富士苹果 脆甜多汁", { certifications: ["green_food", "geographical_indication"], lotCode: "LC2024-001" });
+  listing("apple", "coop", "fruit", "红富士苹果", "洛川红富士苹果 脆甜多汁", {
+    certifications: ["green_food", "geographical_indication"],
+    lotCode: "LC2024-001",
+  });
   listing("kiwi", "farm", "fruit", "红心猕猴桃", "蒲江红心猕猴桃 12个装", { certifications: ["organic"] });
   listing("tea", "biz", "tea", "西湖龙井", "西湖龙井茶 明前特级", { certifications: ["geographical_indication"] });
   listing("honey", "coop", "fruit", "洋槐蜂蜜", "洋槐蜂蜜 500克");
@@ -172,7 +179,6 @@ beforeAll(() => {
   listing("draftApple", "coop", "fruit", "红富士苹果", "草稿苹果 还没上架", { status: "draft" });
   listing("pausedApple", "coop", "fruit", "红富士苹果", "暂停的苹果", { status: "paused" });
   listing("cabbage", "farm", "vegetables", "大白菜", "有机大白菜", { certifications: ["organic"] });
-
 });
 
 afterAll(() => {

@@ -47,7 +47,14 @@ function bannedLot() {
     producerId,
     crop: "apple",
     inputs: [
-      { productName: "1.8%阿维菌素乳油", activeIngredient: "abamectin", daysBeforeHarvest: 40, registeredCrop: "apple", labelIntervalDays: 14, intervalSource: "declared" },
+      {
+        productName: "1.8%阿维菌素乳油",
+        activeIngredient: "abamectin",
+        daysBeforeHarvest: 40,
+        registeredCrop: "apple",
+        labelIntervalDays: 14,
+        intervalSource: "declared",
+      },
       { productName: "50%甲胺磷乳油", activeIngredient: "甲胺磷", daysBeforeHarvest: 50 },
     ],
     pack: false,
@@ -115,7 +122,9 @@ describe("a correction that would lift a finding waits for an inspector", () => 
     const page = getTracePage(db, lot.gtin, lot.lotCode)!;
     const entry = page.timeline.find((e) => e.seq === banned)!;
     expect(entry.retracted).toBe(false);
-    expect(entry.corrections).toEqual([expect.objectContaining({ seq: correctionSeq, status: "rejected", review: expect.objectContaining({ note: "没有证据" }) })]);
+    expect(entry.corrections).toEqual([
+      expect.objectContaining({ seq: correctionSeq, status: "rejected", review: expect.objectContaining({ note: "没有证据" }) }),
+    ]);
   });
 
   test("a correction that changes nothing the gate looks at applies at once", () => {
@@ -124,7 +133,12 @@ describe("a correction that would lift a finding waits for an inspector", () => 
     expect(lotCompliance(db, lot.batchId)).toEqual([]);
     const fert = seqOf(lot.batchId, "腐熟有机肥");
     const newDate = lot.harvestAt - 100 * DAY;
-    recordEvent(db, farmer, lot.batchId, { type: "correction", occurredAt: Date.now(), correctsSeq: fert, payload: { reason: "日期写错", occurredAt: newDate } });
+    recordEvent(db, farmer, lot.batchId, {
+      type: "correction",
+      occurredAt: Date.now(),
+      correctsSeq: fert,
+      payload: { reason: "日期写错", occurredAt: newDate },
+    });
     expect(pendingCorrectionsOfLot(db, lot.batchId)).toEqual([]);
     const page = getTracePage(db, lot.gtin, lot.lotCode)!;
     const entry = page.timeline.find((e) => e.seq === fert)!;
@@ -159,8 +173,11 @@ describe("the trace page and EPCIS show corrections in place", () => {
     // Pending: the record stands, its correction shown as awaiting review.
     expect(entry.retracted).toBe(false);
     expect(entry.details).toMatchObject({ type: "input_application", productName: "50%甲胺磷乳油" });
-    expect(entry.corrections).toEqual([expect.objectContaining({ seq: correctionSeq, reason: "记错了", actorKind: "producer", status: "pending", kinds: ["retract"] })]);
-    const shown = (p: typeof page) => p.timeline.length + p.timeline.reduce((n, e) => n + e.corrections.length + e.corrections.filter((c) => c.review).length, 0);
+    expect(entry.corrections).toEqual([
+      expect.objectContaining({ seq: correctionSeq, reason: "记错了", actorKind: "producer", status: "pending", kinds: ["retract"] }),
+    ]);
+    const shown = (p: typeof page) =>
+      p.timeline.length + p.timeline.reduce((n, e) => n + e.corrections.length + e.corrections.filter((c) => c.review).length, 0);
     expect(shown(page)).toBe(page.recordCount);
     expect(page.recordCount).toBe(getLotChain(db, lot.batchId).records.length);
     expect(page.verification.checked).toBe(page.recordCount);
@@ -191,7 +208,12 @@ describe("the trace page and EPCIS show corrections in place", () => {
 
     reviewCorrection(db, inspector, { batchId: lot.batchId, correctionSeq, decision: "accepted", note: "核实无误" });
     // A harmless redate of the abamectin spray (still well outside its interval) applies at once.
-    recordEvent(db, farmer, lot.batchId, { type: "correction", occurredAt: Date.now(), correctsSeq: abamectin, payload: { reason: "日期写错", occurredAt: lot.harvestAt - 45 * DAY } });
+    recordEvent(db, farmer, lot.batchId, {
+      type: "correction",
+      occurredAt: Date.now(),
+      correctsSeq: abamectin,
+      payload: { reason: "日期写错", occurredAt: lot.harvestAt - 45 * DAY },
+    });
     doc = getLotEpcis(db, lot.gtin, lot.lotCode, "https://cunpin.example")!;
     expect(originalOf(doc, banned).errorDeclaration).toMatchObject({
       reason: "did_not_occur",
@@ -223,7 +245,9 @@ describe("consumers' reports reach inspectors and the producer", () => {
 
     // The producer sees the report and the inspector's note, not the consumer's full number.
     const mine = reportsForProducer(db, farmer, { producerId, batchId: lot.batchId });
-    expect(mine).toEqual([expect.objectContaining({ id, message: "吃了以后肚子疼", status: "in_progress", note: "已联系消费者，抽检中", contactPhone: "138****8000" })]);
+    expect(mine).toEqual([
+      expect.objectContaining({ id, message: "吃了以后肚子疼", status: "in_progress", note: "已联系消费者，抽检中", contactPhone: "138****8000" }),
+    ]);
     expect(() => reportsForProducer(db, stranger, { producerId })).toThrow(ForbiddenError);
 
     const recall = openRecallFromReport(db, inspector, id, "消费者反映食用后不适，召回待检");

@@ -39,7 +39,7 @@ beforeAll(async () => {
   t = createTestDatabase();
   const villageId = createVillage(t.db, {});
   producerId = createProducer(t.db, { villageId, lat: 35.76, lng: 109.43, nameZh: "洛川县测试苹果合作社" });
-    // Citrus: the catalogue has a pre-harvest interval for abamectin on it (14 days).
+  // Citrus: the catalogue has a pre-harvest interval for abamectin on it (14 days).
   listingId = await createListing(t.db, { producerId, title: "赣南脐橙 测试", productName: "赣南脐橙", lot: { crop: "citrus" } });
   const found = listingLot(t.db, listingId);
   if (!found) throw new Error("createListing did not link a lot with a chain");
@@ -137,11 +137,17 @@ describe("getTracePage", () => {
       return d;
     };
     // the lot: catalogue abamectin on apples 2 days before harvest, no label use stated
-    expect(useOf(apple([{ productName: "1.8%阿维菌素乳油", daysBeforeHarvest: 2 }]))).toMatchObject({ use: { status: "unknown" }, interval: null, daysBeforeHarvest: 2 });
+    expect(useOf(apple([{ productName: "1.8%阿维菌素乳油", daysBeforeHarvest: 2 }]))).toMatchObject({
+      use: { status: "unknown" },
+      interval: null,
+      daysBeforeHarvest: 2,
+    });
     expect(useOf(apple([{ productName: "1.8%阿维菌素乳油", daysBeforeHarvest: 30, registeredCrop: "citrus", labelIntervalDays: 14 }]))).toMatchObject({
       use: { status: "off_label", labelCrop: { zh: "柑橘" } },
     });
-    expect(useOf(apple([{ productName: "1.8%阿维菌素乳油", daysBeforeHarvest: 30, registeredCrop: "apple", labelIntervalDays: 14, intervalSource: "declared" }]))).toMatchObject({
+    expect(
+      useOf(apple([{ productName: "1.8%阿维菌素乳油", daysBeforeHarvest: 30, registeredCrop: "apple", labelIntervalDays: 14, intervalSource: "declared" }])),
+    ).toMatchObject({
       use: { status: "registered", declared: true, labelCrop: { zh: "苹果" } },
       interval: { intervalDays: 14, respected: true, source: "declared" },
     });
@@ -182,7 +188,10 @@ describe("tampering", () => {
     const sqlite = t.db.$client;
     // The triggers refuse UPDATE; an attacker with the file drops them first.
     sqlite.exec("drop trigger if exists trace_events_no_update");
-    const row = sqlite.prepare("select id, content from trace_events where batch_id = ? and seq = ?").get(victim.batchId, harvestSeq) as { id: number; content: string };
+    const row = sqlite.prepare("select id, content from trace_events where batch_id = ? and seq = ?").get(victim.batchId, harvestSeq) as {
+      id: number;
+      content: string;
+    };
     sqlite.prepare("update trace_events set content = ? where id = ?").run(row.content.replace(/"quantity":(\d+)/, '"quantity":9$1'), row.id);
     const after = getTracePage(t.db, victim.gtin, victim.lotCode)!;
     expect(after.verification).toMatchObject({ ok: false, failedAt: harvestSeq, reason: "content_hash" });
@@ -223,8 +232,7 @@ describe("scan counter", () => {
   it("counts in memory and writes in batches with an upsert", () => {
     const counter = scanCounter();
     counter.flush();
-    const persisted = () =>
-      (t.db.$client.prepare("select coalesce(sum(count), 0) as n from lot_scans where batch_id = ?").get(lot.batchId) as { n: number }).n;
+    const persisted = () => (t.db.$client.prepare("select coalesce(sum(count), 0) as n from lot_scans where batch_id = ?").get(lot.batchId) as { n: number }).n;
     const base = persisted();
     recordScan(t.db, lot.batchId);
     recordScan(t.db, lot.batchId);
@@ -244,8 +252,7 @@ describe("scan counter", () => {
 
   it("flushes by itself after N scans", () => {
     const counter = new ScanCounter(60_000, 4);
-    const persisted = () =>
-      (t.db.$client.prepare("select coalesce(sum(count), 0) as n from lot_scans where batch_id = ?").get(lot.batchId) as { n: number }).n;
+    const persisted = () => (t.db.$client.prepare("select coalesce(sum(count), 0) as n from lot_scans where batch_id = ?").get(lot.batchId) as { n: number }).n;
     const base = persisted();
     for (let i = 0; i < 3; i++) counter.record(lot.batchId, t.db);
     expect(persisted()).toBe(base);
@@ -256,8 +263,7 @@ describe("scan counter", () => {
 
   it("flushes by itself after the interval", async () => {
     const counter = new ScanCounter(30, 1000);
-    const persisted = () =>
-      (t.db.$client.prepare("select coalesce(sum(count), 0) as n from lot_scans where batch_id = ?").get(lot.batchId) as { n: number }).n;
+    const persisted = () => (t.db.$client.prepare("select coalesce(sum(count), 0) as n from lot_scans where batch_id = ?").get(lot.batchId) as { n: number }).n;
     const base = persisted();
     counter.record(lot.batchId, t.db);
     await new Promise((r) => setTimeout(r, 80));

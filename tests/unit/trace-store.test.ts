@@ -9,15 +9,7 @@ import type { Db } from "../../db/client";
 import { setListingStatus } from "../../market/listings/listings";
 import { ForbiddenError } from "../../core/errors";
 import type { Actor } from "../../core/permissions";
-import {
-  actorFor,
-  addProducerMember,
-  createListing,
-  createLotWithChain,
-  createProducer,
-  createTestDatabase,
-  createUser,
-} from "../../seeds/factories";
+import { actorFor, addProducerMember, createListing, createLotWithChain, createProducer, createTestDatabase, createUser } from "../../seeds/factories";
 import {
   addAgriInput,
   ComplianceBlockedError,
@@ -141,12 +133,16 @@ describe("appending and verifying", () => {
   test("a harvest must carry the batch's own lot code and GTIN; future times are refused", () => {
     const product = createLotWithChain(db, { producerId, harvest: false });
     const harvest = (payload: Record<string, unknown>) =>
-      recordEvent(db, farmer, product.batchId, { type: "harvest", occurredAt: Date.now() - DAY, payload: { quantity: 10, unit: "kg", lotCode: product.lotCode, ...payload } as never });
+      recordEvent(db, farmer, product.batchId, {
+        type: "harvest",
+        occurredAt: Date.now() - DAY,
+        payload: { quantity: 10, unit: "kg", lotCode: product.lotCode, ...payload } as never,
+      });
     expect(() => harvest({ lotCode: "OTHER-LOT" })).toThrow(expect.objectContaining({ messageKey: "trace.error.harvestLotMismatch" }));
     expect(() => harvest({ gtin: "06975000999996" })).toThrow(expect.objectContaining({ messageKey: "trace.error.harvestGtinMismatch" }));
-    expect(() =>
-      recordEvent(db, farmer, product.batchId, { type: "shipping", occurredAt: Date.now() + 2 * DAY, payload: {} }),
-    ).toThrow(expect.objectContaining({ messageKey: "trace.error.futureTime" }));
+    expect(() => recordEvent(db, farmer, product.batchId, { type: "shipping", occurredAt: Date.now() + 2 * DAY, payload: {} })).toThrow(
+      expect.objectContaining({ messageKey: "trace.error.futureTime" }),
+    );
     const stored = harvest({});
     expect(JSON.parse(stored.content).payload.gtin).toBe(product.gtin);
   });
@@ -177,11 +173,16 @@ describe("appending and verifying", () => {
       certificateOnHarvest: true,
     });
     expect(lotCompliance(db, lot.batchId).map((f) => f.code)).toEqual(["interval_violated"]);
-    expect(() => recordEvent(db, farmer, lot.batchId, { type: "correction", occurredAt: Date.now(), correctsSeq: 99, payload: { reason: "x", retract: true } })).toThrow(
-      expect.objectContaining({ messageKey: "trace.error.correctionTarget" }),
-    );
     expect(() =>
-      recordEvent(db, farmer, lot.batchId, { type: "correction", occurredAt: Date.now(), correctsSeq: 2, payload: { reason: "x", replacement: { quantity: 5 } } }),
+      recordEvent(db, farmer, lot.batchId, { type: "correction", occurredAt: Date.now(), correctsSeq: 99, payload: { reason: "x", retract: true } }),
+    ).toThrow(expect.objectContaining({ messageKey: "trace.error.correctionTarget" }));
+    expect(() =>
+      recordEvent(db, farmer, lot.batchId, {
+        type: "correction",
+        occurredAt: Date.now(),
+        correctsSeq: 2,
+        payload: { reason: "x", replacement: { quantity: 5 } },
+      }),
     ).toThrow(expect.objectContaining({ messageKey: "trace.error.correctionInvalid" }));
     recordEvent(db, farmer, lot.batchId, {
       type: "correction",
@@ -228,7 +229,9 @@ describe("the packing gate", () => {
     const banned = blockers[0].findings.find((f) => f.code === "banned_input")!;
     const seq = getLotChain(db, lot.batchId).contents.find((c) => c.type === "input_application" && c.payload.productName === "50%甲胺磷乳油")!.seq;
     expect(banned.eventSeq).toBe(seq);
-    expect(describeBlockers(blockers, "zh")).toContain(`批次 ${lot.lotCode}：第 ${seq} 条记录使用了国家禁用农药「甲胺磷」（50%甲胺磷乳油）。该批次不能上架销售。`);
+    expect(describeBlockers(blockers, "zh")).toContain(
+      `批次 ${lot.lotCode}：第 ${seq} 条记录使用了国家禁用农药「甲胺磷」（50%甲胺磷乳油）。该批次不能上架销售。`,
+    );
     expect(describeBlockers(blockers, "en")[0]).toContain("methamidophos");
     expect(eventCount(lot.batchId)).toBe(before);
   });
@@ -256,7 +259,9 @@ describe("the packing gate", () => {
     );
     expect(() => createLotWithChain(db, { producerId, certificate: null })).toThrow(ComplianceBlockedError);
     // packing comes after the test (chronology), and the gate wants the latest test passed
-    expect(() => createLotWithChain(db, { producerId, inspection: false })).toThrow(expect.objectContaining({ messageKey: "trace.error.packBeforeInspection" }));
+    expect(() => createLotWithChain(db, { producerId, inspection: false })).toThrow(
+      expect.objectContaining({ messageKey: "trace.error.packBeforeInspection" }),
+    );
     expect(() => createLotWithChain(db, { producerId, inspection: "fail" })).toThrow(ComplianceBlockedError);
   });
 });
@@ -349,22 +354,34 @@ describe("inputs catalogue", () => {
       expect(rows).toHaveLength(1);
       expect(rows[0].intervalDays).toBeGreaterThanOrEqual(r.intervalDays);
     }
-    expect(cat.withdrawals).toContainEqual(expect.objectContaining({ drugZh: "马杜霉素预混剂", appliesTo: ["chickens"], withdrawalDays: 5, prohibited: false }));
+    expect(cat.withdrawals).toContainEqual(
+      expect.objectContaining({ drugZh: "马杜霉素预混剂", appliesTo: ["chickens"], withdrawalDays: 5, prohibited: false }),
+    );
     expect(cat.withdrawals).toContainEqual(expect.objectContaining({ drugZh: "马杜霉素预混剂", appliesTo: ["eggs"], withdrawalDays: null, prohibited: true }));
     expect(cat.withdrawals).toContainEqual(expect.objectContaining({ drugZh: "甲砜霉素散", appliesTo: ["fish"], withdrawalDays: null, degreeDays: 500 }));
   });
 
   test("only platform admins and inspectors add inputs; registration numbers and names are checked", () => {
-    const input = { kind: "pesticide" as const, nameZh: "43%戊唑醇悬浮剂（测试）", registrationNo: "PD20990001", activeIngredient: "tebuconazole-test", intervals: [{ target: "Apple", intervalDays: 21, maxApplications: 3 }] };
+    const input = {
+      kind: "pesticide" as const,
+      nameZh: "43%戊唑醇悬浮剂（测试）",
+      registrationNo: "PD20990001",
+      activeIngredient: "tebuconazole-test",
+      intervals: [{ target: "Apple", intervalDays: 21, maxApplications: 3 }],
+    };
     expect(() => addAgriInput(db, farmer, input)).toThrow(ForbiddenError);
     expect(() => addAgriInput(db, buyer, input)).toThrow(ForbiddenError);
     expect(() => addAgriInput(db, admin, { ...input, registrationNo: "PD2008" })).toThrow(expect.objectContaining({ messageKey: "trace.regno.format" }));
-    expect(() => addAgriInput(db, admin, { ...input, registrationNo: "LS20080001" })).toThrow(expect.objectContaining({ messageKey: "trace.regno.temporary_expired" }));
+    expect(() => addAgriInput(db, admin, { ...input, registrationNo: "LS20080001" })).toThrow(
+      expect.objectContaining({ messageKey: "trace.regno.temporary_expired" }),
+    );
     expect(() => addAgriInput(db, admin, { ...input, registrationNo: "" })).toThrow(expect.objectContaining({ messageKey: "trace.regno.empty" }));
     expect(() => addAgriInput(db, admin, { ...input, intervals: [{ target: "apple", intervalDays: -1 }] })).toThrow(TraceRuleError);
     const id = addAgriInput(db, admin, { ...input, registrationNo: " pd20990001 " });
     expect(() => addAgriInput(db, inspector, input)).toThrow(expect.objectContaining({ messageKey: "trace.error.inputNameTaken" }));
-    expect(() => addAgriInput(db, inspector, { ...input, nameZh: "另一个名字" })).toThrow(expect.objectContaining({ messageKey: "trace.error.registrationTaken" }));
+    expect(() => addAgriInput(db, inspector, { ...input, nameZh: "另一个名字" })).toThrow(
+      expect.objectContaining({ messageKey: "trace.error.registrationTaken" }),
+    );
     // Fertilisers need no registration number.
     expect(addAgriInput(db, inspector, { kind: "fertilizer", nameZh: "测试复合肥" })).toBeGreaterThan(id);
 
@@ -379,7 +396,9 @@ describe("inputs catalogue", () => {
       }),
     ]);
     // Fertiliser numbers, when given, must have the 农肥/微生物肥 form.
-    expect(() => addAgriInput(db, admin, { kind: "fertilizer", nameZh: "测试有机肥", registrationNo: "PD20990002" })).toThrow(expect.objectContaining({ messageKey: "trace.fertregno.format" }));
+    expect(() => addAgriInput(db, admin, { kind: "fertilizer", nameZh: "测试有机肥", registrationNo: "PD20990002" })).toThrow(
+      expect.objectContaining({ messageKey: "trace.fertregno.format" }),
+    );
     addAgriInput(db, admin, { kind: "fertilizer", nameZh: "测试有机肥", registrationNo: "农肥（2021）准字0101号" });
     expect(listAgriInputs(db, { kind: "fertilizer", q: "测试有机肥" })).toMatchObject([{ registrationNo: "农肥(2021)准字0101号" }]);
     // A product whose label says 高毒 is marked in the catalogue; so is one containing a listed 高毒 substance.
@@ -439,7 +458,12 @@ describe("registered uses, input kinds and the order of a lot's records", () => 
   test("the issue's lot: a catalogue pesticide not registered on apples, sprayed 2 days before harvest, cannot be packed", () => {
     let error: unknown;
     try {
-      createLotWithChain(db, { producerId, productName: "超范围测试苹果", crop: "apple", inputs: [{ productName: "1.8%阿维菌素乳油", activeIngredient: "abamectin", daysBeforeHarvest: 2 }] });
+      createLotWithChain(db, {
+        producerId,
+        productName: "超范围测试苹果",
+        crop: "apple",
+        inputs: [{ productName: "1.8%阿维菌素乳油", activeIngredient: "abamectin", daysBeforeHarvest: 2 }],
+      });
     } catch (e) {
       error = e;
     }
@@ -466,14 +490,26 @@ describe("registered uses, input kinds and the order of a lot's records", () => 
     const apple = newLot("apple", "投入品类别测试苹果");
     const before = eventCount(apple.batchId);
     expect(() =>
-      recordEvent(db, farmer, apple.batchId, { type: "input_application", occurredAt: daysAgo(10), payload: { inputKind: "veterinary_drug", productName: "土霉素片" } }),
+      recordEvent(db, farmer, apple.batchId, {
+        type: "input_application",
+        occurredAt: daysAgo(10),
+        payload: { inputKind: "veterinary_drug", productName: "土霉素片" },
+      }),
     ).toThrow(expect.objectContaining({ messageKey: "trace.error.inputKindForCrop" }));
     const pigs = newLot("pigs", "投入品类别测试猪肉", "livestock_poultry");
     expect(() =>
-      recordEvent(db, farmer, pigs.batchId, { type: "input_application", occurredAt: daysAgo(10), payload: { inputKind: "pesticide", productName: "1.8%阿维菌素乳油" } }),
+      recordEvent(db, farmer, pigs.batchId, {
+        type: "input_application",
+        occurredAt: daysAgo(10),
+        payload: { inputKind: "pesticide", productName: "1.8%阿维菌素乳油" },
+      }),
     ).toThrow(expect.objectContaining({ messageKey: "trace.error.inputKindForAnimal" }));
     expect(eventCount(apple.batchId)).toBe(before);
-    recordEvent(db, farmer, pigs.batchId, { type: "input_application", occurredAt: daysAgo(10), payload: { inputKind: "veterinary_drug", productName: "土霉素片" } });
+    recordEvent(db, farmer, pigs.batchId, {
+      type: "input_application",
+      occurredAt: daysAgo(10),
+      payload: { inputKind: "veterinary_drug", productName: "土霉素片" },
+    });
   });
 
   test("planting before inputs before harvest; the test after harvest; packing after the test; no future dates", () => {
@@ -484,7 +520,11 @@ describe("registered uses, input kinds and the order of a lot's records", () => 
       expect(() => recordEvent(db, farmer, id, event)).toThrow(expect.objectContaining({ messageKey }));
       expect(eventCount(id)).toBe(before);
     };
-    const fertiliser = (at: number) => ({ type: "input_application" as const, occurredAt: at, payload: { inputKind: "fertilizer" as const, productName: "尿素" } });
+    const fertiliser = (at: number) => ({
+      type: "input_application" as const,
+      occurredAt: at,
+      payload: { inputKind: "fertilizer" as const, productName: "尿素" },
+    });
     const harvest = (at: number) => ({ type: "harvest" as const, occurredAt: at, payload: { quantity: 10, unit: "kg" as const, lotCode: lot.lotCode } });
     const inspection = (at: number) => ({ type: "inspection" as const, occurredAt: at, payload: { result: "pass" as const, kind: "rapid_test" as const } });
     const packing = (at: number) => ({ type: "packing" as const, occurredAt: at, payload: { quantity: 10, unit: "kg" as const, certificate: certificate() } });
@@ -502,7 +542,10 @@ describe("registered uses, input kinds and the order of a lot's records", () => 
     refused(packing(daysAgo(9)), "trace.error.packingBeforeInspectionDate");
     // a correction may not move the fertiliser after the harvest either
     const seq = getLotChain(db, id).contents.find((c) => c.type === "input_application")!.seq;
-    refused({ type: "correction", occurredAt: Date.now(), correctsSeq: seq, payload: { reason: "日期", occurredAt: daysAgo(5) } }, "trace.error.inputAfterHarvest");
+    refused(
+      { type: "correction", occurredAt: Date.now(), correctsSeq: seq, payload: { reason: "日期", occurredAt: daysAgo(5) } },
+      "trace.error.inputAfterHarvest",
+    );
     recordEvent(db, farmer, id, packing(daysAgo(7)));
     expect(getLotChain(db, id).contents.map((c) => c.type)).toEqual(["planting", "input_application", "harvest", "inspection", "packing"]);
   });

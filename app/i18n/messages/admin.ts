@@ -27,7 +27,8 @@ export const zh = {
 
 export const en: Record<keyof typeof zh, string> = {
   "admin.producers.title": "Credit-code review",
-  "admin.producers.intro": "These producers' unified social credit codes are well-formed but failed the check character. Compare with the business licence, then approve or reject.",
+  "admin.producers.intro":
+    "These producers' unified social credit codes are well-formed but failed the check character. Compare with the business licence, then approve or reject.",
   "admin.producers.empty": "No producers are waiting for review.",
   "admin.producers.code": "Credit code",
   "admin.producers.checkGiven": "Check character given",

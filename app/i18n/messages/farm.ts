@@ -121,7 +121,8 @@ export const en: Record<keyof typeof zh, string> = {
   "farm.newListing": "New listing",
   "farm.registerProducer": "Register a producer",
   "farm.noProducerTitle": "Register your producer first",
-  "farm.noProducer": "Before you can list produce, register your cooperative, family farm, large grower or agribusiness (you need its unified social credit code).",
+  "farm.noProducer":
+    "Before you can list produce, register your cooperative, family farm, large grower or agribusiness (you need its unified social credit code).",
   "farm.noListings": "No listings yet. Tap “New listing”, take a few photos and you are on sale.",
   "farm.listingCount": "{count} listings",
   "farm.edit": "Edit",
@@ -169,7 +170,8 @@ export const en: Record<keyof typeof zh, string> = {
   "farm.notice.paused": "Sales of this listing are paused.",
   "farm.notice.draft": "The listing is back to draft.",
   "farm.notice.producerRegistered": "Producer registered; you can list produce now.",
-  "farm.notice.producerPending": "Registered. Your unified social credit code failed the automatic check-character test, so it was sent to manual review by a platform admin; you can prepare listings meanwhile.",
+  "farm.notice.producerPending":
+    "Registered. Your unified social credit code failed the automatic check-character test, so it was sent to manual review by a platform admin; you can prepare listings meanwhile.",
   "farm.price.required": "Enter a price",
   "farm.price.invalid": "The price must be a number, e.g. 12.5",
   "farm.price.negative": "The price cannot be negative",

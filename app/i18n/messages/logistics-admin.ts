@@ -58,7 +58,8 @@ export const zh = {
 
 export const en: Record<keyof typeof zh, string> = {
   "networkAdmin.title": "Delivery network",
-  "networkAdmin.intro": "The load of every pickup point — parcels waiting, on the way today, free slots and capacity used — and the parcels left past their holding period.",
+  "networkAdmin.intro":
+    "The load of every pickup point — parcels waiting, on the way today, free slots and capacity used — and the parcels left past their holding period.",
   "networkAdmin.manifestsLink": "Joint delivery manifests",
   "networkAdmin.filter.heading": "Filter",
   "networkAdmin.filter.county": "County",

@@ -195,7 +195,8 @@ export const en: Record<keyof typeof zh, string> = {
   "parcels.error.noParcelForCode": "No waiting parcel has this pickup code ({left} tries left at this point).",
   "parcels.error.badCounterInput": "Enter a parcel code, scan the buyer's QR, or type a 6-digit pickup code / the last 4 digits of the phone.",
   "parcels.counter.label": "Parcel code / pickup code / phone tail / scan",
-  "parcels.counter.hint": "Scan a label to check a parcel in; scan the buyer's QR or type the 6-digit code to find their parcels; type the last 4 digits of a phone to list that buyer's parcels.",
+  "parcels.counter.hint":
+    "Scan a label to check a parcel in; scan the buyer's QR or type the 6-digit code to find their parcels; type the last 4 digits of a phone to list that buyer's parcels.",
   "parcels.counter.find": "Find",
   "parcels.counter.buyerParcels": "{count} parcel(s) waiting for {buyer} ({phone})",
   "parcels.counter.handOutAll": "Hand out all ({count})",

@@ -148,7 +148,8 @@ export const en: Record<keyof typeof zh, string> = {
   "pointsAdmin.slots.takeOut": "Take out of service",
   "pointsAdmin.slots.putIn": "Back in service",
   "pointsAdmin.slots.delete": "Delete",
-  "pointsAdmin.slots.rules": "A slot holding a parcel cannot be taken out of service; a slot that ever held a parcel cannot be deleted, only taken out of service.",
+  "pointsAdmin.slots.rules":
+    "A slot holding a parcel cannot be taken out of service; a slot that ever held a parcel cannot be deleted, only taken out of service.",
   "pointsAdmin.slots.addHeading": "Add slots",
   "pointsAdmin.slots.size": "Size",
   "pointsAdmin.slots.count": "Number",

@@ -58,7 +58,8 @@ export const zh = {
 
 export const en: Record<keyof typeof zh, string> = {
   "logisticsRoutes.title": "Joint delivery manifests",
-  "logisticsRoutes.lead": "Each day the dispatched parcels of every producer for the points on one county route are consolidated into one manifest: one vehicle, stops in an optimised order.",
+  "logisticsRoutes.lead":
+    "Each day the dispatched parcels of every producer for the points on one county route are consolidated into one manifest: one vehicle, stops in an optimised order.",
   "logisticsRoutes.date": "Service date",
   "logisticsRoutes.show": "Show",
   "logisticsRoutes.buildToday": "Build today's manifests",
@@ -76,7 +77,8 @@ export const en: Record<keyof typeof zh, string> = {
   "logisticsRoutes.km": "{km} km",
   "logisticsRoutes.percent": "{value}%",
   "logisticsRoutes.summary": "Joint delivery {joint} km; producers delivering separately {separate} km in total; {saving}% shorter.",
-  "logisticsRoutes.separateHint": "\"Separately\": each producer drives from the same depot to only the points its own parcels go to (planned the same way); the lengths are added up.",
+  "logisticsRoutes.separateHint":
+    '"Separately": each producer drives from the same depot to only the points its own parcels go to (planned the same way); the lengths are added up.',
   "logisticsRoutes.error.date": "Enter a valid date (YYYY-MM-DD).",
   "logisticsRoutes.manifestTitle": "Manifest · {route} · {date}",
   "logisticsRoutes.route": "Route",

@@ -163,7 +163,8 @@ export const en: Record<keyof typeof zh, string> = {
   "checkout.deliveryPoint": "Pickup point",
   "checkout.noDeliveryPoints": "No pickup points are available yet.",
   "checkout.placeOrder": "Place order",
-  "checkout.error.cartChanged": "Your cart changed elsewhere (quantities, prices or items), so no order was placed. This is your cart now: check it and place the order again.",
+  "checkout.error.cartChanged":
+    "Your cart changed elsewhere (quantities, prices or items), so no order was placed. This is your cart now: check it and place the order again.",
   "checkout.summary": "Your order",
   "pay.title": "Pay for your order",
   "pay.amount": "Amount due",
@@ -173,7 +174,8 @@ export const en: Record<keyof typeof zh, string> = {
   "pay.method.wechat_pay": "WeChat Pay",
   "pay.reservedUntil": "Please pay before {time}; after that the order is cancelled and the stock released.",
   "pay.testMode": "Test mode (stripe-mock)",
-  "pay.testModeHint": "Development and test runs have no real payment page: the button below makes a signed “payment succeeded” event, as Stripe would send it, and hands it to this site's webhook handler.",
+  "pay.testModeHint":
+    "Development and test runs have no real payment page: the button below makes a signed “payment succeeded” event, as Stripe would send it, and hands it to this site's webhook handler.",
   "pay.testModePay": "Simulate a successful payment (test mode)",
   "pay.productionTodo": "Online payment is coming soon.",
   "pay.notPayable": "This order needs no payment now.",
@@ -223,7 +225,7 @@ export const en: Record<keyof typeof zh, string> = {
   "farmOrders.packingHint": "Paid sub-orders waiting to be packed.",
   "farmNotice.paidOrder": "New paid order #{orderId}: sub-order #{subOrderId}, {items} item(s). Please pack and dispatch.",
   "farmNotice.dispute": "The buyer of order #{orderId} opened an after-sale case (sub-order #{subOrderId}). Please reply soon.",
-  "farmNotice.stockZero": "\"{title}\" is out of stock: buyers can no longer order it. Please add stock.",
+  "farmNotice.stockZero": '"{title}" is out of stock: buyers can no longer order it. Please add stock.',
   "orders.status.shipped": "Dispatched",
   "farmOrders.history": "Progress",
   "farmOrders.step.dispatched": "Dispatched",

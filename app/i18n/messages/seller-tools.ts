@@ -92,7 +92,8 @@ export const en: Record<keyof typeof zh, string> = {
   "cart.error.chooseVariant": "Choose a size first.",
 
   "variants.title": "Sizes / weights",
-  "variants.hint": "Sizes of one product, each with its own price and stock (e.g. 75 mm, 80 mm, 85 mm). With sizes, the listing's stock is their sum. Clear them all to sell one size again.",
+  "variants.hint":
+    "Sizes of one product, each with its own price and stock (e.g. 75 mm, 80 mm, 85 mm). With sizes, the listing's stock is their sum. Clear them all to sell one size again.",
   "variants.name": "Size name",
   "variants.price": "Price (¥)",
   "variants.stock": "Stock",
@@ -170,5 +171,6 @@ export const en: Record<keyof typeof zh, string> = {
   "checkoutDelivery.fee": "Delivery",
   "checkoutDelivery.free": "Free delivery",
   "checkoutDelivery.pickup": "Expected ready from {month}/{day}",
-  "checkoutDelivery.pickupWhy": "Estimated as payment day + 2 days: the producer packs and dispatches the next day and the village route takes a day; you get the pickup code by SMS and notice on arrival.",
+  "checkoutDelivery.pickupWhy":
+    "Estimated as payment day + 2 days: the producer packs and dispatches the next day and the village route takes a day; you get the pickup code by SMS and notice on arrival.",
 };

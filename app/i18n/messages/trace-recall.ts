@@ -58,7 +58,8 @@ export const zh = {
   "inspect.lot.viewRecall": "查看召回详情",
 
   "recall.open.title": "发起召回",
-  "recall.open.hint": "召回后：销售该批次的商品立即下架；尚未取货的包裹标记为“勿发放”；每位买家、相关服务站和生产者都会收到通知；平台在溯源链上签名记录这次召回。",
+  "recall.open.hint":
+    "召回后：销售该批次的商品立即下架；尚未取货的包裹标记为“勿发放”；每位买家、相关服务站和生产者都会收到通知；平台在溯源链上签名记录这次召回。",
   "recall.open.reason": "召回原因",
   "recall.open.reasonHint": "写清楚问题和依据（例如抽检报告编号）。买家会在通知里看到这段文字。",
   "recall.open.submit": "确认召回",
@@ -141,7 +142,8 @@ export const zh = {
 
   "recall.notice.buyer": "召回通知：您购买的「{product}」（批次 {lot}）已被召回。原因：{reason}。请停止食用或使用，平台会联系您处理后续事宜。",
   "recall.notice.buyerHeld": "召回通知：您订购的「{product}」（批次 {lot}）已被召回，尚未取货的包裹将不会发放。原因：{reason}。平台会联系您处理后续事宜。",
-  "recall.notice.operator": "勿发放：「{product}」批次 {lot} 已被召回。您的自提点（{points}）有 {lines} 个待取包裹属于该批次，请勿交给买家：到站扫描登记后放入隔离区，按召回要求退回生产者或销毁。",
+  "recall.notice.operator":
+    "勿发放：「{product}」批次 {lot} 已被召回。您的自提点（{points}）有 {lines} 个待取包裹属于该批次，请勿交给买家：到站扫描登记后放入隔离区，按召回要求退回生产者或销毁。",
   "recall.notice.producer": "您的「{product}」批次 {lot} 已被召回，销售该批次的商品已下架。原因：{reason}。",
 
   "notices.title": "我的通知",
@@ -265,7 +267,8 @@ export const en: Record<keyof typeof zh, string> = {
   "inspect.lot.viewRecall": "View the recall",
 
   "recall.open.title": "Open a recall",
-  "recall.open.hint": "A recall takes every listing of this lot off sale at once, marks parcels not yet picked up “do not hand out”, notifies every buyer, the delivery points and the producer, and the platform signs a recall record onto the lot's chain.",
+  "recall.open.hint":
+    "A recall takes every listing of this lot off sale at once, marks parcels not yet picked up “do not hand out”, notifies every buyer, the delivery points and the producer, and the platform signs a recall record onto the lot's chain.",
   "recall.open.reason": "Reason for the recall",
   "recall.open.reasonHint": "State the problem and the evidence (e.g. a test report number). Buyers see this text in their notice.",
   "recall.open.submit": "Recall this lot",
@@ -282,7 +285,8 @@ export const en: Record<keyof typeof zh, string> = {
   "recall.grade.2": "Class II",
   "recall.grade.3": "Class III",
   "recall.grade.label": "Recall grade",
-  "recall.grade.hint": "Class I: has caused or may cause serious harm to health; Class II: may cause general harm; Class III: labelling faults, normally no harm.",
+  "recall.grade.hint":
+    "Class I: has caused or may cause serious harm to health; Class II: may cause general harm; Class III: labelling faults, normally no harm.",
   "recall.deadline.label": "Deadline",
   "recall.deadline.hint": "Empty: by grade, 10, 20 or 30 days.",
   "recall.deadline.overdue": "Past its deadline",
@@ -308,7 +312,8 @@ export const en: Record<keyof typeof zh, string> = {
   "recall.refunds.summary": "{succeeded} refunded, {cash} cash refunds due at pickup points, {failed} failed (retried).",
   "recall.refunds.retry": "Retry refunds",
   "recall.notice.refunded": "Recall refund: the recalled items of order #{orderId} were refunded, ¥{amount}, to your original payment.",
-  "recall.notice.cashRefundDue": "Recall refund: ¥{amount} is due to you for the recalled items of order #{orderId} (paid at pickup); collect it in cash at your pickup point.",
+  "recall.notice.cashRefundDue":
+    "Recall refund: ¥{amount} is due to you for the recalled items of order #{orderId} (paid at pickup); collect it in cash at your pickup point.",
   "recall.notice.cashRefunded": "Recall refund: the cash refund of ¥{amount} for order #{orderId} was paid to you at the pickup point.",
 
   "recall.page.title": "Recall: {product} · lot {lot}",
@@ -316,7 +321,8 @@ export const en: Record<keyof typeof zh, string> = {
   "recall.page.opened": "Opened",
   "recall.page.openedValue": "{name}, {at}",
   "recall.page.lot": "Lot",
-  "recall.page.done": "The recall is in force: {listings} listings taken off sale, {held} parcels awaiting pickup marked “do not hand out”, {buyers} buyers notified.",
+  "recall.page.done":
+    "The recall is in force: {listings} listings taken off sale, {held} parcels awaiting pickup marked “do not hand out”, {buyers} buyers notified.",
   "recall.page.chainOk": "The platform has signed a recall record onto the lot's trace chain.",
   "recall.page.chainMissing": "The recall is in force, but the trace chain has no recall record yet (this lot has no usable chain).",
   "recall.page.download": "Download the recall report (CSV)",
@@ -346,9 +352,12 @@ export const en: Record<keyof typeof zh, string> = {
   "recall.status.held": "Do not hand out",
   "recall.status.awaiting": "Awaiting pickup",
 
-  "recall.notice.buyer": "Recall notice: the {productEn} you bought (lot {lot}) has been recalled. Reason: {reason}. Please stop eating or using it; the platform will contact you about what happens next.",
-  "recall.notice.buyerHeld": "Recall notice: the {productEn} you ordered (lot {lot}) has been recalled; parcels not yet picked up will not be handed out. Reason: {reason}. The platform will contact you about what happens next.",
-  "recall.notice.operator": "Do not hand out: lot {lot} of {productEn} has been recalled. {lines} parcels of this lot at your delivery point ({points}) must not be given to buyers: scan them at arrival, keep them in quarantine, then return them to the producer or destroy them.",
+  "recall.notice.buyer":
+    "Recall notice: the {productEn} you bought (lot {lot}) has been recalled. Reason: {reason}. Please stop eating or using it; the platform will contact you about what happens next.",
+  "recall.notice.buyerHeld":
+    "Recall notice: the {productEn} you ordered (lot {lot}) has been recalled; parcels not yet picked up will not be handed out. Reason: {reason}. The platform will contact you about what happens next.",
+  "recall.notice.operator":
+    "Do not hand out: lot {lot} of {productEn} has been recalled. {lines} parcels of this lot at your delivery point ({points}) must not be given to buyers: scan them at arrival, keep them in quarantine, then return them to the producer or destroy them.",
   "recall.notice.producer": "Your lot {lot} of {productEn} has been recalled and the listings selling it are off sale. Reason: {reason}.",
 
   "notices.title": "My notices",
@@ -361,7 +370,8 @@ export const en: Record<keyof typeof zh, string> = {
   // Corrections under inspector review and consumer reports (issue 10 §1, §5).
   "farmTrace.event.correction_review": "Inspector review",
   "farmTrace.pendingReview": "Awaiting inspector review",
-  "farmTrace.pendingReviewHint": "This correction would clear a compliance problem, so it takes effect only once an inspector accepts it; until then the lot cannot be published.",
+  "farmTrace.pendingReviewHint":
+    "This correction would clear a compliance problem, so it takes effect only once an inspector accepts it; until then the lot cannot be published.",
   "farmTrace.correctionStatus.applied": "In effect",
   "farmTrace.correctionStatus.pending": "Awaiting inspector review",
   "farmTrace.correctionStatus.accepted": "Accepted by inspector",
@@ -386,7 +396,8 @@ export const en: Record<keyof typeof zh, string> = {
   "tracePage.correction.status.rejected": "Rejected by an inspector; the original record stands",
   "tracePage.correction.review": "Inspector's note ({at}): {note}",
   "inspect.corrections.title": "Corrections awaiting review",
-  "inspect.corrections.intro": "These corrections would clear a lot's compliance problem (banned or restricted inputs, intervals, inspection) and do not take effect until accepted. Check the record, the reason and the evidence.",
+  "inspect.corrections.intro":
+    "These corrections would clear a lot's compliance problem (banned or restricted inputs, intervals, inspection) and do not take effect until accepted. Check the record, the reason and the evidence.",
   "inspect.corrections.empty": "No corrections awaiting review.",
   "inspect.corrections.record": "Record {seq} · {type} · {date}",
   "inspect.corrections.evidence": "Evidence photo",

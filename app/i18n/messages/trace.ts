@@ -95,7 +95,8 @@ export const zh = {
   "tracePage.inspectionFail": "不合格",
   "tracePage.certificate": "承诺达标合格证",
   "tracePage.noCertificate": "该批次还没有合格证",
-  "tracePage.certCommitment": "我承诺对产品质量安全以及合格证真实性负责：不使用禁用农药兽药、停用兽药和非法添加物；常规农药兽药残留不超标；遵守安全间隔期和休药期。",
+  "tracePage.certCommitment":
+    "我承诺对产品质量安全以及合格证真实性负责：不使用禁用农药兽药、停用兽药和非法添加物；常规农药兽药残留不超标；遵守安全间隔期和休药期。",
   "tracePage.certCommitmentIncomplete": "承诺内容不完整",
   "tracePage.scans": "该二维码已被查询 {count} 次",
   "tracePage.listings": "在售商品",
@@ -479,7 +480,8 @@ export const zh = {
   "trace.error.packingBeforeInspectionDate": "包装日期 {date} 早于检测日期 {inspectedOn}。包装要在检测之后，请检查日期。",
   "farmTrace.input.wrongKind": "这个批次不能使用这类投入品",
   "farmTrace.input.useLegend": "农药标签上的登记用途",
-  "farmTrace.input.useLead": "农药只能用在标签“登记作物”里写着的作物上，并在采收前停用满标签的安全间隔期。目录里已有本作物的登记用途时会自动带出；没有时请对照标签填写。",
+  "farmTrace.input.useLead":
+    "农药只能用在标签“登记作物”里写着的作物上，并在采收前停用满标签的安全间隔期。目录里已有本作物的登记用途时会自动带出；没有时请对照标签填写。",
   "farmTrace.field.registeredCrop": "标签登记的作物",
   "farmTrace.field.registeredCropHint": "按标签“登记作物”一栏选择。标签上没有本批次的作物，就不能用这个农药。",
   "farmTrace.field.labelIntervalDays": "标签安全间隔期（天）",
@@ -523,7 +525,8 @@ export const en: Record<keyof typeof zh, string> = {
   "trace.error.plotCoordinates": "Invalid coordinates: give latitude and longitude together, latitude between -90 and 90, longitude between -180 and 180.",
   "trace.error.plotNameTaken": "There is already a plot called “{name}”.",
   "trace.error.gtinInvalid": "Invalid GTIN: enter 8, 12, 13 or 14 digits and check the check digit.",
-  "trace.error.gtinPlatformPrefix": "This GTIN belongs to the platform's company prefix and cannot be entered by hand; leave it empty and the platform assigns one.",
+  "trace.error.gtinPlatformPrefix":
+    "This GTIN belongs to the platform's company prefix and cannot be entered by hand; leave it empty and the platform assigns one.",
   "trace.error.gtinCapacity": "The platform's company prefix has no GTINs left; enter your own GS1 GTIN.",
   "trace.error.lotInvalid": "Lot numbers may contain letters, digits and symbols such as -._/, up to 20 characters, with no spaces or Chinese characters.",
   "trace.error.lotTaken": "Lot number {lotCode} is already in use.",
@@ -536,7 +539,8 @@ export const en: Record<keyof typeof zh, string> = {
   "trace.error.intervalDuplicate": "Crop or target “{target}” is listed twice.",
   "trace.blocked.publishTitle": "This listing cannot be published yet",
   "trace.blocked.packingTitle": "This lot cannot be packed yet",
-  "trace.blocked.hint": "Complete or correct the records below and try again. A correction does not delete the original record; it adds a note that corrects it.",
+  "trace.blocked.hint":
+    "Complete or correct the records below and try again. A correction does not delete the original record; it adds a note that corrects it.",
   "trace.blocked.createLot": "Create a lot and record its trace",
   "trace.blocked.saveDraftFirst": "Save it as a draft first, link a compliant lot to it from “Lots & tracing”, then publish.",
   // ─── T-C: public trace page, QR codes, label, problem reports (app/routes/01.$gtin.10.$lot.tsx, qr.*, label.*) ───
@@ -587,7 +591,8 @@ export const en: Record<keyof typeof zh, string> = {
   "tracePage.inspectionFail": "Fail",
   "tracePage.certificate": "Commitment compliance certificate (承诺达标合格证)",
   "tracePage.noCertificate": "This lot has no certificate yet",
-  "tracePage.certCommitment": "I am responsible for the safety of this product and the truth of this certificate: no banned pesticides or veterinary drugs, no discontinued drugs or illegal additives; residues within limits; pre-harvest intervals and withdrawal periods observed.",
+  "tracePage.certCommitment":
+    "I am responsible for the safety of this product and the truth of this certificate: no banned pesticides or veterinary drugs, no discontinued drugs or illegal additives; residues within limits; pre-harvest intervals and withdrawal periods observed.",
   "tracePage.certCommitmentIncomplete": "Commitment incomplete",
   "tracePage.scans": "This QR code has been looked up {count} times",
   "tracePage.listings": "On sale",
@@ -728,11 +733,13 @@ export const en: Record<keyof typeof zh, string> = {
   "farmTrace.form.input_application.lead": "Picking the input from the catalogue is quickest; type it if it is not listed. The date defaults to today.",
   "farmTrace.form.harvest.lead": "The lot number and GTIN are filled in; enter the harvest date and quantity.",
   "farmTrace.form.inspection.lead": "Record the result of a rapid residue test or a laboratory test; you can photograph the report.",
-  "farmTrace.form.packing.lead": "Packing issues the commitment compliance certificate (承诺达标合格证). It is filled in from the lot; check it and confirm with one tap.",
+  "farmTrace.form.packing.lead":
+    "Packing issues the commitment compliance certificate (承诺达标合格证). It is filled in from the lot; check it and confirm with one tap.",
   "farmTrace.form.shipping.lead": "Record the carrier and tracking number.",
   "farmTrace.form.correction.lead": "Trace records cannot be changed or deleted. If something was recorded wrongly, add a correction and give the reason.",
   "farmTrace.batches.title": "Lot tracing",
-  "farmTrace.batches.lead": "One trace record per lot: planting, fertiliser and pesticides, harvest, testing and packing, shown to buyers who scan the QR code.",
+  "farmTrace.batches.lead":
+    "One trace record per lot: planting, fertiliser and pesticides, harvest, testing and packing, shown to buyers who scan the QR code.",
   "farmTrace.batches.new": "New lot",
   "farmTrace.batches.empty": "No lots yet. Tap “New lot” to start recording.",
   "farmTrace.batches.harvestedOn": "harvested {date}",
@@ -833,7 +840,8 @@ export const en: Record<keyof typeof zh, string> = {
   "farmTrace.field.certificatePhoto": "Photo of the test report",
   "farmTrace.field.certificatePhotoHint": "Optional; one photo, up to 10 MB.",
   "farmTrace.field.evidencePhoto": "Evidence photo",
-  "farmTrace.field.evidencePhotoHint": "Optional; one photo (a receipt, the pesticide label, a test report), up to 10 MB. The inspector reviewing the correction sees it.",
+  "farmTrace.field.evidencePhotoHint":
+    "Optional; one photo (a receipt, the pesticide label, a test report), up to 10 MB. The inspector reviewing the correction sees it.",
   "farmTrace.field.notes": "Notes",
   "farmTrace.field.packageCount": "Packages",
   "farmTrace.field.carrier": "Carrier",
@@ -900,7 +908,8 @@ export const en: Record<keyof typeof zh, string> = {
   "farmTrace.link.listing.required": "Choose a listing",
   "farmTrace.blockers.title": "This listing cannot be published yet",
   "farmTrace.blockers.lot": "Lot {lot}",
-  "farmTrace.blockers.hint": "Open the lot, complete or correct its records, then publish. A correction does not delete the original record; it adds a note that corrects it.",
+  "farmTrace.blockers.hint":
+    "Open the lot, complete or correct its records, then publish. A correction does not delete the original record; it adds a note that corrects it.",
   "farmTrace.plots.title": "Plots",
   "farmTrace.plots.empty": "No plots yet.",
   "farmTrace.plots.add": "Add a plot",
@@ -934,7 +943,8 @@ export const en: Record<keyof typeof zh, string> = {
   "farmTrace.admin.maker": "Manufacturer",
   "farmTrace.admin.registrationHint": "Required for pesticides: PD or WP and 8 digits, e.g. PD20080005; for veterinary drugs the approval number.",
   "farmTrace.admin.intervals": "Pre-harvest intervals / withdrawal periods",
-  "farmTrace.admin.intervalsHint": "One crop or animal per row (e.g. apple, citrus, leaf vegetables, poultry; “苹果” works too) with its days; leave unused rows empty.",
+  "farmTrace.admin.intervalsHint":
+    "One crop or animal per row (e.g. apple, citrus, leaf vegetables, poultry; “苹果” works too) with its days; leave unused rows empty.",
   "farmTrace.admin.target": "Crop/animal {n}",
   "farmTrace.admin.days": "Days",
   "farmTrace.admin.maxApplications": "Max. uses",
@@ -954,8 +964,10 @@ export const en: Record<keyof typeof zh, string> = {
   "trace.toxicity.moderately_toxic": "moderately toxic",
   "trace.toxicity.low_toxic": "low toxicity",
   "trace.toxicity.slightly_toxic": "slightly toxic",
-  "trace.error.inputKindForCrop": "This is a crop lot: record pesticides, fertilisers and other farm inputs here; veterinary drugs and feed belong on livestock or aquatic lots.",
-  "trace.error.inputKindForAnimal": "This is a livestock or aquatic lot: record veterinary drugs, feed and the like here; pesticides and fertilisers belong on crop lots.",
+  "trace.error.inputKindForCrop":
+    "This is a crop lot: record pesticides, fertilisers and other farm inputs here; veterinary drugs and feed belong on livestock or aquatic lots.",
+  "trace.error.inputKindForAnimal":
+    "This is a livestock or aquatic lot: record veterinary drugs, feed and the like here; pesticides and fertilisers belong on crop lots.",
   "trace.error.beforePlanting": "The date {date} is before the planting (start) date {plantedOn}; check the date.",
   "trace.error.inputAfterHarvest": "The input date {date} is after the harvest on {harvestOn}. Inputs are applied before harvest; check the date.",
   "trace.error.harvestBeforeInput": "The harvest date {date} is before the input of record {seq} on {appliedOn}; check the date.",
@@ -965,7 +977,8 @@ export const en: Record<keyof typeof zh, string> = {
   "trace.error.packingBeforeInspectionDate": "The packing date {date} is before the test on {inspectedOn}. Packing comes after testing; check the date.",
   "farmTrace.input.wrongKind": "This kind of input cannot be used on this lot",
   "farmTrace.input.useLegend": "Registered use on the pesticide label",
-  "farmTrace.input.useLead": "A pesticide may be used only on the crops named on its label, and must stop its label's pre-harvest interval before harvest. When the catalogue has the use for this crop it is filled in; otherwise copy it from the label.",
+  "farmTrace.input.useLead":
+    "A pesticide may be used only on the crops named on its label, and must stop its label's pre-harvest interval before harvest. When the catalogue has the use for this crop it is filled in; otherwise copy it from the label.",
   "farmTrace.field.registeredCrop": "Crop registered on the label",
   "farmTrace.field.registeredCropHint": "As in the label's crop column. If the label does not name this lot's crop, this pesticide may not be used.",
   "farmTrace.field.labelIntervalDays": "Label pre-harvest interval (days)",

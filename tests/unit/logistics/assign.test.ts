@@ -5,7 +5,6 @@ import { takeFromCounts, type ParcelNeed, type SlotCounts } from "../../../logis
 import { distanceKm } from "../../../logistics/geo";
 import { mulberry32 as rng } from "../../../seeds/random";
 
-
 const SIZES: SlotSize[] = ["small", "medium", "large"];
 const counts = (a: [number, number, number], c: [number, number, number] = [0, 0, 0]): SlotCounts => [a, c];
 
@@ -76,7 +75,10 @@ describe("assignParcelsToPoints", () => {
     expect(result.assigned).toBe(assigned.length);
     expect(result.unassigned).toBe(parcels.length - assigned.length);
     expect(result.fallbacks).toBe(assigned.filter((a) => a.fallback).length);
-    expect(result.totalKm).toBeCloseTo(assigned.reduce((s, a) => s + a.km!, 0), 9);
+    expect(result.totalKm).toBeCloseTo(
+      assigned.reduce((s, a) => s + a.km!, 0),
+      9,
+    );
     expect(result.meanKm).toBeCloseTo(result.totalKm / result.assigned, 9);
     expect(result.nearestTotalKm).toBeLessThanOrEqual(result.totalKm);
   });
@@ -139,6 +141,10 @@ describe("assignParcelsToPoints", () => {
       meanKm: 0,
       fallbacks: 0,
     });
-    expect(assignParcelsToPoints([{ id: 1, lat: 30, lng: 110, free: counts([1, 1, 1]), capacity: null }], [])).toMatchObject({ assigned: 0, unassigned: 0, assignments: [] });
+    expect(assignParcelsToPoints([{ id: 1, lat: 30, lng: 110, free: counts([1, 1, 1]), capacity: null }], [])).toMatchObject({
+      assigned: 0,
+      unassigned: 0,
+      assignments: [],
+    });
   });
 });

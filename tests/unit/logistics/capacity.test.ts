@@ -14,7 +14,6 @@ import {
 } from "../../../logistics/capacity";
 import { mulberry32 as rng } from "../../../seeds/random";
 
-
 const SIZES: SlotSize[] = ["small", "medium", "large"];
 const slot = (id: number, size: SlotSize, chilled = false): SlotLike => ({ id, size, chilled });
 const need = (size: SlotSize, chilled = false): ParcelNeed => ({ size, chilled });
@@ -92,10 +91,37 @@ describe("capacity exhaustion", () => {
       [0, 0, 0],
     ];
     const points = [
-      { id: 1, lat: 30.0, lng: 110.0, free: [[0, 2, 0], [0, 0, 0]] as SlotCounts, capacity: null }, // nearest: ambient only
+      {
+        id: 1,
+        lat: 30.0,
+        lng: 110.0,
+        free: [
+          [0, 2, 0],
+          [0, 0, 0],
+        ] as SlotCounts,
+        capacity: null,
+      }, // nearest: ambient only
       { id: 2, lat: 30.05, lng: 110.0, free: none, capacity: null }, // full
-      { id: 3, lat: 30.1, lng: 110.0, free: [[0, 0, 0], [1, 0, 0]] as SlotCounts, capacity: null }, // one chilled small
-      { id: 4, lat: 30.2, lng: 110.0, free: [[5, 5, 5], [5, 5, 5]] as SlotCounts, capacity: 1 }, // staffed, capacity 1
+      {
+        id: 3,
+        lat: 30.1,
+        lng: 110.0,
+        free: [
+          [0, 0, 0],
+          [1, 0, 0],
+        ] as SlotCounts,
+        capacity: null,
+      }, // one chilled small
+      {
+        id: 4,
+        lat: 30.2,
+        lng: 110.0,
+        free: [
+          [5, 5, 5],
+          [5, 5, 5],
+        ] as SlotCounts,
+        capacity: 1,
+      }, // staffed, capacity 1
     ];
     const parcels = [
       { id: 1, lat: 30, lng: 110, need: need("small") },

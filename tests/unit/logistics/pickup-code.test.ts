@@ -8,14 +8,7 @@ import { actorFor, createTestDatabase, createUser } from "../../../seeds/factori
 import { addToCart } from "../../../market/orders/cart";
 import { checkout } from "../../../market/orders/checkout";
 import { dispatchSubOrder, markParcelArrived } from "../../../logistics/parcels";
-import {
-  newPickupNonce,
-  normalisePickupCode,
-  parsePickupQrPayload,
-  pickupCode,
-  pickupQrPayload,
-  verifyPickupCode,
-} from "../../../logistics/pickup-code";
+import { newPickupNonce, normalisePickupCode, parsePickupQrPayload, pickupCode, pickupQrPayload, verifyPickupCode } from "../../../logistics/pickup-code";
 import { setSmsSender } from "../../../logistics/sms";
 import { createMarket } from "../../helpers/orders";
 
@@ -36,7 +29,9 @@ describe("pickupCode", () => {
     const others = Array.from({ length: 5 }, () => pickupCode(42, newPickupNonce(), SECRET));
     expect(others.some((c) => c !== code)).toBe(true);
     expect([43, 44, 45].map((id) => pickupCode(id, nonce, SECRET)).some((c) => c !== code)).toBe(true);
-    expect(["wrong-secret-aaaaaaaaaaaa", "wrong-secret-bbbbbbbbbbbb", "wrong-secret-cccccccccccc"].map((s) => pickupCode(42, nonce, s)).some((c) => c !== code)).toBe(true);
+    expect(
+      ["wrong-secret-aaaaaaaaaaaa", "wrong-secret-bbbbbbbbbbbb", "wrong-secret-cccccccccccc"].map((s) => pickupCode(42, nonce, s)).some((c) => c !== code),
+    ).toBe(true);
   });
 
   it("is zero-padded and spread over all six digits (HOTP dynamic truncation mod 10^6)", () => {
@@ -96,7 +91,10 @@ describe("the database holds no pickup code", () => {
     db.$client.prepare(`insert into delivery_point_operators (delivery_point_id, user_id) values (?, ?)`).run(m.pointId, op.id);
     addToCart(db, m.buyer.id, m.apples, 2);
     const order = await checkout(db, actorFor(db, m.buyer.id), { contactPhone: m.buyer.phone, deliveryPointId: m.pointId, payAtPickup: true });
-    const sub = db.$client.prepare(`select id, producer_id as producerId from sub_orders where order_id = ?`).get(order.orderId) as { id: number; producerId: number };
+    const sub = db.$client.prepare(`select id, producer_id as producerId from sub_orders where order_id = ?`).get(order.orderId) as {
+      id: number;
+      producerId: number;
+    };
     const owner = db.$client.prepare(`select user_id from producer_members where producer_id = ?`).pluck().get(sub.producerId) as number;
     dispatchSubOrder(db, actorFor(db, owner), sub.id);
     const parcel = db.$client.prepare(`select id, code from parcels where order_id = ?`).get(order.orderId) as { id: number; code: string };

@@ -18,7 +18,6 @@ import {
 } from "../../../logistics/routing";
 import { mulberry32 as rng } from "../../../seeds/random";
 
-
 const depot = { lat: 35.78, lng: 109.43 };
 
 /** n stops in a ~40 km square; some instances pile stops onto the same few places. */
@@ -93,7 +92,7 @@ describe("improvement never returns a longer tour", () => {
   it("holds on 300 seeded instances of 0–60 stops, including co-located stops and duplicate ids", () => {
     let strictlyBetter = 0;
     for (let seed = 1; seed <= 300; seed++) {
-      const n = seed <= 40 ? seed % 5 : 3 + (seed * 7) % 58; // 0,1,2,3,4 stops many times, then up to 60
+      const n = seed <= 40 ? seed % 5 : 3 + ((seed * 7) % 58); // 0,1,2,3,4 stops many times, then up to 60
       const stops = instance(seed, n);
       const nn = nearestNeighbourTour(depot, stops);
       const nnKm = tourLengthKm(depot, nn);
@@ -158,7 +157,10 @@ describe("a known optimum", () => {
     const d0 = onCircle[0];
     // Shuffle deterministically so the input order gives nothing away.
     const r = rng(42);
-    const stops = onCircle.slice(1).map((p, i) => ({ id: i + 1, ...p })).sort(() => r() - 0.5);
+    const stops = onCircle
+      .slice(1)
+      .map((p, i) => ({ id: i + 1, ...p }))
+      .sort(() => r() - 0.5);
     const plan = planRoute(d0, stops);
     const ids = plan.improved.map((s) => s.id);
     const forward = Array.from({ length: n - 1 }, (_, i) => i + 1);
@@ -195,7 +197,10 @@ describe("a known optimum", () => {
     ];
     const origin = { lat: 0, lng: 0 };
     const shuffled = [grid[3], grid[0], grid[4], grid[2], grid[1]]; // 4 1 5 3 2: crosses itself
-    const optimum = [[1, 2, 3, 4, 5], [5, 4, 3, 2, 1]];
+    const optimum = [
+      [1, 2, 3, 4, 5],
+      [5, 4, 3, 2, 1],
+    ];
     const plan = planRoute(origin, shuffled);
     expect(optimum).toContainEqual(plan.improved.map((s) => s.id));
     expect(plan.improvedKm).toBeCloseTo(66.717014, 5);
@@ -215,7 +220,10 @@ describe("a known optimum", () => {
     const crossing = [sq[0], sq[2], sq[1]];
     const fixed = improveTour(d, crossing, { orOpt: false });
     expect(tourLengthKm(d, fixed)).toBeLessThan(tourLengthKm(d, crossing));
-    expect([[1, 2, 3], [3, 2, 1]]).toContainEqual(fixed.map((s) => s.id));
+    expect([
+      [1, 2, 3],
+      [3, 2, 1],
+    ]).toContainEqual(fixed.map((s) => s.id));
   });
 });
 
@@ -225,9 +233,7 @@ describe("joint delivery against producers driving separately", () => {
       const r = rng(seed * 31);
       const points = instance(seed + 7000, 1 + (seed % 30)).map((p, i) => ({ ...p, id: i + 1 }));
       const producers = 1 + (seed % 6);
-      const deliveries = points.flatMap((stop) =>
-        Array.from({ length: producers }, (_, producerId) => ({ producerId, stop })).filter(() => r() < 0.45),
-      );
+      const deliveries = points.flatMap((stop) => Array.from({ length: producers }, (_, producerId) => ({ producerId, stop })).filter(() => r() < 0.45));
       const plan = planJointDelivery(depot, deliveries);
       const served = new Set(deliveries.map((d) => d.stop.id));
       expect(plan.stops.map((s) => s.id).sort((a, b) => a - b)).toEqual([...served].sort((a, b) => a - b));

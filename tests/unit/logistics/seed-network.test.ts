@@ -42,7 +42,11 @@ afterAll(() => {
 });
 
 const all = <T>(db: Db, sql: string, ...params: unknown[]) => db.$client.prepare(sql).all(...params) as T[];
-const one = <T>(db: Db, sql: string, ...params: unknown[]) => db.$client.prepare(sql).pluck().get(...params) as T;
+const one = <T>(db: Db, sql: string, ...params: unknown[]) =>
+  db.$client
+    .prepare(sql)
+    .pluck()
+    .get(...params) as T;
 
 type PointRow = {
   id: number;
@@ -71,7 +75,11 @@ describe("the demo network", () => {
   it("has at least 15 points of every kind, each with coordinates, county, its county's route and operators", () => {
     const points = pointsOf(demo.db);
     expect(points.length).toBeGreaterThanOrEqual(15);
-    for (const kind of DELIVERY_POINT_KINDS) expect(points.some((p) => p.kind === kind), kind).toBe(true);
+    for (const kind of DELIVERY_POINT_KINDS)
+      expect(
+        points.some((p) => p.kind === kind),
+        kind,
+      ).toBe(true);
     for (const p of points) {
       expect(Number.isFinite(p.lat) && Number.isFinite(p.lng), p.name).toBe(true);
       expect(p.countyId, p.name).not.toBeNull();
@@ -105,7 +113,16 @@ describe("the demo network", () => {
   });
 
   it("gives lockers compartments of the three standard sizes, some chilled, and stations a fridge", () => {
-    const slots = all<{ pointId: number; kind: string; slotKind: string; size: "small" | "medium" | "large"; chilled: number; h: number; w: number; d: number }>(
+    const slots = all<{
+      pointId: number;
+      kind: string;
+      slotKind: string;
+      size: "small" | "medium" | "large";
+      chilled: number;
+      h: number;
+      w: number;
+      d: number;
+    }>(
       demo.db,
       `select s.delivery_point_id as pointId, p.kind, s.kind as slotKind, s.size, s.chilled, s.height_mm as h, s.width_mm as w, s.depth_mm as d
        from storage_slots s join delivery_points p on p.id = s.delivery_point_id`,

@@ -12,7 +12,6 @@ import {
 } from "../../../logistics/sizes";
 import { mulberry32 as rng } from "../../../seeds/random";
 
-
 const usable = (s: (typeof SLOT_SIZE_ORDER)[number]) => Math.floor(volumeCm3(STANDARD_SLOT_DIMENSIONS[s]) * PACKING_FILL);
 const line = (orderLineId: number, quantity: number, unitVolumeCm3: number, chilled = false, fresh = false): LineToPack => ({
   orderLineId,

@@ -3,7 +3,6 @@ import { distanceKm } from "../../../logistics/geo";
 import { nearestLinear, PointIndex, type IndexedPoint } from "../../../logistics/spatial";
 import { mulberry32 as rng } from "../../../seeds/random";
 
-
 type Pt = IndexedPoint & { open: boolean };
 
 /** Points clustered around a few "county seats" in China-like coordinates, plus some scattered ones. */

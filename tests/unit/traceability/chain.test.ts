@@ -63,15 +63,42 @@ describe("appendEvent", () => {
     expect(() => appendEvent(chain[0], { ...appleLot("8")[1] }, producer)).toThrow(/another lot/);
     expect(() => appendEvent(null, { ...first, payload: { crop: "" } } as never, producer)).toThrow(/invalid event content/);
     expect(() =>
-      appendEvent(chain[chain.length - 1], { lotId: "7", type: "correction", occurredAt: sh("2026-10-14T08:00:00"), recordedAt: sh("2026-10-14T08:00:00"), actor: P, payload: { reason: "x", retract: true } }, producer),
+      appendEvent(
+        chain[chain.length - 1],
+        {
+          lotId: "7",
+          type: "correction",
+          occurredAt: sh("2026-10-14T08:00:00"),
+          recordedAt: sh("2026-10-14T08:00:00"),
+          actor: P,
+          payload: { reason: "x", retract: true },
+        },
+        producer,
+      ),
     ).toThrow(/correctsSeq/);
   });
 
   it("applies corrections in the effective view", () => {
     const contents = [
       ...appleLot(),
-      { lotId: "7", type: "correction" as const, correctsSeq: 3, occurredAt: sh("2026-10-14T08:00:00"), recordedAt: sh("2026-10-14T08:00:00"), actor: P, payload: { reason: "称重有误", replacement: { quantity: 1150, unit: "kg", lotCode: "LC2026-A07" } } },
-      { lotId: "7", type: "correction" as const, correctsSeq: 2, occurredAt: sh("2026-10-14T09:00:00"), recordedAt: sh("2026-10-14T09:00:00"), actor: P, payload: { reason: "记错批次", retract: true } },
+      {
+        lotId: "7",
+        type: "correction" as const,
+        correctsSeq: 3,
+        occurredAt: sh("2026-10-14T08:00:00"),
+        recordedAt: sh("2026-10-14T08:00:00"),
+        actor: P,
+        payload: { reason: "称重有误", replacement: { quantity: 1150, unit: "kg", lotCode: "LC2026-A07" } },
+      },
+      {
+        lotId: "7",
+        type: "correction" as const,
+        correctsSeq: 2,
+        occurredAt: sh("2026-10-14T09:00:00"),
+        recordedAt: sh("2026-10-14T09:00:00"),
+        actor: P,
+        payload: { reason: "记错批次", retract: true },
+      },
     ];
     const eff = effectiveEvents(buildChain(contents).map(parseContent));
     expect(eff.map((e) => e.seq)).toEqual([1, 3, 4, 5, 6]);
@@ -144,7 +171,10 @@ describe("verifyChain", () => {
     for (const r of both(rs)) expect(r).toMatchObject({ ok: false, failedAt: 3, reason: "seq_gap" });
     // the same swap with the seq column rewritten to look continuous
     const rs2 = clone(chain);
-    [rs2[2], rs2[3]] = [{ ...rs2[3], seq: 3 }, { ...rs2[2], seq: 4 }];
+    [rs2[2], rs2[3]] = [
+      { ...rs2[3], seq: 3 },
+      { ...rs2[2], seq: 4 },
+    ];
     for (const r of both(rs2)) expect(r).toMatchObject({ ok: false, failedAt: 3, reason: "seq_gap" });
   });
 
@@ -165,14 +195,29 @@ describe("verifyChain", () => {
   it("an event falsely claiming the platform key, appended by the producer, is caught", () => {
     const rs = clone(chain);
     // the producer fabricates a platform inspection (it cannot sign with the platform key) …
-    const fake = { lotId: "7", type: "inspection", occurredAt: sh("2026-10-14T08:00:00"), recordedAt: sh("2026-10-14T08:00:00"), actor: PLATFORM, payload: { result: "pass", kind: "lab_test" }, seq: 7, signerKeyId: platformKey.keyId };
+    const fake = {
+      lotId: "7",
+      type: "inspection",
+      occurredAt: sh("2026-10-14T08:00:00"),
+      recordedAt: sh("2026-10-14T08:00:00"),
+      actor: PLATFORM,
+      payload: { result: "pass", kind: "lab_test" },
+      seq: 7,
+      signerKeyId: platformKey.keyId,
+    };
     const content = canonicalize(fake);
     const contentHash = contentHashOf(content);
     const eventHash = computeEventHash(rs[5].eventHash, rs[5].signature, contentHash);
     const forged = sign(null, Buffer.from(eventHash, "hex"), producer.privateKey).toString("base64");
     rs.push({ seq: 7, lotId: "7", content, contentHash, prevHash: rs[5].eventHash, eventHash, signerKeyId: platformKey.keyId, signature: forged });
     // … and then appends and signs an event of its own on top
-    rs.push(appendEvent(rs[6], { lotId: "7", type: "arrival", occurredAt: sh("2026-10-15T08:00:00"), recordedAt: sh("2026-10-15T08:00:00"), actor: P, payload: {} }, producer));
+    rs.push(
+      appendEvent(
+        rs[6],
+        { lotId: "7", type: "arrival", occurredAt: sh("2026-10-15T08:00:00"), recordedAt: sh("2026-10-15T08:00:00"), actor: P, payload: {} },
+        producer,
+      ),
+    );
     for (const r of both(rs)) expect(r).toMatchObject({ ok: false, failedAt: 7, reason: "signature" });
   });
 

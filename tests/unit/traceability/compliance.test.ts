@@ -9,7 +9,14 @@ import { P, PLATFORM, buildChain, sh } from "./fixtures";
 const inputsCatalogue = loadInputsCatalogue();
 const NOW = sh("2026-11-27T12:00:00");
 
-const planting = (crop: string): NewEventContent => ({ lotId: "1", type: "planting", occurredAt: sh("2026-03-01T08:00:00"), recordedAt: sh("2026-03-01T08:00:00"), actor: P, payload: { crop } });
+const planting = (crop: string): NewEventContent => ({
+  lotId: "1",
+  type: "planting",
+  occurredAt: sh("2026-03-01T08:00:00"),
+  recordedAt: sh("2026-03-01T08:00:00"),
+  actor: P,
+  payload: { crop },
+});
 const spray = (at: string, productName: string, extra: Record<string, unknown> = {}): NewEventContent => ({
   lotId: "1",
   type: "input_application",
@@ -18,8 +25,22 @@ const spray = (at: string, productName: string, extra: Record<string, unknown> =
   actor: P,
   payload: { inputKind: "pesticide", productName, ...extra },
 });
-const harvest = (at: string): NewEventContent => ({ lotId: "1", type: "harvest", occurredAt: sh(at), recordedAt: sh(at) + 60_000, actor: P, payload: { quantity: 500, unit: "kg", lotCode: "L1" } });
-const inspection = (at: string, result: "pass" | "fail" = "pass"): NewEventContent => ({ lotId: "1", type: "inspection", occurredAt: sh(at), recordedAt: sh(at) + 60_000, actor: PLATFORM, payload: { result, kind: "rapid_test" } });
+const harvest = (at: string): NewEventContent => ({
+  lotId: "1",
+  type: "harvest",
+  occurredAt: sh(at),
+  recordedAt: sh(at) + 60_000,
+  actor: P,
+  payload: { quantity: 500, unit: "kg", lotCode: "L1" },
+});
+const inspection = (at: string, result: "pass" | "fail" = "pass"): NewEventContent => ({
+  lotId: "1",
+  type: "inspection",
+  occurredAt: sh(at),
+  recordedAt: sh(at) + 60_000,
+  actor: PLATFORM,
+  payload: { result, kind: "rapid_test" },
+});
 
 const contents = (...cs: NewEventContent[]): EventContent[] => buildChain(cs).map(parseContent);
 const check = (events: EventContent[], over: Partial<ComplianceInput> = {}) =>
@@ -48,23 +69,45 @@ describe("checkCompliance", () => {
   it("flags a banned input (from the day its ban started)", () => {
     const ev = contents(planting("apple"), spray("2026-05-01T08:00:00", "5%甲拌磷颗粒剂"), harvest("2026-10-01T08:00:00"), inspection("2026-10-02T08:00:00"));
     const findings = check(ev, { category: "fruit" });
-    expect(findings).toEqual([{ code: "banned_input", eventSeq: 2, params: { seq: 2, input: "5%甲拌磷颗粒剂", substanceZh: "甲拌磷", substanceEn: "phorate" } }]);
+    expect(findings).toEqual([
+      { code: "banned_input", eventSeq: 2, params: { seq: 2, input: "5%甲拌磷颗粒剂", substanceZh: "甲拌磷", substanceEn: "phorate" } },
+    ]);
     expect(findingMessage(findings[0], "zh")).toBe("第 2 条记录使用了国家禁用农药「甲拌磷」（5%甲拌磷颗粒剂）。该批次不能上架销售。");
     expect(findingMessage(findings[0], "en")).toContain("phorate (5%甲拌磷颗粒剂), a pesticide banned in China");
     // phorate was banned from 2024-09-01: a 2024-08 use is not a ban violation
-    const before = contents(planting("apple"), spray("2024-08-01T08:00:00", "5%甲拌磷颗粒剂"), harvest("2024-10-01T08:00:00"), inspection("2024-10-02T08:00:00"));
+    const before = contents(
+      planting("apple"),
+      spray("2024-08-01T08:00:00", "5%甲拌磷颗粒剂"),
+      harvest("2024-10-01T08:00:00"),
+      inspection("2024-10-02T08:00:00"),
+    );
     expect(check(before, { category: "fruit" }).filter((f) => f.code === "banned_input")).toEqual([]);
   });
 
   it("flags a pre-harvest interval violated by one day, in Asia/Shanghai calendar days", () => {
     // 20%啶虫脒乳油 on cucumber: 2 days. Last spray 1 June 23:30 Beijing time (15:30 UTC); harvest 2 June 08:00.
-    const ev = contents(planting("cucumber"), spray("2026-05-28T08:00:00", "20%啶虫脒乳油"), spray("2026-06-01T23:30:00", "20%啶虫脒乳油"), harvest("2026-06-02T08:00:00"), inspection("2026-06-01T23:45:00"));
+    const ev = contents(
+      planting("cucumber"),
+      spray("2026-05-28T08:00:00", "20%啶虫脒乳油"),
+      spray("2026-06-01T23:30:00", "20%啶虫脒乳油"),
+      harvest("2026-06-02T08:00:00"),
+      inspection("2026-06-01T23:45:00"),
+    );
     const findings = check(ev);
     expect(findings).toEqual([
       {
         code: "interval_violated",
         eventSeq: 3,
-        params: { kind: "pre_harvest", seq: 3, input: "20%啶虫脒乳油", days: 2, source: "catalogue", appliedOn: "2026-06-01", earliestOn: "2026-06-03", harvestOn: "2026-06-02" },
+        params: {
+          kind: "pre_harvest",
+          seq: 3,
+          input: "20%啶虫脒乳油",
+          days: 2,
+          source: "catalogue",
+          appliedOn: "2026-06-01",
+          earliestOn: "2026-06-03",
+          harvestOn: "2026-06-02",
+        },
       },
     ]);
     expect(findingMessage(findings[0], "zh")).toContain("安全间隔期为 2 天，最早 2026-06-03 才能采收");
@@ -86,30 +129,65 @@ describe("checkCompliance", () => {
   });
 
   it("flags more applications than the label allows", () => {
-    const ev = contents(planting("spinach"), spray("2026-05-01T08:00:00", "1.8%阿维菌素乳油"), spray("2026-05-05T08:00:00", "1.8%阿维菌素乳油"), inspection("2026-05-20T08:00:00"));
+    const ev = contents(
+      planting("spinach"),
+      spray("2026-05-01T08:00:00", "1.8%阿维菌素乳油"),
+      spray("2026-05-05T08:00:00", "1.8%阿维菌素乳油"),
+      inspection("2026-05-20T08:00:00"),
+    );
     expect(check(ev, { harvestAt: sh("2026-05-20T08:00:00") })).toMatchObject([{ code: "too_many_applications", eventSeq: 3, params: { count: 2, max: 1 } }]);
   });
 
   it("flags a pesticide forbidden on the crop, but not on other crops", () => {
     // acephate (乙酰甲胺磷): not on vegetables, fruit, tea, fungi or herbs from 2019-08-01 (MOA 2552)
     const onApple = { registeredCrop: "apple", labelIntervalDays: 14 };
-    const apple = contents(planting("apple"), spray("2026-06-01T08:00:00", "30%乙酰甲胺磷乳油", onApple), harvest("2026-10-01T08:00:00"), inspection("2026-10-02T08:00:00"));
+    const apple = contents(
+      planting("apple"),
+      spray("2026-06-01T08:00:00", "30%乙酰甲胺磷乳油", onApple),
+      harvest("2026-10-01T08:00:00"),
+      inspection("2026-10-02T08:00:00"),
+    );
     const f = check(apple, { category: "fruit" });
     expect(f).toMatchObject([{ code: "forbidden_on_crop", eventSeq: 2, params: { substanceZh: "乙酰甲胺磷", cropZh: "苹果", cropEn: "apple" } }]);
     expect(findingMessage(f[0], "zh")).toBe("第 2 条记录在苹果上使用了「乙酰甲胺磷」（30%乙酰甲胺磷乳油），该农药禁止用于这类作物。");
     // before the restriction started it was not a violation
-    const early = contents(planting("apple"), spray("2019-06-01T08:00:00", "30%乙酰甲胺磷乳油", onApple), harvest("2019-10-01T08:00:00"), inspection("2019-10-02T08:00:00"));
+    const early = contents(
+      planting("apple"),
+      spray("2019-06-01T08:00:00", "30%乙酰甲胺磷乳油", onApple),
+      harvest("2019-10-01T08:00:00"),
+      inspection("2019-10-02T08:00:00"),
+    );
     expect(check(early, { category: "fruit", now: sh("2019-11-01T08:00:00") })).toEqual([]);
-    const rice = contents(planting("rice"), spray("2026-06-01T08:00:00", "30%乙酰甲胺磷乳油", { registeredCrop: "rice", labelIntervalDays: 14 }), harvest("2026-10-01T08:00:00"), inspection("2026-10-02T08:00:00"));
+    const rice = contents(
+      planting("rice"),
+      spray("2026-06-01T08:00:00", "30%乙酰甲胺磷乳油", { registeredCrop: "rice", labelIntervalDays: 14 }),
+      harvest("2026-10-01T08:00:00"),
+      inspection("2026-10-02T08:00:00"),
+    );
     expect(check(rice, { category: "grain" })).toEqual([]);
     // group-level restriction via the category when the crop is unknown: dimethoate on any vegetable
-    const unknownVeg = contents(planting("蕹菜"), spray("2026-06-01T08:00:00", "40%乐果乳油", { registeredCrop: "蕹菜", labelIntervalDays: 7 }), harvest("2026-07-01T08:00:00"), inspection("2026-07-02T08:00:00"));
+    const unknownVeg = contents(
+      planting("蕹菜"),
+      spray("2026-06-01T08:00:00", "40%乐果乳油", { registeredCrop: "蕹菜", labelIntervalDays: 7 }),
+      harvest("2026-07-01T08:00:00"),
+      inspection("2026-07-02T08:00:00"),
+    );
     expect(check(unknownVeg)).toMatchObject([{ code: "forbidden_on_crop", params: { substanceEn: "dimethoate" } }]);
     // fipronil: all uses except seed coating
     const maize = { registeredCrop: "maize", labelIntervalDays: 0 };
-    const seed = contents(planting("maize"), spray("2026-04-01T08:00:00", "5%氟虫腈悬浮种衣剂", { method: "seed_coating", ...maize }), harvest("2026-10-01T08:00:00"), inspection("2026-10-02T08:00:00"));
+    const seed = contents(
+      planting("maize"),
+      spray("2026-04-01T08:00:00", "5%氟虫腈悬浮种衣剂", { method: "seed_coating", ...maize }),
+      harvest("2026-10-01T08:00:00"),
+      inspection("2026-10-02T08:00:00"),
+    );
     expect(check(seed, { category: "grain" })).toEqual([]);
-    const sprayed = contents(planting("maize"), spray("2026-04-01T08:00:00", "5%氟虫腈悬浮剂", { method: "spray", ...maize }), harvest("2026-10-01T08:00:00"), inspection("2026-10-02T08:00:00"));
+    const sprayed = contents(
+      planting("maize"),
+      spray("2026-04-01T08:00:00", "5%氟虫腈悬浮剂", { method: "spray", ...maize }),
+      harvest("2026-10-01T08:00:00"),
+      inspection("2026-10-02T08:00:00"),
+    );
     expect(check(sprayed, { category: "grain" })).toMatchObject([{ code: "forbidden_on_crop", params: { substanceEn: "fipronil" } }]);
   });
 
@@ -120,7 +198,10 @@ describe("checkCompliance", () => {
     expect(findingMessage(f[0], "zh")).toContain("承诺达标合格证");
     expect(findingMessage(f[0], "en")).toContain("commitment compliance certificate");
     expect(check(fruit, { category: "fruit", certificate: validCert() })).toEqual([]);
-    const incomplete = check(fruit, { category: "fruit", certificate: { ...validCert(), entityContact: "", commitment: { noBannedOrRestrictedInputs: true, intervalsObserved: false, residueStandardsMet: true } } });
+    const incomplete = check(fruit, {
+      category: "fruit",
+      certificate: { ...validCert(), entityContact: "", commitment: { noBannedOrRestrictedInputs: true, intervalsObserved: false, residueStandardsMet: true } },
+    });
     expect(incomplete).toMatchObject([{ code: "missing_certificate", params: { missing: "entityContact,commitment" } }]);
     expect(findingMessage(incomplete[0], "zh")).toContain("联系方式、承诺内容");
     const grain = contents(planting("rice"), harvest("2026-10-01T08:00:00"), inspection("2026-10-02T08:00:00"));
@@ -148,18 +229,39 @@ describe("checkCompliance", () => {
     const f = check(failed);
     expect(f).toMatchObject([{ code: "no_passing_inspection", eventSeq: 3, params: { reason: "failed" } }]);
     expect(findingMessage(f[0], "en")).toBe("Record 3: the latest test failed; the lot needs a passing test before it can be sold.");
-    const after = contents(planting("cucumber"), inspection("2026-05-01T08:00:00"), spray("2026-05-02T08:00:00", "叶面肥", { inputKind: "fertilizer" } as never), harvest("2026-06-01T08:00:00"));
+    const after = contents(
+      planting("cucumber"),
+      inspection("2026-05-01T08:00:00"),
+      spray("2026-05-02T08:00:00", "叶面肥", { inputKind: "fertilizer" } as never),
+      harvest("2026-06-01T08:00:00"),
+    );
     expect(check(after)).toMatchObject([{ code: "no_passing_inspection", eventSeq: 3, params: { reason: "inputs_after" } }]);
     expect(check(none, { category: "agri_inputs" })).toEqual([]);
   });
 
   it("applies veterinary withdrawal periods to animals", () => {
-    const dose = (at: string): NewEventContent => ({ lotId: "1", type: "input_application", occurredAt: sh(at), recordedAt: sh(at), actor: P, payload: { inputKind: "veterinary_drug", productName: "土霉素注射液" } });
+    const dose = (at: string): NewEventContent => ({
+      lotId: "1",
+      type: "input_application",
+      occurredAt: sh(at),
+      recordedAt: sh(at),
+      actor: P,
+      payload: { inputKind: "veterinary_drug", productName: "土霉素注射液" },
+    });
     const ev = contents(planting("pigs"), dose("2026-09-01T08:00:00"), inspection("2026-09-20T08:00:00"));
-    const early = checkCompliance({ category: "livestock_poultry", events: ev, inputsCatalogue, now: NOW, certificate: validCert(), harvestAt: sh("2026-09-28T08:00:00") });
+    const early = checkCompliance({
+      category: "livestock_poultry",
+      events: ev,
+      inputsCatalogue,
+      now: NOW,
+      certificate: validCert(),
+      harvestAt: sh("2026-09-28T08:00:00"),
+    });
     expect(early).toMatchObject([{ code: "interval_violated", eventSeq: 2, params: { kind: "withdrawal", days: 28, earliestOn: "2026-09-29" } }]);
     expect(findingMessage(early[0], "zh")).toContain("休药期为 28 天");
-    expect(checkCompliance({ category: "livestock_poultry", events: ev, inputsCatalogue, now: NOW, certificate: validCert(), harvestAt: sh("2026-09-29T08:00:00") })).toEqual([]);
+    expect(
+      checkCompliance({ category: "livestock_poultry", events: ev, inputsCatalogue, now: NOW, certificate: validCert(), harvestAt: sh("2026-09-29T08:00:00") }),
+    ).toEqual([]);
   });
 
   it("works on the effective events: a correction that fixes a mistyped product counts", () => {
@@ -170,7 +272,10 @@ describe("checkCompliance", () => {
       occurredAt: sh("2026-05-01T09:00:00"),
       recordedAt: sh("2026-05-01T09:00:00"),
       actor: P,
-      payload: { reason: "选错了产品", replacement: { inputKind: "pesticide", productName: "1.8%阿维菌素乳油", registeredCrop: "apple", labelIntervalDays: 14 } },
+      payload: {
+        reason: "选错了产品",
+        replacement: { inputKind: "pesticide", productName: "1.8%阿维菌素乳油", registeredCrop: "apple", labelIntervalDays: 14 },
+      },
     });
     expect(check(ev, { category: "fruit" })).toEqual([]);
   });
@@ -250,24 +355,53 @@ describe("registered use (农药管理条例 第三十四条)", () => {
     expect(f).toMatchObject([{ code: "highly_toxic_on_crop", params: { substanceZh: "氧乐果", groupZh: "果树" } }]);
     expect(findingMessage(f[0], "zh")).toContain("剧毒、高毒农药不得用于果树生产");
     // on a grain crop the toxicity rule does not apply (the registered use still must)
-    const rice = contents(planting("rice"), spray("2026-03-01T08:00:00", "40%氧乐果乳油", { registeredCrop: "rice", labelIntervalDays: 30 }), harvest("2026-08-01T08:00:00"), inspection("2026-08-01T10:00:00"));
+    const rice = contents(
+      planting("rice"),
+      spray("2026-03-01T08:00:00", "40%氧乐果乳油", { registeredCrop: "rice", labelIntervalDays: 30 }),
+      harvest("2026-08-01T08:00:00"),
+      inspection("2026-08-01T10:00:00"),
+    );
     expect(check(rice, { category: "grain" })).toEqual([]);
     // a product whose label says 高毒 counts, listed or not
-    const cucumber = contents(planting("cucumber"), spray("2026-05-01T08:00:00", "某杀虫剂", { registeredCrop: "cucumber", labelIntervalDays: 7, toxicityClass: "highly_toxic" }), harvest("2026-06-01T08:00:00"), inspection("2026-06-01T10:00:00"));
+    const cucumber = contents(
+      planting("cucumber"),
+      spray("2026-05-01T08:00:00", "某杀虫剂", { registeredCrop: "cucumber", labelIntervalDays: 7, toxicityClass: "highly_toxic" }),
+      harvest("2026-06-01T08:00:00"),
+      inspection("2026-06-01T10:00:00"),
+    );
     expect(check(cucumber)).toMatchObject([{ code: "highly_toxic_on_crop", params: { groupZh: "蔬菜" } }]);
   });
 
   it("a ban 'since 2026-06-01' applies to applications from that day (Asia/Shanghai)", () => {
     const maize = (at: string) =>
-      contents(planting("maize"), spray(at, "3%克百威颗粒剂", { registeredCrop: "maize", labelIntervalDays: 60 }), harvest("2026-10-01T08:00:00"), inspection("2026-10-01T10:00:00"));
+      contents(
+        planting("maize"),
+        spray(at, "3%克百威颗粒剂", { registeredCrop: "maize", labelIntervalDays: 60 }),
+        harvest("2026-10-01T08:00:00"),
+        inspection("2026-10-01T10:00:00"),
+      );
     expect(check(maize("2026-05-31T23:30:00"), { category: "grain" })).toEqual([]);
     expect(check(maize("2026-06-01T00:30:00"), { category: "grain" })).toMatchObject([{ code: "banned_input", params: { substanceZh: "克百威" } }]);
   });
 
   it("a veterinary drug prohibited for a product (产蛋期禁用) blocks an egg lot", () => {
-    const dose: NewEventContent = { lotId: "1", type: "input_application", occurredAt: sh("2026-09-01T08:00:00"), recordedAt: sh("2026-09-01T08:00:00"), actor: P, payload: { inputKind: "veterinary_drug", productName: "马杜霉素预混剂" } };
+    const dose: NewEventContent = {
+      lotId: "1",
+      type: "input_application",
+      occurredAt: sh("2026-09-01T08:00:00"),
+      recordedAt: sh("2026-09-01T08:00:00"),
+      actor: P,
+      payload: { inputKind: "veterinary_drug", productName: "马杜霉素预混剂" },
+    };
     const ev = contents(planting("eggs"), dose, inspection("2026-09-20T08:00:00"));
-    const f = checkCompliance({ category: "livestock_poultry", events: ev, inputsCatalogue, now: NOW, certificate: validCert(), harvestAt: sh("2026-09-28T08:00:00") });
+    const f = checkCompliance({
+      category: "livestock_poultry",
+      events: ev,
+      inputsCatalogue,
+      now: NOW,
+      certificate: validCert(),
+      harvestAt: sh("2026-09-28T08:00:00"),
+    });
     expect(f).toMatchObject([{ code: "forbidden_on_crop", params: { substanceZh: "马杜霉素预混剂" } }]);
   });
 });

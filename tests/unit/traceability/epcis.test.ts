@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { parseContent } from "../../../traceability/chain";
-import { CUNPIN_VOC, buildEpcisDocument, epcisEventHashId, epcisPreHashString, hashTimestamp, normaliseEpcUri, prefixesFromContext, shanghaiIso } from "../../../traceability/epcis";
+import {
+  CUNPIN_VOC,
+  buildEpcisDocument,
+  epcisEventHashId,
+  epcisPreHashString,
+  hashTimestamp,
+  normaliseEpcUri,
+  prefixesFromContext,
+  shanghaiIso,
+} from "../../../traceability/epcis";
 import { createEpcisValidator } from "../../../traceability/epcis-validate";
 import type { NewEventContent, StoredEventRecord } from "../../../traceability/types";
 import { loadEpcisFixtures, LOCAL_EPCIS_DIR } from "./epcis-fixtures";
@@ -24,12 +33,56 @@ const exportOf = (records: StoredEventRecord[], extra: Partial<Parameters<typeof
 
 const fullLot = (): NewEventContent[] => [
   ...appleLot(),
-  { lotId: "7", type: "input_application", occurredAt: sh("2026-09-01T08:00:00"), recordedAt: sh("2026-09-01T08:10:00"), actor: P, payload: { inputKind: "pesticide", productName: "1.8%阿维菌素乳油", registrationNo: "PD20080005", dose: "3000倍液", method: "spray" } },
-  { lotId: "7", type: "arrival", occurredAt: sh("2026-10-14T10:00:00"), recordedAt: sh("2026-10-14T10:00:00"), actor: P, payload: { receivedBy: "自提点王店长" } },
-  { lotId: "7", type: "pickup", occurredAt: sh("2026-10-15T10:00:00"), recordedAt: sh("2026-10-15T10:00:00"), actor: P, payload: { pickupPoint: "洛川县城自提点" } },
-  { lotId: "7", type: "packing", occurredAt: sh("2026-10-12T11:00:00"), recordedAt: sh("2026-10-12T11:00:00"), actor: P, payload: { packageCount: 240, outputGtin: "09506000134369", outputLotCode: "LC2026-A07-5KG" } },
-  { lotId: "7", type: "correction", correctsSeq: 3, occurredAt: sh("2026-10-16T08:00:00"), recordedAt: sh("2026-10-16T08:00:00"), actor: P, payload: { reason: "称重有误", replacement: { quantity: 1150, unit: "kg", lotCode: "LC2026-A07" } } },
-  { lotId: "7", type: "correction", correctsSeq: 8, occurredAt: sh("2026-10-16T09:00:00"), recordedAt: sh("2026-10-16T09:00:00"), actor: P, payload: { reason: "重复录入", retract: true } },
+  {
+    lotId: "7",
+    type: "input_application",
+    occurredAt: sh("2026-09-01T08:00:00"),
+    recordedAt: sh("2026-09-01T08:10:00"),
+    actor: P,
+    payload: { inputKind: "pesticide", productName: "1.8%阿维菌素乳油", registrationNo: "PD20080005", dose: "3000倍液", method: "spray" },
+  },
+  {
+    lotId: "7",
+    type: "arrival",
+    occurredAt: sh("2026-10-14T10:00:00"),
+    recordedAt: sh("2026-10-14T10:00:00"),
+    actor: P,
+    payload: { receivedBy: "自提点王店长" },
+  },
+  {
+    lotId: "7",
+    type: "pickup",
+    occurredAt: sh("2026-10-15T10:00:00"),
+    recordedAt: sh("2026-10-15T10:00:00"),
+    actor: P,
+    payload: { pickupPoint: "洛川县城自提点" },
+  },
+  {
+    lotId: "7",
+    type: "packing",
+    occurredAt: sh("2026-10-12T11:00:00"),
+    recordedAt: sh("2026-10-12T11:00:00"),
+    actor: P,
+    payload: { packageCount: 240, outputGtin: "09506000134369", outputLotCode: "LC2026-A07-5KG" },
+  },
+  {
+    lotId: "7",
+    type: "correction",
+    correctsSeq: 3,
+    occurredAt: sh("2026-10-16T08:00:00"),
+    recordedAt: sh("2026-10-16T08:00:00"),
+    actor: P,
+    payload: { reason: "称重有误", replacement: { quantity: 1150, unit: "kg", lotCode: "LC2026-A07" } },
+  },
+  {
+    lotId: "7",
+    type: "correction",
+    correctsSeq: 8,
+    occurredAt: sh("2026-10-16T09:00:00"),
+    recordedAt: sh("2026-10-16T09:00:00"),
+    actor: P,
+    payload: { reason: "重复录入", retract: true },
+  },
 ];
 
 describe("EPCIS Event Hash ID", () => {
@@ -118,7 +171,14 @@ describe("EPCIS Event Hash ID", () => {
   });
 
   it("does not depend on key order and changes with any field", () => {
-    const a = { type: "ObjectEvent", eventTime: "2026-10-10T08:00:00.000+08:00", eventTimeZoneOffset: "+08:00", action: "OBSERVE", quantityList: [{ epcClass: "https://id.gs1.org/01/09506000134352/10/A1" }], "cunpin:seq": 1 };
+    const a = {
+      type: "ObjectEvent",
+      eventTime: "2026-10-10T08:00:00.000+08:00",
+      eventTimeZoneOffset: "+08:00",
+      action: "OBSERVE",
+      quantityList: [{ epcClass: "https://id.gs1.org/01/09506000134352/10/A1" }],
+      "cunpin:seq": 1,
+    };
     const b = Object.fromEntries(Object.entries(a).reverse());
     const p = prefixesFromContext(["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", { cunpin: "https://cunpin.org/ns/epcis/" }]);
     expect(epcisEventHashId(a, p)).toBe(epcisEventHashId(b, p));
@@ -135,7 +195,12 @@ describe("buildEpcisDocument", () => {
   it("maps chain events to EPCIS events with CBV steps", () => {
     expect(doc["@context"]).toEqual(["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", { cunpin: "https://cunpin.org/ns/epcis/" }]);
     const byType = (t: string) => events.filter((e) => e["cunpin:eventType"] === t);
-    expect(byType("planting")[0]).toMatchObject({ type: "ObjectEvent", action: "OBSERVE", bizStep: `${CUNPIN_VOC}BizStep-planting`, readPoint: { id: "geo:35.76,109.42" } });
+    expect(byType("planting")[0]).toMatchObject({
+      type: "ObjectEvent",
+      action: "OBSERVE",
+      bizStep: `${CUNPIN_VOC}BizStep-planting`,
+      readPoint: { id: "geo:35.76,109.42" },
+    });
     const harvests = byType("harvest");
     expect(harvests[0]).toMatchObject({
       action: "ADD",
@@ -173,12 +238,28 @@ describe("buildEpcisDocument", () => {
     const original = events.find((e) => e["cunpin:seq"] === 3)!;
     const corrective = events.find((e) => e["cunpin:correctsSeq"] === 3)!;
     expect(corrective).toMatchObject({ quantityList: [{ quantity: 1150 }], "cunpin:seq": 11, "cunpin:correctionReason": "称重有误" });
-    expect(original.errorDeclaration).toEqual({ declarationTime: shanghaiIso(sh("2026-10-16T08:00:00")), reason: "incorrect_data", correctiveEventIDs: [corrective.eventID], "cunpin:correctionSeq": 11, "cunpin:correctionReason": "称重有误" });
+    expect(original.errorDeclaration).toEqual({
+      declarationTime: shanghaiIso(sh("2026-10-16T08:00:00")),
+      reason: "incorrect_data",
+      correctiveEventIDs: [corrective.eventID],
+      "cunpin:correctionSeq": 11,
+      "cunpin:correctionReason": "称重有误",
+    });
     expect(events.find((e) => e["cunpin:seq"] === 8)!.errorDeclaration).toMatchObject({ reason: "did_not_occur" });
   });
 
   it("marks every event recalled once the lot is recalled", () => {
-    const recalled = buildChain([...appleLot(), { lotId: "7", type: "recall", occurredAt: sh("2026-10-20T08:00:00"), recordedAt: sh("2026-10-20T08:00:00"), actor: PLATFORM, payload: { reason: "农残抽检超标" } }]);
+    const recalled = buildChain([
+      ...appleLot(),
+      {
+        lotId: "7",
+        type: "recall",
+        occurredAt: sh("2026-10-20T08:00:00"),
+        recordedAt: sh("2026-10-20T08:00:00"),
+        actor: PLATFORM,
+        payload: { reason: "农残抽检超标" },
+      },
+    ]);
     const d = exportOf(recalled);
     expect(d.epcisBody.eventList.every((e) => e.disposition === "recalled")).toBe(true);
     expect(d.epcisBody.eventList[6]).toMatchObject({ "cunpin:eventType": "recall", "cunpin:recallReason": "农残抽检超标" });
@@ -187,7 +268,10 @@ describe("buildEpcisDocument", () => {
 
   it("uses the site's GLN for bizLocation when there is one", () => {
     const d = exportOf(buildChain(appleLot()), { lot: { ...lot, gln: "6901234000004" } });
-    expect(d.epcisBody.eventList[2]).toMatchObject({ readPoint: { id: "https://id.gs1.org/414/6901234000004" }, bizLocation: { id: "https://id.gs1.org/414/6901234000004" } });
+    expect(d.epcisBody.eventList[2]).toMatchObject({
+      readPoint: { id: "https://id.gs1.org/414/6901234000004" },
+      bizLocation: { id: "https://id.gs1.org/414/6901234000004" },
+    });
     if (validate) expect(validate(d)).toEqual({ ok: true });
   });
 });
@@ -195,7 +279,10 @@ describe("buildEpcisDocument", () => {
 describe.skipIf(!validate)(`EPCIS JSON Schema validation (${fixtures?.source ?? "unavailable"})`, () => {
   it("our export validates against GS1's schema", () => {
     expect(validate!(exportOf(buildChain(fullLot())))).toEqual({ ok: true });
-    const recalled = buildChain([...appleLot(), { lotId: "7", type: "recall", occurredAt: sh("2026-10-20T08:00:00"), recordedAt: sh("2026-10-20T08:00:00"), actor: PLATFORM, payload: { reason: "x" } }]);
+    const recalled = buildChain([
+      ...appleLot(),
+      { lotId: "7", type: "recall", occurredAt: sh("2026-10-20T08:00:00"), recordedAt: sh("2026-10-20T08:00:00"), actor: PLATFORM, payload: { reason: "x" } },
+    ]);
     expect(validate!(exportOf(recalled))).toEqual({ ok: true });
   });
 

@@ -25,12 +25,47 @@ export function buildChain(contents: NewEventContent[]): StoredEventRecord[] {
 
 export function appleLot(lotId = "7"): NewEventContent[] {
   return [
-    { lotId, type: "planting", occurredAt: sh("2026-04-01T08:00:00"), recordedAt: sh("2026-04-01T09:00:00"), actor: P, payload: { crop: "apple", variety: "红富士", place: { lat: 35.76, lng: 109.42 } } },
-    { lotId, type: "input_application", occurredAt: sh("2026-08-20T07:00:00"), recordedAt: sh("2026-08-20T09:00:00"), actor: P, payload: { inputKind: "fertilizer", productName: "有机肥" } },
-    { lotId, type: "harvest", occurredAt: sh("2026-10-10T08:00:00"), recordedAt: sh("2026-10-10T18:00:00"), actor: P, payload: { quantity: 1200, unit: "kg", lotCode: "LC2026-A07" } },
-    { lotId, type: "inspection", occurredAt: sh("2026-10-11T10:00:00"), recordedAt: sh("2026-10-11T10:30:00"), actor: PLATFORM, payload: { result: "pass", kind: "rapid_test", reportNo: "R-001" } },
+    {
+      lotId,
+      type: "planting",
+      occurredAt: sh("2026-04-01T08:00:00"),
+      recordedAt: sh("2026-04-01T09:00:00"),
+      actor: P,
+      payload: { crop: "apple", variety: "红富士", place: { lat: 35.76, lng: 109.42 } },
+    },
+    {
+      lotId,
+      type: "input_application",
+      occurredAt: sh("2026-08-20T07:00:00"),
+      recordedAt: sh("2026-08-20T09:00:00"),
+      actor: P,
+      payload: { inputKind: "fertilizer", productName: "有机肥" },
+    },
+    {
+      lotId,
+      type: "harvest",
+      occurredAt: sh("2026-10-10T08:00:00"),
+      recordedAt: sh("2026-10-10T18:00:00"),
+      actor: P,
+      payload: { quantity: 1200, unit: "kg", lotCode: "LC2026-A07" },
+    },
+    {
+      lotId,
+      type: "inspection",
+      occurredAt: sh("2026-10-11T10:00:00"),
+      recordedAt: sh("2026-10-11T10:30:00"),
+      actor: PLATFORM,
+      payload: { result: "pass", kind: "rapid_test", reportNo: "R-001" },
+    },
     { lotId, type: "packing", occurredAt: sh("2026-10-12T10:00:00"), recordedAt: sh("2026-10-12T10:30:00"), actor: P, payload: { quantity: 1200, unit: "kg" } },
-    { lotId, type: "shipping", occurredAt: sh("2026-10-13T10:00:00"), recordedAt: sh("2026-10-13T10:30:00"), actor: P, payload: { carrier: "顺丰", trackingNo: "SF123" } },
+    {
+      lotId,
+      type: "shipping",
+      occurredAt: sh("2026-10-13T10:00:00"),
+      recordedAt: sh("2026-10-13T10:30:00"),
+      actor: P,
+      payload: { carrier: "顺丰", trackingNo: "SF123" },
+    },
   ];
 }
 

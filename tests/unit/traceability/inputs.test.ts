@@ -24,15 +24,28 @@ describe("inputs catalogue", () => {
     expect(catalogue.restricted.find((r) => r.nameEn === "methomyl")!.forbiddenOn).toEqual(["citrus", "apple", "tea", "crucifers"]);
     expect(catalogue.restricted.find((r) => r.nameEn === "fipronil")).toMatchObject({ allUses: true, exceptMethod: "seed_coating", forbiddenOn: [] });
     expect(catalogue.restricted.find((r) => r.nameEn === "chloropicrin")).toMatchObject({ allUses: true, exceptMethod: "fumigation" });
-    expect(catalogue.restricted.find((r) => r.nameEn === "acephate")).toMatchObject({ since: "2019-08-01", forbiddenOn: ["vegetables", "fruit", "tea", "edible fungi", "chinese herbs"] });
-    expect(catalogue.intervals[0]).toMatchObject({ productZh: "1.8%阿维菌素乳油", activeIngredient: "abamectin", crop: "leaf vegetables", maxApplications: 1, intervalDays: 7, quality: "B" });
+    expect(catalogue.restricted.find((r) => r.nameEn === "acephate")).toMatchObject({
+      since: "2019-08-01",
+      forbiddenOn: ["vegetables", "fruit", "tea", "edible fungi", "chinese herbs"],
+    });
+    expect(catalogue.intervals[0]).toMatchObject({
+      productZh: "1.8%阿维菌素乳油",
+      activeIngredient: "abamectin",
+      crop: "leaf vegetables",
+      maxApplications: 1,
+      intervalDays: 7,
+      quality: "B",
+    });
     expect(catalogue.intervals.find((i) => i.crop === "citrus" && i.activeIngredient === "abamectin")!.maxApplications).toBe(2);
     // sources disagree on tea imidacloprid (7, 10 and 12 days): all rows are kept, the gate takes the longest
     const teaImidacloprid = catalogue.intervals.filter((i) => i.crop === "tea" && i.activeIngredient === "imidacloprid").map((i) => i.intervalDays);
     expect(Math.max(...teaImidacloprid)).toBe(12);
     expect(new Set(teaImidacloprid).size).toBeGreaterThan(1);
     expect(catalogue.withdrawals[0]).toMatchObject({ drugZh: "乙酰甲喹片", appliesTo: ["cattle"], withdrawalDays: 35, prohibited: false });
-    expect(catalogue.withdrawals.find((w) => w.drugZh === "马杜霉素预混剂" && w.appliesTo[0] === "eggs")).toMatchObject({ withdrawalDays: null, prohibited: true });
+    expect(catalogue.withdrawals.find((w) => w.drugZh === "马杜霉素预混剂" && w.appliesTo[0] === "eggs")).toMatchObject({
+      withdrawalDays: null,
+      prohibited: true,
+    });
     expect(catalogue.withdrawals.find((w) => w.appliesTo[0] === "fish")).toMatchObject({ withdrawalDays: null, prohibited: false, degreeDays: 500 });
   });
 
@@ -60,7 +73,12 @@ describe("inputs catalogue", () => {
     const phorate = catalogue.banned.find((b) => b.nameEn === "phorate")!;
     expect(inputContains({ productName: "5%甲拌磷颗粒剂" }, phorate)).toBe(true);
     expect(inputContains({ productName: "某杀虫剂", activeIngredient: "Phorate" }, phorate)).toBe(true);
-    expect(inputContains({ productName: "某杀虫剂", activeIngredient: "１０２６５－９２－６" }, catalogue.banned.find((b) => b.nameEn === "methamidophos")!)).toBe(true);
+    expect(
+      inputContains(
+        { productName: "某杀虫剂", activeIngredient: "１０２６５－９２－６" },
+        catalogue.banned.find((b) => b.nameEn === "methamidophos")!,
+      ),
+    ).toBe(true);
     expect(inputContains({ productName: "1.8%阿维菌素乳油" }, phorate)).toBe(false);
   });
 });
@@ -93,7 +111,11 @@ describe("fertiliser registration numbers", () => {
     expect(validateFertilizerRegistrationNo("农肥(2019)准字1234号")).toMatchObject({ ok: true, kind: "fertilizer", tier: "formal", year: 2019 });
     expect(validateFertilizerRegistrationNo("农肥（2018）临字5678号")).toMatchObject({ ok: true, normalised: "农肥(2018)临字5678号", tier: "temporary" });
     expect(validateFertilizerRegistrationNo("鲁农肥(2021)准字0012号")).toMatchObject({ ok: true, kind: "fertilizer" });
-    expect(validateFertilizerRegistrationNo("微生物肥（2020）准字（7788）号")).toMatchObject({ ok: true, normalised: "微生物肥(2020)准字(7788)号", kind: "microbial" });
+    expect(validateFertilizerRegistrationNo("微生物肥（2020）准字（7788）号")).toMatchObject({
+      ok: true,
+      normalised: "微生物肥(2020)准字(7788)号",
+      kind: "microbial",
+    });
   });
   it("rejects pesticide numbers and malformed forms", () => {
     expect(validateFertilizerRegistrationNo("")).toMatchObject({ ok: false, reason: "empty" });
