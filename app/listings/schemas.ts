@@ -134,6 +134,22 @@ export const ListingStatusSchema = z.object({ intent: z.enum(STATUS_INTENTS) });
 export type NewListingValue = z.infer<typeof NewListingSchema>;
 export type EditListingValue = z.infer<typeof EditListingSchema>;
 
+/** The listing fields of a parsed new or edit form, as the domain takes them (ListingInput without the producer). */
+export function listingFieldsOf(value: NewListingValue | EditListingValue, categoryId: number) {
+  return {
+    categoryId,
+    productName: value.productName,
+    title: value.title,
+    description: value.description,
+    unit: value.unit,
+    priceFen: value.price,
+    stock: value.stock,
+    certifications: value.certifications,
+    storage: value.chilled ? ("chilled" as const) : ("ambient" as const),
+    packageVolumeCm3: value.packageVolumeCm3 ?? null,
+  };
+}
+
 // ─── producer registration ───────────────────────────────────────────────────
 
 /**

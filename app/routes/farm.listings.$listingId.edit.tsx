@@ -23,7 +23,7 @@ import { getEnv } from "~/kernel.server";
 import { type MessageKey } from "~/i18n/core";
 import { useT } from "~/i18n/react";
 import { ListingForm } from "~/listings/form";
-import { EditListingSchema, ListingStatusSchema, PhotoMoveSchema, STATUS_INTENTS, VariantsSchema } from "~/listings/schemas";
+import { EditListingSchema, ListingStatusSchema, PhotoMoveSchema, STATUS_INTENTS, VariantsSchema, listingFieldsOf } from "~/listings/schemas";
 import { parseWithZod as parseTool } from "@conform-to/zod";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
@@ -157,24 +157,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (refused(staged)) return staged;
   const save = () =>
     db.transaction(() => {
-      updateListing(
-        db,
-        user,
-        listingId,
-        {
-          categoryId: category.id,
-          productName: value.productName,
-          title: value.title,
-          description: value.description,
-          unit: value.unit,
-          priceFen: value.price,
-          stock: value.stock,
-          certifications: value.certifications,
-          storage: value.chilled ? "chilled" : "ambient",
-          packageVolumeCm3: value.packageVolumeCm3 ?? null,
-        },
-        { addPhotos: staged.photos, removePhotoIds },
-      );
+      updateListing(db, user, listingId, listingFieldsOf(value, category.id), { addPhotos: staged.photos, removePhotoIds });
       if (value.intent === "save_publish") setListingStatus(db, user, listingId, "published");
     });
   const saved = await act(save, {

@@ -11,7 +11,7 @@ import { useLocale, useT } from "~/i18n/react";
 import { ListingForm } from "~/listings/form";
 import { createListing, setListingStatus, getFarmOverview } from "~/market.server";
 import { earlierSubmission, formTokenOf, getEnv, newFormToken } from "~/kernel.server";
-import { NewListingSchema } from "~/listings/schemas";
+import { NewListingSchema, listingFieldsOf } from "~/listings/schemas";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
 import { filesOf, parseUploadForm, stagePhotos } from "~/utils/upload.server";
@@ -64,25 +64,7 @@ export async function action({ request }: ActionFunctionArgs) {
   // One transaction: "save and publish" that fails to publish stores nothing.
   const save = () =>
     db.transaction(() => {
-      const id = createListing(
-        db,
-        user,
-        {
-          producerId: value.producerId,
-          categoryId: category.id,
-          productName: value.productName,
-          title: value.title,
-          description: value.description,
-          unit: value.unit,
-          priceFen: value.price,
-          stock: value.stock,
-          certifications: value.certifications,
-          storage: value.chilled ? "chilled" : "ambient",
-          packageVolumeCm3: value.packageVolumeCm3 ?? null,
-        },
-        staged.photos,
-        formToken,
-      );
+      const id = createListing(db, user, { producerId: value.producerId, ...listingFieldsOf(value, category.id) }, staged.photos, formToken);
       if (value.intent === "save_publish") setListingStatus(db, user, id, "published");
       return id;
     });
