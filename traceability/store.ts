@@ -513,13 +513,39 @@ function recordEventOnce(db: Db, actor: AppActor, batchId: number, event: NewPro
           if (findings.length) throw new ComplianceBlockedError([{ batchId, lotCode: batch.lotCode, findings }]);
         },
       );
-      syncBatch(db, batch, [...contents, parseContent(stored)]);
+      const after = [...contents, parseContent(stored)];
+      syncBatch(db, batch, after);
+      if (event.type === "input_application" || event.type === "correction") noticeNewlyBlockedListings(db, batch, contents, after);
       return stored;
     },
     { behavior: "immediate" },
   );
   emitLotChanged(db, { gtin: batch.gtin ?? "", lotCode: batch.lotCode, batchId });
   return record;
+}
+
+/**
+ * A record that makes the lot fail its gate (a late spray inside the interval, a banned input) is
+ * news for the farmer whose listings sell from it: each member of the producer gets a notice per
+ * published listing of the lot. Runs in the recording transaction.
+ */
+function noticeNewlyBlockedListings(db: Db, batch: BatchRow, before: EventContent[], after: EventContent[]): void {
+  const now = Date.now();
+  const had = complianceOf(db, batch, before, now).length;
+  const findings = complianceOf(db, batch, after, now);
+  if (findings.length <= had) return;
+  const sqlite = db.$client;
+  const listings = sqlite
+    .prepare(`select l.id, l.title from listing_batches lb join listings l on l.id = lb.listing_id where lb.batch_id = ? and l.status = 'published'`)
+    .all(batch.id) as { id: number; title: string }[];
+  if (!listings.length) return;
+  const members = sqlite.prepare(`select user_id from producer_members where producer_id = ?`).pluck().all(batch.producerId) as number[];
+  const insert = sqlite.prepare(
+    `insert into notifications (user_id, kind, message_key, params, link, created_at) values (?, 'listing_blocked', 'farmNotice.listingBlocked', ?, ?, ?)`,
+  );
+  for (const l of listings) {
+    for (const userId of members) insert.run(userId, JSON.stringify({ title: l.title, lot: batch.lotCode }), `/farm/batches/${batch.id}`, now);
+  }
 }
 
 function checkHarvestPayload(batch: BatchRow, payload: PayloadOf<"harvest">): PayloadOf<"harvest"> {
