@@ -279,10 +279,13 @@ test.describe("a farmer's listing tools on a phone", () => {
     await expect(copyCard).toContainText("草稿");
     const form = page.getByTestId("bulk-form");
     const copyRow = form.locator(`tr[data-listing-id="${copyId}"]`);
-    const otherRow = form
+    // Another listing's row, held by its id: the list's order may change while other journeys run.
+    const otherId = await form
       .getByTestId("bulk-row")
       .filter({ hasNot: page.locator(`input[value="${copyId}"]`) })
-      .first();
+      .first()
+      .getAttribute("data-listing-id");
+    const otherRow = form.locator(`tr[data-listing-id="${otherId}"]`);
     const otherPrice = await otherRow.locator('input[name$=".price"]').inputValue();
 
     // One wrong row: nothing is saved, the row says why.
@@ -292,13 +295,7 @@ test.describe("a farmer's listing tools on a phone", () => {
     await expect(page.getByText("价格或库存有误，请检查标红的行。")).toBeVisible();
     await expect(page.locator("tr.row-error")).toHaveCount(1);
     await page.goto("/farm");
-    await expect(
-      form
-        .getByTestId("bulk-row")
-        .filter({ hasNot: page.locator(`input[value="${copyId}"]`) })
-        .first()
-        .locator('input[name$=".price"]'),
-    ).toHaveValue(otherPrice);
+    await expect(otherRow.locator('input[name$=".price"]')).toHaveValue(otherPrice);
 
     // Both rows right: both saved in one go.
     await copyRow.locator('input[name$=".price"]').fill("12.80");
