@@ -120,6 +120,7 @@ async function latinWords(page: Page): Promise<string[]> {
   const words = new Set<string>();
   for (const token of text.match(/[A-Za-z0-9][A-Za-z0-9_.\-/+]*/g) ?? []) {
     if (/\d/.test(token)) continue; // a code: lot, parcel, registration number, GS1 key
+    if (/^P[0-9A-HJKMNP-TV-Z]{9}$/.test(token)) continue; // a parcel code (P + 9 Crockford base32), digits or not
     for (const word of token.split(/[\-_./+]/)) {
       if (word && /^[A-Za-z]+$/.test(word) && !ALLOWED_LATIN.has(word.toLowerCase())) words.add(word);
     }
