@@ -131,6 +131,32 @@ app.use((err, req, res, _next) => {
 // A cached page keeps the CSP nonce it was rendered with (its scripts carry it), so within one
 // entry's TTL anonymous viewers share a nonce; the page holds no user data and no user input is
 // rendered into it unescaped, and re-nonce-ing every hit would cost the cache its point.
+/** Remix's fetch handler, for the page caches that render a miss themselves (GET only). */
+const renderRemix = createFetchRequestHandler(build, build.mode);
+
+/** Renders the request's page through Remix, outside Express, with this response's CSP nonce. */
+async function render(req, res) {
+  const controller = new AbortController();
+  res.on("close", () => controller.abort());
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (Array.isArray(v)) for (const x of v) headers.append(k, x);
+    else if (v != null) headers.set(k, v);
+  }
+  const url = `${req.protocol}://${req.get("host") ?? "localhost"}${req.url}`;
+  return renderRemix(new Request(url, { method: "GET", headers, signal: controller.signal }), { cspNonce: res.locals.cspNonce });
+}
+
+/** Streams a rendered (uncached) Response to the client, cookies included. */
+async function sendResponse(res, response) {
+  res.statusCode = response.status;
+  for (const [k, v] of response.headers) if (k !== "set-cookie") res.setHeader(k, v);
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) res.setHeader("Set-Cookie", cookies);
+  if (response.body) Readable.fromWeb(response.body).pipe(res);
+  else res.end();
+}
+
 function createTraceCache() {
   const TRACE_PATH = /^\/01\/(\d{14})\/10\/([^/?]+)$/;
   const enabled = !["off", "0", "false"].includes(String(process.env.TRACE_PAGE_CACHE ?? "on").toLowerCase());
@@ -146,7 +172,6 @@ function createTraceCache() {
   let bytes = 0;
   /** Bumped when every entry is dropped (another process changed a lot), like a lot's generation. */
   let epoch = 0;
-  const renderRemix = createFetchRequestHandler(build, build.mode);
   const SKIP_HEADERS = new Set([
     "content-length",
     "content-encoding",
@@ -239,27 +264,6 @@ function createTraceCache() {
     countScan(hit);
     send(req, res, hit, "hit");
     return true;
-  }
-
-  async function render(req, res) {
-    const controller = new AbortController();
-    res.on("close", () => controller.abort());
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) {
-      if (Array.isArray(v)) for (const x of v) headers.append(k, x);
-      else if (v != null) headers.set(k, v);
-    }
-    const url = `${req.protocol}://${req.get("host") ?? "localhost"}${req.url}`;
-    return renderRemix(new Request(url, { method: "GET", headers, signal: controller.signal }), { cspNonce: res.locals.cspNonce });
-  }
-
-  async function sendResponse(res, response) {
-    res.statusCode = response.status;
-    for (const [k, v] of response.headers) if (k !== "set-cookie") res.setHeader(k, v);
-    const cookies = response.headers.getSetCookie();
-    if (cookies.length) res.setHeader("Set-Cookie", cookies);
-    if (response.body) Readable.fromWeb(response.body).pipe(res);
-    else res.end();
   }
 
   /** Express middleware: content negotiation of the trace URL, and rendering + storing misses. */
@@ -364,7 +368,6 @@ function createStorefrontCache() {
   const counts = { hits: 0, misses: 0, drops: 0 };
   let bytes = 0;
   let epoch = 0;
-  const renderRemix = createFetchRequestHandler(build, build.mode);
   const SKIP_HEADERS = new Set(["content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive", "date", "set-cookie"]);
 
   const remove = (key) => {
@@ -442,27 +445,6 @@ function createStorefrontCache() {
     counts.hits++;
     send(req, res, hit, "hit");
     return true;
-  }
-
-  async function render(req, res) {
-    const controller = new AbortController();
-    res.on("close", () => controller.abort());
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) {
-      if (Array.isArray(v)) for (const x of v) headers.append(k, x);
-      else if (v != null) headers.set(k, v);
-    }
-    const url = `${req.protocol}://${req.get("host") ?? "localhost"}${req.url}`;
-    return renderRemix(new Request(url, { method: "GET", headers, signal: controller.signal }), { cspNonce: res.locals.cspNonce });
-  }
-
-  async function sendResponse(res, response) {
-    res.statusCode = response.status;
-    for (const [k, v] of response.headers) if (k !== "set-cookie") res.setHeader(k, v);
-    const cookies = response.headers.getSetCookie();
-    if (cookies.length) res.setHeader("Set-Cookie", cookies);
-    if (response.body) Readable.fromWeb(response.body).pipe(res);
-    else res.end();
   }
 
   async function middleware(req, res, next) {
