@@ -157,19 +157,59 @@ async function sendResponse(res, response) {
   else res.end();
 }
 
+/**
+ * The page caches' store: entries in least-recently-used order (oldest first), bounded by count and
+ * by bytes (each entry says its own `bytes`); the oldest go first when a bound is passed.
+ */
+function createByteLru(maxEntries, maxBytes) {
+  const entries = new Map();
+  let bytes = 0;
+  const remove = (key) => {
+    const e = entries.get(key);
+    if (!e) return;
+    bytes -= e.bytes;
+    entries.delete(key);
+  };
+  return {
+    get size() {
+      return entries.size;
+    },
+    get bytes() {
+      return bytes;
+    },
+    get: (key) => entries.get(key),
+    /** A hit: the entry becomes the most recently used. */
+    touch(key, e) {
+      entries.delete(key);
+      entries.set(key, e);
+    },
+    put(key, e) {
+      remove(key);
+      entries.set(key, e);
+      bytes += e.bytes;
+      while (entries.size > maxEntries || bytes > maxBytes) remove(entries.keys().next().value);
+    },
+    remove,
+    clear() {
+      entries.clear();
+      bytes = 0;
+    },
+    entries: () => entries.entries(),
+  };
+}
+
 function createTraceCache() {
   const TRACE_PATH = /^\/01\/(\d{14})\/10\/([^/?]+)$/;
   const enabled = !["off", "0", "false"].includes(String(process.env.TRACE_PAGE_CACHE ?? "on").toLowerCase());
   const ttlMs = Number(process.env.TRACE_PAGE_CACHE_TTL_MS ?? 60_000);
   const MAX_ENTRIES = 1000;
   const MAX_BYTES = 64 * 1024 * 1024;
-  /** key → { body, gzip, headers, batchId, isHtml, lotKey, expires, bytes } in LRU order (oldest first). */
-  const entries = new Map();
+  /** key → { body, gzip, headers, batchId, isHtml, lotKey, expires, bytes }. */
+  const entries = createByteLru(MAX_ENTRIES, MAX_BYTES);
   /** lotKey → generation, bumped on invalidation so that a render racing an append is not stored. */
   const generations = new Map();
   const inflight = new Map();
   const counts = { hits: 0, misses: 0 };
-  let bytes = 0;
   /** Bumped when every entry is dropped (another process changed a lot), like a lot's generation. */
   let epoch = 0;
   const SKIP_HEADERS = new Set([
@@ -183,32 +223,22 @@ function createTraceCache() {
     "x-cunpin-trace-batch",
   ]);
 
-  const remove = (key) => {
-    const e = entries.get(key);
-    if (!e) return;
-    bytes -= e.bytes;
-    entries.delete(key);
-  };
   globalThis.__cunpinTraceCache = {
     invalidate({ gtin, lotCode }) {
       const lk = `${gtin}/${lotCode}`;
       generations.set(lk, (generations.get(lk) ?? 0) + 1);
-      for (const [key, e] of entries) if (e.lotKey === lk) remove(key);
+      for (const [key, e] of [...entries.entries()]) if (e.lotKey === lk) entries.remove(key);
     },
-    clear() {
-      entries.clear();
-      bytes = 0;
-    },
-    stats: () => ({ entries: entries.size, bytes, ...counts }),
+    clear: () => entries.clear(),
+    stats: () => ({ entries: entries.size, bytes: entries.bytes, ...counts }),
   };
   const dropAll = () => {
     epoch++;
     entries.clear();
-    bytes = 0;
   };
   // Hits skip the access log; a summary line per minute says how the cache does.
   setInterval(() => {
-    if (counts.hits || counts.misses) log.info({ traceCache: { ...counts, entries: entries.size, bytes } }, "trace page cache");
+    if (counts.hits || counts.misses) log.info({ traceCache: { ...counts, entries: entries.size, bytes: entries.bytes } }, "trace page cache");
     counts.hits = counts.misses = 0;
   }, 60_000).unref();
 
@@ -258,8 +288,7 @@ function createTraceCache() {
     syncCaches();
     const hit = entries.get(k.key);
     if (!hit || hit.expires <= Date.now()) return false;
-    entries.delete(k.key); // LRU: most recently used last
-    entries.set(k.key, hit);
+    entries.touch(k.key, hit);
     counts.hits++;
     countScan(hit);
     send(req, res, hit, "hit");
@@ -284,7 +313,7 @@ function createTraceCache() {
       countScan(hit);
       return send(req, res, hit, "hit");
     }
-    if (hit) remove(key);
+    if (hit) entries.remove(key);
 
     // One render per key at a time; concurrent misses wait for it (thundering herd after expiry).
     const pending = inflight.get(key);
@@ -323,10 +352,7 @@ function createTraceCache() {
       };
       syncCaches();
       if ((generations.get(lotKey) ?? 0) === generation && epoch === startEpoch) {
-        remove(key);
-        entries.set(key, e);
-        bytes += e.bytes;
-        while (entries.size > MAX_ENTRIES || bytes > MAX_BYTES) remove(entries.keys().next().value);
+        entries.put(key, e);
       }
       resolveEntry(e);
       // The Remix loader counted this render's scan already.
@@ -363,29 +389,21 @@ function createStorefrontCache() {
   const ttlMs = Number(process.env.STOREFRONT_CACHE_TTL_MS ?? 60_000);
   const MAX_ENTRIES = 2000;
   const MAX_BYTES = 128 * 1024 * 1024;
-  const entries = new Map();
+  const entries = createByteLru(MAX_ENTRIES, MAX_BYTES);
   const inflight = new Map();
   const counts = { hits: 0, misses: 0, drops: 0 };
-  let bytes = 0;
   let epoch = 0;
   const SKIP_HEADERS = new Set(["content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive", "date", "set-cookie"]);
 
-  const remove = (key) => {
-    const e = entries.get(key);
-    if (!e) return;
-    bytes -= e.bytes;
-    entries.delete(key);
-  };
   const dropAll = () => {
     epoch++;
     if (entries.size) counts.drops++;
     entries.clear();
-    bytes = 0;
   };
   globalThis.__cunpinDomainBus.on("storefront", dropAll);
-  globalThis.__cunpinStorefrontCache = { dropAll, stats: () => ({ entries: entries.size, bytes, ...counts }) };
+  globalThis.__cunpinStorefrontCache = { dropAll, stats: () => ({ entries: entries.size, bytes: entries.bytes, ...counts }) };
   setInterval(() => {
-    if (counts.hits || counts.misses) log.info({ storefrontCache: { ...counts, entries: entries.size, bytes } }, "storefront cache");
+    if (counts.hits || counts.misses) log.info({ storefrontCache: { ...counts, entries: entries.size, bytes: entries.bytes } }, "storefront cache");
     counts.hits = counts.misses = counts.drops = 0;
   }, 60_000).unref();
 
@@ -440,8 +458,7 @@ function createStorefrontCache() {
     syncCaches();
     const hit = entries.get(key);
     if (!hit || hit.expires <= Date.now()) return false;
-    entries.delete(key); // LRU: most recently used last
-    entries.set(key, hit);
+    entries.touch(key, hit);
     counts.hits++;
     send(req, res, hit, "hit");
     return true;
@@ -456,7 +473,7 @@ function createStorefrontCache() {
       counts.hits++;
       return send(req, res, hit, "hit");
     }
-    if (hit) remove(key);
+    if (hit) entries.remove(key);
     // One render per key at a time: the crowd arriving after a drop waits for it.
     const pending = inflight.get(key);
     if (pending) {
@@ -491,10 +508,7 @@ function createStorefrontCache() {
       // Not stored when something changed while it rendered (here or in another process).
       syncCaches();
       if (epoch === startEpoch) {
-        remove(key);
-        entries.set(key, e);
-        bytes += e.bytes;
-        while (entries.size > MAX_ENTRIES || bytes > MAX_BYTES) remove(entries.keys().next().value);
+        entries.put(key, e);
       }
       // Waiters get this render even when it was not stored: it is as fresh as their request.
       resolveEntry(e);
