@@ -3,7 +3,7 @@
  * the browser import them from here (db/schema.ts re-exports them for server code), so the
  * browser bundle never carries the table definitions and drizzle-orm.
  */
-export const PRODUCER_KINDS = ["cooperative", "family_farm", "large_grower", "agribusiness"] as const;
+export const PRODUCER_KINDS = ["cooperative", "family_farm", "large_grower", "agribusiness", "input_seller"] as const;
 
 export const CATEGORY_SLUGS = ["fruit", "vegetables", "grain", "tea", "livestock_poultry", "aquatic", "forest", "agri_inputs"] as const;
 

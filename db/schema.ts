@@ -451,6 +451,9 @@ export const agriInputs = sqliteTable(
     listingId: integer("listing_id").references(() => listings.id),
     createdBy: integer("created_by").references(() => users.id),
     createdAt: createdAt(),
+    /** Retired (issue 12 §4): no new listing or application; chains that name it keep it. */
+    retiredAt: integer("retired_at"),
+    retiredBy: integer("retired_by").references(() => users.id),
   },
   (t) => [
     uniqueIndex("agri_inputs_registration_unique")
@@ -1442,3 +1445,103 @@ export const sweepLeases = sqliteTable("sweep_leases", {
   holder: text("holder").notNull(),
   expiresAt: integer("expires_at").notNull(),
 });
+
+// ─── inputs on the market (issue 12 §4) ──────────────────────────────────────
+
+/** Every edit or retirement of a catalogue entry: who, when, what changed ({ field: [before, after] }). */
+export const agriInputEdits = sqliteTable(
+  "agri_input_edits",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    inputId: integer("input_id")
+      .notNull()
+      .references(() => agriInputs.id),
+    action: text("action", { enum: ["edit", "retire", "reinstate"] }).notNull(),
+    changes: text("changes", { mode: "json" }).$type<Record<string, [unknown, unknown]>>().notNull(),
+    editedBy: integer("edited_by")
+      .notNull()
+      .references(() => users.id),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("agri_input_edits_input_idx").on(t.inputId, t.at)],
+);
+
+/**
+ * An input seller's lot of a catalogue input (the maker's batch number, production and expiry date).
+ * It is a `batches` row of the seller too, so order lines name it like any lot and a recall finds it.
+ */
+export const inputLots = sqliteTable(
+  "input_lots",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    batchId: integer("batch_id")
+      .notNull()
+      .references(() => batches.id),
+    agriInputId: integer("agri_input_id")
+      .notNull()
+      .references(() => agriInputs.id),
+    /** The registration number as the seller listed it, after the check against the catalogue. */
+    registrationNo: text("registration_no"),
+    /** The maker's batch number (生产批号) as printed. */
+    makerLotNo: text("maker_lot_no").notNull(),
+    producedOn: text("produced_on").notNull(),
+    expiresOn: text("expires_on").notNull(),
+    createdBy: integer("created_by").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("input_lots_batch_unique").on(t.batchId),
+    index("input_lots_input_idx").on(t.agriInputId),
+    index("input_lots_maker_lot_idx").on(t.makerLotNo),
+  ],
+);
+
+/** What a farm bought and still holds: one row per paid order line of an input lot. */
+export const farmInputStock = sqliteTable(
+  "farm_input_stock",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    producerId: integer("producer_id")
+      .notNull()
+      .references(() => producers.id),
+    agriInputId: integer("agri_input_id")
+      .notNull()
+      .references(() => agriInputs.id),
+    inputLotId: integer("input_lot_id")
+      .notNull()
+      .references(() => inputLots.id),
+    orderLineId: integer("order_line_id")
+      .notNull()
+      .references(() => orderLines.id),
+    boughtQuantity: integer("bought_quantity").notNull(),
+    /** What is left, in `unit` (the listing's unit); an application may use part of one. */
+    quantity: real("quantity").notNull(),
+    unit: text("unit", { enum: UNITS }).notNull(),
+    boughtAt: integer("bought_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("farm_input_stock_line_unique").on(t.orderLineId),
+    index("farm_input_stock_producer_idx").on(t.producerId),
+    index("farm_input_stock_lot_idx").on(t.inputLotId),
+    check("farm_input_stock_nonneg", sql`${t.quantity} >= 0`),
+  ],
+);
+
+/** An application recorded from stock: which lot's chain event used how much of which stock row. */
+export const farmInputUses = sqliteTable(
+  "farm_input_uses",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    stockId: integer("stock_id")
+      .notNull()
+      .references(() => farmInputStock.id),
+    batchId: integer("batch_id")
+      .notNull()
+      .references(() => batches.id),
+    eventSeq: integer("event_seq").notNull(),
+    quantity: real("quantity").notNull(),
+    usedBy: integer("used_by").references(() => users.id),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("farm_input_uses_stock_idx").on(t.stockId), check("farm_input_uses_positive", sql`${t.quantity} > 0`)],
+);

@@ -24,7 +24,7 @@ export const CATEGORY_SLUGS = [
   "agri_inputs",
 ] as const satisfies readonly CategorySlug[];
 export const CERTIFICATION_KINDS = ["green_food", "organic", "geographical_indication", "pollution_free"] as const satisfies readonly CertificationKind[];
-export const PRODUCER_KINDS = ["cooperative", "family_farm", "large_grower", "agribusiness"] as const satisfies readonly ProducerKind[];
+export const PRODUCER_KINDS = ["cooperative", "family_farm", "large_grower", "agribusiness", "input_seller"] as const satisfies readonly ProducerKind[];
 // `satisfies` checks that each entry exists in the database enumeration; these check that none is missing.
 type Complete<All, Listed> = Exclude<All, Listed> extends never ? true : never;
 const complete: [
