@@ -9,6 +9,11 @@
 import "../logistics/shipping";
 export * from "../market/accounts/accounts";
 export * from "../market/accounts/password";
+export * from "../market/inputs/listings";
+export * from "../market/inputs/publish";
+export * from "../market/inputs/registration";
+export * from "../market/inputs/stock";
+export * from "../market/inputs/trace";
 export * from "../market/invoices/invoices";
 export * from "../market/listings/listings";
 export * from "../market/listings/queries";

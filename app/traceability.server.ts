@@ -6,5 +6,6 @@
 export * from "../traceability/batches";
 export * from "../traceability/store";
 export { validateFertilizerRegistrationNo, validateRegistrationNo } from "../traceability/inputs";
+export { editAgriInput, setAgriInputRetired, getAgriInputWithHistory, type AgriInputEdit } from "../traceability/catalogue-db";
 export * from "../traceability/trace-page";
 export * from "../traceability/plots";

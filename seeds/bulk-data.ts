@@ -319,12 +319,14 @@ const KIND_SUFFIX: Record<ProducerKind, string> = {
   family_farm: "家庭农场",
   large_grower: "种植基地",
   agribusiness: "农业发展有限公司",
+  input_seller: "农资经营部",
 };
 const KIND_SUFFIX_EN: Record<ProducerKind, string> = {
   cooperative: "Cooperative",
   family_farm: "Family Farm",
   large_grower: "Plantation",
   agribusiness: "Agriculture Co., Ltd.",
+  input_seller: "Farm Supplies",
 };
 
 const CATEGORY_WEIGHTS: [CategorySlug, number][] = [

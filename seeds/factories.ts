@@ -222,6 +222,7 @@ export const CREDIT_CODE_PREFIX: Record<ProducerKind, string> = {
   family_farm: "92",
   large_grower: "92",
   agribusiness: "91",
+  input_seller: "91",
 };
 
 let creditCounter = 0;
@@ -276,6 +277,7 @@ const KIND_SUFFIX: Record<ProducerKind, string> = {
   family_farm: "家庭农场",
   large_grower: "种植大户",
   agribusiness: "农业有限公司",
+  input_seller: "农资经营部",
 };
 
 let producerCounter = 0;

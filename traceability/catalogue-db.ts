@@ -5,9 +5,9 @@
  */
 import { and, asc, eq, like, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { agriInputs, bannedSubstances, inputIntervals, restrictedSubstances, toxicSubstances, type AgriInputKind } from "../db/schema";
+import { agriInputEdits, agriInputs, bannedSubstances, inputIntervals, restrictedSubstances, toxicSubstances, type AgriInputKind } from "../db/schema";
 import { hasRole, type Actor as AppActor } from "../core/permissions";
-import { ForbiddenError } from "../core/errors";
+import { ForbiddenError, NotFoundError } from "../core/errors";
 import { TraceRuleError } from "./errors";
 import {
   inputContains,
@@ -18,6 +18,7 @@ import {
   parseForbiddenOn,
   validateFertilizerRegistrationNo,
   validateRegistrationNo,
+  validateVetDrugApprovalNo,
   type InputsCatalogue,
   type ToxicityClass,
 } from "./inputs";
@@ -346,6 +347,8 @@ export function listAgriInputs(db: Db, filter: { kind?: AgriInputKind; q?: strin
     registrationNo: r.registrationNo,
     activeIngredient: r.activeIngredient,
     maker: r.maker,
+    /** Retired: not offered for new listings or applications; chains that name it keep it. */
+    retiredAt: r.retiredAt,
     banned: banned.some((b) => inputContains({ productName: r.nameZh, activeIngredient: r.activeIngredient ?? undefined }, b, names)),
     /** The label's class, or 高毒/剧毒 when the product contains a substance of the toxicity list. */
     toxicityClass:
@@ -354,4 +357,99 @@ export function listAgriInputs(db: Db, filter: { kind?: AgriInputKind; q?: strin
       null,
     intervals: byInput.get(r.id) ?? [],
   }));
+}
+
+// ─── edits and retirement (issue 12 §4) ──────────────────────────────────────
+
+export type AgriInputEdit = Pick<AgriInputInput, "nameZh" | "nameEn" | "registrationNo" | "activeIngredient" | "maker" | "toxicityClass">;
+
+/**
+ * A platform admin corrects a catalogue entry; the same rules as adding one. What changed, who and
+ * when goes to agri_input_edits in the same transaction. Chains already recorded keep what they
+ * copied (each application event carries its own product name and registration number).
+ */
+export function editAgriInput(db: Db, actor: AppActor, inputId: number, edit: AgriInputEdit, now = Date.now()): void {
+  if (!hasRole(actor, "platform_admin")) throw new ForbiddenError();
+  const row = db.select().from(agriInputs).where(eq(agriInputs.id, inputId)).get();
+  if (!row) throw new NotFoundError("agri_input");
+  const nameZh = edit.nameZh.trim();
+  if (!nameZh) throw new TraceRuleError("trace.error.inputNameRequired");
+  let registrationNo: string | null = edit.registrationNo?.trim() || null;
+  if (row.kind === "pesticide") {
+    const check = validateRegistrationNo(registrationNo ?? "", { at: now });
+    if (!check.ok) throw new TraceRuleError(`trace.regno.${check.reason}`);
+    registrationNo = check.normalised;
+  } else if (row.kind === "fertilizer" && registrationNo) {
+    const check = validateFertilizerRegistrationNo(registrationNo);
+    if (!check.ok) throw new TraceRuleError(`trace.fertregno.${check.reason}`);
+    registrationNo = check.normalised;
+  } else if (row.kind === "veterinary_drug" && registrationNo) {
+    const check = validateVetDrugApprovalNo(registrationNo);
+    if (!check.ok) throw new TraceRuleError(`trace.vetregno.${check.reason}`);
+    registrationNo = check.normalised;
+  }
+  const next = {
+    nameZh,
+    nameEn: edit.nameEn?.trim() ?? "",
+    registrationNo,
+    activeIngredient: edit.activeIngredient?.trim() || null,
+    maker: edit.maker?.trim() || null,
+    toxicityClass: row.kind === "pesticide" ? (edit.toxicityClass ?? null) : null,
+  };
+  const taken = db
+    .select({ id: agriInputs.id })
+    .from(agriInputs)
+    .where(
+      and(
+        sql`${agriInputs.id} != ${inputId}`,
+        or(and(eq(agriInputs.kind, row.kind), eq(agriInputs.nameZh, nameZh)), registrationNo ? eq(agriInputs.registrationNo, registrationNo) : sql`0`),
+      ),
+    )
+    .get();
+  if (taken)
+    throw new TraceRuleError(registrationNo && !sameName(db, taken.id, row.kind, nameZh) ? "trace.error.registrationTaken" : "trace.error.inputNameTaken");
+  const changes: Record<string, [unknown, unknown]> = {};
+  for (const [k, v] of Object.entries(next)) {
+    const before = row[k as keyof typeof next];
+    if (before !== v) changes[k] = [before, v];
+  }
+  if (Object.keys(changes).length === 0) return;
+  db.transaction(() => {
+    db.update(agriInputs).set(next).where(eq(agriInputs.id, inputId)).run();
+    db.insert(agriInputEdits).values({ inputId, action: "edit", changes, editedBy: actor.id, at: now }).run();
+  });
+  invalidateCatalogue(db);
+}
+
+/** Retires (or reinstates) an entry: no new listing or application; history stays. Recorded in agri_input_edits. */
+export function setAgriInputRetired(db: Db, actor: AppActor, inputId: number, retired: boolean, now = Date.now()): void {
+  if (!hasRole(actor, "platform_admin")) throw new ForbiddenError();
+  const row = db.select().from(agriInputs).where(eq(agriInputs.id, inputId)).get();
+  if (!row) throw new NotFoundError("agri_input");
+  if (Boolean(row.retiredAt) === retired) return;
+  db.transaction(() => {
+    db.update(agriInputs)
+      .set(retired ? { retiredAt: now, retiredBy: actor.id } : { retiredAt: null, retiredBy: null })
+      .where(eq(agriInputs.id, inputId))
+      .run();
+    db.insert(agriInputEdits)
+      .values({ inputId, action: retired ? "retire" : "reinstate", changes: { retiredAt: [row.retiredAt, retired ? now : null] }, editedBy: actor.id, at: now })
+      .run();
+  });
+  invalidateCatalogue(db);
+}
+
+/** One catalogue entry with its edit history, newest first (admins edit; inspectors read). */
+export function getAgriInputWithHistory(db: Db, actor: AppActor, inputId: number) {
+  if (!hasRole(actor, "platform_admin", "inspector")) throw new ForbiddenError();
+  const entry = listAgriInputs(db).find((i) => i.id === inputId);
+  if (!entry) throw new NotFoundError("agri_input");
+  const history = db.all<{ id: number; action: string; changes: string; at: number; editedBy: string }>(sql`
+    select e.id, e.action, e.changes, e.at, coalesce(u.display_name, u.phone) as editedBy
+    from agri_input_edits e join users u on u.id = e.edited_by
+    where e.input_id = ${inputId} order by e.at desc, e.id desc`);
+  return {
+    entry,
+    history: history.map((h) => ({ ...h, changes: JSON.parse(h.changes) as Record<string, [unknown, unknown]> })),
+  };
 }

@@ -387,3 +387,22 @@ export function validateFertilizerRegistrationNo(input: string): FertilizerRegis
   if (m) return { ok: true, normalised, kind: "microbial", tier: m[2] === "准" ? "formal" : "temporary", year: Number(m[1]) };
   return { ok: false, normalised, reason: "format" };
 }
+
+// ─── veterinary drug approval numbers (issue 12 §4) ──────────────────────────
+
+export type VetDrugApprovalCheck =
+  | { ok: true; normalised: string; year: number; category: "chemical" | "biological" | "additive" }
+  | { ok: false; normalised: string; reason: "empty" | "format" };
+
+// 兽药产品批准文号 (兽药产品批准文号管理办法, 农业部令2015年第4号): 类别简称 兽药字 / 兽药生字 (biologics) /
+// 兽药添字 (premixes), the year in brackets, then 9 digits (province 2 + enterprise 3 + product 4).
+const VET_DRUG = /^兽药(生|添)?字\((\d{4})\)(\d{9})$/;
+
+/** Veterinary drug approval number, e.g. 兽药字(2019)150681234; full-width brackets and spaces are tolerated. */
+export function validateVetDrugApprovalNo(input: string): VetDrugApprovalCheck {
+  const normalised = normaliseInputName(input).replace(/[（]/g, "(").replace(/[）]/g, ")").replace(/\s+/g, "");
+  if (normalised === "") return { ok: false, normalised, reason: "empty" };
+  const m = VET_DRUG.exec(normalised);
+  if (!m) return { ok: false, normalised, reason: "format" };
+  return { ok: true, normalised, year: Number(m[2]), category: m[1] === "生" ? "biological" : m[1] === "添" ? "additive" : "chemical" };
+}

@@ -55,6 +55,8 @@ export const zh = {
   "trace.regno.temporary_expired": "临时登记（LS/WL）已于 2017 年 6 月停止，该登记证号不再有效。",
   "trace.fertregno.empty": "请填写肥料登记证号。",
   "trace.fertregno.format": "肥料登记证号格式不正确，应为「农肥(2019)准字1234号」「农肥(2019)临字1234号」或「微生物肥(2020)准字(1234)号」这样的形式。",
+  "trace.vetregno.empty": "请填写兽药产品批准文号。",
+  "trace.vetregno.format": "兽药产品批准文号格式不正确，应为「兽药字(2019)150681234」这样的形式（兽药字、兽药生字或兽药添字，括号内为年份，后接 9 位数字）。",
 };
 
 export const en: Record<keyof typeof zh, string> = {
@@ -110,6 +112,9 @@ export const en: Record<keyof typeof zh, string> = {
   "trace.regno.temporary_expired": "Temporary registrations (LS/WL) ended in June 2017; this number is no longer valid.",
   "trace.fertregno.empty": "Enter the fertiliser registration number.",
   "trace.fertregno.format": "Fertiliser registration numbers look like 农肥(2019)准字1234号, 农肥(2019)临字1234号 or 微生物肥(2020)准字(1234)号.",
+  "trace.vetregno.empty": "Enter the veterinary drug approval number.",
+  "trace.vetregno.format":
+    "Veterinary drug approval numbers look like 兽药字(2019)150681234 (兽药字, 兽药生字 or 兽药添字, the year in brackets, then 9 digits).",
 };
 
 export type TraceMessageKey = keyof typeof zh;

@@ -85,6 +85,7 @@ export function listAgriInputs(
   registrationNo: string | null;
   activeIngredient: string | null;
   maker: string | null;
+  retiredAt: number | null;
   banned: boolean;
   toxicityClass: ToxicityClass | null;
   intervals: AgriInputUse[];

@@ -20,6 +20,7 @@ import { once } from "../../core/once";
 import { storefrontChanged } from "../../core/events";
 import { canEditListing, canManageProducer, type Actor } from "../../core/permissions";
 import { tokenizeForIndex } from "../search/tokenize";
+import { assertInputListingPublishable } from "../inputs/publish";
 import { ComplianceBlockedError, listingBlockers } from "../../traceability/store";
 
 export type ListingInput = {
@@ -202,6 +203,8 @@ export function setListingStatus(db: Db, actor: Actor, listingId: number, status
       const producer = tx.select({ status: producers.creditCodeStatus }).from(producers).where(eq(producers.id, listing.producerId)).get();
       if (producer?.status === "rejected") throw new DomainRuleError("farm.publishProducerRejected");
       // The outer handle: same connection, so it reads inside this transaction (the store needs $client).
+      // An input listing: its catalogue entry must still be listable (not retired or banned since).
+      assertInputListingPublishable(db, listingId);
       const blockers = listingBlockers(db, listingId);
       if (blockers.length) throw new ComplianceBlockedError(blockers);
     }

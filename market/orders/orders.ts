@@ -12,6 +12,7 @@ import { shipping } from "./shipping";
 import { assertTransition, IllegalTransitionError } from "./state";
 import { notifyProducerMembers } from "../notices/notices";
 import { storefrontChanged } from "../../core/events";
+import { addPaidInputsToFarmStock } from "../inputs/stock";
 
 export type TransitionOptions = {
   actorUserId?: number | null;
@@ -86,6 +87,8 @@ export function transitionOrder(
     moveSubOrders(sqlite, orderId, from, to);
     // A prepaid order is the farmer's cue to pack (到站付款 orders are paid at the counter, after the goods left).
     if (to === "paid") notifyPaidSubOrders(sqlite, orderId, now);
+    // Inputs bought by a farm enter its input stock with the payment (issue 12 §4); once per order line.
+    if (to === "paid") addPaidInputsToFarmStock(sqlite, orderId, now);
     // Cancelled or refunded before pickup: parcels still at the producer are cancelled; one already
     // on its way or at the point is flagged for return and keeps its slot until the operator sends it back.
     if (to === "cancelled" || to === "refunded") shipping().stopParcels(sqlite, { orderId }, now, options.actorUserId ?? null);
