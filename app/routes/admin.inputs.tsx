@@ -6,7 +6,7 @@ import { getFormProps, getInputProps, getSelectProps, useForm, type SubmissionRe
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError, FormErrors } from "~/components/forms";
 import { pick } from "~/i18n/core";
@@ -228,7 +228,8 @@ export default function AdminInputsRoute() {
           <li key={i.id} id={`input-${i.id}`} className="tf-item">
             <span className="title">
               {i.banned ? <span className="badge danger">{t("farmTrace.banned")}</span> : null}
-              {pick(locale, i.nameZh, i.nameEn)}
+              {i.retiredAt ? <span className="badge danger">{t("inputsMarket.retired")}</span> : null}
+              <Link to={`/admin/inputs/${i.id}`}>{pick(locale, i.nameZh, i.nameEn)}</Link>
             </span>
             <span className="meta">
               {t(`farmTrace.agriKind.${i.kind}`)}

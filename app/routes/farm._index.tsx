@@ -134,6 +134,9 @@ export default function FarmRoute() {
             <Link to="/farm/plots" className="button secondary">
               {t("farmTrace.plots.title")}
             </Link>
+            <Link to="/farm/inputs" className="button secondary">
+              {t("inputsMarket.stock.title")}
+            </Link>
             <Link to="/farm/producers/new" className="button secondary">
               {t("farm.registerProducer")}
             </Link>

@@ -17,6 +17,8 @@ import { translate, getLocale } from "~/utils/i18n.server";
 import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
+import { getFarmInputStock, recordApplicationFromStock } from "~/market.server";
+import { StockUseSchema } from "~/inputs-market/schemas";
 import { filesOf, parseUploadForm, stagePhotos, uploadTooLargeResult } from "~/utils/upload.server";
 import {
   getFarmBatch,
@@ -103,7 +105,8 @@ function catalogueFor(db: Db, batch: FarmBatch, locale: Locale): CatalogueGroup[
     .map((kind) => ({
       kind,
       items: all
-        .filter((i) => i.kind === kind)
+        // A retired entry is offered for no new application (issue 12 §4); chains that name it keep it.
+        .filter((i) => i.kind === kind && i.retiredAt === null)
         .map((i) => {
           const use = kind === "pesticide" ? catalogueUse(i, terms) : null;
           const withdrawal =
@@ -172,13 +175,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     batch: { id: batch.id, lotCode: batch.lotCode, gtin: batch.gtin, productNameZh: batch.productNameZh, productNameEn: batch.productNameEn, unit: batch.unit },
   };
   switch (type) {
-    case "input_application":
+    case "input_application": {
+      // From the farm's input stock (/farm/inputs): the stock row of this lot's farm, the input preset.
+      const stockParam = Number(new URL(request.url).searchParams.get("stock")) || null;
+      const stock = stockParam ? await load(() => getFarmInputStock(db, user, stockParam)) : null;
+      if (stock && stock.producerId !== batch.producerId) throw new Response("error.notFound", { status: 404 });
       return {
         ...base,
+        fromStock: stock
+          ? { id: stock.id, agriInputId: stock.agriInputId, label: pick(locale, stock.nameZh, stock.nameEn), left: stock.quantity, unit: stock.unit }
+          : null,
         catalogue: catalogueFor(db, batch, locale),
         inputKinds: INPUT_KINDS_FOR_LOT[lotKindOf(batch.categorySlug)],
         cropChoices: cropChoicesFor(batch, locale),
       };
+    }
     case "packing": {
       // What still blocks packing once the certificate is there (the certificate itself is this form).
       const open = lotCompliance(db, batchId).filter((f) => f.code !== "missing_certificate");
@@ -235,6 +246,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const v = submission.value as Record<string, any>;
   const occurredAt = type === "correction" ? now : occurredAtOf(v.date, now);
 
+  // An application from the farm's input stock: which row and how much comes off it (same transaction as the event).
+  let stockUse: { stockId: number; quantity: number } | null = null;
+  if (type === "input_application" && formData.get("stockId") !== null) {
+    const use = parseWithZod(formData, { schema: StockUseSchema });
+    if (use.status !== "success") {
+      return reply400(submission.reply({ fieldErrors: { usedQuantity: use.error?.usedQuantity ?? ["inputsMarket.error.quantity"] } }));
+    }
+    const stock = await load(() => getFarmInputStock(db, user, use.value.stockId));
+    // The stock row decides the input: the catalogue choice cannot name another one.
+    if (v.inputId !== stock.agriInputId) return reply400(submission.reply({ fieldErrors: { inputId: ["inputsMarket.error.stockInput"] } }));
+    stockUse = { stockId: use.value.stockId, quantity: use.value.usedQuantity };
+  }
+
   let event: NewProducerEvent;
   let staged: Awaited<ReturnType<typeof stagePhotos>> | null = null;
   switch (type) {
@@ -243,7 +267,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       let fromCatalogue: CatalogueItem | undefined;
       if (v.inputId !== undefined) {
         fromCatalogue = listAgriInputs(db).find((i) => i.id === v.inputId);
-        if (!fromCatalogue) return reply400(submission.reply({ fieldErrors: { inputId: ["farmTrace.input.unknown"] } }));
+        if (!fromCatalogue || fromCatalogue.retiredAt !== null) return reply400(submission.reply({ fieldErrors: { inputId: ["farmTrace.input.unknown"] } }));
         // Only inputs for the lot's kind: no veterinary drug on an apple lot, no pesticide on a pig.
         if (!CATALOGUE_KINDS_FOR_LOT[lotKind].includes(fromCatalogue.kind))
           return reply400(submission.reply({ fieldErrors: { inputId: ["farmTrace.input.wrongKind"] } }));
@@ -384,14 +408,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
   }
 
-  const recorded = await act(() => recordEvent(db, user, batchId, event, formTokenOf(formData)), {
-    request,
-    fieldOf: { "trace.error.correctionTarget": "seq" },
-    onError: () => staged?.discard(),
-    reply,
-  });
+  const recorded = await act(
+    () =>
+      stockUse
+        ? recordApplicationFromStock(db, user, { ...stockUse, batchId }, () => recordEvent(db, user, batchId, event), formTokenOf(formData))
+        : recordEvent(db, user, batchId, event, formTokenOf(formData)),
+    {
+      request,
+      fieldOf: { "trace.error.correctionTarget": "seq", "inputsMarket.error.notEnough": "usedQuantity", "inputsMarket.error.retiredInput": "inputId" },
+      onError: () => staged?.discard(),
+      reply,
+    },
+  );
   if (refused(recorded)) return recorded;
   await staged?.commit();
+  if (stockUse) return redirect(`/farm/inputs?used=${stockUse.stockId}`);
   return redirect(`/farm/batches/${batchId}?recorded=${type}`);
 }
 
@@ -415,6 +446,7 @@ export default function RecordEventRoute() {
             catalogue={loaderData.catalogue}
             inputKinds={loaderData.inputKinds}
             cropChoices={loaderData.cropChoices}
+            fromStock={loaderData.fromStock}
           />
         ) : null;
       break;

@@ -112,6 +112,9 @@ export default function InspectRoute() {
     <section>
       <h1>{t("inspect.title")}</h1>
       <p className="hint">{t("inspect.intro")}</p>
+      <p>
+        <Link to="/inspect/inputs">{t("inputsMarket.trace.title")} →</Link>
+      </p>
       {pageError ? (
         <p className="form-error" role="alert">
           {pageError}

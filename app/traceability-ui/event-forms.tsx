@@ -99,17 +99,24 @@ export function InputApplicationForm({
   catalogue,
   inputKinds,
   cropChoices,
+  fromStock,
 }: {
   lastResult: FormResult;
   formError?: string | null;
   catalogue: CatalogueGroup[];
+  /** Recording from the farm's input stock (/farm/inputs): the input is preset and the used quantity comes off the stock. */
+  fromStock?: { id: number; agriInputId: number; label: string; left: number; unit: string } | null;
   /** The input kinds this lot takes (crops: pesticides, fertilisers; animals: veterinary drugs, feed). */
   inputKinds: readonly string[];
   /** Null for animal lots (no pesticide labels to copy). */
   cropChoices: CropChoices | null;
 }) {
   const t = useT();
-  const [form, fields] = useEventForm("input_application", InputApplicationSchema, lastResult, { date: shanghaiToday() });
+  const [form, fields] = useEventForm("input_application", InputApplicationSchema, lastResult, {
+    date: shanghaiToday(),
+    ...(fromStock ? { inputId: String(fromStock.agriInputId) } : {}),
+  });
+  const usedError = (lastResult?.error?.usedQuantity ?? null) as string[] | null;
   const typedOpen = Boolean(fields.productName.errors || fields.inputKind.errors || fields.productName.initialValue);
   const useOpen = Boolean(fields.registeredCrop.errors || fields.labelIntervalDays.errors || fields.registeredCrop.initialValue || typedOpen);
   const photoError = (lastResult?.error?.labelPhoto ?? null) as string[] | null;
@@ -117,6 +124,26 @@ export function InputApplicationForm({
     <Form method="post" encType="multipart/form-data" className="form" {...getFormProps(form)}>
       <FormErrors errors={form.errors} extra={formError} />
       <DateInput field={fields.date} label={t("farmTrace.field.date")} />
+      {fromStock ? (
+        <div className="field" data-testid="from-stock">
+          <input type="hidden" name="stockId" value={fromStock.id} />
+          <p className="notice">
+            {t("inputsMarket.apply.fromStock", { name: fromStock.label, left: fromStock.left, unit: t(`unit.${fromStock.unit}` as MessageKey) })}
+          </p>
+          <label htmlFor="used-quantity">{t("inputsMarket.apply.usedQuantity", { unit: t(`unit.${fromStock.unit}` as MessageKey) })}</label>
+          <input
+            id="used-quantity"
+            name="usedQuantity"
+            type="text"
+            inputMode="decimal"
+            autoComplete="off"
+            defaultValue="1"
+            aria-invalid={usedError ? true : undefined}
+            aria-describedby={usedError ? "used-quantity-error" : undefined}
+          />
+          <FieldError id="used-quantity-error" errors={usedError} />
+        </div>
+      ) : null}
       <Field field={fields.inputId} label={t("farmTrace.field.inputFromCatalogue")} hint={t("farmTrace.field.inputFromCatalogueHint")}>
         <select {...getSelectProps(fields.inputId)}>
           <option value="">{t("farmTrace.choose")}</option>
