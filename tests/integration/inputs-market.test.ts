@@ -1,0 +1,302 @@
+/**
+ * Inputs on the market (issue 12 §4), end to end against a real SQLite file and real stripe-mock:
+ * a verified input seller lists a registered pesticide from an input lot (registration number
+ * checked against the catalogue; banned and retired entries refused) → a farmer buys it → a
+ * signed payment_intent.succeeded reaches POST /webhooks/stripe → the farm's input stock holds it
+ * (once, even when the event is replayed) → an application is recorded from the stock on a
+ * growing lot (the usual gate; more than is left is refused, nothing recorded) → the stock goes
+ * down → the inspector's input-batch trace names the farm, the quantity and the lot it went on.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "../../db/client";
+import { closeDb } from "../../db/client";
+import { action as webhookAction } from "~/routes/webhooks.stripe";
+import { addToCart } from "../../market/orders/cart";
+import { checkout } from "../../market/orders/checkout";
+import { createPaymentIntent, getStripe, webhookSecret, type Stripe } from "../../market/payments/stripe";
+import { setListingStatus } from "../../market/listings/listings";
+import { createInputListing } from "../../market/inputs/listings";
+import { getFarmInputStock, listFarmInputStock, recordApplicationFromStock } from "../../market/inputs/stock";
+import { traceInputLots } from "../../market/inputs/trace";
+import { addAgriInput, getLotChain, recordEvent, seedInputsCatalogue } from "../../traceability/store";
+import { editAgriInput, getAgriInputWithHistory, setAgriInputRetired } from "../../traceability/catalogue-db";
+import {
+  actorFor,
+  cachedPasswordHash,
+  createDeliveryPoint,
+  createLotWithChain,
+  createProducer,
+  createTestDatabase,
+  createUser,
+  createVillage,
+  defaultListingPhoto,
+  withWrongCheckCharacter,
+  uniqueCreditCode,
+} from "../../seeds/factories";
+import { signedEvent, testStripe } from "../helpers/stripe";
+import type { Actor } from "../../core/permissions";
+
+let db: Db;
+let cleanup: () => void;
+let stripe: Stripe;
+let admin: Actor;
+let inspector: Actor;
+let seller: Actor;
+let sellerId: number;
+let farmer: Actor & { phone: string };
+let farmId: number;
+let pointId: number;
+let pesticideId: number;
+let growingLot: number;
+
+beforeAll(async () => {
+  ({ db, cleanup } = createTestDatabase(process.env.DATABASE_PATH!));
+  seedInputsCatalogue(db);
+  stripe = testStripe();
+  const hash = await cachedPasswordHash();
+  admin = actorFor(db, (await createUser(db, { roles: ["platform_admin"], passwordHash: hash })).id);
+  inspector = actorFor(db, (await createUser(db, { roles: ["inspector"], passwordHash: hash })).id);
+  const village = createVillage(db, { nameZh: `农资测试村${Math.floor(Math.random() * 1e6)}` });
+  const sellerUser = await createUser(db, { roles: ["farmer"], passwordHash: hash });
+  sellerId = createProducer(db, { kind: "input_seller", ownerUserId: sellerUser.id, villageId: village, nameZh: "测试农资经营部" });
+  seller = actorFor(db, sellerUser.id);
+  const farmerUser = await createUser(db, { roles: ["farmer"], passwordHash: hash });
+  farmId = createProducer(db, { kind: "family_farm", ownerUserId: farmerUser.id, villageId: village, nameZh: "测试苹果家庭农场" });
+  farmer = { ...actorFor(db, farmerUser.id), phone: farmerUser.phone };
+  pointId = createDeliveryPoint(db, { kind: "village_station", name: "农资测试服务站", address: "村委会旁", villageId: village, lat: 34.1, lng: 108.9 });
+  pesticideId = addAgriInput(db, admin, {
+    kind: "pesticide",
+    nameZh: "测试1.8%阿维菌素乳油",
+    registrationNo: "PD20990001",
+    activeIngredient: "阿维菌素",
+    maker: "测试农药厂",
+    toxicityClass: "low_toxic",
+    intervals: [{ target: "apple", intervalDays: 14, maxApplications: 2 }],
+  });
+  growingLot = createLotWithChain(db, { producerId: farmId, actorUserId: farmerUser.id, harvest: false, inputs: [], lotCode: "APL-GROW-1" }).batchId;
+});
+afterAll(() => {
+  closeDb();
+  cleanup();
+});
+
+const count = (sql: string, ...args: unknown[]) =>
+  db.$client
+    .prepare(sql)
+    .pluck()
+    .get(...args) as number;
+
+async function listPesticide(lot: string, stock = 20) {
+  const id = createInputListing(
+    db,
+    seller,
+    {
+      producerId: sellerId,
+      agriInputId: pesticideId,
+      registrationNo: "pd 20990001",
+      makerLotNo: lot,
+      producedOn: "2026-10-01",
+      expiresOn: "2028-09-30",
+      unit: "bottle",
+      priceFen: 1800,
+      stock,
+    },
+    [await defaultListingPhoto()],
+  );
+  setListingStatus(db, seller, id, "published");
+  return id;
+}
+
+function postWebhook(body: string, signature: string) {
+  const headers = new Headers({ "content-type": "application/json", "stripe-signature": signature });
+  return webhookAction({
+    request: new Request("http://localhost/webhooks/stripe", { method: "POST", body, headers }),
+    params: {},
+    context: {},
+  }) as Promise<Response>;
+}
+
+async function paidEvent(orderId: number, totalFen: number) {
+  const pi = await createPaymentIntent(db, getStripe(), orderId);
+  const object = { ...(await stripe.paymentIntents.retrieve(pi.id)), status: "succeeded", amount: totalFen, amount_received: totalFen, currency: "cny" };
+  const event = {
+    id: `evt_inputs_${orderId}_${Date.now()}`,
+    object: "event",
+    api_version: "2026-10-28.endive",
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type: "payment_intent.succeeded",
+    data: { object },
+  };
+  return signedEvent(stripe, event, webhookSecret());
+}
+
+function applicationEvent() {
+  return {
+    type: "input_application" as const,
+    occurredAt: Date.now() - 60_000,
+    payload: {
+      inputKind: "pesticide" as const,
+      productName: "测试1.8%阿维菌素乳油",
+      activeIngredient: "阿维菌素",
+      registrationNo: "PD20990001",
+      registeredCrop: "apple",
+      labelIntervalDays: 14,
+      labelMaxApplications: 2,
+      intervalSource: "catalogue" as const,
+    },
+  };
+}
+
+describe("listing an input", () => {
+  it("refuses a number that does not match the catalogue, a malformed one, a banned product; creates nothing", async () => {
+    const before = count(`select count(*) from listings`);
+    const base = {
+      producerId: sellerId,
+      agriInputId: pesticideId,
+      makerLotNo: "X1",
+      producedOn: "2026-01-01",
+      expiresOn: "2027-01-01",
+      unit: "bottle" as const,
+      priceFen: 100,
+      stock: 1,
+    };
+    expect(() => createInputListing(db, seller, { ...base, registrationNo: "PD20990002" })).toThrow(/inputsMarket.regno.mismatch/);
+    expect(() => createInputListing(db, seller, { ...base, registrationNo: "PD2099" })).toThrow(/inputsMarket.regno.pesticideFormat/);
+    const bannedId = addAgriInput(db, admin, { kind: "pesticide", nameZh: "测试40%甲胺磷乳油", registrationNo: "PD20990003", activeIngredient: "甲胺磷" });
+    expect(() => createInputListing(db, seller, { ...base, agriInputId: bannedId, registrationNo: "PD20990003" })).toThrow(/inputsMarket.regno.banned/);
+    expect(count(`select count(*) from listings`)).toBe(before);
+    expect(count(`select count(*) from input_lots`)).toBe(0);
+  });
+
+  it("is for verified input sellers only: a farm, or a seller whose credit code awaits review, is refused", async () => {
+    const base = {
+      agriInputId: pesticideId,
+      registrationNo: "PD20990001",
+      makerLotNo: "X2",
+      producedOn: "2026-01-01",
+      expiresOn: "2027-01-01",
+      unit: "bottle" as const,
+      priceFen: 100,
+      stock: 1,
+    };
+    expect(() => createInputListing(db, farmer, { ...base, producerId: farmId })).toThrow(/inputsMarket.error.notInputSeller/);
+    const pendingUser = await createUser(db, { roles: ["farmer"], passwordHash: await cachedPasswordHash() });
+    const pending = createProducer(db, {
+      kind: "input_seller",
+      ownerUserId: pendingUser.id,
+      creditCode: withWrongCheckCharacter(uniqueCreditCode(db, "input_seller", "610629")),
+      creditCodeStatus: "pending_review",
+    });
+    expect(() => createInputListing(db, actorFor(db, pendingUser.id), { ...base, producerId: pending })).toThrow(/inputsMarket.error.sellerNotVerified/);
+  });
+});
+
+describe("the inputs loop", () => {
+  let listingId: number;
+  let stockId: number;
+
+  it("a farmer's paid order puts the input lot into the farm's stock, once", async () => {
+    listingId = await listPesticide("B2026-1001");
+    addToCart(db, farmer.id, listingId, 2);
+    const order = await checkout(db, farmer, { contactPhone: farmer.phone, deliveryPointId: pointId });
+    expect(listFarmInputStock(db, farmer)).toHaveLength(0); // not before it is paid
+    const { body, signature } = await paidEvent(order.orderId, order.totalFen);
+    expect((await postWebhook(body, signature)).status).toBe(200);
+    const stock = listFarmInputStock(db, farmer);
+    expect(stock).toHaveLength(1);
+    expect(stock[0]).toMatchObject({
+      producerId: farmId,
+      registrationNo: "PD20990001",
+      activeIngredient: "阿维菌素",
+      makerLotNo: "B2026-1001",
+      quantity: 2,
+      boughtQuantity: 2,
+      unit: "bottle",
+      uses: [{ target: "apple", intervalDays: 14, maxApplications: 2, prohibited: false }],
+    });
+    stockId = stock[0].id;
+    // The same event again (Stripe retries): still one stock row.
+    expect((await postWebhook(body, signature)).status).toBe(200);
+    expect(count(`select count(*) from farm_input_stock`)).toBe(1);
+  });
+
+  it("a buyer with no farm buys the same input: no stock row for anyone", async () => {
+    const buyer = await createUser(db, { roles: ["buyer"], passwordHash: await cachedPasswordHash() });
+    addToCart(db, buyer.id, listingId, 1);
+    const order = await checkout(db, { ...actorFor(db, buyer.id), phone: buyer.phone }, { contactPhone: buyer.phone, deliveryPointId: pointId });
+    const { body, signature } = await paidEvent(order.orderId, order.totalFen);
+    expect((await postWebhook(body, signature)).status).toBe(200);
+    expect(count(`select count(*) from farm_input_stock`)).toBe(1);
+  });
+
+  it("an application from stock goes on the lot's chain and takes the used amount off; more than is left is refused", () => {
+    const chainBefore = getLotChain(db, growingLot).records.length;
+    recordApplicationFromStock(db, farmer, { stockId, batchId: growingLot, quantity: 0.5 }, () => recordEvent(db, farmer, growingLot, applicationEvent()));
+    expect(getLotChain(db, growingLot).records).toHaveLength(chainBefore + 1);
+    expect(getFarmInputStock(db, farmer, stockId).quantity).toBe(1.5);
+
+    expect(() =>
+      recordApplicationFromStock(db, farmer, { stockId, batchId: growingLot, quantity: 2 }, () => recordEvent(db, farmer, growingLot, applicationEvent())),
+    ).toThrow(/inputsMarket.error.notEnough/);
+    expect(getLotChain(db, growingLot).records).toHaveLength(chainBefore + 1);
+    expect(getFarmInputStock(db, farmer, stockId).quantity).toBe(1.5);
+  });
+
+  it("another producer's member cannot use the farm's stock", () => {
+    expect(() =>
+      recordApplicationFromStock(db, seller, { stockId, batchId: growingLot, quantity: 0.1 }, () => recordEvent(db, seller, growingLot, applicationEvent())),
+    ).toThrow(/Forbidden|forbidden/);
+  });
+
+  it("the inspector's input-batch trace lists the farm, the quantity and the lot it was applied to", () => {
+    for (const q of ["B2026-1001", "b2026-1001", "PD20990001"]) {
+      const lots = traceInputLots(db, inspector, q);
+      expect(lots).toHaveLength(1);
+      expect(lots[0].farms).toEqual([
+        expect.objectContaining({
+          producerId: farmId,
+          farmNameZh: "测试苹果家庭农场",
+          quantity: 2,
+          left: 1.5,
+          applications: [expect.objectContaining({ batchId: growingLot, lotCode: "APL-GROW-1", quantity: 0.5 })],
+        }),
+      ]);
+    }
+    expect(traceInputLots(db, inspector, "NO-SUCH-LOT")).toEqual([]);
+    expect(() => traceInputLots(db, farmer, "B2026-1001")).toThrow(/Forbidden|forbidden/);
+  });
+});
+
+describe("catalogue edit and retirement", () => {
+  it("records edits with who and what; only the platform admin edits", () => {
+    expect(() => editAgriInput(db, inspector, pesticideId, { nameZh: "改名" })).toThrow(/Forbidden|forbidden/);
+    editAgriInput(db, admin, pesticideId, {
+      nameZh: "测试1.8%阿维菌素乳油",
+      registrationNo: "PD20990001",
+      activeIngredient: "阿维菌素",
+      maker: "测试农药二厂",
+      toxicityClass: "low_toxic",
+    });
+    const { history } = getAgriInputWithHistory(db, inspector, pesticideId);
+    expect(history[0]).toMatchObject({ action: "edit", changes: { maker: ["测试农药厂", "测试农药二厂"] } });
+    expect(() => editAgriInput(db, admin, pesticideId, { nameZh: "x", registrationNo: "PD1" })).toThrow(/trace.regno.format/);
+  });
+
+  it("a retired entry can be neither listed nor applied from stock; the chain keeps what was recorded", async () => {
+    const chain = getLotChain(db, growingLot).records.length;
+    setAgriInputRetired(db, admin, pesticideId, true);
+    await expect(listPesticide("B2026-1002")).rejects.toThrow(/inputsMarket.regno.retired/);
+    const stockId = listFarmInputStock(db, farmer)[0].id;
+    expect(() =>
+      recordApplicationFromStock(db, farmer, { stockId, batchId: growingLot, quantity: 0.5 }, () => recordEvent(db, farmer, growingLot, applicationEvent())),
+    ).toThrow(/inputsMarket.error.retiredInput/);
+    expect(getLotChain(db, growingLot).records).toHaveLength(chain);
+    expect(getAgriInputWithHistory(db, admin, pesticideId).history[0].action).toBe("retire");
+    // Reinstated: listable again.
+    setAgriInputRetired(db, admin, pesticideId, false);
+    await expect(listPesticide("B2026-1003")).resolves.toBeGreaterThan(0);
+  });
+});
