@@ -40,6 +40,7 @@ import { seedDemoFertilizers, seedDemoLot } from "./demo-trace";
 import { seedInputsCatalogue } from "../traceability/store";
 import { seedDeliveryNetwork } from "./logistics";
 import { seedDemoOrders } from "./orders";
+import { seedDemoInputs } from "./demo-inputs";
 import { buildDailyManifests } from "../logistics/manifests";
 
 export const DEMO_PASSWORD = "cunpin123";
@@ -1390,6 +1391,7 @@ export async function seedDemoData(db: Db, options: { small?: boolean; uploadDir
   seedDeliveryNetwork(db, { small }); // points, slots, routes and operators around the seeded villages
   seedDemoOrders(db, { now }); // demo orders at those points (order lines name their lots; parcels in realistic states)
   buildDailyManifests(db, shanghaiDate(now), now); // today's joint-delivery manifests for the dispatched parcels
+  await seedDemoInputs(db, { uploadDir: options.uploadDir, now }); // issue 12 §4: an input seller, input listings, the demo farmer's input stock
 
   return {
     users: userCount,

@@ -5,7 +5,8 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { DomainRuleError, NotFoundError } from "../../core/errors";
-import { listAgriInputs } from "../../traceability/store";
+import { listAgriInputs, loadCatalogue } from "../../traceability/store";
+import { inputContains, listedNames } from "../../traceability/inputs";
 import { checkListingRegistration } from "./registration";
 
 /** Why a catalogue entry cannot be listed (or null): used at listing time and again at publish. */
@@ -25,6 +26,18 @@ export function assertInputListingPublishable(db: Db, listingId: number): void {
     const { check } = inputListingProblem(db, lot.agriInputId, lot.registrationNo);
     if (!check.ok) throw new DomainRuleError(check.problem);
   }
-  const category = db.get<{ slug: string }>(sql`select c.slug from listings l join categories c on c.id = l.category_id where l.id = ${listingId}`);
-  if (category?.slug === "agri_inputs" && lots.length === 0) throw new DomainRuleError("inputsMarket.error.needsCatalogueEntry");
+  if (lots.length > 0) return;
+  const listing = db.get<{ slug: string; kind: string; title: string; product: string }>(sql`
+    select c.slug, pr.kind, l.title, p.name_zh as product
+    from listings l join categories c on c.id = l.category_id join producers pr on pr.id = l.producer_id join products p on p.id = l.product_id
+    where l.id = ${listingId}`);
+  if (listing?.slug !== "agri_inputs") return;
+  // An input seller sells registered inputs only through a catalogue entry and an input lot.
+  if (listing.kind === "input_seller") throw new DomainRuleError("inputsMarket.error.needsCatalogueEntry");
+  // A farm's own supplies (fruit bags, its compost) are no catalogue product; a banned substance named in them still stops them.
+  const catalogue = loadCatalogue(db);
+  const names = listedNames(catalogue);
+  for (const text of [listing.title, listing.product]) {
+    if (catalogue.banned.some((b) => inputContains({ productName: text }, b, names))) throw new DomainRuleError("inputsMarket.regno.banned");
+  }
 }

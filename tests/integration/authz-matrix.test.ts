@@ -123,6 +123,14 @@ const RULES: Record<string, { route: Set<RoleName>; objects?: Set<RoleName> }> =
   "orders.$orderId.sub.$subOrderId.rate": { route: loggedIn, objects: admin },
 
   station: { route: operators },
+
+  // Inputs on the market (issue 12 §4): the farm's stock and an input seller's form are the
+  // actor's own producers; the input-batch trace and a catalogue entry are for admins and
+  // inspectors (the entry's edit/retire action is the platform admin's: the action refuses others).
+  "farm.inputs._index": { route: farmers },
+  "farm.inputs.new": { route: farmers },
+  "inspect.inputs": { route: adminOrInspector },
+  "admin.inputs.$inputId": { route: adminOrInspector },
 };
 
 /**
@@ -137,6 +145,8 @@ const FORM_OWNERS: Record<string, Set<RoleName>> = {
   "farm.batches.new": tenantA,
   "farm.listings.new": tenantA,
   station: new Set(["operator"]),
+  // Names producer A (not an input seller): no one may list an input for it.
+  "farm.inputs.new": new Set<RoleName>(),
 };
 
 let seeded: Seeded;
