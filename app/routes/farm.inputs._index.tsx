@@ -7,6 +7,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import type { PageHandle } from "~/root";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
@@ -15,6 +16,9 @@ import { growingBatchesForStock, listFarmInputStock, listSellerInputListings } f
 import traceStyles from "~/traceability-ui/trace-ui.css";
 import { cropDisplay } from "../../traceability/crops";
 import { formatFen } from "../../core/money";
+
+/** Links and GET forms only: the page needs no script (a weak network in the field). */
+export const handle: PageHandle = { hydrate: false };
 
 export const meta: MetaFunction = () => [{ title: "农资库存 · 村品" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: traceStyles }];

@@ -7,6 +7,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import type { PageHandle } from "~/root";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { formatDate } from "~/inspect/format";
@@ -15,6 +16,9 @@ import { load } from "~/utils/http.server";
 import { requireRole } from "~/utils/session.server";
 import { traceInputLots } from "~/market.server";
 import { InputTraceSearchSchema } from "~/inputs-market/schemas";
+
+/** Links and GET forms only: the page needs no script (a weak network in the field). */
+export const handle: PageHandle = { hydrate: false };
 
 export const meta: MetaFunction = () => [{ title: "农资批次追溯 · 村品" }];
 

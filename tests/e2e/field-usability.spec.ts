@@ -209,3 +209,12 @@ test("the farmer's orders and the catalogue of inputs: big targets, Chinese thro
   expect(await smallTargets(page)).toEqual([]);
   expect(await latinWords(page)).toEqual([]);
 });
+
+test("the farm's input stock: big one-tap buttons, Chinese throughout, no script", async ({ page }) => {
+  await login(page, DEMO.farmer);
+  await page.goto("/farm/inputs");
+  await expect(page.getByTestId("apply-from-stock").first()).toBeVisible();
+  await expect(page.locator("script")).toHaveCount(0);
+  expect(await smallTargets(page)).toEqual([]);
+  expect(await latinWords(page)).toEqual([]);
+});
