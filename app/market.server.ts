@@ -9,6 +9,7 @@
 import "../logistics/shipping";
 export * from "../market/accounts/accounts";
 export * from "../market/accounts/password";
+export * from "../market/inputs/catalogue";
 export * from "../market/inputs/listings";
 export * from "../market/inputs/publish";
 export * from "../market/inputs/registration";

@@ -17,7 +17,8 @@ import { formatDateTime } from "~/inspect/format";
 import { getDb } from "~/utils/db.server";
 import { act, idParam, load } from "~/utils/http.server";
 import { requireRole } from "~/utils/session.server";
-import { editAgriInput, getAgriInputWithHistory, setAgriInputRetired } from "~/traceability.server";
+import { editAgriInput, getAgriInputWithHistory } from "~/traceability.server";
+import { retireCatalogueEntry } from "~/market.server";
 import { CatalogueEditSchema, CatalogueRetireSchema } from "~/inputs-market/schemas";
 import { TOXICITY_CLASSES } from "~/traceability-ui/schemas";
 
@@ -73,7 +74,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = submission.value.intent;
   return act(
     () => {
-      setAgriInputRetired(db, user, id, intent === "retire");
+      retireCatalogueEntry(db, user, id, intent === "retire");
       return redirect(`/admin/inputs/${id}?saved=${intent}`);
     },
     { request, submission },

@@ -19,7 +19,8 @@ import { createInputListing } from "../../market/inputs/listings";
 import { getFarmInputStock, listFarmInputStock, recordApplicationFromStock } from "../../market/inputs/stock";
 import { traceInputLots } from "../../market/inputs/trace";
 import { addAgriInput, getLotChain, recordEvent, seedInputsCatalogue } from "../../traceability/store";
-import { editAgriInput, getAgriInputWithHistory, setAgriInputRetired } from "../../traceability/catalogue-db";
+import { editAgriInput, getAgriInputWithHistory } from "../../traceability/catalogue-db";
+import { retireCatalogueEntry } from "../../market/inputs/catalogue";
 import {
   actorFor,
   cachedPasswordHash,
@@ -287,7 +288,20 @@ describe("catalogue edit and retirement", () => {
 
   it("a retired entry can be neither listed nor applied from stock; the chain keeps what was recorded", async () => {
     const chain = getLotChain(db, growingLot).records.length;
-    setAgriInputRetired(db, admin, pesticideId, true);
+    const published = count(
+      `select count(*) from listings l join listing_batches lb on lb.listing_id = l.id join input_lots il on il.batch_id = lb.batch_id where il.agri_input_id = ? and l.status = 'published'`,
+      pesticideId,
+    );
+    expect(published).toBeGreaterThan(0);
+    expect(() => retireCatalogueEntry(db, inspector, pesticideId, true)).toThrow(/Forbidden|forbidden/);
+    expect(retireCatalogueEntry(db, admin, pesticideId, true)).toEqual({ paused: published });
+    // Nothing of it is on sale any more: its listings are paused, and publishing one again is refused.
+    const paused = count(
+      `select l.id from listings l join listing_batches lb on lb.listing_id = l.id join input_lots il on il.batch_id = lb.batch_id where il.agri_input_id = ? limit 1`,
+      pesticideId,
+    );
+    expect(count(`select count(*) from listings where id = ? and status = 'paused'`, paused)).toBe(1);
+    expect(() => setListingStatus(db, seller, paused, "published")).toThrow(/inputsMarket.regno.retired/);
     await expect(listPesticide("B2026-1002")).rejects.toThrow(/inputsMarket.regno.retired/);
     const stockId = listFarmInputStock(db, farmer)[0].id;
     expect(() =>
@@ -296,7 +310,7 @@ describe("catalogue edit and retirement", () => {
     expect(getLotChain(db, growingLot).records).toHaveLength(chain);
     expect(getAgriInputWithHistory(db, admin, pesticideId).history[0].action).toBe("retire");
     // Reinstated: listable again.
-    setAgriInputRetired(db, admin, pesticideId, false);
+    retireCatalogueEntry(db, admin, pesticideId, false);
     await expect(listPesticide("B2026-1003")).resolves.toBeGreaterThan(0);
   });
 });
