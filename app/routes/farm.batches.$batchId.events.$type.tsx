@@ -415,7 +415,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
         : recordEvent(db, user, batchId, event, formTokenOf(formData)),
     {
       request,
-      fieldOf: { "trace.error.correctionTarget": "seq", "inputsMarket.error.notEnough": "usedQuantity", "inputsMarket.error.retiredInput": "inputId" },
+      fieldOf: {
+        "trace.error.correctionTarget": "seq",
+        "inputsMarket.error.notEnough": "usedQuantity",
+        "inputsMarket.error.retiredInput": "inputId",
+        "inputsMarket.error.expired": "usedQuantity",
+      },
       onError: () => staged?.discard(),
       reply,
     },

@@ -13,6 +13,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { once } from "../../core/once";
+import { shanghaiToday } from "../../core/clock";
 import { canManageProducer, type Actor } from "../../core/permissions";
 import { listAgriInputs } from "../../traceability/store";
 
@@ -123,15 +124,18 @@ export function recordApplicationFromStock<T extends { seq: number }>(
 ): T {
   return once(db, { actorId: actor.id, token: formToken, kind: "input_use" }, () =>
     db.transaction(() => {
-      const stock = db.get<{ producerId: number; quantity: number; unit: string; retiredAt: number | null }>(sql`
-        select s.producer_id as producerId, s.quantity, s.unit, a.retired_at as retiredAt
-        from farm_input_stock s join agri_inputs a on a.id = s.agri_input_id where s.id = ${input.stockId}`);
+      const stock = db.get<{ producerId: number; quantity: number; unit: string; retiredAt: number | null; expiresOn: string }>(sql`
+        select s.producer_id as producerId, s.quantity, s.unit, a.retired_at as retiredAt, il.expires_on as expiresOn
+        from farm_input_stock s join agri_inputs a on a.id = s.agri_input_id join input_lots il on il.id = s.input_lot_id
+        where s.id = ${input.stockId}`);
       if (!stock) throw new NotFoundError("input_stock");
       if (!canManageProducer(actor, stock.producerId)) throw new ForbiddenError();
       const batch = db.get<{ producerId: number }>(sql`select producer_id as producerId from batches where id = ${input.batchId}`);
       if (!batch) throw new NotFoundError("batch");
       if (batch.producerId !== stock.producerId) throw new DomainRuleError("inputsMarket.error.otherFarm");
       if (stock.retiredAt !== null) throw new DomainRuleError("inputsMarket.error.retiredInput");
+      // An expired product (过期农资) is not to be used: the label's guarantees end at its expiry date.
+      if (stock.expiresOn < shanghaiToday(now)) throw new DomainRuleError("inputsMarket.error.expired", { date: stock.expiresOn });
       if (!(input.quantity > 0)) throw new DomainRuleError("inputsMarket.error.quantity");
       // A little tolerance for decimal fractions typed on a phone (0.1 + 0.2).
       if (input.quantity > stock.quantity + 1e-9) {

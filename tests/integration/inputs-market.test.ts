@@ -246,6 +246,20 @@ describe("the inputs loop", () => {
     expect(getFarmInputStock(db, farmer, stockId).quantity).toBe(1.5);
   });
 
+  it("an expired input lot cannot be applied", () => {
+    const chain = getLotChain(db, growingLot).records.length;
+    db.$client.prepare(`update input_lots set expires_on = '2020-01-01' where maker_lot_no = 'B2026-1001'`).run();
+    try {
+      expect(() =>
+        recordApplicationFromStock(db, farmer, { stockId, batchId: growingLot, quantity: 0.5 }, () => recordEvent(db, farmer, growingLot, applicationEvent())),
+      ).toThrow(/inputsMarket.error.expired/);
+      expect(getLotChain(db, growingLot).records).toHaveLength(chain);
+      expect(getFarmInputStock(db, farmer, stockId).quantity).toBe(1.5);
+    } finally {
+      db.$client.prepare(`update input_lots set expires_on = '2028-09-30' where maker_lot_no = 'B2026-1001'`).run();
+    }
+  });
+
   it("another producer's member cannot use the farm's stock", () => {
     expect(() =>
       recordApplicationFromStock(db, seller, { stockId, batchId: growingLot, quantity: 0.1 }, () => recordEvent(db, seller, growingLot, applicationEvent())),

@@ -27,6 +27,7 @@ export const zh = {
   "inputsMarket.error.otherFarm": "这份库存属于另一个经营主体，不能用于这个批次。",
   "inputsMarket.error.retiredInput": "该投入品已在目录中停用，不能再记录新的使用。",
   "inputsMarket.error.stockInput": "从库存记录时，投入品须是这份库存的产品。",
+  "inputsMarket.error.expired": "这批农资已于 {date} 过期，不能再记录使用。",
 
   "inputsMarket.stock.title": "农资库存",
   "inputsMarket.stock.lead": "在平台购买的农资付款后自动入库。点一下批次按钮，即可记录一次使用（自动填好产品，照常检查合规），用量从库存中扣除。",
@@ -123,6 +124,7 @@ export const en: Record<keyof typeof zh, string> = {
   "inputsMarket.error.otherFarm": "This stock belongs to another producer and cannot be used on this lot.",
   "inputsMarket.error.retiredInput": "This input is retired in the catalogue: no new use can be recorded.",
   "inputsMarket.error.stockInput": "When recording from stock, the input must be that stock's product.",
+  "inputsMarket.error.expired": "This batch expired on {date}: no new use can be recorded.",
 
   "inputsMarket.stock.title": "Input stock",
   "inputsMarket.stock.lead":
