@@ -77,3 +77,30 @@ test("a farmer buys a pesticide and logs its application in one tap from the inp
   await expect(farm).toContainText(FARM);
   await expect(farm.getByTestId("input-lot-application")).toContainText(GROWING_LOT);
 });
+
+test("an input seller lists a pesticide: a registration number that does not match the catalogue is refused in plain words", async ({ page }) => {
+  const lot = `YS${Date.now().toString(36).toUpperCase().slice(-8)}`;
+  await login(page, "13800000030"); // 孙农资, 洛川县丰收农资经营部 (seeds/demo-inputs.ts)
+  await page.goto("/farm/inputs");
+  await page.getByRole("link", { name: "上架农资" }).click();
+  await expect(page).toHaveURL(/\/farm\/inputs\/new$/);
+
+  const entry = await page.locator('select[name="agriInputId"] option', { hasText: "演示牌10%吡虫啉可湿性粉剂" }).getAttribute("value");
+  await page.getByLabel("目录中的产品").selectOption(entry!);
+  await page.getByLabel("登记证号（按包装填写）").fill("PD20990102");
+  await page.getByLabel("生产批号").fill(lot);
+  await page.getByLabel("生产日期").fill("2026-10-01");
+  await page.getByLabel("有效期至").fill("2028-09-30");
+  await page.getByLabel("单位").selectOption({ label: "袋" });
+  await page.getByLabel("价格（元）").fill("15");
+  await page.getByLabel("库存数量").fill("30");
+  await page.getByRole("button", { name: "保存为草稿" }).click();
+  await expect(page.getByText("登记证号与所选目录条目不一致，请核对包装上的号码，或选择正确的产品。")).toBeVisible();
+  await expect(page).toHaveURL(/\/farm\/inputs\/new$/);
+
+  await page.getByLabel("登记证号（按包装填写）").fill("pd 20990101");
+  await page.getByRole("button", { name: "保存为草稿" }).click();
+  await expect(page).toHaveURL(/\/farm\/listings\/\d+\/edit$/);
+  await page.goto("/farm/inputs");
+  await expect(page.getByTestId("seller-input-listing").filter({ hasText: lot })).toContainText("PD20990101");
+});
