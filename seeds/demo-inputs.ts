@@ -1,7 +1,7 @@
 /**
  * Demo data for inputs on the market (issue 12 §4): the input seller 13800000030 (password
  * cunpin123) with a verified 农资经营者 producer in the demo farmer's county, three listings tied
- * to catalogue entries (a pesticide, a fertiliser, a seed) each from an input lot, and a paid
+ * to catalogue entries (a pesticide, a fertiliser, a maize seed) each from an input lot, and a paid
  * order of the pesticide by the demo farmer 13800000002, so /farm/inputs shows stock. Everything
  * goes through the domain functions (listing checks, checkout, the paid transition that fills the
  * stock). Runs after the demo orders, so the generated orders do not pick these listings.
@@ -66,7 +66,7 @@ export async function seedDemoInputs(db: Db, options: { uploadDir: string; now?:
     const seller = actorFor(db, sellerUser);
     const admin = actorFor(db, adminId);
 
-    // Catalogue entries (the platform admin's): a pesticide registered on apple, a seedling; the fertiliser is a demo one.
+    // Catalogue entries (the platform admin's): a pesticide registered on apple, a maize seed; the fertiliser is a demo one.
     const catalogue = listAgriInputs(db);
     const pesticideId =
       catalogue.find((i) => i.nameZh === DEMO_PESTICIDE.nameZh)?.id ??
@@ -81,8 +81,8 @@ export async function seedDemoInputs(db: Db, options: { uploadDir: string; now?:
         intervals: [{ target: "apple", intervalDays: 14, maxApplications: 2 }],
       });
     const seedId =
-      catalogue.find((i) => i.kind === "seed" && i.nameZh === "长富2号苹果苗")?.id ??
-      addAgriInput(db, admin, { kind: "seed", nameZh: "长富2号苹果苗", nameEn: "Changfu No. 2 apple seedling", maker: "演示苗木繁育场" });
+      catalogue.find((i) => i.kind === "seed" && i.nameZh === "郑单958玉米种子")?.id ??
+      addAgriInput(db, admin, { kind: "seed", nameZh: "郑单958玉米种子", nameEn: "Zhengdan 958 maize seed", maker: "演示种业有限公司" });
     const fertilizer = catalogue.find((i) => i.kind === "fertilizer" && i.registrationNo === "农肥(2020)准字6612号");
     if (!fertilizer) throw new Error("demo fertiliser 农肥(2020)准字6612号 missing (seedDemoFertilizers)");
 
@@ -105,7 +105,7 @@ export async function seedDemoInputs(db: Db, options: { uploadDir: string; now?:
         stock: 60,
         title: "大量元素水溶肥料 10公斤/袋",
       },
-      { agriInputId: seedId, registrationNo: "", makerLotNo: "MP2026-11", unit: "each" as const, priceFen: 650, stock: 500, title: "长富2号苹果苗 两年生" },
+      { agriInputId: seedId, registrationNo: "", makerLotNo: "ZD2026-11", unit: "bag" as const, priceFen: 3500, stock: 300, title: "郑单958玉米种子 1千克/袋" },
     ];
     const listingIds = specs.map((s, i) => {
       const id = createInputListing(
@@ -115,12 +115,15 @@ export async function seedDemoInputs(db: Db, options: { uploadDir: string; now?:
           producerId: sellerId,
           ...s,
           producedOn: "2026-09-01",
-          expiresOn: s.unit === "each" ? "2027-04-30" : "2028-08-31",
+          expiresOn: "2028-08-31",
           description: "凭登记证销售，发票随货。",
         },
         [pictures[i]],
       );
       setListingStatus(db, seller, id, "published");
+      // Older than the produce listings, so the market still opens with this season's fruit.
+      const at = now - (30 + i) * 86_400_000;
+      sqlite.prepare(`update listings set created_at = ?, updated_at = ?, published_at = ? where id = ?`).run(at, at, at, id);
       return id;
     });
 

@@ -6,12 +6,13 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ListingGrid, usePriceText } from "~/components/listing-card";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
-import { getListingPage, listVariants } from "~/market.server";
+import { getListingPage, inputLotOfListing, listVariants } from "~/market.server";
 import { formatFen } from "../../core/money";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { getOptionalUser } from "~/utils/session.server";
 import { listingLot, tracePath } from "~/traceability.server";
+import { cropDisplay } from "../../traceability/crops";
 import type { PageHandle } from "~/root";
 
 const ParamsSchema = z.object({ listingId: z.coerce.number().int().positive().max(2_147_483_647) });
@@ -31,10 +32,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!page) throw new Response("error.notFound", { status: 404 });
   // The lot it sells now (newest linked batch): one indexed lookup, the QR itself is a cached image.
   const lot = listingLot(db, page.listing.id);
+  // An input (农资) listing: its registration and input lot instead of a produce trace chain (issue 12 §4).
+  const inputLot = inputLotOfListing(db, page.listing.id);
   return {
     ...page,
     variants: listVariants(db, page.listing.id),
-    trace: lot ? { lotCode: lot.lotCode, path: tracePath(lot.gtin, lot.lotCode) } : null,
+    inputLot,
+    trace: lot && !inputLot ? { lotCode: lot.lotCode, path: tracePath(lot.gtin, lot.lotCode) } : null,
   };
 }
 
@@ -42,7 +46,8 @@ export default function ListingPage() {
   const t = useT();
   const locale = useLocale();
   const price = usePriceText();
-  const { listing, product, category, producer, photos, certifications, batches, moreFromProducer, canEdit, trace, variants } = useLoaderData<typeof loader>();
+  const { listing, product, category, producer, photos, certifications, batches, moreFromProducer, canEdit, trace, variants, inputLot } =
+    useLoaderData<typeof loader>();
   const unitName = t(`unit.${listing.unit}` as const);
   return (
     <article>
@@ -216,34 +221,38 @@ export default function ListingPage() {
         )}
       </section>
 
+      {inputLot ? <InputLotPanel lot={inputLot} /> : null}
+
       {/* The QR code of the lot this listing sells (GS1 Digital Link) and a link to its trace page. */}
-      <section id="traceability" aria-labelledby="traceability-heading" className="panel" style={{ borderStyle: "solid" }}>
-        <h2 id="traceability-heading">{t("traceQr.section")}</h2>
-        {trace ? (
-          <div style={{ display: "flex", gap: "0.75rem", alignItems: "center", flexWrap: "wrap" }}>
-            <a href={trace.path}>
-              <img
-                src={`/qr${trace.path}.svg`}
-                width={120}
-                height={120}
-                loading="lazy"
-                alt={t("tracePage.qrAlt", { lot: trace.lotCode })}
-                style={{ background: "#fff", display: "block" }}
-              />
-            </a>
-            <div style={{ flex: "1 1 12rem" }}>
-              <p className="meta">{t("traceQr.lead")}</p>
-              <p>
-                <a href={trace.path} className="trace-link">
-                  {t("traceQr.open", { lot: trace.lotCode })}
-                </a>
-              </p>
+      {inputLot ? null : (
+        <section id="traceability" aria-labelledby="traceability-heading" className="panel" style={{ borderStyle: "solid" }}>
+          <h2 id="traceability-heading">{t("traceQr.section")}</h2>
+          {trace ? (
+            <div style={{ display: "flex", gap: "0.75rem", alignItems: "center", flexWrap: "wrap" }}>
+              <a href={trace.path}>
+                <img
+                  src={`/qr${trace.path}.svg`}
+                  width={120}
+                  height={120}
+                  loading="lazy"
+                  alt={t("tracePage.qrAlt", { lot: trace.lotCode })}
+                  style={{ background: "#fff", display: "block" }}
+                />
+              </a>
+              <div style={{ flex: "1 1 12rem" }}>
+                <p className="meta">{t("traceQr.lead")}</p>
+                <p>
+                  <a href={trace.path} className="trace-link">
+                    {t("traceQr.open", { lot: trace.lotCode })}
+                  </a>
+                </p>
+              </div>
             </div>
-          </div>
-        ) : (
-          <p className="meta">{t("traceQr.none")}</p>
-        )}
-      </section>
+          ) : (
+            <p className="meta">{t("traceQr.none")}</p>
+          )}
+        </section>
+      )}
 
       {moreFromProducer.length ? (
         <section aria-labelledby="more-heading">
@@ -252,6 +261,54 @@ export default function ListingPage() {
         </section>
       ) : null}
     </article>
+  );
+}
+
+/** An input listing's registration and lot, as the label prints them (issue 12 §4). */
+function InputLotPanel({ lot }: { lot: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["inputLot"]> }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <section aria-labelledby="input-lot-heading" className="panel" data-testid="input-lot-panel">
+      <h2 id="input-lot-heading">{t("inputsMarket.listing.title")}</h2>
+      <dl className="facts">
+        <dt>{t("inputsMarket.listing.product")}</dt>
+        <dd>
+          {pick(locale, lot.nameZh, lot.nameEn)} · {t(`farmTrace.agriKind.${lot.kind}` as "farmTrace.agriKind.pesticide")}
+        </dd>
+        {lot.registrationNo ? (
+          <>
+            <dt>{t("inputsMarket.listing.registrationNo")}</dt>
+            <dd className="mono">{lot.registrationNo}</dd>
+          </>
+        ) : null}
+        {lot.activeIngredient ? (
+          <>
+            <dt>{t("inputsMarket.listing.activeIngredient")}</dt>
+            <dd>{lot.activeIngredient}</dd>
+          </>
+        ) : null}
+        <dt>{t("inputsMarket.field.makerLotNo")}</dt>
+        <dd className="mono">{lot.makerLotNo}</dd>
+        <dt>{t("inputsMarket.field.producedOn")}</dt>
+        <dd>{lot.producedOn}</dd>
+        <dt>{t("inputsMarket.field.expiresOn")}</dt>
+        <dd>{lot.expiresOn}</dd>
+        {lot.uses.length ? (
+          <>
+            <dt>{t("inputsMarket.listing.uses")}</dt>
+            <dd>
+              {lot.uses
+                .map((u) => {
+                  const d = cropDisplay(u.target);
+                  return `${pick(locale, d.zh, d.en)} ${u.prohibited ? t("farmTrace.admin.prohibited") : u.intervalDays === null ? "—" : t("farmTrace.days", { days: u.intervalDays })}`;
+                })
+                .join("; ")}
+            </dd>
+          </>
+        ) : null}
+      </dl>
+    </section>
   );
 }
 

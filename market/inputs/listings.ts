@@ -146,3 +146,27 @@ export function listableCatalogue(db: Db) {
     .filter((i) => !i.banned && i.retiredAt === null)
     .map((i) => ({ id: i.id, kind: i.kind, nameZh: i.nameZh, nameEn: i.nameEn, registrationNo: i.registrationNo }));
 }
+
+/** What a buyer reads on an input listing's page: the catalogue product, its registration and the input lot (null for other listings). */
+export function inputLotOfListing(db: Db, listingId: number) {
+  const row = db.get<{
+    nameZh: string;
+    nameEn: string;
+    kind: string;
+    registrationNo: string | null;
+    activeIngredient: string | null;
+    maker: string | null;
+    makerLotNo: string;
+    producedOn: string;
+    expiresOn: string;
+    agriInputId: number;
+  }>(sql`
+    select a.name_zh as nameZh, a.name_en as nameEn, a.kind, coalesce(il.registration_no, a.registration_no) as registrationNo,
+           a.active_ingredient as activeIngredient, a.maker, il.maker_lot_no as makerLotNo, il.produced_on as producedOn,
+           il.expires_on as expiresOn, a.id as agriInputId
+    from listing_batches lb join input_lots il on il.batch_id = lb.batch_id join agri_inputs a on a.id = il.agri_input_id
+    where lb.listing_id = ${listingId} order by il.id desc limit 1`);
+  if (!row) return null;
+  const uses = listAgriInputs(db).find((i) => i.id === row.agriInputId)?.intervals ?? [];
+  return { ...row, uses: uses.map((u) => ({ target: u.target, intervalDays: u.intervalDays, prohibited: u.prohibited })) };
+}

@@ -23,6 +23,9 @@ test("a farmer buys a pesticide and logs its application in one tap from the inp
   const card = page.locator("main .grid .card").filter({ hasText: PESTICIDE.title }).first();
   await card.getByRole("link").first().click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText(PESTICIDE.title);
+  // The buyer reads the registration and the input batch on the listing page.
+  await expect(page.getByTestId("input-lot-panel")).toContainText(PESTICIDE.registrationNo);
+  await expect(page.getByTestId("input-lot-panel")).toContainText(PESTICIDE.makerLot);
   const form = page.locator("form.add-to-cart");
   await form.locator('input[name="quantity"]').fill("2");
   await form.getByRole("button", { name: "加入购物车" }).click();

@@ -67,6 +67,11 @@ export const zh = {
   "inputsMarket.field.price": "价格（元）",
   "inputsMarket.field.stock": "库存数量",
 
+  "inputsMarket.listing.title": "农资信息",
+  "inputsMarket.listing.product": "登记产品",
+  "inputsMarket.listing.registrationNo": "登记证号",
+  "inputsMarket.listing.activeIngredient": "有效成分",
+  "inputsMarket.listing.uses": "登记作物与安全间隔期",
   "inputsMarket.trace.title": "农资批次追溯",
   "inputsMarket.trace.lead": "按登记证号或生产批号查找农资批次：哪些经营主体买过、数量和日期，以及用在了哪些批次上（例如农药召回）。",
   "inputsMarket.trace.search": "登记证号或生产批号",
@@ -166,6 +171,11 @@ export const en: Record<keyof typeof zh, string> = {
   "inputsMarket.field.price": "Price (yuan)",
   "inputsMarket.field.stock": "Stock",
 
+  "inputsMarket.listing.title": "About this input",
+  "inputsMarket.listing.product": "Registered product",
+  "inputsMarket.listing.registrationNo": "Registration number",
+  "inputsMarket.listing.activeIngredient": "Active ingredient",
+  "inputsMarket.listing.uses": "Registered crops and intervals",
   "inputsMarket.trace.title": "Input batch trace",
   "inputsMarket.trace.lead":
     "Find an input batch by registration number or the maker's batch number: which producers bought it, how much and when, and the lots they used it on (e.g. a pesticide recall).",
