@@ -55,7 +55,8 @@ export async function seedDemoInputs(db: Db, options: { uploadDir: string; now?:
       provinceId: farm.provinceId,
       countyId: farm.countyId,
       townshipId: farm.townshipId,
-      villageId: farm.villageId,
+      // In the county town, not in the village: the village's signature product (洛川苹果) is not what it sells.
+      villageId: null,
       creditCode: makeCreditCode(CREDIT_CODE_PREFIX.input_seller + farm.countyCode + "MA6CNRJ01"),
       address: "县城农资市场 12 号",
       contactPhone: DEMO_INPUT_SELLER_PHONE,
