@@ -1,5 +1,5 @@
 /**
- * Demo data for inputs on the market (issue 12 §4): the input seller 13800000030 (password
+ * Demo data for inputs on the market (issue 12 §4): the input seller 13800000040 (password
  * cunpin123) with a verified 农资经营者 producer in the demo farmer's county, three listings tied
  * to catalogue entries (a pesticide, a fertiliser, a maize seed) each from an input lot, and a paid
  * order of the pesticide by the demo farmer 13800000002, so /farm/inputs shows stock. Everything
@@ -18,7 +18,7 @@ import { transitionOrder } from "../market/orders/orders";
 import { actorFor, addProducerMember, CREDIT_CODE_PREFIX, createLotWithChain, createProducer, insertUserWithHash } from "./factories";
 import { renderListingArt } from "./images";
 
-export const DEMO_INPUT_SELLER_PHONE = "13800000030";
+export const DEMO_INPUT_SELLER_PHONE = "13800000040";
 const DEMO_FARMER_PHONE = "13800000002";
 export const DEMO_PESTICIDE = { nameZh: "演示牌10%吡虫啉可湿性粉剂", registrationNo: "PD20990101", makerLotNo: "YS20261008" } as const;
 
