@@ -8,3 +8,4 @@ export * from "../traceability/store";
 export { validateFertilizerRegistrationNo, validateRegistrationNo } from "../traceability/inputs";
 export * from "../traceability/trace-page";
 export * from "../traceability/plots";
+export * from "../traceability/households";

@@ -225,6 +225,53 @@ export const producerMembers = sqliteTable(
   (t) => [primaryKey({ columns: [t.producerId, t.userId] }), index("producer_members_user_idx").on(t.userId)],
 );
 
+// ─── cooperative member households (issue 12 §3) ─────────────────────────────
+
+/** 社员农户 records on the lots of their own household; 记录员 records on all the cooperative's lots. */
+export const COOP_MEMBER_ROLES = ["member_farmer", "record_keeper"] as const;
+export type CoopMemberRole = (typeof COOP_MEMBER_ROLES)[number];
+export const COOP_MEMBER_STATUSES = ["invited", "active", "declined", "removed"] as const;
+export type CoopMemberStatus = (typeof COOP_MEMBER_STATUSES)[number];
+
+/**
+ * A household (户) of a cooperative, from the invitation on: invited by phone, active once the
+ * person says yes, removed softly (the row stays, so the lots it grew stay attributed). Kept apart
+ * from producer_members, which carries the owner/manager rights over listings and money.
+ * A re-invitation after a removal or a decline is a new row.
+ */
+export const coopMembers = sqliteTable(
+  "coop_members",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    producerId: integer("producer_id")
+      .notNull()
+      .references(() => producers.id),
+    /** The invited mobile number (normalised, core/phone.ts): the invitation waits for this account. */
+    phone: text("phone").notNull(),
+    /** The account that accepted; null while invited (or declined by a phone without account). */
+    userId: integer("user_id").references(() => users.id),
+    /** Shown publicly (trace page) instead of the person: 王家, 王建国户. */
+    householdName: text("household_name").notNull(),
+    role: text("role", { enum: COOP_MEMBER_ROLES }).notNull(),
+    status: text("status", { enum: COOP_MEMBER_STATUSES }).notNull().default("invited"),
+    invitedBy: integer("invited_by")
+      .notNull()
+      .references(() => users.id),
+    invitedAt: createdAt(),
+    respondedAt: integer("responded_at"),
+    removedAt: integer("removed_at"),
+    removedBy: integer("removed_by").references(() => users.id),
+  },
+  (t) => [
+    // One live invitation or membership per phone and cooperative.
+    uniqueIndex("coop_members_live_phone_unique")
+      .on(t.producerId, t.phone)
+      .where(sql`status in ('invited', 'active')`),
+    index("coop_members_phone_idx").on(t.phone, t.status),
+    index("coop_members_user_idx").on(t.userId, t.status),
+  ],
+);
+
 // ─── catalogue ───────────────────────────────────────────────────────────────
 
 export type CategorySlug = (typeof CATEGORY_SLUGS)[number];
@@ -401,9 +448,12 @@ export const batches = sqliteTable(
     harvestedAt: integer("harvested_at"),
     quantity: real("quantity"),
     unit: text("unit", { enum: UNITS }),
+    /** The cooperative household that grows the lot (issue 12 §3); changes go to batch_household_changes. */
+    householdId: integer("household_id").references((): AnySQLiteColumn => coopMembers.id),
     createdAt: createdAt(),
   },
   (t) => [
+    index("batches_household_idx").on(t.householdId),
     uniqueIndex("batches_producer_lot_unique").on(t.producerId, t.lotCode),
     uniqueIndex("batches_gtin_lot_unique").on(t.gtin, t.lotCode),
     index("batches_product_idx").on(t.productId),
@@ -1442,3 +1492,23 @@ export const sweepLeases = sqliteTable("sweep_leases", {
   holder: text("holder").notNull(),
   expiresAt: integer("expires_at").notNull(),
 });
+
+// ─── cooperative member households: lot reassignment history (issue 12 §3) ────
+
+/** Append-only: who moved a lot from one household to another and when, shown with the lot. */
+export const batchHouseholdChanges = sqliteTable(
+  "batch_household_changes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    batchId: integer("batch_id")
+      .notNull()
+      .references(() => batches.id),
+    fromHouseholdId: integer("from_household_id").references(() => coopMembers.id),
+    toHouseholdId: integer("to_household_id").references(() => coopMembers.id),
+    changedBy: integer("changed_by")
+      .notNull()
+      .references(() => users.id),
+    changedAt: createdAt(),
+  },
+  (t) => [index("batch_household_changes_batch_idx").on(t.batchId)],
+);
