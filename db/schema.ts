@@ -19,6 +19,7 @@
 import { sql } from "drizzle-orm";
 import { type AnySQLiteColumn, check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { PRODUCER_KINDS, CATEGORY_SLUGS, CERTIFICATION_KINDS, PROBLEM_KINDS, DELIVERY_POINT_KINDS, DISPUTE_KINDS } from "./enums";
+import { COOP_MEMBER_ROLES, COOP_MEMBER_STATUSES } from "./enums";
 export { PRODUCER_KINDS, CATEGORY_SLUGS, CERTIFICATION_KINDS, PROBLEM_KINDS, DELIVERY_POINT_KINDS, DISPUTE_KINDS } from "./enums";
 
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
@@ -227,10 +228,8 @@ export const producerMembers = sqliteTable(
 
 // ─── cooperative member households (issue 12 §3) ─────────────────────────────
 
-/** 社员农户 records on the lots of their own household; 记录员 records on all the cooperative's lots. */
-export const COOP_MEMBER_ROLES = ["member_farmer", "record_keeper"] as const;
+export { COOP_MEMBER_ROLES, COOP_MEMBER_STATUSES } from "./enums";
 export type CoopMemberRole = (typeof COOP_MEMBER_ROLES)[number];
-export const COOP_MEMBER_STATUSES = ["invited", "active", "declined", "removed"] as const;
 export type CoopMemberStatus = (typeof COOP_MEMBER_STATUSES)[number];
 
 /**

@@ -196,6 +196,7 @@ export default function BatchRoute() {
           <strong>{t("farmTrace.pendingReview")}</strong>: {t("farmTrace.pendingReviewHint")}
         </p>
       ) : null}
+      {!managed ? <p className="hint">{t("coop.batch.memberView")}</p> : null}
       <FindingsPanel findings={findings} batchId={batch.id} />
 
       {batch.status !== "recalled" ? (

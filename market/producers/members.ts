@@ -208,3 +208,11 @@ export function removeCoopMember(db: Db, actor: Actor, memberId: number): void {
     db.$client.prepare(`update coop_members set status = 'removed', removed_at = ?, removed_by = ? where id = ?`).run(Date.now(), actor.id, memberId);
   });
 }
+
+/** Whether an invitation waits for the user's phone: login and sign-up then open /account/invitations. */
+export function hasOpenInvitation(db: Db, userId: number): boolean {
+  return (
+    db.$client.prepare(`select 1 from coop_members m join users u on u.phone = m.phone where u.id = ? and m.status = 'invited' limit 1`).get(userId) !==
+    undefined
+  );
+}
