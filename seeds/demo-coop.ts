@@ -1,8 +1,8 @@
 /**
  * The demo cooperative's member households (issue 12 §3): 洛川县苹果专业合作社 (admin 陈志强,
- * 13800000004) has a member farmer household (王建国户, 13800000010) and a record keeper (刘家,
- * 13800000011), both accepted, and one invitation waiting for a phone with no account yet
- * (13800000012). The coop's demo lots are grown by 王建国户, and a growing lot is his to record on.
+ * 13800000004) has a member farmer household (王建国户, 13800000030) and a record keeper (刘家,
+ * 13800000031), both accepted, and one invitation waiting for a phone with no account yet
+ * (13800000039). The coop's demo lots are grown by 王建国户, and a growing lot is his to record on.
  * Goes through the same domain functions as the pages.
  */
 import type { Db } from "../db/client";
@@ -11,9 +11,9 @@ import { inviteCoopMember, respondToInvitation } from "../market/producers/membe
 import { createBatch } from "../traceability/store";
 
 export const DEMO_COOP_MEMBERS = {
-  memberFarmer: { phone: "13800000010", displayName: "王建国", household: "王建国户" },
-  recordKeeper: { phone: "13800000011", displayName: "刘秀兰", household: "刘家" },
-  pendingPhone: "13800000012",
+  memberFarmer: { phone: "13800000030", displayName: "王建国", household: "王建国户" },
+  recordKeeper: { phone: "13800000031", displayName: "刘秀兰", household: "刘家" },
+  pendingPhone: "13800000039",
 } as const;
 
 export function seedDemoCoopMembers(db: Db, input: { producerId: number; adminUserId: number; userIds: Map<string, number>; now: number }): void {

@@ -56,8 +56,8 @@ export const DEMO_ACCOUNTS: { phone: string; displayName: string; roles: Role[] 
   // The second operator of the demo network (seeds/logistics.ts): every point 赵师傅 does not run.
   { phone: "13800000008", displayName: "钱师傅", roles: ["delivery_operator"] },
   // Member households of the demo cooperative (seeds/demo-coop.ts): a member farmer and a record keeper.
-  { phone: "13800000010", displayName: "王建国", roles: ["buyer"] },
-  { phone: "13800000011", displayName: "刘秀兰", roles: ["buyer"] },
+  { phone: "13800000030", displayName: "王建国", roles: ["buyer"] },
+  { phone: "13800000031", displayName: "刘秀兰", roles: ["buyer"] },
 ];
 
 type Named = [code: string, zh: string, en: string];
