@@ -56,7 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // A member household records events; reports, listings and reassignments stay with the managers.
     managed: batch.managed,
     householdName: batch.householdName,
-    householdChanges: householdChanges(db, batchId).map((c) => ({ ...c, date: shanghaiDate(c.changedAt) })),
+    reassignments: householdChanges(db, batchId).map((c) => ({ ...c, date: shanghaiDate(c.changedAt) })),
     households: batch.managed
       ? householdChoices(db, user)
           .filter((h) => h.producerId === batch.producerId)
@@ -121,7 +121,7 @@ export default function BatchRoute() {
     next,
     managed,
     householdName,
-    householdChanges,
+    reassignments,
     households,
     householdId,
   } = useLoaderData<typeof loader>();
@@ -211,10 +211,10 @@ export default function BatchRoute() {
       <h2 id="timeline">{t("farmTrace.timeline.title")}</h2>
       <Timeline items={timeline} batchId={batch.status !== "recalled" ? batch.id : undefined} />
 
-      {householdChanges.length || households.length ? (
+      {reassignments.length || households.length ? (
         <section id="household" aria-labelledby="household-heading">
           <h2 id="household-heading">{t("coop.batch.household")}</h2>
-          {householdChanges.map((c, n) => (
+          {reassignments.map((c, n) => (
             <p key={n} className="meta">
               {t("tracePage.householdChanged", {
                 date: c.date,
