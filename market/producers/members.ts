@@ -114,6 +114,16 @@ function inviteOnce(db: Db, actor: Actor, input: InviteInput): { id: number } {
       const row = sqlite
         .prepare(`insert into coop_members (producer_id, phone, household_name, role, status, invited_by) values (?, ?, ?, ?, 'invited', ?) returning id`)
         .get(input.producerId, phone, householdName, input.role, actor.id) as { id: number };
+      // An account with that phone hears of it at once (a phone without one sees it when it signs up).
+      const invitee = sqlite.prepare(`select id from users where phone = ?`).pluck().get(phone) as number | undefined;
+      if (invitee !== undefined) {
+        const producer = producerFacts(db, input.producerId);
+        sqlite
+          .prepare(
+            `insert into notifications (user_id, kind, message_key, params, link) values (?, 'coop_invitation', 'coop.notice.invited', ?, '/account/invitations')`,
+          )
+          .run(invitee, JSON.stringify({ producer: producer.nameZh, household: householdName }));
+      }
       return { id: row.id };
     },
     { behavior: "immediate" },

@@ -103,6 +103,9 @@ describe("inviting a member household", () => {
   it("an existing account is invited too, and declining keeps it out", async () => {
     const user = await createUser(db);
     const { id } = inviteCoopMember(db, actorFor(db, ownerA), { producerId: coopA, phone: user.phone, householdName: "李家", role: "record_keeper" });
+    // The account hears of it in its notices, with a link to answer.
+    const notice = db.$client.prepare(`select message_key as messageKey, link from notifications where user_id = ? and kind = 'coop_invitation'`).get(user.id);
+    expect(notice).toEqual({ messageKey: "coop.notice.invited", link: "/account/invitations" });
     respondToInvitation(db, actorFor(db, user.id), id, false);
     expect(listCoopMembers(db, actorFor(db, ownerA), coopA).find((m) => m.id === id)!.status).toBe("declined");
     const lot = newLot(coopA, productA, ownerA, null);
