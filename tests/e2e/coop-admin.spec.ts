@@ -4,6 +4,7 @@
  * number, sees the invitation and accepts; the admin starts a lot grown by that household; the
  * member sees the lot on their farm page and records its harvest; the public trace page names the
  * household (never the phone). A member is refused the member list, and a bad number is refused.
+ * Removed, the member loses the lot; the lot keeps its record and the household's name.
  */
 import { expect, test, type Page } from "@playwright/test";
 import { DEMO, login, logout } from "./helpers";
@@ -115,5 +116,19 @@ test.describe("a cooperative admin and a member household, on phones without Jav
     await page.goto(tracePath!);
     await expect(page.getByTestId("trace-household")).toHaveText(`种植户：${household}`);
     expect(await page.content()).not.toContain(phone);
+
+    // 6. The admin removes the household: the member loses the lot, the record and the name stay.
+    await login(page, DEMO.coopAdmin);
+    await page.goto("/farm/members");
+    await page.locator("[data-member]").filter({ hasText: household }).getByRole("button", { name: "移除社员" }).click();
+    await expect(page).toHaveURL(/\/farm\/members\?notice=removed$/);
+    await expect(page.getByRole("status")).toContainText("已移除");
+    await logout(page);
+    await login(page, phone, "cunpin123");
+    const gone = await page.goto(`/farm/batches/${lotId}`);
+    expect(gone?.status()).toBe(403);
+    await page.goto(tracePath!);
+    await expect(page.getByTestId("trace-household")).toHaveText(`种植户：${household}`);
+    await expect(page.locator("ol.timeline")).toContainText("320");
   });
 });
