@@ -91,7 +91,7 @@ export function actorPlots(db: Db, actor: Actor) {
     .all();
 }
 
-export type FarmBatch = NonNullable<ReturnType<typeof findBatch>>;
+export type FarmBatch = ReturnType<typeof getFarmBatch>;
 
 function findBatch(db: Db, batchId: number) {
   return db

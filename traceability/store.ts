@@ -734,9 +734,9 @@ export function onLotChanged(listener: (lot: LotChanged) => void): () => void {
 // ─── cooperative member households (issue 12 §3) ─────────────────────────────
 
 /**
- * A manager moves a lot to another household (or none). When the lot already has events beyond
- * its planting, or had a household, the change is appended to batch_household_changes and shown
- * with the lot; the earlier household stays in the record.
+ * A manager moves a lot to another household (or none). Every change is appended to
+ * batch_household_changes and shown with the lot (farm page and public trace page): the earlier
+ * household stays in the record, never silently overwritten.
  */
 export function changeBatchHousehold(db: Db, actor: AppActor, batchId: number, householdId: number | null): void {
   const batch = db.$client
