@@ -66,7 +66,7 @@ export default function InvitationsRoute() {
           <p className="hint">{t("coop.invitations.lead")}</p>
           <ul className="member-list">
             {invitations.map((i) => (
-              <li key={i.id} className="panel" data-invitation={i.id}>
+              <li key={i.id} className="panel" data-invitation={i.id} id={`invitation-${i.id}`}>
                 <p>
                   {t("coop.invitations.item", {
                     producer: pick(locale, i.producerNameZh, i.producerNameEn),

@@ -119,16 +119,17 @@ function inviteOnce(db: Db, actor: Actor, input: InviteInput): { id: number } {
       if (invitee !== undefined) {
         const producer = producerFacts(db, input.producerId);
         sqlite
-          .prepare(
-            `insert into notifications (user_id, kind, message_key, params, link) values (?, 'coop_invitation', 'coop.notice.invited', ?, '/account/invitations')`,
-          )
-          .run(invitee, JSON.stringify({ producer: producer.nameZh, household: householdName }));
+          .prepare(`insert into notifications (user_id, kind, message_key, params, link) values (?, 'coop_invitation', 'coop.notice.invited', ?, ?)`)
+          .run(invitee, JSON.stringify({ producer: producer.nameZh, household: householdName }), invitationLink(row.id));
       }
       return { id: row.id };
     },
     { behavior: "immediate" },
   );
 }
+
+/** Where a notice about an invitation points (its anchor on /account/invitations). */
+const invitationLink = (invitationId: number) => `/account/invitations#invitation-${invitationId}`;
 
 export type InvitationForUser = {
   id: number;
@@ -185,6 +186,10 @@ export function respondToInvitation(db: Db, actor: Actor, invitationId: number, 
         .prepare(`update coop_members set status = ?, user_id = ?, responded_at = ? where id = ?`)
         .run(accept ? "active" : "declined", actor.id, now, invitationId);
       if (accept) sqlite.prepare(`insert into user_roles (user_id, role) values (?, 'farmer') on conflict do nothing`).run(actor.id);
+      // The notice that announced it is answered now.
+      sqlite
+        .prepare(`update notifications set read_at = ? where user_id = ? and kind = 'coop_invitation' and link = ? and read_at is null`)
+        .run(now, actor.id, invitationLink(invitationId));
     },
     { behavior: "immediate" },
   );

@@ -105,8 +105,9 @@ describe("inviting a member household", () => {
     const { id } = inviteCoopMember(db, actorFor(db, ownerA), { producerId: coopA, phone: user.phone, householdName: "李家", role: "record_keeper" });
     // The account hears of it in its notices, with a link to answer.
     const notice = db.$client.prepare(`select message_key as messageKey, link from notifications where user_id = ? and kind = 'coop_invitation'`).get(user.id);
-    expect(notice).toEqual({ messageKey: "coop.notice.invited", link: "/account/invitations" });
+    expect(notice).toEqual({ messageKey: "coop.notice.invited", link: `/account/invitations#invitation-${id}` });
     respondToInvitation(db, actorFor(db, user.id), id, false);
+    expect(db.$client.prepare(`select read_at from notifications where user_id = ? and kind = 'coop_invitation'`).pluck().get(user.id)).not.toBeNull();
     expect(listCoopMembers(db, actorFor(db, ownerA), coopA).find((m) => m.id === id)!.status).toBe("declined");
     const lot = newLot(coopA, productA, ownerA, null);
     expect(() => harvest(user.id, lot.id)).toThrow(ForbiddenError);
