@@ -44,3 +44,4 @@ export * from "../market/payments/webhooks";
 export * from "../market/photos/photos";
 export * from "../market/producers/producers";
 export * from "../market/search/tokenize";
+export * from "../market/producers/members";

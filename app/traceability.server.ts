@@ -9,3 +9,4 @@ export { validateFertilizerRegistrationNo, validateRegistrationNo } from "../tra
 export { editAgriInput, setAgriInputRetired, getAgriInputWithHistory, type AgriInputEdit } from "../traceability/catalogue-db";
 export * from "../traceability/trace-page";
 export * from "../traceability/plots";
+export * from "../traceability/households";

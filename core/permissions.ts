@@ -26,3 +26,35 @@ export function canRegisterProducer(actor: Actor | null | undefined): boolean {
 export function canReviewProducers(actor: Actor | null | undefined): boolean {
   return hasRole(actor, "platform_admin");
 }
+
+// ─── cooperative member households (issue 12 §3) ─────────────────────────────
+
+/** An active household membership of the acting user (coop_members row, status active). */
+export type HouseholdMembership = { id: number; producerId: number; role: "member_farmer" | "record_keeper" };
+
+/**
+ * Owners and managers of a cooperative invite, re-role and remove its member households.
+ * `memberRole` is the actor's producer_members role for that cooperative (null: none).
+ */
+export function canManageCoopMembers(
+  actor: Actor | null | undefined,
+  producer: { id: number; kind: string },
+  memberRole: "owner" | "manager" | "member" | null,
+): boolean {
+  return Boolean(producer.kind === "cooperative" && canManageProducer(actor, producer.id) && (memberRole === "owner" || memberRole === "manager"));
+}
+
+/**
+ * Who may read a lot's farm page and record events on it: whoever manages the producer; a record
+ * keeper (记录员) on every lot of the cooperative; a member farmer (社员农户) on the lots assigned to
+ * their household. Listings, money, members and the producer profile stay with the managers.
+ */
+export function canRecordOnLot(
+  actor: Actor | null | undefined,
+  lot: { producerId: number; householdId: number | null },
+  households: readonly HouseholdMembership[],
+): boolean {
+  if (!actor) return false;
+  if (canManageProducer(actor, lot.producerId)) return true;
+  return households.some((h) => h.producerId === lot.producerId && (h.role === "record_keeper" || h.id === lot.householdId));
+}

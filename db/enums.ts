@@ -14,3 +14,8 @@ export const PROBLEM_KINDS = ["quality", "label", "counterfeit", "safety", "othe
 export const DELIVERY_POINT_KINDS = ["locker", "village_station", "community", "school", "office"] as const;
 
 export const DISPUTE_KINDS = ["quality", "quantity", "not_received"] as const;
+
+// ─── cooperative member households (issue 12 §3) ─────────────────────────────
+/** 社员农户 records on the lots of their own household; 记录员 records on all the cooperative's lots. */
+export const COOP_MEMBER_ROLES = ["member_farmer", "record_keeper"] as const;
+export const COOP_MEMBER_STATUSES = ["invited", "active", "declined", "removed"] as const;

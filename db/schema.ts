@@ -19,6 +19,7 @@
 import { sql } from "drizzle-orm";
 import { type AnySQLiteColumn, check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { PRODUCER_KINDS, CATEGORY_SLUGS, CERTIFICATION_KINDS, PROBLEM_KINDS, DELIVERY_POINT_KINDS, DISPUTE_KINDS } from "./enums";
+import { COOP_MEMBER_ROLES, COOP_MEMBER_STATUSES } from "./enums";
 export { PRODUCER_KINDS, CATEGORY_SLUGS, CERTIFICATION_KINDS, PROBLEM_KINDS, DELIVERY_POINT_KINDS, DISPUTE_KINDS } from "./enums";
 
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
@@ -225,6 +226,51 @@ export const producerMembers = sqliteTable(
   (t) => [primaryKey({ columns: [t.producerId, t.userId] }), index("producer_members_user_idx").on(t.userId)],
 );
 
+// ─── cooperative member households (issue 12 §3) ─────────────────────────────
+
+export { COOP_MEMBER_ROLES, COOP_MEMBER_STATUSES } from "./enums";
+export type CoopMemberRole = (typeof COOP_MEMBER_ROLES)[number];
+export type CoopMemberStatus = (typeof COOP_MEMBER_STATUSES)[number];
+
+/**
+ * A household (户) of a cooperative, from the invitation on: invited by phone, active once the
+ * person says yes, removed softly (the row stays, so the lots it grew stay attributed). Kept apart
+ * from producer_members, which carries the owner/manager rights over listings and money.
+ * A re-invitation after a removal or a decline is a new row.
+ */
+export const coopMembers = sqliteTable(
+  "coop_members",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    producerId: integer("producer_id")
+      .notNull()
+      .references(() => producers.id),
+    /** The invited mobile number (normalised, core/phone.ts): the invitation waits for this account. */
+    phone: text("phone").notNull(),
+    /** The account that accepted; null while invited (or declined by a phone without account). */
+    userId: integer("user_id").references(() => users.id),
+    /** Shown publicly (trace page) instead of the person: 王家, 王建国户. */
+    householdName: text("household_name").notNull(),
+    role: text("role", { enum: COOP_MEMBER_ROLES }).notNull(),
+    status: text("status", { enum: COOP_MEMBER_STATUSES }).notNull().default("invited"),
+    invitedBy: integer("invited_by")
+      .notNull()
+      .references(() => users.id),
+    invitedAt: createdAt(),
+    respondedAt: integer("responded_at"),
+    removedAt: integer("removed_at"),
+    removedBy: integer("removed_by").references(() => users.id),
+  },
+  (t) => [
+    // One live invitation or membership per phone and cooperative.
+    uniqueIndex("coop_members_live_phone_unique")
+      .on(t.producerId, t.phone)
+      .where(sql`status in ('invited', 'active')`),
+    index("coop_members_phone_idx").on(t.phone, t.status),
+    index("coop_members_user_idx").on(t.userId, t.status),
+  ],
+);
+
 // ─── catalogue ───────────────────────────────────────────────────────────────
 
 export type CategorySlug = (typeof CATEGORY_SLUGS)[number];
@@ -401,9 +447,12 @@ export const batches = sqliteTable(
     harvestedAt: integer("harvested_at"),
     quantity: real("quantity"),
     unit: text("unit", { enum: UNITS }),
+    /** The cooperative household that grows the lot (issue 12 §3); changes go to batch_household_changes. */
+    householdId: integer("household_id").references((): AnySQLiteColumn => coopMembers.id),
     createdAt: createdAt(),
   },
   (t) => [
+    index("batches_household_idx").on(t.householdId),
     uniqueIndex("batches_producer_lot_unique").on(t.producerId, t.lotCode),
     uniqueIndex("batches_gtin_lot_unique").on(t.gtin, t.lotCode),
     index("batches_product_idx").on(t.productId),
@@ -1544,4 +1593,24 @@ export const farmInputUses = sqliteTable(
     at: integer("at").notNull(),
   },
   (t) => [index("farm_input_uses_stock_idx").on(t.stockId), check("farm_input_uses_positive", sql`${t.quantity} > 0`)],
+);
+
+// ─── cooperative member households: lot reassignment history (issue 12 §3) ────
+
+/** Append-only: who moved a lot from one household to another and when, shown with the lot. */
+export const batchHouseholdChanges = sqliteTable(
+  "batch_household_changes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    batchId: integer("batch_id")
+      .notNull()
+      .references(() => batches.id),
+    fromHouseholdId: integer("from_household_id").references(() => coopMembers.id),
+    toHouseholdId: integer("to_household_id").references(() => coopMembers.id),
+    changedBy: integer("changed_by")
+      .notNull()
+      .references(() => users.id),
+    changedAt: createdAt(),
+  },
+  (t) => [index("batch_household_changes_batch_idx").on(t.batchId)],
 );

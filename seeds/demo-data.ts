@@ -42,6 +42,7 @@ import { seedDeliveryNetwork } from "./logistics";
 import { seedDemoOrders } from "./orders";
 import { seedDemoInputs } from "./demo-inputs";
 import { buildDailyManifests } from "../logistics/manifests";
+import { seedDemoCoopMembers } from "./demo-coop";
 
 export const DEMO_PASSWORD = "cunpin123";
 
@@ -55,6 +56,9 @@ export const DEMO_ACCOUNTS: { phone: string; displayName: string; roles: Role[] 
   { phone: "13800000007", displayName: "平台管理员", roles: ["platform_admin"] },
   // The second operator of the demo network (seeds/logistics.ts): every point 赵师傅 does not run.
   { phone: "13800000008", displayName: "钱师傅", roles: ["delivery_operator"] },
+  // Member households of the demo cooperative (seeds/demo-coop.ts): a member farmer and a record keeper.
+  { phone: "13800000030", displayName: "王建国", roles: ["buyer"] },
+  { phone: "13800000031", displayName: "刘秀兰", roles: ["buyer"] },
 ];
 
 type Named = [code: string, zh: string, en: string];
@@ -1387,6 +1391,8 @@ export async function seedDemoData(db: Db, options: { small?: boolean; uploadDir
       }
       listingCount++;
     });
+    const coop = producerIds.get("luochuan-coop");
+    if (coop !== undefined) seedDemoCoopMembers(db, { producerId: coop, adminUserId: userIds.get("13800000004")!, userIds, now });
   })();
   seedDeliveryNetwork(db, { small }); // points, slots, routes and operators around the seeded villages
   seedDemoOrders(db, { now }); // demo orders at those points (order lines name their lots; parcels in realistic states)

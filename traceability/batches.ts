@@ -3,10 +3,11 @@
  * producers the acting user belongs to. Writes go through traceability/store.ts.
  * Plain module (no Remix); routes turn NotFoundError / ForbiddenError into 404 / 403.
  */
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, or, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { batches, categories, listingBatches, listings, plots, producers, products, regions, villages, type CategorySlug } from "../db/schema";
-import { canManageProducer, type Actor } from "../core/permissions";
+import { batches, categories, coopMembers, listingBatches, listings, plots, producers, products, regions, villages, type CategorySlug } from "../db/schema";
+import { canManageProducer, canRecordOnLot, type Actor } from "../core/permissions";
+import { activeHouseholdsOf, householdOfBatch } from "./households";
 import { ForbiddenError, NotFoundError } from "../core/errors";
 
 /** The producers (id and names) the actor may record lots for. */
@@ -20,9 +21,21 @@ export function actorProducers(db: Db, actor: Actor) {
     .all();
 }
 
-/** Every lot of the actor's producers, newest first. */
+/**
+ * Every lot of the actor's producers, newest first, and the cooperative lots the actor works on as
+ * a member household: a record keeper's whole cooperative, a member farmer's own household's lots.
+ * `viaHousehold` marks the lots the actor sees only as a member (no listings, no money there).
+ */
 export function listActorBatches(db: Db, actor: Actor) {
-  if (!actor.producerIds.length) return [];
+  const households = activeHouseholdsOf(db, actor.id);
+  const scopes: SQL[] = [];
+  if (actor.producerIds.length) scopes.push(inArray(batches.producerId, [...actor.producerIds]));
+  const keeperOf = households.filter((h) => h.role === "record_keeper").map((h) => h.producerId);
+  if (keeperOf.length) scopes.push(inArray(batches.producerId, keeperOf));
+  const farmerOf = households.filter((h) => h.role === "member_farmer").map((h) => h.id);
+  if (farmerOf.length) scopes.push(inArray(batches.householdId, farmerOf));
+  if (!scopes.length) return [];
+  const managed = new Set(actor.producerIds);
   return db
     .select({
       id: batches.id,
@@ -38,13 +51,16 @@ export function listActorBatches(db: Db, actor: Actor) {
       productNameZh: products.nameZh,
       productNameEn: products.nameEn,
       plotName: plots.name,
+      householdName: coopMembers.householdName,
     })
     .from(batches)
     .innerJoin(products, eq(products.id, batches.productId))
     .leftJoin(plots, eq(plots.id, batches.plotId))
-    .where(inArray(batches.producerId, [...actor.producerIds]))
+    .leftJoin(coopMembers, eq(coopMembers.id, batches.householdId))
+    .where(or(...scopes))
     .orderBy(desc(batches.createdAt), desc(batches.id))
-    .all();
+    .all()
+    .map((b) => ({ ...b, viaHousehold: !managed.has(b.producerId) }));
 }
 
 /** The products the actor may start a lot of, with their producer's name. */
@@ -75,7 +91,7 @@ export function actorPlots(db: Db, actor: Actor) {
     .all();
 }
 
-export type FarmBatch = NonNullable<ReturnType<typeof findBatch>>;
+export type FarmBatch = ReturnType<typeof getFarmBatch>;
 
 function findBatch(db: Db, batchId: number) {
   return db
@@ -91,6 +107,7 @@ function findBatch(db: Db, batchId: number) {
       quantity: batches.quantity,
       unit: batches.unit,
       plotId: batches.plotId,
+      householdId: batches.householdId,
       plotName: plots.name,
       plotAreaMu: plots.areaMu,
       productNameZh: products.nameZh,
@@ -113,8 +130,15 @@ function findBatch(db: Db, batchId: number) {
 export function getFarmBatch(db: Db, actor: Actor, batchId: number) {
   const batch = findBatch(db, batchId);
   if (!batch) throw new NotFoundError("batch");
-  if (!canManageProducer(actor, batch.producerId)) throw new ForbiddenError();
-  return { ...batch, categorySlug: batch.categorySlug as CategorySlug };
+  if (!canRecordOnLot(actor, batch, activeHouseholdsOf(db, actor.id))) throw new ForbiddenError();
+  const household = householdOfBatch(db, batchId);
+  return {
+    ...batch,
+    categorySlug: batch.categorySlug as CategorySlug,
+    householdName: household?.householdName ?? null,
+    /** False for a member household: it records events, the managers handle listings and money. */
+    managed: canManageProducer(actor, batch.producerId),
+  };
 }
 
 /** 产地 for the certificate: province, prefecture, county, township and village, as far as known. */

@@ -16,7 +16,7 @@ import { EventEmitter } from "node:events";
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { batches, categories, listingBatches, listings, plantings, plots, products, traceEvents, type CategorySlug } from "../db/schema";
-import { canEditListing, canManageProducer, type Actor as AppActor } from "../core/permissions";
+import { canEditListing, canManageProducer, canRecordOnLot, type Actor as AppActor } from "../core/permissions";
 import { ForbiddenError, NotFoundError } from "../core/errors";
 import { once } from "../core/once";
 import { bumpCacheGeneration, storefrontChanged } from "../core/events";
@@ -31,6 +31,7 @@ import { findCrop, INPUT_KINDS_FOR_LOT, lotKindOf } from "./crops";
 import { chronologyProblem, type ChronologyProblem } from "./chronology";
 import { assignGtin, validateGtin14, validateLot } from "./gtin";
 import { ComplianceBlockedError, TraceRuleError, type LotBlockers } from "./errors";
+import { activeHouseholdsOf, assertAssignableHousehold } from "./households";
 import { PLATFORM_ACTOR, platformSigner as platformSignerImpl, producerSigner as producerSignerImpl, trustedKeysForBatch as trustedKeysImpl } from "./keys";
 import {
   addAgriInput as addAgriInputImpl,
@@ -171,6 +172,8 @@ type BatchInput = {
   plantedAt: number;
   lotCode?: string | null;
   gtin?: string | null;
+  /** A cooperative's member household that grows the lot (an active one of the same producer). */
+  householdId?: number | null;
 };
 
 /** `formToken`: the new-lot form's one-time token (core/once.ts): a repeat returns the first lot and makes none. */
@@ -185,6 +188,7 @@ function createBatchOnce(db: Db, actor: AppActor, input: BatchInput): { id: numb
       const product = db.select({ producerId: products.producerId }).from(products).where(eq(products.id, input.productId)).get();
       if (!product) throw new NotFoundError("product");
       if (product.producerId !== input.producerId) throw new TraceRuleError("trace.error.productOtherProducer");
+      if (input.householdId != null) assertAssignableHousehold(db, input.producerId, input.householdId);
       const cropText = input.crop.trim();
       if (!cropText) throw new TraceRuleError("trace.error.cropRequired");
       const crop = findCrop(cropText)?.key ?? cropText.slice(0, 60);
@@ -229,7 +233,17 @@ function createBatchOnce(db: Db, actor: AppActor, input: BatchInput): { id: numb
         : null;
       const { id } = db
         .insert(batches)
-        .values({ producerId: input.producerId, productId: input.productId, lotCode, gtin, plotId: plot?.id ?? null, plantingId, crop, status: "growing" })
+        .values({
+          producerId: input.producerId,
+          productId: input.productId,
+          lotCode,
+          gtin,
+          plotId: plot?.id ?? null,
+          plantingId,
+          crop,
+          status: "growing",
+          householdId: input.householdId ?? null,
+        })
         .returning({ id: batches.id })
         .get();
 
@@ -451,7 +465,8 @@ function recordEventOnce(db: Db, actor: AppActor, batchId: number, event: NewPro
   const record = db.transaction(
     () => {
       batch = batchRow(db, batchId);
-      if (!canManageProducer(actor, batch.producerId)) throw new ForbiddenError();
+      // Managers, the cooperative's record keepers, and the household the lot is assigned to.
+      if (!canRecordOnLot(actor, batch, activeHouseholdsOf(db, actor.id))) throw new ForbiddenError();
       if (!PRODUCER_EVENT_TYPES.has(event.type)) throw new TraceRuleError("trace.error.platformOnly");
       if (batch.status === "recalled") throw new TraceRuleError("trace.error.lotRecalled");
       const records = readRecords(db, batchId);
@@ -715,4 +730,31 @@ export function onLotChanged(listener: (lot: LotChanged) => void): () => void {
   return () => {
     bus.off("lot", listener);
   };
+}
+
+// ─── cooperative member households (issue 12 §3) ─────────────────────────────
+
+/**
+ * A manager moves a lot to another household (or none). Every change is appended to
+ * batch_household_changes and shown with the lot (farm page and public trace page): the earlier
+ * household stays in the record, never silently overwritten.
+ */
+export function changeBatchHousehold(db: Db, actor: AppActor, batchId: number, householdId: number | null): void {
+  const batch = db.$client
+    .prepare(`select id, producer_id as producerId, household_id as householdId, gtin, lot_code as lotCode from batches where id = ?`)
+    .get(batchId) as { id: number; producerId: number; householdId: number | null; gtin: string | null; lotCode: string } | undefined;
+  if (!batch) throw new NotFoundError("batch");
+  if (!canManageProducer(actor, batch.producerId)) throw new ForbiddenError();
+  if (batch.householdId === householdId) return;
+  db.transaction(
+    () => {
+      if (householdId !== null) assertAssignableHousehold(db, batch.producerId, householdId);
+      db.$client.prepare(`update batches set household_id = ? where id = ?`).run(householdId, batchId);
+      db.$client
+        .prepare(`insert into batch_household_changes (batch_id, from_household_id, to_household_id, changed_by) values (?, ?, ?, ?)`)
+        .run(batchId, batch.householdId, householdId, actor.id);
+    },
+    { behavior: "immediate" },
+  );
+  emitLotChanged(db, { gtin: batch.gtin ?? "", lotCode: batch.lotCode, batchId });
 }

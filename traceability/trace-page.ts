@@ -21,6 +21,7 @@ import { encodeDigitalLinkValue, validateGtin14, validateLot } from "./gtin";
 import { inputContains, type InputsCatalogue } from "./inputs";
 import { registeredUseOf } from "./registered-use";
 import { getLotChain, loadCatalogue, lotCompliance, onLotChanged, verifyLot } from "./store";
+import { householdChanges, householdOfBatch, type HouseholdChange } from "./households";
 import { findingMessage, type Finding } from "./compliance";
 import type { CommitmentCertificate, EventContent, PayloadOf, TraceEventType } from "./types";
 import type { VerifyFailureReason } from "./verify";
@@ -151,6 +152,8 @@ export type TracePage = {
   producer: { id: number; name: Name; kind: ProducerKind; verified: boolean; creditCode: string };
   origin: { village: { id: number; name: Name } | null; township: Name | null; county: Name | null; province: Name | null };
   plot: { name: string; areaMu: number | null; lat: number | null; lng: number | null } | null;
+  /** The cooperative member household that grows the lot (its name only, never a phone), and any reassignments. */
+  household: { name: string; changes: HouseholdChange[] } | null;
   /** Where to put the map marker: the plot, else its village, else the producer. */
   location: { lat: number; lng: number; source: "plot" | "village" | "producer" } | null;
   timeline: TimelineEntry[];
@@ -488,6 +491,7 @@ export function getTracePage(db: Db, gtin: string, lot: string, now = Date.now()
       province: regionName(db, village ? village.provinceId : row.producerProvinceId),
     },
     plot: plot ? { name: plot.name, areaMu: plot.areaMu, lat: plot.lat, lng: plot.lng } : null,
+    household: householdView(db, ref.batchId),
     location,
     timeline,
     recordCount: contents.length,
@@ -500,6 +504,13 @@ export function getTracePage(db: Db, gtin: string, lot: string, now = Date.now()
     verdict,
     distribution,
   };
+}
+
+function householdView(db: Db, batchId: number): TracePage["household"] {
+  const household = householdOfBatch(db, batchId);
+  const changes = householdChanges(db, batchId);
+  if (!household && !changes.length) return null;
+  return { name: household?.householdName ?? "", changes };
 }
 
 /** Units of the lot sold (orders paid or beyond) and the number of pickup points they went to. */

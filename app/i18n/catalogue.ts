@@ -23,6 +23,7 @@ import * as logisticsLabels from "./messages/logistics-labels";
 import * as logisticsPoints from "./messages/logistics-points";
 import * as sellerTools from "./messages/seller-tools";
 import * as inputsMarket from "./messages/inputs-market";
+import * as coopMembers from "./messages/coop-members";
 
 import type { Locale } from "./format";
 
@@ -46,6 +47,7 @@ const zh = {
   ...logisticsPoints.zh,
   ...sellerTools.zh,
   ...inputsMarket.zh,
+  ...coopMembers.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...common.en,
@@ -67,6 +69,7 @@ const en: Record<keyof typeof zh, string> = {
   ...logisticsPoints.en,
   ...sellerTools.en,
   ...inputsMarket.en,
+  ...coopMembers.en,
 };
 
 export type MessageKey = keyof typeof zh;

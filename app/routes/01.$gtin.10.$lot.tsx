@@ -283,7 +283,7 @@ export default function TracePageRoute() {
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ReportSchema }),
     shouldRevalidate: "onBlur",
   });
-  const { lot, product, producer, origin, plot, location, verification, recall, certificate } = page;
+  const { lot, product, producer, origin, plot, location, verification, recall, certificate, household } = page;
   const name = (n: { zh: string; en: string }) => pick(locale, n.zh, n.en);
   const place = [origin.province, origin.county, origin.township]
     .filter(Boolean)
@@ -366,6 +366,20 @@ export default function TracePageRoute() {
           <p className="producer-name">
             <Link to={`/producers/${producer.id}`}>{name(producer.name)}</Link>
           </p>
+          {household?.name ? (
+            <p className="household" data-testid="trace-household">
+              {t("tracePage.household", { household: household.name })}
+            </p>
+          ) : null}
+          {household?.changes.map((c, i) => (
+            <p key={i} className="meta">
+              {t("tracePage.householdChanged", {
+                date: shanghaiDate(c.changedAt),
+                from: c.fromName ?? t("tracePage.householdNone"),
+                to: c.toName ?? t("tracePage.householdNone"),
+              })}
+            </p>
+          ))}
           <p>
             <span className="badge muted">{t(`producerKind.${producer.kind}` as MessageKey)}</span>
             {producer.verified ? (

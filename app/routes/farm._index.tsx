@@ -6,7 +6,8 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { fenToYuanInput, formatFen } from "../../core/money";
 import { pick, type MessageKey } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
-import { bulkUpdatePriceStock, copyListing, getFarmOverview, photoUrl } from "~/market.server";
+import { bulkUpdatePriceStock, copyListing, getFarmOverview, householdsOfUser, invitationsFor, managedCooperatives, photoUrl } from "~/market.server";
+import { listActorBatches } from "~/traceability.server";
 import { BulkPriceStockSchema, CopyListingSchema } from "~/listings/schemas";
 import { act } from "~/utils/http.server";
 import { getDb } from "~/utils/db.server";
@@ -20,8 +21,27 @@ export const meta: MetaFunction = () => [{ title: "我的农场 · 村品" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "farmer", "coop_admin");
-  const { producers, listings } = getFarmOverview(getDb(), user);
+  const db = getDb();
+  const { producers, listings } = getFarmOverview(db, user);
+  // Cooperative member households (issue 12 §3): the lots the user works on as a member, open invitations.
+  const households = householdsOfUser(db, user);
   return {
+    households,
+    memberLots: households.length
+      ? listActorBatches(db, user)
+          .filter((b) => b.viaHousehold)
+          .slice(0, 50)
+          .map((b) => ({
+            id: b.id,
+            lotCode: b.lotCode,
+            status: b.status,
+            productNameZh: b.productNameZh,
+            productNameEn: b.productNameEn,
+            householdName: b.householdName,
+          }))
+      : [],
+    invitationCount: invitationsFor(db, user).length,
+    managesCoop: managedCooperatives(db, user).length > 0,
     producers,
     listings: listings.map(({ photoKey, ...l }) => ({
       ...l,
@@ -82,7 +102,7 @@ const PRODUCER_BADGE: Record<string, string> = {
 export default function FarmRoute() {
   const t = useT();
   const locale = useLocale();
-  const { producers, listings } = useLoaderData<typeof loader>();
+  const { producers, listings, households, memberLots, invitationCount, managesCoop } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ActionData | undefined;
   const [searchParams] = useSearchParams();
   const registered = searchParams.get("registered");
@@ -108,6 +128,58 @@ export default function FarmRoute() {
       {actionData?.error ? (
         <p className="form-error" role="alert">
           {t.has(actionData.error) ? t(actionData.error as MessageKey, actionData.params) : actionData.error}
+        </p>
+      ) : null}
+
+      {searchParams.get("joined") ? (
+        <p className="notice" role="status">
+          {t("coop.invitations.accepted")}
+        </p>
+      ) : null}
+      {invitationCount > 0 ? (
+        <p className="warning" role="status">
+          {t("coop.invitations.banner", { count: invitationCount })} <Link to="/account/invitations">{t("coop.invitations.open")}</Link>
+        </p>
+      ) : null}
+      {households.length > 0 ? (
+        <section className="panel" aria-labelledby="member-lots">
+          <h2 id="member-lots">{t("coop.farm.myLots")}</h2>
+          <p className="meta">
+            {households
+              .map((h) =>
+                t("coop.farm.household", {
+                  producer: pick(locale, h.producerNameZh, h.producerNameEn),
+                  household: h.householdName,
+                  role: t(`coop.role.${h.role}` as MessageKey),
+                }),
+              )
+              .join("；")}
+          </p>
+          {memberLots.length === 0 ? (
+            <p className="hint">{t("coop.farm.noLots")}</p>
+          ) : (
+            <ul className="member-lots">
+              {memberLots.map((lot) => (
+                <li key={lot.id}>
+                  <Link to={`/farm/batches/${lot.id}`}>
+                    {pick(locale, lot.productNameZh, lot.productNameEn)} · {t("farmTrace.lotLabel", { lot: lot.lotCode })}
+                    {lot.householdName ? ` · ${lot.householdName}` : ""}
+                  </Link>{" "}
+                  <span className="badge muted">{t(`farmTrace.status.${lot.status}` as MessageKey)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+          <p>
+            <Link to="/farm/batches">{t("coop.farm.allLots")}</Link>
+          </p>
+        </section>
+      ) : null}
+      {managesCoop ? (
+        <p>
+          <Link to="/farm/members" className="button secondary">
+            {t("coop.farm.manageMembers")}
+          </Link>
         </p>
       ) : null}
 

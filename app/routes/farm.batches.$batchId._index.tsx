@@ -9,11 +9,11 @@ import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { getLocale } from "~/utils/i18n.server";
 import { requireRole } from "~/utils/session.server";
-import { getFarmBatch, listingsForBatch, linkListingBatch } from "~/traceability.server";
+import { changeBatchHousehold, getFarmBatch, householdChanges, householdChoices, listingsForBatch, linkListingBatch } from "~/traceability.server";
 import { EventButtons, FindingsPanel, Timeline, VerifyBadge } from "~/traceability-ui/components";
 import { act, idParam, load } from "~/utils/http.server";
 import { lotView, reportsForProducer } from "~/traceability-ui/lot-view.server";
-import { isEventFormType, LinkListingSchema, type EventFormType } from "~/traceability-ui/schemas";
+import { BatchHouseholdSchema, isEventFormType, LinkListingSchema, type EventFormType } from "~/traceability-ui/schemas";
 import traceStyles from "~/traceability-ui/trace-ui.css";
 import { CROPS } from "../../traceability/crops";
 import { encodeDigitalLinkValue } from "../../traceability/gtin";
@@ -53,8 +53,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     verification: view.verification,
     findings: view.findings,
     pendingReview: view.pendingReview,
-    reports: reportsForProducer(db, user, { producerId: batch.producerId, batchId }),
-    listings: listingsForBatch(db, batch),
+    // A member household records events; reports, listings and reassignments stay with the managers.
+    managed: batch.managed,
+    householdName: batch.householdName,
+    reassignments: householdChanges(db, batchId).map((c) => ({ ...c, date: shanghaiDate(c.changedAt) })),
+    households: batch.managed
+      ? householdChoices(db, user)
+          .filter((h) => h.producerId === batch.producerId)
+          .map((h) => ({ id: h.id, householdName: h.householdName }))
+      : [],
+    householdId: batch.householdId,
+    reports: batch.managed ? reportsForProducer(db, user, { producerId: batch.producerId, batchId }) : [],
+    listings: batch.managed ? listingsForBatch(db, batch) : [],
     next,
   };
 }
@@ -66,6 +76,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // Membership first: nothing from a stranger is even parsed.
   await load(() => getFarmBatch(db, user, batchId));
   const formData = await request.formData();
+  if (formData.get("intent") === "household") {
+    const parsed = BatchHouseholdSchema.safeParse({ intent: "household", householdId: formData.get("householdId") || undefined });
+    if (!parsed.success) return data({ householdError: "coop.error.householdNotActive" }, { status: 400 });
+    return act(
+      () => {
+        changeBatchHousehold(db, user, batchId, parsed.data.householdId ?? null);
+        return redirect(`/farm/batches/${batchId}?notice=household#household`);
+      },
+      { request, reply: (refusal) => ({ householdError: refusal.text }) },
+    );
+  }
   const parsed = LinkListingSchema.safeParse({ intent: formData.get("intent"), listingId: Number(formData.get("listingId")) || undefined });
   if (!parsed.success) {
     const message = parsed.error.issues.find((i) => i.path[0] === "listingId")?.message ?? "error.badRequest";
@@ -83,14 +104,30 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 const STATUS_BADGE: Record<string, string> = { growing: "badge muted", harvested: "badge warn", packed: "badge", recalled: "badge danger" };
 const NOTICES = ["created", "linked"] as const;
+const NOTICE_KEYS = { created: "farmTrace.notice.created", linked: "farmTrace.notice.linked", household: "coop.batch.householdChanged" } as const;
 
 export default function BatchRoute() {
   const t = useT();
   const locale = useLocale();
-  const { batch, tracePath, timeline, verification, findings, pendingReview, reports, listings, next } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>() as unknown as { linkError?: string } | undefined;
+  const {
+    batch,
+    tracePath,
+    timeline,
+    verification,
+    findings,
+    pendingReview,
+    reports,
+    listings,
+    next,
+    managed,
+    householdName,
+    reassignments,
+    households,
+    householdId,
+  } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as unknown as { linkError?: string; householdError?: string } | undefined;
   const [searchParams] = useSearchParams();
-  const notice = NOTICES.find((n) => n === searchParams.get("notice"));
+  const notice = ([...NOTICES, "household"] as const).find((n) => n === searchParams.get("notice"));
   const recorded = searchParams.get("recorded");
   const crop = batch.crop ? CROPS[batch.crop] : undefined;
   const linked = listings.filter((l) => l.linked);
@@ -103,7 +140,7 @@ export default function BatchRoute() {
       </p>
       {notice ? (
         <p className="notice" role="status">
-          {t(`farmTrace.notice.${notice}`)}
+          {t(NOTICE_KEYS[notice])}
         </p>
       ) : recorded && isEventFormType(recorded) ? (
         <p className="notice" role="status">
@@ -125,6 +162,12 @@ export default function BatchRoute() {
         <dl className="kv">
           <dt>{t("farmTrace.field.producer")}</dt>
           <dd>{pick(locale, batch.producerNameZh, batch.producerNameEn)}</dd>
+          {householdName ? (
+            <>
+              <dt>{t("coop.batch.household")}</dt>
+              <dd data-testid="batch-household">{householdName}</dd>
+            </>
+          ) : null}
           {batch.plotName ? (
             <>
               <dt>{t("farmTrace.field.plot")}</dt>
@@ -153,6 +196,7 @@ export default function BatchRoute() {
           <strong>{t("farmTrace.pendingReview")}</strong>: {t("farmTrace.pendingReviewHint")}
         </p>
       ) : null}
+      {!managed ? <p className="hint">{t("coop.batch.memberView")}</p> : null}
       <FindingsPanel findings={findings} batchId={batch.id} />
 
       {batch.status !== "recalled" ? (
@@ -167,63 +211,105 @@ export default function BatchRoute() {
       <h2 id="timeline">{t("farmTrace.timeline.title")}</h2>
       <Timeline items={timeline} batchId={batch.status !== "recalled" ? batch.id : undefined} />
 
-      <h2 id="reports">{t("farmTrace.reports.title")}</h2>
-      {reports.length === 0 ? (
-        <p className="hint">{t("farmTrace.reports.empty")}</p>
-      ) : (
-        <ul className="report-list">
-          {reports.map((r) => (
-            <li key={r.id} className="panel" data-report={r.id}>
-              <p>
-                <span className={r.status === "closed" ? "badge muted" : "badge warn"}>{t(`inspect.reports.status.${r.status}` as MessageKey)}</span>{" "}
-                <strong>{t(`traceReport.kind.${r.kind}` as MessageKey)}</strong> · {shanghaiDate(r.createdAt)}
-              </p>
-              <p>{r.message}</p>
-              {r.note ? <p className="meta">{t("farmTrace.reports.note", { note: r.note })}</p> : null}
-            </li>
+      {reassignments.length || households.length ? (
+        <section id="household" aria-labelledby="household-heading">
+          <h2 id="household-heading">{t("coop.batch.household")}</h2>
+          {reassignments.map((c, n) => (
+            <p key={n} className="meta">
+              {t("tracePage.householdChanged", {
+                date: c.date,
+                from: c.fromName ?? t("tracePage.householdNone"),
+                to: c.toName ?? t("tracePage.householdNone"),
+              })}
+            </p>
           ))}
-        </ul>
-      )}
+          {households.length ? (
+            <Form method="post" className="form">
+              <input type="hidden" name="intent" value="household" />
+              <div className="field">
+                <label htmlFor="batch-household-select">{t("coop.batch.changeHousehold")}</label>
+                <select id="batch-household-select" name="householdId" defaultValue={householdId ?? ""}>
+                  <option value="">{t("coop.batch.householdNone")}</option>
+                  {households.map((h) => (
+                    <option key={h.id} value={h.id}>
+                      {h.householdName}
+                    </option>
+                  ))}
+                </select>
+                <p className="hint">{t("coop.batch.changeHint")}</p>
+                <FieldError errors={actionData?.householdError ? [actionData.householdError] : null} />
+              </div>
+              <div className="tf-submit">
+                <button type="submit" className="button secondary">
+                  {t("coop.batch.changeSubmit")}
+                </button>
+              </div>
+            </Form>
+          ) : null}
+        </section>
+      ) : null}
 
-      <h2 id="listings">{t("farmTrace.link.title")}</h2>
-      <p className="hint">{t("farmTrace.link.lead")}</p>
-      {linked.length ? (
-        <ul className="tf-linked">
-          {linked.map((l) => (
-            <li key={l.id}>
-              ✓ <Link to={`/farm/listings/${l.id}/edit`}>{l.title}</Link> <span className="badge muted">{t(`status.${l.status}`)}</span>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p className="hint">{t("farmTrace.link.none")}</p>
-      )}
-      {linkable.length ? (
-        <Form method="post" className="form">
-          <input type="hidden" name="intent" value="link" />
-          <div className="field">
-            <label htmlFor="link-listing">{t("farmTrace.link.choose")}</label>
-            <select id="link-listing" name="listingId" required defaultValue="">
-              <option value="">{t("farmTrace.choose")}</option>
-              {linkable.map((l) => (
-                <option key={l.id} value={l.id}>
-                  {l.title} · {t(`status.${l.status}`)}
-                </option>
+      {managed ? (
+        <>
+          <h2 id="reports">{t("farmTrace.reports.title")}</h2>
+          {reports.length === 0 ? (
+            <p className="hint">{t("farmTrace.reports.empty")}</p>
+          ) : (
+            <ul className="report-list">
+              {reports.map((r) => (
+                <li key={r.id} className="panel" data-report={r.id}>
+                  <p>
+                    <span className={r.status === "closed" ? "badge muted" : "badge warn"}>{t(`inspect.reports.status.${r.status}` as MessageKey)}</span>{" "}
+                    <strong>{t(`traceReport.kind.${r.kind}` as MessageKey)}</strong> · {shanghaiDate(r.createdAt)}
+                  </p>
+                  <p>{r.message}</p>
+                  {r.note ? <p className="meta">{t("farmTrace.reports.note", { note: r.note })}</p> : null}
+                </li>
               ))}
-            </select>
-            <FieldError errors={actionData?.linkError ? [actionData.linkError] : null} />
-          </div>
-          <div className="tf-submit">
-            <button type="submit" className="button secondary">
-              {t("farmTrace.link.submit")}
-            </button>
-          </div>
-        </Form>
-      ) : (
-        <p className="hint">
-          {t("farmTrace.link.noneToLink")} <Link to="/farm/listings/new">{t("farm.newListing")}</Link>
-        </p>
-      )}
+            </ul>
+          )}
+
+          <h2 id="listings">{t("farmTrace.link.title")}</h2>
+          <p className="hint">{t("farmTrace.link.lead")}</p>
+          {linked.length ? (
+            <ul className="tf-linked">
+              {linked.map((l) => (
+                <li key={l.id}>
+                  ✓ <Link to={`/farm/listings/${l.id}/edit`}>{l.title}</Link> <span className="badge muted">{t(`status.${l.status}`)}</span>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="hint">{t("farmTrace.link.none")}</p>
+          )}
+          {linkable.length ? (
+            <Form method="post" className="form">
+              <input type="hidden" name="intent" value="link" />
+              <div className="field">
+                <label htmlFor="link-listing">{t("farmTrace.link.choose")}</label>
+                <select id="link-listing" name="listingId" required defaultValue="">
+                  <option value="">{t("farmTrace.choose")}</option>
+                  {linkable.map((l) => (
+                    <option key={l.id} value={l.id}>
+                      {l.title} · {t(`status.${l.status}`)}
+                    </option>
+                  ))}
+                </select>
+                <FieldError errors={actionData?.linkError ? [actionData.linkError] : null} />
+              </div>
+              <div className="tf-submit">
+                <button type="submit" className="button secondary">
+                  {t("farmTrace.link.submit")}
+                </button>
+              </div>
+            </Form>
+          ) : (
+            <p className="hint">
+              {t("farmTrace.link.noneToLink")} <Link to="/farm/listings/new">{t("farm.newListing")}</Link>
+            </p>
+          )}
+        </>
+      ) : null}
 
       {tracePath ? (
         <p>

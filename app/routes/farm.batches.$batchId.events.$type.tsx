@@ -157,7 +157,8 @@ function certificateDefaults(db: Db, batch: FarmBatch, user: AuthUser) {
     unit: batch.unit ?? "jin",
     origin: producerOrigin(db, batch.producerId),
     entityName: batch.producerNameZh,
-    entityContact: batch.producerContact ?? phone,
+    // A member household packs for the cooperative: its own phone is not offered for the public certificate.
+    entityContact: batch.producerContact ?? (batch.managed ? phone : ""),
   };
 }
 

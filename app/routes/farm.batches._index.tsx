@@ -50,11 +50,11 @@ export default function BatchesRoute() {
             {t("farmTrace.plots.title")}
           </Link>
         </div>
-      ) : (
+      ) : lots.length === 0 ? (
         <p className="warning">
           {t("farm.noProducer")} <Link to="/farm/producers/new">{t("farm.registerProducer")}</Link>
         </p>
-      )}
+      ) : null}
       {lots.length === 0 ? (
         <p className="hint">{t("farmTrace.batches.empty")}</p>
       ) : (
@@ -78,6 +78,7 @@ export default function BatchesRoute() {
                     {lot.harvestedOn ? t("farmTrace.batches.harvestedOn", { date: lot.harvestedOn }) : t("farmTrace.batches.notHarvested")}
                     {lot.quantity !== null && lot.unit ? ` · ${lot.quantity} ${t(`unit.${lot.unit}`)}` : ""}
                     {lot.plotName ? ` · ${lot.plotName}` : ""}
+                    {lot.householdName ? ` · ${t("tracePage.household", { household: lot.householdName })}` : ""}
                   </span>
                 </Link>
               </li>

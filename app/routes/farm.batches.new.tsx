@@ -11,7 +11,7 @@ import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
-import { actorPlots, actorProducers, actorProducts, createBatch } from "~/traceability.server";
+import { actorPlots, actorProducers, actorProducts, createBatch, householdChoices } from "~/traceability.server";
 import { act, refused } from "~/utils/http.server";
 import { CROP_KEYS, NewBatchSchema } from "~/traceability-ui/schemas";
 import traceStyles from "~/traceability-ui/trace-ui.css";
@@ -40,6 +40,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // Retired plots are not offered for new lots.
     plots: plots.filter((p) => p.retiredAt == null).map((p) => ({ id: p.id, producerId: p.producerId, name: p.name, areaMu: p.areaMu })),
     defaultProductId: products.length === 1 ? products[0].id : undefined,
+    // A cooperative names the member household that grows the lot (shown on the trace page).
+    households: householdChoices(db, user).map((h) => ({ id: h.id, producerId: h.producerId, householdName: h.householdName })),
     formToken: newFormToken(),
   };
 }
@@ -53,6 +55,7 @@ const RULE_FIELD: Record<string, string> = {
   "trace.error.gtinCapacity": "gtin",
   "trace.error.lotInvalid": "lotCode",
   "trace.error.lotTaken": "lotCode",
+  "coop.error.householdNotActive": "householdId",
 };
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -78,6 +81,7 @@ export async function action({ request }: ActionFunctionArgs) {
         producerId: product.producerId,
         productId: product.id,
         plotId: value.plotId ?? null,
+        householdId: value.householdId ?? null,
         crop,
         variety: value.variety || null,
         plantedAt: occurredAtOf(value.plantedAt),
@@ -96,7 +100,7 @@ type ActionData = { result: SubmissionResult<string[]> };
 export default function NewBatchRoute() {
   const t = useT();
   const locale = useLocale();
-  const { producers, products, plots, defaultProductId, formToken } = useLoaderData<typeof loader>();
+  const { producers, products, plots, households, defaultProductId, formToken } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as unknown as ActionData | undefined;
   const [form, fields] = useForm({
     id: "new-batch",
@@ -192,6 +196,25 @@ export default function NewBatchRoute() {
           </p>
           <FieldError id={fields.plotId.errorId} errors={fields.plotId.errors} />
         </div>
+
+        {households.length > 0 ? (
+          <div className="field">
+            <label htmlFor={fields.householdId.id}>{t("coop.batch.household")}</label>
+            <select {...getSelectProps(fields.householdId)} aria-describedby={`${fields.householdId.id}-hint`}>
+              <option value="">{t("coop.batch.householdNone")}</option>
+              {households.map((h) => (
+                <option key={h.id} value={h.id}>
+                  {several ? `${producerName(h.producerId)} · ` : ""}
+                  {h.householdName}
+                </option>
+              ))}
+            </select>
+            <p className="hint" id={`${fields.householdId.id}-hint`}>
+              {t("coop.batch.householdHint")}
+            </p>
+            <FieldError id={fields.householdId.errorId} errors={fields.householdId.errors} />
+          </div>
+        ) : null}
 
         <div className="field">
           <label htmlFor={fields.plantedAt.id}>{t("farmTrace.field.plantedAt")}</label>

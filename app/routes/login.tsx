@@ -3,7 +3,7 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
-import { login } from "~/market.server";
+import { hasOpenInvitation, login } from "~/market.server";
 import { LoginSchema } from "~/auth/schemas";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError } from "~/components/forms";
@@ -32,7 +32,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return data({ result: submission.reply({ formErrors: [message], hideFields: ["password"] }) }, { status: result.reason === "throttled" ? 429 : 400 });
   }
   // The guest's cart (cookie) joins the buyer's saved cart: a cart survives login.
-  return mergeGuestCartAtLogin(request, result.userId, await startSession(result.userId, safeRedirect(redirectTo)));
+  return mergeGuestCartAtLogin(request, result.userId, await startSession(result.userId, afterLogin(result.userId, safeRedirect(redirectTo))));
 }
 
 export default function LoginRoute() {
@@ -88,4 +88,9 @@ export default function LoginRoute() {
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;
+}
+
+/** A cooperative's invitation waiting for this phone is shown first (issue 12 §3), unless a page was asked for. */
+function afterLogin(userId: number, to: string): string {
+  return to === "/" && hasOpenInvitation(getDb(), userId) ? "/account/invitations" : to;
 }

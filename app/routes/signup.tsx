@@ -3,7 +3,7 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
-import { PhoneTakenError, signUp } from "~/market.server";
+import { hasOpenInvitation, PhoneTakenError, signUp } from "~/market.server";
 import { SignupSchema } from "~/auth/schemas";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError } from "~/components/forms";
@@ -38,7 +38,7 @@ export async function action({ request }: ActionFunctionArgs) {
         { status: 429 },
       );
     }
-    return startSession(result.userId, safeRedirect(redirectTo));
+    return startSession(result.userId, afterLogin(result.userId, safeRedirect(redirectTo)));
   } catch (error) {
     if (error instanceof PhoneTakenError) {
       return data({ result: submission.reply({ fieldErrors: { phone: ["auth.phoneTaken"] }, hideFields: ["password", "passwordConfirm"] }) }, { status: 400 });
@@ -105,4 +105,9 @@ export default function SignupRoute() {
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;
+}
+
+/** A cooperative's invitation waiting for this phone is shown first (issue 12 §3), unless a page was asked for. */
+function afterLogin(userId: number, to: string): string {
+  return to === "/" && hasOpenInvitation(getDb(), userId) ? "/account/invitations" : to;
 }

@@ -70,6 +70,8 @@ export const NewBatchSchema = z
   .object({
     productId: id("farmTrace.batch.product.required"),
     plotId: z.number().int().positive().optional(),
+    /** A cooperative's member household that grows the lot (issue 12 §3). */
+    householdId: z.number().int().positive().optional(),
     crop: z.string().trim().optional(),
     cropOther: text(60).optional(),
     variety: text(60).optional(),
@@ -96,6 +98,12 @@ export const NewBatchSchema = z
     cropValue: v.cropOther || v.crop || null,
     gtin14: v.gtin ? (validateGtin14(v.gtin) as { ok: true; gtin14: string }).gtin14 : null,
   }));
+
+/** A manager moves a cooperative lot to another member household (or none): recorded in the open. */
+export const BatchHouseholdSchema = z.object({
+  intent: z.literal("household"),
+  householdId: z.coerce.number().int().positive().optional(),
+});
 
 export const LinkListingSchema = z.object({
   intent: z.literal("link"),

@@ -24,6 +24,8 @@ const ROLES: { name: string; phone: string | null }[] = [
   { name: "other delivery operator", phone: "13800000008" },
   { name: "inspector", phone: DEMO.inspector },
   { name: "platform admin", phone: DEMO.platformAdmin },
+  { name: "coop member farmer", phone: DEMO.coopMemberFarmer },
+  { name: "coop record keeper", phone: DEMO.coopRecordKeeper },
 ];
 
 // A raw key looks like `nav.browse` or `disputes.kind.quality`: a catalogue namespace, a dot, more.

@@ -218,3 +218,18 @@ test("the farm's input stock: big one-tap buttons, Chinese throughout, no script
   expect(await smallTargets(page)).toEqual([]);
   expect(await latinWords(page)).toEqual([]);
 });
+
+test("the cooperative's member list and a member's farm page: big targets, Chinese throughout", async ({ page }) => {
+  await login(page, DEMO.coopAdmin);
+  await page.goto("/farm/members");
+  await expect(page.locator("main h1")).toHaveText("合作社社员");
+  expect(await smallTargets(page)).toEqual([]);
+  expect(await latinWords(page)).toEqual([]);
+  await page.getByRole("button", { name: /退出/ }).click();
+  await login(page, DEMO.coopMemberFarmer);
+  await page.goto("/farm");
+  await expect(page.getByRole("heading", { name: "你参与的批次" })).toBeVisible();
+  await expect(page.locator("script")).toHaveCount(0);
+  expect(await smallTargets(page)).toEqual([]);
+  expect(await latinWords(page)).toEqual([]);
+});

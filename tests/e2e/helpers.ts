@@ -11,6 +11,8 @@ export const DEMO = {
   deliveryOperator: "13800000005", // 赵师傅
   inspector: "13800000006", // 刘检
   platformAdmin: "13800000007", // 平台管理员
+  coopMemberFarmer: "13800000030", // 王建国, member farmer (王建国户) of 洛川县苹果专业合作社
+  coopRecordKeeper: "13800000031", // 刘秀兰, record keeper (刘家) of 洛川县苹果专业合作社
 } as const;
 
 /** Logs in through the real /login form and waits until the page has left /login. */

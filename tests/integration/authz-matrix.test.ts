@@ -48,8 +48,12 @@ const everyone = new Set<RoleName>(ROLES);
 const loggedIn = new Set<RoleName>(ROLES.filter((r) => r !== "anonymous"));
 const admin = new Set<RoleName>(["platformAdmin"]);
 const adminOrInspector = new Set<RoleName>(["platformAdmin", "inspector"]);
-const farmers = new Set<RoleName>(["farmerA", "farmerB", "coopAdminA"]);
+// Member households of A (issue 12 §3) have the farmer role: they pass the farm pages' guard and
+// see A's lots assigned to them, but every page that manages A refuses them.
+const farmers = new Set<RoleName>(["farmerA", "farmerB", "coopAdminA", "memberFarmerA", "recordKeeperA"]);
 const tenantA = new Set<RoleName>(["farmerA", "coopAdminA"]);
+const lotWorkersA = new Set<RoleName>(["farmerA", "coopAdminA", "memberFarmerA", "recordKeeperA"]);
+const coopManagersA = new Set<RoleName>(["farmerA", "coopAdminA"]);
 const tenantAOrAdmin = new Set<RoleName>(["farmerA", "coopAdminA", "platformAdmin"]);
 const operators = new Set<RoleName>(["operator", "otherOperator"]);
 
@@ -107,8 +111,12 @@ const RULES: Record<string, { route: Set<RoleName>; objects?: Set<RoleName> }> =
   "farm.listings.new": { route: farmers },
   "farm.orders": { route: farmers },
   "farm.plots._index": { route: farmers },
-  "farm.batches.$batchId._index": { route: farmers, objects: tenantA },
-  "farm.batches.$batchId.events.$type": { route: farmers, objects: tenantA },
+  // Producer A's seeded lot is grown by the member farmer's household (seeds/demo-coop.ts).
+  "farm.batches.$batchId._index": { route: farmers, objects: lotWorkersA },
+  "farm.batches.$batchId.events.$type": { route: farmers, objects: lotWorkersA },
+  // Cooperative members (issue 12 §3): the coop's owner and managers only; members get 403.
+  "farm.members": { route: coopManagersA },
+  "account.invitations": { route: loggedIn },
   "farm.disputes.$disputeId": { route: farmers, objects: tenantA },
   "farm.listings.$listingId.edit": { route: farmers, objects: tenantA },
   "farm.parcels.$parcelId.label": { route: loggedIn, objects: tenantAOrAdmin },

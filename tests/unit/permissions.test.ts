@@ -1,5 +1,15 @@
 import { describe, expect, test } from "vitest";
-import { canEditListing, canManageProducer, canRegisterProducer, canReviewProducers, hasRole, type Actor } from "../../core/permissions";
+import {
+  canEditListing,
+  canManageCoopMembers,
+  canManageProducer,
+  canRecordOnLot,
+  canRegisterProducer,
+  canReviewProducers,
+  hasRole,
+  type Actor,
+  type HouseholdMembership,
+} from "../../core/permissions";
 
 const actor = (roles: Actor["roles"], producerIds: number[] = []): Actor => ({ id: 1, roles, producerIds });
 const listing = { producerId: 7 };
@@ -53,5 +63,42 @@ describe("other permissions", () => {
     expect(canReviewProducers(actor(["platform_admin"]))).toBe(true);
     expect(canReviewProducers(actor(["coop_admin", "inspector"]))).toBe(false);
     expect(canReviewProducers(null)).toBe(false);
+  });
+});
+
+// ─── cooperative member households (issue 12 §3) ─────────────────────────────
+
+describe("canManageCoopMembers", () => {
+  const coop = { id: 7, kind: "cooperative" };
+  test("the cooperative's owner and manager may", () => {
+    expect(canManageCoopMembers(actor(["farmer"], [7]), coop, "owner")).toBe(true);
+    expect(canManageCoopMembers(actor(["coop_admin"], [7]), coop, "manager")).toBe(true);
+  });
+  test("a plain member row, another cooperative, or a producer that is not a cooperative may not", () => {
+    expect(canManageCoopMembers(actor(["farmer"], [7]), coop, "member")).toBe(false);
+    expect(canManageCoopMembers(actor(["farmer"], [7]), coop, null)).toBe(false);
+    expect(canManageCoopMembers(actor(["coop_admin"], [8]), coop, "manager")).toBe(false);
+    expect(canManageCoopMembers(actor(["farmer"], [7]), { id: 7, kind: "family_farm" }, "owner")).toBe(false);
+    expect(canManageCoopMembers(null, coop, "owner")).toBe(false);
+  });
+});
+
+describe("canRecordOnLot", () => {
+  const farmer: HouseholdMembership = { id: 21, producerId: 7, role: "member_farmer" };
+  const keeper: HouseholdMembership = { id: 22, producerId: 7, role: "record_keeper" };
+  const member = actor(["buyer", "farmer"], []);
+  test("a member farmer records on the lots of their own household only", () => {
+    expect(canRecordOnLot(member, { producerId: 7, householdId: 21 }, [farmer])).toBe(true);
+    expect(canRecordOnLot(member, { producerId: 7, householdId: 23 }, [farmer])).toBe(false);
+    expect(canRecordOnLot(member, { producerId: 7, householdId: null }, [farmer])).toBe(false);
+  });
+  test("a record keeper records on every lot of their cooperative, not another's", () => {
+    expect(canRecordOnLot(member, { producerId: 7, householdId: null }, [keeper])).toBe(true);
+    expect(canRecordOnLot(member, { producerId: 8, householdId: null }, [keeper])).toBe(false);
+  });
+  test("the producer's managers record on all its lots; nobody without a household or management does", () => {
+    expect(canRecordOnLot(actor(["coop_admin"], [7]), { producerId: 7, householdId: 21 }, [])).toBe(true);
+    expect(canRecordOnLot(member, { producerId: 7, householdId: 21 }, [])).toBe(false);
+    expect(canRecordOnLot(null, { producerId: 7, householdId: 21 }, [farmer])).toBe(false);
   });
 });
