@@ -54,7 +54,12 @@ export const DEMO_ACCOUNTS: { phone: string; displayName: string; roles: Role[] 
   { phone: "13800000007", displayName: "平台管理员", roles: ["platform_admin"] },
   // The second operator of the demo network (seeds/logistics.ts): every point 赵师傅 does not run.
   { phone: "13800000008", displayName: "钱师傅", roles: ["delivery_operator"] },
+  // Issue 12 §1: a county official (县级监管) who sees the statistics of 洛川县 only.
+  { phone: "13800000009", displayName: "洛川县商务局", roles: ["county_official"] },
 ];
+
+/** The county each demo county official's statistics are limited to (GB/T 2260 code). */
+const DEMO_COUNTY_OFFICIALS: Record<string, string> = { "13800000009": "610629" };
 
 type Named = [code: string, zh: string, en: string];
 
@@ -1390,6 +1395,10 @@ export async function seedDemoData(db: Db, options: { small?: boolean; uploadDir
   seedDeliveryNetwork(db, { small }); // points, slots, routes and operators around the seeded villages
   seedDemoOrders(db, { now }); // demo orders at those points (order lines name their lots; parcels in realistic states)
   buildDailyManifests(db, shanghaiDate(now), now); // today's joint-delivery manifests for the dispatched parcels
+  for (const [phone, countyCode] of Object.entries(DEMO_COUNTY_OFFICIALS))
+    db.$client
+      .prepare(`insert or ignore into county_officials (user_id, county_id) select u.id, r.id from users u, regions r where u.phone = ? and r.code = ?`)
+      .run(phone, countyCode);
 
   return {
     users: userCount,

@@ -11,7 +11,8 @@ import { seedDemoData } from "../../seeds/demo-data";
 import { createSession } from "../../market/accounts/accounts";
 import { sessionStorage } from "~/utils/session.server";
 
-export type RoleName = "anonymous" | "buyer" | "farmerA" | "farmerB" | "coopAdminA" | "operator" | "otherOperator" | "inspector" | "platformAdmin";
+export type RoleName =
+  "anonymous" | "buyer" | "farmerA" | "farmerB" | "coopAdminA" | "operator" | "otherOperator" | "inspector" | "platformAdmin" | "countyOfficial";
 
 /** The demo accounts (README): producer A is 洛川县苹果专业合作社, producer B 张家猕猴桃家庭农场. */
 export const ROLE_PHONES: Record<Exclude<RoleName, "anonymous">, string> = {
@@ -23,6 +24,7 @@ export const ROLE_PHONES: Record<Exclude<RoleName, "anonymous">, string> = {
   otherOperator: "13800000008",
   inspector: "13800000006",
   platformAdmin: "13800000007",
+  countyOfficial: "13800000009",
 };
 export const ROLES = ["anonymous", ...Object.keys(ROLE_PHONES)] as RoleName[];
 

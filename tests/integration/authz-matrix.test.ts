@@ -48,6 +48,7 @@ const everyone = new Set<RoleName>(ROLES);
 const loggedIn = new Set<RoleName>(ROLES.filter((r) => r !== "anonymous"));
 const admin = new Set<RoleName>(["platformAdmin"]);
 const adminOrInspector = new Set<RoleName>(["platformAdmin", "inspector"]);
+const statsViewers = new Set<RoleName>(["platformAdmin", "inspector", "countyOfficial"]);
 const farmers = new Set<RoleName>(["farmerA", "farmerB", "coopAdminA"]);
 const tenantA = new Set<RoleName>(["farmerA", "coopAdminA"]);
 const tenantAOrAdmin = new Set<RoleName>(["farmerA", "coopAdminA", "platformAdmin"]);
@@ -92,6 +93,11 @@ const RULES: Record<string, { route: Set<RoleName>; objects?: Set<RoleName> }> =
   "admin.logistics.points.new": { route: admin },
   "admin.producers": { route: admin },
   "admin.inputs": { route: adminOrInspector },
+  // Statistics (issue 12 §1): a county official sees its own county (tests/integration/statistics.test.ts).
+  "admin._index": { route: statsViewers },
+  "admin.stats": { route: statsViewers },
+  "admin.reports": { route: statsViewers },
+  "admin.stats_.$file": { route: statsViewers },
   "admin.logistics._index": { route: adminOrInspector },
   "inspect._index": { route: adminOrInspector },
   "inspect.lots.$batchId": { route: adminOrInspector },
@@ -220,7 +226,13 @@ function paramsFor(routeId: string): Record<string, string> {
     type: "input_application",
     gtin: ids.gtinA,
     lot: ids.lotA,
-    file: routeId.startsWith("i18n") ? "zh.0000000000.js" : routeId.startsWith("qr") ? `${ids.lotA}.svg` : `${ids.invoiceA}.pdf`,
+    file: routeId.startsWith("admin.stats")
+      ? "sales.csv"
+      : routeId.startsWith("i18n")
+        ? "zh.0000000000.js"
+        : routeId.startsWith("qr")
+          ? `${ids.lotA}.svg`
+          : `${ids.invoiceA}.pdf`,
     disputeId: String(ids.disputeA),
     parcelId: String(ids.parcelA),
     pointId: String(ids.pointOfOperator),
