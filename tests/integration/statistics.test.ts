@@ -8,7 +8,22 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../db/client";
 import { closeDb } from "../../db/client";
-import { createLotWithChain, createTestDatabase } from "../../seeds/factories";
+import {
+  actorFor,
+  createListing,
+  createLotWithChain,
+  createProducer,
+  createTestDatabase,
+  createUser,
+  createVillage,
+  ensureRegion,
+} from "../../seeds/factories";
+import { ForbiddenError } from "../../core/errors";
+import { byRegion, producerReport, salesSeries, statsScope, totals, type StatsFilter } from "../../oversight/queries";
+import { toCsv } from "../../oversight/csv";
+import { csvRows } from "~/stats/tables";
+import { messages } from "~/i18n";
+import type { MessageKey } from "~/i18n/core";
 import { compareWithRecount, rebuildStatistics } from "../../oversight/rebuild";
 import { triggerSql } from "../../oversight/trigger-sql";
 import { transitionOrder } from "../../market/orders/orders";
@@ -117,5 +132,95 @@ describe("roll-ups", () => {
     expect(diffs.map((d) => d.table)).toEqual(["stats_producer_daily"]);
     rebuildStatistics(db);
     expect(compareWithRecount(db)).toEqual([]);
+  });
+});
+
+describe("who sees what, and the CSV", () => {
+  const year: StatsFilter = { from: "2026-01-01", to: "2027-12-31", granularity: "month" };
+  let pujiang: { countyId: number; villageId: number; producerId: number };
+  let luochuanCounty: number;
+
+  beforeAll(async () => {
+    // A producer in another province and county (四川 蒲江县), with one paid sale of 5000 fen.
+    const province = ensureRegion(db, { code: "510000", level: "province", nameZh: "四川省", nameEn: "Sichuan" });
+    const prefecture = ensureRegion(db, { code: "510100", level: "prefecture", nameZh: "成都市", nameEn: "Chengdu", parentId: province });
+    const countyId = ensureRegion(db, { code: "510131", level: "county", nameZh: "蒲江县", nameEn: "Pujiang County", parentId: prefecture });
+    const township = ensureRegion(db, { code: "510131001", level: "township", nameZh: "鹤山街道", nameEn: "Heshan", parentId: countyId });
+    const villageId = createVillage(db, { nameZh: "明月村", provinceId: province, countyId, townshipId: township });
+    const farmer = await createUser(db, { roles: ["farmer"] });
+    const producerId = createProducer(db, { ownerUserId: farmer.id, villageId, nameZh: "蒲江猕猴桃合作社" });
+    const listingId = await createListing(db, { producerId, title: "蒲江猕猴桃", productName: "猕猴桃", priceFen: 2500, stock: 100 });
+    const lot = createLotWithChain(db, { producerId, pack: false, plot: false });
+    const at = Date.UTC(2026, 10, 20, 2, 0);
+    const orderId = Number(
+      db.$client
+        .prepare(
+          `insert into orders (buyer_id, status, total_fen, contact_phone, delivery_point_id, created_at) values (?, 'pending_payment', 5000, '13800000001', ?, ?)`,
+        )
+        .run(m.buyer.id, m.pointId, at).lastInsertRowid,
+    );
+    const sub = Number(
+      db.$client
+        .prepare(
+          `insert into sub_orders (order_id, producer_id, status, subtotal_fen, commission_fen, producer_share_fen) values (?, ?, 'pending_payment', 5000, 250, 4750)`,
+        )
+        .run(orderId, producerId).lastInsertRowid,
+    );
+    db.$client
+      .prepare(`insert into order_lines (order_id, producer_id, listing_id, batch_id, quantity, unit_price_fen, sub_order_id) values (?, ?, ?, ?, 2, 2500, ?)`)
+      .run(orderId, producerId, listingId, lot.batchId, sub);
+    transitionOrder(db, orderId, "paid", "webhook", { now: at });
+    pujiang = { countyId, villageId, producerId };
+    luochuanCounty = db.$client.prepare(`select county_id from producers where id = ?`).pluck().get(m.producerA) as number;
+  });
+
+  const userWith = async (role: "platform_admin" | "inspector" | "county_official" | "buyer", countyId?: number) => {
+    const u = await createUser(db, { roles: [role] });
+    if (countyId) db.$client.prepare(`insert into county_officials (user_id, county_id) values (?, ?)`).run(u.id, countyId);
+    return actorFor(db, u.id);
+  };
+
+  it("admins and inspectors see every region; a county filter narrows the figures to that county", async () => {
+    const admin = await userWith("platform_admin");
+    const all = totals(db, statsScope(db, admin, year));
+    const inspector = await userWith("inspector");
+    expect(totals(db, statsScope(db, inspector, year))).toEqual(all);
+    const pj = totals(db, statsScope(db, admin, { ...year, countyId: pujiang.countyId }));
+    expect(pj.salesFen).toBe(5000);
+    expect(pj.orders).toBe(1);
+    expect(pj.buyers).toBe(1);
+    const lc = totals(db, statsScope(db, admin, { ...year, countyId: luochuanCounty }));
+    expect(lc.salesFen + pj.salesFen).toBe(all.salesFen);
+    expect(
+      byRegion(db, statsScope(db, admin, year))
+        .map((r) => r.nameZh)
+        .sort(),
+    ).toEqual(["四川省", "陕西省"]);
+  });
+
+  it("a county official sees its own county only: the filter is forced to it, another county or village is refused", async () => {
+    const official = await userWith("county_official", luochuanCounty);
+    const admin = await userWith("platform_admin");
+    const scope = statsScope(db, official, year);
+    expect(scope.countyId).toBe(luochuanCounty);
+    expect(totals(db, scope)).toEqual(totals(db, statsScope(db, admin, { ...year, countyId: luochuanCounty })));
+    expect(producerReport(db, scope).map((r) => r.producerId)).not.toContain(pujiang.producerId);
+    expect(() => statsScope(db, official, { ...year, countyId: pujiang.countyId })).toThrow(ForbiddenError);
+    expect(() => statsScope(db, official, { ...year, villageId: pujiang.villageId })).toThrow(ForbiddenError);
+    // An official without a county, and a buyer, see nothing.
+    const noCounty = actorFor(db, (await createUser(db, { roles: ["county_official"] })).id);
+    expect(() => statsScope(db, noCounty, year)).toThrow(ForbiddenError);
+    expect(() => statsScope(db, actorFor(db, m.buyer.id), year)).toThrow(ForbiddenError);
+  });
+
+  it("the CSV has a BOM, a Chinese header row and the county's figures in yuan", async () => {
+    const admin = await userWith("platform_admin");
+    const t = (k: MessageKey) => messages.zh[k];
+    const rows = salesSeries(db, statsScope(db, admin, { ...year, countyId: pujiang.countyId }));
+    const table = csvRows("sales", rows, { locale: "zh", t, has: (k) => k in messages.zh });
+    const csv = toCsv(table.header, table.rows);
+    expect(csv.startsWith("\uFEFF时间,销售额（元）,退款（元）,净销售额（元）,订单数,件数,买家数\r\n")).toBe(true);
+    expect(csv).toContain("2026-11-01,50.00,0.00,50.00,1,2,1\r\n");
+    expect(csv.trim().split("\r\n")).toHaveLength(2);
   });
 });
