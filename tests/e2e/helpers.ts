@@ -11,6 +11,7 @@ export const DEMO = {
   deliveryOperator: "13800000005", // 赵师傅
   inspector: "13800000006", // 刘检
   platformAdmin: "13800000007", // 平台管理员
+  countyOfficial: "13800000009", // 洛川县商务局 (statistics of 洛川县 only)
 } as const;
 
 /** Logs in through the real /login form and waits until the page has left /login. */
