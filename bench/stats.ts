@@ -68,7 +68,7 @@ type World = {
   adminId: number;
 };
 
-function buildWorld(db: ReturnType<typeof openDatabase>, producersN: number, chainLots: number, buyers: number): World {
+export function buildWorld(db: ReturnType<typeof openDatabase>, producersN: number, chainLots: number, buyers: number): World {
   const sqlite = db.$client;
   const categoryIds = seedCategories(db);
   const cats = [categoryIds.fruit, categoryIds.vegetables, categoryIds.tea];
@@ -149,19 +149,19 @@ function buildWorld(db: ReturnType<typeof openDatabase>, producersN: number, cha
   return world;
 }
 
-function dropTriggers(db: ReturnType<typeof openDatabase>) {
+export function dropTriggers(db: ReturnType<typeof openDatabase>) {
   for (const name of db.$client
     .prepare(`select name from sqlite_master where type = 'trigger' and name like 'stats\\_%' escape '\\'`)
     .pluck()
     .all() as string[])
     db.$client.prepare(`drop trigger ${name}`).run();
 }
-function createTriggers(db: ReturnType<typeof openDatabase>) {
+export function createTriggers(db: ReturnType<typeof openDatabase>) {
   for (const stmt of triggerSql().split("--> statement-breakpoint")) if (stmt.trim()) db.$client.exec(stmt);
 }
 
 /** N orders over a year from `start`, in bulk (triggers off). */
-function generateOrders(db: ReturnType<typeof openDatabase>, world: World, n: number, start: number) {
+export function generateOrders(db: ReturnType<typeof openDatabase>, world: World, n: number, start: number) {
   const sqlite = db.$client;
   const rand = rng(20261203);
   const int = (k: number) => Math.floor(rand() * k);
