@@ -1,0 +1,1 @@
+CREATE INDEX `stats_buyer_days_buyer_day_idx` ON `stats_buyer_days` (`buyer_id`,`day`);
