@@ -23,6 +23,7 @@ import { shanghaiDate } from "../../core/clock";
 import { byRegion, producerReport, salesSeries, statsScope, totals, type StatsFilter } from "../../oversight/queries";
 import { toCsv } from "../../oversight/csv";
 import { csvRows } from "~/stats/tables";
+import { parseStatsFilter } from "~/stats/filter";
 import { messages } from "~/i18n";
 import type { MessageKey } from "~/i18n/core";
 import { compareWithRecount, rebuildStatistics } from "../../oversight/rebuild";
@@ -227,5 +228,37 @@ describe("who sees what, and the CSV", () => {
     expect(csv.startsWith("\uFEFF时间,销售额（元）,退款（元）,净销售额（元）,订单数,件数,买家数\r\n")).toBe(true);
     expect(csv).toContain("2026-11-01,50.00,0.00,50.00,1,2,1\r\n");
     expect(csv.trim().split("\r\n")).toHaveLength(2);
+  });
+});
+
+describe("the GET filter", () => {
+  const HOSTILE = [
+    "",
+    " ",
+    "0",
+    "-1",
+    "1.5",
+    "1e309",
+    "NaN",
+    "99999999999999999999999",
+    "2026-02-30",
+    "2026-13-45",
+    "<script>",
+    "' OR 1=1 --",
+    "x".repeat(10_000),
+  ];
+
+  it("parses a good filter with z.coerce and falls back to the last 12 months on anything else, never throwing", async () => {
+    const good = parseStatsFilter(new URL("http://x/admin/stats?from=2026-01-01&to=2026-06-30&granularity=week&countyId=12&villageId="));
+    expect(good).toEqual({ filter: { from: "2026-01-01", to: "2026-06-30", granularity: "week", countyId: 12 }, invalid: false });
+    const admin = actorFor(db, (await createUser(db, { roles: ["platform_admin"] })).id);
+    for (const field of ["from", "to", "granularity", "provinceId", "countyId", "villageId"])
+      for (const value of HOSTILE) {
+        const { filter, invalid } = parseStatsFilter(new URL(`http://x/admin/stats?${new URLSearchParams({ [field]: value })}`));
+        // An empty field means "the default" (or "all regions"); every other value here is refused as a whole.
+        expect(invalid, `${field}=${value.slice(0, 20)}`).toBe(value !== "");
+        // Whatever came in, the queries run on what came out.
+        expect(() => totals(db, statsScope(db, admin, filter))).not.toThrow();
+      }
   });
 });
