@@ -52,3 +52,8 @@ export const PARCEL_COUNTERS = [
   ["parcels_returned", "returned_at"],
   ["parcels_overdue", "return_flagged_at"],
 ] as const;
+
+/** The Monday that starts the week of a day number (day 0, 1970-01-01, was a Thursday). */
+export const weekOf = (day: string): string => `((${day}) - (((${day}) + 3) % 7))`;
+/** The 1st of the month of a day number, as a day number. */
+export const monthOf = (day: string): string => `cast(julianday(date((${day}) * 86400, 'unixepoch', 'start of month')) - 2440587.5 as integer)`;

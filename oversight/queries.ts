@@ -123,6 +123,46 @@ function where(scope: StatsScope, d = "d"): { sql: string; params: number[] } {
   return { sql: parts.join(" and "), params };
 }
 
+/**
+ * Distinct buyers, from stats_buyer_days alone (its rows carry the producer's region and the week
+ * and month starts). Each count walks one index in (group, buyer) order, so grouping needs no
+ * temporary B-tree: `group` is the grouping column, or null for one total (key 0).
+ */
+function distinctBuyers(db: Db, scope: StatsScope, group: "day" | "week" | "month" | "province_id" | "county_id" | "village_id" | null): Map<number, number> {
+  const conds = ["d.day between ? and ?"];
+  const params: number[] = [scope.fromDay, scope.toDay];
+  // The narrowest region the filter names.
+  let lead: "province_id" | "county_id" | "village_id" | null = null;
+  for (const [col, value] of [
+    ["province_id", scope.provinceId],
+    ["county_id", scope.countyId],
+    ["village_id", scope.villageId],
+  ] as const) {
+    if (value !== null) {
+      conds.push(`d.${col} = ?`);
+      params.push(value);
+      lead = col;
+    }
+  }
+  if (group === "week" || group === "month") {
+    // Bounds the period column too, so the (week|month, buyer, day) index applies.
+    conds.push(`d.${group} between ? and ?`);
+    params.push(periodStart(scope.fromDay, group), scope.toDay);
+  }
+  const indexOf = (col: string) => `stats_buyer_days_${col.replace("_id", "")}_buyer_idx`;
+  // One total: the buyer-first index (or the filtered region's). Grouped with no region filter: the
+  // group's index. A region filter inside another grouping: the filter is the smaller set, the planner chooses.
+  const forced =
+    group === null ? `indexed by ${lead ? indexOf(lead) : "stats_buyer_days_buyer_idx"}` : !lead || group === lead ? `indexed by ${indexOf(group)}` : "";
+  const key = group === null ? "0" : `d.${group}`;
+  const rows = db.$client
+    .prepare(
+      `select g, count(*) as n from (select ${key} as g, d.buyer_id from stats_buyer_days d ${forced} where ${conds.join(" and ")} group by 1, 2) group by g`,
+    )
+    .all(...params) as { g: number; n: number }[];
+  return new Map(rows.map((r) => [r.g, r.n]));
+}
+
 const pct = (part: number, whole: number): number | null => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : null);
 
 export type SalesPoint = { period: string; salesFen: number; refundFen: number; netFen: number; orders: number; units: number; buyers: number };
@@ -136,13 +176,7 @@ export function salesSeries(db: Db, scope: StatsScope): SalesPoint[] {
          from stats_producer_daily d ${byRegionJoin(scope)} where ${w.sql} group by 1 order by 1`,
     )
     .all(...w.params) as { period: number; salesFen: number; refundFen: number; orders: number; units: number }[];
-  const buyers = new Map(
-    (
-      db.$client
-        .prepare(`select ${period} as period, count(distinct d.buyer_id) as n from stats_buyer_days d ${byRegionJoin(scope)} where ${w.sql} group by 1`)
-        .all(...w.params) as { period: number; n: number }[]
-    ).map((r) => [r.period, r.n]),
-  );
+  const buyers = distinctBuyers(db, scope, scope.granularity);
   return rows
     .filter((r) => r.salesFen || r.refundFen || r.orders)
     .map((r) => ({
@@ -167,15 +201,7 @@ export function totals(db: Db, scope: StatsScope): Totals {
          from stats_producer_daily d ${byRegionJoin(scope)} where ${w.sql}`,
     )
     .get(...w.params) as Omit<Totals, "netFen" | "buyers">;
-  const buyers = db.$client
-    .prepare(
-      byRegionJoin(scope)
-        ? `select count(distinct d.buyer_id) from stats_buyer_days d ${byRegionJoin(scope)} where ${w.sql}`
-        : // Every region: walk the buyer-first index, one group per buyer (a third of the time of count(distinct)).
-          `select count(*) from (select d.buyer_id from stats_buyer_days d indexed by stats_buyer_days_buyer_day_idx where ${w.sql} group by d.buyer_id)`,
-    )
-    .pluck()
-    .get(...w.params) as number;
+  const buyers = distinctBuyers(db, scope, null).get(0) ?? 0;
   return { ...r, netFen: r.salesFen - r.refundFen, buyers };
 }
 
@@ -201,15 +227,7 @@ export function byRegion(db: Db, scope: StatsScope): RegionRow[] {
          from stats_producer_daily d join producers p on p.id = d.producer_id where ${w.sql} and ${col} is not null group by 1`,
     )
     .all(...w.params) as { regionId: number; salesFen: number; orders: number }[];
-  const buyers = new Map(
-    (
-      db.$client
-        .prepare(
-          `select ${col} as regionId, count(distinct d.buyer_id) as n from stats_buyer_days d join producers p on p.id = d.producer_id where ${w.sql} group by 1`,
-        )
-        .all(...w.params) as { regionId: number; n: number }[]
-    ).map((r) => [r.regionId, r.n]),
-  );
+  const buyers = distinctBuyers(db, scope, level === "village" ? "village_id" : level === "county" ? "county_id" : "province_id");
   const nameOf = db.$client.prepare(`select name_zh as nameZh, name_en as nameEn from ${names} where id = ?`);
   return rows
     .filter((r) => r.salesFen || r.orders)

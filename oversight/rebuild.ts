@@ -5,7 +5,7 @@
  * from the same definitions as the triggers (oversight/definitions.ts).
  */
 import type { Db } from "../core/db";
-import { PARCEL_COUNTERS, cancelAt, cancelledSale, chainCompleteAt, countedRefund, dayOf, everSale, pickupHours, saleAt } from "./definitions";
+import { PARCEL_COUNTERS, cancelAt, cancelledSale, chainCompleteAt, countedRefund, dayOf, everSale, monthOf, pickupHours, saleAt, weekOf } from "./definitions";
 
 const PRODUCER_COLUMNS = [
   "sales_fen",
@@ -85,8 +85,9 @@ export function recountQueries(): Record<RollupTable, string> {
     stats_category_daily: `select e.day, e.pid as producer_id, li.category_id, sum(e.sign * l.quantity * l.unit_price_fen) as sales_fen, sum(e.sign * l.quantity) as units
       from (${SALE_EVENTS}) e join order_lines l on l.sub_order_id = e.sid join listings li on li.id = l.listing_id
       group by e.day, e.pid, li.category_id having sum(e.sign * l.quantity * l.unit_price_fen) != 0 or sum(e.sign * l.quantity) != 0`,
-    stats_buyer_days: `select e.sale_day as day, e.pid as producer_id, e.buyer as buyer_id, sum(e.sign) as orders
-      from (${SALE_EVENTS}) e group by e.sale_day, e.pid, e.buyer having sum(e.sign) != 0`,
+    stats_buyer_days: `select e.sale_day as day, e.pid as producer_id, e.buyer as buyer_id, sum(e.sign) as orders,
+        ${weekOf("e.sale_day")} as week, ${monthOf("e.sale_day")} as month, pr.province_id, pr.county_id, pr.village_id
+      from (${SALE_EVENTS}) e join producers pr on pr.id = e.pid group by e.sale_day, e.pid, e.buyer having sum(e.sign) != 0`,
     stats_pickup_hours: `select ${dayOf("p.picked_up_at")} as day, p.producer_id, ${pickupHours("p")} as hours, count(*) as parcels
       from parcels p where p.picked_up_at is not null and p.arrived_at is not null group by 1, 2, 3`,
   };

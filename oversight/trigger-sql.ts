@@ -3,11 +3,25 @@
  * db/migrations/0016_stats_triggers.sql was written from it (`npx tsx oversight/trigger-sql.ts`);
  * tests/integration/statistics.test.ts checks the two still say the same.
  */
-import { PARCEL_COUNTERS, cancelAt, cancelledSale, chainCompleteAt, countedRefund, dayOf, everSale, liveSale, pickupHours, saleAt } from "./definitions";
+import {
+  PARCEL_COUNTERS,
+  cancelAt,
+  cancelledSale,
+  chainCompleteAt,
+  countedRefund,
+  dayOf,
+  everSale,
+  liveSale,
+  monthOf,
+  pickupHours,
+  saleAt,
+  weekOf,
+} from "./definitions";
 
-const upsert = (table: string, key: string[], cols: Record<string, string>, from: string): string => {
-  const names = [...key.map((k) => k.split(" AS ")[1]), ...Object.keys(cols)];
-  const exprs = [...key.map((k) => k.split(" AS ")[0]), ...Object.values(cols)];
+/** `extra`: columns set on insert only (the key's attributes, such as the producer's region). */
+const upsert = (table: string, key: string[], cols: Record<string, string>, from: string, extra: Record<string, string> = {}): string => {
+  const names = [...key.map((k) => k.split(" AS ")[1]), ...Object.keys(cols), ...Object.keys(extra)];
+  const exprs = [...key.map((k) => k.split(" AS ")[0]), ...Object.values(cols), ...Object.values(extra)];
   const sets = Object.keys(cols)
     .map((c) => `${c} = ${c} + excluded.${c}`)
     .join(", ");
@@ -40,7 +54,19 @@ export function saleStatements(s: "NEW" | "OLD", sign: 1 | -1, cond: string, day
       `${lines} GROUP BY li.category_id`,
     ),
     // Buyers are counted on the day of the sale: a cancellation takes the buyer off that day.
-    upsert("stats_buyer_days", [`${dayOf(saleAt("o"))} AS day`, `${sub}.producer_id AS producer_id`, `o.buyer_id AS buyer_id`], { orders: `${sign}` }, base),
+    upsert(
+      "stats_buyer_days",
+      [`${dayOf(saleAt("o"))} AS day`, `${sub}.producer_id AS producer_id`, `o.buyer_id AS buyer_id`],
+      { orders: `${sign}` },
+      `FROM orders o JOIN producers pr ON pr.id = ${sub}.producer_id WHERE o.id = ${sub}.order_id AND ${cond}`,
+      {
+        week: weekOf(dayOf(saleAt("o"))),
+        month: monthOf(dayOf(saleAt("o"))),
+        province_id: "pr.province_id",
+        county_id: "pr.county_id",
+        village_id: "pr.village_id",
+      },
+    ),
     `  DELETE FROM stats_buyer_days WHERE orders = 0 AND producer_id = ${sub}.producer_id AND buyer_id = (SELECT buyer_id FROM orders WHERE id = ${sub}.order_id);`,
   ];
 }

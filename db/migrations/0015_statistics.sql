@@ -10,12 +10,23 @@ CREATE TABLE `stats_buyer_days` (
 	`producer_id` integer NOT NULL,
 	`buyer_id` integer NOT NULL,
 	`orders` integer NOT NULL,
+	`week` integer NOT NULL,
+	`month` integer NOT NULL,
+	`province_id` integer NOT NULL,
+	`county_id` integer NOT NULL,
+	`village_id` integer,
 	PRIMARY KEY(`day`, `producer_id`, `buyer_id`),
 	FOREIGN KEY (`producer_id`) REFERENCES `producers`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`buyer_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `stats_buyer_days_day_buyer_idx` ON `stats_buyer_days` (`day`,`buyer_id`,`producer_id`);--> statement-breakpoint
+CREATE INDEX `stats_buyer_days_day_buyer_idx` ON `stats_buyer_days` (`day`,`buyer_id`);--> statement-breakpoint
+CREATE INDEX `stats_buyer_days_week_buyer_idx` ON `stats_buyer_days` (`week`,`buyer_id`,`day`);--> statement-breakpoint
+CREATE INDEX `stats_buyer_days_month_buyer_idx` ON `stats_buyer_days` (`month`,`buyer_id`,`day`);--> statement-breakpoint
+CREATE INDEX `stats_buyer_days_buyer_idx` ON `stats_buyer_days` (`buyer_id`,`day`);--> statement-breakpoint
+CREATE INDEX `stats_buyer_days_province_buyer_idx` ON `stats_buyer_days` (`province_id`,`buyer_id`,`day`);--> statement-breakpoint
+CREATE INDEX `stats_buyer_days_county_buyer_idx` ON `stats_buyer_days` (`county_id`,`buyer_id`,`day`);--> statement-breakpoint
+CREATE INDEX `stats_buyer_days_village_buyer_idx` ON `stats_buyer_days` (`village_id`,`buyer_id`,`day`);--> statement-breakpoint
 CREATE TABLE `stats_category_daily` (
 	`day` integer NOT NULL,
 	`producer_id` integer NOT NULL,

@@ -1,1 +1,0 @@
-CREATE INDEX `stats_buyer_days_buyer_day_idx` ON `stats_buyer_days` (`buyer_id`,`day`);
