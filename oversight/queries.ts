@@ -154,12 +154,12 @@ function distinctBuyers(db: Db, scope: StatsScope, group: "day" | "week" | "mont
   // group's index. A region filter inside another grouping: the filter is the smaller set, the planner chooses.
   const forced =
     group === null ? `indexed by ${lead ? indexOf(lead) : "stats_buyer_days_buyer_idx"}` : !lead || group === lead ? `indexed by ${indexOf(group)}` : "";
-  const key = group === null ? "0" : `d.${group}`;
-  const rows = db.$client
-    .prepare(
-      `select g, count(*) as n from (select ${key} as g, d.buyer_id from stats_buyer_days d ${forced} where ${conds.join(" and ")} group by 1, 2) group by g`,
-    )
-    .all(...params) as { g: number; n: number }[];
+  // (A constant group key would make SQLite sort: one total groups by the buyer alone.)
+  const inner =
+    group === null
+      ? `select 0 as g, d.buyer_id from stats_buyer_days d ${forced} where ${conds.join(" and ")} group by d.buyer_id`
+      : `select d.${group} as g, d.buyer_id from stats_buyer_days d ${forced} where ${conds.join(" and ")} group by 1, 2`;
+  const rows = db.$client.prepare(`select g, count(*) as n from (${inner}) group by g`).all(...params) as { g: number; n: number }[];
   return new Map(rows.map((r) => [r.g, r.n]));
 }
 
