@@ -326,11 +326,16 @@ function run() {
       delivery: Q.deliverySeries,
       quality: Q.qualitySeries,
     };
-    console.log(
-      Object.entries(parts)
-        .map(([k, f]) => `${k} ${ms(time(3, 1, () => f(db, all)).median)}`)
-        .join(", "),
-    );
+    for (const [label, scope] of [
+      ["all regions", all],
+      ["one county", county],
+    ] as const)
+      console.log(
+        `${label}: ` +
+          Object.entries(parts)
+            .map(([k, f]) => `${k} ${ms(time(3, 1, () => f(db, scope)).median)}`)
+            .join(", "),
+      );
     const pageCounty = time(SETTINGS.runs, SETTINGS.warmups, () => statisticsPage(db, county));
     const pageDaily = time(SETTINGS.runs, SETTINGS.warmups, () => statisticsPage(db, daily));
     const raw = time(SETTINGS.baselineRuns, 0, () => rawFigures(db, all));
