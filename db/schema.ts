@@ -1539,7 +1539,18 @@ export const statsPickupHours = sqliteTable(
     hours: integer("hours").notNull(),
     parcels: integer("parcels").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.day, t.producerId, t.hours] })],
+  (t) => [primaryKey({ columns: [t.day, t.producerId, t.hours] }), index("stats_pickup_hours_producer_idx").on(t.producerId, t.day)],
+);
+
+/** The same histogram over every region (the page without a region filter reads this small table). */
+export const statsPickupHoursAll = sqliteTable(
+  "stats_pickup_hours_all",
+  {
+    day: integer("day").notNull(),
+    hours: integer("hours").notNull(),
+    parcels: integer("parcels").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.hours] })],
 );
 
 /** A county official (县级监管) sees the statistics of one county only. */

@@ -296,9 +296,19 @@ export function deliverySeries(db: Db, scope: StatsScope): { series: DeliveryPoi
          from stats_producer_daily d ${byRegionJoin(scope)} where ${w.sql} group by 1 order by 1`,
     )
     .all(...w.params) as { period: number; arrived: number; pickedUp: number; returned: number; overdue: number }[];
-  const hist = db.$client
-    .prepare(`select ${period} as period, d.hours, sum(d.parcels) as parcels from stats_pickup_hours d ${byRegionJoin(scope)} where ${w.sql} group by 1, 2`)
-    .all(...w.params) as { period: number; hours: number; parcels: number }[];
+  // Every region: the small all-regions histogram. A region: its producers' rows, through the (producer, day) index.
+  const hist = (
+    byRegionJoin(scope)
+      ? db.$client
+          .prepare(
+            `select ${period} as period, d.hours, sum(d.parcels) as parcels from stats_pickup_hours d
+              where d.producer_id in (select p.id from producers p where ${w.sql.replace(/^d\.day between \? and \?( and )?/, "") || "1"}) and d.day between ? and ? group by 1, 2`,
+          )
+          .all(...w.params.slice(2), scope.fromDay, scope.toDay)
+      : db.$client
+          .prepare(`select ${period} as period, d.hours, sum(d.parcels) as parcels from stats_pickup_hours_all d where d.day between ? and ? group by 1, 2`)
+          .all(scope.fromDay, scope.toDay)
+  ) as { period: number; hours: number; parcels: number }[];
   const byPeriod = new Map<number, { hours: number; parcels: number }[]>();
   for (const h of hist) byPeriod.set(h.period, [...(byPeriod.get(h.period) ?? []), h]);
   const series = rows

@@ -90,10 +90,12 @@ export function recountQueries(): Record<RollupTable, string> {
       from (${SALE_EVENTS}) e join producers pr on pr.id = e.pid group by e.sale_day, e.pid, e.buyer having sum(e.sign) != 0`,
     stats_pickup_hours: `select ${dayOf("p.picked_up_at")} as day, p.producer_id, ${pickupHours("p")} as hours, count(*) as parcels
       from parcels p where p.picked_up_at is not null and p.arrived_at is not null group by 1, 2, 3`,
+    stats_pickup_hours_all: `select ${dayOf("p.picked_up_at")} as day, ${pickupHours("p")} as hours, count(*) as parcels
+      from parcels p where p.picked_up_at is not null and p.arrived_at is not null group by 1, 2`,
   };
 }
 
-export const ROLLUP_TABLES = ["stats_producer_daily", "stats_category_daily", "stats_buyer_days", "stats_pickup_hours"] as const;
+export const ROLLUP_TABLES = ["stats_producer_daily", "stats_category_daily", "stats_buyer_days", "stats_pickup_hours", "stats_pickup_hours_all"] as const;
 export type RollupTable = (typeof ROLLUP_TABLES)[number];
 
 const VALUE_COLUMNS: Record<RollupTable, readonly string[]> = {
@@ -101,6 +103,7 @@ const VALUE_COLUMNS: Record<RollupTable, readonly string[]> = {
   stats_category_daily: ["sales_fen", "units"],
   stats_buyer_days: ["orders"],
   stats_pickup_hours: ["parcels"],
+  stats_pickup_hours_all: ["parcels"],
 };
 
 /** Recomputes every roll-up from the raw tables, in one transaction. Returns the rows written per table. */

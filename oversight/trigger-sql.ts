@@ -174,12 +174,20 @@ export function triggerSql(): string {
       `WHERE ${r}.${at} IS NOT NULL AND ${cond}`,
     );
   const hist = (r: "NEW" | "OLD", sign: 1 | -1, cond: string) =>
-    upsert(
-      "stats_pickup_hours",
-      [`${dayOf(`${r}.picked_up_at`)} AS day`, `${r}.producer_id AS producer_id`, `${pickupHours(r)} AS hours`],
-      { parcels: `${sign}` },
-      `WHERE ${r}.picked_up_at IS NOT NULL AND ${r}.arrived_at IS NOT NULL AND ${cond}`,
-    );
+    [
+      upsert(
+        "stats_pickup_hours",
+        [`${dayOf(`${r}.picked_up_at`)} AS day`, `${r}.producer_id AS producer_id`, `${pickupHours(r)} AS hours`],
+        { parcels: `${sign}` },
+        `WHERE ${r}.picked_up_at IS NOT NULL AND ${r}.arrived_at IS NOT NULL AND ${cond}`,
+      ),
+      upsert(
+        "stats_pickup_hours_all",
+        [`${dayOf(`${r}.picked_up_at`)} AS day`, `${pickupHours(r)} AS hours`],
+        { parcels: `${sign}` },
+        `WHERE ${r}.picked_up_at IS NOT NULL AND ${r}.arrived_at IS NOT NULL AND ${cond}`,
+      ),
+    ].join("\n");
   out.push(
     trigger("stats_parcels_insert", "AFTER INSERT ON parcels", [
       ...PARCEL_COUNTERS.map(([col, at]) => parcelCounter("NEW", 1, col, at, "1")),
@@ -194,6 +202,7 @@ export function triggerSql(): string {
       hist("OLD", -1, histChanged),
       hist("NEW", 1, histChanged),
       `  DELETE FROM stats_pickup_hours WHERE parcels = 0 AND producer_id IN (OLD.producer_id, NEW.producer_id);`,
+      `  DELETE FROM stats_pickup_hours_all WHERE parcels = 0 AND day IN (${dayOf("OLD.picked_up_at")}, ${dayOf("NEW.picked_up_at")});`,
     ]),
   );
 

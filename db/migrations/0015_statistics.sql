@@ -47,6 +47,14 @@ CREATE TABLE `stats_pickup_hours` (
 	FOREIGN KEY (`producer_id`) REFERENCES `producers`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
+CREATE INDEX `stats_pickup_hours_producer_idx` ON `stats_pickup_hours` (`producer_id`,`day`);--> statement-breakpoint
+CREATE TABLE `stats_pickup_hours_all` (
+	`day` integer NOT NULL,
+	`hours` integer NOT NULL,
+	`parcels` integer DEFAULT 0 NOT NULL,
+	PRIMARY KEY(`day`, `hours`)
+);
+--> statement-breakpoint
 CREATE TABLE `stats_producer_daily` (
 	`day` integer NOT NULL,
 	`producer_id` integer NOT NULL,

@@ -137,6 +137,9 @@ BEGIN
   INSERT INTO stats_pickup_hours (day, producer_id, hours, parcels)
     SELECT ((NEW.picked_up_at) + 28800000) / 86400000, NEW.producer_id, min(168, max(0, (NEW.picked_up_at - NEW.arrived_at) / 3600000)), 1 WHERE NEW.picked_up_at IS NOT NULL AND NEW.arrived_at IS NOT NULL AND 1
     ON CONFLICT (day, producer_id, hours) DO UPDATE SET parcels = parcels + excluded.parcels;
+  INSERT INTO stats_pickup_hours_all (day, hours, parcels)
+    SELECT ((NEW.picked_up_at) + 28800000) / 86400000, min(168, max(0, (NEW.picked_up_at - NEW.arrived_at) / 3600000)), 1 WHERE NEW.picked_up_at IS NOT NULL AND NEW.arrived_at IS NOT NULL AND 1
+    ON CONFLICT (day, hours) DO UPDATE SET parcels = parcels + excluded.parcels;
 END;
 --> statement-breakpoint
 CREATE TRIGGER stats_parcels_update AFTER UPDATE ON parcels WHEN (OLD.arrived_at IS NOT NEW.arrived_at OR OLD.producer_id != NEW.producer_id) OR (OLD.picked_up_at IS NOT NEW.picked_up_at OR OLD.producer_id != NEW.producer_id) OR (OLD.returned_at IS NOT NEW.returned_at OR OLD.producer_id != NEW.producer_id) OR (OLD.return_flagged_at IS NOT NEW.return_flagged_at OR OLD.producer_id != NEW.producer_id)
@@ -168,10 +171,17 @@ BEGIN
   INSERT INTO stats_pickup_hours (day, producer_id, hours, parcels)
     SELECT ((OLD.picked_up_at) + 28800000) / 86400000, OLD.producer_id, min(168, max(0, (OLD.picked_up_at - OLD.arrived_at) / 3600000)), -1 WHERE OLD.picked_up_at IS NOT NULL AND OLD.arrived_at IS NOT NULL AND ((OLD.picked_up_at IS NOT NEW.picked_up_at OR OLD.producer_id != NEW.producer_id) OR OLD.arrived_at IS NOT NEW.arrived_at)
     ON CONFLICT (day, producer_id, hours) DO UPDATE SET parcels = parcels + excluded.parcels;
+  INSERT INTO stats_pickup_hours_all (day, hours, parcels)
+    SELECT ((OLD.picked_up_at) + 28800000) / 86400000, min(168, max(0, (OLD.picked_up_at - OLD.arrived_at) / 3600000)), -1 WHERE OLD.picked_up_at IS NOT NULL AND OLD.arrived_at IS NOT NULL AND ((OLD.picked_up_at IS NOT NEW.picked_up_at OR OLD.producer_id != NEW.producer_id) OR OLD.arrived_at IS NOT NEW.arrived_at)
+    ON CONFLICT (day, hours) DO UPDATE SET parcels = parcels + excluded.parcels;
   INSERT INTO stats_pickup_hours (day, producer_id, hours, parcels)
     SELECT ((NEW.picked_up_at) + 28800000) / 86400000, NEW.producer_id, min(168, max(0, (NEW.picked_up_at - NEW.arrived_at) / 3600000)), 1 WHERE NEW.picked_up_at IS NOT NULL AND NEW.arrived_at IS NOT NULL AND ((OLD.picked_up_at IS NOT NEW.picked_up_at OR OLD.producer_id != NEW.producer_id) OR OLD.arrived_at IS NOT NEW.arrived_at)
     ON CONFLICT (day, producer_id, hours) DO UPDATE SET parcels = parcels + excluded.parcels;
+  INSERT INTO stats_pickup_hours_all (day, hours, parcels)
+    SELECT ((NEW.picked_up_at) + 28800000) / 86400000, min(168, max(0, (NEW.picked_up_at - NEW.arrived_at) / 3600000)), 1 WHERE NEW.picked_up_at IS NOT NULL AND NEW.arrived_at IS NOT NULL AND ((OLD.picked_up_at IS NOT NEW.picked_up_at OR OLD.producer_id != NEW.producer_id) OR OLD.arrived_at IS NOT NEW.arrived_at)
+    ON CONFLICT (day, hours) DO UPDATE SET parcels = parcels + excluded.parcels;
   DELETE FROM stats_pickup_hours WHERE parcels = 0 AND producer_id IN (OLD.producer_id, NEW.producer_id);
+  DELETE FROM stats_pickup_hours_all WHERE parcels = 0 AND day IN (((OLD.picked_up_at) + 28800000) / 86400000, ((NEW.picked_up_at) + 28800000) / 86400000);
 END;
 --> statement-breakpoint
 CREATE TRIGGER stats_inspections_insert AFTER INSERT ON trace_events WHEN NEW.type = 'inspection'

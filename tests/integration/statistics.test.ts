@@ -20,7 +20,7 @@ import {
 } from "../../seeds/factories";
 import { ForbiddenError } from "../../core/errors";
 import { shanghaiDate } from "../../core/clock";
-import { byRegion, producerReport, salesSeries, statsScope, totals, type StatsFilter } from "../../oversight/queries";
+import { byRegion, deliverySeries, producerReport, salesSeries, statsScope, totals, type StatsFilter } from "../../oversight/queries";
 import { toCsv } from "../../oversight/csv";
 import { csvRows } from "~/stats/tables";
 import { parseStatsFilter } from "~/stats/filter";
@@ -202,6 +202,13 @@ describe("who sees what, and the CSV", () => {
         .map((r) => r.nameZh)
         .sort(),
     ).toEqual(["四川省", "陕西省"]);
+    // Delivery: the all-regions histogram and the county's agree (every parcel of the mix is in 洛川县).
+    const allDelivery = deliverySeries(db, statsScope(db, admin, year)).total;
+    const lcDelivery = deliverySeries(db, statsScope(db, admin, { ...year, countyId: luochuanCounty })).total;
+    expect(allDelivery.pickedUp).toBeGreaterThan(0);
+    expect(lcDelivery).toEqual(allDelivery);
+    expect(allDelivery.medianHours).not.toBeNull();
+    expect(deliverySeries(db, statsScope(db, admin, { ...year, countyId: pujiang.countyId })).total.pickedUp).toBe(0);
   });
 
   it("a county official sees its own county only: the filter is forced to it, another county or village is refused", async () => {
