@@ -150,10 +150,9 @@ function distinctBuyers(db: Db, scope: StatsScope, group: "day" | "week" | "mont
     params.push(periodStart(scope.fromDay, group), scope.toDay);
   }
   const indexOf = (col: string) => `stats_buyer_days_${col.replace("_id", "")}_buyer_idx`;
-  // One total: the buyer-first index (or the filtered region's). Grouped with no region filter: the
-  // group's index. A region filter inside another grouping: the filter is the smaller set, the planner chooses.
-  const forced =
-    group === null ? `indexed by ${lead ? indexOf(lead) : "stats_buyer_days_buyer_idx"}` : !lead || group === lead ? `indexed by ${indexOf(group)}` : "";
+  // A region filter: that region's index (it covers every grouping inside the region). Otherwise the
+  // group's index, or the buyer-first one for a single total.
+  const forced = `indexed by ${lead ? indexOf(lead) : group === null ? "stats_buyer_days_buyer_idx" : indexOf(group)}`;
   // (A constant group key would make SQLite sort: one total groups by the buyer alone.)
   const inner =
     group === null

@@ -24,9 +24,9 @@ CREATE INDEX `stats_buyer_days_day_buyer_idx` ON `stats_buyer_days` (`day`,`buye
 CREATE INDEX `stats_buyer_days_week_buyer_idx` ON `stats_buyer_days` (`week`,`buyer_id`,`day`);--> statement-breakpoint
 CREATE INDEX `stats_buyer_days_month_buyer_idx` ON `stats_buyer_days` (`month`,`buyer_id`,`day`);--> statement-breakpoint
 CREATE INDEX `stats_buyer_days_buyer_idx` ON `stats_buyer_days` (`buyer_id`,`day`);--> statement-breakpoint
-CREATE INDEX `stats_buyer_days_province_buyer_idx` ON `stats_buyer_days` (`province_id`,`buyer_id`,`day`);--> statement-breakpoint
-CREATE INDEX `stats_buyer_days_county_buyer_idx` ON `stats_buyer_days` (`county_id`,`buyer_id`,`day`);--> statement-breakpoint
-CREATE INDEX `stats_buyer_days_village_buyer_idx` ON `stats_buyer_days` (`village_id`,`buyer_id`,`day`);--> statement-breakpoint
+CREATE INDEX `stats_buyer_days_province_buyer_idx` ON `stats_buyer_days` (`province_id`,`buyer_id`,`day`,`week`,`month`,`county_id`,`village_id`);--> statement-breakpoint
+CREATE INDEX `stats_buyer_days_county_buyer_idx` ON `stats_buyer_days` (`county_id`,`buyer_id`,`day`,`week`,`month`,`village_id`);--> statement-breakpoint
+CREATE INDEX `stats_buyer_days_village_buyer_idx` ON `stats_buyer_days` (`village_id`,`buyer_id`,`day`,`week`,`month`);--> statement-breakpoint
 CREATE TABLE `stats_category_daily` (
 	`day` integer NOT NULL,
 	`producer_id` integer NOT NULL,
