@@ -55,7 +55,7 @@ function Header() {
         <Link to="/listings">{t("nav.browse")}</Link>
         <Link to="/villages">{t("nav.villages")}</Link>
         {user && hasRole(user, "farmer", "coop_admin") ? <Link to="/farm">{t("nav.farm")}</Link> : null}
-        {user && hasRole(user, "platform_admin") ? <Link to="/admin/producers">{t("nav.admin")}</Link> : null}
+        {user && hasRole(user, "platform_admin", "inspector", "county_official") ? <Link to="/admin">{t("nav.admin")}</Link> : null}
         {user && hasRole(user, "platform_admin") ? <Link to="/admin/disputes">{t("disputes.adminTitle")}</Link> : null}
         {user && hasRole(user, "inspector", "platform_admin") ? <Link to="/inspect">{t("nav.inspect")}</Link> : null}
         {user && hasRole(user, "platform_admin") ? <Link to="/admin/logistics">{t("nav.logistics")}</Link> : null}

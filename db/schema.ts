@@ -27,7 +27,7 @@ const createdAt = () => integer("created_at", { mode: "number" }).notNull().defa
 
 // ─── people ──────────────────────────────────────────────────────────────────
 
-export const ROLES = ["buyer", "farmer", "coop_admin", "delivery_operator", "inspector", "platform_admin"] as const;
+export const ROLES = ["buyer", "farmer", "coop_admin", "delivery_operator", "inspector", "platform_admin", "county_official"] as const;
 export type Role = (typeof ROLES)[number];
 
 export const users = sqliteTable(
@@ -1614,3 +1614,123 @@ export const batchHouseholdChanges = sqliteTable(
   },
   (t) => [index("batch_household_changes_batch_idx").on(t.batchId)],
 );
+// ─── statistics (issue 12 §1) ────────────────────────────────────────────────
+// Daily roll-ups kept by triggers (db/migrations/*_stats_triggers.sql) in the same transaction
+// as the order, refund, payout, parcel, recall and inspection changes that move them;
+// oversight/rebuild.ts recomputes them from the raw tables. `day` is the Shanghai calendar day
+// number (core/clock.ts shanghaiDay). What each figure means: docs/statistics.md.
+
+/** Per Shanghai day × producer (its region and kind come from the producer). */
+export const statsProducerDaily = sqliteTable(
+  "stats_producer_daily",
+  {
+    day: integer("day").notNull(),
+    producerId: integer("producer_id")
+      .notNull()
+      .references(() => producers.id),
+    salesFen: integer("sales_fen").notNull().default(0),
+    orders: integer("orders").notNull().default(0),
+    units: integer("units").notNull().default(0),
+    unitsVerified: integer("units_verified").notNull().default(0),
+    refundFen: integer("refund_fen").notNull().default(0),
+    refunds: integer("refunds").notNull().default(0),
+    payoutFen: integer("payout_fen").notNull().default(0),
+    payouts: integer("payouts").notNull().default(0),
+    parcelsArrived: integer("parcels_arrived").notNull().default(0),
+    parcelsPickedUp: integer("parcels_picked_up").notNull().default(0),
+    parcelsReturned: integer("parcels_returned").notNull().default(0),
+    parcelsOverdue: integer("parcels_overdue").notNull().default(0),
+    inspectionsPassed: integer("inspections_passed").notNull().default(0),
+    inspectionsFailed: integer("inspections_failed").notNull().default(0),
+    recalls: integer("recalls").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.producerId] }), index("stats_producer_daily_producer_idx").on(t.producerId, t.day)],
+);
+
+/** Sales per day × producer × category (at the listed unit price, before weighing). */
+export const statsCategoryDaily = sqliteTable(
+  "stats_category_daily",
+  {
+    day: integer("day").notNull(),
+    producerId: integer("producer_id")
+      .notNull()
+      .references(() => producers.id),
+    categoryId: integer("category_id")
+      .notNull()
+      .references(() => categories.id),
+    salesFen: integer("sales_fen").notNull().default(0),
+    units: integer("units").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.producerId, t.categoryId] })],
+);
+
+/**
+ * Buyers who bought from a producer on a day (by sale day), so that distinct buyers over any range,
+ * period and region are exact. The week and month starts and the producer's region are copied in
+ * at the sale so that each grouping the page makes walks one index in order (no temporary B-tree).
+ */
+export const statsBuyerDays = sqliteTable(
+  "stats_buyer_days",
+  {
+    day: integer("day").notNull(),
+    producerId: integer("producer_id")
+      .notNull()
+      .references(() => producers.id),
+    buyerId: integer("buyer_id")
+      .notNull()
+      .references(() => users.id),
+    orders: integer("orders").notNull(),
+    /** Day number of the Monday that starts the week, and of the 1st of the month. */
+    week: integer("week").notNull(),
+    month: integer("month").notNull(),
+    provinceId: integer("province_id").notNull(),
+    countyId: integer("county_id").notNull(),
+    villageId: integer("village_id"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.producerId, t.buyerId] }),
+    index("stats_buyer_days_day_buyer_idx").on(t.day, t.buyerId),
+    index("stats_buyer_days_week_buyer_idx").on(t.week, t.buyerId, t.day),
+    index("stats_buyer_days_month_buyer_idx").on(t.month, t.buyerId, t.day),
+    index("stats_buyer_days_buyer_idx").on(t.buyerId, t.day),
+    // A region filter leads; the rest makes the index cover every grouping inside that region.
+    index("stats_buyer_days_province_buyer_idx").on(t.provinceId, t.buyerId, t.day, t.week, t.month, t.countyId, t.villageId),
+    index("stats_buyer_days_county_buyer_idx").on(t.countyId, t.buyerId, t.day, t.week, t.month, t.villageId),
+    index("stats_buyer_days_village_buyer_idx").on(t.villageId, t.buyerId, t.day, t.week, t.month),
+  ],
+);
+
+/** Parcels picked up per day × producer × whole hours from arrival to pickup (168 = a week or more): the median comes from here. */
+export const statsPickupHours = sqliteTable(
+  "stats_pickup_hours",
+  {
+    day: integer("day").notNull(),
+    producerId: integer("producer_id")
+      .notNull()
+      .references(() => producers.id),
+    hours: integer("hours").notNull(),
+    parcels: integer("parcels").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.producerId, t.hours] }), index("stats_pickup_hours_producer_idx").on(t.producerId, t.day)],
+);
+
+/** The same histogram over every region (the page without a region filter reads this small table). */
+export const statsPickupHoursAll = sqliteTable(
+  "stats_pickup_hours_all",
+  {
+    day: integer("day").notNull(),
+    hours: integer("hours").notNull(),
+    parcels: integer("parcels").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.hours] })],
+);
+
+/** A county official (县级监管) sees the statistics of one county only. */
+export const countyOfficials = sqliteTable("county_officials", {
+  userId: integer("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  countyId: integer("county_id")
+    .notNull()
+    .references(() => regions.id),
+});

@@ -59,7 +59,12 @@ export const DEMO_ACCOUNTS: { phone: string; displayName: string; roles: Role[] 
   // Member households of the demo cooperative (seeds/demo-coop.ts): a member farmer and a record keeper.
   { phone: "13800000030", displayName: "王建国", roles: ["buyer"] },
   { phone: "13800000031", displayName: "刘秀兰", roles: ["buyer"] },
+  // Issue 12 §1: a county official (县级监管) who sees the statistics of 洛川县 only.
+  { phone: "13800000009", displayName: "洛川县商务局", roles: ["county_official"] },
 ];
+
+/** The county each demo county official's statistics are limited to (GB/T 2260 code). */
+const DEMO_COUNTY_OFFICIALS: Record<string, string> = { "13800000009": "610629" };
 
 type Named = [code: string, zh: string, en: string];
 
@@ -1398,6 +1403,10 @@ export async function seedDemoData(db: Db, options: { small?: boolean; uploadDir
   seedDemoOrders(db, { now }); // demo orders at those points (order lines name their lots; parcels in realistic states)
   buildDailyManifests(db, shanghaiDate(now), now); // today's joint-delivery manifests for the dispatched parcels
   await seedDemoInputs(db, { uploadDir: options.uploadDir, now }); // issue 12 §4: an input seller, input listings, the demo farmer's input stock
+  for (const [phone, countyCode] of Object.entries(DEMO_COUNTY_OFFICIALS))
+    db.$client
+      .prepare(`insert or ignore into county_officials (user_id, county_id) select u.id, r.id from users u, regions r where u.phone = ? and r.code = ?`)
+      .run(phone, countyCode);
 
   return {
     users: userCount,

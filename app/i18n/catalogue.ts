@@ -24,6 +24,7 @@ import * as logisticsPoints from "./messages/logistics-points";
 import * as sellerTools from "./messages/seller-tools";
 import * as inputsMarket from "./messages/inputs-market";
 import * as coopMembers from "./messages/coop-members";
+import * as statistics from "./messages/statistics";
 
 import type { Locale } from "./format";
 
@@ -48,6 +49,7 @@ const zh = {
   ...sellerTools.zh,
   ...inputsMarket.zh,
   ...coopMembers.zh,
+  ...statistics.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...common.en,
@@ -70,6 +72,7 @@ const en: Record<keyof typeof zh, string> = {
   ...sellerTools.en,
   ...inputsMarket.en,
   ...coopMembers.en,
+  ...statistics.en,
 };
 
 export type MessageKey = keyof typeof zh;

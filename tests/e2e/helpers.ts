@@ -13,6 +13,7 @@ export const DEMO = {
   platformAdmin: "13800000007", // 平台管理员
   coopMemberFarmer: "13800000030", // 王建国, member farmer (王建国户) of 洛川县苹果专业合作社
   coopRecordKeeper: "13800000031", // 刘秀兰, record keeper (刘家) of 洛川县苹果专业合作社
+  countyOfficial: "13800000009", // 洛川县商务局 (statistics of 洛川县 only)
 } as const;
 
 /** Logs in through the real /login form and waits until the page has left /login. */

@@ -23,7 +23,8 @@ export type RoleName =
   | "platformAdmin"
   // Member households of producer A (issue 12 §3): they record on its lots, never manage it.
   | "memberFarmerA"
-  | "recordKeeperA";
+  | "recordKeeperA"
+  | "countyOfficial";
 
 /** The demo accounts (README): producer A is 洛川县苹果专业合作社, producer B 张家猕猴桃家庭农场. */
 export const ROLE_PHONES: Record<Exclude<RoleName, "anonymous">, string> = {
@@ -37,6 +38,7 @@ export const ROLE_PHONES: Record<Exclude<RoleName, "anonymous">, string> = {
   platformAdmin: "13800000007",
   memberFarmerA: "13800000030",
   recordKeeperA: "13800000031",
+  countyOfficial: "13800000009",
 };
 export const ROLES = ["anonymous", ...Object.keys(ROLE_PHONES)] as RoleName[];
 

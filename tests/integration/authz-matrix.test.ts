@@ -51,6 +51,7 @@ const adminOrInspector = new Set<RoleName>(["platformAdmin", "inspector"]);
 // Member households of A (issue 12 §3) have the farmer role: they pass the farm pages' guard and
 // see A's lots assigned to them, but every page that manages A refuses them.
 const farmers = new Set<RoleName>(["farmerA", "farmerB", "coopAdminA", "memberFarmerA", "recordKeeperA"]);
+const statsViewers = new Set<RoleName>(["platformAdmin", "inspector", "countyOfficial"]);
 const tenantA = new Set<RoleName>(["farmerA", "coopAdminA"]);
 const lotWorkersA = new Set<RoleName>(["farmerA", "coopAdminA", "memberFarmerA", "recordKeeperA"]);
 const coopManagersA = new Set<RoleName>(["farmerA", "coopAdminA"]);
@@ -96,6 +97,11 @@ const RULES: Record<string, { route: Set<RoleName>; objects?: Set<RoleName> }> =
   "admin.logistics.points.new": { route: admin },
   "admin.producers": { route: admin },
   "admin.inputs": { route: adminOrInspector },
+  // Statistics (issue 12 §1): a county official sees its own county (tests/integration/statistics.test.ts).
+  "admin._index": { route: statsViewers },
+  "admin.stats": { route: statsViewers },
+  "admin.reports": { route: statsViewers },
+  "admin.stats_.$file": { route: statsViewers },
   "admin.logistics._index": { route: adminOrInspector },
   "inspect._index": { route: adminOrInspector },
   "inspect.lots.$batchId": { route: adminOrInspector },
@@ -238,7 +244,13 @@ function paramsFor(routeId: string): Record<string, string> {
     type: "input_application",
     gtin: ids.gtinA,
     lot: ids.lotA,
-    file: routeId.startsWith("i18n") ? "zh.0000000000.js" : routeId.startsWith("qr") ? `${ids.lotA}.svg` : `${ids.invoiceA}.pdf`,
+    file: routeId.startsWith("admin.stats")
+      ? "sales.csv"
+      : routeId.startsWith("i18n")
+        ? "zh.0000000000.js"
+        : routeId.startsWith("qr")
+          ? `${ids.lotA}.svg`
+          : `${ids.invoiceA}.pdf`,
     disputeId: String(ids.disputeA),
     parcelId: String(ids.parcelA),
     pointId: String(ids.pointOfOperator),
