@@ -14,3 +14,12 @@ export const PROBLEM_KINDS = ["quality", "label", "counterfeit", "safety", "othe
 export const DELIVERY_POINT_KINDS = ["locker", "village_station", "community", "school", "office"] as const;
 
 export const DISPUTE_KINDS = ["quality", "quantity", "not_received"] as const;
+
+// ─── producer credit and verification (issue 12 §2) ──────────────────────────
+/** A producer's business licence: not yet sent, waiting for a platform admin, or decided. */
+export const LICENCE_STATUSES = ["none", "submitted", "approved", "rejected"] as const;
+/** What a platform admin decided about a producer (producer_decisions.kind). */
+export const PRODUCER_DECISION_KINDS = ["credit_code", "licence", "poverty_alleviation"] as const;
+export const PRODUCER_DECISIONS = ["approved", "rejected", "set", "cleared"] as const;
+/** Photos a buyer may attach to a rating. */
+export const MAX_RATING_PHOTOS = 3;
