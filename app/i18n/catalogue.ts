@@ -22,6 +22,7 @@ import * as logisticsAdmin from "./messages/logistics-admin";
 import * as logisticsLabels from "./messages/logistics-labels";
 import * as logisticsPoints from "./messages/logistics-points";
 import * as sellerTools from "./messages/seller-tools";
+import * as credit from "./messages/credit";
 
 import type { Locale } from "./format";
 
@@ -44,6 +45,7 @@ const zh = {
   ...logisticsLabels.zh,
   ...logisticsPoints.zh,
   ...sellerTools.zh,
+  ...credit.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...common.en,
@@ -64,6 +66,7 @@ const en: Record<keyof typeof zh, string> = {
   ...logisticsLabels.en,
   ...logisticsPoints.en,
   ...sellerTools.en,
+  ...credit.en,
 };
 
 export type MessageKey = keyof typeof zh;
