@@ -70,7 +70,9 @@ export default function BrowseListings() {
   const locale = useLocale();
   const location = useLocation();
   const { filters, result, options } = useLoaderData<typeof loader>();
-  const activeFilters = (["category", "province", "county", "village", "kind", "cert", "minCredit", "poverty", "sort"] as const).filter((k) => filters[k] !== undefined).length;
+  const activeFilters = (["category", "province", "county", "village", "kind", "cert", "minCredit", "poverty", "sort"] as const).filter(
+    (k) => filters[k] !== undefined,
+  ).length;
   const category = options.categories.find((c) => c.slug === filters.category);
   const heading = filters.q
     ? t("storefront.searchResultsFor", { q: filters.q })

@@ -250,9 +250,7 @@ export function searchListings(db: Db, filters: ListingFilters): SearchResult {
       filters.sort === "credit"
         ? sql`order by (select score from producer_credit c where c.producer_id = l.producer_id) desc nulls last, l.published_at desc, l.id desc`
         : sql`order by l.published_at desc, l.id desc`;
-    ids = db
-      .all<{ id: number }>(sql`select l.id as id ${from} ${order} limit ${pageSize} offset ${offset}`)
-      .map((r) => r.id);
+    ids = db.all<{ id: number }>(sql`select l.id as id ${from} ${order} limit ${pageSize} offset ${offset}`).map((r) => r.id);
   }
   const pages = Math.max(1, Math.ceil(total / pageSize));
   return { items: loadListingCards(db, ids), total, totalCapped, page: requestedPage, pages };

@@ -53,7 +53,9 @@ export function producerRatingComments(db: Db, producerId: number, limit = 20): 
     .all(producerId, limit) as (Omit<RatingComment, "photos"> & { id: number })[];
   if (rows.length === 0) return [];
   const photos = db.$client
-    .prepare(`select rating_id as ratingId, file_key as fileKey from rating_photos where rating_id in (${rows.map(() => "?").join(",")}) order by rating_id, position`)
+    .prepare(
+      `select rating_id as ratingId, file_key as fileKey from rating_photos where rating_id in (${rows.map(() => "?").join(",")}) order by rating_id, position`,
+    )
     .all(...rows.map((r) => r.id)) as { ratingId: number; fileKey: string }[];
   return rows.map(({ id, ...r }) => ({ ...r, photos: photos.filter((p) => p.ratingId === id).map((p) => photoUrl(p.fileKey)) }));
 }

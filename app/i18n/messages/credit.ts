@@ -140,7 +140,8 @@ export const en: Record<keyof typeof zh, string> = {
   "ratingsView.photoAlt": "Photo from the buyer",
 
   "verification.title": "Verification",
-  "verification.intro": "Upload a photo of the business licence and enter the legal representative's name; a platform admin reviews them. The decisions are listed here.",
+  "verification.intro":
+    "Upload a photo of the business licence and enter the legal representative's name; a platform admin reviews them. The decisions are listed here.",
   "verification.licencePhoto": "Business licence photo",
   "verification.legalRep": "Legal representative's name",
   "verification.submit": "Submit for review",
