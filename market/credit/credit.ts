@@ -64,7 +64,10 @@ export function gatherCreditInputs(db: Db, producerId: number, now = Date.now())
        from trace_events e where e.type = 'inspection' and e.batch_id in (select id from batches where producer_id = ?)`,
     )
     .get(producerId) as { n: number; passed: number };
-  const lots = sqlite.prepare(`select count(*) from batches where producer_id = ? and status != 'growing'`).pluck().get(producerId) as number;
+  const lots = sqlite
+    .prepare(`select count(*) from batches where producer_id = ? and (status != 'growing' or harvested_at is not null)`)
+    .pluck()
+    .get(producerId) as number;
   const recalls = sqlite
     .prepare(`select r.grade, count(*) as n from recalls r join batches b on b.id = r.batch_id where b.producer_id = ? group by r.grade`)
     .all(producerId) as { grade: 1 | 2 | 3; n: number }[];
