@@ -39,6 +39,7 @@ import { renderListingArt, type ArtSpec } from "./images";
 import { seedDemoFertilizers, seedDemoLot } from "./demo-trace";
 import { seedInputsCatalogue } from "../traceability/store";
 import { seedDeliveryNetwork } from "./logistics";
+import { seedDemoCredit } from "./credit";
 import { seedDemoOrders } from "./orders";
 import { buildDailyManifests } from "../logistics/manifests";
 
@@ -1390,6 +1391,7 @@ export async function seedDemoData(db: Db, options: { small?: boolean; uploadDir
   seedDeliveryNetwork(db, { small }); // points, slots, routes and operators around the seeded villages
   seedDemoOrders(db, { now }); // demo orders at those points (order lines name their lots; parcels in realistic states)
   buildDailyManifests(db, shanghaiDate(now), now); // today's joint-delivery manifests for the dispatched parcels
+  await seedDemoCredit(db, { uploadDir: options.uploadDir, now }); // licences, ratings with comments, 帮扶, credit scores (issue 12 §2)
 
   return {
     users: userCount,

@@ -254,7 +254,7 @@ function ProducerCreditSection({
   return (
     <section aria-labelledby="credit-admin-heading">
       <h2 id="credit-admin-heading">{t("adminCredit.title")}</h2>
-      <ul className="review-queue">
+      <ul className="credit-admin-list">
         {producers.map((p) => {
           const own = viewerProducerIds.includes(p.id);
           const lastFor = (intent: "licence" | "poverty") => (actionData?.producerId === p.id && actionData.intent === intent ? actionData.result : undefined);
