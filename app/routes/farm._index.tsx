@@ -153,7 +153,9 @@ export default function FarmRoute() {
                 </p>
                 {producer.creditCodeStatus === "rejected" ? <p className="warning">{t("farm.producerStatus.rejectedHint")}</p> : null}
                 <p>
-                  <Link to={`/farm/producers/${producer.id}/verification`}>{t("verification.link")}</Link>
+                  <Link to={`/farm/producers/${producer.id}/verification`} className="button secondary">
+                    {t("verification.link")}
+                  </Link>
                 </p>
                 {own.length === 0 ? (
                   <p className="hint">{t("farm.noListings")}</p>

@@ -4,6 +4,8 @@
  * four 洛川红富士苹果 listings, three 蒲江红心猕猴桃, two 西湖龙井 (tea), one fertiliser.
  * Other journeys may add listings while these run, so no assertion counts all fruit.
  */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { expect, test, type Page } from "@playwright/test";
 import { DEMO, login } from "./helpers";
 
@@ -124,4 +126,60 @@ test("in English, the market and a listing speak English", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "About this product" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Log in" })).toBeVisible();
   await expect(page.getByText("生产者")).toHaveCount(0);
+});
+
+test("a buyer rates a picked-up order with a comment and a photo; the producer page shows it with the credit breakdown", async ({ page }) => {
+  const PEACH = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "peach.jpg");
+  await login(page, DEMO.buyer);
+  await page.goto("/orders");
+  const hrefs = (await page.locator("main a[href^='/orders/']").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""))).filter((h) =>
+    /^\/orders\/\d+$/.test(h),
+  );
+  // The seed leaves the demo buyer's picked-up orders unrated: find one the page offers to rate.
+  let sub = null;
+  for (const href of hrefs) {
+    await page.goto(href);
+    const rateable = page.getByTestId("sub-order").filter({ has: page.getByTestId("rating-form") });
+    if ((await rateable.count()) > 0) {
+      sub = rateable.first();
+      break;
+    }
+  }
+  expect(sub, "an order with a sub-order to rate").not.toBeNull();
+  const comment = `包装结实，果子很新鲜 ${Date.now().toString(36)}`;
+  await sub!.locator("summary", { hasText: "评价" }).click();
+  const form = sub!.getByTestId("rating-form");
+  await form.locator("textarea").fill(comment);
+  await form.locator('input[type="file"][name="photos"]').setInputFiles(PEACH);
+  await form.locator('button[type="submit"]').click();
+  await expect(page).toHaveURL(/\/orders\/\d+\?rated=\d+$/);
+  const subOrderId = new URL(page.url()).searchParams.get("rated");
+
+  // From the rated sub-order to its producer's page.
+  await page.locator(`[data-testid="sub-order"][aria-label*="${subOrderId}"]`).getByRole("link", { name: "信用档案" }).click();
+  await expect(page).toHaveURL(/\/producers\/\d+$/);
+  const panel = page.getByTestId("credit-panel");
+  await expect(panel.getByTestId("credit-score")).toHaveText(/^(信用分 \d+ \/ 100|暂无足够数据)$/);
+  await expect(panel).toContainText("加权平均");
+  await expect(panel.locator("tbody tr")).toHaveCount(7);
+  await expect(panel.getByTestId("credit-ratings")).toContainText("买家评价");
+  await expect(panel.getByTestId("credit-fulfilment")).toContainText("48 小时内发货");
+  const review = page.getByTestId("review").filter({ hasText: comment });
+  await expect(review).toHaveCount(1);
+  await expect(review.locator("img")).toHaveCount(1);
+  await expect(review.locator("img")).toHaveJSProperty("complete", true);
+});
+
+test("a producer with too little data shows 暂无足够数据, one with enough shows its score and comments", async ({ page }) => {
+  await page.goto(`/listings?q=${encodeURIComponent("龙井")}`);
+  await page.locator("main .grid .card").first().getByRole("link").first().click();
+  await page.locator("main a[href^='/producers/']").first().click();
+  await expect(page.getByTestId("credit-score")).toHaveText("暂无足够数据");
+
+  await page.goto(`/listings?q=${encodeURIComponent("猕猴桃")}`);
+  await page.locator("main .grid .card").first().getByRole("link").first().click();
+  await page.locator("main a[href^='/producers/']").first().click();
+  await expect(page.getByTestId("credit-score")).toHaveText(/^信用分 \d+ \/ 100$/);
+  await expect(page.getByTestId("poverty-badge")).toHaveText("帮扶产品");
+  await expect(page.getByTestId("review").first()).toBeVisible();
 });
