@@ -31,7 +31,8 @@ const BrowseSchema = z.object({
   kind: z.enum(PRODUCER_KINDS).optional().catch(undefined),
   cert: z.enum(CERTIFICATION_KINDS).optional().catch(undefined),
   // Credit (issue 12 §2): 信用 ≥ N, 帮扶 producers only, 信用优先.
-  minCredit: z.coerce.number().int().min(0).max(100).optional().catch(undefined),
+  // The form sends minCredit="" for "any": not 0, which would drop producers without a score.
+  minCredit: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).max(100).optional()).catch(undefined),
   poverty: z
     .literal("1")
     .optional()

@@ -183,3 +183,20 @@ test("a producer with too little data shows 暂无足够数据, one with enough 
   await expect(page.getByTestId("poverty-badge")).toHaveText("帮扶产品");
   await expect(page.getByTestId("review").first()).toBeVisible();
 });
+
+test("the credit filter keeps producers with a score of at least N, and 信用优先 puts the best first", async ({ page }) => {
+  await page.goto("/listings");
+  await page.getByText("筛选", { exact: true }).click();
+  await page.getByRole("combobox", { name: "信用分" }).selectOption({ label: "60 分及以上" });
+  await page.getByRole("combobox", { name: "排序" }).selectOption({ label: "信用优先" });
+  await page.getByRole("button", { name: "应用筛选" }).click();
+  await expect(page).toHaveURL(/[?&]minCredit=60(&|$)/);
+  const cards = page.locator("main .grid .card");
+  await expect(cards.first()).toBeVisible();
+  // The tea co-operative has too little data for a score: filtered out; every card shows its producer's score.
+  await expect(cards.filter({ hasText: "龙井" })).toHaveCount(0);
+  const scores = (await cards.locator(".badge", { hasText: /^信用 \d+$/ }).allTextContents()).map((s) => Number(s.replace(/\D/g, "")));
+  expect(scores.length).toBe(await cards.count());
+  expect(scores.every((s) => s >= 60)).toBe(true);
+  expect(scores).toEqual([...scores].sort((a, b) => b - a));
+});
