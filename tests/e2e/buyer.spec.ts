@@ -128,8 +128,13 @@ test("in English, the market and a listing speak English", async ({ page }) => {
   await expect(page.getByText("生产者")).toHaveCount(0);
 });
 
-test("a buyer rates a picked-up order with a comment and a photo; the producer page shows it with the credit breakdown", async ({ page }) => {
+test("a buyer rates a picked-up order with a comment and a photo, without JavaScript; the producer page shows it with the credit breakdown", async ({
+  browser,
+}) => {
   const PEACH = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "peach.jpg");
+  // The rating form is a plain multipart POST: it must work with scripts off.
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
   await login(page, DEMO.buyer);
   await page.goto("/orders");
   const hrefs = (await page.locator("main a[href^='/orders/']").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""))).filter((h) =>
@@ -168,6 +173,7 @@ test("a buyer rates a picked-up order with a comment and a photo; the producer p
   await expect(review).toHaveCount(1);
   await expect(review.locator("img")).toHaveCount(1);
   await expect(review.locator("img")).toHaveJSProperty("complete", true);
+  await context.close();
 });
 
 test("a producer with too little data shows 暂无足够数据, one with enough shows its score and comments", async ({ page }) => {
