@@ -695,6 +695,8 @@ export const recalls = sqliteTable(
       .on(t.batchId)
       .where(sql`closed_at is null`),
     index("recalls_opened_idx").on(t.openedAt),
+    // A producer's recalls for its credit score (issue 12 §2), through its batches.
+    index("recalls_batch_idx").on(t.batchId),
     check("recalls_grade_range", sql`${t.grade} between 1 and 3`),
   ],
 );

@@ -69,7 +69,7 @@ export function gatherCreditInputs(db: Db, producerId: number, now = Date.now())
     .pluck()
     .get(producerId) as number;
   const recalls = sqlite
-    .prepare(`select r.grade, count(*) as n from recalls r join batches b on b.id = r.batch_id where b.producer_id = ? group by r.grade`)
+    .prepare(`select grade, count(*) as n from recalls where batch_id in (select id from batches where producer_id = ?) group by grade`)
     .all(producerId) as { grade: 1 | 2 | 3; n: number }[];
   const recallsByGrade = { 1: 0, 2: 0, 3: 0 };
   for (const r of recalls) recallsByGrade[r.grade] = r.n;

@@ -1,0 +1,1 @@
+CREATE INDEX `recalls_batch_idx` ON `recalls` (`batch_id`);
