@@ -364,6 +364,8 @@ function loadProducerSummary(db: Db, producerId: number) {
     villageEn: string | null;
     signatureZh: string | null;
     signatureEn: string | null;
+    creditScore: number | null;
+    poverty: number | null;
   }>(sql`
     select p.id, p.kind, p.name_zh as nameZh, p.name_en as nameEn, p.credit_code as creditCode,
            p.credit_code_status as creditCodeStatus, p.description_zh as descriptionZh,
@@ -373,7 +375,9 @@ function loadProducerSummary(db: Db, producerId: number) {
            rc.name_zh as countyZh, rc.name_en as countyEn,
            rt.name_zh as townshipZh, rt.name_en as townshipEn,
            v.id as villageId, v.name_zh as villageZh, v.name_en as villageEn,
-           v.signature_product_zh as signatureZh, v.signature_product_en as signatureEn
+           v.signature_product_zh as signatureZh, v.signature_product_en as signatureEn,
+           (select score from producer_credit where producer_id = p.id) as creditScore,
+           (select poverty_alleviation from producer_verification where producer_id = p.id) as poverty
     from producers p
     join regions rp on rp.id = p.province_id
     join regions rc on rc.id = p.county_id
@@ -388,6 +392,9 @@ function loadProducerSummary(db: Db, producerId: number) {
     // The unified social credit code is public registration data in China (国家企业信用信息公示系统).
     creditCode: p.creditCode,
     verified: isVerifiedProducer(p.creditCodeStatus),
+    /** Stored credit score (null: not enough data) and the 帮扶 designation (issue 12 §2). */
+    creditScore: p.creditScore,
+    povertyAlleviation: p.poverty === 1,
     description: { zh: p.descriptionZh, en: p.descriptionEn },
     contactPhone: p.contactPhone,
     address: p.address,
