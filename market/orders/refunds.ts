@@ -216,8 +216,10 @@ export function completeRefund(
           orderRefunded = true;
         }
       }
-      // The refunded share of sales is part of the producer's credit score.
-      if (changed === 1) recomputeProducerCredit(db, sqlite.prepare(`select producer_id from sub_orders where id = ?`).pluck().get(subOrderId) as number, now);
+      // The refunded share of sales is part of the producer's credit score. A recall refunds one
+      // line at a time and is counted as a recall, not here: the trigger marks the score stale instead.
+      if (changed === 1 && reason !== "recall")
+        recomputeProducerCredit(db, sqlite.prepare(`select producer_id from sub_orders where id = ?`).pluck().get(subOrderId) as number, now);
       return { refundId, stripeRefundId: stripeRefundId ?? "", subOrderRefunded, orderRefunded };
     })
     .immediate();
