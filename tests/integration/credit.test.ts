@@ -17,7 +17,7 @@ import { rateSubOrder } from "../../market/orders/ratings";
 import { refundSubOrder } from "../../market/orders/refunds";
 import { createPaymentIntent, type Stripe } from "../../market/payments/stripe";
 import { applyPaymentOutcome } from "../../market/payments/settle";
-import { getProducerCredit } from "../../market/credit/credit";
+import { getProducerCredit, refreshStaleCredit } from "../../market/credit/credit";
 import { reviewProducer } from "../../market/producers/producers";
 import { decideLicence, getProducerVerification, listProducerDecisions, setPovertyAlleviation, submitLicence } from "../../market/producers/verification";
 import { searchListings } from "../../market/listings/queries";
@@ -146,6 +146,22 @@ describe("the stored credit score", () => {
     expect(read.score!).toBeLessThan(before.score!);
     expect(read.components.find((c) => c.key === "recalls")!.points!).toBeLessThan(100);
     expect(stored(m.producerA)!.stale).toBe(0);
+  });
+
+  it("an order nobody dispatches turns late with time: the sweep recomputes day-old scores", async () => {
+    const b = await createBuyer(db);
+    addToCart(db, b.id, m.apples, 1);
+    const order = checkout(db, b, { contactPhone: b.phone, deliveryPointId: m.pointId });
+    const pi = await createPaymentIntent(db, stripe, order.orderId);
+    applyPaymentOutcome(db, { paymentIntentId: pi.id, outcome: "succeeded", amount: order.totalFen, currency: "cny", source: "webhook" });
+    const now = Date.now();
+    const fresh = getProducerCredit(db, m.producerA, now).components.find((c) => c.key === "fulfilment")!;
+    expect(fresh).toMatchObject({ amount: 7, points: 100 }); // not due yet
+    // Three days on, nothing was written; the sweep recomputes the day-old score.
+    expect(refreshStaleCredit(db, now + 3 * 86_400_000)).toBeGreaterThanOrEqual(1);
+    const late = stored(m.producerA)!;
+    expect(late.amount.fulfilment).toBe(8);
+    expect(late.points.fulfilment).toBe(Math.round((7 / 8) * 100));
   });
 
   it("the storefront filters by score and sorts best credit first", () => {
