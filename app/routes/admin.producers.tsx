@@ -214,25 +214,23 @@ function CreditForm({
   producerId: number;
   intent: "licence" | "poverty";
   lastResult?: SubmissionResult<string[]>;
-  children: (fields: { noteName: string; noteId: string; errors?: string[] }) => React.ReactNode;
+  children: (field: { noteName: string; noteId: string }) => React.ReactNode;
 }) {
   const schema = intent === "licence" ? LicenceDecisionSchema : PovertySchema;
-  const [form, fields] = useForm({
+  // Both forms have one text field: the licence decision's note, the designation's reason.
+  const [form, fields] = useForm<{ note?: string; reason?: string }>({
     id: `${intent}-${producerId}`,
     lastResult,
     onValidate: ({ formData }) => parseWithZod(formData, { schema }),
     shouldRevalidate: "onBlur",
   });
-  const noteField =
-    intent === "licence"
-      ? (fields as unknown as Record<string, { name: string; id: string; errors?: string[]; errorId: string }>).note
-      : (fields as unknown as Record<string, { name: string; id: string; errors?: string[]; errorId: string }>).reason;
+  const noteField = intent === "licence" ? fields.note : fields.reason;
   return (
     <Form method="post" className="form" {...getFormProps(form)} data-testid={`${intent}-form-${producerId}`}>
       <FormErrors id={form.errorId} errors={form.errors ?? []} />
       <input type="hidden" name="intent" value={intent} />
       <input type="hidden" name="producerId" value={producerId} />
-      {children({ noteName: noteField.name, noteId: noteField.id, errors: noteField.errors })}
+      {children({ noteName: noteField.name, noteId: noteField.id })}
       <FieldError id={noteField.errorId} errors={noteField.errors} />
     </Form>
   );
