@@ -2,7 +2,8 @@
  * Credit benchmark (issue 12 §2): the storefront's 信用优先 sort and 信用 ≥ N filter over 100,000
  * listings, against the default newest-first page in the same run on the same database (BASELINE),
  * and the cost of recomputing one producer's stored score (what a rating, dispute decision, refund
- * or dispatch adds to its transaction), against reading the producer page's data.
+ * or dispatch adds to its transaction), against reading the producer page's data; and, reported
+ * without a target, the recompute after a lot event, which walks every sold lot's chain.
  * Scores are spread over 0–100 (a third of producers without one) so the sort has work to do.
  *
  *   npx tsx bench/credit.ts    (BENCH_LISTINGS=100000, BENCH_SEARCHES=200)
@@ -71,6 +72,9 @@ export async function run() {
     // Recompute: the demo producers (with orders, lots, chains) are the expensive ones.
     const busy = sqlite.prepare(`select producer_id from sub_orders group by producer_id order by count(*) desc limit 1`).pluck().get() as number;
     const recompute = p50(() => sqlite.transaction(() => recomputeProducerCredit(db, busy))(), 50);
+    // After a lot event or recall (trace_stale): every sold lot's chain is walked again (reported, no target).
+    const markTrace = sqlite.prepare(`update producer_credit set trace_stale = 1 where producer_id = ?`);
+    const recomputeWithChains = p50(() => sqlite.transaction(() => (markTrace.run(busy), recomputeProducerCredit(db, busy)))(), 50);
     const page = p50(() => getProducerPage(db, busy, 1), 50);
 
     console.log(`\nCredit over ${listings} published listings, ${producers.length} producers (${os.cpus().length} CPUs)\n`);
@@ -84,6 +88,7 @@ export async function run() {
           ["信用 ≥ 80, 信用优先", ms(filteredSorted)],
           [`producer page data (baseline), producer ${busy}`, ms(page)],
           [`recompute score, producer ${busy}`, ms(recompute)],
+          [`recompute after a lot event (chains walked), producer ${busy}`, ms(recomputeWithChains)],
         ],
       ),
     );
@@ -112,7 +117,7 @@ export async function run() {
       at: new Date().toISOString(),
       settings: SETTINGS,
       listings,
-      results: { newest, bySort, filtered, filteredSorted, recompute, page },
+      results: { newest, bySort, filtered, filteredSorted, recompute, recomputeWithChains, page },
       summary,
     };
   } finally {

@@ -1468,6 +1468,15 @@ export const producerCredit = sqliteTable(
       .default(sql`'[]'`),
     stale: integer("stale", { mode: "boolean" }).notNull().default(true),
     computedAt: integer("computed_at"),
+    /**
+     * Traceability completeness walks every sold lot's chain (the expensive part), so it is kept
+     * apart: recounted when a lot event or recall set `trace_stale`, or when a day old; the
+     * market's in-transaction recomputes (rating, dispute, refund, dispatch) reuse it otherwise.
+     */
+    soldLots: integer("sold_lots"),
+    soldLotsComplete: integer("sold_lots_complete"),
+    traceStale: integer("trace_stale", { mode: "boolean" }).notNull().default(true),
+    traceCheckedAt: integer("trace_checked_at"),
   },
   (t) => [
     index("producer_credit_score_idx").on(t.score),

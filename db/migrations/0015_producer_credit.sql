@@ -4,6 +4,10 @@ CREATE TABLE `producer_credit` (
 	`components` text DEFAULT '[]' NOT NULL,
 	`stale` integer DEFAULT true NOT NULL,
 	`computed_at` integer,
+	`sold_lots` integer,
+	`sold_lots_complete` integer,
+	`trace_stale` integer DEFAULT true NOT NULL,
+	`trace_checked_at` integer,
 	FOREIGN KEY (`producer_id`) REFERENCES `producers`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
@@ -43,4 +47,5 @@ CREATE TABLE `rating_photos` (
 	FOREIGN KEY (`rating_id`) REFERENCES `ratings`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `rating_photos_rating_idx` ON `rating_photos` (`rating_id`,`position`);
+CREATE INDEX `rating_photos_rating_idx` ON `rating_photos` (`rating_id`,`position`);--> statement-breakpoint
+CREATE INDEX `recalls_batch_idx` ON `recalls` (`batch_id`);

@@ -2,23 +2,24 @@
 -- stored score stale; the market function that made the change recomputes it in the same
 -- transaction when it can, and otherwise the next read of the score or the sweep does
 -- (market/credit/credit.ts). Lower layers (traceability: lot events, recalls) never import
--- market, so these triggers are how their changes reach the score.
+-- market, so these triggers are how their changes reach the score. Lot events and recalls also
+-- set trace_stale: the traceability part (which walks the chains) is recounted only then.
 CREATE TRIGGER `producer_credit_stale_trace_event` AFTER INSERT ON `trace_events`
 BEGIN
-  INSERT INTO producer_credit (producer_id, stale) SELECT producer_id, 1 FROM batches WHERE id = NEW.batch_id
-    ON CONFLICT (producer_id) DO UPDATE SET stale = 1;
+  INSERT INTO producer_credit (producer_id, stale, trace_stale) SELECT producer_id, 1, 1 FROM batches WHERE id = NEW.batch_id
+    ON CONFLICT (producer_id) DO UPDATE SET stale = 1, trace_stale = 1;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `producer_credit_stale_recall_insert` AFTER INSERT ON `recalls`
 BEGIN
-  INSERT INTO producer_credit (producer_id, stale) SELECT producer_id, 1 FROM batches WHERE id = NEW.batch_id
-    ON CONFLICT (producer_id) DO UPDATE SET stale = 1;
+  INSERT INTO producer_credit (producer_id, stale, trace_stale) SELECT producer_id, 1, 1 FROM batches WHERE id = NEW.batch_id
+    ON CONFLICT (producer_id) DO UPDATE SET stale = 1, trace_stale = 1;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `producer_credit_stale_recall_update` AFTER UPDATE ON `recalls`
 BEGIN
-  INSERT INTO producer_credit (producer_id, stale) SELECT producer_id, 1 FROM batches WHERE id = NEW.batch_id
-    ON CONFLICT (producer_id) DO UPDATE SET stale = 1;
+  INSERT INTO producer_credit (producer_id, stale, trace_stale) SELECT producer_id, 1, 1 FROM batches WHERE id = NEW.batch_id
+    ON CONFLICT (producer_id) DO UPDATE SET stale = 1, trace_stale = 1;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `producer_credit_stale_rating` AFTER INSERT ON `ratings`

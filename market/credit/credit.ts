@@ -11,6 +11,8 @@
  * producer_credit_triggers); getProducerCredit recomputes a stale row when it is read and
  * refreshStaleCredit (the background sweep) recomputes the rest, and scores older than a day
  * (on-time fulfilment depends on the clock: an undispatched order turns late with no write).
+ * Traceability completeness (the costly part) is stored apart and recounted only after a lot event
+ * or recall (trace_stale) or when a day old.
  */
 import type { Db } from "../../db/client";
 import { DAY_MS, HOUR_MS } from "../../core/clock";
@@ -23,8 +25,26 @@ export const TRACEABILITY_LOTS_CHECKED = 50;
 /** A stored score older than this is recomputed by the sweep (fulfilment lateness depends on time). */
 export const CREDIT_MAX_AGE_MS = DAY_MS;
 
-/** Counts the score's inputs for one producer at `now`. */
-export function gatherCreditInputs(db: Db, producerId: number, now = Date.now()): CreditInputs {
+export type TraceabilityCounts = { soldLots: number; soldLotsComplete: number };
+
+/**
+ * Sold lots whose chain verifies and has no blocking finding (inspection, intervals, bans,
+ * certificate), of the latest TRACEABILITY_LOTS_CHECKED sold: walks each chain, the costly part.
+ */
+export function countTraceability(db: Db, producerId: number, now = Date.now()): TraceabilityCounts {
+  const soldLots = db.$client
+    .prepare(
+      `select distinct ol.batch_id from sub_orders s join order_lines ol on ol.sub_order_id = s.id
+       where s.producer_id = ? and s.status not in ('pending_payment', 'cancelled') order by ol.batch_id desc limit ?`,
+    )
+    .pluck()
+    .all(producerId, TRACEABILITY_LOTS_CHECKED) as number[];
+  const soldLotsComplete = soldLots.filter((batchId) => verifyLot(db, batchId).ok && lotCompliance(db, batchId, now).length === 0).length;
+  return { soldLots: soldLots.length, soldLotsComplete };
+}
+
+/** Counts the score's inputs for one producer at `now`; `trace`: traceability counts to reuse instead of walking the chains. */
+export function gatherCreditInputs(db: Db, producerId: number, now = Date.now(), trace?: TraceabilityCounts): CreditInputs {
   const sqlite = db.$client;
   const promiseMs = DISPATCH_PROMISE_HOURS * HOUR_MS;
   // On-time dispatch: from payment (or from ordering, for 到站付款) to the first parcel dispatched.
@@ -77,15 +97,7 @@ export function gatherCreditInputs(db: Db, producerId: number, now = Date.now())
     n: number;
     avg: number | null;
   };
-  const soldLots = sqlite
-    .prepare(
-      `select distinct ol.batch_id from sub_orders s join order_lines ol on ol.sub_order_id = s.id
-       where s.producer_id = ? and s.status not in ('pending_payment', 'cancelled') order by ol.batch_id desc limit ?`,
-    )
-    .pluck()
-    .all(producerId, TRACEABILITY_LOTS_CHECKED) as number[];
-  // Complete = the chain verifies and has no blocking finding (inspection, intervals, certificate…).
-  const soldLotsComplete = soldLots.filter((batchId) => verifyLot(db, batchId).ok && lotCompliance(db, batchId, now).length === 0).length;
+  const { soldLots, soldLotsComplete } = trace ?? countTraceability(db, producerId, now);
   return {
     fulfilmentDue: fulfilment.due,
     fulfilmentOnTime: fulfilment.onTime,
@@ -98,11 +110,11 @@ export function gatherCreditInputs(db: Db, producerId: number, now = Date.now())
     refundedFen,
     inspections: inspections.n,
     inspectionsPassed: inspections.passed,
-    lots: Math.max(lots, soldLots.length),
+    lots: Math.max(lots, soldLots),
     recallsByGrade,
     ratingCount: rating.n,
     ratingAverage: rating.avg,
-    soldLots: soldLots.length,
+    soldLots,
     soldLotsComplete,
   };
 }
@@ -111,19 +123,31 @@ export type StoredCredit = CreditResult & { computedAt: number };
 
 /**
  * Recomputes and stores a producer's score. Call it inside the transaction of the change (it
- * joins it); the storefront cache is told only when the score or the components moved.
+ * joins it); the storefront cache is told only when the score or the components moved. The
+ * traceability counts are reused unless a lot event or recall marked them stale or they are a
+ * day old (a rating, dispute, refund or dispatch does not change a chain).
  */
 export function recomputeProducerCredit(db: Db, producerId: number, now = Date.now()): StoredCredit {
-  const result = computeCredit(gatherCreditInputs(db, producerId, now));
+  const before = db.$client
+    .prepare(
+      `select score, components, sold_lots as soldLots, sold_lots_complete as soldLotsComplete, trace_stale as traceStale, trace_checked_at as traceCheckedAt
+       from producer_credit where producer_id = ?`,
+    )
+    .get(producerId) as
+    | { score: number | null; components: string; soldLots: number | null; soldLotsComplete: number | null; traceStale: number; traceCheckedAt: number | null }
+    | undefined;
+  const reuse = before && !before.traceStale && before.traceCheckedAt != null && before.traceCheckedAt > now - CREDIT_MAX_AGE_MS && before.soldLots != null;
+  const trace = reuse ? { soldLots: before.soldLots!, soldLotsComplete: before.soldLotsComplete ?? 0 } : countTraceability(db, producerId, now);
+  const result = computeCredit(gatherCreditInputs(db, producerId, now, trace));
   const json = JSON.stringify(result.components);
-  const before = db.$client.prepare(`select score, components from producer_credit where producer_id = ?`).get(producerId) as
-    { score: number | null; components: string } | undefined;
   db.$client
     .prepare(
-      `insert into producer_credit (producer_id, score, components, stale, computed_at) values (?, ?, ?, 0, ?)
-       on conflict (producer_id) do update set score = excluded.score, components = excluded.components, stale = 0, computed_at = excluded.computed_at`,
+      `insert into producer_credit (producer_id, score, components, stale, computed_at, sold_lots, sold_lots_complete, trace_stale, trace_checked_at)
+       values (@producerId, @score, @json, 0, @now, @soldLots, @soldLotsComplete, 0, @traceCheckedAt)
+       on conflict (producer_id) do update set score = excluded.score, components = excluded.components, stale = 0, computed_at = excluded.computed_at,
+         sold_lots = excluded.sold_lots, sold_lots_complete = excluded.sold_lots_complete, trace_stale = 0, trace_checked_at = excluded.trace_checked_at`,
     )
-    .run(producerId, result.score, json, now);
+    .run({ producerId, score: result.score, json, now, ...trace, traceCheckedAt: reuse ? before.traceCheckedAt : now });
   if (!before || before.score !== result.score || before.components !== json) storefrontChanged(db, { kind: "producer", producerId });
   return { ...result, computedAt: now };
 }

@@ -175,6 +175,10 @@ describe("the stored credit score", () => {
     const sorted = searchListings(db, { sort: "credit" }).items;
     expect(sorted[0].producer.creditScore).toBe(score);
     expect(sorted.at(-1)!.producer.creditScore).toBeNull();
+    // Paging one at a time walks the same order across the two tiers (scored, then unscored), each listing once.
+    const paged = sorted.map((_, i) => searchListings(db, { sort: "credit", pageSize: 1, page: i + 1 }).items[0].id);
+    expect(paged).toEqual(sorted.map((c) => c.id));
+    expect(searchListings(db, { sort: "credit" }).total).toBe(all.length);
   });
 });
 

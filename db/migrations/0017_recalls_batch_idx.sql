@@ -1,1 +1,0 @@
-CREATE INDEX `recalls_batch_idx` ON `recalls` (`batch_id`);
