@@ -9,6 +9,7 @@ import { logger } from "../core/logger";
 import { getDb } from "~/utils/db.server";
 import { sweepHolding } from "../logistics/holding";
 import { buildDueManifests } from "../logistics/manifests";
+import { refreshStaleCredit } from "../market/credit/credit";
 import { getEnv } from "../core/env";
 import { NonceContext } from "~/utils/nonce";
 
@@ -20,12 +21,13 @@ export { MAX_UPLOAD_REQUEST_BYTES } from "~/utils/upload.server";
 
 /**
  * server.js runs this every 10 minutes: parcel reminders and return flags (logistics/holding.ts),
- * and the day's joint-delivery manifests once past MANIFEST_CUTOFF (logistics/manifests.ts).
+ * and the day's joint-delivery manifests once past MANIFEST_CUTOFF (logistics/manifests.ts); and
+ * credit scores marked stale by a trigger or older than a day (market/credit/credit.ts).
  */
 export function sweepParcelHolding() {
   const db = getDb();
   const manifestsBuilt = buildDueManifests(db, getEnv().MANIFEST_CUTOFF);
-  return { ...sweepHolding(db), manifestsBuilt };
+  return { ...sweepHolding(db), manifestsBuilt, creditRefreshed: refreshStaleCredit(db) };
 }
 
 const ABORT_DELAY = 5_000;

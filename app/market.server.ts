@@ -43,5 +43,9 @@ export * from "../market/payments/test-mode";
 export * from "../market/payments/webhooks";
 export * from "../market/photos/photos";
 export * from "../market/producers/producers";
+// Producer credit and verification (issue 12 §2).
+export * from "../market/credit/credit";
+export * from "../market/credit/score";
+export * from "../market/producers/verification";
 export * from "../market/search/tokenize";
 export * from "../market/producers/members";

@@ -19,3 +19,11 @@ export const DISPUTE_KINDS = ["quality", "quantity", "not_received"] as const;
 /** 社员农户 records on the lots of their own household; 记录员 records on all the cooperative's lots. */
 export const COOP_MEMBER_ROLES = ["member_farmer", "record_keeper"] as const;
 export const COOP_MEMBER_STATUSES = ["invited", "active", "declined", "removed"] as const;
+// ─── producer credit and verification (issue 12 §2) ──────────────────────────
+/** A producer's business licence: not yet sent, waiting for a platform admin, or decided. */
+export const LICENCE_STATUSES = ["none", "submitted", "approved", "rejected"] as const;
+/** What a platform admin decided about a producer (producer_decisions.kind). */
+export const PRODUCER_DECISION_KINDS = ["credit_code", "licence", "poverty_alleviation"] as const;
+export const PRODUCER_DECISIONS = ["approved", "rejected", "set", "cleared"] as const;
+/** Photos a buyer may attach to a rating. */
+export const MAX_RATING_PHOTOS = 3;

@@ -20,6 +20,7 @@ import { sql } from "drizzle-orm";
 import { type AnySQLiteColumn, check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { PRODUCER_KINDS, CATEGORY_SLUGS, CERTIFICATION_KINDS, PROBLEM_KINDS, DELIVERY_POINT_KINDS, DISPUTE_KINDS } from "./enums";
 import { COOP_MEMBER_ROLES, COOP_MEMBER_STATUSES } from "./enums";
+import { LICENCE_STATUSES, PRODUCER_DECISION_KINDS, PRODUCER_DECISIONS } from "./enums";
 export { PRODUCER_KINDS, CATEGORY_SLUGS, CERTIFICATION_KINDS, PROBLEM_KINDS, DELIVERY_POINT_KINDS, DISPUTE_KINDS } from "./enums";
 
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
@@ -746,6 +747,8 @@ export const recalls = sqliteTable(
       .on(t.batchId)
       .where(sql`closed_at is null`),
     index("recalls_opened_idx").on(t.openedAt),
+    // A producer's recalls for its credit score (issue 12 §2), through its batches.
+    index("recalls_batch_idx").on(t.batchId),
     check("recalls_grade_range", sql`${t.grade} between 1 and 3`),
   ],
 );
@@ -1734,3 +1737,100 @@ export const countyOfficials = sqliteTable("county_officials", {
     .notNull()
     .references(() => regions.id),
 });
+
+// ─── producer credit and verification (issue 12 §2) ──────────────────────────
+
+/**
+ * A producer's credit score (market/credit): recomputed in the transaction of the market change
+ * that moves an input; triggers (migration producer_credit_triggers) set `stale` when a lower
+ * layer changes one (a lot event, a recall), and the next read or the sweep recomputes it.
+ */
+export const producerCredit = sqliteTable(
+  "producer_credit",
+  {
+    producerId: integer("producer_id")
+      .primaryKey()
+      .references(() => producers.id),
+    /** 0–100; null = not enough data (the page says 暂无足够数据). */
+    score: integer("score"),
+    /** The components as computed (market/credit/score.ts CreditComponent[]). */
+    components: text("components", { mode: "json" })
+      .$type<unknown[]>()
+      .notNull()
+      .default(sql`'[]'`),
+    stale: integer("stale", { mode: "boolean" }).notNull().default(true),
+    computedAt: integer("computed_at"),
+    /**
+     * Traceability completeness walks every sold lot's chain (the expensive part), so it is kept
+     * apart: recounted when a lot event or recall set `trace_stale`, or when a day old; the
+     * market's in-transaction recomputes (rating, dispute, refund, dispatch) reuse it otherwise.
+     */
+    soldLots: integer("sold_lots"),
+    soldLotsComplete: integer("sold_lots_complete"),
+    traceStale: integer("trace_stale", { mode: "boolean" }).notNull().default(true),
+    traceCheckedAt: integer("trace_checked_at"),
+  },
+  (t) => [
+    index("producer_credit_score_idx").on(t.score),
+    index("producer_credit_stale_idx")
+      .on(t.producerId)
+      .where(sql`stale = 1`),
+    index("producer_credit_computed_idx").on(t.computedAt),
+  ],
+);
+
+/** Business licence, legal representative and the poverty-alleviation designation of a producer. */
+export const producerVerification = sqliteTable(
+  "producer_verification",
+  {
+    producerId: integer("producer_id")
+      .primaryKey()
+      .references(() => producers.id),
+    /** Photo file key (market/photos) of the business licence (营业执照). */
+    licenceFileKey: text("licence_file_key"),
+    legalRepName: text("legal_rep_name"),
+    licenceStatus: text("licence_status", { enum: LICENCE_STATUSES }).notNull().default("none"),
+    submittedAt: integer("submitted_at"),
+    /** 帮扶 / 脱贫地区产品: set and cleared only by a platform admin (producer_decisions). */
+    povertyAlleviation: integer("poverty_alleviation", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [
+    index("producer_verification_poverty_idx")
+      .on(t.producerId)
+      .where(sql`poverty_alleviation = 1`),
+    index("producer_verification_status_idx").on(t.licenceStatus),
+  ],
+);
+
+/** Every decision a platform admin made about a producer: who, when, what, why (shown to both). */
+export const producerDecisions = sqliteTable(
+  "producer_decisions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    producerId: integer("producer_id")
+      .notNull()
+      .references(() => producers.id),
+    kind: text("kind", { enum: PRODUCER_DECISION_KINDS }).notNull(),
+    decision: text("decision", { enum: PRODUCER_DECISIONS }).notNull(),
+    note: text("note").notNull().default(""),
+    decidedBy: integer("decided_by")
+      .notNull()
+      .references(() => users.id),
+    decidedAt: integer("decided_at").notNull(),
+  },
+  (t) => [index("producer_decisions_producer_idx").on(t.producerId, t.decidedAt)],
+);
+
+/** Photos a buyer attached to a rating (at most MAX_RATING_PHOTOS). */
+export const ratingPhotos = sqliteTable(
+  "rating_photos",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    ratingId: integer("rating_id")
+      .notNull()
+      .references(() => ratings.id),
+    fileKey: text("file_key").notNull(),
+    position: integer("position").notNull(),
+  },
+  (t) => [index("rating_photos_rating_idx").on(t.ratingId, t.position)],
+);

@@ -28,6 +28,7 @@ import { transitionOrder } from "../market/orders/orders";
 import { canTransition, paidOrPayAtPickupSql } from "../market/orders/state";
 import { logger } from "../core/logger";
 import { recordEvent, recordPlatformEvent } from "../traceability/store";
+import { recomputeProducerCredit } from "../market/credit/credit";
 import { bestFitSlot, type ParcelNeed } from "./capacity";
 import { addParcelEvent, DAY_MS, isOperatorOf, notify, notifyProducer, holdUntilOf } from "./holding";
 import { findFeasiblePoints } from "./network";
@@ -269,6 +270,8 @@ export function dispatchSubOrder(db: Db, actor: Actor, subOrderId: number, now =
         moveSubOrder(db, sub.id, "in_fulfilment", "producer", actor.id, now);
         subOrderStatus = "in_fulfilment";
       }
+      // On-time dispatch is part of the producer's credit score.
+      if (dispatched.length > 0) recomputeProducerCredit(db, sub.producerId, now);
       return { dispatched, waiting: waiting.map((p) => p.id).sort((a, b) => a - b), proposal, subOrderStatus };
     })
     .immediate();

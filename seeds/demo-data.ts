@@ -39,6 +39,7 @@ import { renderListingArt, type ArtSpec } from "./images";
 import { seedDemoFertilizers, seedDemoLot } from "./demo-trace";
 import { seedInputsCatalogue } from "../traceability/store";
 import { seedDeliveryNetwork } from "./logistics";
+import { seedDemoCredit } from "./credit";
 import { seedDemoOrders } from "./orders";
 import { seedDemoInputs } from "./demo-inputs";
 import { buildDailyManifests } from "../logistics/manifests";
@@ -1407,6 +1408,7 @@ export async function seedDemoData(db: Db, options: { small?: boolean; uploadDir
     db.$client
       .prepare(`insert or ignore into county_officials (user_id, county_id) select u.id, r.id from users u, regions r where u.phone = ? and r.code = ?`)
       .run(phone, countyCode);
+  await seedDemoCredit(db, { uploadDir: options.uploadDir, now }); // licences, ratings with comments, 帮扶, credit scores (issue 12 §2)
 
   return {
     users: userCount,

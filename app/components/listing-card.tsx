@@ -34,6 +34,12 @@ export function ListingCard({ card, lazy = true }: { card: Card; lazy?: boolean 
             {" · "}
             {place}
           </span>
+          {card.producer.povertyAlleviation || card.producer.creditScore != null ? (
+            <span>
+              {card.producer.povertyAlleviation ? <span className="badge poverty">{t("credit.povertyBadge")}</span> : null}
+              {card.producer.creditScore != null ? <span className="badge muted">{t("credit.cardScore", { score: card.producer.creditScore })}</span> : null}
+            </span>
+          ) : null}
           {card.certifications.length ? (
             <span>
               {card.certifications.map((c) => (

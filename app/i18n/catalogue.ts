@@ -25,6 +25,7 @@ import * as sellerTools from "./messages/seller-tools";
 import * as inputsMarket from "./messages/inputs-market";
 import * as coopMembers from "./messages/coop-members";
 import * as statistics from "./messages/statistics";
+import * as credit from "./messages/credit";
 
 import type { Locale } from "./format";
 
@@ -50,6 +51,7 @@ const zh = {
   ...inputsMarket.zh,
   ...coopMembers.zh,
   ...statistics.zh,
+  ...credit.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...common.en,
@@ -73,6 +75,7 @@ const en: Record<keyof typeof zh, string> = {
   ...inputsMarket.en,
   ...coopMembers.en,
   ...statistics.en,
+  ...credit.en,
 };
 
 export type MessageKey = keyof typeof zh;

@@ -36,4 +36,6 @@ export const RatingSchema = z.object({
     .min(1, "ratings.error.stars")
     .max(5, "ratings.error.stars"),
   body: z.string().trim().max(500, "ratings.error.body").optional(),
+  /** Files are read by the action (app/utils/upload.server.ts); declared here for their field errors. */
+  photos: z.any().optional(),
 });

@@ -1,4 +1,4 @@
-/** The rating form (1–5 stars, text): a plain POST to /orders/:orderId/sub/:subOrderId/rate. */
+/** The rating form (1–5 stars, text, up to 3 photos): a plain multipart POST to /orders/:orderId/sub/:subOrderId/rate. */
 import { getFormProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import { Form } from "@remix-run/react";
@@ -16,7 +16,14 @@ export function RatingForm({ orderId, subOrderId, lastResult }: { orderId: numbe
     shouldRevalidate: "onBlur",
   });
   return (
-    <Form method="post" action={`/orders/${orderId}/sub/${subOrderId}/rate`} className="form" {...getFormProps(form)} data-testid="rating-form">
+    <Form
+      method="post"
+      encType="multipart/form-data"
+      action={`/orders/${orderId}/sub/${subOrderId}/rate`}
+      className="form"
+      {...getFormProps(form)}
+      data-testid="rating-form"
+    >
       <FormErrors id={form.errorId} errors={form.errors} />
       <fieldset className="field">
         <legend>{t("ratings.starsLabel")}</legend>
@@ -33,6 +40,11 @@ export function RatingForm({ orderId, subOrderId, lastResult }: { orderId: numbe
         <label htmlFor={fields.body.id}>{t("ratings.bodyLabel")}</label>
         <textarea {...getTextareaProps(fields.body)} rows={2} />
         <FieldError id={fields.body.errorId} errors={fields.body.errors} />
+      </div>
+      <div className="field">
+        <label htmlFor={`rate-photos-${subOrderId}`}>{t("ratings.photosLabel")}</label>
+        <input id={`rate-photos-${subOrderId}`} type="file" name="photos" accept="image/*" multiple aria-describedby={fields.photos.errorId} />
+        <FieldError id={fields.photos.errorId} errors={fields.photos.errors} />
       </div>
       <FormToken />
       <SubmitButton className="secondary button">{t("ratings.submit")}</SubmitButton>

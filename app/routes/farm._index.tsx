@@ -227,6 +227,11 @@ export default function FarmRoute() {
                   {t(`producerKind.${producer.kind}` as MessageKey)} · {t("farm.listingCount", { count: own.length })}
                 </p>
                 {producer.creditCodeStatus === "rejected" ? <p className="warning">{t("farm.producerStatus.rejectedHint")}</p> : null}
+                <p>
+                  <Link to={`/farm/producers/${producer.id}/verification`} className="button secondary">
+                    {t("verification.link")}
+                  </Link>
+                </p>
                 {own.length === 0 ? (
                   <p className="hint">{t("farm.noListings")}</p>
                 ) : (

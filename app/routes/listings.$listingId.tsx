@@ -179,6 +179,14 @@ export default function ListingPage() {
               ) : (
                 <span className="badge warn">{t("storefront.unverified")}</span>
               )}
+              {producer.povertyAlleviation ? (
+                <span className="badge poverty" title={t("credit.povertyHint")}>
+                  {t("credit.povertyBadge")}
+                </span>
+              ) : null}
+            </p>
+            <p className="meta" data-testid="listing-producer-credit">
+              {producer.creditScore == null ? `${t("credit.title")}: ${t("credit.notEnoughData")}` : t("credit.score", { score: producer.creditScore })}
             </p>
             <p className="meta">
               {t("storefront.creditCode")}: <span className="mono">{producer.creditCode}</span>

@@ -12,6 +12,9 @@ import { pageTitle } from "~/utils/meta";
 import { CATEGORY_SLUGS, CERTIFICATION_KINDS, PRODUCER_KINDS } from "../../db/enums";
 import type { PageHandle } from "~/root";
 
+/** The choices of the 信用 ≥ N filter. */
+const CREDIT_FILTER_STEPS = [60, 70, 80, 90] as const;
+
 // Every field falls back to "not set" rather than failing: a hand-edited or stale URL
 // (page=abc, category=bogus) shows the unfiltered market instead of an error.
 const optionalId = z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined);
@@ -27,6 +30,15 @@ const BrowseSchema = z.object({
   village: optionalId,
   kind: z.enum(PRODUCER_KINDS).optional().catch(undefined),
   cert: z.enum(CERTIFICATION_KINDS).optional().catch(undefined),
+  // Credit (issue 12 §2): 信用 ≥ N, 帮扶 producers only, 信用优先.
+  // The form sends minCredit="" for "any": not 0, which would drop producers without a score.
+  minCredit: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).max(100).optional()).catch(undefined),
+  poverty: z
+    .literal("1")
+    .optional()
+    .catch(undefined)
+    .transform((v) => (v ? true : undefined)),
+  sort: z.enum(["newest", "credit"]).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 type Browse = z.infer<typeof BrowseSchema>;
@@ -48,7 +60,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 function browseHref(filters: Partial<Browse>): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filters)) {
-    if (key !== "page" && value !== undefined && value !== "") params.set(key, String(value));
+    if (key !== "page" && value !== undefined && value !== "") params.set(key, value === true ? "1" : String(value));
   }
   const qs = params.toString();
   return qs ? `/listings?${qs}` : "/listings";
@@ -59,7 +71,9 @@ export default function BrowseListings() {
   const locale = useLocale();
   const location = useLocation();
   const { filters, result, options } = useLoaderData<typeof loader>();
-  const activeFilters = (["category", "province", "county", "village", "kind", "cert"] as const).filter((k) => filters[k] !== undefined).length;
+  const activeFilters = (["category", "province", "county", "village", "kind", "cert", "minCredit", "poverty", "sort"] as const).filter(
+    (k) => filters[k] !== undefined,
+  ).length;
   const category = options.categories.find((c) => c.slug === filters.category);
   const heading = filters.q
     ? t("storefront.searchResultsFor", { q: filters.q })
@@ -161,6 +175,29 @@ export default function BrowseListings() {
                   </option>
                 ))}
               </select>
+            </div>
+            <div className="field">
+              <label htmlFor="f-min-credit">{t("credit.filter.min")}</label>
+              <select id="f-min-credit" name="minCredit" defaultValue={filters.minCredit ?? ""}>
+                <option value="">{t("storefront.filter.any")}</option>
+                {CREDIT_FILTER_STEPS.map((n) => (
+                  <option key={n} value={n}>
+                    {t("credit.filter.atLeast", { n })}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="f-sort">{t("credit.filter.sort")}</label>
+              <select id="f-sort" name="sort" defaultValue={filters.sort ?? ""}>
+                <option value="">{t("credit.sort.newest")}</option>
+                <option value="credit">{t("credit.sort.credit")}</option>
+              </select>
+            </div>
+            <div className="field">
+              <label>
+                <input type="checkbox" name="poverty" value="1" defaultChecked={filters.poverty === true} /> {t("credit.filter.poverty")}
+              </label>
             </div>
             <div className="button-row filter-actions">
               <button type="submit" className="primary">

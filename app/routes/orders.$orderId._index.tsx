@@ -310,6 +310,12 @@ export default function OrderRoute() {
           <h3>
             {t("orders.subOrder", { id: s.id, producer: s.producerName })} <span className="badge">{t(`orders.status.${s.status}` as const)}</span>
           </h3>
+          {/* The producer's page: its credit profile and ratings (issue 12 §2). */}
+          <p>
+            <Link to={`/producers/${s.producerId}`} className="button secondary">
+              {t("credit.title")}
+            </Link>
+          </p>
           <div className="table-wrap">
             <table className="stack-table">
               <thead>

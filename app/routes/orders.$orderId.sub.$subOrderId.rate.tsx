@@ -1,5 +1,6 @@
 /**
- * /orders/:orderId/sub/:subOrderId/rate — the buyer rates a picked-up sub-order once (1–5 stars, text).
+ * /orders/:orderId/sub/:subOrderId/rate — the buyer rates a picked-up sub-order once (1–5 stars, text,
+ * up to 3 photos: a multipart form that works without JavaScript; photos checked by content).
  * The order page embeds the same plain form posting here; errors are shown on this page.
  */
 import type { SubmissionResult } from "@conform-to/react";
@@ -11,13 +12,14 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useT } from "~/i18n/react";
 import { RatingSchema } from "~/orders-ui/after-sale-schemas";
 import { RatingForm } from "~/orders-ui/rating-form";
-import { getSubOrderFacts, isPickedUp, rateSubOrder, ratingsForOrder } from "~/market.server";
-import { formTokenOf, newFormToken } from "~/kernel.server";
+import { getSubOrderFacts, isPickedUp, MAX_RATING_PHOTOS, rateSubOrder, ratingsForOrder } from "~/market.server";
+import { formTokenOf, getEnv, newFormToken } from "~/kernel.server";
+import { filesOf, parseUploadForm, stagePhotos } from "~/utils/upload.server";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { parseOrderId, requireOrderForViewer } from "~/utils/order-access.server";
 import { requireUser } from "~/utils/session.server";
-import { act } from "~/utils/http.server";
+import { act, refused } from "~/utils/http.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "ratings.rate");
 
@@ -41,17 +43,30 @@ type ActionData = { result: SubmissionResult<string[]> };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, order, sub } = await context(request, params);
-  const formData = await request.formData();
+  const upload = await act(() => parseUploadForm(request), { request });
+  if (refused(upload)) return upload;
+  const formData = upload.formData;
   const submission = parseWithZod(formData, { schema: RatingSchema });
-  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  const oversize = upload.oversizeFields.includes("photos") ? ["photo.tooLarge"] : [];
+  const files = filesOf(formData, "photos");
+  const tooMany = files.length > MAX_RATING_PHOTOS ? ["ratings.error.photos"] : [];
+  if (submission.status !== "success" || oversize.length || tooMany.length) {
+    return data({ result: submission.reply({ fieldErrors: { photos: [...oversize, ...tooMany] } }) }, { status: 400 });
+  }
+  const staged = await act(() => stagePhotos(files, getEnv().UPLOAD_DIR), { request, submission });
+  if (refused(staged)) return staged;
   const { stars, body } = submission.value;
-  return act(
+  const photos = staged.photos.map((p) => p.fileKey);
+  const rated = await act(
     () => {
-      rateSubOrder(getDb(), user, sub.id, stars, body ?? "", undefined, formTokenOf(formData));
+      rateSubOrder(getDb(), user, sub.id, stars, body ?? "", undefined, formTokenOf(formData), photos);
       return redirect(`/orders/${order.id}?rated=${sub.id}`);
     },
-    { request, submission },
+    { request, submission, onError: () => staged.discard() },
   );
+  if (refused(rated)) return rated;
+  await staged.commit();
+  return rated;
 }
 
 export default function RateRoute() {

@@ -5,7 +5,8 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { PagedListingSection } from "~/components/listing-card";
 import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
-import { getProducerPage, producerRating, producerRatingComments } from "~/market.server";
+import { getProducerCredit, getProducerPage, getProducerVerification, producerRating, producerRatingComments } from "~/market.server";
+import { CreditPanel } from "~/credit-ui/credit-panel";
 import { shanghaiDate } from "../../core/clock";
 import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
@@ -29,13 +30,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ...data,
     rating: producerRating(getDb(), parsed.data.producerId), // rating: W1
     comments: producerRatingComments(getDb(), parsed.data.producerId).map((c) => ({ ...c, dateText: shanghaiDate(c.createdAt) })),
+    // Credit (issue 12 §2): a stale score is recomputed here before it is shown.
+    credit: getProducerCredit(getDb(), parsed.data.producerId),
+    verification: getProducerVerification(getDb(), parsed.data.producerId),
   };
 }
 
 export default function ProducerPage() {
   const t = useT();
   const locale = useLocale();
-  const { producer, listings, rating, comments } = useLoaderData<typeof loader>();
+  const { producer, listings, rating, comments, credit, verification } = useLoaderData<typeof loader>();
   const description = pick(locale, producer.description.zh, producer.description.en);
   return (
     <article>
@@ -50,6 +54,12 @@ export default function ProducerPage() {
           ) : (
             <span className="badge warn">{t("storefront.unverified")}</span>
           )}
+          {verification.licenceStatus === "approved" ? <span className="badge">✓ {t("credit.licenceBadge")}</span> : null}
+          {verification.povertyAlleviation ? (
+            <span className="badge poverty" title={t("credit.povertyHint")} data-testid="poverty-badge">
+              {t("credit.povertyBadge")}
+            </span>
+          ) : null}
         </p>
         {/* ── ratings (W1) ── */}
         <p data-testid="producer-rating">
@@ -59,6 +69,12 @@ export default function ProducerPage() {
         <dl className="kv">
           <dt>{t("storefront.creditCode")}</dt>
           <dd className="mono">{producer.creditCode}</dd>
+          {verification.licenceStatus === "approved" && verification.legalRepName ? (
+            <>
+              <dt>{t("credit.legalRep")}</dt>
+              <dd>{verification.legalRepName}</dd>
+            </>
+          ) : null}
           <dt>{t("storefront.location")}</dt>
           <dd>
             {[producer.province, producer.county, producer.township]
@@ -88,6 +104,8 @@ export default function ProducerPage() {
         {description ? <p className="prewrap">{description}</p> : null}
       </header>
 
+      <CreditPanel score={credit.score} components={credit.components} />
+
       <PagedListingSection id="producer-listings" title={t("storefront.producerListings")} listings={listings} />
 
       {rating.count > 0 ? (
@@ -101,7 +119,16 @@ export default function ProducerPage() {
                   {"★".repeat(c.stars)}
                   {"☆".repeat(5 - c.stars)} <span className="sr-only">{t("ratingsView.stars", { stars: c.stars })}</span> · {c.dateText}
                 </p>
-                <p className="prewrap">{c.body}</p>
+                {c.body ? <p className="prewrap">{c.body}</p> : null}
+                {c.photos.length ? (
+                  <p className="review-photos">
+                    {c.photos.map((url) => (
+                      <a key={url} href={url}>
+                        <img src={url} alt={t("ratingsView.photoAlt")} width={96} height={96} loading="lazy" style={{ objectFit: "cover" }} />
+                      </a>
+                    ))}
+                  </p>
+                ) : null}
               </li>
             ))}
           </ul>

@@ -6,6 +6,7 @@
 import type { Db } from "../../db/client";
 import { DAY_MS, shanghaiDate } from "../../core/clock";
 import type { RefundReason } from "./refunds";
+import { photoUrl } from "../photos/photos";
 
 export type OrderRefund = {
   id: number;
@@ -39,16 +40,24 @@ export function orderRefunds(db: Db, orderId: number): { refunds: OrderRefund[];
   return { refunds, refundedFen: refunds.filter((r) => r.status === "succeeded").reduce((s, r) => s + r.amountFen, 0) };
 }
 
-export type RatingComment = { stars: number; body: string; createdAt: number };
+export type RatingComment = { stars: number; body: string; createdAt: number; photos: string[] };
 
-/** The latest ratings of a producer that carry a comment, newest first. */
+/** The latest ratings of a producer that carry a comment or photos, newest first, with their photos' URLs. */
 export function producerRatingComments(db: Db, producerId: number, limit = 20): RatingComment[] {
-  return db.$client
+  const rows = db.$client
     .prepare(
-      `select stars, body, created_at as createdAt from ratings
-       where producer_id = ? and length(trim(body)) > 0 order by created_at desc, id desc limit ?`,
+      `select id, stars, body, created_at as createdAt from ratings
+       where producer_id = ? and (length(trim(body)) > 0 or exists (select 1 from rating_photos p where p.rating_id = ratings.id))
+       order by created_at desc, id desc limit ?`,
     )
-    .all(producerId, limit) as RatingComment[];
+    .all(producerId, limit) as (Omit<RatingComment, "photos"> & { id: number })[];
+  if (rows.length === 0) return [];
+  const photos = db.$client
+    .prepare(
+      `select rating_id as ratingId, file_key as fileKey from rating_photos where rating_id in (${rows.map(() => "?").join(",")}) order by rating_id, position`,
+    )
+    .all(...rows.map((r) => r.id)) as { ratingId: number; fileKey: string }[];
+  return rows.map(({ id, ...r }) => ({ ...r, photos: photos.filter((p) => p.ratingId === id).map((p) => photoUrl(p.fileKey)) }));
 }
 
 /**

@@ -16,6 +16,7 @@ import { notifyProducerMembers } from "../notices/notices";
 import type { Stripe } from "../payments/stripe";
 import { transitionOrder } from "./orders";
 import { refundableFen, refundSubOrder } from "./refunds";
+import { recomputeProducerCredit } from "../credit/credit";
 import type { OrderStatus } from "./state";
 
 export type DisputeKind = (typeof DISPUTE_KINDS)[number];
@@ -201,6 +202,9 @@ export async function decideDispute(db: Db, stripe: Stripe, admin: Actor, disput
       sqlite
         .prepare(`update disputes set status = ?, decided_at = ?, decided_by = ? where id = ? and status = ?`)
         .run(status, now, admin.id, disputeId, d.status);
+      // The decision moves the producer's credit (a lost dispute weighs more than one won).
+      const producerId = sqlite.prepare(`select producer_id from sub_orders where id = ?`).pluck().get(d.subOrderId) as number;
+      recomputeProducerCredit(db, producerId, now);
       return d;
     })
     .immediate();

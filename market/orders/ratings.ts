@@ -8,10 +8,24 @@ import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/error
 import { once } from "../../core/once";
 import { storefrontChanged } from "../../core/events";
 import { canOpenDispute, findDisputeIdBySubOrder, getSubOrderFacts, isPickedUp } from "./disputes";
+import { recomputeProducerCredit } from "../credit/credit";
+import { MAX_RATING_PHOTOS } from "../../db/enums";
+
+export { MAX_RATING_PHOTOS };
 
 export const MAX_RATING_TEXT = 500;
 
-export function rateSubOrder(db: Db, buyer: Actor, subOrderId: number, stars: number, body = "", now = Date.now(), formToken?: string): number {
+/** `photos`: file keys already stored by market/photos (checked by content), at most MAX_RATING_PHOTOS. */
+export function rateSubOrder(
+  db: Db,
+  buyer: Actor,
+  subOrderId: number,
+  stars: number,
+  body = "",
+  now = Date.now(),
+  formToken?: string,
+  photos: readonly string[] = [],
+): number {
   const sqlite = db.$client;
   return once(db, { actorId: buyer.id, token: formToken, kind: "rating" }, () =>
     sqlite
@@ -23,6 +37,7 @@ export function rateSubOrder(db: Db, buyer: Actor, subOrderId: number, stars: nu
         const text = body.trim();
         if (text.length > MAX_RATING_TEXT) throw new DomainRuleError("ratings.error.body");
         if (!isPickedUp(sub)) throw new DomainRuleError("ratings.error.notPickedUp");
+        if (photos.length > MAX_RATING_PHOTOS) throw new DomainRuleError("ratings.error.photos");
         const done = sqlite.prepare(`select id from ratings where sub_order_id = ?`).pluck().get(subOrderId);
         if (done != null) throw new DomainRuleError("ratings.error.exists");
         const id = Number(
@@ -30,6 +45,9 @@ export function rateSubOrder(db: Db, buyer: Actor, subOrderId: number, stars: nu
             .prepare(`insert into ratings (sub_order_id, producer_id, buyer_id, stars, body, created_at) values (?, ?, ?, ?, ?, ?)`)
             .run(subOrderId, sub.producerId, buyer.id, stars, text, now).lastInsertRowid,
         );
+        const addPhoto = sqlite.prepare(`insert into rating_photos (rating_id, file_key, position) values (?, ?, ?)`);
+        photos.forEach((key, position) => addPhoto.run(id, key, position));
+        recomputeProducerCredit(db, sub.producerId, now);
         // The producer's average shows on its listings and producer page.
         storefrontChanged(db, { kind: "rating", producerId: sub.producerId });
         return id;

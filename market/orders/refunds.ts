@@ -18,6 +18,7 @@ import { hasRole, type Actor } from "../../core/permissions";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import type { Stripe } from "../payments/stripe";
 import { shipping } from "./shipping";
+import { recomputeProducerCredit } from "../credit/credit";
 import { transitionOrder } from "./orders";
 import { canTransition, type OrderStatus } from "./state";
 
@@ -215,6 +216,10 @@ export function completeRefund(
           orderRefunded = true;
         }
       }
+      // The refunded share of sales is part of the producer's credit score. A recall refunds one
+      // line at a time and is counted as a recall, not here: the trigger marks the score stale instead.
+      if (changed === 1 && reason !== "recall")
+        recomputeProducerCredit(db, sqlite.prepare(`select producer_id from sub_orders where id = ?`).pluck().get(subOrderId) as number, now);
       return { refundId, stripeRefundId: stripeRefundId ?? "", subOrderRefunded, orderRefunded };
     })
     .immediate();

@@ -10,6 +10,7 @@ import { checkCreditCode, isVerifiedProducer } from "../../core/credit-code";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { once } from "../../core/once";
 import { storefrontChanged } from "../../core/events";
+import { recordCreditCodeDecision } from "./verification";
 
 export type ProducerInput = {
   kind: ProducerKind;
@@ -76,13 +77,19 @@ function registerProducerOnce(db: Db, actor: Actor, input: ProducerInput): { id:
 /** A platform admin approves or rejects a producer whose credit code failed the check. */
 export function reviewProducer(db: Db, actor: Actor, producerId: number, decision: "approved" | "rejected", note: string): void {
   if (!canReviewProducers(actor)) throw new ForbiddenError();
+  // Nobody decides about a producer they belong to.
+  if (actor.producerIds.includes(producerId)) throw new ForbiddenError();
   const producer = db.select().from(producers).where(eq(producers.id, producerId)).get();
   if (!producer) throw new NotFoundError("producer");
   if (producer.creditCodeStatus !== "pending_review") throw new DomainRuleError("admin.alreadyReviewed");
-  db.update(producers)
-    .set({ creditCodeStatus: decision, reviewedBy: actor.id, reviewedAt: Date.now(), reviewNote: note })
-    .where(and(eq(producers.id, producerId), eq(producers.creditCodeStatus, "pending_review")))
-    .run();
+  const now = Date.now();
+  db.transaction(() => {
+    db.update(producers)
+      .set({ creditCodeStatus: decision, reviewedBy: actor.id, reviewedAt: now, reviewNote: note })
+      .where(and(eq(producers.id, producerId), eq(producers.creditCodeStatus, "pending_review")))
+      .run();
+    recordCreditCodeDecision(db, actor, producerId, decision, note, now);
+  });
   // A rejected producer's badge and listings change on every storefront page that shows them.
   storefrontChanged(db, { kind: "producer", producerId });
 }

@@ -78,3 +78,37 @@ test("the review queue asks a visitor to log in first", async ({ page }) => {
   await expect(page).toHaveURL(/\/admin\/producers$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("信用代码人工审核");
 });
+
+test("the platform admin designates a producer as poverty alleviation: the badge shows and the storefront filter finds it", async ({ page }) => {
+  const TEA = "杭州西湖区龙井村茶叶专业合作社";
+  const reason = `西湖区对口帮扶名单 ${Date.now().toString(36)}`;
+  await login(page, DEMO.platformAdmin);
+  await page.goto("/admin/producers");
+  const item = page.locator(".credit-admin-list > li").filter({ has: page.getByRole("heading", { name: TEA }) });
+  await expect(item).toHaveCount(1);
+  await item.getByLabel("帮扶认定 · 理由").fill(reason);
+  await item.getByRole("button", { name: "认定为帮扶商家" }).click();
+  await expect(page).toHaveURL(/\/admin\/producers\?decided=\d+/);
+  const decided = page.locator(".credit-admin-list > li").filter({ has: page.getByRole("heading", { name: TEA }) });
+  await expect(decided.getByRole("status")).toHaveText("已记录决定。");
+  await expect(decided.getByTestId("decision-history")).toContainText(reason);
+  await expect(decided.getByTestId("decision-history")).toContainText("平台管理员");
+
+  // The storefront: the filter finds the tea, each card with the badge; the producer page shows it.
+  await page.goto("/listings?poverty=1");
+  const cards = page.locator("main .grid .card");
+  await expect(cards.filter({ hasText: "龙井" }).first()).toBeVisible();
+  await expect(cards.filter({ hasNotText: "帮扶产品" })).toHaveCount(0);
+  await cards.filter({ hasText: "龙井" }).first().getByRole("link").first().click();
+  await page.locator("main a[href^='/producers/']").first().click();
+  await expect(page.getByTestId("poverty-badge")).toHaveText("帮扶产品");
+
+  // Cleared again, with a reason: the filter no longer finds it.
+  await page.goto("/admin/producers");
+  await item.getByLabel("帮扶认定 · 理由").fill("复核后取消");
+  await item.getByRole("button", { name: "取消帮扶认定" }).click();
+  await expect(page).toHaveURL(/\/admin\/producers\?decided=\d+/);
+  await page.goto("/listings?poverty=1");
+  await expect(page.locator("main .grid .card").first()).toBeVisible();
+  await expect(page.locator("main .grid .card").filter({ hasText: "龙井" })).toHaveCount(0);
+});

@@ -4,6 +4,8 @@
  * four 洛川红富士苹果 listings, three 蒲江红心猕猴桃, two 西湖龙井 (tea), one fertiliser.
  * Other journeys may add listings while these run, so no assertion counts all fruit.
  */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { expect, test, type Page } from "@playwright/test";
 import { DEMO, login } from "./helpers";
 
@@ -124,4 +126,83 @@ test("in English, the market and a listing speak English", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "About this product" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Log in" })).toBeVisible();
   await expect(page.getByText("生产者")).toHaveCount(0);
+});
+
+test("a buyer rates a picked-up order with a comment and a photo, without JavaScript; the producer page shows it with the credit breakdown", async ({
+  browser,
+}) => {
+  const PEACH = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "peach.jpg");
+  // The rating form is a plain multipart POST: it must work with scripts off.
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await login(page, DEMO.buyer);
+  await page.goto("/orders");
+  const hrefs = (await page.locator("main a[href^='/orders/']").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""))).filter((h) =>
+    /^\/orders\/\d+$/.test(h),
+  );
+  // The seed leaves the demo buyer's picked-up orders unrated: find one the page offers to rate.
+  let sub = null;
+  for (const href of hrefs) {
+    await page.goto(href);
+    const rateable = page.getByTestId("sub-order").filter({ has: page.getByTestId("rating-form") });
+    if ((await rateable.count()) > 0) {
+      sub = rateable.first();
+      break;
+    }
+  }
+  expect(sub, "an order with a sub-order to rate").not.toBeNull();
+  const comment = `包装结实，果子很新鲜 ${Date.now().toString(36)}`;
+  await sub!.locator("summary", { hasText: "评价" }).click();
+  const form = sub!.getByTestId("rating-form");
+  await form.locator("textarea").fill(comment);
+  await form.locator('input[type="file"][name="photos"]').setInputFiles(PEACH);
+  await form.locator('button[type="submit"]').click();
+  await expect(page).toHaveURL(/\/orders\/\d+\?rated=\d+$/);
+  const subOrderId = new URL(page.url()).searchParams.get("rated");
+
+  // From the rated sub-order to its producer's page.
+  await page.locator(`[data-testid="sub-order"][aria-label*="${subOrderId}"]`).getByRole("link", { name: "信用档案" }).click();
+  await expect(page).toHaveURL(/\/producers\/\d+$/);
+  const panel = page.getByTestId("credit-panel");
+  await expect(panel.getByTestId("credit-score")).toHaveText(/^(信用分 \d+ \/ 100|暂无足够数据)$/);
+  await expect(panel).toContainText("加权平均");
+  await expect(panel.locator("tbody tr")).toHaveCount(7);
+  await expect(panel.getByTestId("credit-ratings")).toContainText("买家评价");
+  await expect(panel.getByTestId("credit-fulfilment")).toContainText("48 小时内发货");
+  const review = page.getByTestId("review").filter({ hasText: comment });
+  await expect(review).toHaveCount(1);
+  await expect(review.locator("img")).toHaveCount(1);
+  await expect(review.locator("img")).toHaveJSProperty("complete", true);
+  await context.close();
+});
+
+test("a producer with too little data shows 暂无足够数据, one with enough shows its score and comments", async ({ page }) => {
+  await page.goto(`/listings?q=${encodeURIComponent("龙井")}`);
+  await page.locator("main .grid .card").first().getByRole("link").first().click();
+  await page.locator("main a[href^='/producers/']").first().click();
+  await expect(page.getByTestId("credit-score")).toHaveText("暂无足够数据");
+
+  await page.goto(`/listings?q=${encodeURIComponent("猕猴桃")}`);
+  await page.locator("main .grid .card").first().getByRole("link").first().click();
+  await page.locator("main a[href^='/producers/']").first().click();
+  await expect(page.getByTestId("credit-score")).toHaveText(/^信用分 \d+ \/ 100$/);
+  await expect(page.getByTestId("poverty-badge")).toHaveText("帮扶产品");
+  await expect(page.getByTestId("review").first()).toBeVisible();
+});
+
+test("the credit filter keeps producers with a score of at least N, and 信用优先 puts the best first", async ({ page }) => {
+  await page.goto("/listings");
+  await page.getByText("筛选", { exact: true }).click();
+  await page.getByRole("combobox", { name: "信用分" }).selectOption({ label: "60 分及以上" });
+  await page.getByRole("combobox", { name: "排序" }).selectOption({ label: "信用优先" });
+  await page.getByRole("button", { name: "应用筛选" }).click();
+  await expect(page).toHaveURL(/[?&]minCredit=60(&|$)/);
+  const cards = page.locator("main .grid .card");
+  await expect(cards.first()).toBeVisible();
+  // The tea co-operative has too little data for a score: filtered out; every card shows its producer's score.
+  await expect(cards.filter({ hasText: "龙井" })).toHaveCount(0);
+  const scores = (await cards.locator(".badge", { hasText: /^信用 \d+$/ }).allTextContents()).map((s) => Number(s.replace(/\D/g, "")));
+  expect(scores.length).toBe(await cards.count());
+  expect(scores.every((s) => s >= 60)).toBe(true);
+  expect(scores).toEqual([...scores].sort((a, b) => b - a));
 });

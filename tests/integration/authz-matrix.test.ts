@@ -125,6 +125,8 @@ const RULES: Record<string, { route: Set<RoleName>; objects?: Set<RoleName> }> =
   "account.invitations": { route: loggedIn },
   "farm.disputes.$disputeId": { route: farmers, objects: tenantA },
   "farm.listings.$listingId.edit": { route: farmers, objects: tenantA },
+  // Credit (issue 12 §2): producer A's members see its verification; only its owner submits (domain check).
+  "farm.producers.$producerId.verification": { route: farmers, objects: tenantA },
   "farm.parcels.$parcelId.label": { route: loggedIn, objects: tenantAOrAdmin },
   "farm.sub-orders.$subOrderId.labels": { route: loggedIn, objects: tenantAOrAdmin },
 
