@@ -18,6 +18,7 @@ export const ADMIN_LINKS: readonly AdminLink[] = [
   { to: "/admin/disputes", label: "adminNav.disputes", description: "adminHome.desc.disputes", roles: ["platform_admin"] },
   { to: "/admin/logistics", label: "adminNav.logistics", description: "adminHome.desc.logistics", roles: ["platform_admin", "inspector"] },
   { to: "/inspect", label: "adminNav.inspect", description: "adminHome.desc.inspect", roles: ["platform_admin", "inspector"] },
+  { to: "/inspect/inputs", label: "adminNav.inputTrace", description: "adminHome.desc.inputTrace", roles: ["platform_admin", "inspector"] },
 ];
 
 export function adminLinksFor(roles: readonly Role[]): AdminLink[] {

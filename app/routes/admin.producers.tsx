@@ -17,7 +17,7 @@ import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
 import { act, formReply } from "~/utils/http.server";
 
-export const meta: MetaFunction = () => [{ title: "信用代码审核 · 村品" }];
+export const meta: MetaFunction = () => [{ title: "生产者审核与信用 · 村品" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "platform_admin");

@@ -51,7 +51,7 @@ test("a county official sees its own county only", async ({ page }) => {
   await expect(page.locator('table[data-stats-table="regions"]')).toContainText("谷咀村");
   await expect(page.locator('table[data-stats-table="regions"]')).not.toContainText("明月村");
   // The admin-only pages are not in its navigation.
-  await expect(page.getByRole("navigation", { name: "管理导航" }).getByRole("link", { name: "信用代码审核" })).toHaveCount(0);
+  await expect(page.getByRole("navigation", { name: "管理导航" }).getByRole("link", { name: "生产者审核与信用" })).toHaveCount(0);
   // Another county (蒲江县's id is not offered; any other id is refused).
   const reply = await page.request.get("/admin/stats/sales.csv?from=2026-01-01&to=2026-12-31&granularity=month&countyId=999999");
   expect(reply.status()).toBe(403);

@@ -20,7 +20,7 @@ test("the platform admin approves the producer waiting for review, with a note",
   await login(page, DEMO.platformAdmin);
   await page.getByRole("link", { name: "平台管理" }).click();
   await expect(page).toHaveURL(/\/admin$/);
-  await page.getByRole("navigation", { name: "管理导航" }).getByRole("link", { name: "信用代码审核" }).click();
+  await page.getByRole("navigation", { name: "管理导航" }).getByRole("link", { name: "生产者审核与信用" }).click();
   await expect(page).toHaveURL(/\/admin\/producers$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("信用代码人工审核");
 

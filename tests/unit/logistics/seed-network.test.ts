@@ -169,10 +169,13 @@ describe("the demo network", () => {
       picked_up: ["picked_up"],
       ready_for_pickup: ["arrived", "return_flagged"],
       in_fulfilment: ["dispatched"],
+      // The demo farmer's paid input order (seeds/demo-inputs.ts) waits for the seller to dispatch it.
+      paid: ["awaiting_dispatch"],
     };
     for (const p of parcels) {
       expect(expected[p.orderStatus]).toContain(p.status);
-      if (p.status === "picked_up") continue;
+      // Picked up: the slot is free again; awaiting dispatch: a slot is chosen when the producer dispatches.
+      if (p.status === "picked_up" || p.status === "awaiting_dispatch") continue;
       // Held parcels are in a slot of their own point that fits them.
       expect(p.slotPoint).toBe(p.pointId);
       expect(fits({ id: 0, size: p.slotSize!, chilled: p.slotChilled === 1 }, { size: p.size, chilled: p.chilled === 1 })).toBe(true);
@@ -192,7 +195,7 @@ describe("the demo network", () => {
     expect(one<number>(demo.db, `select count(*) from listings where storage = 'chilled'`)).toBeGreaterThanOrEqual(3);
     expect(parcels.some((p) => p.chilled && p.status === "arrived" && p.slotChilled === 1)).toBe(true);
     // A slot holds one parcel at a time.
-    const held = parcels.filter((p) => p.status !== "picked_up");
+    const held = parcels.filter((p) => p.status !== "picked_up" && p.status !== "awaiting_dispatch");
     expect(new Set(held.map((p) => p.slotId)).size).toBe(held.length);
   });
 });
