@@ -221,7 +221,8 @@ export type AgriInputInput = {
 };
 
 export function addAgriInput(db: Db, actor: AppActor, input: AgriInputInput): number {
-  if (!hasRole(actor, "platform_admin", "inspector")) throw new ForbiddenError();
+  // The platform admin keeps the catalogue; inspectors read it (issue 12 §4) but do not write it.
+  if (!hasRole(actor, "platform_admin")) throw new ForbiddenError();
   const nameZh = input.nameZh.trim();
   if (!nameZh) throw new TraceRuleError("trace.error.inputNameRequired");
   let registrationNo: string | null = input.registrationNo?.trim() || null;

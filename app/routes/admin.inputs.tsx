@@ -26,11 +26,12 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: traceStyle
 const TARGET_TERMS = [...new Set(Object.values(CROPS).flatMap((c) => c.terms))].sort();
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "platform_admin", "inspector");
+  const user = await requireRole(request, "platform_admin", "inspector");
   const url = new URL(request.url);
   const filter = InputsFilterSchema.parse({ kind: url.searchParams.get("kind") || undefined, q: url.searchParams.get("q") || undefined });
   const inputs = listAgriInputs(getDb(), filter);
-  return { inputs, filter };
+  // Inspectors read the catalogue; only the platform admin adds, edits and retires entries.
+  return { inputs, filter, canEdit: user.roles.includes("platform_admin") };
 }
 
 const RULE_FIELD: Record<string, string> = {
@@ -45,7 +46,7 @@ const RULE_FIELD: Record<string, string> = {
 };
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, "platform_admin", "inspector");
+  const user = await requireRole(request, "platform_admin");
   const formData = await request.formData();
   const submission = parseWithZod(formData, { schema: NewAgriInputSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
@@ -182,7 +183,7 @@ function NewInputForm({ lastResult }: { lastResult?: SubmissionResult<string[]> 
 export default function AdminInputsRoute() {
   const t = useT();
   const locale = useLocale();
-  const { inputs, filter } = useLoaderData<typeof loader>();
+  const { inputs, filter, canEdit } = useLoaderData<typeof loader>();
   const cropName = (term: string) => {
     const d = cropDisplay(term);
     return pick(locale, d.zh, d.en);
@@ -254,8 +255,12 @@ export default function AdminInputsRoute() {
         ))}
       </ul>
 
-      <h2>{t("farmTrace.admin.addTitle")}</h2>
-      <NewInputForm key={added ?? "new"} lastResult={actionData?.result} />
+      {canEdit ? (
+        <>
+          <h2>{t("farmTrace.admin.addTitle")}</h2>
+          <NewInputForm key={added ?? "new"} lastResult={actionData?.result} />
+        </>
+      ) : null}
     </section>
   );
 }

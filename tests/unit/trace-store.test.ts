@@ -371,6 +371,8 @@ describe("inputs catalogue", () => {
     };
     expect(() => addAgriInput(db, farmer, input)).toThrow(ForbiddenError);
     expect(() => addAgriInput(db, buyer, input)).toThrow(ForbiddenError);
+    // Inspectors read the catalogue; only the platform admin writes it.
+    expect(() => addAgriInput(db, inspector, { ...input, nameZh: "检查员新增（测试）", registrationNo: "PD20990009" })).toThrow(ForbiddenError);
     expect(() => addAgriInput(db, admin, { ...input, registrationNo: "PD2008" })).toThrow(expect.objectContaining({ messageKey: "trace.regno.format" }));
     expect(() => addAgriInput(db, admin, { ...input, registrationNo: "LS20080001" })).toThrow(
       expect.objectContaining({ messageKey: "trace.regno.temporary_expired" }),
@@ -378,12 +380,10 @@ describe("inputs catalogue", () => {
     expect(() => addAgriInput(db, admin, { ...input, registrationNo: "" })).toThrow(expect.objectContaining({ messageKey: "trace.regno.empty" }));
     expect(() => addAgriInput(db, admin, { ...input, intervals: [{ target: "apple", intervalDays: -1 }] })).toThrow(TraceRuleError);
     const id = addAgriInput(db, admin, { ...input, registrationNo: " pd20990001 " });
-    expect(() => addAgriInput(db, inspector, input)).toThrow(expect.objectContaining({ messageKey: "trace.error.inputNameTaken" }));
-    expect(() => addAgriInput(db, inspector, { ...input, nameZh: "另一个名字" })).toThrow(
-      expect.objectContaining({ messageKey: "trace.error.registrationTaken" }),
-    );
+    expect(() => addAgriInput(db, admin, input)).toThrow(expect.objectContaining({ messageKey: "trace.error.inputNameTaken" }));
+    expect(() => addAgriInput(db, admin, { ...input, nameZh: "另一个名字" })).toThrow(expect.objectContaining({ messageKey: "trace.error.registrationTaken" }));
     // Fertilisers need no registration number.
-    expect(addAgriInput(db, inspector, { kind: "fertilizer", nameZh: "测试复合肥" })).toBeGreaterThan(id);
+    expect(addAgriInput(db, admin, { kind: "fertilizer", nameZh: "测试复合肥" })).toBeGreaterThan(id);
 
     const listed = listAgriInputs(db, { kind: "pesticide", q: "戊唑醇" });
     expect(listed).toEqual([
