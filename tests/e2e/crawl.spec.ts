@@ -26,6 +26,8 @@ const ROLES: { name: string; phone: string | null }[] = [
   { name: "platform admin", phone: DEMO.platformAdmin },
   { name: "coop member farmer", phone: DEMO.coopMemberFarmer },
   { name: "coop record keeper", phone: DEMO.coopRecordKeeper },
+  { name: "county official", phone: DEMO.countyOfficial },
+  { name: "input seller", phone: DEMO.inputSeller },
 ];
 
 // A raw key looks like `nav.browse` or `disputes.kind.quality`: a catalogue namespace, a dot, more.

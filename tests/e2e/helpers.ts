@@ -14,6 +14,7 @@ export const DEMO = {
   coopMemberFarmer: "13800000030", // 王建国, member farmer (王建国户) of 洛川县苹果专业合作社
   coopRecordKeeper: "13800000031", // 刘秀兰, record keeper (刘家) of 洛川县苹果专业合作社
   countyOfficial: "13800000009", // 洛川县商务局 (statistics of 洛川县 only)
+  inputSeller: "13800000040", // 孙农资, 洛川县丰收农资经营部 (seeds/demo-inputs.ts)
 } as const;
 
 /** Logs in through the real /login form and waits until the page has left /login. */

@@ -83,7 +83,7 @@ test("a farmer buys a pesticide and logs its application in one tap from the inp
 
 test("an input seller lists a pesticide: a registration number that does not match the catalogue is refused in plain words", async ({ page }) => {
   const lot = `YS${Date.now().toString(36).toUpperCase().slice(-8)}`;
-  await login(page, "13800000040"); // 孙农资, 洛川县丰收农资经营部 (seeds/demo-inputs.ts)
+  await login(page, DEMO.inputSeller); // 孙农资, 洛川县丰收农资经营部 (seeds/demo-inputs.ts)
   await page.goto("/farm/inputs");
   await page.getByRole("link", { name: "上架农资" }).click();
   await expect(page).toHaveURL(/\/farm\/inputs\/new$/);
