@@ -4,7 +4,7 @@
  * notice rather than an error page. Plain module: the page and the loaders share it.
  */
 import { z } from "zod";
-import { isRealIsoDate, shanghaiDaysAgo, shanghaiToday } from "../../core/clock";
+import { dayOfIsoDate, isRealIsoDate, shanghaiDaysAgo, shanghaiToday } from "../../core/clock";
 
 const GRANULARITY = ["day", "week", "month"] as const;
 const optionalId = z.preprocess(
@@ -18,14 +18,27 @@ const optionalId = z.preprocess(
 );
 const isoDate = z.string().refine(isRealIsoDate, "stats.filter.invalid");
 
-export const StatsFilterSchema = z.object({
-  from: isoDate,
-  to: isoDate,
-  granularity: z.enum(GRANULARITY),
-  provinceId: optionalId,
-  countyId: optionalId,
-  villageId: optionalId,
-});
+/**
+ * How long a range may be: each period is a bar, a table row and a CSV line, and the queries' cost
+ * grows with the number of periods, so one typed URL (from year 1000 to 9999) must not tie up the
+ * server. A year of days (a bar a day is already dense on a phone), five years of weeks or months.
+ */
+export const MAX_RANGE_DAYS = { day: 366, week: 5 * 366, month: 5 * 366 } as const;
+const EARLIEST = "2000-01-01";
+
+export const StatsFilterSchema = z
+  .object({
+    from: isoDate,
+    to: isoDate,
+    granularity: z.enum(GRANULARITY),
+    provinceId: optionalId,
+    countyId: optionalId,
+    villageId: optionalId,
+  })
+  .refine((f) => f.from >= EARLIEST && f.from <= f.to && dayOfIsoDate(f.to) - dayOfIsoDate(f.from) < MAX_RANGE_DAYS[f.granularity], {
+    message: "stats.filter.invalid",
+    path: ["from"],
+  });
 export type StatsFilterInput = z.infer<typeof StatsFilterSchema>;
 
 export function defaultStatsFilter(now = Date.now()): StatsFilterInput {

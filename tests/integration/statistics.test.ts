@@ -268,4 +268,17 @@ describe("the GET filter", () => {
         expect(() => totals(db, statsScope(db, admin, filter))).not.toThrow();
       }
   });
+
+  it("refuses a range whose periods would tie up the server: a year of days, five years of weeks or months", () => {
+    const parse = (from: string, to: string, granularity: string) =>
+      parseStatsFilter(new URL(`http://x/admin/stats?${new URLSearchParams({ from, to, granularity })}`)).invalid;
+    expect(parse("1000-01-01", "9999-12-31", "month")).toBe(true);
+    expect(parse("2021-07-01", "2026-06-30", "month")).toBe(false);
+    expect(parse("2021-07-01", "2026-06-30", "week")).toBe(false);
+    expect(parse("2019-01-01", "2026-06-30", "week")).toBe(true);
+    expect(parse("2025-07-01", "2026-06-30", "day")).toBe(false);
+    expect(parse("2024-07-01", "2026-06-30", "day")).toBe(true);
+    expect(parse("2026-06-30", "2026-06-01", "day")).toBe(true);
+    expect(parse("1999-12-01", "2000-01-31", "month")).toBe(true);
+  });
 });

@@ -36,7 +36,7 @@ export const zh = {
   "stats.filter.all": "全部",
   "stats.filter.apply": "查看",
   "stats.filter.locked": "县级账号只能查看本县：{county}",
-  "stats.filter.invalid": "筛选条件有误，已显示默认范围",
+  "stats.filter.invalid": "筛选条件有误（日期须在 2000 年以后，开始不晚于结束；按日最多一年，按周、按月最多五年），已显示默认范围",
   "stats.totals": "合计",
   "stats.col.period": "时间",
   "stats.col.sales": "销售额（元）",
@@ -123,7 +123,8 @@ export const en: Record<keyof typeof zh, string> = {
   "stats.filter.all": "All",
   "stats.filter.apply": "Show",
   "stats.filter.locked": "A county account sees its own county only: {county}",
-  "stats.filter.invalid": "The filter was not valid; showing the default range",
+  "stats.filter.invalid":
+    "The filter was not valid (dates from 2000 on, start before end; at most a year by day, five years by week or month); showing the default range",
   "stats.totals": "Totals",
   "stats.col.period": "Period",
   "stats.col.sales": "Sales (CNY)",
