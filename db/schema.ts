@@ -1695,12 +1695,32 @@ export const statsBuyerDays = sqliteTable(
     index("stats_buyer_days_day_buyer_idx").on(t.day, t.buyerId),
     index("stats_buyer_days_week_buyer_idx").on(t.week, t.buyerId, t.day),
     index("stats_buyer_days_month_buyer_idx").on(t.month, t.buyerId, t.day),
-    index("stats_buyer_days_buyer_idx").on(t.buyerId, t.day),
+    // Covers the province too: one walk in buyer order counts the buyers overall and per province.
+    index("stats_buyer_days_buyer_idx").on(t.buyerId, t.day, t.provinceId),
     // A region filter leads; the rest makes the index cover every grouping inside that region.
     index("stats_buyer_days_province_buyer_idx").on(t.provinceId, t.buyerId, t.day, t.week, t.month, t.countyId, t.villageId),
     index("stats_buyer_days_county_buyer_idx").on(t.countyId, t.buyerId, t.day, t.week, t.month, t.villageId),
     index("stats_buyer_days_village_buyer_idx").on(t.villageId, t.buyerId, t.day, t.week, t.month),
   ],
+);
+
+/**
+ * Distinct buyers per whole day, week and month, over every region and per province, county and
+ * village: kept exact by triggers on stats_buyer_days (a buyer adds 1 to a period the first time
+ * it appears there and takes 1 back when its last row there goes), so the page reads one row per
+ * period instead of counting buyers. `region_level` is 'all' (region_id 0), 'province', 'county' or
+ * 'village'; `grain` is 'day', 'week' or 'month' and `period` the day number the period starts on.
+ */
+export const statsBuyerCounts = sqliteTable(
+  "stats_buyer_counts",
+  {
+    grain: text("grain", { enum: ["day", "week", "month"] }).notNull(),
+    regionLevel: text("region_level", { enum: ["all", "province", "county", "village"] }).notNull(),
+    regionId: integer("region_id").notNull(),
+    period: integer("period").notNull(),
+    buyers: integer("buyers").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.grain, t.regionLevel, t.regionId, t.period] })],
 );
 
 /** Parcels picked up per day × producer × whole hours from arrival to pickup (168 = a week or more): the median comes from here. */

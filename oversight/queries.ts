@@ -162,6 +162,89 @@ function distinctBuyers(db: Db, scope: StatsScope, group: "day" | "week" | "mont
   return new Map(rows.map((r) => [r.g, r.n]));
 }
 
+/** The narrowest region a scope names, as stats_buyer_counts keys it. */
+function regionKey(scope: StatsScope): { level: "all" | "province" | "county" | "village"; id: number } {
+  if (scope.villageId !== null) return { level: "village", id: scope.villageId };
+  if (scope.countyId !== null) return { level: "county", id: scope.countyId };
+  if (scope.provinceId !== null) return { level: "province", id: scope.provinceId };
+  return { level: "all", id: 0 };
+}
+
+/** The first day of the period after the one starting on `start`. */
+function nextPeriod(start: number, granularity: Granularity): number {
+  if (granularity === "day") return start + 1;
+  if (granularity === "week") return start + 7;
+  return dayOfIsoDate(nextMonth(isoDay(start)));
+}
+
+/**
+ * Distinct buyers per period: whole periods inside the range read their counter row from
+ * stats_buyer_counts (exact, kept by triggers); a period the range cuts (a month or week it starts
+ * or ends inside) is counted from stats_buyer_days over the days the range holds of it.
+ */
+function buyersPerPeriod(db: Db, scope: StatsScope): Map<number, number> {
+  const g = scope.granularity;
+  const out = new Map<number, number>();
+  let wholeFrom = periodStart(scope.fromDay, g);
+  const edges: [number, number][] = [];
+  if (wholeFrom < scope.fromDay) {
+    wholeFrom = nextPeriod(wholeFrom, g);
+    edges.push([scope.fromDay, Math.min(wholeFrom - 1, scope.toDay)]);
+  }
+  let wholeTo = periodStart(scope.toDay, g); // the start of the last whole period
+  if (nextPeriod(wholeTo, g) - 1 > scope.toDay) {
+    if (wholeTo >= wholeFrom) edges.push([wholeTo, scope.toDay]);
+    wholeTo = wholeTo - 1; // excludes the cut period
+  }
+  const region = regionKey(scope);
+  if (wholeFrom <= wholeTo) {
+    const rows = db.$client
+      .prepare(`select period, buyers from stats_buyer_counts where grain = ? and region_level = ? and region_id = ? and period between ? and ?`)
+      .all(g, region.level, region.id, wholeFrom, wholeTo) as { period: number; buyers: number }[];
+    for (const r of rows) out.set(r.period, r.buyers);
+  }
+  for (const [a, b] of edges) for (const [k, v] of distinctBuyers(db, { ...scope, fromDay: a, toDay: b }, g)) out.set(k, v);
+  return out;
+}
+
+/**
+ * Distinct buyers over the whole range, overall and per region of `level` (the regions in `ids`), in
+ * one walk of stats_buyer_days in buyer order: each buyer counts once overall and once in each region
+ * it bought in. Many regions (a column each) fall back to one walk per grouping.
+ */
+export function buyerReach(
+  db: Db,
+  scope: StatsScope,
+  level: "province_id" | "county_id" | "village_id",
+  ids: readonly number[],
+): { total: number; byRegion: Map<number, number> } {
+  if (ids.length > 64) return { total: distinctBuyers(db, scope, null).get(0) ?? 0, byRegion: distinctBuyers(db, scope, level) };
+  const conds = ["d.day between ? and ?"];
+  const params: number[] = [scope.fromDay, scope.toDay];
+  let lead: string | null = null;
+  for (const [col, value] of [
+    ["province_id", scope.provinceId],
+    ["county_id", scope.countyId],
+    ["village_id", scope.villageId],
+  ] as const) {
+    if (value !== null) {
+      conds.push(`d.${col} = ?`);
+      params.push(value);
+      lead = col;
+    }
+  }
+  // A region filter walks its region's index (it covers the levels below); otherwise (buyer, day, province).
+  const index = lead ? `stats_buyer_days_${lead.replace("_id", "")}_buyer_idx` : "stats_buyer_days_buyer_idx";
+  const cols = ids.map((id, i) => `max(d.${level} = ${Number(id)}) as r${i}`);
+  const row = db.$client
+    .prepare(
+      `select count(*) as total${ids.map((_, i) => `, coalesce(sum(r${i}), 0) as r${i}`).join("")}
+         from (select d.buyer_id${cols.map((c) => `, ${c}`).join("")} from stats_buyer_days d indexed by ${index} where ${conds.join(" and ")} group by d.buyer_id)`,
+    )
+    .get(...params) as Record<string, number>;
+  return { total: row.total ?? 0, byRegion: new Map(ids.map((id, i) => [id, row[`r${i}`] ?? 0])) };
+}
+
 const pct = (part: number, whole: number): number | null => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : null);
 
 export type SalesPoint = { period: string; salesFen: number; refundFen: number; netFen: number; orders: number; units: number; buyers: number };
@@ -175,7 +258,7 @@ export function salesSeries(db: Db, scope: StatsScope): SalesPoint[] {
          from stats_producer_daily d ${byRegionJoin(scope)} where ${w.sql} group by 1 order by 1`,
     )
     .all(...w.params) as { period: number; salesFen: number; refundFen: number; orders: number; units: number }[];
-  const buyers = distinctBuyers(db, scope, scope.granularity);
+  const buyers = buyersPerPeriod(db, scope);
   return rows
     .filter((r) => r.salesFen || r.refundFen || r.orders)
     .map((r) => ({
@@ -191,7 +274,8 @@ export function salesSeries(db: Db, scope: StatsScope): SalesPoint[] {
 
 export type Totals = { salesFen: number; refundFen: number; netFen: number; orders: number; units: number; buyers: number; payoutFen: number };
 
-export function totals(db: Db, scope: StatsScope): Totals {
+/** `buyers`: the distinct buyers over the range when already counted (statisticsPage counts them with the regions'). */
+export function totals(db: Db, scope: StatsScope, buyers?: number): Totals {
   const w = where(scope);
   const r = db.$client
     .prepare(
@@ -200,8 +284,7 @@ export function totals(db: Db, scope: StatsScope): Totals {
          from stats_producer_daily d ${byRegionJoin(scope)} where ${w.sql}`,
     )
     .get(...w.params) as Omit<Totals, "netFen" | "buyers">;
-  const buyers = distinctBuyers(db, scope, null).get(0) ?? 0;
-  return { ...r, netFen: r.salesFen - r.refundFen, buyers };
+  return { ...r, netFen: r.salesFen - r.refundFen, buyers: buyers ?? distinctBuyers(db, scope, null).get(0) ?? 0 };
 }
 
 export type RegionRow = {
@@ -214,25 +297,33 @@ export type RegionRow = {
   buyers: number;
 };
 
-/** By province; within a province by county; within a county by village. */
-export function byRegion(db: Db, scope: StatsScope): RegionRow[] {
+type RegionSums = {
+  level: RegionRow["level"];
+  col: "province_id" | "county_id" | "village_id";
+  rows: { regionId: number; salesFen: number; orders: number }[];
+};
+
+function regionSums(db: Db, scope: StatsScope): RegionSums {
   const w = where(scope);
   const level = scope.villageId !== null || scope.countyId !== null ? "village" : scope.provinceId !== null ? "county" : "province";
-  const col = level === "village" ? "p.village_id" : level === "county" ? "p.county_id" : "p.province_id";
-  const names = level === "village" ? "villages" : "regions";
+  const col = level === "village" ? "village_id" : level === "county" ? "county_id" : "province_id";
   const rows = db.$client
     .prepare(
-      `select ${col} as regionId, sum(d.sales_fen) as salesFen, sum(d.orders) as orders
-         from stats_producer_daily d join producers p on p.id = d.producer_id where ${w.sql} and ${col} is not null group by 1`,
+      `select p.${col} as regionId, sum(d.sales_fen) as salesFen, sum(d.orders) as orders
+         from stats_producer_daily d join producers p on p.id = d.producer_id where ${w.sql} and p.${col} is not null group by 1`,
     )
-    .all(...w.params) as { regionId: number; salesFen: number; orders: number }[];
-  const buyers = distinctBuyers(db, scope, level === "village" ? "village_id" : level === "county" ? "county_id" : "province_id");
-  const nameOf = db.$client.prepare(`select name_zh as nameZh, name_en as nameEn from ${names} where id = ?`);
-  return rows
-    .filter((r) => r.salesFen || r.orders)
+    .all(...w.params) as RegionSums["rows"];
+  return { level, col, rows: rows.filter((r) => r.salesFen || r.orders) };
+}
+
+/** By province; within a province by county; within a county by village. `buyers`: per region, when already counted. */
+export function byRegion(db: Db, scope: StatsScope, sums = regionSums(db, scope), buyers?: Map<number, number>): RegionRow[] {
+  const perRegion = buyers ?? distinctBuyers(db, scope, sums.col);
+  const nameOf = db.$client.prepare(`select name_zh as nameZh, name_en as nameEn from ${sums.level === "village" ? "villages" : "regions"} where id = ?`);
+  return sums.rows
     .map((r) => {
       const n = nameOf.get(r.regionId) as { nameZh: string; nameEn: string };
-      return { regionId: r.regionId, level, ...n, salesFen: r.salesFen, orders: r.orders, buyers: buyers.get(r.regionId) ?? 0 } as RegionRow;
+      return { regionId: r.regionId, level: sums.level, ...n, salesFen: r.salesFen, orders: r.orders, buyers: perRegion.get(r.regionId) ?? 0 } as RegionRow;
     })
     .sort((a, b) => b.salesFen - a.salesFen);
 }
@@ -439,10 +530,18 @@ export function regionOptions(
 
 /** Everything the statistics page shows, in one call (what the bench times). */
 export function statisticsPage(db: Db, scope: StatsScope) {
+  const sums = regionSums(db, scope);
+  // The distinct buyers overall and per region shown, in one walk.
+  const reach = buyerReach(
+    db,
+    scope,
+    sums.col,
+    sums.rows.map((r) => r.regionId),
+  );
   return {
-    totals: totals(db, scope),
+    totals: totals(db, scope, reach.total),
     sales: salesSeries(db, scope),
-    regions: byRegion(db, scope),
+    regions: byRegion(db, scope, sums, reach.byRegion),
     categories: byCategory(db, scope),
     kinds: byProducerKind(db, scope),
     delivery: deliverySeries(db, scope),

@@ -27,7 +27,7 @@ import { parseStatsFilter } from "~/stats/filter";
 import { messages } from "~/i18n";
 import type { MessageKey } from "~/i18n/core";
 import { compareWithRecount, rebuildStatistics } from "../../oversight/rebuild";
-import { triggerSql } from "../../oversight/trigger-sql";
+import { buyerCountTriggerSql, triggerSql } from "../../oversight/trigger-sql";
 import { transitionOrder } from "../../market/orders/orders";
 import { createBuyer, createMarket, type Market } from "../helpers/orders";
 import { runStatsWorkload, type WorkloadWorld } from "../helpers/stats-workload";
@@ -66,6 +66,8 @@ describe("roll-ups", () => {
     const file = fs.readdirSync(dir).find((f) => f.endsWith("_stats_triggers.sql"))!;
     const migration = fs.readFileSync(path.join(dir, file), "utf8");
     expect(migration).toContain(triggerSql());
+    const counts = fs.readdirSync(dir).find((f) => f.endsWith("_stats_buyer_count_triggers.sql"))!;
+    expect(fs.readFileSync(path.join(dir, counts), "utf8")).toContain(buyerCountTriggerSql());
   });
 
   it("a prepaid order counts once it is paid, on the day of payment, with its units and its buyer", () => {
