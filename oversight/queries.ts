@@ -297,13 +297,13 @@ export type RegionRow = {
   buyers: number;
 };
 
-type RegionSums = {
+export type RegionSums = {
   level: RegionRow["level"];
   col: "province_id" | "county_id" | "village_id";
   rows: { regionId: number; salesFen: number; orders: number }[];
 };
 
-function regionSums(db: Db, scope: StatsScope): RegionSums {
+export function regionSums(db: Db, scope: StatsScope): RegionSums {
   const w = where(scope);
   const level = scope.villageId !== null || scope.countyId !== null ? "village" : scope.provinceId !== null ? "county" : "province";
   const col = level === "village" ? "village_id" : level === "county" ? "county_id" : "province_id";
