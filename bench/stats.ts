@@ -351,13 +351,15 @@ function run() {
     // Where the page's time goes, part by part.
     const parts = {
       // As the page does it: the distinct buyers overall and per region in one walk, the rest from the daily sums.
-      buyers: (d: typeof db, s: StatsScope) =>
-        Q.buyerReach(
+      buyers: (d: typeof db, s: StatsScope) => {
+        const sums = Q.regionSums(d, s);
+        return Q.buyerReach(
           d,
           s,
-          Q.regionSums(d, s).col,
-          Q.regionSums(d, s).rows.map((r) => r.regionId),
-        ),
+          sums.col,
+          sums.rows.map((r) => r.regionId),
+        );
+      },
       totals: (d: typeof db, s: StatsScope) => Q.totals(d, s, 0),
       sales: Q.salesSeries,
       regions: (d: typeof db, s: StatsScope) => Q.byRegion(d, s, Q.regionSums(d, s), new Map()),
