@@ -153,12 +153,13 @@ function distinctBuyers(db: Db, scope: StatsScope, group: "day" | "week" | "mont
   // A region filter: that region's index (it covers every grouping inside the region). Otherwise the
   // group's index, or the buyer-first one for a single total.
   const forced = `indexed by ${lead ? indexOf(lead) : group === null ? "stats_buyer_days_buyer_idx" : indexOf(group)}`;
-  // (A constant group key would make SQLite sort: one total groups by the buyer alone.)
-  const inner =
+  // count(distinct) over an index in (group, buyer) order counts each group's buyers as they stream
+  // by (measured: less than half the time of grouping (group, buyer) first and counting the groups).
+  const sql =
     group === null
-      ? `select 0 as g, d.buyer_id from stats_buyer_days d ${forced} where ${conds.join(" and ")} group by d.buyer_id`
-      : `select d.${group} as g, d.buyer_id from stats_buyer_days d ${forced} where ${conds.join(" and ")} group by 1, 2`;
-  const rows = db.$client.prepare(`select g, count(*) as n from (${inner}) group by g`).all(...params) as { g: number; n: number }[];
+      ? `select 0 as g, count(distinct d.buyer_id) as n from stats_buyer_days d ${forced} where ${conds.join(" and ")}`
+      : `select d.${group} as g, count(distinct d.buyer_id) as n from stats_buyer_days d ${forced} where ${conds.join(" and ")} group by 1`;
+  const rows = db.$client.prepare(sql).all(...params) as { g: number; n: number }[];
   return new Map(rows.map((r) => [r.g, r.n]));
 }
 
