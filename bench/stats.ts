@@ -360,6 +360,8 @@ function run() {
           sums.rows.map((r) => r.regionId),
         );
       },
+      // One pass by period that the page shares between the totals and the sales, delivery and quality series (each below also makes its own when called alone).
+      periodSums: Q.periodSums,
       totals: (d: typeof db, s: StatsScope) => Q.totals(d, s, 0),
       sales: Q.salesSeries,
       regions: (d: typeof db, s: StatsScope) => Q.byRegion(d, s, Q.regionSums(d, s), new Map()),

@@ -252,17 +252,41 @@ export function buyerReach(
 
 const pct = (part: number, whole: number): number | null => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : null);
 
-export type SalesPoint = { period: string; salesFen: number; refundFen: number; netFen: number; orders: number; units: number; buyers: number };
+/** The daily sums of stats_producer_daily per period: one pass feeds the totals and the sales, delivery and quality series. */
+type PeriodSums = {
+  period: number;
+  salesFen: number;
+  refundFen: number;
+  orders: number;
+  units: number;
+  payoutFen: number;
+  arrived: number;
+  pickedUp: number;
+  returned: number;
+  overdue: number;
+  unitsVerified: number;
+  inspectionsPassed: number;
+  inspectionsFailed: number;
+  recalls: number;
+};
 
-export function salesSeries(db: Db, scope: StatsScope): SalesPoint[] {
+export function periodSums(db: Db, scope: StatsScope): PeriodSums[] {
   const w = where(scope);
-  const period = periodOf(scope);
-  const rows = db.$client
+  return db.$client
     .prepare(
-      `select ${period} as period, sum(d.sales_fen) as salesFen, sum(d.refund_fen) as refundFen, sum(d.orders) as orders, sum(d.units) as units
+      `select ${periodOf(scope)} as period, sum(d.sales_fen) as salesFen, sum(d.refund_fen) as refundFen, sum(d.orders) as orders, sum(d.units) as units,
+              sum(d.payout_fen) as payoutFen, sum(d.parcels_arrived) as arrived, sum(d.parcels_picked_up) as pickedUp, sum(d.parcels_returned) as returned,
+              sum(d.parcels_overdue) as overdue, sum(d.units_verified) as unitsVerified, sum(d.inspections_passed) as inspectionsPassed,
+              sum(d.inspections_failed) as inspectionsFailed, sum(d.recalls) as recalls
          from stats_producer_daily d ${byRegionJoin(scope)} where ${w.sql} group by 1 order by 1`,
     )
-    .all(...w.params) as { period: number; salesFen: number; refundFen: number; orders: number; units: number }[];
+    .all(...w.params) as PeriodSums[];
+}
+
+export type SalesPoint = { period: string; salesFen: number; refundFen: number; netFen: number; orders: number; units: number; buyers: number };
+
+export function salesSeries(db: Db, scope: StatsScope, sums = periodSums(db, scope)): SalesPoint[] {
+  const rows = sums;
   const buyers = buyersPerPeriod(db, scope);
   return rows
     .filter((r) => r.salesFen || r.refundFen || r.orders)
@@ -280,16 +304,19 @@ export function salesSeries(db: Db, scope: StatsScope): SalesPoint[] {
 export type Totals = { salesFen: number; refundFen: number; netFen: number; orders: number; units: number; buyers: number; payoutFen: number };
 
 /** `buyers`: the distinct buyers over the range when already counted (statisticsPage counts them with the regions'). */
-export function totals(db: Db, scope: StatsScope, buyers?: number): Totals {
-  const w = where(scope);
-  const r = db.$client
-    .prepare(
-      `select coalesce(sum(d.sales_fen), 0) as salesFen, coalesce(sum(d.refund_fen), 0) as refundFen, coalesce(sum(d.orders), 0) as orders,
-              coalesce(sum(d.units), 0) as units, coalesce(sum(d.payout_fen), 0) as payoutFen
-         from stats_producer_daily d ${byRegionJoin(scope)} where ${w.sql}`,
-    )
-    .get(...w.params) as Omit<Totals, "netFen" | "buyers">;
-  return { ...r, netFen: r.salesFen - r.refundFen, buyers: buyers ?? distinctBuyers(db, scope, null).get(0) ?? 0 };
+export function totals(db: Db, scope: StatsScope, buyers?: number, sums = periodSums(db, scope)): Totals {
+  const sum = (k: "salesFen" | "refundFen" | "orders" | "units" | "payoutFen") => sums.reduce((t, r) => t + r[k], 0);
+  const salesFen = sum("salesFen");
+  const refundFen = sum("refundFen");
+  return {
+    salesFen,
+    refundFen,
+    netFen: salesFen - refundFen,
+    orders: sum("orders"),
+    units: sum("units"),
+    buyers: buyers ?? distinctBuyers(db, scope, null).get(0) ?? 0,
+    payoutFen: sum("payoutFen"),
+  };
 }
 
 export type RegionRow = {
@@ -382,15 +409,10 @@ export function histogramMedian(buckets: readonly { hours: number; parcels: numb
   return sorted[sorted.length - 1]!.hours;
 }
 
-export function deliverySeries(db: Db, scope: StatsScope): { series: DeliveryPoint[]; total: DeliveryPoint } {
+export function deliverySeries(db: Db, scope: StatsScope, sums = periodSums(db, scope)): { series: DeliveryPoint[]; total: DeliveryPoint } {
   const w = where(scope);
   const period = periodOf(scope);
-  const rows = db.$client
-    .prepare(
-      `select ${period} as period, sum(d.parcels_arrived) as arrived, sum(d.parcels_picked_up) as pickedUp, sum(d.parcels_returned) as returned, sum(d.parcels_overdue) as overdue
-         from stats_producer_daily d ${byRegionJoin(scope)} where ${w.sql} group by 1 order by 1`,
-    )
-    .all(...w.params) as { period: number; arrived: number; pickedUp: number; returned: number; overdue: number }[];
+  const rows = sums;
   // Every region: the small all-regions histogram. A region: its producers' rows, through the (producer, day) index.
   const hist = (
     byRegionJoin(scope)
@@ -443,16 +465,15 @@ export type QualityPoint = {
   recalls: number;
 };
 
-export function qualitySeries(db: Db, scope: StatsScope): { series: QualityPoint[]; total: QualityPoint } {
-  const w = where(scope);
-  const period = periodOf(scope);
-  const rows = db.$client
-    .prepare(
-      `select ${period} as period, sum(d.units) as units, sum(d.units_verified) as unitsVerified, sum(d.inspections_passed) as inspectionsPassed,
-              sum(d.inspections_failed) as inspectionsFailed, sum(d.recalls) as recalls
-         from stats_producer_daily d ${byRegionJoin(scope)} where ${w.sql} group by 1 order by 1`,
-    )
-    .all(...w.params) as { period: number; units: number; unitsVerified: number; inspectionsPassed: number; inspectionsFailed: number; recalls: number }[];
+export function qualitySeries(db: Db, scope: StatsScope, sums = periodSums(db, scope)): { series: QualityPoint[]; total: QualityPoint } {
+  const rows = sums.map((r) => ({
+    period: r.period,
+    units: r.units,
+    unitsVerified: r.unitsVerified,
+    inspectionsPassed: r.inspectionsPassed,
+    inspectionsFailed: r.inspectionsFailed,
+    recalls: r.recalls,
+  }));
   const point = (period: string, r: Omit<(typeof rows)[number], "period">): QualityPoint => ({
     period,
     ...r,
@@ -543,14 +564,16 @@ export function statisticsPage(db: Db, scope: StatsScope) {
     sums.col,
     sums.rows.map((r) => r.regionId),
   );
+  // One pass over the daily sums by period feeds the totals and three series.
+  const periods = periodSums(db, scope);
   return {
-    totals: totals(db, scope, reach.total),
-    sales: salesSeries(db, scope),
+    totals: totals(db, scope, reach.total, periods),
+    sales: salesSeries(db, scope, periods),
     regions: byRegion(db, scope, sums, reach.byRegion),
     categories: byCategory(db, scope),
     kinds: byProducerKind(db, scope),
-    delivery: deliverySeries(db, scope),
-    quality: qualitySeries(db, scope),
+    delivery: deliverySeries(db, scope, periods),
+    quality: qualitySeries(db, scope, periods),
   };
 }
 
