@@ -1695,8 +1695,7 @@ export const statsBuyerDays = sqliteTable(
     index("stats_buyer_days_day_buyer_idx").on(t.day, t.buyerId),
     index("stats_buyer_days_week_buyer_idx").on(t.week, t.buyerId, t.day),
     index("stats_buyer_days_month_buyer_idx").on(t.month, t.buyerId, t.day),
-    // Covers the province too: one walk in buyer order counts the buyers overall and per province.
-    index("stats_buyer_days_buyer_idx").on(t.buyerId, t.day, t.provinceId),
+    index("stats_buyer_days_buyer_idx").on(t.buyerId, t.day),
     // A region filter leads; the rest makes the index cover every grouping inside that region.
     index("stats_buyer_days_province_buyer_idx").on(t.provinceId, t.buyerId, t.day, t.week, t.month, t.countyId, t.villageId),
     index("stats_buyer_days_county_buyer_idx").on(t.countyId, t.buyerId, t.day, t.week, t.month, t.villageId),

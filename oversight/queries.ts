@@ -238,8 +238,8 @@ export function buyerReach(
       lead = col;
     }
   }
-  // A region filter walks its region's index (it covers the levels below); otherwise (buyer, day, province).
-  const index = lead ? `stats_buyer_days_${lead.replace("_id", "")}_buyer_idx` : "stats_buyer_days_buyer_idx";
+  // The filter's region index: (region, buyer, …) covers the levels below it.
+  const index = `stats_buyer_days_${lead!.replace("_id", "")}_buyer_idx`;
   const cols = ids.map((id, i) => `max(d.${level} = ${Number(id)}) as r${i}`);
   const row = db.$client
     .prepare(

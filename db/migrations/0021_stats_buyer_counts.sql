@@ -6,6 +6,3 @@ CREATE TABLE `stats_buyer_counts` (
 	`buyers` integer NOT NULL,
 	PRIMARY KEY(`grain`, `region_level`, `region_id`, `period`)
 );
---> statement-breakpoint
-DROP INDEX `stats_buyer_days_buyer_idx`;--> statement-breakpoint
-CREATE INDEX `stats_buyer_days_buyer_idx` ON `stats_buyer_days` (`buyer_id`,`day`,`province_id`);
