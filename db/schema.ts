@@ -1703,6 +1703,25 @@ export const statsBuyerDays = sqliteTable(
   ],
 );
 
+/**
+ * Distinct buyers per whole day, week and month, over every region and per province, county and
+ * village: kept exact by triggers on stats_buyer_days (a buyer adds 1 to a period the first time
+ * it appears there and takes 1 back when its last row there goes), so the page reads one row per
+ * period instead of counting buyers. `region_level` is 'all' (region_id 0), 'province', 'county' or
+ * 'village'; `grain` is 'day', 'week' or 'month' and `period` the day number the period starts on.
+ */
+export const statsBuyerCounts = sqliteTable(
+  "stats_buyer_counts",
+  {
+    grain: text("grain", { enum: ["day", "week", "month"] }).notNull(),
+    regionLevel: text("region_level", { enum: ["all", "province", "county", "village"] }).notNull(),
+    regionId: integer("region_id").notNull(),
+    period: integer("period").notNull(),
+    buyers: integer("buyers").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.grain, t.regionLevel, t.regionId, t.period] })],
+);
+
 /** Parcels picked up per day × producer × whole hours from arrival to pickup (168 = a week or more): the median comes from here. */
 export const statsPickupHours = sqliteTable(
   "stats_pickup_hours",

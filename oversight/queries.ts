@@ -153,29 +153,152 @@ function distinctBuyers(db: Db, scope: StatsScope, group: "day" | "week" | "mont
   // A region filter: that region's index (it covers every grouping inside the region). Otherwise the
   // group's index, or the buyer-first one for a single total.
   const forced = `indexed by ${lead ? indexOf(lead) : group === null ? "stats_buyer_days_buyer_idx" : indexOf(group)}`;
-  // (A constant group key would make SQLite sort: one total groups by the buyer alone.)
-  const inner =
+  // count(distinct) over an index in (group, buyer) order counts each group's buyers as they stream
+  // by (measured: less than half the time of grouping (group, buyer) first and counting the groups).
+  const sql =
     group === null
-      ? `select 0 as g, d.buyer_id from stats_buyer_days d ${forced} where ${conds.join(" and ")} group by d.buyer_id`
-      : `select d.${group} as g, d.buyer_id from stats_buyer_days d ${forced} where ${conds.join(" and ")} group by 1, 2`;
-  const rows = db.$client.prepare(`select g, count(*) as n from (${inner}) group by g`).all(...params) as { g: number; n: number }[];
+      ? `select 0 as g, count(distinct d.buyer_id) as n from stats_buyer_days d ${forced} where ${conds.join(" and ")}`
+      : `select d.${group} as g, count(distinct d.buyer_id) as n from stats_buyer_days d ${forced} where ${conds.join(" and ")} group by 1`;
+  const rows = db.$client.prepare(sql).all(...params) as { g: number; n: number }[];
   return new Map(rows.map((r) => [r.g, r.n]));
+}
+
+/** The narrowest region a scope names, as stats_buyer_counts keys it. */
+function regionKey(scope: StatsScope): { level: "all" | "province" | "county" | "village"; id: number } {
+  if (scope.villageId !== null) return { level: "village", id: scope.villageId };
+  if (scope.countyId !== null) return { level: "county", id: scope.countyId };
+  if (scope.provinceId !== null) return { level: "province", id: scope.provinceId };
+  return { level: "all", id: 0 };
+}
+
+/** The first day of the period after the one starting on `start`. */
+function nextPeriod(start: number, granularity: Granularity): number {
+  if (granularity === "day") return start + 1;
+  if (granularity === "week") return start + 7;
+  return dayOfIsoDate(nextMonth(isoDay(start)));
+}
+
+/**
+ * Distinct buyers per period: whole periods inside the range read their counter row from
+ * stats_buyer_counts (exact, kept by triggers); a period the range cuts (a month or week it starts
+ * or ends inside) is counted from stats_buyer_days over the days the range holds of it.
+ */
+function buyersPerPeriod(db: Db, scope: StatsScope): Map<number, number> {
+  const g = scope.granularity;
+  const out = new Map<number, number>();
+  let wholeFrom = periodStart(scope.fromDay, g);
+  const edges: [number, number][] = [];
+  if (wholeFrom < scope.fromDay) {
+    wholeFrom = nextPeriod(wholeFrom, g);
+    edges.push([scope.fromDay, Math.min(wholeFrom - 1, scope.toDay)]);
+  }
+  let wholeTo = periodStart(scope.toDay, g); // the start of the last whole period
+  if (nextPeriod(wholeTo, g) - 1 > scope.toDay) {
+    if (wholeTo >= wholeFrom) edges.push([wholeTo, scope.toDay]);
+    wholeTo = wholeTo - 1; // excludes the cut period
+  }
+  const region = regionKey(scope);
+  if (wholeFrom <= wholeTo) {
+    const rows = db.$client
+      .prepare(`select period, buyers from stats_buyer_counts where grain = ? and region_level = ? and region_id = ? and period between ? and ?`)
+      .all(g, region.level, region.id, wholeFrom, wholeTo) as { period: number; buyers: number }[];
+    for (const r of rows) out.set(r.period, r.buyers);
+  }
+  for (const [a, b] of edges) for (const [k, v] of distinctBuyers(db, { ...scope, fromDay: a, toDay: b }, g)) out.set(k, v);
+  return out;
+}
+
+/**
+ * Distinct buyers over the whole range, overall and per region of `level` (the regions in `ids`).
+ * Inside a region filter, one walk of that region's index in buyer order: each buyer counts once
+ * overall and once in each sub-region it bought in (the index is not in sub-region order, so a
+ * count per sub-region would sort).
+ */
+export function buyerReach(
+  db: Db,
+  scope: StatsScope,
+  level: "province_id" | "county_id" | "village_id",
+  ids: readonly number[],
+): { total: number; byRegion: Map<number, number> } {
+  // Without a region filter, the buyer index and the province index each stream their count
+  // (measured faster than one walk carrying a column per province); many regions likewise.
+  const filtered = scope.provinceId !== null || scope.countyId !== null || scope.villageId !== null;
+  if (!filtered || ids.length > 64) return { total: distinctBuyers(db, scope, null).get(0) ?? 0, byRegion: distinctBuyers(db, scope, level) };
+  const conds = ["d.day between ? and ?"];
+  const params: number[] = [scope.fromDay, scope.toDay];
+  let lead: string | null = null;
+  for (const [col, value] of [
+    ["province_id", scope.provinceId],
+    ["county_id", scope.countyId],
+    ["village_id", scope.villageId],
+  ] as const) {
+    if (value !== null) {
+      conds.push(`d.${col} = ?`);
+      params.push(value);
+      lead = col;
+    }
+  }
+  // The filter's region index: (region, buyer, …) covers the levels below it.
+  const index = `stats_buyer_days_${lead!.replace("_id", "")}_buyer_idx`;
+  const cols = ids.map((id, i) => `max(d.${level} = ${Number(id)}) as r${i}`);
+  const row = db.$client
+    .prepare(
+      `select count(*) as total${ids.map((_, i) => `, coalesce(sum(r${i}), 0) as r${i}`).join("")}
+         from (select d.buyer_id${cols.map((c) => `, ${c}`).join("")} from stats_buyer_days d indexed by ${index} where ${conds.join(" and ")} group by d.buyer_id)`,
+    )
+    .get(...params) as Record<string, number>;
+  return { total: row.total ?? 0, byRegion: new Map(ids.map((id, i) => [id, row[`r${i}`] ?? 0])) };
 }
 
 const pct = (part: number, whole: number): number | null => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : null);
 
-export type SalesPoint = { period: string; salesFen: number; refundFen: number; netFen: number; orders: number; units: number; buyers: number };
+/** The daily sums of stats_producer_daily per period: one pass feeds the totals and the sales, delivery and quality series. */
+type PeriodSums = {
+  period: number;
+  salesFen: number;
+  refundFen: number;
+  orders: number;
+  units: number;
+  payoutFen: number;
+  arrived: number;
+  pickedUp: number;
+  returned: number;
+  overdue: number;
+  unitsVerified: number;
+  inspectionsPassed: number;
+  inspectionsFailed: number;
+  recalls: number;
+};
 
-export function salesSeries(db: Db, scope: StatsScope): SalesPoint[] {
+export function periodSums(db: Db, scope: StatsScope): PeriodSums[] {
   const w = where(scope);
-  const period = periodOf(scope);
-  const rows = db.$client
+  // Grouped by day in SQL and folded into weeks or months here: a period expression per row (a CASE
+  // over the month starts) cost as much as the sums themselves.
+  const days = db.$client
     .prepare(
-      `select ${period} as period, sum(d.sales_fen) as salesFen, sum(d.refund_fen) as refundFen, sum(d.orders) as orders, sum(d.units) as units
+      `select d.day as period, sum(d.sales_fen) as salesFen, sum(d.refund_fen) as refundFen, sum(d.orders) as orders, sum(d.units) as units,
+              sum(d.payout_fen) as payoutFen, sum(d.parcels_arrived) as arrived, sum(d.parcels_picked_up) as pickedUp, sum(d.parcels_returned) as returned,
+              sum(d.parcels_overdue) as overdue, sum(d.units_verified) as unitsVerified, sum(d.inspections_passed) as inspectionsPassed,
+              sum(d.inspections_failed) as inspectionsFailed, sum(d.recalls) as recalls
          from stats_producer_daily d ${byRegionJoin(scope)} where ${w.sql} group by 1 order by 1`,
     )
-    .all(...w.params) as { period: number; salesFen: number; refundFen: number; orders: number; units: number }[];
-  const buyers = distinctBuyers(db, scope, scope.granularity);
+    .all(...w.params) as PeriodSums[];
+  if (scope.granularity === "day") return days;
+  const out: PeriodSums[] = [];
+  for (const day of days) {
+    const period = periodStart(day.period, scope.granularity);
+    const last = out[out.length - 1];
+    if (last?.period !== period) out.push({ ...day, period });
+    else for (const k of Object.keys(day) as (keyof PeriodSums)[]) if (k !== "period") last[k] += day[k];
+  }
+  return out;
+}
+
+export type SalesPoint = { period: string; salesFen: number; refundFen: number; netFen: number; orders: number; units: number; buyers: number };
+
+export function salesSeries(db: Db, scope: StatsScope, sums = periodSums(db, scope)): SalesPoint[] {
+  const rows = sums;
+  const buyers = buyersPerPeriod(db, scope);
   return rows
     .filter((r) => r.salesFen || r.refundFen || r.orders)
     .map((r) => ({
@@ -191,17 +314,20 @@ export function salesSeries(db: Db, scope: StatsScope): SalesPoint[] {
 
 export type Totals = { salesFen: number; refundFen: number; netFen: number; orders: number; units: number; buyers: number; payoutFen: number };
 
-export function totals(db: Db, scope: StatsScope): Totals {
-  const w = where(scope);
-  const r = db.$client
-    .prepare(
-      `select coalesce(sum(d.sales_fen), 0) as salesFen, coalesce(sum(d.refund_fen), 0) as refundFen, coalesce(sum(d.orders), 0) as orders,
-              coalesce(sum(d.units), 0) as units, coalesce(sum(d.payout_fen), 0) as payoutFen
-         from stats_producer_daily d ${byRegionJoin(scope)} where ${w.sql}`,
-    )
-    .get(...w.params) as Omit<Totals, "netFen" | "buyers">;
-  const buyers = distinctBuyers(db, scope, null).get(0) ?? 0;
-  return { ...r, netFen: r.salesFen - r.refundFen, buyers };
+/** `buyers`: the distinct buyers over the range when already counted (statisticsPage counts them with the regions'). */
+export function totals(db: Db, scope: StatsScope, buyers?: number, sums = periodSums(db, scope)): Totals {
+  const sum = (k: "salesFen" | "refundFen" | "orders" | "units" | "payoutFen") => sums.reduce((t, r) => t + r[k], 0);
+  const salesFen = sum("salesFen");
+  const refundFen = sum("refundFen");
+  return {
+    salesFen,
+    refundFen,
+    netFen: salesFen - refundFen,
+    orders: sum("orders"),
+    units: sum("units"),
+    buyers: buyers ?? distinctBuyers(db, scope, null).get(0) ?? 0,
+    payoutFen: sum("payoutFen"),
+  };
 }
 
 export type RegionRow = {
@@ -214,25 +340,33 @@ export type RegionRow = {
   buyers: number;
 };
 
-/** By province; within a province by county; within a county by village. */
-export function byRegion(db: Db, scope: StatsScope): RegionRow[] {
+export type RegionSums = {
+  level: RegionRow["level"];
+  col: "province_id" | "county_id" | "village_id";
+  rows: { regionId: number; salesFen: number; orders: number }[];
+};
+
+export function regionSums(db: Db, scope: StatsScope): RegionSums {
   const w = where(scope);
   const level = scope.villageId !== null || scope.countyId !== null ? "village" : scope.provinceId !== null ? "county" : "province";
-  const col = level === "village" ? "p.village_id" : level === "county" ? "p.county_id" : "p.province_id";
-  const names = level === "village" ? "villages" : "regions";
+  const col = level === "village" ? "village_id" : level === "county" ? "county_id" : "province_id";
   const rows = db.$client
     .prepare(
-      `select ${col} as regionId, sum(d.sales_fen) as salesFen, sum(d.orders) as orders
-         from stats_producer_daily d join producers p on p.id = d.producer_id where ${w.sql} and ${col} is not null group by 1`,
+      `select p.${col} as regionId, sum(d.sales_fen) as salesFen, sum(d.orders) as orders
+         from stats_producer_daily d join producers p on p.id = d.producer_id where ${w.sql} and p.${col} is not null group by 1`,
     )
-    .all(...w.params) as { regionId: number; salesFen: number; orders: number }[];
-  const buyers = distinctBuyers(db, scope, level === "village" ? "village_id" : level === "county" ? "county_id" : "province_id");
-  const nameOf = db.$client.prepare(`select name_zh as nameZh, name_en as nameEn from ${names} where id = ?`);
-  return rows
-    .filter((r) => r.salesFen || r.orders)
+    .all(...w.params) as RegionSums["rows"];
+  return { level, col, rows: rows.filter((r) => r.salesFen || r.orders) };
+}
+
+/** By province; within a province by county; within a county by village. `buyers`: per region, when already counted. */
+export function byRegion(db: Db, scope: StatsScope, sums = regionSums(db, scope), buyers?: Map<number, number>): RegionRow[] {
+  const perRegion = buyers ?? distinctBuyers(db, scope, sums.col);
+  const nameOf = db.$client.prepare(`select name_zh as nameZh, name_en as nameEn from ${sums.level === "village" ? "villages" : "regions"} where id = ?`);
+  return sums.rows
     .map((r) => {
       const n = nameOf.get(r.regionId) as { nameZh: string; nameEn: string };
-      return { regionId: r.regionId, level, ...n, salesFen: r.salesFen, orders: r.orders, buyers: buyers.get(r.regionId) ?? 0 } as RegionRow;
+      return { regionId: r.regionId, level: sums.level, ...n, salesFen: r.salesFen, orders: r.orders, buyers: perRegion.get(r.regionId) ?? 0 } as RegionRow;
     })
     .sort((a, b) => b.salesFen - a.salesFen);
 }
@@ -286,15 +420,10 @@ export function histogramMedian(buckets: readonly { hours: number; parcels: numb
   return sorted[sorted.length - 1]!.hours;
 }
 
-export function deliverySeries(db: Db, scope: StatsScope): { series: DeliveryPoint[]; total: DeliveryPoint } {
+export function deliverySeries(db: Db, scope: StatsScope, sums = periodSums(db, scope)): { series: DeliveryPoint[]; total: DeliveryPoint } {
   const w = where(scope);
   const period = periodOf(scope);
-  const rows = db.$client
-    .prepare(
-      `select ${period} as period, sum(d.parcels_arrived) as arrived, sum(d.parcels_picked_up) as pickedUp, sum(d.parcels_returned) as returned, sum(d.parcels_overdue) as overdue
-         from stats_producer_daily d ${byRegionJoin(scope)} where ${w.sql} group by 1 order by 1`,
-    )
-    .all(...w.params) as { period: number; arrived: number; pickedUp: number; returned: number; overdue: number }[];
+  const rows = sums;
   // Every region: the small all-regions histogram. A region: its producers' rows, through the (producer, day) index.
   const hist = (
     byRegionJoin(scope)
@@ -309,7 +438,11 @@ export function deliverySeries(db: Db, scope: StatsScope): { series: DeliveryPoi
           .all(scope.fromDay, scope.toDay)
   ) as { period: number; hours: number; parcels: number }[];
   const byPeriod = new Map<number, { hours: number; parcels: number }[]>();
-  for (const h of hist) byPeriod.set(h.period, [...(byPeriod.get(h.period) ?? []), h]);
+  for (const h of hist) {
+    const list = byPeriod.get(h.period);
+    if (list) list.push(h);
+    else byPeriod.set(h.period, [h]);
+  }
   const series = rows
     .filter((r) => r.arrived || r.pickedUp || r.returned || r.overdue)
     .map((r) => ({
@@ -347,16 +480,15 @@ export type QualityPoint = {
   recalls: number;
 };
 
-export function qualitySeries(db: Db, scope: StatsScope): { series: QualityPoint[]; total: QualityPoint } {
-  const w = where(scope);
-  const period = periodOf(scope);
-  const rows = db.$client
-    .prepare(
-      `select ${period} as period, sum(d.units) as units, sum(d.units_verified) as unitsVerified, sum(d.inspections_passed) as inspectionsPassed,
-              sum(d.inspections_failed) as inspectionsFailed, sum(d.recalls) as recalls
-         from stats_producer_daily d ${byRegionJoin(scope)} where ${w.sql} group by 1 order by 1`,
-    )
-    .all(...w.params) as { period: number; units: number; unitsVerified: number; inspectionsPassed: number; inspectionsFailed: number; recalls: number }[];
+export function qualitySeries(db: Db, scope: StatsScope, sums = periodSums(db, scope)): { series: QualityPoint[]; total: QualityPoint } {
+  const rows = sums.map((r) => ({
+    period: r.period,
+    units: r.units,
+    unitsVerified: r.unitsVerified,
+    inspectionsPassed: r.inspectionsPassed,
+    inspectionsFailed: r.inspectionsFailed,
+    recalls: r.recalls,
+  }));
   const point = (period: string, r: Omit<(typeof rows)[number], "period">): QualityPoint => ({
     period,
     ...r,
@@ -439,14 +571,24 @@ export function regionOptions(
 
 /** Everything the statistics page shows, in one call (what the bench times). */
 export function statisticsPage(db: Db, scope: StatsScope) {
+  const sums = regionSums(db, scope);
+  // The distinct buyers overall and per region shown, in one walk.
+  const reach = buyerReach(
+    db,
+    scope,
+    sums.col,
+    sums.rows.map((r) => r.regionId),
+  );
+  // One pass over the daily sums by period feeds the totals and three series.
+  const periods = periodSums(db, scope);
   return {
-    totals: totals(db, scope),
-    sales: salesSeries(db, scope),
-    regions: byRegion(db, scope),
+    totals: totals(db, scope, reach.total, periods),
+    sales: salesSeries(db, scope, periods),
+    regions: byRegion(db, scope, sums, reach.byRegion),
     categories: byCategory(db, scope),
     kinds: byProducerKind(db, scope),
-    delivery: deliverySeries(db, scope),
-    quality: qualitySeries(db, scope),
+    delivery: deliverySeries(db, scope, periods),
+    quality: qualitySeries(db, scope, periods),
   };
 }
 

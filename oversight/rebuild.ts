@@ -5,6 +5,7 @@
  * from the same definitions as the triggers (oversight/definitions.ts).
  */
 import type { Db } from "../core/db";
+import { buyerCountTriggerSql, buyerCountsFrom } from "./trigger-sql";
 import { PARCEL_COUNTERS, cancelAt, cancelledSale, chainCompleteAt, countedRefund, dayOf, everSale, monthOf, pickupHours, saleAt, weekOf } from "./definitions";
 
 const PRODUCER_COLUMNS = [
@@ -79,15 +80,17 @@ const nonZero = (cols: readonly string[]) => cols.map((c) => `${c} != 0`).join("
 
 /** The recount, as SELECTs with the roll-up tables' columns (all-zero rows left out). */
 export function recountQueries(): Record<RollupTable, string> {
+  const buyerDays = `select e.sale_day as day, e.pid as producer_id, e.buyer as buyer_id, sum(e.sign) as orders,
+        ${weekOf("e.sale_day")} as week, ${monthOf("e.sale_day")} as month, pr.province_id, pr.county_id, pr.village_id
+      from (${SALE_EVENTS}) e join producers pr on pr.id = e.pid group by e.sale_day, e.pid, e.buyer having sum(e.sign) != 0`;
   return {
     stats_producer_daily: `select day, producer_id, ${PRODUCER_COLUMNS.map((c) => `sum(${c}) as ${c}`).join(", ")}
       from (${partialRows().join("\nunion all\n")}) group by day, producer_id having ${PRODUCER_COLUMNS.map((c) => `sum(${c}) != 0`).join(" or ")}`,
     stats_category_daily: `select e.day, e.pid as producer_id, li.category_id, sum(e.sign * l.quantity * l.unit_price_fen) as sales_fen, sum(e.sign * l.quantity) as units
       from (${SALE_EVENTS}) e join order_lines l on l.sub_order_id = e.sid join listings li on li.id = l.listing_id
       group by e.day, e.pid, li.category_id having sum(e.sign * l.quantity * l.unit_price_fen) != 0 or sum(e.sign * l.quantity) != 0`,
-    stats_buyer_days: `select e.sale_day as day, e.pid as producer_id, e.buyer as buyer_id, sum(e.sign) as orders,
-        ${weekOf("e.sale_day")} as week, ${monthOf("e.sale_day")} as month, pr.province_id, pr.county_id, pr.village_id
-      from (${SALE_EVENTS}) e join producers pr on pr.id = e.pid group by e.sale_day, e.pid, e.buyer having sum(e.sign) != 0`,
+    stats_buyer_days: buyerDays,
+    stats_buyer_counts: buyerCountsFrom(`(${buyerDays})`),
     stats_pickup_hours: `select ${dayOf("p.picked_up_at")} as day, p.producer_id, ${pickupHours("p")} as hours, count(*) as parcels
       from parcels p where p.picked_up_at is not null and p.arrived_at is not null group by 1, 2, 3`,
     stats_pickup_hours_all: `select ${dayOf("p.picked_up_at")} as day, ${pickupHours("p")} as hours, count(*) as parcels
@@ -95,13 +98,21 @@ export function recountQueries(): Record<RollupTable, string> {
   };
 }
 
-export const ROLLUP_TABLES = ["stats_producer_daily", "stats_category_daily", "stats_buyer_days", "stats_pickup_hours", "stats_pickup_hours_all"] as const;
+export const ROLLUP_TABLES = [
+  "stats_producer_daily",
+  "stats_category_daily",
+  "stats_buyer_days",
+  "stats_buyer_counts",
+  "stats_pickup_hours",
+  "stats_pickup_hours_all",
+] as const;
 export type RollupTable = (typeof ROLLUP_TABLES)[number];
 
 const VALUE_COLUMNS: Record<RollupTable, readonly string[]> = {
   stats_producer_daily: PRODUCER_COLUMNS,
   stats_category_daily: ["sales_fen", "units"],
   stats_buyer_days: ["orders"],
+  stats_buyer_counts: ["buyers"],
   stats_pickup_hours: ["parcels"],
   stats_pickup_hours_all: ["parcels"],
 };
@@ -110,12 +121,17 @@ const VALUE_COLUMNS: Record<RollupTable, readonly string[]> = {
 export function rebuildStatistics(db: Db): Record<RollupTable, number> {
   const sqlite = db.$client;
   const queries = recountQueries();
+  // The buyer counts are recounted from the rebuilt buyer-days in one pass, with their triggers off
+  // meanwhile (row by row they would cost a trigger per buyer-day), back on before the commit.
+  queries.stats_buyer_counts = buyerCountsFrom("stats_buyer_days");
   return sqlite.transaction(() => {
+    sqlite.exec(`drop trigger if exists stats_buyer_days_insert; drop trigger if exists stats_buyer_days_delete;`);
     const out = {} as Record<RollupTable, number>;
     for (const table of ROLLUP_TABLES) {
       sqlite.prepare(`delete from ${table}`).run();
       out[table] = sqlite.prepare(`insert into ${table} ${queries[table]}`).run().changes;
     }
+    for (const stmt of buyerCountTriggerSql().split("--> statement-breakpoint")) sqlite.exec(stmt);
     return out;
   })();
 }

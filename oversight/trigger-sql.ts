@@ -233,4 +233,63 @@ export function triggerSql(): string {
   return out.join("\n--> statement-breakpoint\n") + "\n";
 }
 
-if (process.argv[1]?.endsWith("trigger-sql.ts")) process.stdout.write(triggerSql());
+/** The regions a buyer-day row belongs to, widest first: every region, its province, county and village. */
+export const BUYER_COUNT_LEVELS = [
+  ["all", "0"],
+  ["province", "province_id"],
+  ["county", "county_id"],
+  ["village", "village_id"],
+] as const;
+export const BUYER_COUNT_GRAINS = ["day", "week", "month"] as const;
+
+/**
+ * The triggers that keep stats_buyer_counts exact (db/migrations/*_stats_buyer_count_triggers.sql is
+ * written from this): a stats_buyer_days row appearing adds its buyer to each period and region it
+ * belongs to, unless another row already put the buyer there; a row going (its orders back to 0)
+ * takes the buyer out when it was the last one. Updates of `orders` change nobody's presence.
+ */
+export function buyerCountTriggerSql(): string {
+  // Another row of the same buyer in the same period and region (each walks an index of stats_buyer_days).
+  const sameBuyer = (r: "NEW" | "OLD", grain: string, col: string) => {
+    // The day bounds let a region's (region, buyer, day, …) index narrow to the period.
+    const period =
+      grain === "day" ? `d.day = ${r}.day` : `d.${grain} = ${r}.${grain} AND d.day BETWEEN ${r}.${grain} AND ${r}.${grain} + ${grain === "week" ? 6 : 30}`;
+    const region = col === "0" ? "" : ` AND d.${col} = ${r}.${col}`;
+    return `SELECT 1 FROM stats_buyer_days d WHERE d.buyer_id = ${r}.buyer_id AND ${period}${region}`;
+  };
+  const key = (r: "NEW" | "OLD", grain: string, level: string, col: string) =>
+    `grain = '${grain}' AND region_level = '${level}' AND region_id = ${col === "0" ? "0" : `${r}.${col}`} AND period = ${r}.${grain}`;
+  const insert: string[] = [];
+  const remove: string[] = [];
+  for (const grain of BUYER_COUNT_GRAINS)
+    for (const [level, col] of BUYER_COUNT_LEVELS) {
+      const present = (r: "NEW" | "OLD") => (col === "village_id" ? ` AND ${r}.village_id IS NOT NULL` : "");
+      insert.push(`  INSERT INTO stats_buyer_counts (grain, region_level, region_id, period, buyers)
+    SELECT '${grain}', '${level}', ${col === "0" ? "0" : `NEW.${col}`}, NEW.${grain}, 1
+    WHERE NOT EXISTS (${sameBuyer("NEW", grain, col)} AND NOT (d.day = NEW.day AND d.producer_id = NEW.producer_id))${present("NEW")}
+    ON CONFLICT (grain, region_level, region_id, period) DO UPDATE SET buyers = buyers + 1;`);
+      remove.push(`  UPDATE stats_buyer_counts SET buyers = buyers - 1
+    WHERE ${key("OLD", grain, level, col)} AND NOT EXISTS (${sameBuyer("OLD", grain, col)});`);
+      remove.push(`  DELETE FROM stats_buyer_counts WHERE ${key("OLD", grain, level, col)} AND buyers = 0;`);
+    }
+  return (
+    [
+      trigger("stats_buyer_days_insert", "AFTER INSERT ON stats_buyer_days", insert),
+      trigger("stats_buyer_days_delete", "AFTER DELETE ON stats_buyer_days", remove),
+    ].join("\n--> statement-breakpoint\n") + "\n"
+  );
+}
+
+/** stats_buyer_counts recounted from a set of buyer-day rows (`src`: a table name or a parenthesised SELECT). */
+export function buyerCountsFrom(src: string): string {
+  const parts: string[] = [];
+  for (const grain of BUYER_COUNT_GRAINS)
+    for (const [level, col] of BUYER_COUNT_LEVELS)
+      parts.push(
+        `select '${grain}' as grain, '${level}' as region_level, ${col === "0" ? "0" : col} as region_id, ${grain} as period, count(distinct buyer_id) as buyers
+           from ${src} ${col === "village_id" ? "where village_id is not null" : ""} group by 3, 4`,
+      );
+  return parts.join("\nunion all\n");
+}
+
+if (process.argv[1]?.endsWith("trigger-sql.ts")) process.stdout.write(process.argv[2] === "buyer-counts" ? buyerCountTriggerSql() : triggerSql());

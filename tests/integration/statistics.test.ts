@@ -19,15 +19,25 @@ import {
   ensureRegion,
 } from "../../seeds/factories";
 import { ForbiddenError } from "../../core/errors";
-import { shanghaiDate } from "../../core/clock";
-import { byRegion, deliverySeries, producerReport, salesSeries, statsScope, totals, type StatsFilter } from "../../oversight/queries";
+import { dayOfIsoDate, isoDay, shanghaiDate } from "../../core/clock";
+import {
+  byRegion,
+  deliverySeries,
+  periodStart,
+  producerReport,
+  salesSeries,
+  statisticsPage,
+  statsScope,
+  totals,
+  type StatsFilter,
+} from "../../oversight/queries";
 import { toCsv } from "../../oversight/csv";
 import { csvRows } from "~/stats/tables";
 import { parseStatsFilter } from "~/stats/filter";
 import { messages } from "~/i18n";
 import type { MessageKey } from "~/i18n/core";
-import { compareWithRecount, rebuildStatistics } from "../../oversight/rebuild";
-import { triggerSql } from "../../oversight/trigger-sql";
+import { compareWithRecount, rebuildStatistics, recountQueries } from "../../oversight/rebuild";
+import { buyerCountTriggerSql, triggerSql } from "../../oversight/trigger-sql";
 import { transitionOrder } from "../../market/orders/orders";
 import { createBuyer, createMarket, type Market } from "../helpers/orders";
 import { runStatsWorkload, type WorkloadWorld } from "../helpers/stats-workload";
@@ -66,6 +76,8 @@ describe("roll-ups", () => {
     const file = fs.readdirSync(dir).find((f) => f.endsWith("_stats_triggers.sql"))!;
     const migration = fs.readFileSync(path.join(dir, file), "utf8");
     expect(migration).toContain(triggerSql());
+    const counts = fs.readdirSync(dir).find((f) => f.endsWith("_stats_buyer_count_triggers.sql"))!;
+    expect(fs.readFileSync(path.join(dir, counts), "utf8")).toContain(buyerCountTriggerSql());
   });
 
   it("a prepaid order counts once it is paid, on the day of payment, with its units and its buyer", () => {
@@ -132,7 +144,47 @@ describe("roll-ups", () => {
     expect(after).toEqual(snapshot);
   });
 
+  it("distinct buyers (counters for whole periods, a count for cut ones, one walk for totals and regions) equal a recount from the raw sales", async () => {
+    expect(db.$client.prepare(`select count(distinct grain || region_level) from stats_buyer_counts`).pluck().get()).toBe(12);
+    const admin = actorFor(db, (await createUser(db, { roles: ["platform_admin"] })).id);
+    const recount = recountQueries().stats_buyer_days;
+    const distinct = (from: number, to: number, region = "") =>
+      db.$client.prepare(`select count(distinct buyer_id) from (${recount}) where day between ? and ?${region}`).pluck().get(from, to) as number;
+    const [first, last] = db.$client.prepare(`select min(day), max(day) from stats_buyer_days`).raw().get() as [number, number];
+    const busiest = db.$client.prepare(`select day from stats_buyer_days group by day order by count(*) desc limit 1`).pluck().get() as number;
+    const county = db.$client.prepare(`select county_id from producers where id = ?`).pluck().get(m.producerA) as number;
+    // Ranges that cut their first and last week and month, and a few days around the busiest one.
+    for (const [from, to] of [
+      [first + 3, last - 2],
+      [first, last],
+      [busiest - 1, busiest + 3],
+    ] as const)
+      for (const granularity of ["day", "week", "month"] as const)
+        for (const countyId of [null, county]) {
+          const scope = statsScope(db, admin, { from: isoDay(from), to: isoDay(to), granularity, countyId });
+          const region = countyId === null ? "" : ` and county_id = ${county}`;
+          const page = statisticsPage(db, scope);
+          const label = `${isoDay(from)}..${isoDay(to)} by ${granularity}${countyId ? " in the county" : ""}`;
+          expect(page.totals.buyers, label).toBe(distinct(scope.fromDay, scope.toDay, region));
+          expect(page.totals.buyers, label).toBeGreaterThan(0);
+          for (const point of page.sales) {
+            const start = Math.max(scope.fromDay, dayOfIsoDate(point.period));
+            const end = Math.min(
+              scope.toDay,
+              periodStart(dayOfIsoDate(point.period) + (granularity === "month" ? 31 : granularity === "week" ? 7 : 1), granularity) - 1,
+            );
+            expect(point.buyers, `${label}: ${point.period}`).toBe(distinct(start, end, region));
+          }
+          const col = countyId === null ? "province_id" : "village_id";
+          for (const r of page.regions)
+            expect(r.buyers, `${label}: region ${r.regionId}`).toBe(distinct(scope.fromDay, scope.toDay, `${region} and ${col} = ${r.regionId}`));
+        }
+  });
+
   it("a recount notices a roll-up that drifted", () => {
+    db.$client.prepare(`update stats_buyer_counts set buyers = buyers + 1 where rowid = (select min(rowid) from stats_buyer_counts)`).run();
+    expect(compareWithRecount(db).map((d) => d.table)).toEqual(["stats_buyer_counts"]);
+    rebuildStatistics(db);
     db.$client.prepare(`update stats_producer_daily set sales_fen = sales_fen + 1 where rowid = (select min(rowid) from stats_producer_daily)`).run();
     const diffs = compareWithRecount(db);
     expect(diffs.map((d) => d.table)).toEqual(["stats_producer_daily"]);
