@@ -28,7 +28,10 @@ export type CreditInputs = {
   salesFen: number;
   /** Fen refunded for the producer's fault (dispute, goodwill, cancelled, other; not weighing or recall). */
   refundedFen: number;
-  /** Inspection events recorded on the producer's lots, and how many passed. */
+  /**
+   * The producer's lots with an inspection record, and of those the lots whose latest inspection
+   * in force (after corrections) passed. Self-reported: every inspection is signed by the producer.
+   */
   inspections: number;
   inspectionsPassed: number;
   /** Lots the producer harvested or sold; recalls of them by grade (1 most serious). */
