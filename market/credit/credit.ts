@@ -32,12 +32,16 @@ export type TraceabilityCounts = { soldLots: number; soldLotsComplete: number };
 /**
  * Sold lots whose chain verifies and has no blocking finding (inspection, intervals, bans,
  * certificate), of the latest TRACEABILITY_LOTS_CHECKED sold: walks each chain, the costly part.
+ * Input lots (input_lots: an input seller's bottles and bags) are left out: they carry no events,
+ * so an empty chain would "verify" and read as complete; an input seller's part shows no data.
  */
 export function countTraceability(db: Db, producerId: number, now = Date.now()): TraceabilityCounts {
   const soldLots = db.$client
     .prepare(
       `select distinct ol.batch_id from sub_orders s join order_lines ol on ol.sub_order_id = s.id
-       where s.producer_id = ? and s.status not in ('pending_payment', 'cancelled') order by ol.batch_id desc limit ?`,
+       where s.producer_id = ? and s.status not in ('pending_payment', 'cancelled')
+         and not exists (select 1 from input_lots il where il.batch_id = ol.batch_id)
+       order by ol.batch_id desc limit ?`,
     )
     .pluck()
     .all(producerId, TRACEABILITY_LOTS_CHECKED) as number[];
