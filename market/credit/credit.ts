@@ -123,11 +123,13 @@ export function gatherCreditInputs(db: Db, producerId: number, now = Date.now(),
        where s.producer_id = ? and s.status not in ('pending_payment', 'cancelled')`,
     )
     .get(producerId) as { paid: number; salesFen: number; delivered: number; lost: number; open: number; won: number };
-  // Refunds the producer caused; weighing adjustments and recall refunds (counted as recalls) are not.
+  // Refunds the producer caused, other than through a lost dispute (the disputes part weighs those
+  // already): goodwill and other. Not weighing adjustments, recall refunds (the recalls part), nor
+  // refunds of cancelled orders (not in the sales either).
   const refundedFen = sqlite
     .prepare(
       `select coalesce(sum(r.amount_fen), 0) from sub_orders s join refunds r on r.sub_order_id = s.id
-       where s.producer_id = ? and r.status = 'succeeded' and r.reason in ('dispute', 'goodwill', 'other')`,
+       where s.producer_id = ? and r.status = 'succeeded' and r.reason in ('goodwill', 'other')`,
     )
     .pluck()
     .get(producerId) as number;

@@ -19,7 +19,7 @@ export const zh = {
   "credit.explain.fulfilment": "付款后 48 小时内发货的子订单占应发货子订单的比例。",
   "credit.explain.disputes":
     "按已交付订单计算的争议率：判为商家责任（全额或部分退款）的争议计 1 次，未结的计 0.5 次，判商家无责的计 0.25 次；加权争议率达到 25% 时得 0 分。",
-  "credit.explain.refunds": "因售后、补偿等原因退回的金额占销售额的比例（称重差价和召回退款不计）；达到 25% 时得 0 分。",
+  "credit.explain.refunds": "补偿等原因退回的金额占销售额的比例（售后争议的退款已计入“售后争议”，称重差价、召回和取消订单的退款不计）；达到 25% 时得 0 分。",
   "credit.explain.inspections": "有检测记录的批次中，最近一次有效检测（更正后）合格的比例；每个批次只计一次。检测记录均由商家自行填报。",
   "credit.explain.recalls": "批次被召回的比例：一级召回计 1，二级 0.6，三级 0.3；每 5 个批次有 1 次（加权）召回时得 0 分。",
   "credit.explain.ratings": "买家评价的平均星级：1 星得 0 分，5 星得 100 分。",
@@ -112,7 +112,8 @@ export const en: Record<keyof typeof zh, string> = {
   "credit.explain.fulfilment": "Share of sub-orders due for dispatch that were dispatched within 48 hours of payment.",
   "credit.explain.disputes":
     "Dispute rate over delivered orders: a dispute decided against the producer (full or partial refund) counts 1, an open one 0.5, one decided for the producer 0.25; a weighted rate of 25% gives 0.",
-  "credit.explain.refunds": "Share of sales refunded after disputes, goodwill and the like (weighing differences and recall refunds excluded); 25% gives 0.",
+  "credit.explain.refunds":
+    "Share of sales refunded as goodwill and the like (refunds of lost disputes count under Disputes; weighing differences, recalls and cancelled orders excluded); 25% gives 0.",
   "credit.explain.inspections":
     "Share of the producer's inspected lots whose latest inspection in force (after corrections) passed; each lot counts once. Inspection records are entered by the producer.",
   "credit.explain.recalls": "Recalls per lot: grade 1 counts 1, grade 2 0.6, grade 3 0.3; one (weighted) recall per 5 lots gives 0.",
