@@ -17,23 +17,28 @@ export function activeHouseholdsOf(db: Db, userId: number): HouseholdMembership[
 
 export type HouseholdChoice = { id: number; producerId: number; householdName: string; role: HouseholdMembership["role"] };
 
-/** The active member-farmer households a manager may assign lots to, for the given producers. */
+/**
+ * The active member-farmer households a manager may assign lots to, for the given producers. A
+ * record keeper is not one: they record for the whole cooperative and grow no lot of their own.
+ */
 export function householdChoices(db: Db, actor: Actor): HouseholdChoice[] {
   if (!actor.producerIds.length) return [];
   return db.$client
     .prepare(
       `select id, producer_id as producerId, household_name as householdName, role from coop_members
-        where status = 'active' and producer_id in (${actor.producerIds.map(() => "?").join(",")})
+        where status = 'active' and role = 'member_farmer' and producer_id in (${actor.producerIds.map(() => "?").join(",")})
         order by producer_id, household_name`,
     )
     .all(...actor.producerIds) as HouseholdChoice[];
 }
 
-/** Throws unless `householdId` is an active household of `producerId` (assigning a lot to it). */
+/** Throws unless `householdId` is an active member-farmer household of `producerId` (assigning a lot to it). */
 export function assertAssignableHousehold(db: Db, producerId: number, householdId: number): void {
-  const row = db.$client.prepare(`select producer_id as producerId, status from coop_members where id = ?`).get(householdId) as
-    { producerId: number; status: string } | undefined;
-  if (!row || row.producerId !== producerId || row.status !== "active") throw new TraceRuleError("coop.error.householdNotActive");
+  const row = db.$client.prepare(`select producer_id as producerId, status, role from coop_members where id = ?`).get(householdId) as
+    { producerId: number; status: string; role: HouseholdMembership["role"] } | undefined;
+  if (!row || row.producerId !== producerId || row.status !== "active" || row.role !== "member_farmer") {
+    throw new TraceRuleError("coop.error.householdNotActive");
+  }
 }
 
 /** The household a lot names, for the farm page and the public trace page (its name, never a phone). */

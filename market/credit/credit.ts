@@ -18,6 +18,8 @@ import type { Db } from "../../db/client";
 import { DAY_MS, HOUR_MS } from "../../core/clock";
 import { storefrontChanged } from "../../core/events";
 import { lotCompliance, verifyLot } from "../../traceability/store";
+import { effectiveEvents, parseContent } from "../../traceability/chain";
+import type { EventContent, PayloadOf } from "../../traceability/types";
 import { computeCredit, DISPATCH_PROMISE_HOURS, type CreditComponent, type CreditInputs, type CreditResult } from "./score";
 
 /** At most this many of a producer's most recent sold lots are walked for traceability completeness. */
@@ -30,17 +32,68 @@ export type TraceabilityCounts = { soldLots: number; soldLotsComplete: number };
 /**
  * Sold lots whose chain verifies and has no blocking finding (inspection, intervals, bans,
  * certificate), of the latest TRACEABILITY_LOTS_CHECKED sold: walks each chain, the costly part.
+ * Input lots (input_lots: an input seller's bottles and bags) are left out: they carry no events,
+ * so an empty chain would "verify" and read as complete; an input seller's part shows no data.
  */
 export function countTraceability(db: Db, producerId: number, now = Date.now()): TraceabilityCounts {
   const soldLots = db.$client
     .prepare(
       `select distinct ol.batch_id from sub_orders s join order_lines ol on ol.sub_order_id = s.id
-       where s.producer_id = ? and s.status not in ('pending_payment', 'cancelled') order by ol.batch_id desc limit ?`,
+       where s.producer_id = ? and s.status not in ('pending_payment', 'cancelled')
+         and not exists (select 1 from input_lots il where il.batch_id = ol.batch_id)
+       order by ol.batch_id desc limit ?`,
     )
     .pluck()
     .all(producerId, TRACEABILITY_LOTS_CHECKED) as number[];
   const soldLotsComplete = soldLots.filter((batchId) => verifyLot(db, batchId).ok && lotCompliance(db, batchId, now).length === 0).length;
   return { soldLots: soldLots.length, soldLotsComplete };
+}
+
+export type InspectionCounts = { inspectedLots: number; passedLots: number };
+
+/**
+ * Lots with an inspection record, and those whose latest inspection in force passed: per lot,
+ * not per record, so extra passes cannot pad the part nor dilute a failure, and a retracted or
+ * corrected record counts as the chain now reads it (chain.ts effectiveEvents, the same reading
+ * as the publish gate's "latest inspection", compliance.ts). Only the inspection, correction and
+ * correction_review records are read: a correction of another record changes nothing here.
+ * Every inspection is signed by the producer (the platform does not record them), so the
+ * part is self-reported; the page and docs/credit.md say so.
+ */
+export function countInspectedLots(db: Db, producerId: number): InspectionCounts {
+  const rows = db.$client
+    .prepare(
+      `select e.batch_id as batchId, e.content from trace_events e
+       where e.batch_id in (select i.batch_id from trace_events i where i.type = 'inspection'
+                            and i.batch_id in (select id from batches where producer_id = ?))
+         and e.type in ('inspection', 'correction', 'correction_review')
+       order by e.batch_id, e.seq`,
+    )
+    .all(producerId) as { batchId: number; content: string }[];
+  const byLot = new Map<number, EventContent[]>();
+  for (const r of rows) {
+    let content: EventContent;
+    try {
+      content = parseContent(r);
+    } catch {
+      continue; // a tampered row: verification reports it, readers skip it
+    }
+    const list = byLot.get(r.batchId) ?? [];
+    list.push(content);
+    byLot.set(r.batchId, list);
+  }
+  let inspectedLots = 0;
+  let passedLots = 0;
+  for (const contents of byLot.values()) {
+    const inForce = effectiveEvents(contents)
+      .filter((e) => e.type === "inspection")
+      .sort((a, b) => a.occurredAt - b.occurredAt || a.seq - b.seq);
+    const latest = inForce.at(-1);
+    if (!latest) continue; // every inspection of the lot retracted
+    inspectedLots++;
+    if ((latest.payload as PayloadOf<"inspection">).result === "pass") passedLots++;
+  }
+  return { inspectedLots, passedLots };
 }
 
 /** Counts the score's inputs for one producer at `now`; `trace`: traceability counts to reuse instead of walking the chains. */
@@ -70,20 +123,17 @@ export function gatherCreditInputs(db: Db, producerId: number, now = Date.now(),
        where s.producer_id = ? and s.status not in ('pending_payment', 'cancelled')`,
     )
     .get(producerId) as { paid: number; salesFen: number; delivered: number; lost: number; open: number; won: number };
-  // Refunds the producer caused; weighing adjustments and recall refunds (counted as recalls) are not.
+  // Refunds the producer caused, other than through a lost dispute (the disputes part weighs those
+  // already): goodwill and other. Not weighing adjustments, recall refunds (the recalls part), nor
+  // refunds of cancelled orders (not in the sales either).
   const refundedFen = sqlite
     .prepare(
       `select coalesce(sum(r.amount_fen), 0) from sub_orders s join refunds r on r.sub_order_id = s.id
-       where s.producer_id = ? and r.status = 'succeeded' and r.reason in ('dispute', 'goodwill', 'other')`,
+       where s.producer_id = ? and r.status = 'succeeded' and r.reason in ('goodwill', 'other')`,
     )
     .pluck()
     .get(producerId) as number;
-  const inspections = sqlite
-    .prepare(
-      `select count(*) as n, coalesce(sum(json_extract(e.content, '$.payload.result') = 'pass'), 0) as passed
-       from trace_events e where e.type = 'inspection' and e.batch_id in (select id from batches where producer_id = ?)`,
-    )
-    .get(producerId) as { n: number; passed: number };
+  const inspections = countInspectedLots(db, producerId);
   const lots = sqlite
     .prepare(`select count(*) from batches where producer_id = ? and (status != 'growing' or harvested_at is not null)`)
     .pluck()
@@ -108,8 +158,8 @@ export function gatherCreditInputs(db: Db, producerId: number, now = Date.now(),
     disputesWon: sales.won,
     salesFen: sales.salesFen,
     refundedFen,
-    inspections: inspections.n,
-    inspectionsPassed: inspections.passed,
+    inspections: inspections.inspectedLots,
+    inspectionsPassed: inspections.passedLots,
     lots: Math.max(lots, soldLots),
     recallsByGrade,
     ratingCount: rating.n,

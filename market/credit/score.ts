@@ -26,9 +26,16 @@ export type CreditInputs = {
   disputesWon: number;
   /** Fen of paid sales (sub-order subtotals, cancelled excluded). */
   salesFen: number;
-  /** Fen refunded for the producer's fault (dispute, goodwill, cancelled, other; not weighing or recall). */
+  /**
+   * Fen refunded for the producer's fault outside disputes (reasons goodwill and other). Not a lost
+   * dispute's refund (the disputes part counts it), weighing differences, recall refunds, nor
+   * refunds of cancelled orders.
+   */
   refundedFen: number;
-  /** Inspection events recorded on the producer's lots, and how many passed. */
+  /**
+   * The producer's lots with an inspection record, and of those the lots whose latest inspection
+   * in force (after corrections) passed. Self-reported: every inspection is signed by the producer.
+   */
   inspections: number;
   inspectionsPassed: number;
   /** Lots the producer harvested or sold; recalls of them by grade (1 most serious). */

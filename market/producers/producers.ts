@@ -79,17 +79,23 @@ export function reviewProducer(db: Db, actor: Actor, producerId: number, decisio
   if (!canReviewProducers(actor)) throw new ForbiddenError();
   // Nobody decides about a producer they belong to.
   if (actor.producerIds.includes(producerId)) throw new ForbiddenError();
-  const producer = db.select().from(producers).where(eq(producers.id, producerId)).get();
-  if (!producer) throw new NotFoundError("producer");
-  if (producer.creditCodeStatus !== "pending_review") throw new DomainRuleError("admin.alreadyReviewed");
   const now = Date.now();
-  db.transaction(() => {
-    db.update(producers)
-      .set({ creditCodeStatus: decision, reviewedBy: actor.id, reviewedAt: now, reviewNote: note })
-      .where(and(eq(producers.id, producerId), eq(producers.creditCodeStatus, "pending_review")))
-      .run();
-    recordCreditCodeDecision(db, actor, producerId, decision, note, now);
-  });
+  // Check and decide in one IMMEDIATE transaction, and log only the update that took: two admins
+  // deciding at once record one decision, the other is told it was already reviewed.
+  db.$client
+    .transaction(() => {
+      const producer = db.select({ status: producers.creditCodeStatus }).from(producers).where(eq(producers.id, producerId)).get();
+      if (!producer) throw new NotFoundError("producer");
+      if (producer.status !== "pending_review") throw new DomainRuleError("admin.alreadyReviewed");
+      const { changes } = db
+        .update(producers)
+        .set({ creditCodeStatus: decision, reviewedBy: actor.id, reviewedAt: now, reviewNote: note })
+        .where(and(eq(producers.id, producerId), eq(producers.creditCodeStatus, "pending_review")))
+        .run();
+      if (changes !== 1) throw new DomainRuleError("admin.alreadyReviewed");
+      recordCreditCodeDecision(db, actor, producerId, decision, note, now);
+    })
+    .immediate();
   // A rejected producer's badge and listings change on every storefront page that shows them.
   storefrontChanged(db, { kind: "producer", producerId });
 }

@@ -12,6 +12,7 @@ import { changeCoopMemberRole, invitationsFor, inviteCoopMember, listCoopMembers
 import { changeBatchHousehold, createBatch, getLotChain, recordEvent } from "../../traceability/store";
 import { getFarmBatch, listActorBatches } from "../../traceability/batches";
 import { getTracePage } from "../../traceability/trace-page";
+import { householdChoices, householdOfBatch } from "../../traceability/households";
 
 let db: Db;
 let cleanup: () => void;
@@ -227,6 +228,23 @@ describe("what a member may do on the cooperative's lots", () => {
     respondToInvitation(db, actorFor(db, m.userId), id, true);
     const fresh = newLot(coopA, productA, managerA, id);
     expect(listActorBatches(db, actorFor(db, m.userId)).map((b) => b.id)).toEqual([fresh.id]);
+  });
+});
+
+describe("which households a lot can name", () => {
+  it("only active member-farmer households: a record keeper's household is neither offered nor accepted", async () => {
+    const farmer = await joinedMember("member_farmer", "许家");
+    const keeper = await joinedMember("record_keeper", "何家");
+    const offered = householdChoices(db, actorFor(db, managerA)).map((h) => h.id);
+    expect(offered).toContain(farmer.householdId);
+    expect(offered).not.toContain(keeper.householdId);
+    expect(() => newLot(coopA, productA, managerA, keeper.householdId)).toThrow(expect.objectContaining({ messageKey: "coop.error.householdNotActive" }));
+    // Nor can an existing lot be moved to it.
+    const lot = newLot(coopA, productA, managerA, farmer.householdId);
+    expect(() => changeBatchHousehold(db, actorFor(db, managerA), lot.id, keeper.householdId)).toThrow(
+      expect.objectContaining({ messageKey: "coop.error.householdNotActive" }),
+    );
+    expect(householdOfBatch(db, lot.id)?.id).toBe(farmer.householdId);
   });
 });
 

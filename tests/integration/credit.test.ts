@@ -4,8 +4,8 @@
  * that marks it stale, since traceability may not call market); verification and the
  * poverty-alleviation designation are decided by a platform admin only, never about their own producer.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Db } from "../../db/client";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { openDatabase, type Db } from "../../db/client";
 import { loadAuthUser } from "../../market/accounts/accounts";
 import type { Actor } from "../../core/permissions";
 import { ForbiddenError } from "../../core/errors";
@@ -28,6 +28,7 @@ import { createBuyer, createMarket, type Market } from "../helpers/orders";
 import { testStripe } from "../helpers/stripe";
 
 let db: Db;
+let dbFile: string;
 let cleanup: () => void;
 let m: Market;
 let stripe: Stripe;
@@ -69,7 +70,7 @@ async function pickedUpOrderOfA() {
 let orders: Awaited<ReturnType<typeof pickedUpOrderOfA>>[] = [];
 
 beforeAll(async () => {
-  ({ db, cleanup } = createTestDatabase());
+  ({ db, file: dbFile, cleanup } = createTestDatabase());
   m = await createMarket(db);
   stripe = testStripe();
   admin = actorOf((await createUser(db, { roles: ["platform_admin"], passwordHash: await cachedPasswordHash() })).id);
@@ -106,14 +107,15 @@ describe("the stored credit score", () => {
     expect(after.score!).toBeLessThan(before);
   });
 
-  it("moves down after a dispute decided against the producer (and its refund)", async () => {
+  it("moves down after a dispute decided against the producer, counted once (not again through its refund)", async () => {
     const before = stored(m.producerA)!;
     const disputeId = openDispute(db, orders[4].buyer, orders[4].sub.id, { kind: "quality", body: "烂果", photos: [] });
     await decideDispute(db, stripe, admin, disputeId, { outcome: "full" }, "退全款");
+    expect(db.$client.prepare(`select count(*) from refunds where sub_order_id = ? and reason = 'dispute'`).pluck().get(orders[4].sub.id)).toBe(1);
     const after = stored(m.producerA)!;
     expect(after.stale).toBe(0);
     expect(after.points.disputes!).toBeLessThan(before.points.disputes!);
-    expect(after.points.refunds!).toBeLessThan(before.points.refunds!);
+    expect(after.points.refunds).toBe(before.points.refunds);
     expect(after.score!).toBeLessThan(before.score!);
   });
 
@@ -211,6 +213,29 @@ describe("verification and the poverty-alleviation designation", () => {
     expect(() => reviewProducer(db, actorOf(userId), pending, "approved", "")).toThrow(ForbiddenError);
     reviewProducer(db, admin, pending, "approved", "人工核对");
     expect(listProducerDecisions(db, pending)[0]).toMatchObject({ kind: "credit_code", decision: "approved" });
+  });
+
+  it("two admins deciding the same credit-code review at once record one decision; the second is refused", async () => {
+    const userId = (await createUser(db, { roles: ["farmer"], passwordHash: await cachedPasswordHash() })).id;
+    const pending = createProducer(db, { ownerUserId: userId, creditCodeStatus: "pending_review" });
+    const otherAdmin = actorOf((await createUser(db, { roles: ["platform_admin"], passwordHash: await cachedPasswordHash() })).id);
+    // The other admin's request (its own connection) decides while this one is under way: right
+    // after it starts (its first clock read), before it looks at the producer again.
+    const other = openDatabase(dbFile);
+    const now = Date.now;
+    const race = vi.spyOn(Date, "now").mockImplementationOnce(() => {
+      reviewProducer(other, otherAdmin, pending, "rejected", "信用代码不符");
+      return now();
+    });
+    try {
+      expect(() => reviewProducer(db, admin, pending, "approved", "人工核对")).toThrow(/alreadyReviewed/);
+    } finally {
+      race.mockRestore();
+      other.$client.close();
+    }
+    expect(listProducerDecisions(db, pending).map((d) => d.decision)).toEqual(["rejected"]);
+    expect(() => reviewProducer(db, admin, pending, "approved", "再审")).toThrow(/alreadyReviewed/);
+    expect(listProducerDecisions(db, pending)).toHaveLength(1);
   });
 
   it("only a platform admin sets or clears the designation, with a reason; the storefront filter follows", () => {

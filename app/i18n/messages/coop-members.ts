@@ -38,7 +38,7 @@ export const zh = {
   "coop.error.isManager": "该手机号是本合作社的管理员，无需邀请。",
   "coop.error.invitationClosed": "该邀请已处理或已撤回。",
   "coop.error.memberGone": "该社员已移除或邀请已结束。",
-  "coop.error.householdNotActive": "请选择本合作社在册的社员户。",
+  "coop.error.householdNotActive": "请选择本合作社在册的社员农户（记录员不能领批次）。",
   "coop.invitations.title": "合作社邀请",
   "coop.invitations.lead": "接受后，你可以在“我的农场”里看到分配给你家的批次并记录农事。不接受就不会加入。",
   "coop.invitations.item": "{producer} 邀请「{household}」作为{role}加入",
@@ -108,7 +108,7 @@ export const en: Record<keyof typeof zh, string> = {
   "coop.error.isManager": "That number belongs to a manager of this cooperative.",
   "coop.error.invitationClosed": "This invitation has been answered or withdrawn.",
   "coop.error.memberGone": "This member was removed or the invitation has ended.",
-  "coop.error.householdNotActive": "Choose an active member household of this cooperative.",
+  "coop.error.householdNotActive": "Choose an active member farmer household of this cooperative (a record keeper is not assigned lots).",
   "coop.invitations.title": "Cooperative invitations",
   "coop.invitations.lead":
     "Once you accept, My farm shows the lots assigned to your household and you can record work on them. If you do not accept, you do not join.",
