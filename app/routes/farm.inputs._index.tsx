@@ -16,6 +16,7 @@ import { growingBatchesForStock, listFarmInputStock, listSellerInputListings } f
 import traceStyles from "~/traceability-ui/trace-ui.css";
 import { cropDisplay } from "../../traceability/crops";
 import { formatFen } from "../../core/money";
+import { shanghaiDate } from "../../core/clock";
 
 /** Links and GET forms only: the page needs no script (a weak network in the field). */
 export const handle: PageHandle = { hydrate: false };
@@ -79,6 +80,15 @@ export default function FarmInputsRoute() {
                 <span className="meta" data-testid="input-stock-left">
                   {t("inputsMarket.stock.left", { left: s.quantity, bought: s.boughtQuantity, unit: t(`unit.${s.unit}` as "unit.jin") })}
                 </span>
+                {s.voidedAt !== null ? (
+                  <span className="badge danger" data-testid="input-stock-voided">
+                    {t("inputsMarket.stock.voided", {
+                      quantity: s.voidedQuantity ?? 0,
+                      unit: t(`unit.${s.unit}` as "unit.jin"),
+                      date: shanghaiDate(s.voidedAt),
+                    })}
+                  </span>
+                ) : null}
                 {s.uses.length ? (
                   <span className="meta">
                     {t("inputsMarket.stock.uses")}
@@ -90,7 +100,7 @@ export default function FarmInputsRoute() {
                       .join("; ")}
                   </span>
                 ) : null}
-                {s.quantity > 0 && !s.retired ? (
+                {s.quantity > 0 && !s.retired && s.voidedAt === null ? (
                   farmBatches.length ? (
                     <div className="actions">
                       <span className="meta">{t("inputsMarket.stock.applyOn")}</span>

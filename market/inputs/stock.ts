@@ -38,6 +38,27 @@ export function addPaidInputsToFarmStock(sqlite: Database.Database, orderId: num
     .run(farm, now, orderId).changes;
 }
 
+/**
+ * The money for these order lines went back (order cancelled or refunded, a sub-order refunded in
+ * full, a recall refund of one line): what is still unused of their stock rows is voided, in the
+ * caller's transaction. The row stays with what was voided and when; applications already recorded
+ * stay on their lots' chains. Idempotent (a voided row is left alone).
+ */
+export function voidInputStockOf(
+  sqlite: Database.Database,
+  scope: { orderId: number } | { subOrderId: number } | { orderLineId: number },
+  now: number,
+): number {
+  const [column, id] =
+    "orderId" in scope ? ["order_id", scope.orderId] : "subOrderId" in scope ? ["sub_order_id", scope.subOrderId] : ["id", scope.orderLineId];
+  return sqlite
+    .prepare(
+      `update farm_input_stock set voided_quantity = quantity, quantity = 0, voided_at = ?
+       where voided_at is null and order_line_id in (select id from order_lines where ${column} = ?)`,
+    )
+    .run(now, id).changes;
+}
+
 export type FarmInputStockRow = {
   id: number;
   producerId: number;
@@ -55,6 +76,9 @@ export type FarmInputStockRow = {
   unit: string;
   boughtAt: number;
   orderId: number;
+  /** Refunded or cancelled: the quantity voided then (nothing can be applied from it any more). */
+  voidedQuantity: number | null;
+  voidedAt: number | null;
   /** Registered uses from the catalogue: crop (or species) with its interval. */
   uses: { target: string; intervalDays: number | null; maxApplications: number | null; prohibited: boolean }[];
 };
@@ -70,7 +94,7 @@ export function listFarmInputStock(db: Db, actor: Actor): FarmInputStockRow[] {
     select s.id, s.producer_id as producerId, s.agri_input_id as agriInputId, a.kind, a.name_zh as nameZh, a.name_en as nameEn,
            coalesce(il.registration_no, a.registration_no) as registrationNo, a.active_ingredient as activeIngredient, a.retired_at as retiredAt,
            il.maker_lot_no as makerLotNo, il.expires_on as expiresOn, s.quantity, s.bought_quantity as boughtQuantity, s.unit,
-           s.bought_at as boughtAt, ol.order_id as orderId
+           s.bought_at as boughtAt, ol.order_id as orderId, s.voided_quantity as voidedQuantity, s.voided_at as voidedAt
     from farm_input_stock s join agri_inputs a on a.id = s.agri_input_id join input_lots il on il.id = s.input_lot_id
     join order_lines ol on ol.id = s.order_line_id
     where s.producer_id in (${ids}) order by s.bought_at desc, s.id desc`);
@@ -124,8 +148,8 @@ export function recordApplicationFromStock<T extends { seq: number }>(
 ): T {
   return once(db, { actorId: actor.id, token: formToken, kind: "input_use" }, () =>
     db.transaction(() => {
-      const stock = db.get<{ producerId: number; quantity: number; unit: string; retiredAt: number | null; expiresOn: string }>(sql`
-        select s.producer_id as producerId, s.quantity, s.unit, a.retired_at as retiredAt, il.expires_on as expiresOn
+      const stock = db.get<{ producerId: number; quantity: number; unit: string; retiredAt: number | null; expiresOn: string; voidedAt: number | null }>(sql`
+        select s.producer_id as producerId, s.quantity, s.unit, a.retired_at as retiredAt, il.expires_on as expiresOn, s.voided_at as voidedAt
         from farm_input_stock s join agri_inputs a on a.id = s.agri_input_id join input_lots il on il.id = s.input_lot_id
         where s.id = ${input.stockId}`);
       if (!stock) throw new NotFoundError("input_stock");
@@ -133,6 +157,7 @@ export function recordApplicationFromStock<T extends { seq: number }>(
       const batch = db.get<{ producerId: number }>(sql`select producer_id as producerId from batches where id = ${input.batchId}`);
       if (!batch) throw new NotFoundError("batch");
       if (batch.producerId !== stock.producerId) throw new DomainRuleError("inputsMarket.error.otherFarm");
+      if (stock.voidedAt !== null) throw new DomainRuleError("inputsMarket.error.voidedStock");
       if (stock.retiredAt !== null) throw new DomainRuleError("inputsMarket.error.retiredInput");
       // An expired product (过期农资) is not to be used: the label's guarantees end at its expiry date.
       if (stock.expiresOn < shanghaiToday(now)) throw new DomainRuleError("inputsMarket.error.expired", { date: stock.expiresOn });

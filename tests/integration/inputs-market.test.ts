@@ -15,6 +15,7 @@ import { addToCart } from "../../market/orders/cart";
 import { checkout } from "../../market/orders/checkout";
 import { createPaymentIntent, getStripe, webhookSecret, type Stripe } from "../../market/payments/stripe";
 import { setListingStatus } from "../../market/listings/listings";
+import { refundSubOrder } from "../../market/orders/refunds";
 import { createInputListing } from "../../market/inputs/listings";
 import { getFarmInputStock, listFarmInputStock, recordApplicationFromStock } from "../../market/inputs/stock";
 import { traceInputLots } from "../../market/inputs/trace";
@@ -326,5 +327,39 @@ describe("catalogue edit and retirement", () => {
     // Reinstated: listable again.
     retireCatalogueEntry(db, admin, pesticideId, false);
     await expect(listPesticide("B2026-1003")).resolves.toBeGreaterThan(0);
+  });
+});
+
+describe("money back", () => {
+  it("a full refund voids what the farm has not used: nothing more can be applied from it; the row and its uses stay", async () => {
+    const listingId = await listPesticide("B2026-1004");
+    addToCart(db, farmer.id, listingId, 3);
+    const order = await checkout(db, farmer, { contactPhone: farmer.phone, deliveryPointId: pointId });
+    const { body, signature } = await paidEvent(order.orderId, order.totalFen);
+    expect((await postWebhook(body, signature)).status).toBe(200);
+    const row = listFarmInputStock(db, farmer).find((s) => s.orderId === order.orderId)!;
+    expect(row).toMatchObject({ quantity: 3, voidedAt: null });
+    recordApplicationFromStock(db, farmer, { stockId: row.id, batchId: growingLot, quantity: 1 }, () =>
+      recordEvent(db, farmer, growingLot, applicationEvent()),
+    );
+    const chain = getLotChain(db, growingLot).records.length;
+
+    const sub = count(`select id from sub_orders where order_id = ?`, order.orderId);
+    const subtotal = count(`select subtotal_fen from sub_orders where id = ?`, sub);
+    const result = await refundSubOrder(db, stripe, admin, sub, subtotal, "goodwill");
+    expect(result.subOrderRefunded).toBe(true);
+
+    // The stock page's row: kept, with what was voided and when; nothing left to apply.
+    const voided = listFarmInputStock(db, farmer).find((s) => s.id === row.id)!;
+    expect(voided).toMatchObject({ quantity: 0, boughtQuantity: 3, voidedQuantity: 2 });
+    expect(voided.voidedAt).toEqual(expect.any(Number));
+    expect(() =>
+      recordApplicationFromStock(db, farmer, { stockId: row.id, batchId: growingLot, quantity: 0.1 }, () =>
+        recordEvent(db, farmer, growingLot, applicationEvent()),
+      ),
+    ).toThrow(/inputsMarket.error.voidedStock/);
+    // What was applied before the refund stays on the lot's chain and in the uses.
+    expect(getLotChain(db, growingLot).records).toHaveLength(chain);
+    expect(count(`select count(*) from farm_input_uses where stock_id = ?`, row.id)).toBe(1);
   });
 });

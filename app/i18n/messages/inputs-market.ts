@@ -28,6 +28,8 @@ export const zh = {
   "inputsMarket.error.retiredInput": "该投入品已在目录中停用，不能再记录新的使用。",
   "inputsMarket.error.stockInput": "从库存记录时，投入品须是这份库存的产品。",
   "inputsMarket.error.expired": "这批农资已于 {date} 过期，不能再记录使用。",
+  "inputsMarket.error.voidedStock": "这份农资的订单已退款或取消，库存已作废，不能再记录使用。",
+  "inputsMarket.stock.voided": "已退款作废 {quantity} {unit}（{date}）",
 
   "inputsMarket.stock.title": "农资库存",
   "inputsMarket.stock.lead": "在平台购买的农资付款后自动入库。点一下批次按钮，即可记录一次使用（自动填好产品，照常检查合规），用量从库存中扣除。",
@@ -130,6 +132,8 @@ export const en: Record<keyof typeof zh, string> = {
   "inputsMarket.error.retiredInput": "This input is retired in the catalogue: no new use can be recorded.",
   "inputsMarket.error.stockInput": "When recording from stock, the input must be that stock's product.",
   "inputsMarket.error.expired": "This batch expired on {date}: no new use can be recorded.",
+  "inputsMarket.error.voidedStock": "The order for this stock was refunded or cancelled: the stock is void and no use can be recorded from it.",
+  "inputsMarket.stock.voided": "Voided after refund: {quantity} {unit} ({date})",
 
   "inputsMarket.stock.title": "Input stock",
   "inputsMarket.stock.lead":
