@@ -17,14 +17,37 @@ export function inputListingProblem(db: Db, agriInputId: number, registrationNo:
   return { entry, check };
 }
 
+/**
+ * A listing selling input lots keeps its catalogue product and category (the lot says what it is):
+ * the edit form may only keep the product name or set it to the catalogue entry's current name.
+ * No-op for other listings. Called by updateListing before it writes.
+ */
+export function assertInputListingIdentityKept(db: Db, listingId: number, next: { productName: string; categoryId: number }): void {
+  const current = db.get<{ categoryId: number; productName: string; catalogueName: string }>(sql`
+    select l.category_id as categoryId, p.name_zh as productName, a.name_zh as catalogueName
+    from listings l join products p on p.id = l.product_id join listing_batches lb on lb.listing_id = l.id
+    join input_lots il on il.batch_id = lb.batch_id join agri_inputs a on a.id = il.agri_input_id
+    where l.id = ${listingId} limit 1`);
+  if (!current) return;
+  if (next.categoryId !== current.categoryId) throw new DomainRuleError("inputsMarket.error.categoryFixed");
+  const name = next.productName.trim();
+  if (name !== current.productName && name !== current.catalogueName) {
+    throw new DomainRuleError("inputsMarket.error.productFixed", { name: current.catalogueName });
+  }
+}
+
 /** Publishing an input listing re-checks its catalogue entry: retired or banned since listing → refused. */
 export function assertInputListingPublishable(db: Db, listingId: number): void {
-  const lots = db.all<{ agriInputId: number; registrationNo: string | null }>(sql`
-    select il.agri_input_id as agriInputId, il.registration_no as registrationNo
-    from listing_batches lb join input_lots il on il.batch_id = lb.batch_id where lb.listing_id = ${listingId}`);
+  const lots = db.all<{ agriInputId: number; registrationNo: string | null; productName: string; slug: string }>(sql`
+    select il.agri_input_id as agriInputId, il.registration_no as registrationNo, p.name_zh as productName, c.slug
+    from listing_batches lb join input_lots il on il.batch_id = lb.batch_id join listings l on l.id = lb.listing_id
+    join products p on p.id = l.product_id join categories c on c.id = l.category_id where lb.listing_id = ${listingId}`);
   for (const lot of lots) {
-    const { check } = inputListingProblem(db, lot.agriInputId, lot.registrationNo);
+    const { entry, check } = inputListingProblem(db, lot.agriInputId, lot.registrationNo);
     if (!check.ok) throw new DomainRuleError(check.problem);
+    // What the listing says it sells must still be the catalogue entry its lot is.
+    if (lot.slug !== "agri_inputs") throw new DomainRuleError("inputsMarket.error.categoryFixed");
+    if (lot.productName !== entry.nameZh) throw new DomainRuleError("inputsMarket.error.productFixed", { name: entry.nameZh });
   }
   if (lots.length > 0) return;
   const listing = db.get<{ slug: string; kind: string; title: string; product: string }>(sql`

@@ -14,7 +14,7 @@ import { action as webhookAction } from "~/routes/webhooks.stripe";
 import { addToCart } from "../../market/orders/cart";
 import { checkout } from "../../market/orders/checkout";
 import { createPaymentIntent, getStripe, webhookSecret, type Stripe } from "../../market/payments/stripe";
-import { setListingStatus } from "../../market/listings/listings";
+import { setListingStatus, updateListing } from "../../market/listings/listings";
 import { refundSubOrder } from "../../market/orders/refunds";
 import { createInputListing } from "../../market/inputs/listings";
 import { getFarmInputStock, listFarmInputStock, recordApplicationFromStock } from "../../market/inputs/stock";
@@ -361,5 +361,32 @@ describe("money back", () => {
     // What was applied before the refund stays on the lot's chain and in the uses.
     expect(getLotChain(db, growingLot).records).toHaveLength(chain);
     expect(count(`select count(*) from farm_input_uses where stock_id = ?`, row.id)).toBe(1);
+  });
+});
+
+describe("editing an input listing", () => {
+  it("keeps its catalogue product and category; publishing re-checks that its product is still the catalogue entry", async () => {
+    const listingId = await listPesticide("B2026-1005");
+    const fields = {
+      categoryId: count(`select category_id from listings where id = ?`, listingId),
+      productName: "测试1.8%阿维菌素乳油",
+      title: "阿维菌素 新包装",
+      description: "",
+      unit: "bottle" as const,
+      priceFen: 1900,
+      stock: 20,
+      certifications: [],
+    };
+    const other = count(`select id from categories where slug != 'agri_inputs' order by id limit 1`);
+    expect(() => updateListing(db, seller, listingId, { ...fields, productName: "红富士苹果" })).toThrow(/inputsMarket.error.productFixed/);
+    expect(() => updateListing(db, seller, listingId, { ...fields, categoryId: other })).toThrow(/inputsMarket.error.categoryFixed/);
+    expect(count(`select price_fen from listings where id = ?`, listingId)).toBe(1800);
+    // The price, stock and title stay the seller's to change.
+    updateListing(db, seller, listingId, fields);
+    expect(count(`select price_fen from listings where id = ?`, listingId)).toBe(1900);
+    // A listing whose product no longer is its lot's catalogue entry (edited before this rule) cannot be published.
+    db.$client.prepare(`update products set name_zh = '改过的名字' where id = (select product_id from listings where id = ?)`).run(listingId);
+    setListingStatus(db, seller, listingId, "paused");
+    expect(() => setListingStatus(db, seller, listingId, "published")).toThrow(/inputsMarket.error.productFixed/);
   });
 });

@@ -28,6 +28,8 @@ export const zh = {
   "inputsMarket.error.retiredInput": "该投入品已在目录中停用，不能再记录新的使用。",
   "inputsMarket.error.stockInput": "从库存记录时，投入品须是这份库存的产品。",
   "inputsMarket.error.expired": "这批农资已于 {date} 过期，不能再记录使用。",
+  "inputsMarket.error.categoryFixed": "农资商品的类别不能更改。",
+  "inputsMarket.error.productFixed": "农资商品的产品名须为目录中的名称「{name}」，不能改成别的产品。",
   "inputsMarket.error.voidedStock": "这份农资的订单已退款或取消，库存已作废，不能再记录使用。",
   "inputsMarket.stock.voided": "已退款作废 {quantity} {unit}（{date}）",
 
@@ -132,6 +134,8 @@ export const en: Record<keyof typeof zh, string> = {
   "inputsMarket.error.retiredInput": "This input is retired in the catalogue: no new use can be recorded.",
   "inputsMarket.error.stockInput": "When recording from stock, the input must be that stock's product.",
   "inputsMarket.error.expired": "This batch expired on {date}: no new use can be recorded.",
+  "inputsMarket.error.categoryFixed": "The category of a farm supplies listing cannot be changed.",
+  "inputsMarket.error.productFixed": "A farm supplies listing's product must be the catalogue's “{name}”; it cannot be changed to another product.",
   "inputsMarket.error.voidedStock": "The order for this stock was refunded or cancelled: the stock is void and no use can be recorded from it.",
   "inputsMarket.stock.voided": "Voided after refund: {quantity} {unit} ({date})",
 
