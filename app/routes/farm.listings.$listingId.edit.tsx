@@ -38,6 +38,7 @@ const RULE_FIELD: Record<string, string> = {
   "farm.unknownCategory": "category",
   "inputsMarket.error.categoryFixed": "category",
   "inputsMarket.error.productFixed": "productName",
+  "inputsMarket.error.licensedInputs": "title",
 };
 const INTENT_STATUS: Record<(typeof STATUS_INTENTS)[number], ListingStatus> = {
   publish: "published",

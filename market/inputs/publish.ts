@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { DomainRuleError, NotFoundError } from "../../core/errors";
 import { listAgriInputs, loadCatalogue } from "../../traceability/store";
-import { inputContains, listedNames } from "../../traceability/inputs";
+import { inputContains, listedNames, normaliseInputName } from "../../traceability/inputs";
 import { checkListingRegistration } from "./registration";
 
 /** Why a catalogue entry cannot be listed (or null): used at listing time and again at publish. */
@@ -63,4 +63,23 @@ export function assertInputListingPublishable(db: Db, listingId: number): void {
   for (const text of [listing.title, listing.product]) {
     if (catalogue.banned.some((b) => inputContains({ productName: text }, b, names))) throw new DomainRuleError("inputsMarket.regno.banned");
   }
+  // Pesticides and veterinary drugs are sold under a licence (农药经营许可 / 兽药经营许可): only by
+  // verified input sellers, from the catalogue. A farm's listing naming one is refused.
+  if (namesPesticideOrVetDrug(db, [listing.title, listing.product])) throw new DomainRuleError("inputsMarket.error.licensedInputs");
+}
+
+/**
+ * Words that only name pesticides or veterinary drugs (their kinds and formulations: 乳油 and
+ * 可湿性粉剂 are pesticide formulations only). Chosen to be unambiguous: 生物菌剂, 有机肥, 果袋 do not match.
+ */
+const LICENSED_INPUT_WORDS = ["农药", "兽药", "兽用", "杀虫剂", "杀菌剂", "除草剂", "杀螨剂", "杀鼠剂", "灭鼠", "乳油", "可湿性粉剂", "水分散粒剂"];
+
+/** Does any text name a pesticide or veterinary drug: a licensed-input word, or a catalogue entry's name or active ingredient? */
+function namesPesticideOrVetDrug(db: Db, texts: string[]): boolean {
+  const normalised = texts.map(normaliseInputName);
+  if (normalised.some((t) => LICENSED_INPUT_WORDS.some((w) => t.includes(w)))) return true;
+  const licensed = listAgriInputs(db).filter((i) => i.kind === "pesticide" || i.kind === "veterinary_drug");
+  const needles = licensed.flatMap((i) => [i.nameZh, i.activeIngredient ?? ""]).map(normaliseInputName);
+  // Two characters at least: a one-character name would match ordinary words.
+  return needles.some((n) => n.length >= 2 && normalised.some((t) => t.includes(n)));
 }

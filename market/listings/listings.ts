@@ -166,6 +166,8 @@ export function updateListing(
       })
       .where(eq(listings.id, listingId))
       .run();
+    // A published listing stays publishable: an edit that a publish would refuse is refused.
+    if (listing.status === "published") assertInputListingPublishable(db, listingId);
     tx.delete(listingCertifications).where(eq(listingCertifications.listingId, listingId)).run();
     for (const kind of new Set(input.certifications)) tx.insert(listingCertifications).values({ listingId, kind }).run();
     for (const photoId of changes.removePhotoIds ?? []) {

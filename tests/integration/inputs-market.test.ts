@@ -26,6 +26,7 @@ import {
   actorFor,
   cachedPasswordHash,
   createDeliveryPoint,
+  createListing,
   createLotWithChain,
   createProducer,
   createTestDatabase,
@@ -388,5 +389,46 @@ describe("editing an input listing", () => {
     db.$client.prepare(`update products set name_zh = '改过的名字' where id = (select product_id from listings where id = ?)`).run(listingId);
     setListingStatus(db, seller, listingId, "paused");
     expect(() => setListingStatus(db, seller, listingId, "published")).toThrow(/inputsMarket.error.productFixed/);
+  });
+});
+
+describe("a farm's own supplies in the farm-supplies category", () => {
+  it("a farm cannot sell a pesticide or veterinary drug there; its fruit bags and compost still publish", async () => {
+    for (const [title, productName] of [
+      ["自家剩余 吡虫啉 一箱", "吡虫啉"], // a catalogue entry's active ingredient (the demo's)
+      ["果园用 阿维菌素 5瓶", "阿维菌素"], // the test catalogue's active ingredient
+      ["10%可湿性粉剂 防蚜虫", "防虫粉"],
+      ["猪用兽药 土霉素预混剂", "预混剂"],
+      ["高效除草剂 20升", "除草剂"],
+    ]) {
+      await expect(createListing(db, { producerId: farmId, categorySlug: "agri_inputs", title, productName, unit: "box" }), title).rejects.toThrow(
+        /inputsMarket.error.licensedInputs/,
+      );
+    }
+    for (const [title, productName] of [
+      ["苹果专用 双层纸套袋 1000只", "苹果套袋"],
+      ["羊粪发酵有机肥 颗粒 25kg", "羊粪有机肥"],
+      ["生物菌剂 改良土壤", "生物菌剂"],
+    ]) {
+      const id = await createListing(db, { producerId: farmId, categorySlug: "agri_inputs", title, productName, unit: "box" });
+      expect(count(`select count(*) from listings where id = ? and status = 'published'`, id), title).toBe(1);
+    }
+  });
+
+  it("an edit that names a pesticide in a published farm listing is refused", async () => {
+    const id = await createListing(db, { producerId: farmId, categorySlug: "agri_inputs", title: "苹果纸袋", productName: "纸袋", unit: "box" });
+    const categoryId = count(`select category_id from listings where id = ?`, id);
+    const fields = {
+      categoryId,
+      productName: "纸袋",
+      title: "纸袋 另送阿维菌素乳油",
+      description: "",
+      unit: "box" as const,
+      priceFen: 1990,
+      stock: 100,
+      certifications: [],
+    };
+    expect(() => updateListing(db, farmer, id, fields)).toThrow(/inputsMarket.error.licensedInputs/);
+    expect(count(`select count(*) from listings where id = ? and title = '苹果纸袋'`, id)).toBe(1);
   });
 });
