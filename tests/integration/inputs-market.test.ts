@@ -268,18 +268,21 @@ describe("the inputs loop", () => {
     ).toThrow(/Forbidden|forbidden/);
   });
 
-  it("the inspector's input-batch trace lists the farm, the quantity and the lot it was applied to", () => {
+  it("the inspector's input-batch trace lists every buyer: the farm with its quantity and the lot it went on, and the buyer with no farm", () => {
     for (const q of ["B2026-1001", "b2026-1001", "PD20990001"]) {
       const lots = traceInputLots(db, inspector, q);
       expect(lots).toHaveLength(1);
-      expect(lots[0].farms).toEqual([
+      expect(lots[0].buyers).toEqual([
         expect.objectContaining({
           producerId: farmId,
           farmNameZh: "测试苹果家庭农场",
           quantity: 2,
           left: 1.5,
+          orderStatus: "paid",
           applications: [expect.objectContaining({ batchId: growingLot, lotCode: "APL-GROW-1", quantity: 0.5 })],
         }),
+        // The buyer without a farm (a gardener, a shop) is reached by a recall too: no stock, no uses.
+        expect.objectContaining({ producerId: null, farmNameZh: null, left: null, quantity: 1, orderStatus: "paid", applications: [] }),
       ]);
     }
     expect(traceInputLots(db, inspector, "NO-SUCH-LOT")).toEqual([]);

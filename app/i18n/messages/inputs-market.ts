@@ -89,6 +89,8 @@ export const zh = {
   "inputsMarket.trace.left": "剩余 {left}",
   "inputsMarket.trace.applied": "使用 {quantity} · {date} · 批次",
   "inputsMarket.trace.notApplied": "尚未记录使用",
+  "inputsMarket.trace.noFarm": "{name}（无农场库存）",
+  "inputsMarket.trace.voided": "退款作废 {quantity}",
 
   "inputsMarket.catalogue.edit": "修改条目",
   "inputsMarket.catalogue.save": "保存修改",
@@ -199,6 +201,8 @@ export const en: Record<keyof typeof zh, string> = {
   "inputsMarket.trace.left": "{left} left",
   "inputsMarket.trace.applied": "used {quantity} · {date} · lot",
   "inputsMarket.trace.notApplied": "no use recorded yet",
+  "inputsMarket.trace.noFarm": "{name} (no farm stock)",
+  "inputsMarket.trace.voided": "{quantity} voided after refund",
 
   "inputsMarket.catalogue.edit": "Edit entry",
   "inputsMarket.catalogue.save": "Save changes",
