@@ -48,6 +48,7 @@ const FIELD_OF: Record<string, string> = {
   "inputsMarket.error.makerLot": "makerLotNo",
   "inputsMarket.error.makerLotTaken": "makerLotNo",
   "inputsMarket.error.dates": "expiresOn",
+  "inputsMarket.error.lotExpired": "expiresOn",
   "inputsMarket.error.notInputSeller": "producerId",
   "inputsMarket.error.sellerNotVerified": "producerId",
 };

@@ -5,6 +5,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { DomainRuleError, NotFoundError } from "../../core/errors";
+import { shanghaiToday } from "../../core/clock";
 import { listAgriInputs, loadCatalogue } from "../../traceability/store";
 import { inputContains, listedNames, normaliseInputName } from "../../traceability/inputs";
 import { checkListingRegistration } from "./registration";
@@ -37,14 +38,15 @@ export function assertInputListingIdentityKept(db: Db, listingId: number, next: 
 }
 
 /** Publishing an input listing re-checks its catalogue entry: retired or banned since listing → refused. */
-export function assertInputListingPublishable(db: Db, listingId: number): void {
-  const lots = db.all<{ agriInputId: number; registrationNo: string | null; productName: string; slug: string }>(sql`
-    select il.agri_input_id as agriInputId, il.registration_no as registrationNo, p.name_zh as productName, c.slug
+export function assertInputListingPublishable(db: Db, listingId: number, now = Date.now()): void {
+  const lots = db.all<{ agriInputId: number; registrationNo: string | null; productName: string; slug: string; expiresOn: string }>(sql`
+    select il.agri_input_id as agriInputId, il.registration_no as registrationNo, p.name_zh as productName, c.slug, il.expires_on as expiresOn
     from listing_batches lb join input_lots il on il.batch_id = lb.batch_id join listings l on l.id = lb.listing_id
     join products p on p.id = l.product_id join categories c on c.id = l.category_id where lb.listing_id = ${listingId}`);
   for (const lot of lots) {
     const { entry, check } = inputListingProblem(db, lot.agriInputId, lot.registrationNo);
     if (!check.ok) throw new DomainRuleError(check.problem);
+    if (lot.expiresOn < shanghaiToday(now)) throw new DomainRuleError("inputsMarket.error.lotExpired", { date: lot.expiresOn });
     // What the listing says it sells must still be the catalogue entry its lot is.
     if (lot.slug !== "agri_inputs") throw new DomainRuleError("inputsMarket.error.categoryFixed");
     if (lot.productName !== entry.nameZh) throw new DomainRuleError("inputsMarket.error.productFixed", { name: entry.nameZh });

@@ -435,3 +435,30 @@ describe("a farm's own supplies in the farm-supplies category", () => {
     expect(count(`select count(*) from listings where id = ? and title = '苹果纸袋'`, id)).toBe(1);
   });
 });
+
+describe("expired input lots", () => {
+  it("are refused at listing (and impossible dates too), and at publish once the lot has expired", async () => {
+    const before = count(`select count(*) from listings`);
+    const base = {
+      producerId: sellerId,
+      agriInputId: pesticideId,
+      registrationNo: "PD20990001",
+      makerLotNo: "EXP-1",
+      producedOn: "2025-01-01",
+      unit: "bottle" as const,
+      priceFen: 100,
+      stock: 1,
+    };
+    const now = Date.UTC(2026, 11, 3, 16, 30); // 2026-12-04 00:30 in Shanghai
+    expect(() => createInputListing(db, seller, { ...base, expiresOn: "2026-12-03" }, [], undefined, now)).toThrow(/inputsMarket.error.lotExpired/);
+    expect(() => createInputListing(db, seller, { ...base, expiresOn: "2027-02-31" }, [], undefined, now)).toThrow(/inputsMarket.error.dates/);
+    expect(count(`select count(*) from listings`)).toBe(before);
+    // Expiring today is still on sale today.
+    expect(createInputListing(db, seller, { ...base, expiresOn: "2026-12-04" }, [await defaultListingPhoto()], undefined, now)).toBeGreaterThan(0);
+
+    const listingId = await listPesticide("EXP-2");
+    setListingStatus(db, seller, listingId, "paused");
+    db.$client.prepare(`update input_lots set expires_on = '2020-01-01' where maker_lot_no = 'EXP-2'`).run();
+    expect(() => setListingStatus(db, seller, listingId, "published")).toThrow(/inputsMarket.error.lotExpired/);
+  });
+});

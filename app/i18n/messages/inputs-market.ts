@@ -31,6 +31,7 @@ export const zh = {
   "inputsMarket.error.categoryFixed": "农资商品的类别不能更改。",
   "inputsMarket.error.productFixed": "农资商品的产品名须为目录中的名称「{name}」，不能改成别的产品。",
   "inputsMarket.error.licensedInputs": "农药和兽药只能由已核验的农资经营者从投入品目录上架销售。",
+  "inputsMarket.error.lotExpired": "这批农资已于 {date} 过期，不能上架销售。",
   "inputsMarket.error.voidedStock": "这份农资的订单已退款或取消，库存已作废，不能再记录使用。",
   "inputsMarket.stock.voided": "已退款作废 {quantity} {unit}（{date}）",
 
@@ -140,6 +141,7 @@ export const en: Record<keyof typeof zh, string> = {
   "inputsMarket.error.categoryFixed": "The category of a farm supplies listing cannot be changed.",
   "inputsMarket.error.productFixed": "A farm supplies listing's product must be the catalogue's “{name}”; it cannot be changed to another product.",
   "inputsMarket.error.licensedInputs": "Pesticides and veterinary drugs are sold only by verified farm supplies sellers, from the inputs catalogue.",
+  "inputsMarket.error.lotExpired": "This batch expired on {date} and cannot be sold.",
   "inputsMarket.error.voidedStock": "The order for this stock was refunded or cancelled: the stock is void and no use can be recorded from it.",
   "inputsMarket.stock.voided": "Voided after refund: {quantity} {unit} ({date})",
 
