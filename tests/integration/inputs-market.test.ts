@@ -21,7 +21,7 @@ import { getFarmInputStock, listFarmInputStock, recordApplicationFromStock } fro
 import { traceInputLots } from "../../market/inputs/trace";
 import { addAgriInput, getLotChain, recordEvent, seedInputsCatalogue } from "../../traceability/store";
 import { editAgriInput, getAgriInputWithHistory } from "../../traceability/catalogue-db";
-import { retireCatalogueEntry } from "../../market/inputs/catalogue";
+import { editCatalogueEntry, retireCatalogueEntry } from "../../market/inputs/catalogue";
 import {
   actorFor,
   cachedPasswordHash,
@@ -460,5 +460,42 @@ describe("expired input lots", () => {
     setListingStatus(db, seller, listingId, "paused");
     db.$client.prepare(`update input_lots set expires_on = '2020-01-01' where maker_lot_no = 'EXP-2'`).run();
     expect(() => setListingStatus(db, seller, listingId, "published")).toThrow(/inputsMarket.error.lotExpired/);
+  });
+});
+
+describe("a catalogue edit that makes an entry banned", () => {
+  it("pauses its listings in the same step; publishing one again is refused", async () => {
+    const entryId = addAgriInput(db, admin, { kind: "pesticide", nameZh: "测试5%某某乳油", registrationNo: "PD20990009", activeIngredient: "某某" });
+    const listingId = createInputListing(
+      db,
+      seller,
+      {
+        producerId: sellerId,
+        agriInputId: entryId,
+        registrationNo: "PD20990009",
+        makerLotNo: "BAN-1",
+        producedOn: "2026-10-01",
+        expiresOn: "2028-09-30",
+        unit: "bottle",
+        priceFen: 900,
+        stock: 5,
+      },
+      [await defaultListingPhoto()],
+    );
+    setListingStatus(db, seller, listingId, "published");
+    // A harmless edit leaves it on sale.
+    expect(editCatalogueEntry(db, admin, entryId, { nameZh: "测试5%某某乳油", registrationNo: "PD20990009", activeIngredient: "某某", maker: "某厂" })).toEqual(
+      {
+        paused: 0,
+      },
+    );
+    expect(count(`select count(*) from listings where id = ? and status = 'published'`, listingId)).toBe(1);
+    // The active ingredient corrected to a banned one (甲胺磷): off sale at once.
+    expect(editCatalogueEntry(db, admin, entryId, { nameZh: "测试5%某某乳油", registrationNo: "PD20990009", activeIngredient: "甲胺磷" })).toEqual({
+      paused: 1,
+    });
+    expect(count(`select count(*) from listings where id = ? and status = 'paused'`, listingId)).toBe(1);
+    expect(() => setListingStatus(db, seller, listingId, "published")).toThrow(/inputsMarket.regno.banned/);
+    expect(() => editCatalogueEntry(db, inspector, entryId, { nameZh: "x" })).toThrow(/Forbidden|forbidden/);
   });
 });
