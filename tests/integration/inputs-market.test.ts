@@ -305,6 +305,17 @@ describe("catalogue edit and retirement", () => {
     expect(() => editAgriInput(db, admin, pesticideId, { nameZh: "x", registrationNo: "PD1" })).toThrow(/trace.regno.format/);
   });
 
+  it("adding and editing check a registration number by the same rule, veterinary drugs included", () => {
+    const vet = { kind: "veterinary_drug" as const, nameZh: "测试10%阿莫西林可溶性粉", activeIngredient: "阿莫西林" };
+    expect(() => addAgriInput(db, admin, { ...vet, registrationNo: "兽药字123" })).toThrow(/trace.vetregno.format/);
+    const id = addAgriInput(db, admin, { ...vet, registrationNo: "兽药字（2019）150681234" });
+    expect(getAgriInputWithHistory(db, admin, id).entry.registrationNo).toBe("兽药字(2019)150681234");
+    expect(() => editAgriInput(db, admin, id, { ...vet, registrationNo: "兽药字123" })).toThrow(/trace.vetregno.format/);
+    // Without a number (the withdrawal tables' drugs have none): allowed for both.
+    expect(addAgriInput(db, admin, { ...vet, nameZh: "测试恩诺沙星注射液", registrationNo: "" })).toBeGreaterThan(0);
+    expect(() => addAgriInput(db, admin, { kind: "pesticide", nameZh: "测试无号农药", registrationNo: "" })).toThrow(/trace.regno.empty/);
+  });
+
   it("a retired entry can be neither listed nor applied from stock; the chain keeps what was recorded", async () => {
     const chain = getLotChain(db, growingLot).records.length;
     const published = count(
