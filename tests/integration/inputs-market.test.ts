@@ -237,13 +237,13 @@ describe("the inputs loop", () => {
 
   it("an application from stock goes on the lot's chain and takes the used amount off; more than is left is refused", () => {
     const chainBefore = getLotChain(db, growingLot).records.length;
-    recordApplicationFromStock(db, farmer, { stockId, batchId: growingLot, quantity: 0.5 }, () => recordEvent(db, farmer, growingLot, applicationEvent()));
+    recordApplicationFromStock(db, farmer, { stockId, batchId: growingLot, quantity: 0.5, inputId: pesticideId }, applicationEvent());
     expect(getLotChain(db, growingLot).records).toHaveLength(chainBefore + 1);
     expect(getFarmInputStock(db, farmer, stockId).quantity).toBe(1.5);
 
-    expect(() =>
-      recordApplicationFromStock(db, farmer, { stockId, batchId: growingLot, quantity: 2 }, () => recordEvent(db, farmer, growingLot, applicationEvent())),
-    ).toThrow(/inputsMarket.error.notEnough/);
+    expect(() => recordApplicationFromStock(db, farmer, { stockId, batchId: growingLot, quantity: 2, inputId: pesticideId }, applicationEvent())).toThrow(
+      /inputsMarket.error.notEnough/,
+    );
     expect(getLotChain(db, growingLot).records).toHaveLength(chainBefore + 1);
     expect(getFarmInputStock(db, farmer, stockId).quantity).toBe(1.5);
   });
@@ -252,9 +252,9 @@ describe("the inputs loop", () => {
     const chain = getLotChain(db, growingLot).records.length;
     db.$client.prepare(`update input_lots set expires_on = '2020-01-01' where maker_lot_no = 'B2026-1001'`).run();
     try {
-      expect(() =>
-        recordApplicationFromStock(db, farmer, { stockId, batchId: growingLot, quantity: 0.5 }, () => recordEvent(db, farmer, growingLot, applicationEvent())),
-      ).toThrow(/inputsMarket.error.expired/);
+      expect(() => recordApplicationFromStock(db, farmer, { stockId, batchId: growingLot, quantity: 0.5, inputId: pesticideId }, applicationEvent())).toThrow(
+        /inputsMarket.error.expired/,
+      );
       expect(getLotChain(db, growingLot).records).toHaveLength(chain);
       expect(getFarmInputStock(db, farmer, stockId).quantity).toBe(1.5);
     } finally {
@@ -262,10 +262,28 @@ describe("the inputs loop", () => {
     }
   });
 
+  it("an application from stock must name the stock's input: another catalogue entry or product name is refused, nothing recorded", () => {
+    const chain = getLotChain(db, growingLot).records.length;
+    const other = addAgriInput(db, admin, { kind: "pesticide", nameZh: "测试吡虫啉可湿性粉剂", registrationNo: "PD20990007", activeIngredient: "吡虫啉" });
+    expect(() => recordApplicationFromStock(db, farmer, { stockId, batchId: growingLot, quantity: 0.1, inputId: other }, applicationEvent())).toThrow(
+      /inputsMarket.error.stockInput/,
+    );
+    expect(() => recordApplicationFromStock(db, farmer, { stockId, batchId: growingLot, quantity: 0.1, inputId: undefined }, applicationEvent())).toThrow(
+      /inputsMarket.error.stockInput/,
+    );
+    const renamed = applicationEvent();
+    renamed.payload.productName = "测试吡虫啉可湿性粉剂";
+    expect(() => recordApplicationFromStock(db, farmer, { stockId, batchId: growingLot, quantity: 0.1, inputId: pesticideId }, renamed)).toThrow(
+      /inputsMarket.error.stockInput/,
+    );
+    expect(getLotChain(db, growingLot).records).toHaveLength(chain);
+    expect(getFarmInputStock(db, farmer, stockId).quantity).toBe(1.5);
+  });
+
   it("another producer's member cannot use the farm's stock", () => {
-    expect(() =>
-      recordApplicationFromStock(db, seller, { stockId, batchId: growingLot, quantity: 0.1 }, () => recordEvent(db, seller, growingLot, applicationEvent())),
-    ).toThrow(/Forbidden|forbidden/);
+    expect(() => recordApplicationFromStock(db, seller, { stockId, batchId: growingLot, quantity: 0.1, inputId: pesticideId }, applicationEvent())).toThrow(
+      /Forbidden|forbidden/,
+    );
   });
 
   it("the inspector's input-batch trace lists every buyer: the farm with its quantity and the lot it went on, and the buyer with no farm", () => {
@@ -334,9 +352,9 @@ describe("catalogue edit and retirement", () => {
     expect(() => setListingStatus(db, seller, paused, "published")).toThrow(/inputsMarket.regno.retired/);
     await expect(listPesticide("B2026-1002")).rejects.toThrow(/inputsMarket.regno.retired/);
     const stockId = listFarmInputStock(db, farmer)[0].id;
-    expect(() =>
-      recordApplicationFromStock(db, farmer, { stockId, batchId: growingLot, quantity: 0.5 }, () => recordEvent(db, farmer, growingLot, applicationEvent())),
-    ).toThrow(/inputsMarket.error.retiredInput/);
+    expect(() => recordApplicationFromStock(db, farmer, { stockId, batchId: growingLot, quantity: 0.5, inputId: pesticideId }, applicationEvent())).toThrow(
+      /inputsMarket.error.retiredInput/,
+    );
     expect(getLotChain(db, growingLot).records).toHaveLength(chain);
     expect(getAgriInputWithHistory(db, admin, pesticideId).history[0].action).toBe("retire");
     // Reinstated: listable again.
@@ -354,9 +372,7 @@ describe("money back", () => {
     expect((await postWebhook(body, signature)).status).toBe(200);
     const row = listFarmInputStock(db, farmer).find((s) => s.orderId === order.orderId)!;
     expect(row).toMatchObject({ quantity: 3, voidedAt: null });
-    recordApplicationFromStock(db, farmer, { stockId: row.id, batchId: growingLot, quantity: 1 }, () =>
-      recordEvent(db, farmer, growingLot, applicationEvent()),
-    );
+    recordApplicationFromStock(db, farmer, { stockId: row.id, batchId: growingLot, quantity: 1, inputId: pesticideId }, applicationEvent());
     const chain = getLotChain(db, growingLot).records.length;
 
     const sub = count(`select id from sub_orders where order_id = ?`, order.orderId);
@@ -369,9 +385,7 @@ describe("money back", () => {
     expect(voided).toMatchObject({ quantity: 0, boughtQuantity: 3, voidedQuantity: 2 });
     expect(voided.voidedAt).toEqual(expect.any(Number));
     expect(() =>
-      recordApplicationFromStock(db, farmer, { stockId: row.id, batchId: growingLot, quantity: 0.1 }, () =>
-        recordEvent(db, farmer, growingLot, applicationEvent()),
-      ),
+      recordApplicationFromStock(db, farmer, { stockId: row.id, batchId: growingLot, quantity: 0.1, inputId: pesticideId }, applicationEvent()),
     ).toThrow(/inputsMarket.error.voidedStock/);
     // What was applied before the refund stays on the lot's chain and in the uses.
     expect(getLotChain(db, growingLot).records).toHaveLength(chain);
