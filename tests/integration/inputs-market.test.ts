@@ -19,7 +19,7 @@ import { refundSubOrder } from "../../market/orders/refunds";
 import { createInputListing } from "../../market/inputs/listings";
 import { getFarmInputStock, listFarmInputStock, recordApplicationFromStock } from "../../market/inputs/stock";
 import { traceInputLots } from "../../market/inputs/trace";
-import { addAgriInput, getLotChain, recordEvent, seedInputsCatalogue } from "../../traceability/store";
+import { addAgriInput, getLotChain, seedInputsCatalogue } from "../../traceability/store";
 import { editAgriInput, getAgriInputWithHistory } from "../../traceability/catalogue-db";
 import { editCatalogueEntry, retireCatalogueEntry } from "../../market/inputs/catalogue";
 import {
