@@ -12,7 +12,7 @@ import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
-import { growingBatchesForStock, listFarmInputStock, listSellerInputListings } from "~/market.server";
+import { growingBatchesForStock, inputSellersOf, listFarmInputStock, listSellerInputListings } from "~/market.server";
 import traceStyles from "~/traceability-ui/trace-ui.css";
 import { cropDisplay } from "../../traceability/crops";
 import { formatFen } from "../../core/money";
@@ -27,15 +27,12 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: traceStyle
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "farmer", "coop_admin");
   const db = getDb();
-  const sellerIds = db.$client
-    .prepare(`select id from producers where kind = 'input_seller' and id in (select value from json_each(?))`)
-    .pluck()
-    .all(JSON.stringify(user.producerIds)) as number[];
+  const isSeller = inputSellersOf(db, user).length > 0;
   return {
     stock: listFarmInputStock(db, user),
     batches: growingBatchesForStock(db, user),
-    isSeller: sellerIds.length > 0,
-    sellerListings: sellerIds.length ? listSellerInputListings(db, user) : [],
+    isSeller,
+    sellerListings: isSeller ? listSellerInputListings(db, user) : [],
   };
 }
 

@@ -173,3 +173,14 @@ export function inputLotOfListing(db: Db, listingId: number) {
   const uses = listAgriInputs(db).find((i) => i.id === row.agriInputId)?.intervals ?? [];
   return { ...row, uses: uses.map((u) => ({ target: u.target, intervalDays: u.intervalDays, prohibited: u.prohibited })) };
 }
+
+/** The input sellers among the actor's producers, with their credit-code status (the listing form's choice). */
+export function inputSellersOf(db: Db, actor: Actor): { id: number; nameZh: string; nameEn: string; status: string }[] {
+  if (!actor.producerIds.length) return [];
+  const ids = sql.join(
+    actor.producerIds.map((id) => sql`${id}`),
+    sql`, `,
+  );
+  return db.all(sql`select id, name_zh as nameZh, name_en as nameEn, credit_code_status as status from producers
+                    where kind = 'input_seller' and id in (${ids}) order by id`);
+}

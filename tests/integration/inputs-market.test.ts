@@ -16,7 +16,7 @@ import { checkout } from "../../market/orders/checkout";
 import { createPaymentIntent, getStripe, webhookSecret, type Stripe } from "../../market/payments/stripe";
 import { setListingStatus, updateListing } from "../../market/listings/listings";
 import { refundSubOrder } from "../../market/orders/refunds";
-import { createInputListing } from "../../market/inputs/listings";
+import { createInputListing, inputSellersOf } from "../../market/inputs/listings";
 import { getFarmInputStock, listFarmInputStock, recordApplicationFromStock } from "../../market/inputs/stock";
 import { traceInputLots } from "../../market/inputs/trace";
 import { addAgriInput, getLotChain, seedInputsCatalogue } from "../../traceability/store";
@@ -172,6 +172,11 @@ describe("listing an input", () => {
     expect(() => createInputListing(db, seller, { ...base, agriInputId: bannedId, registrationNo: "PD20990003" })).toThrow(/inputsMarket.regno.banned/);
     expect(count(`select count(*) from listings`)).toBe(before);
     expect(count(`select count(*) from input_lots`)).toBe(0);
+  });
+
+  it("the listing form offers the actor's input sellers only", () => {
+    expect(inputSellersOf(db, seller)).toEqual([expect.objectContaining({ id: sellerId, nameZh: "测试农资经营部" })]);
+    expect(inputSellersOf(db, farmer)).toEqual([]);
   });
 
   it("is for verified input sellers only: a farm, or a seller whose credit code awaits review, is refused", async () => {
