@@ -1570,6 +1570,9 @@ export const farmInputStock = sqliteTable(
     quantity: real("quantity").notNull(),
     unit: text("unit", { enum: UNITS }).notNull(),
     boughtAt: integer("bought_at").notNull(),
+    /** Refunded or cancelled: what was still unused when the money went back (the row stays, the uses keep their chain records). */
+    voidedQuantity: real("voided_quantity"),
+    voidedAt: integer("voided_at"),
   },
   (t) => [
     uniqueIndex("farm_input_stock_line_unique").on(t.orderLineId),

@@ -15,11 +15,10 @@ import {
   listedNames,
   loadInputsCatalogue,
   normaliseInputName,
+  normaliseRegistrationNoFor,
   parseForbiddenOn,
-  validateFertilizerRegistrationNo,
-  validateRegistrationNo,
-  validateVetDrugApprovalNo,
   type InputsCatalogue,
+  type RegistrationFamily,
   type ToxicityClass,
 } from "./inputs";
 
@@ -220,22 +219,31 @@ export type AgriInputInput = {
   intervals?: { target: string; intervalDays: number; maxApplications?: number | null }[];
 };
 
+const REGISTRATION_MESSAGES: Record<RegistrationFamily, string> = {
+  pesticide: "trace.regno",
+  fertilizer: "trace.fertregno",
+  veterinary_drug: "trace.vetregno",
+};
+
+/**
+ * The registration number a catalogue entry is stored with (add and edit share it): a pesticide
+ * needs one; other kinds may have none (fertilisers exempt from registration such as 尿素, feed,
+ * vet drugs from the withdrawal tables); a number given must be well-formed for its kind.
+ */
+export function catalogueRegistrationNo(kind: AgriInputKind, typed: string | null | undefined, at: number): string | null {
+  const raw = typed?.trim() ?? "";
+  if (raw === "" && kind !== "pesticide") return null;
+  const n = normaliseRegistrationNoFor(kind, raw, at);
+  if (!n.ok) throw new TraceRuleError(`${REGISTRATION_MESSAGES[n.family]}.${n.reason}`);
+  return n.value;
+}
+
 export function addAgriInput(db: Db, actor: AppActor, input: AgriInputInput): number {
   // The platform admin keeps the catalogue; inspectors read it (issue 12 §4) but do not write it.
   if (!hasRole(actor, "platform_admin")) throw new ForbiddenError();
   const nameZh = input.nameZh.trim();
   if (!nameZh) throw new TraceRuleError("trace.error.inputNameRequired");
-  let registrationNo: string | null = input.registrationNo?.trim() || null;
-  if (input.kind === "pesticide") {
-    const check = validateRegistrationNo(registrationNo ?? "", { at: Date.now() });
-    if (!check.ok) throw new TraceRuleError(`trace.regno.${check.reason}`);
-    registrationNo = check.normalised;
-  } else if (input.kind === "fertilizer" && registrationNo) {
-    // Fertilisers exempt from registration (尿素, 硫酸钾 …) have no number; a number given must be well-formed.
-    const check = validateFertilizerRegistrationNo(registrationNo);
-    if (!check.ok) throw new TraceRuleError(`trace.fertregno.${check.reason}`);
-    registrationNo = check.normalised;
-  }
+  const registrationNo = catalogueRegistrationNo(input.kind, input.registrationNo, Date.now());
   const targets = new Set<string>();
   for (const i of input.intervals ?? []) {
     const t = i.target.trim().toLowerCase();
@@ -375,20 +383,7 @@ export function editAgriInput(db: Db, actor: AppActor, inputId: number, edit: Ag
   if (!row) throw new NotFoundError("agri_input");
   const nameZh = edit.nameZh.trim();
   if (!nameZh) throw new TraceRuleError("trace.error.inputNameRequired");
-  let registrationNo: string | null = edit.registrationNo?.trim() || null;
-  if (row.kind === "pesticide") {
-    const check = validateRegistrationNo(registrationNo ?? "", { at: now });
-    if (!check.ok) throw new TraceRuleError(`trace.regno.${check.reason}`);
-    registrationNo = check.normalised;
-  } else if (row.kind === "fertilizer" && registrationNo) {
-    const check = validateFertilizerRegistrationNo(registrationNo);
-    if (!check.ok) throw new TraceRuleError(`trace.fertregno.${check.reason}`);
-    registrationNo = check.normalised;
-  } else if (row.kind === "veterinary_drug" && registrationNo) {
-    const check = validateVetDrugApprovalNo(registrationNo);
-    if (!check.ok) throw new TraceRuleError(`trace.vetregno.${check.reason}`);
-    registrationNo = check.normalised;
-  }
+  const registrationNo = catalogueRegistrationNo(row.kind, edit.registrationNo, now);
   const next = {
     nameZh,
     nameEn: edit.nameEn?.trim() ?? "",

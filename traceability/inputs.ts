@@ -406,3 +406,32 @@ export function validateVetDrugApprovalNo(input: string): VetDrugApprovalCheck {
   if (!m) return { ok: false, normalised, reason: "format" };
   return { ok: true, normalised, year: Number(m[2]), category: m[1] === "生" ? "biological" : m[1] === "添" ? "additive" : "chemical" };
 }
+
+/** Which national number format a kind's registration number follows (null: none, e.g. seeds and feed). */
+export type RegistrationFamily = "pesticide" | "fertilizer" | "veterinary_drug";
+
+/**
+ * A catalogue product's registration number in its canonical form, or why it is malformed — the
+ * one rule shared by the catalogue (add, edit) and the listing check: 农药登记证号 for pesticides,
+ * 肥料登记证号 for fertilisers, 兽药产品批准文号 for veterinary drugs; other kinds have no national
+ * format here and are compared without spaces. Whether a number is required is the caller's rule.
+ */
+export function normaliseRegistrationNoFor(
+  kind: string,
+  typed: string,
+  at: number,
+): { ok: true; value: string } | { ok: false; family: RegistrationFamily; reason: "empty" | "format" | "temporary_expired" } {
+  if (kind === "pesticide") {
+    const c = validateRegistrationNo(typed, { at });
+    return c.ok ? { ok: true, value: c.normalised } : { ok: false, family: kind, reason: c.reason };
+  }
+  if (kind === "fertilizer") {
+    const c = validateFertilizerRegistrationNo(typed);
+    return c.ok ? { ok: true, value: c.normalised } : { ok: false, family: kind, reason: c.reason };
+  }
+  if (kind === "veterinary_drug") {
+    const c = validateVetDrugApprovalNo(typed);
+    return c.ok ? { ok: true, value: c.normalised } : { ok: false, family: kind, reason: c.reason };
+  }
+  return { ok: true, value: typed.trim().replace(/\s+/g, "") };
+}

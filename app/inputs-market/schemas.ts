@@ -1,11 +1,12 @@
 /** Forms of the inputs market (issue 12 §4): one zod schema per form. Plain module (browser-safe). */
 import { z } from "zod";
+import { isRealIsoDate } from "../../core/clock";
 import { PriceField, StockField, UNITS } from "../listings/schemas";
 
 const text = (max: number) =>
   z.string({ required_error: "inputsMarket.error.required" }).trim().min(1, "inputsMarket.error.required").max(max, "inputsMarket.error.tooLong");
 const optionalText = (max: number) => z.string().trim().max(max, "inputsMarket.error.tooLong").optional();
-const day = z.string({ required_error: "inputsMarket.error.dates" }).regex(/^\d{4}-\d{2}-\d{2}$/, "inputsMarket.error.dates");
+const day = z.string({ required_error: "inputsMarket.error.dates" }).refine(isRealIsoDate, "inputsMarket.error.dates");
 
 export const InputListingSchema = z.object({
   producerId: z.number({ required_error: "inputsMarket.error.required", invalid_type_error: "inputsMarket.error.required" }).int().positive(),

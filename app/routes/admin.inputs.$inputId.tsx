@@ -17,8 +17,8 @@ import { formatDateTime } from "~/inspect/format";
 import { getDb } from "~/utils/db.server";
 import { act, idParam, load } from "~/utils/http.server";
 import { requireRole } from "~/utils/session.server";
-import { editAgriInput, getAgriInputWithHistory } from "~/traceability.server";
-import { retireCatalogueEntry } from "~/market.server";
+import { getAgriInputWithHistory } from "~/traceability.server";
+import { editCatalogueEntry, retireCatalogueEntry } from "~/market.server";
 import { CatalogueEditSchema, CatalogueRetireSchema } from "~/inputs-market/schemas";
 import { TOXICITY_CLASSES } from "~/traceability-ui/schemas";
 
@@ -56,7 +56,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const v = submission.value;
     return act(
       () => {
-        editAgriInput(db, user, id, {
+        editCatalogueEntry(db, user, id, {
           nameZh: v.nameZh,
           nameEn: v.nameEn,
           registrationNo: v.registrationNo ?? null,

@@ -43,6 +43,8 @@ const RULE_FIELD: Record<string, string> = {
   "trace.error.inputNameTaken": "nameZh",
   "trace.fertregno.empty": "registrationNo",
   "trace.fertregno.format": "registrationNo",
+  "trace.vetregno.empty": "registrationNo",
+  "trace.vetregno.format": "registrationNo",
 };
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -254,9 +254,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (use.status !== "success") {
       return reply400(submission.reply({ fieldErrors: { usedQuantity: use.error?.usedQuantity ?? ["inputsMarket.error.quantity"] } }));
     }
-    const stock = await load(() => getFarmInputStock(db, user, use.value.stockId));
-    // The stock row decides the input: the catalogue choice cannot name another one.
-    if (v.inputId !== stock.agriInputId) return reply400(submission.reply({ fieldErrors: { inputId: ["inputsMarket.error.stockInput"] } }));
     stockUse = { stockId: use.value.stockId, quantity: use.value.usedQuantity };
   }
 
@@ -412,7 +409,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const recorded = await act(
     () =>
       stockUse
-        ? recordApplicationFromStock(db, user, { ...stockUse, batchId }, () => recordEvent(db, user, batchId, event), formTokenOf(formData))
+        ? recordApplicationFromStock(db, user, { ...stockUse, batchId, inputId: v.inputId }, event, formTokenOf(formData))
         : recordEvent(db, user, batchId, event, formTokenOf(formData)),
     {
       request,
@@ -421,6 +418,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         "inputsMarket.error.notEnough": "usedQuantity",
         "inputsMarket.error.retiredInput": "inputId",
         "inputsMarket.error.expired": "usedQuantity",
+        "inputsMarket.error.voidedStock": "usedQuantity",
+        "inputsMarket.error.stockInput": "inputId",
       },
       onError: () => staged?.discard(),
       reply,

@@ -12,10 +12,11 @@ import { pick } from "~/i18n/core";
 import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
-import { growingBatchesForStock, listFarmInputStock, listSellerInputListings } from "~/market.server";
+import { growingBatchesForStock, inputSellersOf, listFarmInputStock, listSellerInputListings } from "~/market.server";
 import traceStyles from "~/traceability-ui/trace-ui.css";
 import { cropDisplay } from "../../traceability/crops";
 import { formatFen } from "../../core/money";
+import { shanghaiDate } from "../../core/clock";
 
 /** Links and GET forms only: the page needs no script (a weak network in the field). */
 export const handle: PageHandle = { hydrate: false };
@@ -26,15 +27,12 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: traceStyle
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "farmer", "coop_admin");
   const db = getDb();
-  const sellerIds = db.$client
-    .prepare(`select id from producers where kind = 'input_seller' and id in (select value from json_each(?))`)
-    .pluck()
-    .all(JSON.stringify(user.producerIds)) as number[];
+  const isSeller = inputSellersOf(db, user).length > 0;
   return {
     stock: listFarmInputStock(db, user),
     batches: growingBatchesForStock(db, user),
-    isSeller: sellerIds.length > 0,
-    sellerListings: sellerIds.length ? listSellerInputListings(db, user) : [],
+    isSeller,
+    sellerListings: isSeller ? listSellerInputListings(db, user) : [],
   };
 }
 
@@ -79,6 +77,15 @@ export default function FarmInputsRoute() {
                 <span className="meta" data-testid="input-stock-left">
                   {t("inputsMarket.stock.left", { left: s.quantity, bought: s.boughtQuantity, unit: t(`unit.${s.unit}` as "unit.jin") })}
                 </span>
+                {s.voidedAt !== null ? (
+                  <span className="badge danger" data-testid="input-stock-voided">
+                    {t("inputsMarket.stock.voided", {
+                      quantity: s.voidedQuantity ?? 0,
+                      unit: t(`unit.${s.unit}` as "unit.jin"),
+                      date: shanghaiDate(s.voidedAt),
+                    })}
+                  </span>
+                ) : null}
                 {s.uses.length ? (
                   <span className="meta">
                     {t("inputsMarket.stock.uses")}
@@ -90,7 +97,7 @@ export default function FarmInputsRoute() {
                       .join("; ")}
                   </span>
                 ) : null}
-                {s.quantity > 0 && !s.retired ? (
+                {s.quantity > 0 && !s.retired && s.voidedAt === null ? (
                   farmBatches.length ? (
                     <div className="actions">
                       <span className="meta">{t("inputsMarket.stock.applyOn")}</span>

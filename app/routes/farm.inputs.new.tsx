@@ -17,7 +17,7 @@ import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
 import { act } from "~/utils/http.server";
 import { formTokenOf, newFormToken } from "~/kernel.server";
-import { createInputListing, listableCatalogue } from "~/market.server";
+import { createInputListing, inputSellersOf, listableCatalogue } from "~/market.server";
 import { InputListingSchema } from "~/inputs-market/schemas";
 import { UNITS } from "~/listings/schemas";
 import traceStyles from "~/traceability-ui/trace-ui.css";
@@ -28,12 +28,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: traceStyle
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "farmer", "coop_admin");
   const db = getDb();
-  const sellers = db.$client
-    .prepare(
-      `select id, name_zh as nameZh, name_en as nameEn, credit_code_status as status from producers
-       where kind = 'input_seller' and id in (select value from json_each(?)) order by id`,
-    )
-    .all(JSON.stringify(user.producerIds)) as { id: number; nameZh: string; nameEn: string; status: string }[];
+  const sellers = inputSellersOf(db, user);
   return { sellers, catalogue: sellers.length ? listableCatalogue(db) : [], formToken: newFormToken() };
 }
 
@@ -48,6 +43,7 @@ const FIELD_OF: Record<string, string> = {
   "inputsMarket.error.makerLot": "makerLotNo",
   "inputsMarket.error.makerLotTaken": "makerLotNo",
   "inputsMarket.error.dates": "expiresOn",
+  "inputsMarket.error.lotExpired": "expiresOn",
   "inputsMarket.error.notInputSeller": "producerId",
   "inputsMarket.error.sellerNotVerified": "producerId",
 };

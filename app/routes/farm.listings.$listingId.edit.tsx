@@ -36,6 +36,9 @@ const RULE_FIELD: Record<string, string> = {
   "farm.publishNeedsPhoto": "photos",
   "farm.publishNeedsPrice": "price",
   "farm.unknownCategory": "category",
+  "inputsMarket.error.categoryFixed": "category",
+  "inputsMarket.error.productFixed": "productName",
+  "inputsMarket.error.licensedInputs": "title",
 };
 const INTENT_STATUS: Record<(typeof STATUS_INTENTS)[number], ListingStatus> = {
   publish: "published",

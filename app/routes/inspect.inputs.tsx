@@ -65,20 +65,22 @@ export default function InspectInputsRoute() {
               {lot.registrationNo ? ` · ${lot.registrationNo}` : ""} · {t("inputsMarket.trace.seller", { name: lot.sellerNameZh })} ·{" "}
               {t("inputsMarket.trace.produced", { date: lot.producedOn })}
             </p>
-            {lot.farms.length === 0 ? (
+            {lot.buyers.length === 0 ? (
               <p className="empty">{t("inputsMarket.trace.noFarms")}</p>
             ) : (
               <ul className="list">
-                {lot.farms.map((f, i) => (
-                  <li key={`${f.producerId}-${f.orderId}-${i}`} data-testid="input-lot-farm">
-                    <strong>{f.farmNameZh}</strong> ·{" "}
+                {lot.buyers.map((f) => (
+                  <li key={`${f.orderId}-${f.producerId ?? 0}`} data-testid="input-lot-farm">
+                    <strong>{f.farmNameZh ?? t("inputsMarket.trace.noFarm", { name: f.buyerName })}</strong> · {f.contactPhone} ·{" "}
                     {t("inputsMarket.trace.bought", {
                       quantity: f.quantity,
                       unit: t(`unit.${f.unit}` as "unit.jin"),
                       date: formatDate(f.boughtAt, locale),
                       orderId: f.orderId,
                     })}{" "}
-                    · {t("inputsMarket.trace.left", { left: f.left })}
+                    · {t(`orders.status.${f.orderStatus}` as "orders.status.paid")}
+                    {f.left !== null ? <> · {t("inputsMarket.trace.left", { left: f.left })}</> : null}
+                    {f.voidedQuantity !== null ? <> · {t("inputsMarket.trace.voided", { quantity: f.voidedQuantity })}</> : null}
                     {f.applications.length ? (
                       <ul>
                         {f.applications.map((a) => (

@@ -9,6 +9,7 @@ import type { Db } from "../../db/client";
 import { batches, inputLots, listingBatches, listings, producers, type Unit } from "../../db/schema";
 import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/errors";
 import { once } from "../../core/once";
+import { isRealIsoDate, shanghaiToday } from "../../core/clock";
 import { isVerifiedProducer } from "../../core/credit-code";
 import { canManageProducer, type Actor } from "../../core/permissions";
 import { listAgriInputs, platformGtinFor } from "../../traceability/store";
@@ -33,7 +34,6 @@ export type InputListingInput = {
 
 /** GS1 AI (10): up to 20 characters; the maker's batch numbers we meet are letters, digits and hyphens. */
 const MAKER_LOT = /^[A-Za-z0-9-]{1,20}$/;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * Creates a draft listing of a catalogue input with its input lot. The seller must be a verified
@@ -46,6 +46,7 @@ export function createInputListing(
   input: InputListingInput,
   photos: Parameters<typeof createListing>[3] = [],
   formToken?: string,
+  now = Date.now(),
 ): number {
   if (!canManageProducer(actor, input.producerId)) throw new ForbiddenError();
   return once(db, { actorId: actor.id, token: formToken, kind: "input_listing" }, () =>
@@ -58,9 +59,11 @@ export function createInputListing(
       if (!check.ok) throw new DomainRuleError(check.problem);
       const makerLotNo = input.makerLotNo.trim().toUpperCase();
       if (!MAKER_LOT.test(makerLotNo)) throw new DomainRuleError("inputsMarket.error.makerLot");
-      if (!DAY.test(input.producedOn) || !DAY.test(input.expiresOn) || input.expiresOn <= input.producedOn) {
+      if (!isRealIsoDate(input.producedOn) || !isRealIsoDate(input.expiresOn) || input.expiresOn <= input.producedOn) {
         throw new DomainRuleError("inputsMarket.error.dates");
       }
+      // An expired product (过期农资) may not be sold.
+      if (input.expiresOn < shanghaiToday(now)) throw new DomainRuleError("inputsMarket.error.lotExpired", { date: input.expiresOn });
       const category = db.get<{ id: number }>(sql`select id from categories where slug = 'agri_inputs'`);
       if (!category) throw new DomainRuleError("farm.unknownCategory");
       const listingId = createListing(
@@ -169,4 +172,15 @@ export function inputLotOfListing(db: Db, listingId: number) {
   if (!row) return null;
   const uses = listAgriInputs(db).find((i) => i.id === row.agriInputId)?.intervals ?? [];
   return { ...row, uses: uses.map((u) => ({ target: u.target, intervalDays: u.intervalDays, prohibited: u.prohibited })) };
+}
+
+/** The input sellers among the actor's producers, with their credit-code status (the listing form's choice). */
+export function inputSellersOf(db: Db, actor: Actor): { id: number; nameZh: string; nameEn: string; status: string }[] {
+  if (!actor.producerIds.length) return [];
+  const ids = sql.join(
+    actor.producerIds.map((id) => sql`${id}`),
+    sql`, `,
+  );
+  return db.all(sql`select id, name_zh as nameZh, name_en as nameEn, credit_code_status as status from producers
+                    where kind = 'input_seller' and id in (${ids}) order by id`);
 }

@@ -4,7 +4,7 @@
  * banned or retired entry cannot be listed at all. Pure: the caller reads the catalogue entry.
  */
 import type { AgriInputKind } from "../../db/schema";
-import { validateFertilizerRegistrationNo, validateRegistrationNo, validateVetDrugApprovalNo } from "../../traceability/inputs";
+import { normaliseRegistrationNoFor, type RegistrationFamily } from "../../traceability/inputs";
 
 export type CatalogueEntryForListing = {
   kind: AgriInputKind;
@@ -25,25 +25,20 @@ export type ListingRegistrationProblem =
 
 export type ListingRegistrationCheck = { ok: true; registrationNo: string | null } | { ok: false; problem: ListingRegistrationProblem };
 
-/** The number in its canonical form for the kind, or the format problem. Seeds and feed have no national number format here: compared as typed. */
+const FORMAT_PROBLEM: Record<RegistrationFamily, ListingRegistrationProblem> = {
+  pesticide: "inputsMarket.regno.pesticideFormat",
+  fertilizer: "inputsMarket.regno.fertilizerFormat",
+  veterinary_drug: "inputsMarket.regno.vetFormat",
+};
+
+/** The number in its canonical form for the kind (the catalogue's own rule), or the format problem. */
 export function normaliseForKind(
   kind: AgriInputKind,
   typed: string,
   at: number,
 ): { ok: true; value: string } | { ok: false; problem: ListingRegistrationProblem } {
-  if (kind === "pesticide") {
-    const c = validateRegistrationNo(typed, { at });
-    return c.ok ? { ok: true, value: c.normalised } : { ok: false, problem: "inputsMarket.regno.pesticideFormat" };
-  }
-  if (kind === "fertilizer") {
-    const c = validateFertilizerRegistrationNo(typed);
-    return c.ok ? { ok: true, value: c.normalised } : { ok: false, problem: "inputsMarket.regno.fertilizerFormat" };
-  }
-  if (kind === "veterinary_drug") {
-    const c = validateVetDrugApprovalNo(typed);
-    return c.ok ? { ok: true, value: c.normalised } : { ok: false, problem: "inputsMarket.regno.vetFormat" };
-  }
-  return { ok: true, value: typed.trim().replace(/\s+/g, "") };
+  const n = normaliseRegistrationNoFor(kind, typed, at);
+  return n.ok ? n : { ok: false, problem: FORMAT_PROBLEM[n.family] };
 }
 
 /**

@@ -15,7 +15,8 @@ import { DomainRuleError, ForbiddenError, NotFoundError } from "../../core/error
 import { once } from "../../core/once";
 import { shanghaiToday } from "../../core/clock";
 import { canManageProducer, type Actor } from "../../core/permissions";
-import { listAgriInputs } from "../../traceability/store";
+import { listAgriInputs, recordEvent, type NewProducerEvent } from "../../traceability/store";
+import type { StoredEventRecord } from "../../traceability/types";
 
 /** Called by transitionOrder when an order becomes paid; idempotent (insert or ignore on the order line). */
 export function addPaidInputsToFarmStock(sqlite: Database.Database, orderId: number, now: number): number {
@@ -38,6 +39,27 @@ export function addPaidInputsToFarmStock(sqlite: Database.Database, orderId: num
     .run(farm, now, orderId).changes;
 }
 
+/**
+ * The money for these order lines went back (order cancelled or refunded, a sub-order refunded in
+ * full, a recall refund of one line): what is still unused of their stock rows is voided, in the
+ * caller's transaction. The row stays with what was voided and when; applications already recorded
+ * stay on their lots' chains. Idempotent (a voided row is left alone).
+ */
+export function voidInputStockOf(
+  sqlite: Database.Database,
+  scope: { orderId: number } | { subOrderId: number } | { orderLineId: number },
+  now: number,
+): number {
+  const [column, id] =
+    "orderId" in scope ? ["order_id", scope.orderId] : "subOrderId" in scope ? ["sub_order_id", scope.subOrderId] : ["id", scope.orderLineId];
+  return sqlite
+    .prepare(
+      `update farm_input_stock set voided_quantity = quantity, quantity = 0, voided_at = ?
+       where voided_at is null and order_line_id in (select id from order_lines where ${column} = ?)`,
+    )
+    .run(now, id).changes;
+}
+
 export type FarmInputStockRow = {
   id: number;
   producerId: number;
@@ -55,6 +77,9 @@ export type FarmInputStockRow = {
   unit: string;
   boughtAt: number;
   orderId: number;
+  /** Refunded or cancelled: the quantity voided then (nothing can be applied from it any more). */
+  voidedQuantity: number | null;
+  voidedAt: number | null;
   /** Registered uses from the catalogue: crop (or species) with its interval. */
   uses: { target: string; intervalDays: number | null; maxApplications: number | null; prohibited: boolean }[];
 };
@@ -70,7 +95,7 @@ export function listFarmInputStock(db: Db, actor: Actor): FarmInputStockRow[] {
     select s.id, s.producer_id as producerId, s.agri_input_id as agriInputId, a.kind, a.name_zh as nameZh, a.name_en as nameEn,
            coalesce(il.registration_no, a.registration_no) as registrationNo, a.active_ingredient as activeIngredient, a.retired_at as retiredAt,
            il.maker_lot_no as makerLotNo, il.expires_on as expiresOn, s.quantity, s.bought_quantity as boughtQuantity, s.unit,
-           s.bought_at as boughtAt, ol.order_id as orderId
+           s.bought_at as boughtAt, ol.order_id as orderId, s.voided_quantity as voidedQuantity, s.voided_at as voidedAt
     from farm_input_stock s join agri_inputs a on a.id = s.agri_input_id join input_lots il on il.id = s.input_lot_id
     join order_lines ol on ol.id = s.order_line_id
     where s.producer_id in (${ids}) order by s.bought_at desc, s.id desc`);
@@ -110,22 +135,34 @@ export function growingBatchesForStock(db: Db, actor: Actor) {
 }
 
 /**
- * Records an application from a stock row: `record` appends the chain event (the usual gate runs
- * there); the stock goes down by `quantity` and a farm_input_uses row names the lot and event — all
- * in one transaction, once per form token. More than is left: refused, nothing recorded.
+ * Records an application from a stock row: the chain event (recordEvent: the usual gate, and the
+ * rule of who may record on the lot) is appended, the stock goes down by `quantity` and a
+ * farm_input_uses row names the lot and event — all in one transaction, once per form token.
+ * Refused, nothing recorded: a stock row of another farm than the lot's, an event that names
+ * another input than the stock row's, a voided, retired or expired input, more than is left.
  */
-export function recordApplicationFromStock<T extends { seq: number }>(
+export function recordApplicationFromStock(
   db: Db,
   actor: Actor,
-  input: { stockId: number; batchId: number; quantity: number },
-  record: () => T,
+  input: { stockId: number; batchId: number; quantity: number; inputId: number | undefined },
+  event: NewProducerEvent,
   formToken?: string,
   now = Date.now(),
-): T {
+): StoredEventRecord {
   return once(db, { actorId: actor.id, token: formToken, kind: "input_use" }, () =>
     db.transaction(() => {
-      const stock = db.get<{ producerId: number; quantity: number; unit: string; retiredAt: number | null; expiresOn: string }>(sql`
-        select s.producer_id as producerId, s.quantity, s.unit, a.retired_at as retiredAt, il.expires_on as expiresOn
+      const stock = db.get<{
+        producerId: number;
+        agriInputId: number;
+        nameZh: string;
+        quantity: number;
+        unit: string;
+        retiredAt: number | null;
+        expiresOn: string;
+        voidedAt: number | null;
+      }>(sql`
+        select s.producer_id as producerId, s.agri_input_id as agriInputId, a.name_zh as nameZh, s.quantity, s.unit, a.retired_at as retiredAt,
+               il.expires_on as expiresOn, s.voided_at as voidedAt
         from farm_input_stock s join agri_inputs a on a.id = s.agri_input_id join input_lots il on il.id = s.input_lot_id
         where s.id = ${input.stockId}`);
       if (!stock) throw new NotFoundError("input_stock");
@@ -133,6 +170,11 @@ export function recordApplicationFromStock<T extends { seq: number }>(
       const batch = db.get<{ producerId: number }>(sql`select producer_id as producerId from batches where id = ${input.batchId}`);
       if (!batch) throw new NotFoundError("batch");
       if (batch.producerId !== stock.producerId) throw new DomainRuleError("inputsMarket.error.otherFarm");
+      // The stock row decides the input: the event may not name another product than the one it holds.
+      if (event.type !== "input_application" || input.inputId !== stock.agriInputId || event.payload.productName !== stock.nameZh) {
+        throw new DomainRuleError("inputsMarket.error.stockInput");
+      }
+      if (stock.voidedAt !== null) throw new DomainRuleError("inputsMarket.error.voidedStock");
       if (stock.retiredAt !== null) throw new DomainRuleError("inputsMarket.error.retiredInput");
       // An expired product (过期农资) is not to be used: the label's guarantees end at its expiry date.
       if (stock.expiresOn < shanghaiToday(now)) throw new DomainRuleError("inputsMarket.error.expired", { date: stock.expiresOn });
@@ -141,7 +183,8 @@ export function recordApplicationFromStock<T extends { seq: number }>(
       if (input.quantity > stock.quantity + 1e-9) {
         throw new DomainRuleError("inputsMarket.error.notEnough", { left: String(stock.quantity), unit: stock.unit });
       }
-      const recorded = record();
+      // recordEvent checks that the actor may record on this lot (a refusal rolls all of this back).
+      const recorded = recordEvent(db, actor, input.batchId, event);
       db.run(sql`update farm_input_stock set quantity = max(0, round(quantity - ${input.quantity}, 6)) where id = ${input.stockId}`);
       db.run(sql`insert into farm_input_uses (stock_id, batch_id, event_seq, quantity, used_by, at)
                  values (${input.stockId}, ${input.batchId}, ${recorded.seq}, ${input.quantity}, ${actor.id}, ${now})`);

@@ -20,7 +20,7 @@ import { once } from "../../core/once";
 import { storefrontChanged } from "../../core/events";
 import { canEditListing, canManageProducer, type Actor } from "../../core/permissions";
 import { tokenizeForIndex } from "../search/tokenize";
-import { assertInputListingPublishable } from "../inputs/publish";
+import { assertInputListingIdentityKept, assertInputListingPublishable } from "../inputs/publish";
 import { ComplianceBlockedError, listingBlockers } from "../../traceability/store";
 
 export type ListingInput = {
@@ -147,6 +147,7 @@ export function updateListing(
     if (!listing) throw new NotFoundError("listing");
     if (!canEditListing(actor, listing)) throw new ForbiddenError();
     assertCategory(db, input.categoryId);
+    assertInputListingIdentityKept(db, listingId, input);
     const productId = findOrCreateProduct(db, listing.producerId, input.categoryId, input.productName);
     // With variants, price and stock are theirs (lowest price, summed stock): the main form does not overwrite them.
     const hasVariants = db.get<{ one: number }>(sql`select 1 as one from listing_variants where listing_id = ${listingId} limit 1`);
@@ -165,6 +166,8 @@ export function updateListing(
       })
       .where(eq(listings.id, listingId))
       .run();
+    // A published listing stays publishable: an edit that a publish would refuse is refused.
+    if (listing.status === "published") assertInputListingPublishable(db, listingId);
     tx.delete(listingCertifications).where(eq(listingCertifications.listingId, listingId)).run();
     for (const kind of new Set(input.certifications)) tx.insert(listingCertifications).values({ listingId, kind }).run();
     for (const photoId of changes.removePhotoIds ?? []) {

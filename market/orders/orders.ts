@@ -12,7 +12,7 @@ import { shipping } from "./shipping";
 import { assertTransition, IllegalTransitionError } from "./state";
 import { notifyProducerMembers } from "../notices/notices";
 import { storefrontChanged } from "../../core/events";
-import { addPaidInputsToFarmStock } from "../inputs/stock";
+import { addPaidInputsToFarmStock, voidInputStockOf } from "../inputs/stock";
 
 export type TransitionOptions = {
   actorUserId?: number | null;
@@ -91,6 +91,8 @@ export function transitionOrder(
     if (to === "paid") addPaidInputsToFarmStock(sqlite, orderId, now);
     // Cancelled or refunded before pickup: parcels still at the producer are cancelled; one already
     // on its way or at the point is flagged for return and keeps its slot until the operator sends it back.
+    // Money back: what the farm still holds of inputs from this order is voided (the uses stay on their chains).
+    if (to === "cancelled" || to === "refunded") voidInputStockOf(sqlite, { orderId }, now);
     if (to === "cancelled" || to === "refunded") shipping().stopParcels(sqlite, { orderId }, now, options.actorUserId ?? null);
     sqlite
       .prepare(

@@ -20,6 +20,7 @@ import type { Stripe } from "../payments/stripe";
 import { shipping } from "./shipping";
 import { recomputeProducerCredit } from "../credit/credit";
 import { transitionOrder } from "./orders";
+import { voidInputStockOf } from "../inputs/stock";
 import { canTransition, type OrderStatus } from "./state";
 
 export type RefundReason = "dispute" | "catch_weight" | "cancelled" | "goodwill" | "recall" | "other";
@@ -192,6 +193,9 @@ export function completeRefund(
           .prepare(`insert into notifications (user_id, kind, message_key, params, link, created_at) values (?, 'refund', 'notices.refunded', ?, ?, ?)`)
           .run(r.buyerId, JSON.stringify({ order: r.orderId, amount: (r.amountFen / 100).toFixed(2) }), `/orders/${r.orderId}`, now);
       }
+      // A recall refunds one order line: an input bought on it leaves the farm's usable stock with the money.
+      const refundedLine = sqlite.prepare(`select order_line_id from refunds where id = ?`).pluck().get(refundId) as number | null;
+      if (changed === 1 && refundedLine !== null) voidInputStockOf(sqlite, { orderLineId: refundedLine }, now);
       const refunded = sqlite
         .prepare(`select coalesce(sum(amount_fen), 0) from refunds where sub_order_id = ? and status = 'succeeded' and ${COUNTS_AGAINST_SUBTOTAL}`)
         .pluck()
@@ -205,6 +209,7 @@ export function completeRefund(
         // Its parcels: cancelled while still at the producer, flagged for return (keeping their slot) once dispatched.
         shipping().stopParcels(sqlite, { subOrderId }, now, actor === "system" ? null : actor.id);
         subOrderRefunded = true;
+        voidInputStockOf(sqlite, { subOrderId }, now);
         const left = sqlite.prepare(`select count(*) from sub_orders where order_id = ? and status != 'refunded'`).pluck().get(sub.orderId) as number;
         const orderStatus = sqlite.prepare(`select status from orders where id = ?`).pluck().get(sub.orderId) as OrderStatus;
         if (left === 0 && canTransition(orderStatus, "refunded")) {

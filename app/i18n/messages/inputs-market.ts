@@ -28,6 +28,12 @@ export const zh = {
   "inputsMarket.error.retiredInput": "该投入品已在目录中停用，不能再记录新的使用。",
   "inputsMarket.error.stockInput": "从库存记录时，投入品须是这份库存的产品。",
   "inputsMarket.error.expired": "这批农资已于 {date} 过期，不能再记录使用。",
+  "inputsMarket.error.categoryFixed": "农资商品的类别不能更改。",
+  "inputsMarket.error.productFixed": "农资商品的产品名须为目录中的名称「{name}」，不能改成别的产品。",
+  "inputsMarket.error.licensedInputs": "农药和兽药只能由已核验的农资经营者从投入品目录上架销售。",
+  "inputsMarket.error.lotExpired": "这批农资已于 {date} 过期，不能上架销售。",
+  "inputsMarket.error.voidedStock": "这份农资的订单已退款或取消，库存已作废，不能再记录使用。",
+  "inputsMarket.stock.voided": "已退款作废 {quantity} {unit}（{date}）",
 
   "inputsMarket.stock.title": "农资库存",
   "inputsMarket.stock.lead": "在平台购买的农资付款后自动入库。点一下批次按钮，即可记录一次使用（自动填好产品，照常检查合规），用量从库存中扣除。",
@@ -84,6 +90,8 @@ export const zh = {
   "inputsMarket.trace.left": "剩余 {left}",
   "inputsMarket.trace.applied": "使用 {quantity} · {date} · 批次",
   "inputsMarket.trace.notApplied": "尚未记录使用",
+  "inputsMarket.trace.noFarm": "{name}（无农场库存）",
+  "inputsMarket.trace.voided": "退款作废 {quantity}",
 
   "inputsMarket.catalogue.edit": "修改条目",
   "inputsMarket.catalogue.save": "保存修改",
@@ -130,6 +138,12 @@ export const en: Record<keyof typeof zh, string> = {
   "inputsMarket.error.retiredInput": "This input is retired in the catalogue: no new use can be recorded.",
   "inputsMarket.error.stockInput": "When recording from stock, the input must be that stock's product.",
   "inputsMarket.error.expired": "This batch expired on {date}: no new use can be recorded.",
+  "inputsMarket.error.categoryFixed": "The category of a farm supplies listing cannot be changed.",
+  "inputsMarket.error.productFixed": "A farm supplies listing's product must be the catalogue's “{name}”; it cannot be changed to another product.",
+  "inputsMarket.error.licensedInputs": "Pesticides and veterinary drugs are sold only by verified farm supplies sellers, from the inputs catalogue.",
+  "inputsMarket.error.lotExpired": "This batch expired on {date} and cannot be sold.",
+  "inputsMarket.error.voidedStock": "The order for this stock was refunded or cancelled: the stock is void and no use can be recorded from it.",
+  "inputsMarket.stock.voided": "Voided after refund: {quantity} {unit} ({date})",
 
   "inputsMarket.stock.title": "Input stock",
   "inputsMarket.stock.lead":
@@ -189,6 +203,8 @@ export const en: Record<keyof typeof zh, string> = {
   "inputsMarket.trace.left": "{left} left",
   "inputsMarket.trace.applied": "used {quantity} · {date} · lot",
   "inputsMarket.trace.notApplied": "no use recorded yet",
+  "inputsMarket.trace.noFarm": "{name} (no farm stock)",
+  "inputsMarket.trace.voided": "{quantity} voided after refund",
 
   "inputsMarket.catalogue.edit": "Edit entry",
   "inputsMarket.catalogue.save": "Save changes",
