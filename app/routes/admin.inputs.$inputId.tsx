@@ -20,7 +20,7 @@ import { requireRole } from "~/utils/session.server";
 import { getAgriInputWithHistory } from "~/traceability.server";
 import { editCatalogueEntry, retireCatalogueEntry } from "~/market.server";
 import { CatalogueEditSchema, CatalogueRetireSchema } from "~/inputs-market/schemas";
-import { TOXICITY_CLASSES } from "~/traceability-ui/schemas";
+import { CATALOGUE_ERROR_FIELD, TOXICITY_CLASSES } from "~/traceability-ui/schemas";
 
 export const meta: MetaFunction = () => [{ title: "投入品目录条目 · 村品" }];
 
@@ -30,19 +30,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { entry, history } = await load(() => getAgriInputWithHistory(getDb(), user, id));
   return { entry, history, canEdit: user.roles.includes("platform_admin") };
 }
-
-const FIELD_OF: Record<string, string> = {
-  "trace.regno.empty": "registrationNo",
-  "trace.regno.format": "registrationNo",
-  "trace.regno.temporary_expired": "registrationNo",
-  "trace.fertregno.empty": "registrationNo",
-  "trace.fertregno.format": "registrationNo",
-  "trace.vetregno.empty": "registrationNo",
-  "trace.vetregno.format": "registrationNo",
-  "trace.error.registrationTaken": "registrationNo",
-  "trace.error.inputNameRequired": "nameZh",
-  "trace.error.inputNameTaken": "nameZh",
-};
 
 export async function action({ request, params }: ActionFunctionArgs) {
   // Inspectors read the catalogue; only the platform admin changes it.
@@ -66,7 +53,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         });
         return redirect(`/admin/inputs/${id}?saved=edit`);
       },
-      { request, submission, fieldOf: FIELD_OF },
+      { request, submission, fieldOf: CATALOGUE_ERROR_FIELD },
     );
   }
   const submission = parseWithZod(formData, { schema: CatalogueRetireSchema });

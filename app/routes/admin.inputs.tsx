@@ -14,7 +14,7 @@ import { useLocale, useT } from "~/i18n/react";
 import { getDb } from "~/utils/db.server";
 import { requireRole } from "~/utils/session.server";
 import { act } from "~/utils/http.server";
-import { AGRI_INPUT_KINDS, INTERVAL_ROWS, InputsFilterSchema, NewAgriInputSchema, TOXICITY_CLASSES } from "~/traceability-ui/schemas";
+import { AGRI_INPUT_KINDS, CATALOGUE_ERROR_FIELD, INTERVAL_ROWS, InputsFilterSchema, NewAgriInputSchema, TOXICITY_CLASSES } from "~/traceability-ui/schemas";
 import { addAgriInput, listAgriInputs } from "~/traceability.server";
 import traceStyles from "~/traceability-ui/trace-ui.css";
 import { CROPS, cropDisplay, findCrop } from "../../traceability/crops";
@@ -33,19 +33,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // Inspectors read the catalogue; only the platform admin adds, edits and retires entries.
   return { inputs, filter, canEdit: user.roles.includes("platform_admin") };
 }
-
-const RULE_FIELD: Record<string, string> = {
-  "trace.regno.empty": "registrationNo",
-  "trace.regno.format": "registrationNo",
-  "trace.regno.temporary_expired": "registrationNo",
-  "trace.error.registrationTaken": "registrationNo",
-  "trace.error.inputNameRequired": "nameZh",
-  "trace.error.inputNameTaken": "nameZh",
-  "trace.fertregno.empty": "registrationNo",
-  "trace.fertregno.format": "registrationNo",
-  "trace.vetregno.empty": "registrationNo",
-  "trace.vetregno.format": "registrationNo",
-};
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "platform_admin");
@@ -70,7 +57,7 @@ export async function action({ request }: ActionFunctionArgs) {
       const id = added();
       return redirect(`/admin/inputs?kind=${v.kind}&added=${id}#input-${id}`);
     },
-    { request, submission, fieldOf: RULE_FIELD },
+    { request, submission, fieldOf: CATALOGUE_ERROR_FIELD },
   );
 }
 

@@ -258,6 +258,20 @@ const intervalRow = z.object({
     .optional(),
 });
 
+/** Where the catalogue's domain refusals show on the add and edit forms (one map for both pages). */
+export const CATALOGUE_ERROR_FIELD: Record<string, string> = {
+  "trace.regno.empty": "registrationNo",
+  "trace.regno.format": "registrationNo",
+  "trace.regno.temporary_expired": "registrationNo",
+  "trace.fertregno.empty": "registrationNo",
+  "trace.fertregno.format": "registrationNo",
+  "trace.vetregno.empty": "registrationNo",
+  "trace.vetregno.format": "registrationNo",
+  "trace.error.registrationTaken": "registrationNo",
+  "trace.error.inputNameRequired": "nameZh",
+  "trace.error.inputNameTaken": "nameZh",
+};
+
 export const NewAgriInputSchema = z
   .object({
     kind: z.enum(AGRI_INPUT_KINDS, { required_error: "farmTrace.admin.kind.required", invalid_type_error: "farmTrace.admin.kind.required" }),
