@@ -75,7 +75,25 @@ async function sessionCookie(userId: number): Promise<string> {
 }
 
 /** Two GETs: the second must come from the cache (warms it for the next assertion). */
+/**
+ * Waits until the background sweep has recomputed every credit score a previous test marked stale
+ * (a recall, a status change): a recomputed score that moved rightly empties the storefront cache
+ * (cards show 信用 N), and it must not land between this test's two requests. Waits on the database
+ * showing it, not on a clock.
+ */
+async function creditSettled(): Promise<void> {
+  const pending = db.$client.prepare(
+    `select (select count(*) from producer_credit where stale = 1) + (select count(*) from producers where id not in (select producer_id from producer_credit))`,
+  );
+  const deadline = Date.now() + 60_000;
+  while ((pending.pluck().get() as number) > 0) {
+    if (Date.now() > deadline) throw new Error("credit scores stayed stale for a minute: is the sweep running?");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function warm(url: string): Promise<string> {
+  await creditSettled();
   await get(url);
   const r = await get(url);
   expect(r.status).toBe(200);
